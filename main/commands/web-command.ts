@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { createAppCore } from '../core/app-core.ts';
+import { packageVersion } from '../core/app-version.ts';
+import { defaultDataDir } from '../core/data-dir.ts';
+import { startEmbeddedDemo } from '../core/demo-launcher.ts';
+import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
+import { startWebServer } from '../server/web-server.ts';
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+
+const usage = `Usage: switchyard web [--port N] [--demo] [--renderer DIR]
+
+Serves the Switchyard console to your browser on 127.0.0.1 only, with the same contract the
+desktop app uses, over one WebSocket guarded by a random token.
+
+Options:
+  --port N        listen on port N (default: a free port)
+  --demo          start the embedded demo mesh right away
+  --renderer DIR  serve this built renderer (default: out/renderer, built on first run)
+  -h, --help      show this help
+
+Environment:
+  SWITCHYARD_TOKEN     use this token instead of a random one (at least 16 characters)
+  SWITCHYARD_DATA_DIR  where history and drafts live (default: the OS's config folder)
+
+It prints the URL to open (with the token) once it is ready, and stops on Ctrl-C.
+`;
+
+export const webCommand: Command = {
+  name: 'web',
+  summary: 'serve the console to a browser on 127.0.0.1',
+  usage,
+  async run(args, io) {
+    const { values } = (() => {
+      try {
+        return parseArgs({
+          args,
+          options: {
+            port: { type: 'string' },
+            demo: { type: 'boolean', default: false },
+            renderer: { type: 'string' },
+          },
+          strict: true,
+          allowPositionals: false,
+        });
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+    })();
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(`--port must be a whole number from 0 to 65535, not '${values.port}'`);
+    }
+    const token = io.env.SWITCHYARD_TOKEN;
+    if (token !== undefined && token.length < 16) {
+      throw new UsageError('SWITCHYARD_TOKEN must be at least 16 characters long');
+    }
+    const rendererDir = values.renderer ?? defaultRendererDir;
+    await ensureRendererBuilt(rendererDir, io.stderr);
+
+    const core = createAppCore({
+      mode: 'web',
+      version: packageVersion(),
+      dataDir: defaultDataDir(io.env),
+      env: io.env,
+      startDemo: startEmbeddedDemo,
+    });
+    if (values.demo) await core.handlers['demo.open']({});
+    else await core.openDemoIfNoContexts();
+
+    const server = await startWebServer({
+      rendererDir,
+      handlers: core.handlers,
+      subscribe: core.subscribe,
+      port,
+      ...(token ? { token } : {}),
+    });
+    io.stdout(`Switchyard is ready: ${server.url}\n`);
+    const signal = await io.stopSignal;
+    io.stderr(`switchyard web: ${signal}, stopping\n`);
+    await server.close();
+    await core.dispose();
+    return 0;
+  },
+};

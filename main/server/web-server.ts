@@ -1,0 +1,170 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { fail } from '../../shared/api/errors.ts';
+import { ClientFrame, CloseCode, type ServerFrame } from '../../shared/api/ws-protocol.ts';
+import { type ApiHandlers, dispatchCall, type EventSink } from '../core/api-dispatch.ts';
+import { readStaticFile } from './static-files.ts';
+
+export interface WebServerOptions {
+  /** The built renderer (index.html and assets). */
+  rendererDir: string;
+  handlers: ApiHandlers;
+  subscribe: (sink: EventSink) => () => void;
+  port?: number;
+  /** Defaults to a fresh random token; SWITCHYARD_TOKEN is read by the web command, not here. */
+  token?: string;
+}
+
+export interface WebServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export function generateToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function sameSecret(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * Browser mode: the built renderer and the contract over one WebSocket, on 127.0.0.1 only.
+ * The page needs the token in its URL; the socket needs the token, a loopback Host (against DNS
+ * rebinding) and an Origin of this very server (against other pages in the same browser).
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? generateToken();
+  const root = resolve(options.rendererDir);
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
+  const server: Server = createServer((req, res) => {
+    void handleHttp(req, res);
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const baseHeaders = {
+      'Content-Security-Policy': contentSecurityPolicy(port),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Switchyard answers only on 127.0.0.1\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      if (!sameSecret(url.searchParams.get('token'), token)) {
+        res
+          .writeHead(401, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8' })
+          .end(
+            'Switchyard: this page needs the token printed by `switchyard web`. Open the full URL it printed.\n',
+          );
+        return;
+      }
+      const index = await readStaticFile(root, 'index.html');
+      if (!index) {
+        res
+          .writeHead(500, { 'Content-Type': 'text/plain' })
+          .end(`renderer not built: ${root}/index.html is missing\n`);
+        return;
+      }
+      res.writeHead(200, { ...baseHeaders, 'Content-Type': index.contentType }).end(index.body);
+      return;
+    }
+    // Assets carry no data, only the bundle: they are served without the token.
+    const file = await readStaticFile(root, url.pathname);
+    if (!file) {
+      res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    res
+      .writeHead(200, { ...baseHeaders, 'Content-Type': file.contentType, 'Cache-Control': 'no-cache' })
+      .end(file.body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/api') return reject(404, 'Not Found');
+    if (!allowedHosts().has(req.headers.host ?? '')) return reject(421, 'Misdirected Request');
+    if (!allowedOrigins().has(req.headers.origin ?? '')) return reject(403, 'Forbidden');
+    if (!sameSecret(url.searchParams.get('token'), token)) return reject(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket) {
+    const send = (frame: ServerFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const unsubscribe = options.subscribe((event, payload) => send({ type: 'event', event, payload }));
+    ws.on('close', unsubscribe);
+    ws.on('message', (data) => {
+      let frame: ClientFrame;
+      try {
+        const parsed = ClientFrame.safeParse(JSON.parse(String(data)));
+        if (!parsed.success) throw new Error('frame does not fit the protocol');
+        frame = parsed.data;
+      } catch {
+        // Without a valid id there is nobody to answer; a peer that sends garbage is closed.
+        ws.close(CloseCode.badFrame, 'malformed frame');
+        return;
+      }
+      dispatchCall(options.handlers, frame.channel, frame.payload).then(
+        (result) => send({ type: 'result', id: frame.id, result }),
+        (err) => send({ type: 'result', id: frame.id, result: fail('internal', String(err)) }),
+      );
+    });
+  }
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

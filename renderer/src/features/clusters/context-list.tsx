@@ -1,0 +1,56 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { ClustersStore } from '../../stores/clusters-store.ts';
+import { StatusBadge } from './status-badge.tsx';
+
+export function ContextList({ store }: { store: ClustersStore }) {
+  const { contexts, problems, loading, demo, openingDemo, openDemo } = store(
+    useShallow((s) => ({
+      contexts: s.contexts,
+      problems: s.problems,
+      loading: s.loading,
+      demo: s.demo,
+      openingDemo: s.openingDemo,
+      openDemo: s.openDemo,
+    })),
+  );
+  return (
+    <section aria-labelledby="clusters-heading" className="panel">
+      <div className="panel-head">
+        <h2 id="clusters-heading">Clusters</h2>
+        {!demo.running && (
+          <button type="button" onClick={() => void openDemo()} disabled={openingDemo}>
+            {openingDemo ? 'Starting demo mesh…' : 'Open demo mesh'}
+          </button>
+        )}
+      </div>
+      {loading ? (
+        <p aria-live="polite">Reading your kubeconfig…</p>
+      ) : (
+        <ul aria-label="Kubeconfig contexts" className="context-list">
+          {contexts.map((c) => (
+            <li key={c.id} aria-label={c.name}>
+              <div className="context-name">{c.name}</div>
+              <div className="context-meta">
+                {c.isDemo ? 'Embedded demo mesh with live simulated traffic' : `${c.cluster} · ${c.user}`}
+                {c.namespace ? ` · ns ${c.namespace}` : ''}
+              </div>
+              <StatusBadge status={c.status} reason={c.statusReason} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {problems.length > 0 && (
+        <div role="alert" className="problems">
+          <h3>Kubeconfig problems</h3>
+          <ul>
+            {problems.map((p) => (
+              <li key={p.file}>
+                <code>{p.file}</code>: {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ApiError } from './errors.ts';
+
+// The one contract between renderer and main. Each call has a request and a response schema;
+// each event (main → renderer) a payload schema. Both transports (Electron IPC and the browser
+// mode WebSocket) carry exactly these, and main validates every payload against them.
+
+const Empty = z.object({}).strict();
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['electron', 'web']),
+  platform: z.string(),
+  node: z.string(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const ContextStatus = z.enum(['not-connected', 'connecting', 'connected', 'read-only', 'error']);
+export type ContextStatus = z.infer<typeof ContextStatus>;
+
+/** What the renderer may know of a kubeconfig context: names and status, never credentials. */
+export const ContextSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  cluster: z.string(),
+  user: z.string(),
+  namespace: z.string().optional(),
+  source: z.string(),
+  isDemo: z.boolean(),
+  status: ContextStatus,
+  statusReason: z.string().optional(),
+  lastUsed: z.string().optional(),
+});
+export type ContextSummary = z.infer<typeof ContextSummary>;
+
+export const KubeconfigProblem = z.object({ file: z.string(), message: z.string() });
+export type KubeconfigProblem = z.infer<typeof KubeconfigProblem>;
+
+export const ContextList = z.object({
+  contexts: z.array(ContextSummary),
+  problems: z.array(KubeconfigProblem),
+});
+export type ContextList = z.infer<typeof ContextList>;
+
+export const DemoStatus = z.object({
+  running: z.boolean(),
+  url: z.string().optional(),
+  contextId: z.string().optional(),
+});
+export type DemoStatus = z.infer<typeof DemoStatus>;
+
+function call<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+export const calls = {
+  'app.info': call(Empty, AppInfo),
+  'contexts.list': call(Empty, ContextList),
+  'demo.open': call(Empty, DemoStatus),
+  'demo.status': call(Empty, DemoStatus),
+} as const;
+
+export const events = {
+  'contexts.changed': ContextList,
+  'demo.changed': DemoStatus,
+} as const;
+
+export type CallName = keyof typeof calls;
+export type EventName = keyof typeof events;
+export type CallRequest<C extends CallName> = z.input<(typeof calls)[C]['request']>;
+export type CallResponse<C extends CallName> = z.infer<(typeof calls)[C]['response']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(calls, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** The envelope every call answers with, on both transports. */
+export const ResultEnvelope = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiError }),
+]);

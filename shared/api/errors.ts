@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Every failure that crosses the contract is one of these codes, never a thrown string. */
+export const ApiErrorCode = z.enum([
+  'invalid-request', // the payload failed its schema
+  'unknown-channel', // the call is not in the contract
+  'invalid-response', // main produced something the contract does not allow (a bug in main)
+  'not-found',
+  'unauthorized',
+  'forbidden',
+  'conflict',
+  'unavailable',
+  'timeout',
+  'internal',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+export const ApiError = z.object({
+  code: ApiErrorCode,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export function ok<T>(value: T): ApiResult<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ApiErrorCode, message: string, details?: unknown): ApiResult<never> {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Thrown inside main's handlers to choose the code the renderer sees; dispatch turns it into a value. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+/** Readable one-line text for an issue list: "message (field: problem; …)". */
+export function describeZodIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,49 @@
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { _electron as electron, expect, test } from '@playwright/test';
+
+/** The Electron binary, when one was downloaded (it is fetched from GitHub at first run). */
+function electronBinary(): { path?: string; reason?: string } {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown as string;
+    if (typeof path === 'string' && existsSync(path)) return { path };
+    return { reason: `the electron package points at ${String(path)}, which does not exist` };
+  } catch (err) {
+    return { reason: `no Electron binary is installed (${(err as Error).message.split('\n')[0]})` };
+  }
+}
+
+const binary = electronBinary();
+const built = existsSync('out/main/index.js');
+const skipReason = !binary.path
+  ? `Skipping the Electron e2e spec: ${binary.reason}. Browser mode covers the same UI and contract.`
+  : !built
+    ? 'Skipping the Electron e2e spec: out/main/index.js is missing; run `npm run build` first.'
+    : undefined;
+if (skipReason) console.log(skipReason);
+
+test.describe('the desktop app', () => {
+  test.skip(skipReason !== undefined, skipReason);
+
+  test('opens a sandboxed window on the demo mesh', async () => {
+    const userData = mkdtempSync(join(tmpdir(), 'sy-electron-'));
+    const app = await electron.launch({
+      executablePath: binary.path,
+      args: ['out/main/index.js', `--user-data-dir=${userData}`, '--no-sandbox'],
+      env: { ...process.env, KUBECONFIG: join(userData, 'none'), SWITCHYARD_SKIP_SHELL_ENV: '1' },
+    });
+    const page = await app.firstWindow();
+    await expect(page.getByRole('heading', { name: 'Switchyard', level: 1 })).toBeVisible();
+    await expect(page.getByRole('listitem', { name: 'Demo mesh' })).toContainText('Connected');
+    // The renderer has no Node: the contract bridge is all it sees.
+    expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(
+      await page.evaluate(() => Object.keys((window as unknown as { switchyard: object }).switchyard).sort()),
+    ).toEqual(['calls', 'on']);
+    mkdirSync('test/artifacts', { recursive: true });
+    await page.screenshot({ path: 'test/artifacts/electron-first-screen.png' });
+    await app.close();
+  });
+});

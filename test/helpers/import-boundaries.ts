@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+// The layering of ARCHITECTURE.md as data: which specifiers each folder may not import.
+
+export interface Violation {
+  file: string;
+  line: number;
+  specifier: string;
+  rule: string;
+}
+
+const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+function isNodeBuiltin(spec: string): boolean {
+  return spec.startsWith('node:') || nodeBuiltins.has(spec) || nodeBuiltins.has(spec.split('/')[0] ?? '');
+}
+
+const uiPackages = /^(react|react-dom|zustand|echarts|@tanstack\/)/;
+
+const importPattern =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+export function importsOf(source: string): Array<{ specifier: string; line: number }> {
+  const found: Array<{ specifier: string; line: number }> = [];
+  for (const match of source.matchAll(importPattern)) {
+    const specifier = match[1] ?? match[2] ?? match[3];
+    if (!specifier) continue;
+    const line = source.slice(0, match.index).split('\n').length + (match[0].startsWith('\n') ? 1 : 0);
+    found.push({ specifier, line });
+  }
+  return found;
+}
+
+function walk(dir: string, out: string[] = []): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) walk(full, out);
+    else if (/\.(ts|tsx|mts|cts|js|mjs)$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+/** Checks every source file below root (a repository layout) against the layer rules. */
+export function findImportViolations(root: string): Violation[] {
+  const violations: Violation[] = [];
+  const inside = (file: string, folder: string) => relative(root, file).split(sep)[0] === folder;
+  const resolvesInto = (file: string, spec: string, folder: string) =>
+    spec.startsWith('.') && relative(root, resolve(dirname(file), spec)).split(sep)[0] === folder;
+  const resolvesIntoPath = (file: string, spec: string, path: string) =>
+    spec.startsWith('.') && `${relative(root, resolve(dirname(file), spec))}/`.startsWith(`${path}/`);
+
+  for (const file of walk(root)) {
+    const rel = relative(root, file);
+    const source = readFileSync(file, 'utf8');
+    for (const { specifier, line } of importsOf(source)) {
+      const add = (rule: string) => violations.push({ file: rel, line, specifier, rule });
+      if (inside(file, 'shared')) {
+        if (isNodeBuiltin(specifier)) add('shared/ may not import Node built-ins');
+        if (specifier === 'electron' || specifier.startsWith('electron/'))
+          add('shared/ may not import Electron');
+        if (uiPackages.test(specifier)) add('shared/ may not import React or other UI libraries');
+        if (resolvesInto(file, specifier, 'main') || resolvesInto(file, specifier, 'renderer'))
+          add('shared/ may not import main/ or renderer/');
+      }
+      if (inside(file, 'renderer')) {
+        if (resolvesInto(file, specifier, 'main')) add('renderer/ may not import main/');
+        if (isNodeBuiltin(specifier)) add('renderer/ may not import Node built-ins');
+        if (specifier === 'electron') add('renderer/ may not import Electron (use the contract client)');
+      }
+      if (inside(file, 'main') && !rel.startsWith(`main${sep}electron${sep}`)) {
+        if (specifier === 'electron' || specifier.startsWith('electron/'))
+          add('only main/electron may import Electron');
+        if (resolvesIntoPath(file, specifier, join('main', 'electron')))
+          add('only main/electron may import main/electron');
+      }
+    }
+  }
+  return violations;
+}
