@@ -1,6 +1,7 @@
 import type { AppInfo, ContextList, ContextSummary } from '../../shared/api/contract.ts';
 import type { ApiHandlers, EventSink } from './api-dispatch.ts';
 import { checkEvent } from './api-dispatch.ts';
+import { createConsoleHandlers } from './console/console-handlers.ts';
 import type { StartDemo } from './demo-launcher.ts';
 import { createDemoLauncher, DEMO_CONTEXT_ID } from './demo-launcher.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
@@ -53,7 +54,10 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     return { contexts: [demoContext(), ...listing.contexts], problems: listing.problems };
   }
 
+  const consoleHandlers = createConsoleHandlers({ dataDir: deps.dataDir, env: deps.env, emit });
+
   const handlers: ApiHandlers = {
+    ...consoleHandlers,
     'app.info': async () => ({
       name: 'Switchyard',
       version: deps.version,
@@ -66,6 +70,8 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     'demo.open': () => demo.open(),
     'demo.status': async () => demo.status(),
   };
+  // dispose is not a call of the contract.
+  delete (handlers as Partial<Record<string, unknown>>).dispose;
 
   return {
     handlers,
@@ -81,6 +87,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     },
     async dispose() {
       sinks.clear();
+      await consoleHandlers.dispose();
       await demo.stop();
     },
   };

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  ApplyProgress,
+  ApplyResultView,
+  DesiredReleaseInput,
+  HistoryEntryView,
+  PlanView,
+  ReleaseView,
+  ServiceSummary,
+} from './console-schemas.ts';
 import { ApiError } from './errors.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
@@ -60,11 +69,38 @@ export const calls = {
   'contexts.list': call(Empty, ContextList),
   'demo.open': call(Empty, DemoStatus),
   'demo.status': call(Empty, DemoStatus),
+  // Sessions: nothing is contacted until the operator opens a context.
+  'sessions.open': call(z.object({ contextId: z.string() }).strict(), ContextSummary),
+  'sessions.close': call(z.object({ contextId: z.string() }).strict(), z.object({ closed: z.boolean() })),
+  // The console over one open session.
+  'services.list': call(
+    z.object({ contextId: z.string() }).strict(),
+    z.object({ services: z.array(ServiceSummary) }),
+  ),
+  'release.get': call(z.object({ contextId: z.string(), releaseId: z.string() }).strict(), ReleaseView),
+  'release.plan': call(
+    z.object({ contextId: z.string(), releaseId: z.string(), desired: DesiredReleaseInput }).strict(),
+    PlanView,
+  ),
+  'release.apply': call(z.object({ planId: z.string() }).strict(), ApplyResultView),
+  'history.list': call(
+    z.object({ contextId: z.string().optional(), releaseId: z.string().optional() }).strict(),
+    z.object({ entries: z.array(HistoryEntryView) }),
+  ),
+  'history.undo': call(z.object({ entryId: z.string() }).strict(), PlanView),
 } as const;
 
 export const events = {
   'contexts.changed': ContextList,
   'demo.changed': DemoStatus,
+  'session.changed': ContextSummary,
+  'services.changed': z.object({
+    contextId: z.string(),
+    upserts: z.array(ServiceSummary),
+    removed: z.array(z.string()),
+  }),
+  'release.changed': ReleaseView,
+  'apply.progress': ApplyProgress,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type ApiHandlers, checkEvent, dispatchCall } from '../../../main/core/api-dispatch.ts';
 import { callNames, calls, eventNames, events } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { fakeHandlers } from '../../helpers/fake-handlers.ts';
 
 function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
-  return {
+  return fakeHandlers({
     'app.info': async () => ({
       name: 'Switchyard',
       version: '1.2.3',
@@ -17,7 +18,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'demo.open': async () => ({ running: true, url: 'https://127.0.0.1:1', contextId: 'demo' }),
     'demo.status': async () => ({ running: false }),
     ...overrides,
-  };
+  });
 }
 
 describe('dispatchCall', () => {

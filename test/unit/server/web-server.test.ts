@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EventSink } from '../../../main/core/api-dispatch.ts';
 import { startWebServer, type WebServer } from '../../../main/server/web-server.ts';
+import { fakeHandlers } from '../../helpers/fake-handlers.ts';
 
 const rendererDir = mkdtempSync(join(tmpdir(), 'sy-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Switchyard</title>');
@@ -24,7 +25,7 @@ beforeAll(async () => {
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
-    handlers: {
+    handlers: fakeHandlers({
       'app.info': async () => ({
         name: 'Switchyard',
         version: '9.9.9',
@@ -36,7 +37,7 @@ beforeAll(async () => {
       'contexts.list': async () => ({ contexts: [], problems: [] }),
       'demo.open': async () => ({ running: true }),
       'demo.status': async () => ({ running: false }),
-    },
+    }),
   });
 });
 afterAll(() => server.close());

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { ApiError } from './errors.ts';
+
+// What the console shows and sends: views computed in main from its caches (never raw objects with
+// credentials), and the operator's desired release. Ids: a release is `<flavor>:<namespace>/<host>`.
+
+export const ConditionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('header'),
+    name: z.string().min(1),
+    op: z.enum(['exact', 'prefix', 'regex', 'present', 'absent']),
+    value: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('cookie'),
+    name: z.string().min(1),
+    op: z.enum(['exact', 'regex']),
+    value: z.string(),
+  }),
+  z.object({
+    kind: z.literal('os'),
+    os: z.enum(['android', 'ios', 'ipados', 'windows', 'macos', 'linux', 'chromeos']),
+  }),
+  z.object({
+    kind: z.literal('browser'),
+    browser: z.enum(['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung']),
+  }),
+  z.object({
+    kind: z.literal('query'),
+    name: z.string().min(1),
+    op: z.enum(['exact', 'prefix', 'regex']),
+    value: z.string(),
+  }),
+  z.object({ kind: z.literal('sourceLabel'), name: z.string().min(1), value: z.string() }),
+]);
+export type ConditionView = z.infer<typeof ConditionSchema>;
+
+export const LintFindingView = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  object: z.object({ kind: z.string(), namespace: z.string().optional(), name: z.string() }),
+  path: z.string(),
+  message: z.string(),
+  hint: z.string(),
+});
+export type LintFindingView = z.infer<typeof LintFindingView>;
+
+export const RolloutView = z.object({
+  desired: z.number().int(),
+  updated: z.number().int(),
+  ready: z.number().int(),
+  done: z.boolean(),
+  message: z.string().optional(),
+});
+
+export const VersionView = z.object({
+  name: z.string(),
+  subset: z.string().optional(),
+  labels: z.record(z.string(), z.string()),
+  deployments: z.array(z.string()),
+  image: z.string().optional(),
+  podsReady: z.number().int(),
+  podsTotal: z.number().int(),
+  restarts: z.number().int(),
+  createdAt: z.string().optional(),
+  rollout: RolloutView.optional(),
+  /** Share of the default route, in percent. */
+  weight: z.number().int(),
+  declared: z.boolean(),
+});
+export type VersionView = z.infer<typeof VersionView>;
+
+export const ContentRuleView = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  version: z.string(),
+  enabled: z.boolean(),
+  /** The rule in words, or null when its match is hand-written in a way the editor cannot express. */
+  conditions: z.array(z.array(ConditionSchema)).nullable(),
+  matchYaml: z.string(),
+});
+export type ContentRuleView = z.infer<typeof ContentRuleView>;
+
+export const ServiceSummary = z.object({
+  releaseId: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  host: z.string(),
+  flavor: z.enum(['istio', 'gateway-api']),
+  versionCount: z.number().int(),
+  releaseInProgress: z.boolean(),
+  contentRuleCount: z.number().int(),
+  readOnly: z.boolean(),
+  managedBy: z.string().optional(),
+  lintErrors: z.number().int(),
+});
+export type ServiceSummary = z.infer<typeof ServiceSummary>;
+
+export const ReleaseView = z.object({
+  releaseId: z.string(),
+  contextId: z.string(),
+  namespace: z.string(),
+  host: z.string(),
+  name: z.string(),
+  flavor: z.enum(['istio', 'gateway-api']),
+  editable: z.boolean(),
+  readOnlyReasons: z.array(z.string()),
+  versions: z.array(VersionView),
+  rules: z.array(ContentRuleView),
+  mirrors: z.array(z.object({ host: z.string(), version: z.string().optional(), percentage: z.number() })),
+  lint: z.array(LintFindingView),
+  sources: z.array(
+    z.object({
+      kind: z.string(),
+      namespace: z.string(),
+      name: z.string(),
+      resourceVersion: z.string().optional(),
+    }),
+  ),
+  /** The version that had most traffic before the current release began, for "Roll back to". */
+  previousStable: z.string().optional(),
+});
+export type ReleaseView = z.infer<typeof ReleaseView>;
+
+export const DesiredReleaseInput = z.object({
+  split: z.array(z.object({ version: z.string(), weight: z.number().int().min(0).max(100) })),
+  rules: z.array(
+    z.object({
+      id: z.string().optional(),
+      name: z.string().optional(),
+      version: z.string(),
+      enabled: z.boolean(),
+      /** ORed alternatives, each an ANDed list of conditions; absent keeps an existing rule's match as is. */
+      conditions: z.array(z.array(ConditionSchema)).optional(),
+    }),
+  ),
+});
+export type DesiredReleaseInput = z.infer<typeof DesiredReleaseInput>;
+
+export const StepState = z.enum([
+  'pending',
+  'dry-run',
+  'applying',
+  'verifying',
+  'done',
+  'failed',
+  'rolled-back',
+  'skipped',
+]);
+
+export const PlanStepView = z.object({
+  id: z.string(),
+  description: z.string(),
+  target: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
+  beforeYaml: z.string(),
+  afterYaml: z.string(),
+  dryRun: z.object({ ok: z.boolean(), message: z.string().optional() }),
+});
+export type PlanStepView = z.infer<typeof PlanStepView>;
+
+export const PlanView = z.object({
+  planId: z.string(),
+  contextId: z.string(),
+  releaseId: z.string(),
+  summary: z.string(),
+  steps: z.array(PlanStepView),
+  lint: z.array(LintFindingView),
+});
+export type PlanView = z.infer<typeof PlanView>;
+
+export const ConflictView = z.object({
+  object: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }),
+  paths: z.array(z.string()),
+  oursYaml: z.string(),
+  theirsYaml: z.string(),
+});
+
+export const ApplyResultView = z.object({
+  planId: z.string(),
+  ok: z.boolean(),
+  historyId: z.string().optional(),
+  steps: z.array(z.object({ id: z.string(), state: StepState, message: z.string().optional() })),
+  error: ApiError.optional(),
+  conflict: ConflictView.optional(),
+});
+export type ApplyResultView = z.infer<typeof ApplyResultView>;
+
+export const ApplyProgress = z.object({
+  planId: z.string(),
+  stepId: z.string(),
+  state: StepState,
+  message: z.string().optional(),
+});
+
+export const HistoryEntryView = z.object({
+  id: z.string(),
+  contextId: z.string(),
+  releaseId: z.string().optional(),
+  user: z.string(),
+  time: z.string(),
+  summary: z.string(),
+  undoable: z.boolean(),
+  undoOf: z.string().optional(),
+});
+export type HistoryEntryView = z.infer<typeof HistoryEntryView>;
