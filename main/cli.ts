@@ -4,6 +4,13 @@ import { InputError, UsageError } from './commands/command.ts';
 /** Every subcommand, loaded only when used so that `switchyard match` does not pay for the server. */
 const commands: Record<string, () => Promise<Command>> = {
   web: async () => (await import('./commands/web-command.ts')).webCommand,
+  demo: async () => (await import('./commands/demo-command.ts')).demoCommand,
+  split: async () => (await import('./commands/split-command.ts')).splitCommand,
+  cutover: async () => (await import('./commands/cutover-command.ts')).cutoverCommand,
+  route: async () => (await import('./commands/route-command.ts')).routeCommand,
+  match: async () => (await import('./commands/match-command.ts')).matchCommand,
+  lint: async () => (await import('./commands/lint-command.ts')).lintCommand,
+  preview: async () => (await import('./commands/preview-command.ts')).previewCommand,
 };
 
 function topLevelHelp(): string {

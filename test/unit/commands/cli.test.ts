@@ -16,7 +16,9 @@ describe('the switchyard command', () => {
   it('says how to get help for an unknown command and exits 2', async () => {
     const c = captureIO();
     expect(await main(['deploy-everything'], c.io)).toBe(2);
-    expect(c.stderr()).toBe("switchyard: unknown command 'deploy-everything'. Run 'switchyard --help' for the list.\n");
+    expect(c.stderr()).toBe(
+      "switchyard: unknown command 'deploy-everything'. Run 'switchyard --help' for the list.\n",
+    );
   });
 
   it('prints the help of web', async () => {
@@ -41,7 +43,9 @@ describe('the switchyard command', () => {
   });
 
   it('runs as a real process through bin/switchyard.mjs', () => {
-    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/switchyard.mjs'), '--help'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(repoRoot, 'bin/switchyard.mjs'), '--help'], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('switchyard — grayscale releases on Istio service meshes');
   });

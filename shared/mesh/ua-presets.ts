@@ -1,0 +1,229 @@
+// Operating-system and browser presets, written as RE2 fragments on the `user-agent` header.
+//
+// RE2 has no lookahead, so "Chrome but not Edge" cannot live in one regex: each preset is a fragment
+// that must occur somewhere in the user agent (`require`) and fragments that must not (`exclude`,
+// written to `withoutHeaders`). The lists mirror how ua-parser-js v1 names user agents; the test
+// test/unit/mesh/ua-presets-agreement.test.ts holds them to ≥ 99% agreement on real user agents.
+//
+// What each preset means, in ua-parser-js v1 terms (the mapping the agreement test uses):
+//   android  os.name 'Android'                    ios      os.name 'iOS' on an iPhone or iPod
+//   ipados   os.name 'iOS' with device.model 'iPad' (iPads in desktop mode send a Mac user agent
+//            and count as macOS on both sides)
+//   windows  os.name 'Windows' (not Windows Phone / Mobile / CE)
+//   macos    os.name 'Mac OS'                      chromeos os.name 'Chromium OS'
+//   linux    desktop GNU/Linux: os.name 'Linux' or a distribution (Ubuntu, Debian, Fedora, …);
+//            Android, ChromeOS, Tizen, webOS and KaiOS run Linux too but are not this preset.
+//   chrome   browser.name 'Chrome', 'Chrome Headless' or 'Chromium'. In-app web views
+//            ('Chrome WebView', 'Android Browser') are not Chrome: a release aimed at Chrome users
+//            should not reach the browser embedded in someone else's app.
+//   safari   'Safari' or 'Mobile Safari'           firefox  'Firefox' or 'Mobile Firefox'
+//   edge     'Edge'                                opera    any name starting with 'Opera'
+//   samsung  'Samsung Internet'
+
+export const OS_PRESETS = ['android', 'ios', 'ipados', 'windows', 'macos', 'linux', 'chromeos'] as const;
+export const BROWSER_PRESETS = ['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung'] as const;
+
+export type OsPreset = (typeof OS_PRESETS)[number];
+export type BrowserPreset = (typeof BROWSER_PRESETS)[number];
+
+/** One way a user agent can satisfy a preset. */
+export interface UaAlternative {
+  /** RE2 fragment that must occur somewhere in the user agent. */
+  require: string;
+  /** RE2 fragments none of which may occur. */
+  exclude: readonly string[];
+}
+
+export interface UaPreset {
+  label: string;
+  alternatives: readonly UaAlternative[];
+}
+
+// Browsers built on Chrome put a token of their own after Chrome's; ua-parser-js names them by it.
+const CHROME_BASED_OR_EMBEDDED = [
+  'Edg(?:e|A|iOS)?/',
+  'OPR/',
+  'OPT/',
+  'OPiOS/',
+  'OPX/',
+  'Opera',
+  'SamsungBrowser/',
+  'YaBrowser/',
+  'DuckDuckGo/',
+  'Ddg/',
+  'UCBrowser/',
+  'MiuiBrowser/',
+  'HuaweiBrowser/',
+  'HeyTapBrowser/',
+  'Vivaldi/',
+  'Silk/',
+  'Whale/',
+  'coc_coc_browser/',
+  'QQBrowser/',
+  'Maxthon',
+  'Puffin/',
+  'FBAN/',
+  'FBAV/',
+  'Instagram',
+  'Line/',
+  'Snapchat',
+  'MicroMessenger/',
+  'Electron/',
+  'GSA/',
+  'OculusBrowser/',
+  'Brave/',
+  // Web views and the old Android browser carry Version/4.0; Chrome itself never sends Version/.
+  'Version/',
+  '; wv\\)',
+];
+
+const NOT_SAFARI = [
+  'Chrome/',
+  'CriOS/',
+  'Chromium/',
+  'Edg(?:e|A|iOS)?/',
+  'OPR/',
+  'OPT/',
+  'OPiOS/',
+  'FxiOS/',
+  'GSA/',
+  'Ddg/',
+  'DuckDuckGo/',
+  'Snapchat',
+  'FBAN/',
+  'FBAV/',
+  'Instagram',
+  'Line/',
+  'YaBrowser/',
+  'SamsungBrowser/',
+  'UCBrowser/',
+  'MicroMessenger/',
+  'Silk/',
+  'Android',
+  'PlayStation',
+  'Nintendo',
+];
+
+const NOT_FIREFOX = [
+  'SeaMonkey/',
+  'Waterfox/',
+  'PaleMoon/',
+  'Iceweasel/',
+  'IceCat/',
+  'Focus/',
+  'Klar/',
+  'Camino/',
+  'Basilisk/',
+  'LibreWolf/',
+  'K-Meleon/',
+];
+
+export const OS_PRESET_DEFINITIONS: Readonly<Record<OsPreset, UaPreset>> = {
+  android: {
+    label: 'Android',
+    alternatives: [{ require: 'Android', exclude: ['Windows Phone', 'HarmonyOS', 'OpenHarmony'] }],
+  },
+  ios: { label: 'iOS', alternatives: [{ require: '\\((?:iPhone|iPod)', exclude: [] }] },
+  ipados: { label: 'iPadOS', alternatives: [{ require: '\\(iPad', exclude: [] }] },
+  windows: {
+    label: 'Windows',
+    alternatives: [
+      {
+        require: 'Windows NT|Windows (?:95|98|ME|XP|2000)|Win(?:32|64|95|98|NT)',
+        exclude: ['Windows Phone', 'Windows Mobile', 'Windows CE', 'IEMobile'],
+      },
+    ],
+  },
+  macos: {
+    label: 'macOS',
+    alternatives: [
+      { require: 'Macintosh|Mac OS X|Mac_PowerPC', exclude: ['iPhone', 'iPad', 'iPod', 'like Mac OS X'] },
+    ],
+  },
+  linux: {
+    label: 'Linux',
+    alternatives: [
+      {
+        require: 'Linux',
+        exclude: [
+          'Android',
+          'CrOS',
+          'Tizen',
+          'Web0S',
+          'webOS',
+          'KaiOS',
+          'KAIOS',
+          'HarmonyOS',
+          'Sailfish',
+          'SmartTV',
+        ],
+      },
+    ],
+  },
+  chromeos: { label: 'ChromeOS', alternatives: [{ require: 'CrOS', exclude: [] }] },
+};
+
+export const BROWSER_PRESET_DEFINITIONS: Readonly<Record<BrowserPreset, UaPreset>> = {
+  chrome: {
+    label: 'Chrome',
+    alternatives: [{ require: '(?:Chrome|CriOS|Chromium)/', exclude: CHROME_BASED_OR_EMBEDDED }],
+  },
+  safari: { label: 'Safari', alternatives: [{ require: 'Version/\\S+ .*Safari', exclude: NOT_SAFARI }] },
+  firefox: { label: 'Firefox', alternatives: [{ require: 'Firefox/|FxiOS/', exclude: NOT_FIREFOX }] },
+  edge: { label: 'Edge', alternatives: [{ require: 'Edg(?:e|A|iOS)?/', exclude: [] }] },
+  opera: { label: 'Opera', alternatives: [{ require: 'OPR/|OPT/|OPiOS/|OPX/|Opera', exclude: [] }] },
+  samsung: { label: 'Samsung Internet', alternatives: [{ require: 'SamsungBrowser/', exclude: [] }] },
+};
+
+export function isOsPreset(name: string): name is OsPreset {
+  return (OS_PRESETS as readonly string[]).includes(name);
+}
+
+export function isBrowserPreset(name: string): name is BrowserPreset {
+  return (BROWSER_PRESETS as readonly string[]).includes(name);
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [items.slice()];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/**
+ * One RE2 pattern that full-matches a value containing every fragment, in any order. RE2 has no
+ * lookahead, so "contains A and contains B" is written as A…B or B…A.
+ */
+export function containsAllPattern(fragments: readonly string[]): string {
+  const orders = permutations(fragments).map((order) => order.map((f) => `(?:${f})`).join('.*'));
+  return orders.length === 1 ? `.*${orders[0]}.*` : `.*(?:${orders.join('|')}).*`;
+}
+
+/** One RE2 pattern that full-matches a value containing any of the fragments. */
+export function containsAnyPattern(fragments: readonly string[]): string {
+  return `.*(?:${fragments.join('|')}).*`;
+}
+
+/** The user-agent patterns for an OS and/or browser preset: one entry per alternative (ORed). */
+export function userAgentPatterns(
+  os: OsPreset | undefined,
+  browser: BrowserPreset | undefined,
+): Array<{ match: string; exclude: string | null }> {
+  const osAlts: Array<UaAlternative | null> = os ? [...OS_PRESET_DEFINITIONS[os].alternatives] : [null];
+  const brAlts: Array<UaAlternative | null> = browser
+    ? [...BROWSER_PRESET_DEFINITIONS[browser].alternatives]
+    : [null];
+  const out: Array<{ match: string; exclude: string | null }> = [];
+  for (const a of osAlts) {
+    for (const b of brAlts) {
+      const required = [a, b].filter((x): x is UaAlternative => x !== null).map((x) => x.require);
+      if (required.length === 0) continue;
+      const excluded = [...new Set([...(a?.exclude ?? []), ...(b?.exclude ?? [])])];
+      out.push({
+        match: containsAllPattern(required),
+        exclude: excluded.length ? containsAnyPattern(excluded) : null,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,232 @@
+// Weight math for a traffic split over N versions. Every function is pure, keeps the order of the
+// versions it is given, and returns whole numbers that sum to exactly 100.
+
+export interface VersionWeight {
+  version: string;
+  weight: number;
+  /** A locked version keeps its weight when another version moves. */
+  locked?: boolean;
+}
+
+export interface SplitChange {
+  weights: VersionWeight[];
+  /** True when the asked value could not be honoured (locks, or a locked target) and was clamped. */
+  clamped: boolean;
+  /** The value that was asked for and the value that was applied (same unless clamped). */
+  requested: number;
+  applied: number;
+  /** Why the asked value was not applied; absent when it was. */
+  message?: string;
+}
+
+export interface SplitError {
+  /** Index in the list, or null for a finding about the whole split. */
+  index: number | null;
+  version?: string;
+  message: string;
+}
+
+export const TOTAL = 100;
+
+/**
+ * Rounds non-negative shares to whole numbers that sum to `total` (Hamilton / largest remainder):
+ * floor every share, then hand the missing units to the largest fractional parts, ties to the
+ * earlier position, so the result only depends on the input.
+ */
+export function largestRemainder(shares: readonly number[], total: number): number[] {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  if (shares.length === 0) return [];
+  if (sum <= 0) return shares.map(() => 0);
+  const exact = shares.map((s) => (s / sum) * total);
+  const floors = exact.map((x) => Math.floor(x + 1e-9));
+  let missing = total - floors.reduce((a, b) => a + b, 0);
+  const order = exact
+    .map((x, i) => ({ i, frac: x - Math.floor(x + 1e-9) }))
+    .sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (let k = 0; missing > 0 && order.length > 0; k = (k + 1) % order.length, missing--) {
+    const slot = order[k];
+    if (slot) floors[slot.i] = (floors[slot.i] ?? 0) + 1;
+  }
+  return floors;
+}
+
+/** Spreads `total` evenly over `count` slots; the first slots get the leftover units. */
+function evenShares(count: number, total: number): number[] {
+  const base = Math.floor(total / count);
+  const extra = total - base * count;
+  return Array.from({ length: count }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+/**
+ * Proportional weights (Gateway API backendRefs 1 and 3, or Istio weights that do not add up) as
+ * percentages: 1,3 → 25,75. All zero stays all zero: nothing receives traffic.
+ */
+export function normalizeTo100(weights: readonly number[]): number[] {
+  return largestRemainder(
+    weights.map((w) => (Number.isFinite(w) && w > 0 ? w : 0)),
+    TOTAL,
+  );
+}
+
+/** Istio: a lone destination takes everything whatever its weight; among several, an omitted weight is 0. */
+export function istioDestinationWeights(route: ReadonlyArray<{ weight?: number }>): number[] {
+  if (route.length === 1) return [TOTAL];
+  return normalizeTo100(route.map((d) => (typeof d.weight === 'number' ? d.weight : 0)));
+}
+
+/** Gateway API: an omitted backendRef weight is 1 (the spec's default). */
+export function gatewayBackendWeights(refs: ReadonlyArray<{ weight?: number }>): number[] {
+  return normalizeTo100(refs.map((r) => (typeof r.weight === 'number' ? r.weight : 1)));
+}
+
+/** Specific errors for a split that is about to be written; empty when it is valid. */
+export function validateSplit(split: ReadonlyArray<{ version: string; weight: number }>): SplitError[] {
+  const errors: SplitError[] = [];
+  if (split.length === 0) return [{ index: null, message: 'the split has no versions' }];
+  const seen = new Set<string>();
+  split.forEach((v, index) => {
+    const who = `weight of ${v.version}`;
+    if (seen.has(v.version))
+      errors.push({ index, version: v.version, message: `version ${v.version} appears more than once` });
+    seen.add(v.version);
+    if (typeof v.weight !== 'number' || !Number.isFinite(v.weight))
+      errors.push({ index, version: v.version, message: `${who} is not a number` });
+    else if (v.weight < 0)
+      errors.push({
+        index,
+        version: v.version,
+        message: `${who} is ${v.weight}: weights cannot be negative`,
+      });
+    else if (!Number.isInteger(v.weight))
+      errors.push({
+        index,
+        version: v.version,
+        message: `${who} is ${v.weight}: weights must be whole numbers`,
+      });
+    else if (v.weight > TOTAL)
+      errors.push({ index, version: v.version, message: `${who} is ${v.weight}: at most 100` });
+  });
+  if (errors.length > 0) return errors;
+  const sum = split.reduce((a, v) => a + v.weight, 0);
+  if (sum === 0) errors.push({ index: null, message: 'all weights are 0: no version would receive traffic' });
+  else if (sum !== TOTAL) errors.push({ index: null, message: `weights sum to ${sum}, not 100` });
+  return errors;
+}
+
+function assertUsable(split: readonly VersionWeight[]): void {
+  const seen = new Set<string>();
+  for (const v of split) {
+    if (seen.has(v.version)) throw new Error(`version ${v.version} appears more than once in the split`);
+    seen.add(v.version);
+    if (!Number.isFinite(v.weight) || v.weight < 0)
+      throw new Error(`weight of ${v.version} is ${v.weight}: weights must be finite and not negative`);
+  }
+  const locked = lockedSum(split, -1);
+  if (locked > TOTAL) throw new Error(`locked versions already hold ${locked}%, more than 100`);
+}
+
+function lockedSum(split: readonly VersionWeight[], except: number): number {
+  return split.reduce((a, v, i) => (i !== except && v.locked ? a + v.weight : a), 0);
+}
+
+function copy(split: readonly VersionWeight[]): VersionWeight[] {
+  // Explicit fields, not a spread: the slider calls this on every drag event.
+  return split.map((v) =>
+    v.locked === undefined
+      ? { version: v.version, weight: v.weight }
+      : { version: v.version, weight: v.weight, locked: v.locked },
+  );
+}
+
+/**
+ * Gives `version` the asked weight and rebalances the unlocked others in proportion to their current
+ * shares (evenly when they are all 0). When locks make the value impossible it is clamped to the
+ * nearest possible one and the result says so.
+ */
+export function setWeight(split: readonly VersionWeight[], version: string, value: number): SplitChange {
+  assertUsable(split);
+  const target = split.findIndex((v) => v.version === version);
+  if (target === -1) throw new Error(`unknown version '${version}' (the split has ${names(split)})`);
+  if (!Number.isFinite(value)) throw new Error(`weight for ${version} must be a number, not ${value}`);
+  const requested = value;
+  const current = split[target]!;
+  if (current.locked) {
+    return {
+      weights: copy(split),
+      clamped: current.weight !== requested,
+      requested,
+      applied: current.weight,
+      ...(current.weight !== requested ? { message: `${version} is locked at ${current.weight}%` } : {}),
+    };
+  }
+  const others = split.map((_, i) => i).filter((i) => i !== target && !split[i]!.locked);
+  const available = TOTAL - lockedSum(split, target);
+  const min = others.length === 0 ? available : 0;
+  const rounded = Math.round(value);
+  const applied = Math.min(available, Math.max(min, rounded));
+  const out = copy(split);
+  out[target]!.weight = applied;
+  const rest = available - applied;
+  const currentShares = others.map((i) => Math.max(0, split[i]!.weight));
+  const spread = currentShares.some((s) => s > 0)
+    ? largestRemainder(currentShares, rest)
+    : evenShares(others.length, rest);
+  others.forEach((i, k) => {
+    out[i]!.weight = spread[k] ?? 0;
+  });
+  const clamped = applied !== requested;
+  let message: string | undefined;
+  if (applied !== rounded) {
+    message =
+      applied < rounded
+        ? `${version} can take at most ${applied}%: locked versions hold ${TOTAL - available}%`
+        : `${version} must take ${applied}%: every other version is locked`;
+  } else if (rounded !== requested) message = `weights are whole numbers: ${requested} became ${applied}`;
+  return { weights: out, clamped, requested, applied, ...(message ? { message } : {}) };
+}
+
+/** Locks or unlocks one version; its weight does not change. */
+export function setLocked(
+  split: readonly VersionWeight[],
+  version: string,
+  locked: boolean,
+): VersionWeight[] {
+  if (!split.some((v) => v.version === version))
+    throw new Error(`unknown version '${version}' (the split has ${names(split)})`);
+  return split.map((v) => (v.version === version ? { ...v, locked } : { ...v }));
+}
+
+/** Shares what the locked versions leave evenly among the unlocked ones (earlier versions get the leftover units). */
+export function evenSplit(split: readonly VersionWeight[]): VersionWeight[] {
+  assertUsable(split);
+  const unlocked = split.map((_, i) => i).filter((i) => !split[i]!.locked);
+  const out = copy(split);
+  if (unlocked.length === 0) return out;
+  const shares = evenShares(unlocked.length, TOTAL - lockedSum(split, -1));
+  unlocked.forEach((i, k) => {
+    out[i]!.weight = shares[k] ?? 0;
+  });
+  return out;
+}
+
+/**
+ * Cut-over: one version takes 100%, every other 0%. This is the operator's explicit decision to
+ * finish a release, so it releases locks instead of refusing; `released` names them.
+ */
+export function cutOverTo(
+  split: readonly VersionWeight[],
+  version: string,
+): { weights: VersionWeight[]; released: string[] } {
+  if (!split.some((v) => v.version === version))
+    throw new Error(`unknown version '${version}' (the split has ${names(split)})`);
+  const released = split.filter((v) => v.locked && v.version !== version).map((v) => v.version);
+  const weights = split.map((v) => {
+    const { locked: _locked, ...rest } = v;
+    return { ...rest, weight: v.version === version ? TOTAL : 0 };
+  });
+  return { weights, released };
+}
+
+function names(split: readonly VersionWeight[]): string {
+  return split.length === 0 ? 'no versions' : split.map((v) => v.version).join(', ');
+}
