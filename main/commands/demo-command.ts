@@ -65,7 +65,9 @@ export const demoCommand: Command = {
     const port = wholeNumber('port', values.port, 0, 65535);
     const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
     const services = wholeNumber('services', values.services, 0, 100_000);
-    const kubeconfigPath = values.kubeconfig ? resolve(io.cwd, values.kubeconfig) : join(tmpdir(), 'switchyard-demo', 'kubeconfig');
+    const kubeconfigPath = values.kubeconfig
+      ? resolve(io.cwd, values.kubeconfig)
+      : join(tmpdir(), 'switchyard-demo', 'kubeconfig');
 
     const { startDemoMesh } = await import('../demo/demo-mesh.ts');
     const mesh = await startDemoMesh({
@@ -75,7 +77,9 @@ export const demoCommand: Command = {
       ...(seed !== undefined ? { seed } : {}),
       ...(services !== undefined ? { services } : {}),
     });
-    io.stdout(`demo mesh ready: ${mesh.url} kubeconfig=${mesh.kubeconfigPath} contexts=demo-admin,demo-viewer\n`);
+    io.stdout(
+      `demo mesh ready: ${mesh.url} kubeconfig=${mesh.kubeconfigPath} contexts=demo-admin,demo-viewer\n`,
+    );
     const signal = await io.stopSignal;
     io.stderr(`demo mesh stopping (${signal})\n`);
     await mesh.stop();

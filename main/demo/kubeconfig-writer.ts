@@ -1,0 +1,45 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { stringify } from 'yaml';
+
+export const DEMO_CLUSTER_NAME = 'switchyard-demo';
+export const DEMO_CONTEXTS = ['demo-admin', 'demo-viewer'] as const;
+
+export interface DemoKubeconfigInput {
+  url: string;
+  /** PEM of the CA that signed the server certificate; absent for plain HTTP. */
+  caCert?: string;
+  tokens: { admin: string; viewer: string };
+  namespace?: string;
+}
+
+/** A kubeconfig with one cluster and the `demo-admin` (current) and `demo-viewer` contexts. */
+export function demoKubeconfigYaml(input: DemoKubeconfigInput): string {
+  const cluster: Record<string, unknown> = { server: input.url };
+  if (input.caCert) cluster['certificate-authority-data'] = Buffer.from(input.caCert).toString('base64');
+  // client-node refuses a plain http:// server unless TLS verification is explicitly off.
+  else cluster['insecure-skip-tls-verify'] = true;
+  const context = (user: string) => ({
+    name: user,
+    context: { cluster: DEMO_CLUSTER_NAME, user, namespace: input.namespace ?? 'default' },
+  });
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: [{ name: DEMO_CLUSTER_NAME, cluster }],
+    users: [
+      { name: 'demo-admin', user: { token: input.tokens.admin } },
+      { name: 'demo-viewer', user: { token: input.tokens.viewer } },
+    ],
+    contexts: DEMO_CONTEXTS.map(context),
+    'current-context': 'demo-admin',
+  };
+  return stringify(config, { lineWidth: 0 });
+}
+
+/** Writes the kubeconfig readable by the owner only (it holds bearer tokens). */
+export async function writeDemoKubeconfig(path: string, yaml: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, yaml, { mode: 0o600 });
+}

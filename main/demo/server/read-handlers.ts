@@ -1,0 +1,173 @@
+// get, list (selectors, limit/continue, Table) and watch.
+import { statusErrors } from '../store/kube-status-error.ts';
+import { parseFieldSelector, parseLabelSelector } from '../store/label-selector.ts';
+import type { KubeObject } from '../store/object-store.ts';
+import { apiVersionOf } from '../store/resource-types.ts';
+import type { StoredEntry } from '../store/stored-object.ts';
+import type { HandlerContext } from './handler-context.ts';
+import { targetOf } from './handler-context.ts';
+import { sendJson, sendRaw, wantsTable } from './http-io.ts';
+import { scaleOf } from './scale-view.ts';
+import { tableOf } from './table-printer.ts';
+import { serveWatch } from './watch-stream.ts';
+
+/** Joined item JSON of unfiltered lists, reused until the type changes (lists dominate at scale). */
+const itemsCache = new WeakMap<object, Map<string, { changedAt: number; items: Buffer }>>();
+
+function cachedItems(ctx: HandlerContext, key: string, build: () => string): Buffer {
+  let perStore = itemsCache.get(ctx.store);
+  if (!perStore) {
+    perStore = new Map();
+    itemsCache.set(ctx.store, perStore);
+  }
+  const changedAt = ctx.store.lastChange(ctx.type);
+  const hit = perStore.get(key);
+  if (hit && hit.changedAt === changedAt) return hit.items;
+  const items = Buffer.from(build());
+  perStore.set(key, { changedAt, items });
+  return items;
+}
+
+function entryKey(e: StoredEntry): string {
+  const m = e.obj.metadata;
+  return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    if (typeof t.start !== 'string' || typeof t.rv !== 'number') throw new Error('shape');
+    return t;
+  } catch {
+    throw statusErrors.badRequest(`invalid continue token: "${token}"`);
+  }
+}
+
+function selectorOf(ctx: HandlerContext): (obj: KubeObject) => boolean {
+  const labels = parseLabelSelector(ctx.info.query.get('labelSelector'));
+  const fields = parseFieldSelector(ctx.info.query.get('fieldSelector'));
+  return (obj) => (!labels || labels(obj.metadata.labels)) && (!fields || fields(obj));
+}
+
+export function handleGet(ctx: HandlerContext): void {
+  const { info, type, store } = ctx;
+  const name = info.name ?? '';
+  const entry = store.getEntry(type, info.namespace, name);
+  if (!entry) throw statusErrors.notFound(targetOf(ctx));
+  if (info.subresource === 'scale') {
+    sendJson(ctx.res, 200, scaleOf(entry.obj), ctx.headers);
+    return;
+  }
+  if (info.subresource && info.subresource !== 'status') throw statusErrors.notFound(targetOf(ctx));
+  if (wantsTable(ctx.req.headers.accept)) {
+    const obj = { ...entry.obj, apiVersion: apiVersionOf(type) };
+    sendJson(
+      ctx.res,
+      200,
+      tableOf(type, [obj], { resourceVersion: String(store.resourceVersion) }),
+      ctx.headers,
+    );
+    return;
+  }
+  sendRaw(ctx.res, 200, entry.jsonAs(apiVersionOf(type)), 'application/json', ctx.headers);
+}
+
+export function handleList(ctx: HandlerContext): void {
+  const { info, type, store, res } = ctx;
+  const matches = selectorOf(ctx);
+  const limitText = info.query.get('limit');
+  const limit = limitText ? Number(limitText) : 0;
+  if (!Number.isInteger(limit) || limit < 0)
+    throw statusErrors.badRequest(`limit: Invalid value: "${limitText}": must be a non-negative integer`);
+  const cont = info.query.get('continue');
+  let all = store.entries(type, type.namespaced ? info.namespace : undefined);
+  if (cont) {
+    const token = decodeContinue(cont);
+    if (store.eventsSince(token.rv) === 'expired') {
+      throw statusErrors.gone(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
+    }
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (entryKey(all[mid] as StoredEntry) <= token.start) lo = mid + 1;
+      else hi = mid;
+    }
+    all = all.slice(lo);
+  }
+  const picked: StoredEntry[] = [];
+  let next: string | undefined;
+  let remaining = 0;
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i] as StoredEntry;
+    if (!matches(e.obj)) continue;
+    if (limit > 0 && picked.length === limit) {
+      next = entryKey(picked[picked.length - 1] as StoredEntry);
+      for (let j = i; j < all.length; j++) if (matches((all[j] as StoredEntry).obj)) remaining++;
+      break;
+    }
+    picked.push(e);
+  }
+  const rv = String(store.resourceVersion);
+  const meta: Record<string, unknown> = { resourceVersion: rv };
+  if (next !== undefined) {
+    meta.continue = Buffer.from(JSON.stringify({ rv: store.resourceVersion, start: next })).toString(
+      'base64url',
+    );
+    meta.remainingItemCount = remaining;
+  }
+  const apiVersion = apiVersionOf(type);
+  if (wantsTable(ctx.req.headers.accept)) {
+    const objects = picked.map((e) => (e.obj.apiVersion === apiVersion ? e.obj : { ...e.obj, apiVersion }));
+    sendJson(res, 200, tableOf(type, objects, meta), ctx.headers);
+    return;
+  }
+  // Lists are assembled from each object's cached JSON rather than re-serializing the world.
+  const head = `{"kind":${JSON.stringify(type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
+  const join = () => picked.map((e) => e.jsonAs(apiVersion)).join(',');
+  const unfiltered =
+    !cont && limit === 0 && !info.query.get('labelSelector') && !info.query.get('fieldSelector');
+  const items = unfiltered
+    ? cachedItems(ctx, `${apiVersion}/${type.resource}/${info.namespace ?? ''}`, join)
+    : Buffer.from(join());
+  const body = Buffer.concat([Buffer.from(head), items, Buffer.from(']}')]);
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': body.length,
+    ...ctx.headers,
+  });
+  res.end(body);
+}
+
+export function handleWatch(ctx: HandlerContext): void {
+  const { info, type } = ctx;
+  const selector = selectorOf(ctx);
+  const name = info.name;
+  const matches = name === undefined ? selector : (o: KubeObject) => o.metadata.name === name && selector(o);
+  const timeout = info.query.get('timeoutSeconds');
+  const w: Parameters<typeof serveWatch>[3] = {
+    type,
+    matches,
+    allowBookmarks: info.query.get('allowWatchBookmarks') === 'true',
+    sendInitialEvents: info.query.get('sendInitialEvents') === 'true',
+    table: wantsTable(ctx.req.headers.accept),
+  };
+  if (info.namespace !== undefined) w.namespace = info.namespace;
+  const rv = info.query.get('resourceVersion');
+  if (rv !== null) w.resourceVersion = rv;
+  if (timeout !== null) {
+    const n = Number(timeout);
+    if (!Number.isFinite(n) || n < 0)
+      throw statusErrors.badRequest(`timeoutSeconds: Invalid value: "${timeout}"`);
+    w.timeoutSeconds = n;
+  }
+  serveWatch(ctx.res, ctx.store, ctx.faults, w);
+}

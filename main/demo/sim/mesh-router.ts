@@ -1,0 +1,288 @@
+import {
+  type CompiledRouter,
+  canonicalHost,
+  compileVirtualService,
+  hostMatches,
+  type MeshRequest,
+} from '../../../shared/mesh/evaluator.ts';
+import type { VirtualService } from '../../../shared/mesh/istio-types.ts';
+import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
+import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
+import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.ts';
+import { isPodReady } from './replica-set-pods.ts';
+import { objectKey, type SimResourceTypes } from './sim-resource-types.ts';
+
+/** The pod a request lands on, described by the labels Istio reports for it. */
+export interface Endpoint {
+  workload: string;
+  app: string;
+  version: string;
+  namespace: string;
+  serviceAccount: string;
+}
+
+export interface RoutedService {
+  /** FQDN, e.g. reviews.bookinfo.svc.cluster.local (the `destination_service` label). */
+  host: string;
+  name: string;
+  namespace: string;
+}
+
+export type RouteResult =
+  | { ok: true; service: RoutedService; endpoint: Endpoint; timeoutMs?: number }
+  | { ok: false; code: number; flags: string; service?: RoutedService; reason: string };
+
+interface CompiledEntry {
+  key: string;
+  namespace: string;
+  hosts: string[];
+  gateways: string[];
+  router: CompiledRouter;
+  timeouts: Array<number | undefined>;
+}
+
+const SUFFIX = '.svc.cluster.local';
+
+function parseDurationMs(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) return undefined;
+  return (
+    Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'] as number)
+  );
+}
+
+function gatewayKey(name: string, namespace: string): string {
+  return name === 'mesh' || name.includes('/') ? name : `${namespace}/${name}`;
+}
+
+/**
+ * Routes simulated requests the way the sidecars would: finds the VirtualService for the host (or
+ * for the gateway and authority), evaluates it with the shared evaluator, resolves the subset
+ * through the DestinationRule to pod labels and picks a ready pod. VirtualServices are compiled
+ * one by one as they change; endpoints are cached per namespace until a pod, Service or
+ * DestinationRule there changes.
+ */
+export class MeshRouter {
+  private readonly entries = new Map<string, CompiledEntry>();
+  private readonly byHost = new Map<string, CompiledEntry[]>();
+  private readonly wildcard = new Set<CompiledEntry>();
+  private readonly endpointCache = new Map<string, Map<string, Endpoint[] | 'no-subset'>>();
+  private readonly roundRobin = new Map<string, number>();
+  private readonly unsubscribe: () => void;
+  /** VirtualServices that failed to compile, with the reason (they route nothing, like a rejected config). */
+  readonly rejected = new Map<string, string>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly types: SimResourceTypes,
+    private readonly engine: RegexEngine,
+  ) {
+    for (const vs of store.list(types.virtualService)) this.compile(vs);
+    this.unsubscribe = store.subscribe((ev) => this.onEvent(ev));
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  private onEvent(ev: StoreEvent): void {
+    const kind = ev.resource.kind;
+    const ns = ev.object.metadata.namespace ?? '';
+    if (kind === 'VirtualService' && ev.resource.group === 'networking.istio.io') {
+      const key = objectKey(ns, ev.object.metadata.name);
+      this.remove(key);
+      if (ev.type !== 'DELETED') this.compile(ev.object);
+    } else if (
+      kind === 'Pod' ||
+      kind === 'Service' ||
+      (kind === 'DestinationRule' && ev.resource.group === 'networking.istio.io')
+    ) {
+      this.endpointCache.delete(ns);
+    }
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.rejected.delete(key);
+    this.wildcard.delete(old);
+    for (const h of old.hosts) {
+      const list = this.byHost.get(h)?.filter((e) => e !== old);
+      if (list && list.length > 0) this.byHost.set(h, list);
+      else this.byHost.delete(h);
+    }
+  }
+
+  private compile(obj: KubeObject): void {
+    const vs = obj as VirtualService;
+    const namespace = vs.metadata.namespace ?? 'default';
+    const key = objectKey(namespace, vs.metadata.name);
+    let router: CompiledRouter;
+    try {
+      router = compileVirtualService(vs, { engine: this.engine });
+    } catch (err) {
+      this.rejected.set(key, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    const spec = vs.spec ?? {};
+    const hosts = (spec.hosts ?? []).map((h) => canonicalHost(String(h), namespace));
+    const gateways =
+      spec.gateways && spec.gateways.length > 0
+        ? spec.gateways.map((g) => gatewayKey(String(g), namespace))
+        : ['mesh'];
+    const timeouts = (spec.http ?? []).map((r) => parseDurationMs(r?.timeout));
+    const entry: CompiledEntry = { key, namespace, hosts, gateways, router, timeouts };
+    this.entries.set(key, entry);
+    for (const h of hosts) {
+      if (h.includes('*')) this.wildcard.add(entry);
+      else this.byHost.set(h, [...(this.byHost.get(h) ?? []), entry]);
+    }
+  }
+
+  private findEntry(host: string, gateway: string): CompiledEntry | undefined {
+    const bound = (e: CompiledEntry) => e.gateways.includes(gateway);
+    const exact = this.byHost.get(host)?.find(bound);
+    if (exact) return exact;
+    for (const e of this.wildcard) if (bound(e) && e.hosts.some((h) => hostMatches(h, host))) return e;
+    return undefined;
+  }
+
+  /**
+   * Routes one request. `host` is the FQDN for mesh traffic, or the authority for traffic entering
+   * through `gateway` ('namespace/name'). `random` draws the weighted destination.
+   */
+  route(host: string, request: MeshRequest, random: number, gateway = 'mesh'): RouteResult {
+    const target = gateway === 'mesh' ? host : host.toLowerCase();
+    const entry = this.findEntry(target, gateway);
+    if (!entry) {
+      // No VirtualService: the sidecar's default route spreads over every ready pod of the Service.
+      if (gateway !== 'mesh')
+        return { ok: false, code: 404, flags: 'NR', reason: `no VirtualService for ${host} on ${gateway}` };
+      return this.toEndpoint(host, undefined, undefined);
+    }
+    const outcome = entry.router.route({ ...request, gateway }, random);
+    if (outcome.kind === 'route') {
+      const dest = canonicalHost(outcome.destination.host, entry.namespace);
+      return this.toEndpoint(dest, outcome.destination.subset, entry.timeouts[outcome.ruleIndex]);
+    }
+    if (outcome.kind === 'notFound') return { ok: false, code: 404, flags: 'NR', reason: outcome.message };
+    if (outcome.kind === 'unavailable') {
+      const service = outcome.destination
+        ? this.serviceOf(canonicalHost(outcome.destination.host, entry.namespace))
+        : undefined;
+      return {
+        ok: false,
+        code: 503,
+        flags: outcome.reason === 'no_healthy_upstream' ? 'UH' : 'NC',
+        reason: outcome.message,
+        ...(service ? { service } : {}),
+      };
+    }
+    if (outcome.kind === 'delegate')
+      return { ok: false, code: 404, flags: 'NR', reason: 'delegate VirtualServices are not simulated' };
+    return { ok: false, code: outcome.status, flags: '-', reason: outcome.kind };
+  }
+
+  private serviceOf(host: string): RoutedService | undefined {
+    if (!host.endsWith(SUFFIX)) return undefined;
+    const [name, namespace] = host.slice(0, -SUFFIX.length).split('.');
+    if (!name || !namespace) return undefined;
+    return { host, name, namespace };
+  }
+
+  private toEndpoint(host: string, subset: string | undefined, timeoutMs: number | undefined): RouteResult {
+    const service = this.serviceOf(host);
+    if (!service) return { ok: false, code: 503, flags: 'NC', reason: `no cluster for ${host}` };
+    const endpoints = this.endpoints(service, subset);
+    if (endpoints === 'no-subset') {
+      return {
+        ok: false,
+        code: 503,
+        flags: 'NC',
+        service,
+        reason: `subset ${subset} of ${host} is not defined in a DestinationRule`,
+      };
+    }
+    if (endpoints.length === 0)
+      return {
+        ok: false,
+        code: 503,
+        flags: 'UH',
+        service,
+        reason: `no_healthy_upstream: ${host} ${subset ?? ''}`,
+      };
+    const rrKey = `${host}|${subset ?? ''}`;
+    const n = this.roundRobin.get(rrKey) ?? 0;
+    this.roundRobin.set(rrKey, n + 1);
+    return {
+      ok: true,
+      service,
+      endpoint: endpoints[n % endpoints.length] as Endpoint,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    };
+  }
+
+  private endpoints(service: RoutedService, subset: string | undefined): Endpoint[] | 'no-subset' {
+    let perNs = this.endpointCache.get(service.namespace);
+    if (!perNs) {
+      perNs = new Map();
+      this.endpointCache.set(service.namespace, perNs);
+    }
+    const key = `${service.name}|${subset ?? ''}`;
+    let found = perNs.get(key);
+    if (!found) {
+      found = this.resolveEndpoints(service, subset);
+      perNs.set(key, found);
+    }
+    return found;
+  }
+
+  private resolveEndpoints(service: RoutedService, subset: string | undefined): Endpoint[] | 'no-subset' {
+    const svc = this.store.get(this.types.service, service.namespace, service.name);
+    if (!svc) return [];
+    const selector = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+    let subsetLabels: Record<string, string> = {};
+    if (subset) {
+      const dr = this.store.list(this.types.destinationRule).find((d) => {
+        const h = (d.spec as { host?: string } | undefined)?.host;
+        return typeof h === 'string' && canonicalHost(h, d.metadata.namespace) === service.host;
+      });
+      const found = (
+        dr?.spec as { subsets?: Array<{ name: string; labels?: Record<string, string> }> } | undefined
+      )?.subsets?.find((s) => s.name === subset);
+      if (!found) return 'no-subset';
+      subsetLabels = found.labels ?? {};
+    }
+    const wanted = Object.entries({ ...selector, ...subsetLabels });
+    if (Object.keys(selector).length === 0) return [];
+    return this.store
+      .list(this.types.pod, service.namespace)
+      .filter((p) => isPodReady(p) && wanted.every(([k, v]) => p.metadata.labels?.[k] === v))
+      .map((p) => endpointOf(p));
+  }
+}
+
+export function endpointOf(pod: KubeObject): Endpoint {
+  const labels = pod.metadata.labels ?? {};
+  const rs = pod.metadata.ownerReferences?.find((r) => r.kind === 'ReplicaSet')?.name;
+  const hash = labels[POD_TEMPLATE_HASH_LABEL];
+  const workload =
+    rs && hash && rs.endsWith(`-${hash}`) ? rs.slice(0, -hash.length - 1) : (rs ?? pod.metadata.name);
+  const version =
+    labels['service.istio.io/canonical-revision'] ??
+    labels['app.kubernetes.io/version'] ??
+    labels.version ??
+    'unknown';
+  return {
+    workload,
+    app:
+      labels['service.istio.io/canonical-name'] ?? labels['app.kubernetes.io/name'] ?? labels.app ?? workload,
+    version,
+    namespace: pod.metadata.namespace ?? 'default',
+    serviceAccount: String(
+      (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default',
+    ),
+  };
+}

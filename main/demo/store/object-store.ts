@@ -1,0 +1,42 @@
+// The contract between the demo API server (engineer C) and the simulation (engineer D).
+// Keep it stable: the simulation's controllers code against exactly these names.
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+
+export type { KubeObject };
+
+/** One REST resource the demo server serves (one group/version/resource triple). */
+export interface ResourceType {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  listKind: string;
+  subresources?: string[];
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface StoreEvent {
+  type: Exclude<WatchEventType, 'BOOKMARK'>;
+  resource: ResourceType;
+  object: KubeObject;
+}
+
+export interface ObjectStore {
+  types(): ResourceType[];
+  /** The served type for `apiVersion` + `kind` (e.g. 'networking.istio.io/v1beta1', 'VirtualService'). */
+  typeFor(apiVersion: string, kind: string): ResourceType | undefined;
+  /** Objects of a type, in one namespace or all; apiVersion reflects `type.version`. Treat them as read-only. */
+  list(type: ResourceType, namespace?: string): KubeObject[];
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** Sets uid, resourceVersion, generation, creationTimestamp, managedFields; throws KubeStatusError (409 AlreadyExists, 422). */
+  create(obj: KubeObject, opts?: { manager?: string }): KubeObject;
+  /** Optimistic concurrency when metadata.resourceVersion is set; bumps generation only on spec change. */
+  update(obj: KubeObject, opts?: { manager?: string; subresource?: 'status' | 'scale' }): KubeObject;
+  /** Throws KubeStatusError 404 when missing; dependents (ownerReferences, namespace contents) are collected. */
+  delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject;
+  /** Listeners run synchronously, in commit order, after each change. */
+  subscribe(listener: (ev: StoreEvent) => void): () => void;
+  readonly resourceVersion: number;
+}

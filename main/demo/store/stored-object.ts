@@ -1,0 +1,105 @@
+import type { KubeObject } from './object-store.ts';
+
+/** One stored object and its JSON, made once per write and shared by every list and watch. */
+export class StoredEntry {
+  private cachedJson: string | undefined;
+  constructor(
+    readonly obj: KubeObject,
+    readonly rv: number,
+  ) {}
+
+  /** The object's JSON in the storage apiVersion. */
+  json(): string {
+    this.cachedJson ??= frozenJson(this.obj);
+    return this.cachedJson;
+  }
+
+  /** The JSON as another version of the same group would serve it (only apiVersion differs). */
+  jsonAs(apiVersion: string): string {
+    const json = this.json();
+    if (apiVersion === this.obj.apiVersion) return json;
+    const prefix = `{"apiVersion":${JSON.stringify(this.obj.apiVersion)}`;
+    if (json.startsWith(prefix))
+      return `{"apiVersion":${JSON.stringify(apiVersion)}${json.slice(prefix.length)}`;
+    return JSON.stringify({ ...this.obj, apiVersion });
+  }
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const metadataOrder = [
+  'name',
+  'generateName',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+/** Key order as the API server prints it: apiVersion, kind, metadata, spec…, status last. */
+export function normalized(obj: KubeObject): KubeObject {
+  const meta: Record<string, unknown> = {};
+  const m = obj.metadata as Record<string, unknown>;
+  for (const k of metadataOrder) if (m[k] !== undefined) meta[k] = m[k];
+  for (const [k, v] of Object.entries(m)) if (!(k in meta) && v !== undefined) meta[k] = v;
+  const out: Record<string, unknown> = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: meta };
+  for (const [k, v] of Object.entries(obj)) {
+    if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'status' && v !== undefined)
+      out[k] = v;
+  }
+  if (obj.status !== undefined) out.status = obj.status;
+  return out as KubeObject;
+}
+
+/** Everything but metadata and status: the part whose change bumps metadata.generation. */
+export function specPart(obj: KubeObject): string {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'status') rest[k] = v;
+  }
+  return JSON.stringify(rest);
+}
+
+export function withApiVersion(obj: KubeObject, apiVersion: string): KubeObject {
+  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+}
+
+export function rfc3339Now(): string {
+  return `${new Date().toISOString().slice(0, 19)}Z`;
+}
+
+const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+export function randomSuffix(length = 5): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+
+const jsonCache = new WeakMap<object, string>();
+
+/** JSON of a frozen stored object, made once however many watchers send it. */
+export function frozenJson(obj: KubeObject, apiVersion?: string): string {
+  let json = jsonCache.get(obj);
+  if (json === undefined) {
+    json = JSON.stringify(obj);
+    jsonCache.set(obj, json);
+  }
+  if (!apiVersion || apiVersion === obj.apiVersion) return json;
+  const prefix = `{"apiVersion":${JSON.stringify(obj.apiVersion)}`;
+  return json.startsWith(prefix)
+    ? `{"apiVersion":${JSON.stringify(apiVersion)}${json.slice(prefix.length)}`
+    : JSON.stringify({ ...obj, apiVersion });
+}
