@@ -18,7 +18,10 @@ function kubeconfig(name: string, contexts: string[]): string {
       'users:',
       ...contexts.map((c) => `- name: ${c}-user\n  user:\n    token: secret-${c}`),
       'contexts:',
-      ...contexts.map((c) => `- name: ${c}\n  context:\n    cluster: ${c}-cluster\n    user: ${c}-user\n    namespace: ns-${c}`),
+      ...contexts.map(
+        (c) =>
+          `- name: ${c}\n  context:\n    cluster: ${c}-cluster\n    user: ${c}-user\n    namespace: ns-${c}`,
+      ),
       `current-context: ${contexts[0]}`,
       '',
     ].join('\n'),

@@ -1,0 +1,370 @@
+// The safe apply: check every state the plan passes through (no split off 100, not even for a
+// moment), dry-run every step on the server, then write the steps in plan order (make-before-break)
+// with a pause before a step that depends on another, confirm each through the watch, roll back
+// what was done when a step fails, and record the change in the history.
+
+import type { ApiError } from '../../../shared/api/errors.ts';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
+import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { HistoryKind, HistoryRecorder, HistoryStep } from '../history/history-types.ts';
+import type { KubeApi } from '../kube-api.ts';
+import { KubeRequestError } from '../kube-api.ts';
+import { apiErrorOf } from './apply-errors.ts';
+import type {
+  AnyPlan,
+  ApplyFailed,
+  ApplyProgress,
+  ApplyResult,
+  DryRunResult,
+  DryRunStep,
+  EngineClock,
+  EngineStep,
+  ObjectReport,
+  StepReport,
+  VerifyFn,
+} from './apply-types.ts';
+import { actionOf, systemEngineClock, targetKey } from './apply-types.ts';
+import { simulatePlan } from './plan-simulation.ts';
+import { RESOURCE_VERSION_PATH } from './rebase-patch.ts';
+import { rollBackSteps } from './rollback.ts';
+import type { WriteContext } from './step-writer.ts';
+import { writeStep } from './step-writer.ts';
+import { withTimeout } from './verify-timeout.ts';
+
+export interface ApplyEngineDeps {
+  api: KubeApi;
+  verify: VerifyFn;
+  clock?: EngineClock;
+  history?: HistoryRecorder;
+  /** Pause before a step that depends on an earlier one, so the mesh has pushed the earlier one. */
+  pauseMs?: number;
+  verifyTimeoutMs?: number;
+  maxRebases?: number;
+}
+
+export interface ApplyRequest {
+  plan: AnyPlan;
+  /** The kubeconfig context, and who asked: both go into the history. */
+  context: string;
+  user: string;
+  /** Current objects (from the watch cache) to start from; a target not among them is read. */
+  objects?: readonly KubeObject[];
+  kind?: HistoryKind;
+  description?: string;
+  undoOf?: string;
+  onProgress?: (e: ApplyProgress) => void;
+}
+
+export interface ApplyEngine {
+  dryRun(plan: AnyPlan, objects?: readonly KubeObject[]): Promise<DryRunResult>;
+  apply(req: ApplyRequest): Promise<ApplyResult>;
+}
+
+export const DEFAULT_PAUSE_MS = 1000;
+
+function sameTarget(o: KubeObject, t: PlanTarget): boolean {
+  return (
+    targetKey({ ...t }) ===
+    targetKey({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      namespace: o.metadata.namespace || 'default',
+      name: o.metadata.name,
+    })
+  );
+}
+
+/** Per object: unknown wins, then applied, then rolled back; untouched only when every step is. */
+export function objectReports(steps: readonly StepReport[]): ObjectReport[] {
+  const rank = { unknown: 3, applied: 2, 'rolled-back': 1, untouched: 0 } as const;
+  const byKey = new Map<string, ObjectReport>();
+  for (const s of steps) {
+    const key = targetKey(s.target);
+    const cur = byKey.get(key);
+    if (!cur || rank[s.state] > rank[cur.state]) byKey.set(key, { target: s.target, state: s.state });
+  }
+  return [...byKey.values()];
+}
+
+function patchOf(step: EngineStep): JsonPatchOp[] {
+  return actionOf(step) === 'patch' ? [...(step.patch ?? [])] : [];
+}
+
+/** The only change since the plan was made is our own earlier step: guard on our resourceVersion. */
+function onOwnWrite(patch: JsonPatchOp[], rv: string | undefined): JsonPatchOp[] {
+  if (rv === undefined) return patch;
+  return patch.map((op) =>
+    op.op === 'test' && op.path === RESOURCE_VERSION_PATH ? { ...op, value: rv } : op,
+  );
+}
+
+export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
+  const clock = deps.clock ?? systemEngineClock;
+  const pauseMs = deps.pauseMs ?? DEFAULT_PAUSE_MS;
+  const verifyTimeoutMs = deps.verifyTimeoutMs ?? 10_000;
+
+  async function loadBases(
+    plan: AnyPlan,
+    objects: readonly KubeObject[] | undefined,
+  ): Promise<Map<string, KubeObject | null>> {
+    const bases = new Map<string, KubeObject | null>();
+    for (const step of plan.steps) {
+      const key = targetKey(step.target);
+      if (bases.has(key)) continue;
+      const known = objects?.find((o) => sameTarget(o, step.target));
+      if (known) {
+        bases.set(key, known);
+        continue;
+      }
+      try {
+        bases.set(key, await deps.api.get(step.target));
+      } catch (err) {
+        if (err instanceof KubeRequestError && err.status === 404) bases.set(key, null);
+        else throw Object.assign(new Error('read failed'), { apiError: apiErrorOf(err, step.target) });
+      }
+    }
+    return bases;
+  }
+
+  /** Server-side dry-run of every step; rebased patches are kept for the real writes. */
+  async function dryRunSteps(
+    plan: AnyPlan,
+    bases: Map<string, KubeObject | null>,
+    patches: JsonPatchOp[][],
+    ctx: WriteContext,
+  ): Promise<DryRunResult> {
+    const out: DryRunStep[] = [];
+    for (const [i, step] of plan.steps.entries()) {
+      const key = targetKey(step.target);
+      const base = bases.get(key) ?? null;
+      // The server cannot dry-run a step on an object an earlier step creates or deletes.
+      const earlier = plan.steps.slice(0, i).filter((s) => targetKey(s.target) === key);
+      const skip =
+        earlier.length > 0 && (actionOf(step) !== 'patch' || earlier.some((s) => actionOf(s) !== 'patch'));
+      ctx.onProgress?.({ type: 'dry-run', stepId: step.id });
+      if (skip) {
+        out.push({
+          id: step.id,
+          description: step.description,
+          target: step.target,
+          before: base,
+          after: null,
+          changes: patchOf(step).filter((o) => o.op !== 'test'),
+        });
+        continue;
+      }
+      const w = await writeStep(ctx, step, base, patches[i] ?? [], true);
+      if (!w.ok) return { ok: false, error: w.error, ...(w.conflict ? { conflict: w.conflict } : {}) };
+      patches[i] = w.patch;
+      if (w.rebased > 0) bases.set(key, w.before);
+      out.push({
+        id: step.id,
+        description: step.description,
+        target: step.target,
+        before: w.before,
+        after: w.after,
+        changes: w.patch.filter((o) => o.op !== 'test'),
+      });
+    }
+    return { ok: true, steps: out };
+  }
+
+  type Prepared =
+    | {
+        ok: true;
+        bases: Map<string, KubeObject | null>;
+        patches: JsonPatchOp[][];
+        dry: Extract<DryRunResult, { ok: true }>;
+      }
+    | { ok: false; result: Extract<DryRunResult, { ok: false }> };
+
+  async function prepare(
+    plan: AnyPlan,
+    objects: readonly KubeObject[] | undefined,
+    ctx: WriteContext,
+  ): Promise<Prepared> {
+    let bases: Map<string, KubeObject | null>;
+    try {
+      bases = await loadBases(plan, objects);
+    } catch (err) {
+      const apiError = (err as { apiError?: ApiError }).apiError;
+      return {
+        ok: false,
+        result: { ok: false, error: apiError ?? { code: 'internal', message: (err as Error).message } },
+      };
+    }
+    const sim = simulatePlan(plan, bases);
+    if (!sim.ok) return { ok: false, result: sim };
+    const patches = plan.steps.map(patchOf);
+    const dry = await dryRunSteps(plan, bases, patches, ctx);
+    if (!dry.ok) return { ok: false, result: dry };
+    const rebasedSteps = plan.steps.map((s, i) =>
+      actionOf(s) === 'patch' ? { ...s, patch: patches[i] ?? [] } : s,
+    ) as EngineStep[];
+    const resim = simulatePlan({ ...plan, steps: rebasedSteps }, bases);
+    if (!resim.ok) return { ok: false, result: resim };
+    return { ok: true, bases, patches, dry };
+  }
+
+  return {
+    async dryRun(plan, objects) {
+      const prep = await prepare(plan, objects, { api: deps.api, maxRebases: deps.maxRebases ?? 3 });
+      return prep.ok ? prep.dry : prep.result;
+    },
+
+    async apply(req) {
+      const started = clock.now();
+      const { plan } = req;
+      const ctx: WriteContext = {
+        api: deps.api,
+        maxRebases: deps.maxRebases ?? 3,
+        ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      };
+      const reports: StepReport[] = plan.steps.map((s) => ({
+        id: s.id,
+        description: s.description,
+        target: s.target,
+        state: 'untouched',
+        rebased: 0,
+      }));
+      const prep = await prepare(plan, req.objects, ctx);
+      if (!prep.ok) {
+        const r = prep.result;
+        const objects = objectReports(reports);
+        return {
+          ok: false,
+          error: {
+            ...r.error,
+            details: { ...(r.error.details as object | undefined), steps: reports, objects },
+          },
+          steps: reports,
+          objects,
+          ...(r.conflict ? { conflict: r.conflict } : {}),
+          durationMs: clock.now() - started,
+        };
+      }
+      const live = new Map(prep.bases);
+      const written = new Set<string>();
+      const done: Array<{ index: number; before: KubeObject | null; after: KubeObject | null }> = [];
+      let failure: Pick<ApplyFailed, 'error' | 'conflict'> | undefined;
+
+      for (const [i, step] of plan.steps.entries()) {
+        const key = targetKey(step.target);
+        const report = reports[i] as StepReport;
+        if (step.dependsOn?.length && pauseMs > 0) {
+          req.onProgress?.({ type: 'paused', stepId: step.id, ms: pauseMs });
+          await clock.sleep(pauseMs);
+        }
+        req.onProgress?.({ type: 'step-started', stepId: step.id });
+        const base = live.get(key) ?? null;
+        const planned = prep.patches[i] ?? [];
+        const patch = written.has(key) ? onOwnWrite(planned, base?.metadata.resourceVersion) : planned;
+        const w = await writeStep(ctx, step, base, patch, false);
+        report.rebased = w.rebased;
+        if (!w.ok) {
+          report.error = w.error.message;
+          if (w.state === 'applied') {
+            report.state = 'applied';
+            done.push({ index: i, before: base, after: w.after ?? null });
+            live.set(key, w.after ?? null);
+          } else report.state = w.state;
+          failure = { error: w.error, ...(w.conflict ? { conflict: w.conflict } : {}) };
+          break;
+        }
+        report.state = 'applied';
+        const rv = w.after?.metadata.resourceVersion;
+        if (rv !== undefined) report.resourceVersion = rv;
+        live.set(key, w.after);
+        written.add(key);
+        done.push({ index: i, before: w.before, after: w.after });
+        req.onProgress?.({
+          type: 'step-applied',
+          stepId: step.id,
+          ...(rv !== undefined ? { resourceVersion: rv } : {}),
+        });
+        try {
+          const expected = w.after && rv !== undefined ? { resourceVersion: rv } : { deleted: true as const };
+          await withTimeout(
+            deps.verify(step.target, expected),
+            verifyTimeoutMs,
+            `${step.target.kind} ${step.target.namespace}/${step.target.name}`,
+          );
+        } catch (err) {
+          failure = { error: apiErrorOf(err, step.target) };
+          report.error = failure.error.message;
+          break;
+        }
+        req.onProgress?.({ type: 'step-verified', stepId: step.id });
+      }
+
+      if (failure) {
+        const undone = await rollBackSteps(
+          { ...ctx, verify: deps.verify, verifyTimeoutMs },
+          plan,
+          done,
+          live,
+          reports,
+        );
+        const objects = objectReports(reports);
+        const summary =
+          undone.total === 0
+            ? 'nothing was changed'
+            : undone.failed === 0
+              ? `the ${undone.total} applied step(s) were rolled back`
+              : `${undone.failed} of ${undone.total} applied step(s) could not be rolled back: check their state`;
+        const error = {
+          ...failure.error,
+          message: `${failure.error.message}; ${summary}`,
+          details: {
+            ...(failure.error.details as object | undefined),
+            steps: reports,
+            objects,
+            ...(failure.conflict ? { conflict: failure.conflict } : {}),
+          },
+        };
+        return {
+          ok: false,
+          error,
+          steps: reports,
+          objects,
+          ...(failure.conflict ? { conflict: failure.conflict } : {}),
+          durationMs: clock.now() - started,
+        };
+      }
+
+      let historyId: string | undefined;
+      if (deps.history) {
+        const steps: HistoryStep[] = done.map(({ index, before, after }) => {
+          const s = plan.steps[index] as EngineStep;
+          return {
+            id: s.id,
+            description: s.description,
+            target: s.target,
+            action: actionOf(s),
+            before,
+            after,
+          };
+        });
+        const entry = await deps.history.record({
+          context: req.context,
+          user: req.user,
+          kind: req.kind ?? 'change',
+          description: req.description ?? plan.steps.map((s) => s.description).join('; '),
+          releaseId: plan.releaseId,
+          ...(req.undoOf ? { undoOf: req.undoOf } : {}),
+          plan,
+          steps,
+        });
+        historyId = entry.id;
+      }
+      return {
+        ok: true,
+        steps: reports,
+        objects: objectReports(reports),
+        ...(historyId ? { historyId } : {}),
+        durationMs: clock.now() - started,
+      };
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Undo what a failed apply already did, last step first, each inverse itself guarded by `test`s on
+// the values we wrote (and rebased like any step when someone touched other fields meanwhile).
+
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { AnyPlan, EngineStep, StepReport, VerifyFn } from './apply-types.ts';
+import { actionOf, targetKey } from './apply-types.ts';
+import { comparablePart, inversePatch } from './inverse-patch.ts';
+import type { WriteContext } from './step-writer.ts';
+import { writeStep } from './step-writer.ts';
+import { withTimeout } from './verify-timeout.ts';
+
+export interface RollbackContext extends WriteContext {
+  verify: VerifyFn;
+  verifyTimeoutMs: number;
+}
+
+export interface DoneStep {
+  index: number;
+  before: KubeObject | null;
+  after: KubeObject | null;
+}
+
+/** The step that takes one done step back, or null when there is nothing to take back. */
+export function inverseStep(
+  step: EngineStep,
+  before: KubeObject | null,
+  after: KubeObject | null,
+  current: KubeObject | null,
+): EngineStep | null {
+  const base = { id: `undo-${step.id}`, description: `undo: ${step.description}`, target: step.target };
+  if (before === null && after === null) return null;
+  if (before === null && after) {
+    const rv = current?.metadata.resourceVersion ?? after.metadata.resourceVersion;
+    return { ...base, action: 'delete', ...(rv ? { preconditions: { resourceVersion: rv } } : {}) };
+  }
+  if (before && after === null) {
+    const object = comparablePart(before);
+    return { ...base, action: 'create', object };
+  }
+  if (!before || !after) return null;
+  const patch = inversePatch(before, after, current?.metadata.resourceVersion);
+  return patch.length === 0 ? null : { ...base, patch };
+}
+
+export async function rollBackSteps(
+  ctx: RollbackContext,
+  plan: AnyPlan,
+  done: readonly DoneStep[],
+  live: Map<string, KubeObject | null>,
+  reports: StepReport[],
+): Promise<{ total: number; failed: number }> {
+  let failed = 0;
+  for (const d of [...done].reverse()) {
+    const step = plan.steps[d.index] as EngineStep;
+    const report = reports[d.index] as StepReport;
+    const key = targetKey(step.target);
+    ctx.onProgress?.({ type: 'rolling-back', stepId: step.id });
+    const current = live.get(key) ?? d.after;
+    const inverse = inverseStep(step, d.before, d.after, current);
+    if (!inverse) {
+      report.state = 'rolled-back';
+      ctx.onProgress?.({ type: 'rolled-back', stepId: step.id, ok: true });
+      continue;
+    }
+    const w = await writeStep(ctx, inverse, current, inverse.patch ?? [], false);
+    if (!w.ok) {
+      failed++;
+      report.state = 'unknown';
+      report.error = `${report.error ? `${report.error}; ` : ''}rollback failed: ${w.error.message}`;
+      ctx.onProgress?.({ type: 'rolled-back', stepId: step.id, ok: false });
+      continue;
+    }
+    live.set(key, w.after);
+    report.state = 'rolled-back';
+    const rv = w.after?.metadata.resourceVersion;
+    if (rv !== undefined) report.resourceVersion = rv;
+    else delete report.resourceVersion;
+    try {
+      await withTimeout(
+        ctx.verify(step.target, w.after && rv ? { resourceVersion: rv } : { deleted: true }),
+        ctx.verifyTimeoutMs,
+        `rollback of ${step.target.kind} ${step.target.name}`,
+      );
+    } catch (err) {
+      // Written but not seen: the server said yes, so the state is known, only not yet confirmed.
+      report.error = `${report.error ? `${report.error}; ` : ''}${(err as Error).message}`;
+    }
+    ctx.onProgress?.({ type: 'rolled-back', stepId: step.id, ok: true });
+    if (actionOf(step) === 'create') live.set(key, null);
+  }
+  return { total: done.length, failed };
+}

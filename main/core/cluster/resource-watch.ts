@@ -1,0 +1,262 @@
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { Backoff } from './backoff.ts';
+import type { Clock } from './clock.ts';
+import { sleep } from './clock.ts';
+import type { WatchedResource } from './cluster-resources.ts';
+import { collectionPath } from './cluster-resources.ts';
+import type { KubeHttpClient } from './kube-http-client.ts';
+import { KubeApiError } from './kube-http-client.ts';
+
+export type StreamState =
+  | { phase: 'listing' }
+  | { phase: 'watching'; resourceVersion: string }
+  | { phase: 'retrying'; reason: string; inMs: number }
+  | { phase: 'stopped' };
+
+/** Where a list/watch stream delivers what it sees. */
+export interface ResourceWatchSink {
+  /** The complete current set of this stream, after a (re)list. */
+  replace(items: KubeObject[]): void;
+  upsert(obj: KubeObject): void;
+  remove(obj: KubeObject): void;
+  state(state: StreamState): void;
+}
+
+export interface ResourceWatchOptions {
+  client: KubeHttpClient;
+  resource: WatchedResource;
+  /** One namespace, or all when absent. */
+  namespace?: string;
+  clock: Clock;
+  backoff: Backoff;
+  sink: ResourceWatchSink;
+  pageSize?: number;
+  /** Asked of the server, so a watch ends cleanly and is renewed before proxies cut it. */
+  watchTimeoutSeconds?: number;
+  /** Shared by a session's streams: how many may list at once (lists are the memory peaks). */
+  listGate?: ListGate;
+}
+
+export interface ListGate {
+  /** Resolves with the release function once a slot is free. */
+  acquire(): Promise<() => void>;
+}
+
+/** A counting semaphore: a cold start of a big cluster lists a few kinds at a time, not all. */
+export function createListGate(slots: number): ListGate {
+  let free = slots;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free--;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve) => waiting.push(() => resolve(release)));
+    },
+  };
+}
+
+export interface ResourceWatch {
+  stop(): Promise<void>;
+}
+
+/** The watch reported 410 Gone: its resourceVersion is too old, only a fresh list helps. */
+class ExpiredError extends Error {}
+
+interface ListPage {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+interface WatchEvent {
+  type?: string;
+  object?: KubeObject & { code?: number; message?: string; reason?: string };
+}
+
+type Json = Record<string, unknown>;
+
+const pick = (o: unknown, keys: readonly string[]): Json | undefined => {
+  if (typeof o !== 'object' || o === null) return undefined;
+  const out: Json = {};
+  for (const k of keys) if ((o as Json)[k] !== undefined) out[k] = (o as Json)[k];
+  return out;
+};
+
+/**
+ * Pods are most of a large cluster and most of each Pod is of no use here (volumes, env, probes,
+ * the sidecar's status annotation). Kept: identity, labels, owners, images, readiness, restarts.
+ */
+function slimPod(obj: KubeObject): KubeObject {
+  const spec = obj.spec as Json | undefined;
+  const status = obj.status as Json | undefined;
+  const { annotations: _annotations, ...metadata } = obj.metadata;
+  const containers = Array.isArray(spec?.containers)
+    ? spec.containers.map((c) => pick(c, ['name', 'image']))
+    : undefined;
+  const slim: KubeObject = { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
+  if (spec) slim.spec = { ...pick(spec, ['nodeName']), ...(containers ? { containers } : {}) };
+  if (status) {
+    slim.status = {
+      ...pick(status, ['phase', 'podIP', 'startTime', 'reason', 'message']),
+      ...(Array.isArray(status.conditions)
+        ? { conditions: status.conditions.map((c) => pick(c, ['type', 'status'])) }
+        : {}),
+      ...(Array.isArray(status.containerStatuses)
+        ? {
+            containerStatuses: status.containerStatuses.map((c) =>
+              pick(c, ['name', 'ready', 'started', 'restartCount', 'image', 'state']),
+            ),
+          }
+        : {}),
+    };
+  }
+  return slim;
+}
+
+/**
+ * Kept out of the cache: managedFields is often half of an object's size and nothing reads it;
+ * Pods are cut down to what running status needs. List items also come without apiVersion and
+ * kind, which the routing core needs.
+ */
+export function slimObject(obj: KubeObject, resource: WatchedResource): KubeObject {
+  const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+  const { managedFields: _dropped, ...metadata } = obj.metadata ?? { name: '' };
+  const full: KubeObject = {
+    ...obj,
+    apiVersion: obj.apiVersion ?? apiVersion,
+    kind: obj.kind ?? resource.kind,
+    metadata,
+  };
+  return resource.key === 'pods' ? slimPod(full) : full;
+}
+
+function isExpired(err: unknown): boolean {
+  return err instanceof ExpiredError || (err instanceof KubeApiError && err.status === 410);
+}
+
+/**
+ * List, then watch from the list's resourceVersion with bookmarks; on a dropped connection
+ * watch again from the last resourceVersion seen (nothing is missed), after a backoff with
+ * jitter; on 410 Gone list again. Runs until stopped.
+ */
+export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch {
+  const { client, resource, namespace, clock, backoff, sink } = options;
+  const pageSize = options.pageSize ?? 1000;
+  const timeoutSeconds = options.watchTimeoutSeconds ?? 290;
+  const path = collectionPath(resource, namespace);
+  const abort = new AbortController();
+  let stopped = false;
+
+  async function list(): Promise<string> {
+    sink.state({ phase: 'listing' });
+    const release = await (options.listGate?.acquire() ?? Promise.resolve(() => {}));
+    try {
+      return await listPages();
+    } finally {
+      release();
+    }
+  }
+
+  async function listPages(): Promise<string> {
+    const items: KubeObject[] = [];
+    let token: string | undefined;
+    let resourceVersion = '';
+    do {
+      const query = new URLSearchParams({ limit: String(pageSize) });
+      if (token) query.set('continue', token);
+      const page = await client.request<ListPage>({ path: `${path}?${query}`, signal: abort.signal });
+      for (const item of page.items ?? []) items.push(slimObject(item, resource));
+      token = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+    } while (token && !stopped);
+    if (!stopped) sink.replace(items);
+    return resourceVersion;
+  }
+
+  /** The newest resourceVersion seen: kept across errors so a dropped watch resumes where it was. */
+  let resourceVersion: string | undefined;
+
+  /** Watches from `resourceVersion` until the stream ends; returns how many object events came. */
+  async function watch(): Promise<number> {
+    let events = 0;
+    const from = resourceVersion ?? '';
+    const query = new URLSearchParams({
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: from,
+      timeoutSeconds: String(timeoutSeconds),
+    });
+    await client.stream(
+      {
+        path: `${path}?${query}`,
+        signal: abort.signal,
+        idleMs: (timeoutSeconds + 30) * 1000,
+        // Only now is the watch registered on the server: earlier, "watching" would be a promise.
+        onOpen: () => sink.state({ phase: 'watching', resourceVersion: from }),
+      },
+      (raw) => {
+        const event = raw as WatchEvent;
+        const obj = event.object;
+        if (!obj) return;
+        if (event.type === 'ERROR') {
+          if (obj.code === 410) throw new ExpiredError(obj.message ?? 'resourceVersion too old');
+          throw new KubeApiError(obj.code ?? 500, obj.message ?? 'watch error', obj.reason);
+        }
+        const rv = obj.metadata?.resourceVersion;
+        if (rv) resourceVersion = rv;
+        if (event.type === 'BOOKMARK') return;
+        events++;
+        if (event.type === 'DELETED') sink.remove(slimObject(obj, resource));
+        else if (event.type === 'ADDED' || event.type === 'MODIFIED') sink.upsert(slimObject(obj, resource));
+      },
+    );
+    return events;
+  }
+
+  const done = (async () => {
+    while (!stopped) {
+      try {
+        if (resourceVersion === undefined) {
+          resourceVersion = await list();
+          backoff.reset();
+        }
+        const started = clock.now();
+        const events = await watch();
+        if (stopped) break;
+        // A server that closes every watch at once must not be hammered in a tight loop.
+        if (events === 0 && clock.now() - started < 1000) {
+          const inMs = backoff.next();
+          sink.state({ phase: 'retrying', reason: 'the server closed the watch at once', inMs });
+          await sleep(clock, inMs, abort.signal);
+        } else backoff.reset();
+      } catch (err) {
+        if (stopped) break;
+        if (isExpired(err)) {
+          resourceVersion = undefined;
+          continue;
+        }
+        const inMs = backoff.next();
+        const reason = err instanceof Error ? err.message : String(err);
+        sink.state({ phase: 'retrying', reason, inMs });
+        await sleep(clock, inMs, abort.signal);
+      }
+    }
+    sink.state({ phase: 'stopped' });
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      abort.abort();
+      await done;
+    },
+  };
+}

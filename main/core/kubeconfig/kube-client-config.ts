@@ -1,0 +1,121 @@
+import { accessSync, constants } from 'node:fs';
+import type { Cluster, User } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ExecCredentialProvider } from './exec-credential-plugin.ts';
+import type { ResolvedContext } from './kubeconfig-types.ts';
+
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+
+const EXEC_PROVIDER = 'switchyard-exec';
+
+/**
+ * client-node's own exec support has no timeout and runs plugins in main's bare environment; this
+ * one runs them through the provider (login-shell env, a deadline, a clear error).
+ */
+/** The cache key of a context's exec credential: forget it after a 401 so the plugin runs again. */
+export function execCredentialKey(resolved: ResolvedContext): string {
+  return `${resolved.user.file}\u0000${resolved.user.name}\u0000${resolved.cluster.server}`;
+}
+
+function execAuthenticator(resolved: ResolvedContext, provider: ExecCredentialProvider): Authenticator {
+  const { user, cluster } = resolved;
+  const exec = user.exec;
+  const key = execCredentialKey(resolved);
+  return {
+    isAuthProvider: (u: User) => u.authProvider?.name === EXEC_PROVIDER,
+    async applyAuthentication(_u: User, opts) {
+      if (!exec) return;
+      const credential = await provider.get(key, exec, cluster);
+      const o = opts as { headers?: Record<string, string>; cert?: string; key?: string };
+      if (credential.clientCertificateData) o.cert = credential.clientCertificateData;
+      if (credential.clientKeyData) o.key = credential.clientKeyData;
+      if (credential.token) {
+        o.headers ??= {};
+        o.headers.Authorization = `Bearer ${credential.token}`;
+      }
+    },
+  };
+}
+
+/**
+ * A client-node KubeConfig holding exactly one context, built from the merged kubeconfig so that
+ * paths are already absolute and the first-definition-wins rule is already applied.
+ */
+export function buildKubeConfig(resolved: ResolvedContext, exec: ExecCredentialProvider): KubeConfig {
+  const { context, cluster, user } = resolved;
+  // client-node refuses http:// unless skipTLSVerify is set; over plain HTTP there is no TLS to verify.
+  const plainHttp = cluster.server.startsWith('http:');
+  const kcCluster: Cluster = {
+    name: cluster.name,
+    server: cluster.server,
+    skipTLSVerify: cluster.insecureSkipTlsVerify || plainHttp,
+    ...(cluster.certificateAuthorityData ? { caData: cluster.certificateAuthorityData } : {}),
+    ...(cluster.certificateAuthority ? { caFile: cluster.certificateAuthority } : {}),
+    ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+    ...(cluster.proxyUrl ? { proxyUrl: cluster.proxyUrl } : {}),
+  };
+  let authProvider: User['authProvider'];
+  if (user.exec) authProvider = { name: EXEC_PROVIDER, config: {} };
+  else if (user.authProvider)
+    authProvider = { name: user.authProvider.name, config: { ...user.authProvider.config } };
+  // client-node's FileAuth re-reads the token file every minute, as client-go does.
+  else if (user.tokenFile && !user.token)
+    authProvider = { name: 'tokenFile', config: { tokenFile: user.tokenFile } };
+  const kcUser: User = {
+    name: user.name || 'anonymous',
+    ...(user.token ? { token: user.token } : {}),
+    ...(user.clientCertificateData ? { certData: user.clientCertificateData } : {}),
+    ...(user.clientCertificate ? { certFile: user.clientCertificate } : {}),
+    ...(user.clientKeyData ? { keyData: user.clientKeyData } : {}),
+    ...(user.clientKey ? { keyFile: user.clientKey } : {}),
+    ...(user.username ? { username: user.username, password: user.password ?? '' } : {}),
+    ...(user.impersonate ? { impersonateUser: user.impersonate } : {}),
+    ...(authProvider ? { authProvider } : {}),
+  };
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [kcCluster],
+    users: [kcUser],
+    contexts: [
+      {
+        name: context.name,
+        cluster: cluster.name,
+        user: kcUser.name,
+        ...(context.namespace ? { namespace: context.namespace } : {}),
+      },
+    ],
+    currentContext: context.name,
+  });
+  if (user.exec) kc.addAuthenticator(execAuthenticator(resolved, exec));
+  return kc;
+}
+
+/**
+ * client-node reads certificate and token files on every request and fails with a bare ENOENT;
+ * checking them when the session opens names the field and the kubeconfig that points there.
+ */
+export function missingCredentialFiles(resolved: ResolvedContext, canRead = defaultCanRead): string | null {
+  const { cluster, user } = resolved;
+  const checks: Array<[string, string | undefined, string]> = [
+    ['certificate-authority', cluster.certificateAuthority, `cluster "${cluster.name}"`],
+    ['client-certificate', user.clientCertificate, `user "${user.name}"`],
+    ['client-key', user.clientKey, `user "${user.name}"`],
+    ['token-file', user.tokenFile, `user "${user.name}"`],
+  ];
+  for (const [field, path, owner] of checks) {
+    if (path !== undefined && !canRead(path)) {
+      const file = field === 'certificate-authority' ? cluster.file : user.file;
+      return `cannot read ${field} ${path} (${owner} in ${file})`;
+    }
+  }
+  return null;
+}
+
+function defaultCanRead(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+// A release in progress, as saved between steps so the app can pick it up after a restart.
+
+import type { ApplyProgress } from '../apply/apply-types.ts';
+import type { RolloutProgress } from './rollout-progress.ts';
+
+export type ReleasePhase =
+  | 'creating'
+  | 'rolling-out'
+  | 'adding-subset'
+  | 'ready'
+  | 'routing'
+  | 'promoted'
+  | 'finalizing'
+  | 'finalized'
+  | 'aborting'
+  | 'aborted';
+
+/** Phases where the workflow waits for the operator rather than for the cluster. */
+export const WAITING_FOR_OPERATOR: readonly ReleasePhase[] = ['ready', 'routing', 'promoted'];
+export const FINISHED: readonly ReleasePhase[] = ['finalized', 'aborted'];
+
+export interface ReleaseState {
+  /** `<namespace>.<service>.<version>`: one release per new version. */
+  id: string;
+  context: string;
+  namespace: string;
+  /** The ServiceRelease (`istio:<namespace>/<host>`) the version is released into. */
+  serviceReleaseId: string;
+  stable: { version: string; deployment: string };
+  canary: {
+    version: string;
+    deployment: string;
+    image: string;
+    replicas: number;
+    labels: Record<string, string>;
+  };
+  phase: ReleasePhase;
+  /** The last split applied through this release, percent per version. */
+  split?: Record<string, number>;
+  finalizeMode?: 'scale-to-zero' | 'delete';
+  abortScaleToZero?: boolean;
+  /** History entries of every change this release made, oldest first. */
+  historyIds: string[];
+  createdAt: string;
+  updatedAt: string;
+  lastError?: string;
+}
+
+export type ReleaseEvent =
+  | { releaseId: string; type: 'phase'; phase: ReleasePhase }
+  | { releaseId: string; type: 'rollout'; progress: RolloutProgress }
+  | { releaseId: string; type: 'apply'; progress: ApplyProgress }
+  | { releaseId: string; type: 'error'; message: string };
