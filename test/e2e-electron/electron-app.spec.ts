@@ -1,21 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 
-/** The Electron binary, when one was downloaded (it is fetched from GitHub at first run). */
-function electronBinary(): { path?: string; reason?: string } {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown as string;
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { reason: `the electron package points at ${String(path)}, which does not exist` };
-  } catch (err) {
-    return { reason: `no Electron binary is installed (${(err as Error).message.split('\n')[0]})` };
-  }
-}
-
-const binary = electronBinary();
+const binary = findElectronBinary();
 const built = existsSync('out/main/index.js');
 const skipReason = !binary.path
   ? `Skipping the Electron e2e spec: ${binary.reason}. Browser mode covers the same UI and contract.`
