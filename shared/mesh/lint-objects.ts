@@ -8,6 +8,48 @@ import type { Indexed, LintContext, RawFinding } from './lint.ts';
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   !!x && typeof x === 'object' && !Array.isArray(x);
 
+/**
+ * Canonical host names for one lint run. Every VirtualService resolves its hosts and destinations
+ * several times, mostly the same few names per namespace: resolve each (host, namespace) once.
+ */
+export class HostNames {
+  private readonly byNamespace = new Map<string, Map<string, string>>();
+
+  canonical(host: string, namespace: string | undefined): string {
+    // canonicalHost only uses the namespace as `namespace || 'default'`.
+    const ns = namespace || 'default';
+    let hosts = this.byNamespace.get(ns);
+    if (!hosts) {
+      hosts = new Map();
+      this.byNamespace.set(ns, hosts);
+    }
+    let canonical = hosts.get(host);
+    if (canonical === undefined) {
+      canonical = canonicalHost(host, ns);
+      hosts.set(host, canonical);
+    }
+    return canonical;
+  }
+
+  private entryPoints: readonly string[] | undefined;
+  private readonly entryPointSets = new Map<string, Set<string>>();
+
+  /** The entry points as canonical hosts seen from one namespace: the same for all its VirtualServices. */
+  entryPointsIn(entryPoints: readonly string[], namespace: string | undefined): Set<string> {
+    if (entryPoints !== this.entryPoints) {
+      this.entryPoints = entryPoints;
+      this.entryPointSets.clear();
+    }
+    const ns = namespace || 'default';
+    let set = this.entryPointSets.get(ns);
+    if (!set) {
+      set = new Set(entryPoints.map((h) => this.canonical(h, ns)));
+      this.entryPointSets.set(ns, set);
+    }
+    return set;
+  }
+}
+
 const FIELD_MANAGERS: Record<string, string> = {
   'argocd-controller': 'Argo CD',
   'argocd-application-controller': 'Argo CD',
@@ -32,6 +74,14 @@ function owned(path: string, controller: string, why: string): RawFinding {
 export function lintOwnership(o: KubeObject): RawFinding[] {
   const meta = o.metadata;
   if (!isRecord(meta)) return [];
+  // Most objects carry none of the fields that name a controller.
+  if (
+    meta.annotations === undefined &&
+    meta.labels === undefined &&
+    meta.ownerReferences === undefined &&
+    meta.managedFields === undefined
+  )
+    return [];
   const out: RawFinding[] = [];
   const seen = new Set<string>();
   const add = (f: RawFinding, controller: string) => {
@@ -89,10 +139,13 @@ export function lintOwnership(o: KubeObject): RawFinding[] {
   return out;
 }
 
-function gatewaysOf(vs: VirtualService): string[] {
+/** Shared, never modified: most VirtualServices name no gateway. */
+const MESH_ONLY: readonly string[] = ['mesh'];
+
+function gatewaysOf(vs: VirtualService): readonly string[] {
   const g = vs.spec?.gateways;
   const ns = vs.metadata?.namespace || 'default';
-  if (!Array.isArray(g) || g.length === 0) return ['mesh'];
+  if (!Array.isArray(g) || g.length === 0) return MESH_ONLY;
   return g.map((x) => (String(x) === 'mesh' || String(x).includes('/') ? String(x) : `${ns}/${String(x)}`));
 }
 
@@ -100,19 +153,25 @@ function gatewaysOf(vs: VirtualService): string[] {
  * Several VirtualServices for one host on the same gateway (or in the mesh): Istio merges them only
  * for gateways and without a defined order, and for sidecars one of them silently wins.
  */
-export function lintSharedHosts(vss: Indexed<VirtualService>[]): Array<Indexed & { raw: RawFinding }> {
+export function lintSharedHosts(
+  vss: Indexed<VirtualService>[],
+  hostNames = new HostNames(),
+): Array<Indexed & { raw: RawFinding }> {
   const claims = new Map<string, Indexed<VirtualService>[]>();
-  for (const item of vss) {
+  // An index loop: this runs once per lint over every VirtualService, often before the JIT optimizes it.
+  for (let v = 0; v < vss.length; v++) {
+    const item = vss[v]!;
     const spec = item.object.spec;
     if (!isRecord(spec) || !Array.isArray(spec.hosts)) continue;
     const ns = item.object.metadata?.namespace;
+    const gateways = gatewaysOf(item.object);
     for (const h of spec.hosts) {
       if (typeof h !== 'string') continue;
-      for (const gw of gatewaysOf(item.object)) {
-        const key = `${canonicalHost(h, ns)} @ ${gw}`;
-        const list = claims.get(key) ?? [];
-        if (!list.includes(item)) list.push(item);
-        claims.set(key, list);
+      for (const gw of gateways) {
+        const key = `${hostNames.canonical(h, ns)} @ ${gw}`;
+        const list = claims.get(key);
+        if (!list) claims.set(key, [item]);
+        else if (!list.includes(item)) list.push(item);
       }
     }
   }
@@ -150,7 +209,11 @@ export function lintSharedHosts(vss: Indexed<VirtualService>[]): Array<Indexed &
  * Header, cookie and user-agent rules only work where those headers arrive: at the entry point, or
  * deeper in the mesh only if every service on the way propagates them.
  */
-export function lintContentRulesOnInnerServices(vs: VirtualService, context: LintContext): RawFinding[] {
+export function lintContentRulesOnInnerServices(
+  vs: VirtualService,
+  context: LintContext,
+  hostNames = new HostNames(),
+): RawFinding[] {
   const spec = vs.spec;
   if (!isRecord(spec) || !Array.isArray(spec.http)) return [];
   const gateways = gatewaysOf(vs);
@@ -164,11 +227,13 @@ export function lintContentRulesOnInnerServices(vs: VirtualService, context: Lin
     });
   });
   if (!where) return [];
-  const ns = vs.metadata?.namespace;
-  const hosts = Array.isArray(spec.hosts) ? spec.hosts.filter((h): h is string => typeof h === 'string') : [];
   if (context.entryPoints) {
-    const entries = new Set(context.entryPoints.map((h) => canonicalHost(h, ns)));
-    if (hosts.some((h) => entries.has(canonicalHost(h, ns)))) return [];
+    const ns = vs.metadata?.namespace;
+    const hosts = Array.isArray(spec.hosts)
+      ? spec.hosts.filter((h): h is string => typeof h === 'string')
+      : [];
+    const entries = hostNames.entryPointsIn(context.entryPoints, ns);
+    if (hosts.some((h) => entries.has(hostNames.canonical(h, ns)))) return [];
     return [
       {
         code: 'SY150',

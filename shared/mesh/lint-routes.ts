@@ -7,28 +7,30 @@ import type {
   DestinationRule,
   GatewayHTTPRoute,
   HTTPMatchRequest,
+  StringMatch,
   VirtualService,
 } from './istio-types.ts';
 import type { LintContext, RawFinding } from './lint.ts';
+import type { HostNames } from './lint-objects.ts';
 import { lintShadowedRules } from './lint-shadowing.ts';
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   !!x && typeof x === 'object' && !Array.isArray(x);
 
-function lintWeights(route: unknown[], path: string): RawFinding[] {
-  const out: RawFinding[] = [];
+/** `routePath` is the route's own path (spec.http[2]); finding paths are only built for findings. */
+function lintWeights(route: unknown[], routePath: string, out: RawFinding[]): void {
+  const path = `${routePath}.route`;
   const weights: number[] = [];
   let missing = 0;
   route.forEach((d, i) => {
     const w = isRecord(d) ? d.weight : undefined;
-    const at = `${path}[${i}].weight`;
     if (w === undefined || w === null) {
       missing++;
       weights.push(0);
     } else if (typeof w !== 'number' || !Number.isFinite(w)) {
       out.push({
         code: 'SY100',
-        path: at,
+        path: `${path}[${i}].weight`,
         message: `weight is ${JSON.stringify(w)}, not a number`,
         hint: 'write a whole number from 0 to 100',
       });
@@ -36,14 +38,14 @@ function lintWeights(route: unknown[], path: string): RawFinding[] {
     } else if (w < 0 || !Number.isInteger(w)) {
       out.push({
         code: 'SY103',
-        path: at,
+        path: `${path}[${i}].weight`,
         message: `weight is ${w}: weights are whole numbers from 0 to 100`,
         hint: 'round to whole numbers that sum to 100',
       });
       weights.push(Math.max(0, w));
     } else weights.push(w);
   });
-  if (route.length < 2) return out;
+  if (route.length < 2) return;
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum === 0) {
     out.push({
@@ -52,7 +54,7 @@ function lintWeights(route: unknown[], path: string): RawFinding[] {
       message: `all ${route.length} destinations have weight 0: no version receives traffic`,
       hint: 'give at least one destination a weight, e.g. 100 to the stable version',
     });
-    return out;
+    return;
   }
   if (missing > 0)
     out.push({
@@ -68,109 +70,149 @@ function lintWeights(route: unknown[], path: string): RawFinding[] {
       message: `weights sum to ${sum}, not 100; Envoy splits in proportion (${weights.map((w) => `${Math.round((w / sum) * 1000) / 10}%`).join(' / ')})`,
       hint: 'scale the weights so they sum to 100 (switchyard split does)',
     });
-  return out;
 }
 
-interface SubsetIndex {
-  lookup(host: string): Set<string> | null;
+/**
+ * The subsets each host's DestinationRules define, built once per lint run. Lookups are cached per
+ * host: a host's DestinationRule is consulted by every route that names one of its subsets.
+ */
+export class SubsetIndex {
+  private readonly byHost = new Map<string, { names: string[]; set?: ReadonlySet<string> }>();
+  private readonly wildcards: Array<{ host: string; subsets: string[] }> = [];
+  /** Answers for hosts no DestinationRule names exactly (wildcard rules, or none). */
+  private readonly otherHosts = new Map<string, ReadonlySet<string> | null>();
+
+  constructor(rules: readonly DestinationRule[], hostNames: HostNames) {
+    for (let r = 0; r < rules.length; r++) {
+      const dr = rules[r]!;
+      if (!isRecord(dr.spec) || typeof dr.spec.host !== 'string') continue;
+      const host = hostNames.canonical(dr.spec.host, dr.metadata?.namespace);
+      const subsets: string[] = [];
+      for (const s of Array.isArray(dr.spec.subsets) ? dr.spec.subsets : [])
+        if (isRecord(s) && typeof s.name === 'string') subsets.push(s.name);
+      const known = this.byHost.get(host);
+      if (known) known.names.push(...subsets);
+      else this.byHost.set(host, { names: subsets.slice() });
+      if (host.startsWith('*')) this.wildcards.push({ host, subsets });
+    }
+  }
+
+  /** The subsets defined for a canonical host (wildcard rules when none names it exactly), or null. */
+  lookup(host: string): ReadonlySet<string> | null {
+    const exact = this.byHost.get(host);
+    if (exact) {
+      exact.set ??= new Set(exact.names);
+      return exact.set;
+    }
+    let answer = this.otherHosts.get(host);
+    if (answer === undefined) {
+      const chosen = this.wildcards.filter((e) => hostMatches(e.host, host));
+      answer = chosen.length === 0 ? null : new Set(chosen.flatMap((e) => e.subsets));
+      this.otherHosts.set(host, answer);
+    }
+    return answer;
+  }
 }
 
-const subsetIndexes = new WeakMap<readonly DestinationRule[], SubsetIndex>();
-
-/** Built once per lint run: lintObjects passes the same list for every VirtualService. */
-function indexSubsets(rules: readonly DestinationRule[]): SubsetIndex {
-  const cached = subsetIndexes.get(rules);
-  if (cached) return cached;
-  const index = buildSubsetIndex(rules);
-  subsetIndexes.set(rules, index);
-  return index;
-}
-
-function buildSubsetIndex(rules: readonly DestinationRule[]): SubsetIndex {
-  const byHost = new Map<string, string[]>();
-  const entries = rules
-    .filter((dr) => isRecord(dr.spec) && typeof dr.spec.host === 'string')
-    .map((dr) => ({
-      host: canonicalHost(dr.spec!.host, dr.metadata?.namespace),
-      subsets: (Array.isArray(dr.spec!.subsets) ? dr.spec!.subsets : [])
-        .map((s) => (isRecord(s) && typeof s.name === 'string' ? s.name : null))
-        .filter((s): s is string => s !== null),
-    }));
-  const wildcards = entries.filter((e) => e.host.startsWith('*'));
-  for (const e of entries) byHost.set(e.host, [...(byHost.get(e.host) ?? []), ...e.subsets]);
-  return {
-    lookup(host) {
-      const exact = byHost.get(host);
-      if (exact) return new Set(exact);
-      const chosen = wildcards.filter((e) => hostMatches(e.host, host));
-      return chosen.length === 0 ? null : new Set(chosen.flatMap((e) => e.subsets));
-    },
-  };
-}
-
-function destinationsOf(
+/**
+ * Subsets of every destination of one route (route, mirror, mirrors), in that order. Paths are
+ * built only for findings: most destinations name a subset their DestinationRule defines.
+ */
+function lintRouteSubsets(
   route: Record<string, unknown>,
-  path: string,
-): Array<{ dest: Destination; path: string }> {
-  const out: Array<{ dest: Destination; path: string }> = [];
-  const push = (d: unknown, p: string): void => {
-    if (isRecord(d) && typeof d.host === 'string') out.push({ dest: d as unknown as Destination, path: p });
-  };
+  routePath: string,
+  scope: RouteLintScope,
+  out: RawFinding[],
+): void {
   if (Array.isArray(route.route))
     route.route.forEach((r, i) => {
-      push(isRecord(r) ? r.destination : null, `${path}.route[${i}].destination`);
+      lintSubset(isRecord(r) ? r.destination : null, scope, out, routePath, '.route', i);
     });
-  push(route.mirror, `${path}.mirror`);
+  lintSubset(route.mirror, scope, out, routePath, '.mirror', -1);
   if (Array.isArray(route.mirrors))
     route.mirrors.forEach((m, i) => {
-      push(isRecord(m) ? m.destination : null, `${path}.mirrors[${i}].destination`);
+      lintSubset(isRecord(m) ? m.destination : null, scope, out, routePath, '.mirrors', i);
     });
-  return out;
 }
 
-function lintSubsets(
-  dests: Array<{ dest: Destination; path: string }>,
-  subsets: SubsetIndex,
-  namespace: string | undefined,
-): RawFinding[] {
-  const out: RawFinding[] = [];
-  for (const { dest, path } of dests) {
-    if (typeof dest.subset !== 'string' || dest.subset === '') continue;
-    const host = canonicalHost(dest.host, namespace);
-    const known = subsets.lookup(host);
-    if (known === null)
-      out.push({
-        code: 'SY111',
-        path: `${path}.subset`,
-        message: `routes to subset '${dest.subset}' of ${dest.host}, but no DestinationRule for that host is in the input`,
-        hint: `lint the DestinationRule for ${dest.host} together with this VirtualService`,
-      });
-    else if (!known.has(dest.subset))
-      out.push({
-        code: 'SY110',
-        path: `${path}.subset`,
-        message: `routes to subset '${dest.subset}', which the DestinationRule for ${dest.host} does not define (it has ${[...known].join(', ') || 'none'})`,
-        hint: `add subset '${dest.subset}' to the DestinationRule before routing to it, or route to a defined subset; requests get 503 meanwhile`,
-      });
-  }
-  return out;
+/** What checking one VirtualService's destinations needs: built once per lint run, and its namespace. */
+interface RouteLintScope {
+  subsets: SubsetIndex;
+  hostNames: HostNames;
+  namespace: string | undefined;
+}
+
+function lintSubset(
+  d: unknown,
+  scope: RouteLintScope,
+  out: RawFinding[],
+  routePath: string,
+  field: '.route' | '.mirror' | '.mirrors',
+  i: number,
+): void {
+  if (!isRecord(d) || typeof d.host !== 'string') return;
+  const dest = d as unknown as Destination;
+  if (typeof dest.subset !== 'string' || dest.subset === '') return;
+  const known = scope.subsets.lookup(scope.hostNames.canonical(dest.host, scope.namespace));
+  if (known?.has(dest.subset)) return;
+  const path = i < 0 ? `${routePath}${field}` : `${routePath}${field}[${i}].destination`;
+  if (known === null)
+    out.push({
+      code: 'SY111',
+      path: `${path}.subset`,
+      message: `routes to subset '${dest.subset}' of ${dest.host}, but no DestinationRule for that host is in the input`,
+      hint: `lint the DestinationRule for ${dest.host} together with this VirtualService`,
+    });
+  else
+    out.push({
+      code: 'SY110',
+      path: `${path}.subset`,
+      message: `routes to subset '${dest.subset}', which the DestinationRule for ${dest.host} does not define (it has ${[...known].join(', ') || 'none'})`,
+      hint: `add subset '${dest.subset}' to the DestinationRule before routing to it, or route to a defined subset; requests get 503 meanwhile`,
+    });
 }
 
 const IGNORED_HEADER_KEYS = new Set(['uri', 'scheme', 'method', 'authority']);
 
-function lintMatchFields(matches: unknown[], path: string, context: LintContext): RawFinding[] {
-  const out: RawFinding[] = [];
+const REGEX_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
+const REGEX_MAPS = ['headers', 'withoutHeaders', 'queryParams'] as const;
+const HEADER_MAPS = ['headers', 'withoutHeaders'] as const;
+
+function isRegexMatch(sm: unknown): boolean {
+  return !!sm && typeof sm === 'object' && typeof (sm as StringMatch).regex === 'string';
+}
+
+/** Whether findInvalidRegexes has anything to check in this match (most matches hold no regex). */
+function hasRegex(m: Record<string, unknown>): boolean {
+  for (const field of REGEX_FIELDS) if (isRegexMatch(m[field])) return true;
+  for (const field of REGEX_MAPS) {
+    const map = m[field];
+    if (map && typeof map === 'object')
+      for (const key in map)
+        if (Object.hasOwn(map, key) && isRegexMatch((map as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function lintMatchFields(
+  matches: unknown[],
+  routePath: string,
+  context: LintContext,
+  out: RawFinding[],
+): void {
+  const path = `${routePath}.match`;
   matches.forEach((m, j) => {
     if (!isRecord(m)) return;
-    for (const bad of findInvalidRegexes([m as HTTPMatchRequest], context.engine)) {
-      out.push({
-        code: 'SY130',
-        path: `${path}[${j}]${bad.path.slice(3)}`,
-        message: `invalid RE2 regex '${bad.pattern}': ${bad.error}`,
-        hint: 'Envoy compiles regexes with RE2: no lookahead, lookbehind or backreferences',
-      });
-    }
-    for (const field of ['headers', 'withoutHeaders'] as const) {
+    if (hasRegex(m))
+      for (const bad of findInvalidRegexes([m as HTTPMatchRequest], context.engine)) {
+        out.push({
+          code: 'SY130',
+          path: `${path}[${j}]${bad.path.slice(3)}`,
+          message: `invalid RE2 regex '${bad.pattern}': ${bad.error}`,
+          hint: 'Envoy compiles regexes with RE2: no lookahead, lookbehind or backreferences',
+        });
+      }
+    for (const field of HEADER_MAPS) {
       const map = m[field];
       if (!isRecord(map)) continue;
       for (const key of Object.keys(map)) {
@@ -201,13 +243,26 @@ function lintMatchFields(matches: unknown[], path: string, context: LintContext)
             hint: `use regex: "${sm.prefix.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}.*"`,
           });
   });
-  return out;
+}
+
+const ROUTE_KINDS = ['http', 'tcp', 'tls'] as const;
+type RouteKind = (typeof ROUTE_KINDS)[number];
+
+/** `spec.http[2]`: the same few strings for every VirtualService, so built once. */
+const routePaths: Record<RouteKind, string[]> = { http: [], tcp: [], tls: [] };
+function routePath(kind: RouteKind, i: number): string {
+  const known = routePaths[kind][i];
+  if (known !== undefined) return known;
+  const path = `spec.${kind}[${i}]`;
+  if (i < 64) routePaths[kind][i] = path;
+  return path;
 }
 
 export function lintVirtualService(
   vs: VirtualService,
-  destinationRules: readonly DestinationRule[],
+  subsets: SubsetIndex,
   context: LintContext,
+  hostNames: HostNames,
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const spec = vs.spec;
@@ -224,9 +279,8 @@ export function lintVirtualService(
     return [
       { code: 'SY100', path: 'spec', message: 'spec is not a mapping', hint: 'spec must be a mapping' },
     ];
-  const ns = vs.metadata?.namespace;
-  const subsets = indexSubsets(destinationRules);
-  for (const kind of ['http', 'tcp', 'tls'] as const) {
+  const scope: RouteLintScope = { subsets, hostNames, namespace: vs.metadata?.namespace };
+  for (const kind of ROUTE_KINDS) {
     const routes = spec[kind];
     if (routes === undefined || routes === null) continue;
     if (!Array.isArray(routes)) {
@@ -239,7 +293,7 @@ export function lintVirtualService(
       continue;
     }
     routes.forEach((route, i) => {
-      const path = `spec.${kind}[${i}]`;
+      const path = routePath(kind, i);
       if (!isRecord(route)) {
         out.push({
           code: 'SY100',
@@ -249,7 +303,7 @@ export function lintVirtualService(
         });
         return;
       }
-      if (Array.isArray(route.route)) out.push(...lintWeights(route.route, `${path}.route`));
+      if (Array.isArray(route.route)) lintWeights(route.route, path, out);
       else if (route.route !== undefined)
         out.push({
           code: 'SY100',
@@ -257,9 +311,8 @@ export function lintVirtualService(
           message: 'route is not a list',
           hint: 'write route as a list of destinations',
         });
-      out.push(...lintSubsets(destinationsOf(route, path), subsets, ns));
-      if (kind === 'http' && Array.isArray(route.match))
-        out.push(...lintMatchFields(route.match, `${path}.match`, context));
+      lintRouteSubsets(route, path, scope, out);
+      if (kind === 'http' && Array.isArray(route.match)) lintMatchFields(route.match, path, context, out);
     });
     if (kind === 'http') out.push(...lintShadowedRules(routes, context.engine));
   }
@@ -299,7 +352,8 @@ export function lintDestinationRule(dr: DestinationRule, context: LintContext): 
     ];
   const out: RawFinding[] = [];
   const seen = new Map<string, number>();
-  const hostNs = canonicalHost(spec.host, dr.metadata?.namespace).split('.')[1];
+  // The host's namespace only matters when pods are known.
+  const hostNs = context.pods ? canonicalHost(spec.host, dr.metadata?.namespace).split('.')[1] : undefined;
   subsets.forEach((s, i) => {
     if (!isRecord(s) || typeof s.name !== 'string') {
       out.push({

@@ -56,13 +56,14 @@ function mapCovers(a: unknown, b: unknown, each: (x: unknown, y: unknown) => boo
   if (a === undefined) return true;
   if (!isRecord(a)) return false;
   const bm = isRecord(b) ? b : {};
-  return Object.entries(a).every(([k, v]) => k in bm && each(v, bm[k]));
+  for (const k in a) if (Object.hasOwn(a, k) && !(k in bm && each(a[k], bm[k]))) return false;
+  return true;
 }
 
 /** Does match `a` take every request match `b` takes? */
 export function matchCovers(a: HTTPMatchRequest, b: HTTPMatchRequest, engine: RegexEngine): boolean {
-  for (const key of Object.keys(a)) {
-    if (NEUTRAL.has(key) || a[key] === undefined) continue;
+  for (const key in a) {
+    if (!Object.hasOwn(a, key) || NEUTRAL.has(key) || a[key] === undefined) continue;
     switch (key) {
       case 'uri':
         if (!b.uri || !stringCovers(a.uri, b.uri, engine, a.ignoreUriCase === true, b.ignoreUriCase === true))
@@ -104,9 +105,27 @@ export function matchCovers(a: HTTPMatchRequest, b: HTTPMatchRequest, engine: Re
 
 function isCatchAll(route: Record<string, unknown>): boolean {
   if (!Array.isArray(route.match) || route.match.length === 0) return true;
-  return route.match.some(
-    (m) => isRecord(m) && Object.keys(m).every((k) => NEUTRAL.has(k) || m[k] === undefined),
-  );
+  return route.match.some((m) => isRecord(m) && onlyNeutralKeys(m));
+}
+
+/** True when every own key is neutral or undefined (for…in with hasOwn: Object.keys without the array). */
+function onlyNeutralKeys(m: Record<string, unknown>): boolean {
+  for (const k in m) if (Object.hasOwn(m, k) && !NEUTRAL.has(k) && m[k] !== undefined) return false;
+  return true;
+}
+
+/** The first rule before `j` with a match that covers `m`, or -1. */
+function coveringRule(routes: unknown[], j: number, m: HTTPMatchRequest, engine: RegexEngine): number {
+  for (let i = 0; i < j; i++) {
+    const earlier = routes[i];
+    if (!isRecord(earlier) || !Array.isArray(earlier.match)) continue;
+    const list: unknown[] = earlier.match;
+    for (let k = 0; k < list.length; k++) {
+      const a = list[k];
+      if (isRecord(a) && matchCovers(a as HTTPMatchRequest, m, engine)) return i;
+    }
+  }
+  return -1;
 }
 
 function label(route: unknown, i: number): string {
@@ -132,25 +151,20 @@ export function lintShadowedRules(routes: unknown[], engine: RegexEngine): RawFi
       catchAll = j;
       return;
     }
-    const matches = (route.match as unknown[]).filter(isRecord) as HTTPMatchRequest[];
-    if (matches.length === 0) return;
+    // Loops rather than filter/every/some: this runs for every rule of every VirtualService.
+    const matches: unknown[] = route.match as unknown[];
     const coveredBy: number[] = [];
-    const allCovered = matches.every((m) => {
-      for (let i = 0; i < j; i++) {
-        const earlier = routes[i];
-        if (!isRecord(earlier) || !Array.isArray(earlier.match)) continue;
-        if (
-          (earlier.match as unknown[]).some(
-            (a) => isRecord(a) && matchCovers(a as HTTPMatchRequest, m, engine),
-          )
-        ) {
-          if (!coveredBy.includes(i)) coveredBy.push(i);
-          return true;
-        }
-      }
-      return false;
-    });
-    if (allCovered)
+    let allCovered = true;
+    let any = false;
+    for (let k = 0; k < matches.length && allCovered; k++) {
+      const m = matches[k];
+      if (!isRecord(m)) continue;
+      any = true;
+      const i = coveringRule(routes, j, m as HTTPMatchRequest, engine);
+      if (i === -1) allCovered = false;
+      else if (!coveredBy.includes(i)) coveredBy.push(i);
+    }
+    if (any && allCovered)
       out.push({
         code: 'SY121',
         path: `spec.http[${j}].match`,

@@ -1,10 +1,15 @@
 // Lint for routing objects. Every finding has a stable code, a severity, the object and the field,
 // and a hint. Lint never throws: an object it cannot read is itself a finding (SY100).
 
-import type { DestinationRule, KubeObject, VirtualService } from './istio-types.ts';
+import type { DestinationRule, GatewayHTTPRoute, KubeObject, VirtualService } from './istio-types.ts';
 import { isDestinationRule, isGatewayHTTPRoute, isVirtualService } from './istio-types.ts';
-import { lintContentRulesOnInnerServices, lintOwnership, lintSharedHosts } from './lint-objects.ts';
-import { lintDestinationRule, lintGatewayRoute, lintVirtualService } from './lint-routes.ts';
+import {
+  HostNames,
+  lintContentRulesOnInnerServices,
+  lintOwnership,
+  lintSharedHosts,
+} from './lint-objects.ts';
+import { lintDestinationRule, lintGatewayRoute, lintVirtualService, SubsetIndex } from './lint-routes.ts';
 import type { RegexEngine } from './regex-engine.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -87,6 +92,16 @@ function identity(o: KubeObject): LintFinding['object'] {
   return id;
 }
 
+type RoutingKind = 'VirtualService' | 'DestinationRule' | 'HTTPRoute';
+
+function routingKindOf(object: unknown): RoutingKind | undefined {
+  if (!isKubeObject(object)) return undefined;
+  if (isVirtualService(object)) return 'VirtualService';
+  if (isDestinationRule(object)) return 'DestinationRule';
+  if (isGatewayHTTPRoute(object)) return 'HTTPRoute';
+  return undefined;
+}
+
 /** Lints every routing object (VirtualService, DestinationRule, HTTPRoute); other kinds are skipped. */
 export function lintObjects(objects: readonly unknown[], context: LintContext): LintFinding[] {
   const findings: LintFinding[] = [];
@@ -100,9 +115,10 @@ export function lintObjects(objects: readonly unknown[], context: LintContext): 
       message: raw.message,
       hint: raw.hint,
     });
-  const guarded = (o: KubeObject, index: number, check: () => RawFinding[]) => {
+  // Checks take only the object: bound once per run here, not as a closure per object.
+  const guarded = <T extends KubeObject>(o: T, index: number, check: (o: T) => RawFinding[]) => {
     try {
-      for (const raw of check()) emit(o, index, raw);
+      for (const raw of check(o)) emit(o, index, raw);
     } catch (err) {
       emit(o, index, {
         code: 'SY100',
@@ -113,19 +129,27 @@ export function lintObjects(objects: readonly unknown[], context: LintContext): 
     }
   };
 
+  // Each object's kind is decided once; the checks below run per kind.
+  const kinds: Array<RoutingKind | undefined> = [];
   const vss: Indexed<VirtualService>[] = [];
-  const drs: Indexed<DestinationRule>[] = [];
+  const destinationRules: DestinationRule[] = [];
   objects.forEach((object, index) => {
-    if (!isKubeObject(object)) return;
-    if (isVirtualService(object)) vss.push({ object, index });
-    else if (isDestinationRule(object)) drs.push({ object, index });
+    const kind = routingKindOf(object);
+    kinds[index] = kind;
+    if (kind === 'VirtualService') vss.push({ object: object as VirtualService, index });
+    else if (kind === 'DestinationRule') destinationRules.push(object as DestinationRule);
   });
-  const destinationRules = drs.map((d) => d.object);
+  // Shared by every check in this run: host names resolve the same way for all objects.
+  const hostNames = new HostNames();
+  const subsets = new SubsetIndex(destinationRules, hostNames);
+  const checkVirtualService = (vs: VirtualService) => lintVirtualService(vs, subsets, context, hostNames);
+  const checkContentRules = (vs: VirtualService) => lintContentRulesOnInnerServices(vs, context, hostNames);
+  const checkDestinationRule = (dr: DestinationRule) => lintDestinationRule(dr, context);
 
-  objects.forEach((object, index) => {
-    if (!isKubeObject(object)) return;
-    const routing = isVirtualService(object) || isDestinationRule(object) || isGatewayHTTPRoute(object);
-    if (!routing) return;
+  objects.forEach((raw, index) => {
+    const kind = kinds[index];
+    if (kind === undefined) return;
+    const object = raw as KubeObject;
     if (object.metadata !== undefined && (typeof object.metadata !== 'object' || object.metadata === null)) {
       emit({ ...object, metadata: { name: '' } }, index, {
         code: 'SY100',
@@ -135,22 +159,22 @@ export function lintObjects(objects: readonly unknown[], context: LintContext): 
       });
       return;
     }
-    guarded(object, index, () => lintOwnership(object));
-    if (isVirtualService(object)) {
-      guarded(object, index, () => lintVirtualService(object, destinationRules, context));
-      guarded(object, index, () => lintContentRulesOnInnerServices(object, context));
-    } else if (isDestinationRule(object)) guarded(object, index, () => lintDestinationRule(object, context));
-    else guarded(object, index, () => lintGatewayRoute(object));
+    guarded(object, index, lintOwnership);
+    if (kind === 'VirtualService') {
+      guarded(object as VirtualService, index, checkVirtualService);
+      guarded(object as VirtualService, index, checkContentRules);
+    } else if (kind === 'DestinationRule') guarded(object as DestinationRule, index, checkDestinationRule);
+    else guarded(object as GatewayHTTPRoute, index, lintGatewayRoute);
   });
-  for (const { object, index, raw } of safeSharedHosts(vss)) {
+  for (const { object, index, raw } of safeSharedHosts(vss, hostNames)) {
     emit(object, index, raw);
   }
   return findings.sort((a, b) => a.objectIndex - b.objectIndex);
 }
 
-function safeSharedHosts(vss: Indexed<VirtualService>[]) {
+function safeSharedHosts(vss: Indexed<VirtualService>[], hostNames: HostNames) {
   try {
-    return lintSharedHosts(vss);
+    return lintSharedHosts(vss, hostNames);
   } catch {
     return [];
   }

@@ -53,7 +53,9 @@ export function backendVersionName(ref: GatewayBackendRef, routeNamespace: strin
 export function readGatewayApiReleases(objects: readonly KubeObject[]): ServiceRelease[] {
   const workloads = indexWorkloads(objects);
   const out: ServiceRelease[] = [];
-  for (const o of objects) {
+  // An index loop: this runs once per call over every object, often before the JIT optimizes it.
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
     if (isGatewayHTTPRoute(o)) out.push(readHTTPRoute(o, workloads.services));
     else if (o.kind === 'HTTPRoute' && LEGACY_GROUPS.has(groupOf(o.apiVersion))) out.push(legacyRoute(o));
   }

@@ -23,8 +23,14 @@ import type {
   SourceRef,
 } from './release-model.ts';
 import { DISABLED_RULES_ANNOTATION, sourceRefOf } from './release-model.ts';
-import type { WorkloadIndex } from './versions.ts';
-import { attachDeployments, firstLabel, indexWorkloads, resolveHost } from './versions.ts';
+import type { RoutedDestination, WorkloadIndex } from './versions.ts';
+import {
+  attachDeployments,
+  collectDestinations,
+  HostResolver,
+  indexWorkloads,
+  VersionNaming,
+} from './versions.ts';
 import { istioDestinationWeights } from './weights.ts';
 
 export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
@@ -34,7 +40,9 @@ const DESTINATION_KEYS = new Set(['host', 'subset', 'port']);
 
 /** Every release in the objects: Istio VirtualServices and Gateway API HTTPRoutes. */
 export function readReleases(objects: readonly KubeObject[]): ServiceRelease[] {
-  return [...readIstioReleases(objects), ...readGatewayApiReleases(objects)];
+  const istio = readIstioReleases(objects);
+  const gatewayApi = readGatewayApiReleases(objects);
+  return gatewayApi.length === 0 ? istio : istio.concat(gatewayApi);
 }
 
 function nsOf(o: KubeObject): string {
@@ -47,20 +55,28 @@ export function isCatchAllMatch(match: unknown): boolean {
   if (!Array.isArray(match)) return false;
   return match.every((m) => {
     if (!isPlainObject(m)) return false;
-    const keys = Object.keys(m).filter((k) => k !== 'name');
-    if (keys.length === 0) return true;
-    return (
-      keys.length === 1 && isPlainObject(m.uri) && Object.keys(m.uri).length === 1 && m.uri.prefix === '/'
-    );
+    const keys = ownKeyCount(m, 'name');
+    if (keys === 0) return true;
+    return keys === 1 && isPlainObject(m.uri) && ownKeyCount(m.uri) === 1 && m.uri.prefix === '/';
   });
 }
 
+/** Object.keys(o).length (not counting `except`) without building the array: this runs per route. */
+function ownKeyCount(o: object, except?: string): number {
+  let count = 0;
+  for (const k in o) if (Object.hasOwn(o, k) && k !== except) count++;
+  return count;
+}
+
 export function readIstioReleases(objects: readonly KubeObject[]): ServiceRelease[] {
+  const resolver = new HostResolver();
   const drsByHost = new Map<string, DestinationRule[]>();
   const services: VirtualService[] = [];
-  for (const o of objects) {
+  // Index loops over the whole input: this runs once per call, often before the JIT optimizes it.
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
     if (isDestinationRule(o) && typeof o.spec?.host === 'string') {
-      const fqdn = resolveHost(o.spec.host, nsOf(o));
+      const fqdn = resolver.resolve(o.spec.host, nsOf(o));
       const list = drsByHost.get(fqdn);
       if (list) list.push(o);
       else drsByHost.set(fqdn, [o]);
@@ -69,14 +85,19 @@ export function readIstioReleases(objects: readonly KubeObject[]): ServiceReleas
   const claims = new Map<string, VirtualService[]>();
   for (const vs of services) {
     for (const h of vs.spec?.hosts ?? []) {
-      const key = `${nsOf(vs)}/${resolveHost(h, nsOf(vs))}`;
+      const key = `${nsOf(vs)}/${resolver.resolve(h, nsOf(vs))}`;
       const list = claims.get(key);
       if (list) list.push(vs);
       else claims.set(key, [vs]);
     }
   }
+  // Most hosts are claimed once: only VirtualServices sharing a claim need their hosts looked up again.
+  const crowded = new Set<VirtualService>();
+  for (const list of claims.values()) if (list.length > 1) for (const vs of list) crowded.add(vs);
   const workloads = indexWorkloads(objects);
-  return services.map((vs) => readVirtualService(vs, drsByHost, claims, workloads));
+  return services.map((vs) =>
+    readVirtualService(vs, { drsByHost, claims: crowded.has(vs) ? claims : null, workloads, resolver }),
+  );
 }
 
 interface Reading {
@@ -84,12 +105,63 @@ interface Reading {
   others: OtherRoute[];
 }
 
-function readVirtualService(
-  vs: VirtualService,
-  drsByHost: Map<string, DestinationRule[]>,
-  claims: Map<string, VirtualService[]>,
-  workloads: WorkloadIndex,
-): ServiceRelease {
+/**
+ * Strings that depend only on small indexes (`/spec/http/0`), built once and shared: every
+ * VirtualService has them, and reading 10,000 of them should not build 10,000 copies.
+ */
+const SHARED_INDEXES = 64;
+
+function indexedText(make: (i: number) => string): (i: number) => string {
+  const cache: string[] = [];
+  return (i) => {
+    if (i >= SHARED_INDEXES) return make(i);
+    let text = cache[i];
+    if (text === undefined) {
+      text = make(i);
+      cache[i] = text;
+    }
+    return text;
+  };
+}
+
+function indexedText2(make: (i: number, j: number) => string): (i: number, j: number) => string {
+  const perRow: Array<(j: number) => string> = [];
+  return (i, j) => {
+    if (i >= SHARED_INDEXES) return make(i, j);
+    let row = perRow[i];
+    if (row === undefined) {
+      row = indexedText((k) => make(i, k));
+      perRow[i] = row;
+    }
+    return row(j);
+  };
+}
+
+const httpPointer = indexedText((i) => `/spec/http/${i}`);
+const ruleId = indexedText((i) => `http:${i}`);
+const destinationPointer = indexedText2((i, j) => `/spec/http/${i}/route/${j}`);
+const destinationPath = indexedText2((i, j) => `spec.http[${i}].route[${j}]`);
+
+/** Object literals rather than spreads: this runs for every route of every VirtualService. */
+function otherRoute(index: number, pointer: string, name: string | undefined, reason: string): OtherRoute {
+  return name === undefined ? { index, pointer, reason } : { index, pointer, name, reason };
+}
+
+function routeName(rt: IstioHTTPRoute): string | undefined {
+  return typeof rt.name === 'string' ? rt.name : undefined;
+}
+
+/** What reading one VirtualService needs from the whole set of objects. */
+interface ReadScope {
+  drsByHost: Map<string, DestinationRule[]>;
+  /** Host claims by `namespace/fqdn`; null when no other VirtualService shares this one's hosts. */
+  claims: Map<string, VirtualService[]> | null;
+  workloads: WorkloadIndex;
+  resolver: HostResolver;
+}
+
+function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceRelease {
+  const { drsByHost, claims, workloads, resolver } = scope;
   const ns = nsOf(vs);
   const name = vs.metadata.name;
   const spec = isPlainObject(vs.spec) ? vs.spec : {};
@@ -105,18 +177,7 @@ function readVirtualService(
       `VirtualService ${ns}/${name} has no hosts: it is a delegate, reachable only through the VirtualService that delegates to it`,
     );
   }
-  for (const h of hosts) {
-    const claimed = claims.get(`${ns}/${resolveHost(h, ns)}`);
-    if (claimed && claimed.length > 1) {
-      const others = claimed.filter((o) => o !== vs);
-      const names = [name, ...others.map((o) => o.metadata.name)].sort().join(', ');
-      if (others.length > 0) {
-        r.reasons.push(
-          `several VirtualServices (${names}) in ${ns} declare host ${h}; Istio merges them only on gateways`,
-        );
-      }
-    }
-  }
+  if (claims) readSharedHosts(vs, hosts, ns, claims, resolver, r.reasons);
   const http: unknown[] = Array.isArray(spec.http) ? spec.http : [];
   const hasTcpTls =
     (Array.isArray(spec.tcp) && spec.tcp.length > 0) || (Array.isArray(spec.tls) && spec.tls.length > 0);
@@ -128,98 +189,75 @@ function readVirtualService(
   let defaultIndex = -1;
   const ruleCandidates: Array<{ index: number; route: IstioHTTPRoute }> = [];
   http.forEach((raw, index) => {
-    const pointer = `/spec/http/${index}`;
+    const pointer = httpPointer(index);
     if (!isPlainObject(raw)) {
       r.reasons.push(`spec.http[${index}] is not a mapping`);
       return;
     }
     const rt = raw as IstioHTTPRoute;
-    const nm = typeof rt.name === 'string' ? { name: rt.name } : {};
+    const nm = routeName(rt);
     if (rt.delegate !== undefined) {
       r.reasons.push(
         `spec.http[${index}] delegates to VirtualService ${String((rt.delegate as { name?: unknown }).name)}; the model cannot see the delegate's routes`,
       );
-      r.others.push({ index, pointer, ...nm, reason: 'delegates to another VirtualService' });
+      r.others.push(otherRoute(index, pointer, nm, 'delegates to another VirtualService'));
       return;
     }
     if (defaultIndex !== -1) {
-      r.others.push({ index, pointer, ...nm, reason: 'unreachable: it comes after the catch-all route' });
+      r.others.push(otherRoute(index, pointer, nm, 'unreachable: it comes after the catch-all route'));
       return;
     }
     if (isCatchAllMatch(rt.match)) {
       defaultIndex = index;
       const why = unroutable(rt);
       if (why) {
-        r.others.push({ index, pointer, ...nm, reason: `catch-all route ${why}` });
+        r.others.push(otherRoute(index, pointer, nm, `catch-all route ${why}`));
         return;
       }
-      defaultRoute = { index, pointer, ...nm, destinations: [] };
+      defaultRoute =
+        nm === undefined
+          ? { index, pointer, destinations: [] }
+          : { index, pointer, name: nm, destinations: [] };
       return;
     }
     ruleCandidates.push({ index, route: rt });
   });
 
   // Pair every routed destination with a version; all of this VirtualService's destinations name hosts.
-  const dests: Array<{ host: string; fqdn: string; subset?: string }> = [];
-  const collect = (d: HTTPRouteDestination[] | undefined) => {
-    for (const rd of d ?? []) {
-      const dest = isPlainObject(rd) && isPlainObject(rd.destination) ? rd.destination : undefined;
-      if (!dest || typeof dest.host !== 'string') continue;
-      const subset = typeof dest.subset === 'string' ? { subset: dest.subset } : {};
-      dests.push({ host: dest.host, fqdn: resolveHost(dest.host, ns), ...subset });
-    }
-  };
+  const dests: RoutedDestination[] = [];
   const dr0 = defaultRoute as DefaultRoute | null;
-  if (dr0) collect((http[dr0.index] as IstioHTTPRoute).route);
-  for (const c of ruleCandidates) collect(c.route.route);
-  const fqdns = [...new Set(dests.map((d) => d.fqdn))];
+  if (dr0) collectDestinations((http[dr0.index] as IstioHTTPRoute).route, ns, resolver, dests);
+  for (const c of ruleCandidates) collectDestinations(c.route.route, ns, resolver, dests);
+  const fqdns: string[] = [];
+  for (const d of dests) if (!fqdns.includes(d.fqdn)) fqdns.push(d.fqdn);
   if (fqdns.length === 0 && hosts[0] !== undefined && !hosts[0].includes('*'))
-    fqdns.push(resolveHost(hosts[0], ns));
+    fqdns.push(resolver.resolve(hosts[0], ns));
+  const naming = new VersionNaming(fqdns, ns, resolver);
 
   const sources: SourceRef[] = [route];
   const versions: ReleaseVersion[] = [];
-  const labelCount = new Map<string, number>();
-  for (const f of fqdns) labelCount.set(firstLabel(f), (labelCount.get(firstLabel(f)) ?? 0) + 1);
-  const nameFor = (fqdn: string, subset: string | undefined): string => {
-    if (fqdns.length <= 1) return subset ?? firstLabel(fqdn);
-    const base =
-      labelCount.get(firstLabel(fqdn)) === 1
-        ? firstLabel(fqdn)
-        : fqdn.replace(/\.svc(\.cluster\.local)?$/, '');
-    return subset ? `${base}:${subset}` : base;
-  };
-  const hostWritten = (fqdn: string) => dests.find((d) => d.fqdn === fqdn)?.host ?? hosts[0] ?? fqdn;
   for (const fqdn of fqdns) {
-    const candidates = drsByHost.get(fqdn) ?? [];
-    const local = candidates.filter((d) => nsOf(d) === ns);
-    const chosen = local.length > 0 ? local : candidates;
-    if (chosen.length > 1) {
-      const names = chosen.map((d) => `${nsOf(d)}/${d.metadata.name}`).join(', ');
-      r.reasons.push(
-        `several DestinationRules (${names}) declare host ${fqdn}; cannot tell which subsets apply`,
-      );
-    }
-    for (const dr of chosen.slice(0, 1)) {
-      sources.push(sourceRefOf(dr));
-      (Array.isArray(dr.spec?.subsets) ? dr.spec.subsets : []).forEach((s) => {
-        if (!isPlainObject(s) || typeof s.name !== 'string') return;
-        const labels = isPlainObject(s.labels) ? (s.labels as Record<string, string>) : {};
-        versions.push({
-          name: nameFor(fqdn, s.name),
-          host: hostWritten(fqdn),
-          fqdn,
-          subset: s.name,
-          labels: { ...labels },
-          origin: 'subset',
-          declared: true,
-          source: sourceRefOf(dr),
-          deployments: [],
-        });
+    const dr = chooseDestinationRule(drsByHost.get(fqdn), ns, fqdn, r.reasons);
+    if (!dr) continue;
+    sources.push(sourceRefOf(dr));
+    (Array.isArray(dr.spec?.subsets) ? dr.spec.subsets : []).forEach((s) => {
+      if (!isPlainObject(s) || typeof s.name !== 'string') return;
+      const labels = isPlainObject(s.labels) ? (s.labels as Record<string, string>) : {};
+      versions.push({
+        name: naming.nameFor(fqdn, s.name),
+        host: hostWritten(fqdn, dests, hosts),
+        fqdn,
+        subset: s.name,
+        labels: { ...labels },
+        origin: 'subset',
+        declared: true,
+        source: sourceRefOf(dr),
+        deployments: [],
       });
-    }
+    });
   }
   for (const d of dests) {
-    const vname = nameFor(d.fqdn, d.subset);
+    const vname = naming.nameFor(d.fqdn, d.subset);
     const existing = versions.find((v) => v.name === vname);
     if (existing) {
       if (existing.fqdn !== d.fqdn || existing.subset !== d.subset) {
@@ -240,89 +278,46 @@ function readVirtualService(
     });
   }
   for (const fqdn of fqdns) {
-    for (const s of attachDeployments(versions, workloads, fqdn, hostWritten(fqdn))) {
+    for (const s of attachDeployments(versions, workloads, fqdn, hostWritten(fqdn, dests, hosts))) {
       if (!sources.some((x) => x.kind === s.kind && x.namespace === s.namespace && x.name === s.name))
         sources.push(s);
     }
   }
-  const versionOf = (rd: unknown): string | null => {
-    const dest = isPlainObject(rd) && isPlainObject(rd.destination) ? rd.destination : undefined;
-    if (!dest || typeof dest.host !== 'string') return null;
-    return nameFor(resolveHost(dest.host, ns), typeof dest.subset === 'string' ? dest.subset : undefined);
-  };
 
   const dr = defaultRoute as DefaultRoute | null;
-  if (dr) {
-    const rds = (http[dr.index] as IstioHTTPRoute).route ?? [];
-    const raw: Array<number | undefined> = [];
-    rds.forEach((rd, j) => {
-      const where = `spec.http[${dr.index}].route[${j}]`;
-      const problem = destinationProblem(rd, where);
-      if (problem) r.reasons.push(problem);
-      const w = isPlainObject(rd) ? rd.weight : undefined;
-      raw.push(typeof w === 'number' ? w : undefined);
-      dr.destinations.push({
-        version: versionOf(rd) ?? `#${j}`,
-        rawWeight: typeof w === 'number' ? w : undefined,
-        percent: 0,
-        pointer: `${dr.pointer}/route/${j}`,
-      });
-    });
-    istioDestinationWeights(raw.map((w) => (w === undefined ? {} : { weight: w }))).forEach((p, j) => {
-      const d = dr.destinations[j];
-      if (d) d.percent = p;
-    });
-    const seen = new Set<string>();
-    for (const d of dr.destinations) {
-      if (seen.has(d.version)) r.reasons.push(`the catch-all route lists version '${d.version}' twice`);
-      seen.add(d.version);
-    }
-  }
+  if (dr) readDefaultSplit(dr, (http[dr.index] as IstioHTTPRoute).route ?? [], naming, r.reasons);
 
   const rules: ContentRule[] = [];
   for (const { index, route: rt } of ruleCandidates) {
-    const pointer = `/spec/http/${index}`;
-    const nm = typeof rt.name === 'string' ? { name: rt.name } : {};
+    const pointer = httpPointer(index);
+    const nm = routeName(rt);
     const why = unroutable(rt) ?? ruleProblem(rt);
-    const version = why ? null : versionOf(rt.route?.[0]);
+    const version = why ? null : naming.versionOf(rt.route?.[0]);
     if (why || !version) {
-      r.others.push({ index, pointer, ...nm, reason: why ?? 'its destination has no host' });
+      r.others.push(otherRoute(index, pointer, nm, why ?? 'its destination has no host'));
       continue;
     }
-    rules.push({
-      id: `http:${index}`,
-      index,
-      pointer,
-      ...nm,
-      matches: (rt.match ?? []) as ContentRule['matches'],
-      version,
-    });
+    const matches = (rt.match ?? []) as ContentRule['matches'];
+    rules.push(
+      nm === undefined
+        ? { id: ruleId(index), index, pointer, matches, version }
+        : { id: ruleId(index), index, pointer, name: nm, matches, version },
+    );
   }
 
   const mirrors: MirrorTarget[] = [];
   http.forEach((raw, index) => {
     if (!isPlainObject(raw)) return;
     const rt = raw as IstioHTTPRoute;
-    const add = (d: unknown, pct: unknown) => {
-      if (!isPlainObject(d) || typeof d.host !== 'string') return;
-      const subset = typeof d.subset === 'string' ? d.subset : undefined;
-      const v = versions.find((x) => x.fqdn === resolveHost(d.host as string, ns) && x.subset === subset);
-      mirrors.push({
-        routeIndex: index,
-        host: d.host,
-        ...(subset !== undefined ? { subset } : {}),
-        ...(v ? { version: v.name } : {}),
-        percentage: isPlainObject(pct) && typeof pct.value === 'number' ? pct.value : 100,
-      });
-    };
-    if (rt.mirror !== undefined) add(rt.mirror, rt.mirrorPercentage);
+    if (rt.mirror !== undefined)
+      addMirror(mirrors, versions, ns, resolver, index, rt.mirror, rt.mirrorPercentage);
     for (const m of Array.isArray(rt.mirrors) ? rt.mirrors : [])
-      if (isPlainObject(m)) add(m.destination, m.percentage);
+      if (isPlainObject(m)) addMirror(mirrors, versions, ns, resolver, index, m.destination, m.percentage);
   });
 
   const disabledRules = readDisabledRules(vs, r.reasons);
   r.others.sort((a, b) => a.index - b.index);
-  const host = hosts[0] !== undefined ? resolveHost(hosts[0], ns) : name;
+  const host = hosts[0] !== undefined ? resolver.resolve(hosts[0], ns) : name;
   return {
     id: `istio:${ns}/${hosts.length > 0 ? host : `virtualservice:${name}`}`,
     flavor: 'istio',
@@ -338,8 +333,124 @@ function readVirtualService(
     route,
     sources,
     editable: r.reasons.length === 0,
-    readOnlyReasons: [...new Set(r.reasons)],
+    readOnlyReasons: r.reasons.length === 0 ? [] : [...new Set(r.reasons)],
   };
+}
+
+/** The host as the route writes it, for the versions of one resolved host. */
+function hostWritten(fqdn: string, dests: readonly RoutedDestination[], hosts: readonly string[]): string {
+  return dests.find((d) => d.fqdn === fqdn)?.host ?? hosts[0] ?? fqdn;
+}
+
+function readSharedHosts(
+  vs: VirtualService,
+  hosts: readonly string[],
+  ns: string,
+  claims: Map<string, VirtualService[]>,
+  resolver: HostResolver,
+  reasons: string[],
+): void {
+  for (const h of hosts) {
+    const claimed = claims.get(`${ns}/${resolver.resolve(h, ns)}`);
+    if (claimed && claimed.length > 1) {
+      const others = claimed.filter((o) => o !== vs);
+      const names = [vs.metadata.name, ...others.map((o) => o.metadata.name)].sort().join(', ');
+      if (others.length > 0) {
+        reasons.push(
+          `several VirtualServices (${names}) in ${ns} declare host ${h}; Istio merges them only on gateways`,
+        );
+      }
+    }
+  }
+}
+
+/** The DestinationRule for a host (the one in the VirtualService's namespace first), or undefined. */
+function chooseDestinationRule(
+  candidates: readonly DestinationRule[] | undefined,
+  ns: string,
+  fqdn: string,
+  reasons: string[],
+): DestinationRule | undefined {
+  if (!candidates || candidates.length === 0) return undefined;
+  if (candidates.length === 1) return candidates[0];
+  const local = candidates.filter((d) => nsOf(d) === ns);
+  const chosen = local.length > 0 ? local : candidates;
+  if (chosen.length > 1) {
+    const names = chosen.map((d) => `${nsOf(d)}/${d.metadata.name}`).join(', ');
+    reasons.push(`several DestinationRules (${names}) declare host ${fqdn}; cannot tell which subsets apply`);
+  }
+  return chosen[0];
+}
+
+function readDefaultSplit(
+  dr: DefaultRoute,
+  rds: HTTPRouteDestination[],
+  naming: VersionNaming,
+  reasons: string[],
+): void {
+  const raw: Array<number | undefined> = [];
+  rds.forEach((rd, j) => {
+    const where = destinationPath(dr.index, j);
+    const problem = destinationProblem(rd, where);
+    if (problem) reasons.push(problem);
+    const w = isPlainObject(rd) ? rd.weight : undefined;
+    raw.push(typeof w === 'number' ? w : undefined);
+    dr.destinations.push({
+      version: naming.versionOf(rd) ?? `#${j}`,
+      rawWeight: typeof w === 'number' ? w : undefined,
+      percent: 0,
+      pointer: destinationPointer(dr.index, j),
+    });
+  });
+  percentsOf(raw).forEach((p, j) => {
+    const d = dr.destinations[j];
+    if (d) d.percent = p;
+  });
+  for (let i = 0; i < dr.destinations.length; i++) {
+    const v = dr.destinations[i]!.version;
+    let repeated = false;
+    for (let k = 0; k < i && !repeated; k++) repeated = dr.destinations[k]!.version === v;
+    if (repeated) reasons.push(`the catch-all route lists version '${v}' twice`);
+  }
+}
+
+/**
+ * Percentages of the catch-all's destinations. Weights that are already whole numbers summing to
+ * 100 (nearly every real split) are their own percentages; only the rest needs the rounding math.
+ */
+function percentsOf(raw: ReadonlyArray<number | undefined>): number[] {
+  if (raw.length > 1) {
+    const percents: number[] = [];
+    let sum = 0;
+    for (const w of raw) {
+      if (w === undefined || !Number.isInteger(w) || w < 0) break;
+      sum += w;
+      percents.push(w === 0 ? 0 : w); // never -0: the rounding math answers 0
+    }
+    if (percents.length === raw.length && sum === 100) return percents;
+  }
+  return istioDestinationWeights(raw.map((w) => (w === undefined ? {} : { weight: w })));
+}
+
+function addMirror(
+  mirrors: MirrorTarget[],
+  versions: readonly ReleaseVersion[],
+  ns: string,
+  resolver: HostResolver,
+  routeIndex: number,
+  d: unknown,
+  pct: unknown,
+): void {
+  if (!isPlainObject(d) || typeof d.host !== 'string') return;
+  const subset = typeof d.subset === 'string' ? d.subset : undefined;
+  const v = versions.find((x) => x.fqdn === resolver.resolve(d.host as string, ns) && x.subset === subset);
+  mirrors.push({
+    routeIndex,
+    host: d.host,
+    ...(subset !== undefined ? { subset } : {}),
+    ...(v ? { version: v.name } : {}),
+    percentage: isPlainObject(pct) && typeof pct.value === 'number' ? pct.value : 100,
+  });
 }
 
 /** Why a route cannot carry weighted traffic (redirect, direct response, no destinations), or null. */
@@ -363,8 +474,10 @@ function ruleProblem(rt: IstioHTTPRoute): string | null {
 
 function destinationProblem(rd: unknown, where: string): string | null {
   if (!isPlainObject(rd)) return `${where} is not a mapping`;
-  for (const k of Object.keys(rd)) {
-    if (!ROUTE_DESTINATION_KEYS.has(k)) return `${where} has a field '${k}' Istio does not define`;
+  // for…in with hasOwn visits the keys Object.keys would, in the same order, without an array.
+  for (const k in rd) {
+    if (Object.hasOwn(rd, k) && !ROUTE_DESTINATION_KEYS.has(k))
+      return `${where} has a field '${k}' Istio does not define`;
   }
   if (
     rd.weight !== undefined &&
@@ -374,8 +487,9 @@ function destinationProblem(rd: unknown, where: string): string | null {
   }
   if (!isPlainObject(rd.destination)) return `${where}.destination is missing`;
   if (typeof rd.destination.host !== 'string') return `${where}.destination.host is missing`;
-  for (const k of Object.keys(rd.destination)) {
-    if (!DESTINATION_KEYS.has(k)) return `${where}.destination has a field '${k}' Istio does not define`;
+  for (const k in rd.destination) {
+    if (Object.hasOwn(rd.destination, k) && !DESTINATION_KEYS.has(k))
+      return `${where}.destination has a field '${k}' Istio does not define`;
   }
   return null;
 }

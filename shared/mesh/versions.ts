@@ -1,7 +1,8 @@
 // Where versions come from: DestinationRule subsets, route destinations, and (when the caller has
 // them) Deployments and Services, plus the host naming rules Istio applies to short names.
 
-import type { KubeObject } from './istio-types.ts';
+import type { HTTPRouteDestination, KubeObject } from './istio-types.ts';
+import { isPlainObject } from './json-patch.ts';
 import type { ReleaseVersion, SourceRef } from './release-model.ts';
 import { sourceRefOf } from './release-model.ts';
 
@@ -20,10 +21,98 @@ export function resolveHost(host: string, namespace: string): string {
   return host.includes('.') || host.includes('*') ? host : `${host}.${namespace}.svc.cluster.local`;
 }
 
+/**
+ * resolveHost with memory, for one read of many objects. A host is named several times (by the
+ * VirtualService, its destinations, its DestinationRule): resolving each (host, namespace) once
+ * also hands back one string every time, which map lookups then hash only once.
+ */
+export class HostResolver {
+  private readonly byNamespace = new Map<string, Map<string, string>>();
+
+  resolve(host: string, namespace: string): string {
+    let hosts = this.byNamespace.get(namespace);
+    if (!hosts) {
+      hosts = new Map();
+      this.byNamespace.set(namespace, hosts);
+    }
+    let fqdn = hosts.get(host);
+    if (fqdn === undefined) {
+      fqdn = resolveHost(host, namespace);
+      hosts.set(host, fqdn);
+    }
+    return fqdn;
+  }
+}
+
 /** The first DNS label: `reviews.default.svc.cluster.local` → `reviews`. */
 export function firstLabel(host: string): string {
   const dot = host.indexOf('.');
   return dot === -1 ? host : host.slice(0, dot);
+}
+
+/** A routed destination of the VirtualService, its host resolved once. */
+export interface RoutedDestination {
+  host: string;
+  fqdn: string;
+  subset?: string;
+}
+
+export function collectDestinations(
+  route: readonly HTTPRouteDestination[] | undefined,
+  ns: string,
+  hosts: HostResolver,
+  into: RoutedDestination[],
+): void {
+  for (const rd of route ?? []) {
+    const dest = isPlainObject(rd) && isPlainObject(rd.destination) ? rd.destination : undefined;
+    if (!dest || typeof dest.host !== 'string') continue;
+    const fqdn = hosts.resolve(dest.host, ns);
+    into.push(
+      typeof dest.subset === 'string'
+        ? { host: dest.host, fqdn, subset: dest.subset }
+        : { host: dest.host, fqdn },
+    );
+  }
+}
+
+/**
+ * How versions are named within one VirtualService: the subset alone when every destination names
+ * one host, otherwise prefixed with the host (its first label when that is unambiguous).
+ */
+export class VersionNaming {
+  /** How many hosts share each first label; only needed when there are several hosts. */
+  private readonly labelCount: Map<string, number> | undefined;
+
+  constructor(
+    readonly fqdns: readonly string[],
+    private readonly ns: string,
+    private readonly hosts: HostResolver,
+  ) {
+    if (fqdns.length > 1) {
+      const count = new Map<string, number>();
+      for (const f of fqdns) count.set(firstLabel(f), (count.get(firstLabel(f)) ?? 0) + 1);
+      this.labelCount = count;
+    }
+  }
+
+  nameFor(fqdn: string, subset: string | undefined): string {
+    if (this.fqdns.length <= 1) return subset ?? firstLabel(fqdn);
+    const base =
+      this.labelCount?.get(firstLabel(fqdn)) === 1
+        ? firstLabel(fqdn)
+        : fqdn.replace(/\.svc(\.cluster\.local)?$/, '');
+    return subset ? `${base}:${subset}` : base;
+  }
+
+  /** The version a route destination points at, or null when it names no host. */
+  versionOf(rd: unknown): string | null {
+    const dest = isPlainObject(rd) && isPlainObject(rd.destination) ? rd.destination : undefined;
+    if (!dest || typeof dest.host !== 'string') return null;
+    const subset = typeof dest.subset === 'string' ? dest.subset : undefined;
+    // With one host and a subset the name is the subset: no need to resolve the host.
+    if (this.fqdns.length <= 1 && subset !== undefined) return subset;
+    return this.nameFor(this.hosts.resolve(dest.host, this.ns), subset);
+  }
 }
 
 export function versionLabelOf(
@@ -71,7 +160,8 @@ export interface WorkloadIndex {
 export function indexWorkloads(objects: readonly KubeObject[]): WorkloadIndex {
   const services = new Map<string, KubeObject>();
   const deployments = new Map<string, KubeObject[]>();
-  for (const o of objects) {
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
     const ns = o.metadata.namespace || 'default';
     if (isService(o)) services.set(`${ns}/${o.metadata.name}`, o);
     else if (isDeployment(o)) {
@@ -100,6 +190,7 @@ export function attachDeployments(
   fqdn: string,
   host: string,
 ): SourceRef[] {
+  if (index.services.size === 0) return []; // no Services given: skip the host parsing
   const service = serviceForHost(index, fqdn);
   if (!service) return [];
   const ns = service.metadata.namespace || 'default';
