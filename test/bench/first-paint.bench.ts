@@ -28,7 +28,10 @@ function bundleSize() {
 }
 
 async function measure(withDemo: boolean) {
-  const browser = await chromium.launch({ ...(debianChromium ? { executablePath: debianChromium } : {}), args: chromiumArgs });
+  const browser = await chromium.launch({
+    ...(debianChromium ? { executablePath: debianChromium } : {}),
+    args: chromiumArgs,
+  });
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const env: NodeJS.ProcessEnv = {};
