@@ -99,7 +99,10 @@ function checkFile(file: string): void {
       const after = afterDocs.find((d) => d.index === index)!.object;
       expect(after).toEqual(obj);
       const before = docs.find((d) => d.index === index)!.object;
-      if (validateAgainstCrd(before).valid) expect(validateAgainstCrd(after).errors).toEqual([]);
+      // Schema checks need the CRDs in ../shared/reference; without them the byte checks still run.
+      if (sharedReference.present && validateAgainstCrd(before).valid) {
+        expect(validateAgainstCrd(after).errors).toEqual([]);
+      }
     }
     const a = text.split('\n');
     const b = changed.out.split('\n');
