@@ -1,0 +1,102 @@
+import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { Labels } from './prometheus-client.ts';
+
+// The PromQL of the metrics view, built in one place. Two queries per refresh cover every version
+// of a service at once (requests by response code, and the latency histogram); success rate and
+// the p50/p95/p99 quantiles are computed in main from their answers, so four versions cost the
+// same two queries as one. See /work/shared/reference/promql for Kiali's and Istio's versions.
+
+/** What the queries select: the destination services of one release. */
+export interface MetricsTarget {
+  /** `destination_service` values (FQDNs): the release's host, or one per version for host splits. */
+  services: string[];
+  /** How a result's labels map to one of the release's version names. */
+  versionOf(labels: Labels): { version: string; inRelease: boolean };
+}
+
+/** Labels every result is grouped by: enough to tell versions apart under either labelling. */
+export const VERSION_LABELS = [
+  'destination_service',
+  'destination_version',
+  'destination_canonical_revision',
+];
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/**
+ * The series selector. `reporter="destination"`: the server-side proxy's report, which Kiali and
+ * Istio's service dashboard use for a service's inbound view; it counts each request once (the
+ * caller's proxy reports it too, as reporter="source") and its latency is the server's own.
+ */
+export function selector(target: MetricsTarget): string {
+  const services = target.services.map(escapeRegex).join('|');
+  return `reporter="destination",destination_service=~"${quote(services)}"`;
+}
+
+/**
+ * Requests per second by version and response code:
+ *   sum by (destination_service, destination_version, destination_canonical_revision, response_code)
+ *     (rate(istio_requests_total{reporter="destination",destination_service=~"<hosts>"}[<rate>]))
+ * The sum over codes is the request rate; the share of failing codes (0 and 5xx, plus 4xx when the
+ * operator asks, as Kiali's switch does) gives the success rate, without a second query.
+ */
+export function requestsQuery(target: MetricsTarget, rateWindowSeconds: number): string {
+  return `sum by (${VERSION_LABELS.join(', ')}, response_code) (rate(istio_requests_total{${selector(target)}}[${rateWindowSeconds}s]))`;
+}
+
+/**
+ * The latency histogram by version, as bucket rates:
+ *   sum by (destination_service, destination_version, destination_canonical_revision, le)
+ *     (rate(istio_request_duration_milliseconds_bucket{…}[<rate>]))
+ * histogram_quantile() over this in PromQL would cost one query per quantile; main interpolates
+ * p50, p95 and p99 from the same buckets the same way (shared/metrics/latency-quantile.ts).
+ */
+export function latencyQuery(target: MetricsTarget, rateWindowSeconds: number): string {
+  return `sum by (${VERSION_LABELS.join(', ')}, le) (rate(istio_request_duration_milliseconds_bucket{${selector(target)}}[${rateWindowSeconds}s]))`;
+}
+
+/** Whether a response code counts as a failure: no response (0) and 5xx; 4xx when asked. */
+export function isFailureCode(code: string | undefined, count4xxAsErrors: boolean): boolean {
+  if (code === undefined || code === '') return false;
+  if (code === '0' || code.startsWith('5')) return true;
+  return count4xxAsErrors && code.startsWith('4');
+}
+
+const VERSION_LABEL_KEYS = ['version', 'app.kubernetes.io/version', 'service.istio.io/canonical-revision'];
+
+/** The version a workload reports: `destination_version`, else its canonical revision. */
+export function reportedVersion(labels: Labels): string {
+  const v = labels.destination_version;
+  if (v && v !== 'unknown') return v;
+  const rev = labels.destination_canonical_revision;
+  if (rev && rev !== 'unknown') return rev;
+  return 'unknown';
+}
+
+/** The release's selectors: its hosts, and how reported versions map back to its version names. */
+export function targetOf(release: ServiceRelease): MetricsTarget {
+  const hosts = [...new Set(release.versions.map((v) => v.fqdn).filter((h) => h !== ''))];
+  // A host split (Gateway API, or one Service per version): the destination service is the version.
+  const byHost = hosts.length > 1 ? new Map(release.versions.map((v) => [v.fqdn, v.name])) : undefined;
+  const byLabel = new Map<string, string>();
+  for (const v of release.versions) {
+    byLabel.set(v.name, v.name);
+    for (const key of VERSION_LABEL_KEYS) {
+      const value = v.labels[key];
+      if (value) byLabel.set(value, v.name);
+    }
+  }
+  return {
+    services:
+      hosts.length > 0 ? (hosts.includes(release.host) ? hosts : [release.host, ...hosts]) : [release.host],
+    versionOf(labels) {
+      const host = labels.destination_service;
+      const fromHost = byHost && host ? byHost.get(host) : undefined;
+      if (fromHost) return { version: fromHost, inRelease: true };
+      const reported = reportedVersion(labels);
+      const known = byLabel.get(reported);
+      return known ? { version: known, inRelease: true } : { version: reported, inRelease: false };
+    },
+  };
+}

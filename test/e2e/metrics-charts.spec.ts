@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+
+const url = () => {
+  const u = process.env.SWITCHYARD_E2E_URL;
+  if (!u) throw new Error('SWITCHYARD_E2E_URL is not set: the global setup did not start switchyard web');
+  return u;
+};
+
+test.describe('live metrics beside the service view', () => {
+  test('shows requests per second, success rate and p95 charts per version and the canary comparison', async ({
+    page,
+  }) => {
+    test.setTimeout(150_000);
+    await page.goto(url());
+    await expect(page.getByRole('combobox', { name: 'Cluster' })).toBeVisible();
+    await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews');
+    await page.getByRole('option', { name: 'reviews in bookinfo' }).click();
+    const panel = page.getByRole('region', { name: 'Live traffic' });
+    await expect(panel).toBeVisible();
+    // The accessible names summarise the latest values once traffic has been measured.
+    await expect(
+      panel.getByRole('img', { name: /^Requests per second, latest: v1 [\d.]+ req\/s/ }),
+    ).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(panel.getByRole('img', { name: /^Success rate, latest: / })).toBeVisible();
+    await expect(panel.getByRole('img', { name: /^p95 latency, latest: / })).toBeVisible();
+    await expect(panel.locator('canvas').first()).toBeVisible();
+    await expect(panel.getByRole('region', { name: /^Canary v\d against stable v1$/ })).toBeVisible();
+    await expect(panel.getByRole('cell', { name: /pods ready/ }).first()).toBeVisible();
+    await panel.getByRole('combobox', { name: 'Chart window' }).selectOption('300');
+    // The demo's reviews v3 fails 2% and is slower: once it has had enough traffic, it is judged worse.
+    await expect(panel.getByText(/^v3 is worse than v1/)).toBeVisible({ timeout: 90_000 });
+    await expect(panel.getByRole('status').filter({ hasText: 'Worse' })).toBeVisible();
+    await expect(panel.getByRole('img', { name: /^Requests per second, latest: v1/ })).toBeVisible();
+    mkdirSync('test/artifacts', { recursive: true });
+    await panel.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await panel.screenshot({ path: 'test/artifacts/metrics-charts.png' });
+  });
+});
