@@ -1,10 +1,12 @@
-import type { AppInfo, ContextList, ContextSummary } from '../../shared/api/contract.ts';
+import type { AppInfo, ContextList } from '../../shared/api/contract.ts';
 import type { ApiHandlers, EventSink } from './api-dispatch.ts';
 import { checkEvent } from './api-dispatch.ts';
 import { createConsoleHandlers } from './console/console-handlers.ts';
 import type { StartDemo } from './demo-launcher.ts';
-import { createDemoLauncher, DEMO_CONTEXT_ID } from './demo-launcher.ts';
+import { createDemoLauncher } from './demo-launcher.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
+import { createMetricsService } from './metrics/metrics-service.ts';
+import { createPrometheusSettingsStore } from './metrics/prometheus-settings-store.ts';
 
 export interface AppCoreDependencies {
   mode: AppInfo['mode'];
@@ -36,28 +38,26 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     void listContexts().then((list) => emit('contexts.changed', list));
   });
 
-  function demoContext(): ContextSummary {
-    const running = demo.current();
-    return {
-      id: DEMO_CONTEXT_ID,
-      name: 'Demo mesh',
-      cluster: 'demo',
-      user: 'demo-admin',
-      source: running ? running.kubeconfigPath : 'built in',
-      isDemo: true,
-      status: running ? 'connected' : 'not-connected',
-    };
-  }
-
   async function listContexts(): Promise<ContextList> {
-    const listing = await listKubeconfigContexts(kubeconfigPaths(deps.env));
-    return { contexts: [demoContext(), ...listing.contexts], problems: listing.problems };
+    return consoleHandlers.listContexts();
   }
 
-  const consoleHandlers = createConsoleHandlers({ dataDir: deps.dataDir, env: deps.env, emit });
+  const consoleHandlers = createConsoleHandlers({
+    dataDir: deps.dataDir,
+    env: deps.env,
+    emit,
+    demoKubeconfig: () => demo.current()?.kubeconfigPath,
+  });
+
+  const { dispose: disposeMetrics, ...metricsHandlers } = createMetricsService({
+    session: (contextId) => consoleHandlers.session(contextId),
+    settings: createPrometheusSettingsStore(deps.dataDir),
+    emit,
+  });
 
   const handlers: ApiHandlers = {
     ...consoleHandlers,
+    ...metricsHandlers,
     'app.info': async () => ({
       name: 'Switchyard',
       version: deps.version,
@@ -87,6 +87,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     },
     async dispose() {
       sinks.clear();
+      disposeMetrics();
       await consoleHandlers.dispose();
       await demo.stop();
     },

@@ -2,15 +2,32 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectFromEnvironment } from './api/api-client.ts';
 import { App } from './app/app.tsx';
+import { createApplyStore } from './stores/apply-store.ts';
 import { createClustersStore } from './stores/clusters-store.ts';
+import { createReleaseStore, draftKey } from './stores/release-store.ts';
+import { createServicesStore } from './stores/services-store.ts';
+import { createWizardStore } from './stores/wizard-store.ts';
 import './styles.css';
 
 const api = connectFromEnvironment();
 const clusters = createClustersStore(api);
+const services = createServicesStore(api);
+const releases = createReleaseStore(api);
+const apply = createApplyStore(api, (contextId, releaseId) =>
+  releases.getState().markApplied(draftKey(contextId, releaseId)),
+);
+const wizard = createWizardStore(api);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App clusters={clusters} />
+    <App
+      api={api}
+      clusters={clusters}
+      services={services}
+      releases={releases}
+      apply={apply}
+      wizard={wizard}
+    />
   </StrictMode>,
 );

@@ -203,3 +203,104 @@ export const HistoryEntryView = z.object({
   undoOf: z.string().optional(),
 });
 export type HistoryEntryView = z.infer<typeof HistoryEntryView>;
+
+// The release wizard: one grayscale release of a new version, as main's release workflow keeps it.
+
+export const GrayscalePhase = z.enum([
+  'creating',
+  'rolling-out',
+  'adding-subset',
+  'ready',
+  'routing',
+  'promoted',
+  'finalizing',
+  'finalized',
+  'aborting',
+  'aborted',
+]);
+export type GrayscalePhase = z.infer<typeof GrayscalePhase>;
+
+export const RolloutProgressView = z.object({
+  replicas: z.number().int(),
+  updated: z.number().int(),
+  ready: z.number().int(),
+  available: z.number().int(),
+  done: z.boolean(),
+  /** One line: "2 of 3 updated, 1 ready". */
+  message: z.string(),
+  reason: z.string().optional(),
+});
+export type RolloutProgressView = z.infer<typeof RolloutProgressView>;
+
+export const GrayscaleReleaseView = z.object({
+  /** `<namespace>.<service>.<version>`. */
+  id: z.string(),
+  contextId: z.string(),
+  /** The service (ReleaseView id) the version is released into. */
+  releaseId: z.string(),
+  namespace: z.string(),
+  stable: z.object({ version: z.string(), deployment: z.string() }),
+  canary: z.object({
+    version: z.string(),
+    deployment: z.string(),
+    image: z.string(),
+    replicas: z.number().int(),
+  }),
+  phase: GrayscalePhase,
+  /** An operation on it is running in main now (a restarted app has none until resumed). */
+  running: z.boolean(),
+  split: z.record(z.string(), z.number()).optional(),
+  finalizeMode: z.enum(['scale-to-zero', 'delete']).optional(),
+  rollout: RolloutProgressView.optional(),
+  lastError: z.string().optional(),
+  changes: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type GrayscaleReleaseView = z.infer<typeof GrayscaleReleaseView>;
+
+export const GrayscaleProgress = z.object({
+  contextId: z.string(),
+  id: z.string(),
+  releaseId: z.string(),
+  phase: GrayscalePhase,
+  running: z.boolean(),
+  rollout: RolloutProgressView.optional(),
+  message: z.string().optional(),
+  error: z.string().optional(),
+});
+export type GrayscaleProgress = z.infer<typeof GrayscaleProgress>;
+
+export const GrayscaleStartInput = z.object({
+  contextId: z.string(),
+  releaseId: z.string(),
+  fromVersion: z.string().min(1),
+  newVersion: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'lower-case letters, digits, "-" and "." only')
+    .max(40),
+  image: z.string().min(1).max(500),
+  replicas: z.number().int().min(1).max(100),
+});
+
+// Live preview: where a sample of requests would go under the desired (unapplied) rules and split.
+
+export const SampleTraffic = z.union([
+  z.literal('demo'),
+  z.object({ jsonl: z.string().max(10_000_000) }).strict(),
+]);
+
+export const ShareView = z.object({ count: z.number().int(), share: z.number() });
+
+export const PreviewView = z.object({
+  total: z.number().int(),
+  source: z.enum(['demo', 'jsonl']),
+  /** Per rule of the desired rules, by position; disabled rules catch nothing. */
+  rules: z.array(ShareView.extend({ position: z.number().int() })),
+  /** Requests no rule caught (they follow the split). */
+  unmatched: ShareView,
+  versions: z.array(ShareView.extend({ version: z.string() })),
+  /** Requests that reach no version (404 no route, 503 no subset, redirects, …). */
+  other: z.array(ShareView.extend({ outcome: z.string() })),
+});
+export type PreviewView = z.infer<typeof PreviewView>;

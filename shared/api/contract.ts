@@ -3,12 +3,23 @@ import {
   ApplyProgress,
   ApplyResultView,
   DesiredReleaseInput,
+  GrayscaleProgress,
+  GrayscaleReleaseView,
+  GrayscaleStartInput,
   HistoryEntryView,
   PlanView,
+  PreviewView,
   ReleaseView,
+  SampleTraffic,
   ServiceSummary,
 } from './console-schemas.ts';
 import { ApiError } from './errors.ts';
+import {
+  MetricsSnapshot,
+  MetricsSubscribeRequest,
+  PrometheusSettingsInput,
+  PrometheusSettingsView,
+} from './metrics-schemas.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
 // each event (main → renderer) a payload schema. Both transports (Electron IPC and the browser
@@ -79,7 +90,15 @@ export const calls = {
   ),
   'release.get': call(z.object({ contextId: z.string(), releaseId: z.string() }).strict(), ReleaseView),
   'release.plan': call(
-    z.object({ contextId: z.string(), releaseId: z.string(), desired: DesiredReleaseInput }).strict(),
+    z
+      .object({
+        contextId: z.string(),
+        releaseId: z.string(),
+        desired: DesiredReleaseInput,
+        /** The grayscale release (wizard) this change belongs to: applying it records it there. */
+        workflowId: z.string().optional(),
+      })
+      .strict(),
     PlanView,
   ),
   'release.apply': call(z.object({ planId: z.string() }).strict(), ApplyResultView),
@@ -88,6 +107,43 @@ export const calls = {
     z.object({ entries: z.array(HistoryEntryView) }),
   ),
   'history.undo': call(z.object({ entryId: z.string() }).strict(), PlanView),
+  // Live access information (issue 7): one subscription per visible service, paused while hidden.
+  'metrics.subscribe': call(MetricsSubscribeRequest, MetricsSnapshot),
+  'metrics.unsubscribe': call(
+    z.object({ contextId: z.string(), releaseId: z.string() }).strict(),
+    z.object({ unsubscribed: z.boolean() }),
+  ),
+  'metrics.visibility': call(z.object({ visible: z.boolean() }).strict(), z.object({ paused: z.boolean() })),
+  'metrics.settings.get': call(z.object({ contextId: z.string() }).strict(), PrometheusSettingsView),
+  'metrics.settings.set': call(PrometheusSettingsInput, PrometheusSettingsView),
+  // Live preview of the desired (unapplied) rules and split over sample traffic.
+  'release.preview': call(
+    z
+      .object({
+        contextId: z.string(),
+        releaseId: z.string(),
+        desired: DesiredReleaseInput,
+        sample: SampleTraffic.optional(),
+      })
+      .strict(),
+    PreviewView,
+  ),
+  // The release wizard: one grayscale release of a new version, resumable after a restart.
+  'release.start': call(GrayscaleStartInput.strict(), GrayscaleReleaseView),
+  'release.workflows': call(
+    z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict(),
+    z.object({ releases: z.array(GrayscaleReleaseView) }),
+  ),
+  'release.promote': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
+  'release.finalize': call(
+    z.object({ contextId: z.string(), id: z.string(), mode: z.enum(['scale-to-zero', 'delete']) }).strict(),
+    GrayscaleReleaseView,
+  ),
+  'release.abort': call(
+    z.object({ contextId: z.string(), id: z.string(), scaleToZero: z.boolean().optional() }).strict(),
+    GrayscaleReleaseView,
+  ),
+  'release.resume': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
 } as const;
 
 export const events = {
@@ -101,6 +157,8 @@ export const events = {
   }),
   'release.changed': ReleaseView,
   'apply.progress': ApplyProgress,
+  'metrics.update': MetricsSnapshot,
+  'release.progress': GrayscaleProgress,
 } as const;
 
 export type CallName = keyof typeof calls;

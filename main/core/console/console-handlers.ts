@@ -1,5 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { ContextList } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
+import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
+import { planRelease } from '../../../shared/mesh/release-plan.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
+import { createApplyEngine } from '../apply/apply-engine.ts';
+import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
+import { targetKey } from '../apply/apply-types.ts';
+import type { ClusterSession } from '../cluster/cluster-session.ts';
+import type { HistoryStore } from '../history/history-store.ts';
+import { createHistoryStore } from '../history/history-store.ts';
+import type { HistoryKind } from '../history/history-types.ts';
+import { createKubeApi } from '../kube-api.ts';
+import { re2Engine } from '../re2-engine.ts';
+import { cacheLookup, refOf } from './cache-lookup.ts';
+import { createConsoleEvents } from './console-events.ts';
+import type { ConsoleSessionsDependencies } from './console-sessions.ts';
+import { createConsoleSessions } from './console-sessions.ts';
+import { desiredFromInput } from './desired-release-input.ts';
+import { createGrayscaleReleases } from './grayscale-releases.ts';
+import { historyEntryView, planUndoFor } from './history-views.ts';
+import { applyResultView, planStepViews } from './plan-views.ts';
+import { previewRelease } from './release-preview.ts';
+import type { SessionFacts } from './release-views.ts';
+import { createReleaseLinter, releaseView, summarizeRelease } from './release-views.ts';
+import { demoSampleRequests, parseSampleJsonl } from './sample-traffic.ts';
+import { createStableVersions } from './stable-versions.ts';
 
 export type ConsoleCalls = Pick<
   ApiHandlers,
@@ -11,33 +40,352 @@ export type ConsoleCalls = Pick<
   | 'release.apply'
   | 'history.list'
   | 'history.undo'
+  | 'release.preview'
+  | 'release.start'
+  | 'release.workflows'
+  | 'release.promote'
+  | 'release.finalize'
+  | 'release.abort'
+  | 'release.resume'
 >;
 
 export interface ConsoleDependencies {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   emit: EventSink;
+  /** The running demo mesh's kubeconfig, when it runs (its contexts are 'demo' and 'demo-viewer'). */
+  demoKubeconfig?: () => string | undefined;
+  engine?: RegexEngine;
+  history?: HistoryStore;
+  /** Apply engine timing (tests shorten these). */
+  pauseMs?: number;
+  verifyTimeoutMs?: number;
+  createManager?: ConsoleSessionsDependencies['createManager'];
+  /** How long the release wizard waits for a new version's rollout (default 5 minutes). */
+  rolloutTimeoutMs?: number;
 }
 
-/**
- * The console's calls over cluster sessions, the routing core and the apply engine.
- * Until sessions are wired in, every call answers 'unavailable' with the reason.
- */
-export function createConsoleHandlers(
-  _deps: ConsoleDependencies,
-): ConsoleCalls & { dispose(): Promise<void> } {
-  const unavailable = async (): Promise<never> => {
-    throw new ApiFailure('unavailable', 'cluster sessions are not available in this build yet');
-  };
+interface StoredPlan {
+  planId: string;
+  contextId: string;
+  releaseId: string;
+  plan: AnyPlan;
+  kind: HistoryKind;
+  description: string;
+  undoOf?: string;
+  createdAt: number;
+  /** The wizard's release this change belongs to, and the split it sets. */
+  workflow?: { id: string; split: Record<string, number> };
+}
+
+const PLAN_LIMIT = 50;
+const SYNC_TIMEOUT_MS = 15_000;
+
+type ReleaseSources = Array<{ kind: string; namespace: string; name: string }>;
+
+export function sessionFacts(contextId: string, session: ClusterSession): SessionFacts {
+  const info = session.info();
+  return info.status === 'read-only'
+    ? { contextId, readOnlyReason: info.statusReason ?? 'this user may only read' }
+    : { contextId };
+}
+
+/** The console's calls over cluster sessions, the routing core and the apply engine. */
+export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls & {
+  dispose(): Promise<void>;
+  listContexts(): Promise<ContextList>;
+  /** The open session of a context, for the metrics service (throws a clear 'unavailable'). */
+  session(contextId: string): ClusterSession;
+} {
+  const engine = deps.engine ?? re2Engine();
+  const lint = createReleaseLinter(engine);
+  const stable = createStableVersions();
+  const history = deps.history ?? createHistoryStore({ dir: join(deps.dataDir, 'history') });
+  const sessions = createConsoleSessions({
+    env: deps.env,
+    dataDir: deps.dataDir,
+    demoKubeconfig: deps.demoKubeconfig ?? (() => undefined),
+    ...(deps.createManager ? { createManager: deps.createManager } : {}),
+  });
+  const plans = new Map<string, StoredPlan>();
+  const events = createConsoleEvents({ sessions, emit: deps.emit, lint, stable });
+  let demoSample: ReturnType<typeof demoSampleRequests> | undefined;
+
+  async function ready(contextId: string): Promise<ClusterSession> {
+    const session = sessions.session(contextId);
+    const { cache, releases } = session;
+    if (!cache || !releases) {
+      const info = session.info();
+      throw new ApiFailure(
+        'unavailable',
+        `context '${contextId}' is ${info.status}${info.statusReason ? `: ${info.statusReason}` : ''}`,
+      );
+    }
+    if (!cache.synced) {
+      await cache.whenSynced(SYNC_TIMEOUT_MS).catch(() => {
+        throw new ApiFailure(
+          'timeout',
+          `the cluster of '${contextId}' did not list its objects within ${SYNC_TIMEOUT_MS / 1000} s`,
+        );
+      });
+      releases.flush();
+    }
+    if (releases.releases().length === 0) releases.flush();
+    events.follow(contextId, session);
+    return session;
+  }
+
+  function releaseOf(session: ClusterSession, releaseId: string) {
+    const release = session.releases?.get(releaseId);
+    if (!release)
+      throw new ApiFailure(
+        'not-found',
+        `no service '${releaseId}' in this cluster (it may have been deleted)`,
+      );
+    return release;
+  }
+
+  function engineFor(session: ClusterSession) {
+    const { client, cache } = session;
+    if (!client || !cache)
+      throw new ApiFailure('unavailable', `context ${session.contextName} is not connected`);
+    return createApplyEngine({
+      api: createKubeApi(client),
+      history,
+      ...(deps.pauseMs !== undefined ? { pauseMs: deps.pauseMs } : {}),
+      ...(deps.verifyTimeoutMs !== undefined ? { verifyTimeoutMs: deps.verifyTimeoutMs } : {}),
+      verify: async (target, expected) => {
+        const ref = refOf(target);
+        if (!ref) return;
+        if ('deleted' in expected) {
+          await cache.waitFor(
+            (c) => c.find(ref) === undefined,
+            10_000,
+            `${target.kind} ${target.name} deleted`,
+          );
+        } else await cache.waitForResourceVersion(ref, expected.resourceVersion, 10_000);
+      },
+    });
+  }
+
+  const grayscale = createGrayscaleReleases({
+    dataDir: deps.dataDir,
+    emit: deps.emit,
+    ready,
+    engineFor,
+    userOf: async (contextId) => (await sessions.summary(contextId)).user,
+    readOnlyReason: (session) => sessionFacts('', session).readOnlyReason,
+    ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
+  });
+
+  function sourceObjects(session: ClusterSession, release: { sources: ReleaseSources }): KubeObject[] {
+    const lookup = cacheLookup(session.cache!);
+    return release.sources
+      .map((s) => lookup.find(s.kind, s.namespace, s.name))
+      .filter((o): o is KubeObject => o !== undefined);
+  }
+
+  function currentObjects(session: ClusterSession, plan: AnyPlan): KubeObject[] {
+    const out = new Map<string, KubeObject>();
+    for (const step of plan.steps) {
+      const ref = refOf(step.target);
+      const o = ref ? session.cache?.find(ref) : undefined;
+      if (o) out.set(targetKey(step.target), o);
+    }
+    return [...out.values()];
+  }
+
+  function storePlan(p: Omit<StoredPlan, 'planId' | 'createdAt'>): StoredPlan {
+    const stored: StoredPlan = {
+      ...p,
+      planId: `plan-${randomBytes(6).toString('hex')}`,
+      createdAt: Date.now(),
+    };
+    plans.set(stored.planId, stored);
+    while (plans.size > PLAN_LIMIT) plans.delete(plans.keys().next().value as string);
+    return stored;
+  }
+
+  async function planView(session: ClusterSession, stored: StoredPlan, summary: string) {
+    const objects = currentObjects(session, stored.plan);
+    const dry =
+      stored.plan.steps.length === 0
+        ? { ok: true as const, steps: [] }
+        : await engineFor(session).dryRun(stored.plan, objects);
+    const byKey = new Map(
+      objects.map((o) => [
+        targetKey({
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          namespace: o.metadata.namespace || 'default',
+          name: o.metadata.name,
+        }),
+        o,
+      ]),
+    );
+    const release = session.releases?.get(stored.releaseId);
+    return {
+      planId: stored.planId,
+      contextId: stored.contextId,
+      releaseId: stored.releaseId,
+      summary: dry.ok ? summary : `${summary} — the dry-run failed: ${dry.error.message}`,
+      steps: planStepViews(
+        stored.plan.steps as EngineStep[],
+        dry,
+        (s) => byKey.get(targetKey(s.target)) ?? null,
+      ),
+      lint: release ? lint(release, cacheLookup(session.cache!)) : [],
+    };
+  }
+
   return {
-    'sessions.open': unavailable,
-    'sessions.close': unavailable,
-    'services.list': unavailable,
-    'release.get': unavailable,
-    'release.plan': unavailable,
-    'release.apply': unavailable,
-    'history.list': unavailable,
-    'history.undo': unavailable,
-    async dispose() {},
+    listContexts: () => sessions.listContexts(),
+    session: (contextId: string) => sessions.session(contextId),
+    async 'sessions.open'({ contextId }) {
+      const summary = await sessions.open(contextId);
+      const session = sessions.session(contextId);
+      events.follow(contextId, session);
+      return summary;
+    },
+    async 'sessions.close'({ contextId }) {
+      events.unfollow(contextId);
+      return { closed: await sessions.close(contextId) };
+    },
+    async 'services.list'({ contextId }) {
+      const session = await ready(contextId);
+      const lookup = cacheLookup(session.cache!);
+      const facts = sessionFacts(contextId, session);
+      const services = session.releases!.releases().map((r) => summarizeRelease(r, lookup, facts, lint));
+      services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      return { services };
+    },
+    async 'release.get'({ contextId, releaseId }) {
+      const session = await ready(contextId);
+      const release = releaseOf(session, releaseId);
+      events.watchRelease(contextId, releaseId);
+      return releaseView(
+        release,
+        cacheLookup(session.cache!),
+        sessionFacts(contextId, session),
+        lint,
+        stable.observe(release),
+      );
+    },
+    async 'release.plan'({ contextId, releaseId, desired, workflowId }) {
+      const session = await ready(contextId);
+      const facts = sessionFacts(contextId, session);
+      if (facts.readOnlyReason)
+        throw new ApiFailure('forbidden', `read-only session: ${facts.readOnlyReason}`);
+      const release = releaseOf(session, releaseId);
+      const objects = sourceObjects(session, release);
+      let plan: AnyPlan;
+      try {
+        plan = planRelease(release, desiredFromInput(release, desired, engine), objects);
+      } catch (err) {
+        if (err instanceof ReleaseEditError) {
+          const where = err.target
+            ? ` (${err.target.kind} ${err.target.namespace}/${err.target.name}${err.field ? `, ${err.field}` : ''})`
+            : '';
+          throw new ApiFailure('invalid-request', `${err.message}${where}`);
+        }
+        throw err;
+      }
+      const split = desired.split.map((s) => `${s.version} ${s.weight}%`).join(', ');
+      const description = `${release.host}: ${split}${desired.rules.length ? `; ${desired.rules.filter((r) => r.enabled).length} rule(s)` : ''}`;
+      const workflow = workflowId
+        ? { id: workflowId, split: Object.fromEntries(desired.split.map((x) => [x.version, x.weight])) }
+        : undefined;
+      const stored = storePlan({
+        contextId,
+        releaseId,
+        plan,
+        kind: 'change',
+        description,
+        ...(workflow ? { workflow } : {}),
+      });
+      const summary =
+        plan.steps.length === 0
+          ? 'Nothing to change: the cluster already has this.'
+          : `${plan.steps.length} step(s) on ${release.host}`;
+      return planView(session, stored, summary);
+    },
+    async 'release.apply'({ planId }) {
+      const stored = plans.get(planId);
+      if (!stored)
+        throw new ApiFailure('not-found', `plan '${planId}' is unknown or expired: review the changes again`);
+      const session = await ready(stored.contextId);
+      const summary = await sessions.summary(stored.contextId);
+      plans.delete(planId);
+      const result = await engineFor(session).apply({
+        plan: stored.plan,
+        context: stored.contextId,
+        user: summary.user,
+        objects: currentObjects(session, stored.plan),
+        kind: stored.kind,
+        description: stored.description,
+        ...(stored.undoOf ? { undoOf: stored.undoOf } : {}),
+        onProgress: (e) => events.progress(planId, e),
+      });
+      session.releases?.flush();
+      if (result.ok && stored.workflow)
+        await grayscale.recordRouted(
+          stored.contextId,
+          stored.workflow.id,
+          stored.workflow.split,
+          result.historyId,
+        );
+      return applyResultView(planId, result);
+    },
+    async 'history.list'({ contextId, releaseId }) {
+      const page = await history.read({
+        ...(contextId !== undefined ? { context: contextId } : {}),
+        ...(releaseId !== undefined ? { releaseId } : {}),
+        limit: 200,
+      });
+      const undone = new Set(page.entries.map((e) => e.undoOf).filter(Boolean));
+      return { entries: page.entries.map((e) => historyEntryView(e, undone)) };
+    },
+    async 'history.undo'({ entryId }) {
+      const entry = await history.get(entryId);
+      if (!entry) throw new ApiFailure('not-found', `no history entry '${entryId}'`);
+      const session = await ready(entry.context);
+      const plan = await planUndoFor(entry, session);
+      const stored = storePlan({
+        contextId: entry.context,
+        releaseId: entry.releaseId,
+        plan,
+        kind: 'undo',
+        undoOf: entry.id,
+        description: `undo: ${entry.description}`,
+      });
+      return planView(session, stored, `Undo “${entry.description}” (${plan.steps.length} step(s))`);
+    },
+    async 'release.preview'({ contextId, releaseId, desired, sample }) {
+      const session = await ready(contextId);
+      const release = releaseOf(session, releaseId);
+      const source = sample === undefined || sample === 'demo' ? 'demo' : 'jsonl';
+      if (source === 'demo' && !demoSample) demoSample = demoSampleRequests();
+      const requests =
+        sample === undefined || sample === 'demo' ? await demoSample! : parseSampleJsonl(sample.jsonl);
+      return previewRelease({
+        release,
+        input: desired,
+        objects: sourceObjects(session, release),
+        engine,
+        requests,
+        source,
+      });
+    },
+    'release.start': (req) => grayscale.start(req),
+    'release.workflows': (req) => grayscale.list(req),
+    'release.promote': (req) => grayscale.promote(req),
+    'release.finalize': (req) => grayscale.finalize(req),
+    'release.abort': (req) => grayscale.abort(req),
+    'release.resume': (req) => grayscale.resume(req),
+    async dispose() {
+      // Operations still waiting on a rollout are left behind: their saved state resumes later.
+      events.dispose();
+      await sessions.dispose();
+    },
   };
 }

@@ -1,22 +1,96 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { ApiClient } from '../api/api-client.ts';
+import { ReviewDialog } from '../features/apply/review-dialog.tsx';
+import { UndoToast } from '../features/apply/undo-toast.tsx';
+import { ClusterSwitcher } from '../features/clusters/cluster-switcher.tsx';
 import { ContextList } from '../features/clusters/context-list.tsx';
+import { shortcutFor } from '../features/help/shortcuts.ts';
+import { ShortcutsSheet } from '../features/help/shortcuts-sheet.tsx';
+import { HistoryPanel } from '../features/history/history-panel.tsx';
+import { ServiceView } from '../features/release/service-view.tsx';
+import { ServiceList } from '../features/services/service-list.tsx';
+import { SessionBanner } from '../features/shell/session-banner.tsx';
+import { ResumeBanner } from '../features/wizard/resume-banner.tsx';
+import type { ApplyStore } from '../stores/apply-store.ts';
 import type { ClustersStore } from '../stores/clusters-store.ts';
+import { placeOf } from '../stores/clusters-store.ts';
+import type { ReleaseStore } from '../stores/release-store.ts';
+import { desiredInput, draftChanged, draftKey } from '../stores/release-store.ts';
+import type { ServicesStore } from '../stores/services-store.ts';
+import type { WizardStore } from '../stores/wizard-store.ts';
 
-export function App({ clusters }: { clusters: ClustersStore }) {
+export interface AppStores {
+  api: ApiClient;
+  clusters: ClustersStore;
+  services: ServicesStore;
+  releases: ReleaseStore;
+  apply: ApplyStore;
+  wizard: WizardStore;
+}
+
+export function App({ api, clusters, services, releases, apply, wizard }: AppStores) {
   const appInfo = clusters((s) => s.appInfo);
   const connection = clusters((s) => s.connection);
   const connectionReason = clusters((s) => s.connectionReason);
   const error = clusters((s) => s.error);
+  const activeId = clusters((s) => s.activeContextId);
+  const active = clusters((s) => s.contexts.find((c) => c.id === s.activeContextId));
+  const releaseId = clusters((s) => placeOf(s, s.activeContextId).releaseId);
+  const [help, setHelp] = useState(false);
+  const usable = active?.status === 'connected' || active?.status === 'read-only';
 
   useEffect(() => {
     void clusters.getState().load();
   }, [clusters]);
+
+  // A session that comes back lists its services afresh: deltas may have been missed meanwhile.
+  useEffect(() => {
+    if (activeId && usable) void services.getState().load(activeId);
+  }, [activeId, usable, services]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (apply.getState().review) return;
+      const action = shortcutFor(e);
+      if (!action) return;
+      e.preventDefault();
+      if (action === 'help') setHelp(true);
+      else if (action === 'search')
+        document.querySelector<HTMLInputElement>('input[aria-label="Search services"]')?.focus();
+      else if (action === 'cluster')
+        document.querySelector<HTMLInputElement>('input[aria-label="Cluster"]')?.focus();
+      else if (activeId && releaseId) {
+        const key = draftKey(activeId, releaseId);
+        const d = releases.getState().drafts[key];
+        if (action === 'even') releases.getState().even(key);
+        const panel = wizard.getState().panel;
+        const workflowId =
+          panel?.contextId === activeId && panel.releaseId === releaseId ? panel.id : undefined;
+        if (action === 'review' && d && draftChanged(d))
+          void apply
+            .getState()
+            .plan(activeId, releaseId, desiredInput(d), 'Change from the keyboard', workflowId);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [activeId, releaseId, releases, apply, wizard]);
 
   return (
     <div className="app">
       <header className="topbar">
         <h1>Switchyard</h1>
         <span className="subtitle">Grayscale releases for your service mesh</span>
+        <ClusterSwitcher store={clusters} />
+        <button
+          type="button"
+          className="secondary"
+          aria-label="Keyboard shortcuts"
+          aria-keyshortcuts="?"
+          onClick={() => setHelp(true)}
+        >
+          ?
+        </button>
       </header>
       {connection === 'closed' && (
         <div role="alert" className="banner banner-error">
@@ -25,15 +99,48 @@ export function App({ clusters }: { clusters: ClustersStore }) {
       )}
       {error && (
         <div role="alert" className="banner banner-error">
-          {error.message}
+          {error.message}{' '}
+          <button type="button" className="secondary" onClick={() => clusters.getState().dismissError()}>
+            Dismiss
+          </button>
         </div>
       )}
-      <main>
-        <ContextList store={clusters} />
+      {active && (
+        <SessionBanner context={active} onRetry={() => void clusters.getState().switchTo(active.id)} />
+      )}
+      {activeId && usable && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
+      <main className={activeId && usable ? 'workspace' : undefined}>
+        {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
+        {activeId && usable && releaseId ? (
+          <ServiceView
+            key={`${activeId}|${releaseId}`}
+            api={api}
+            contextId={activeId}
+            releaseId={releaseId}
+            releases={releases}
+            apply={apply}
+            wizard={wizard}
+          />
+        ) : (
+          <div className="overview">
+            <ContextList store={clusters} />
+            {activeId && usable && (
+              <HistoryPanel
+                api={api}
+                apply={apply}
+                contextId={activeId}
+                title={`History of ${active?.name ?? activeId}`}
+              />
+            )}
+          </div>
+        )}
       </main>
       <footer className="statusbar">
         {appInfo ? `Switchyard ${appInfo.version} · ${appInfo.mode} mode · Node ${appInfo.node}` : '…'}
       </footer>
+      <ReviewDialog store={apply} />
+      <UndoToast store={apply} />
+      {help && <ShortcutsSheet onClose={() => setHelp(false)} />}
     </div>
   );
 }

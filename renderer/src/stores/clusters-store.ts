@@ -3,6 +3,16 @@ import type { AppInfo, ContextSummary, DemoStatus, KubeconfigProblem } from '../
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
+/** Where the operator was in one cluster, kept when switching away and back. */
+export interface ClusterPlace {
+  releaseId?: string;
+  scrollTop: number;
+  search: string;
+  namespace: string;
+}
+
+const emptyPlace: ClusterPlace = { scrollTop: 0, search: '', namespace: '' };
+
 interface ClustersState {
   appInfo?: AppInfo;
   contexts: ContextSummary[];
@@ -13,19 +23,50 @@ interface ClustersState {
   connection: 'connecting' | 'open' | 'closed';
   connectionReason?: string;
   openingDemo: boolean;
+  activeContextId?: string;
+  places: Record<string, ClusterPlace>;
   load(): Promise<void>;
   openDemo(): Promise<void>;
+  /** Opens (connects) a context and makes it the active one. */
+  switchTo(contextId: string): Promise<void>;
+  setPlace(contextId: string, place: Partial<ClusterPlace>): void;
+  dismissError(): void;
+}
+
+export function placeOf(state: Pick<ClustersState, 'places'>, contextId: string | undefined): ClusterPlace {
+  return (contextId && state.places[contextId]) || emptyPlace;
+}
+
+/** Recently used first, then the demo, then the rest in kubeconfig order. */
+export function orderContexts(contexts: readonly ContextSummary[]): ContextSummary[] {
+  return contexts
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => {
+      const la = a.c.lastUsed ?? '';
+      const lb = b.c.lastUsed ?? '';
+      if (la !== lb) return la < lb ? 1 : -1;
+      if (a.c.isDemo !== b.c.isDemo) return a.c.isDemo ? -1 : 1;
+      return a.i - b.i;
+    })
+    .map((x) => x.c);
 }
 
 /** Contexts and their status, as main reports them; this store only mirrors main's truth. */
 export function createClustersStore(api: ApiClient) {
-  const store = create<ClustersState>()((set) => ({
+  const mergeContext = (summary: ContextSummary) =>
+    store.setState((s) => ({
+      contexts: s.contexts.some((c) => c.id === summary.id)
+        ? s.contexts.map((c) => (c.id === summary.id ? { ...c, ...summary } : c))
+        : [...s.contexts, summary],
+    }));
+  const store = create<ClustersState>()((set, get) => ({
     contexts: [],
     problems: [],
     demo: { running: false },
     loading: true,
     connection: 'connecting',
     openingDemo: false,
+    places: {},
     async load() {
       set({ loading: true });
       const [info, list, demo] = await Promise.all([
@@ -41,6 +82,13 @@ export function createClustersStore(api: ApiClient) {
           : { error: list.error }),
         ...(demo.ok ? { demo: demo.value } : {}),
       });
+      // Start where the operator left off: the most recent context, else the demo when it runs.
+      if (!get().activeContextId) {
+        const recent = orderContexts(get().contexts).find((c) => c.lastUsed);
+        const start =
+          recent ?? (get().demo.running ? get().contexts.find((c) => c.id === 'demo') : undefined);
+        if (start) await get().switchTo(start.id);
+      }
     },
     async openDemo() {
       set({ openingDemo: true });
@@ -48,9 +96,36 @@ export function createClustersStore(api: ApiClient) {
       set(
         result.ok ? { openingDemo: false, demo: result.value } : { openingDemo: false, error: result.error },
       );
+      if (result.ok) await get().switchTo('demo');
     },
+    async switchTo(contextId) {
+      set({ activeContextId: contextId });
+      const known = get().contexts.find((c) => c.id === contextId);
+      if (known?.status === 'connected' || known?.status === 'read-only') return;
+      if (known) mergeContext({ ...known, status: 'connecting' });
+      const result = await api.call('sessions.open', { contextId });
+      if (result.ok) mergeContext(result.value);
+      else if (known) mergeContext({ ...known, status: 'error', statusReason: result.error.message });
+      else set({ error: result.error });
+    },
+    setPlace(contextId, place) {
+      set((s) => ({ places: { ...s.places, [contextId]: { ...placeOf(s, contextId), ...place } } }));
+    },
+    dismissError: () => set({ error: undefined }),
   }));
-  api.on('contexts.changed', (list) => store.setState({ contexts: list.contexts, problems: list.problems }));
+  api.on('contexts.changed', (list) =>
+    store.setState((s) => ({
+      // Statuses of open sessions come by session.changed; a fresh list must not reset them.
+      contexts: list.contexts.map((c) => {
+        const old = s.contexts.find((o) => o.id === c.id);
+        return old && c.status === 'not-connected' && old.status !== 'not-connected'
+          ? { ...c, status: old.status, ...(old.statusReason ? { statusReason: old.statusReason } : {}) }
+          : c;
+      }),
+      problems: list.problems,
+    })),
+  );
+  api.on('session.changed', mergeContext);
   api.on('demo.changed', (demo) => store.setState({ demo }));
   api.transport.onStatus((status) =>
     store.setState(

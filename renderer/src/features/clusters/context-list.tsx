@@ -3,9 +3,10 @@ import type { ClustersStore } from '../../stores/clusters-store.ts';
 import { StatusBadge } from './status-badge.tsx';
 
 export function ContextList({ store }: { store: ClustersStore }) {
-  const { contexts, problems, loading, demo, openingDemo, openDemo } = store(
+  const { contexts, problems, loading, demo, openingDemo, openDemo, activeId } = store(
     useShallow((s) => ({
       contexts: s.contexts,
+      activeId: s.activeContextId,
       problems: s.problems,
       loading: s.loading,
       demo: s.demo,
@@ -31,10 +32,32 @@ export function ContextList({ store }: { store: ClustersStore }) {
             <li key={c.id} aria-label={c.name}>
               <div className="context-name">{c.name}</div>
               <div className="context-meta">
-                {c.isDemo ? 'Embedded demo mesh with live simulated traffic' : `${c.cluster} · ${c.user}`}
+                {c.isDemo
+                  ? `Embedded demo mesh with live simulated traffic · user ${c.user}`
+                  : `${c.cluster} · ${c.user}`}
                 {c.namespace ? ` · ns ${c.namespace}` : ''}
+                {c.isDemo && c.source.includes('/') ? (
+                  <div className="small">
+                    <label>
+                      kubeconfig for kubectl{' '}
+                      <input readOnly size={48} aria-label={`Kubeconfig of ${c.name}`} value={c.source} />
+                    </label>
+                  </div>
+                ) : null}
               </div>
               <StatusBadge status={c.status} reason={c.statusReason} />
+              {c.statusReason && c.status !== 'connected' && (
+                <div className="muted small">{c.statusReason}</div>
+              )}
+              {c.id !== activeId && (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void store.getState().switchTo(c.id)}
+                >
+                  Open {c.name}
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -1,6 +1,6 @@
 import type { ContextStatus } from '../../../../shared/api/contract.ts';
 
-const labels: Record<ContextStatus, string> = {
+export const statusLabels: Record<ContextStatus, string> = {
   'not-connected': 'Not connected',
   connecting: 'Connecting',
   connected: 'Connected',
@@ -11,7 +11,7 @@ const labels: Record<ContextStatus, string> = {
 export function StatusBadge({ status, reason }: { status: ContextStatus; reason?: string | undefined }) {
   return (
     <span className={`badge badge-${status}`} title={reason}>
-      {labels[status]}
+      {statusLabels[status]}
     </span>
   );
 }

@@ -1,0 +1,176 @@
+import { join } from 'node:path';
+import type { ContextList, ContextSummary } from '../../../shared/api/contract.ts';
+import { ApiFailure } from '../../../shared/api/errors.ts';
+import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import type { Clock } from '../cluster/clock.ts';
+import { systemClock } from '../cluster/clock.ts';
+import type { ClusterSession, SessionInfo } from '../cluster/cluster-session.ts';
+import type { SessionManager, SessionManagerDependencies } from '../cluster/session-manager.ts';
+import { createSessionManager } from '../cluster/session-manager.ts';
+import { createKubeconfigLoader } from '../kubeconfig/kubeconfig-loader.ts';
+
+// Two session managers: the operator's kubeconfig, and the embedded demo mesh's own kubeconfig.
+// Keeping the demo apart means it is never reachable from a real context's code path (and a
+// context called `demo-admin` in the operator's files cannot shadow it).
+
+export const DEMO_ID = 'demo';
+export const DEMO_VIEWER_ID = 'demo-viewer';
+
+/** Where one contract context id leads. */
+export interface ContextRoute {
+  demo: boolean;
+  /** The context name inside its kubeconfig. */
+  name: string;
+}
+
+export function routeOfContextId(id: string): ContextRoute {
+  if (id === DEMO_ID) return { demo: true, name: 'demo-admin' };
+  if (id === DEMO_VIEWER_ID) return { demo: true, name: 'demo-viewer' };
+  if (id.startsWith('kube:') && id.length > 'kube:'.length) return { demo: false, name: id.slice(5) };
+  throw new ApiFailure(
+    'not-found',
+    `unknown context id '${id}' (expected 'demo', 'demo-viewer' or 'kube:<name>')`,
+  );
+}
+
+export function contextIdOfRoute(route: ContextRoute): string {
+  if (!route.demo) return `kube:${route.name}`;
+  return route.name === 'demo-viewer' ? DEMO_VIEWER_ID : DEMO_ID;
+}
+
+/** The demo's contexts as the operator sees them: the mesh itself, and its read-only viewer. */
+function demoSummary(
+  c: ContextSummary | undefined,
+  name: string,
+  kubeconfigPath: string | undefined,
+): ContextSummary {
+  const viewer = name === 'demo-viewer';
+  return {
+    ...(c ?? {
+      cluster: 'switchyard-demo',
+      source: kubeconfigPath ?? 'built in',
+      status: 'not-connected' as const,
+    }),
+    id: viewer ? DEMO_VIEWER_ID : DEMO_ID,
+    name: viewer ? 'Demo viewer (read-only user)' : 'Demo mesh',
+    user: name,
+    isDemo: true,
+  };
+}
+
+export interface ConsoleSessionsDependencies {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** The running demo mesh's kubeconfig file, or undefined when it is not running. */
+  demoKubeconfig: () => string | undefined;
+  clock?: Clock;
+  /** For tests: how the managers are made. */
+  createManager?: (deps: SessionManagerDependencies) => SessionManager;
+}
+
+export interface ConsoleSessions {
+  listContexts(): Promise<ContextList>;
+  summary(contextId: string): Promise<ContextSummary>;
+  open(contextId: string): Promise<ContextSummary>;
+  close(contextId: string): Promise<boolean>;
+  /** The open session behind a context id, or a clear 'unavailable'. */
+  session(contextId: string): ClusterSession;
+  onSessionChanged(listener: (contextId: string, info: SessionInfo) => void): () => void;
+  dispose(): Promise<void>;
+}
+
+export function createConsoleSessions(deps: ConsoleSessionsDependencies): ConsoleSessions {
+  const clock = deps.clock ?? systemClock;
+  const make = deps.createManager ?? createSessionManager;
+  const listeners = new Set<(contextId: string, info: SessionInfo) => void>();
+  const execEnv = () => ({ ...deps.env });
+
+  const kube = make({
+    loader: createKubeconfigLoader({ env: deps.env }),
+    clock,
+    dataDir: deps.dataDir,
+    execEnv,
+    readReleases,
+  });
+  kube.onSessionChanged((info) => {
+    for (const l of listeners) l(contextIdOfRoute({ demo: false, name: info.contextName }), info);
+  });
+
+  let demo: { path: string; manager: SessionManager } | undefined;
+  function demoManager(): SessionManager | undefined {
+    const path = deps.demoKubeconfig();
+    if (!path) return undefined;
+    if (demo?.path === path) return demo.manager;
+    // A restarted demo mesh has new tokens and a new port: its old sessions are dead.
+    void demo?.manager.dispose();
+    const manager = make({
+      loader: createKubeconfigLoader({ env: { KUBECONFIG: path } }),
+      clock,
+      dataDir: join(deps.dataDir, 'demo'),
+      execEnv,
+      readReleases,
+    });
+    manager.onSessionChanged((info) => {
+      for (const l of listeners) l(contextIdOfRoute({ demo: true, name: info.contextName }), info);
+    });
+    demo = { path, manager };
+    return manager;
+  }
+
+  function managerOf(route: ContextRoute): SessionManager {
+    if (!route.demo) return kube;
+    const m = demoManager();
+    if (!m)
+      throw new ApiFailure('unavailable', 'the demo mesh is not running: open it first ("Open demo mesh")');
+    return m;
+  }
+
+  async function listContexts(): Promise<ContextList> {
+    const own = await kube.listContexts();
+    const m = demoManager();
+    const demoList = m ? await m.listContexts() : { contexts: [], problems: [] };
+    const byName = new Map(demoList.contexts.map((c) => [c.name, c]));
+    const path = deps.demoKubeconfig();
+    const demos = [demoSummary(byName.get('demo-admin'), 'demo-admin', path)];
+    if (m) demos.push(demoSummary(byName.get('demo-viewer'), 'demo-viewer', path));
+    return { contexts: [...demos, ...own.contexts], problems: [...own.problems, ...demoList.problems] };
+  }
+
+  async function summary(contextId: string): Promise<ContextSummary> {
+    const list = await listContexts();
+    const found = list.contexts.find((c) => c.id === contextId);
+    if (!found) throw new ApiFailure('not-found', `no context '${contextId}' in the kubeconfig files`);
+    return found;
+  }
+
+  return {
+    listContexts,
+    summary,
+    async open(contextId) {
+      const route = routeOfContextId(contextId);
+      await managerOf(route).open(route.name);
+      return summary(contextId);
+    },
+    async close(contextId) {
+      const route = routeOfContextId(contextId);
+      const manager = managerOf(route);
+      const had = manager.session(route.name) !== undefined;
+      await manager.close(route.name);
+      return had;
+    },
+    session(contextId) {
+      const route = routeOfContextId(contextId);
+      const s = managerOf(route).session(route.name);
+      if (!s) throw new ApiFailure('unavailable', `context '${contextId}' is not open: open it first`);
+      return s;
+    },
+    onSessionChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      listeners.clear();
+      await Promise.all([kube.dispose(), demo?.manager.dispose()]);
+    },
+  };
+}

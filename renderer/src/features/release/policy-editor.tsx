@@ -1,0 +1,84 @@
+import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { ApiClient } from '../../api/api-client.ts';
+import type { ApplyStore } from '../../stores/apply-store.ts';
+import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
+import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
+import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
+import { RulesEditor } from '../rules/rules-editor.tsx';
+import { SplitEditor } from './split-editor.tsx';
+
+interface PolicyEditorProps {
+  api: ApiClient;
+  contextId: string;
+  view: ReleaseView;
+  draft: ReleaseDraft;
+  releases: ReleaseStore;
+  apply: ApplyStore;
+  color: (version: string) => string;
+  /** The grayscale release this edit belongs to (the wizard), if any. */
+  workflowId?: string;
+}
+
+/** The split, the content rules with their live preview, and Review / Discard. */
+export function PolicyEditor({
+  api,
+  contextId,
+  view,
+  draft,
+  releases,
+  apply,
+  color,
+  workflowId,
+}: PolicyEditorProps) {
+  const key = draftKey(contextId, view.releaseId);
+  const s = releases.getState();
+  const changed = draftChanged(draft);
+  const editable = view.editable && !draft.conflict;
+  const preview = useRulePreview(api, contextId, view.releaseId, draft);
+  return (
+    <>
+      <SplitEditor
+        split={draft.split}
+        editable={editable}
+        color={color}
+        notice={draft.notice}
+        onMove={(version, weight) => s.move(key, version, weight)}
+        onLock={(version, locked) => s.lock(key, version, locked)}
+        onEven={() => s.even(key)}
+      />
+      <RulesEditor
+        draftKey={key}
+        draft={draft}
+        versions={view.versions.map((v) => v.name)}
+        editable={editable}
+        lint={view.lint}
+        store={releases}
+        preview={preview.byRule}
+      />
+      <RulePreview state={preview} />
+      <div className="row sticky-actions">
+        <button
+          type="button"
+          disabled={!editable || !changed}
+          onClick={() =>
+            void apply
+              .getState()
+              .plan(
+                contextId,
+                view.releaseId,
+                desiredInput(releases.getState().drafts[key] ?? draft),
+                `Change ${view.name}`,
+                workflowId,
+              )
+          }
+          aria-keyshortcuts="Control+Enter"
+        >
+          Review changes
+        </button>
+        <button type="button" className="secondary" disabled={!changed} onClick={() => s.discard(key)}>
+          Discard changes
+        </button>
+      </div>
+    </>
+  );
+}

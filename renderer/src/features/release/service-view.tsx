@@ -1,0 +1,219 @@
+import { useEffect, useState } from 'react';
+import type { ApiClient } from '../../api/api-client.ts';
+import type { ApplyStore } from '../../stores/apply-store.ts';
+import type { ReleaseStore } from '../../stores/release-store.ts';
+import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
+import type { WizardStore } from '../../stores/wizard-store.ts';
+import { HistoryPanel } from '../history/history-panel.tsx';
+import { MetricsPanel } from '../metrics/metrics-panel.tsx';
+import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
+import { ReleaseWizard } from '../wizard/release-wizard.tsx';
+import { PolicyEditor } from './policy-editor.tsx';
+import { VersionCard } from './version-card.tsx';
+
+const PALETTE = ['#2f6fde', '#e8710a', '#1f883d', '#a142f4', '#d93025', '#12b5cb', '#f9ab00', '#5f6368'];
+
+export function versionColor(versions: readonly string[]) {
+  return (version: string) => PALETTE[Math.max(0, versions.indexOf(version)) % PALETTE.length] ?? '#888';
+}
+
+interface ServiceViewProps {
+  api: ApiClient;
+  contextId: string;
+  releaseId: string;
+  releases: ReleaseStore;
+  apply: ApplyStore;
+  wizard: WizardStore;
+}
+
+/** One service: its versions, the split editor, content rules, review/apply, cut-over and history. */
+export function ServiceView({ api, contextId, releaseId, releases, apply, wizard }: ServiceViewProps) {
+  const key = draftKey(contextId, releaseId);
+  const view = releases((s) => s.views[key]);
+  const draft = releases((s) => s.drafts[key]);
+  const error = releases((s) => s.errors[key]);
+  const [confirm, setConfirm] = useState<{ version: string; kind: 'switch' | 'rollback' } | null>(null);
+  const wizardOpen = wizard((w) => w.panel?.contextId === contextId && w.panel.releaseId === releaseId);
+
+  useEffect(() => {
+    void releases.getState().load(contextId, releaseId);
+  }, [contextId, releaseId, releases]);
+
+  if (error && !view) {
+    return (
+      <section className="panel" aria-label="Service">
+        <div role="alert" className="banner banner-error">
+          Could not read {releaseId}: {error.message}
+        </div>
+      </section>
+    );
+  }
+  if (!view || !draft)
+    return (
+      <section className="panel" aria-busy="true" aria-label="Service">
+        Loading {releaseId}…
+      </section>
+    );
+
+  const versions = view.versions.map((v) => v.name);
+  const color = versionColor(versions);
+  const s = releases.getState();
+  const changed = draftChanged(draft);
+  const editable = view.editable;
+
+  const cutOverText = (version: string, kind: 'switch' | 'rollback') => {
+    const others = draft.base
+      .filter((v) => v.version !== version && v.weight > 0)
+      .map((v) => `${v.version} (now ${v.weight}%)`);
+    const now = draft.base.find((v) => v.version === version)?.weight ?? 0;
+    const verb =
+      kind === 'rollback'
+        ? `Roll back ${view.name} to ${version}`
+        : `Switch all traffic of ${view.name} to ${version}`;
+    return `${verb}: ${version} goes from ${now}% to 100%${others.length ? `, ${others.join(', ')} to 0%` : ''}. Content rules stay as they are. This is applied to the cluster right away and can be undone from History.`;
+  };
+
+  const runCutOver = async (version: string, kind: 'switch' | 'rollback') => {
+    setConfirm(null);
+    s.discard(key);
+    s.cutOver(key, version);
+    const d = releases.getState().drafts[key];
+    if (!d) return;
+    await apply
+      .getState()
+      .plan(
+        contextId,
+        releaseId,
+        desiredInput(d),
+        kind === 'rollback' ? `Roll back to ${version}` : `Switch all traffic to ${version}`,
+      );
+    const r = apply.getState().review;
+    if (r?.status === 'ready' && r.plan?.steps.every((x) => x.dryRun.ok)) {
+      const result = await apply.getState().apply();
+      if (result?.ok) releases.getState().markApplied(key);
+    }
+  };
+
+  return (
+    <section className="panel service-view" aria-labelledby="service-heading">
+      <div className="panel-head">
+        <h2 id="service-heading">
+          {view.name}{' '}
+          <span className="muted small">
+            {view.namespace} · {view.flavor === 'istio' ? 'Istio' : 'Gateway API'}
+          </span>
+        </h2>
+        {changed && (
+          <span className="chip chip-warn" role="status">
+            Unapplied changes
+          </span>
+        )}
+        {!changed && draft.confirmed && (
+          <span className="chip chip-ok" role="status">
+            Split confirmed by the cluster
+          </span>
+        )}
+        {draft.awaitingConfirm && <span className="chip">Applied — waiting for the cluster to confirm…</span>}
+      </div>
+      {!editable && (
+        <div role="note" aria-label="Read-only" className="banner banner-warn">
+          <strong>Read-only.</strong> {view.readOnlyReasons.join(' ')}
+          {view.readOnlyReasons.length === 0 && 'This service cannot be edited here.'}
+        </div>
+      )}
+      {draft.conflict && (
+        <section role="alert" aria-label="Conflict" className="conflict">
+          <h3>The cluster changed while you were editing</h3>
+          <div className="two-sides">
+            <div>
+              <h4>Yours (unapplied)</h4>
+              <p>{draft.split.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
+            </div>
+            <div>
+              <h4>Theirs (in the cluster now)</h4>
+              <p>{draft.conflict.theirs.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
+            </div>
+          </div>
+          <div className="row">
+            <button type="button" onClick={() => s.resolve(key, 'mine')}>
+              Keep my changes
+            </button>
+            <button type="button" className="secondary" onClick={() => s.resolve(key, 'theirs')}>
+              Take theirs
+            </button>
+          </div>
+        </section>
+      )}
+      <div className="version-cards">
+        {view.versions.map((v) => (
+          <VersionCard
+            key={v.name}
+            version={v}
+            color={color(v.name)}
+            desiredWeight={draft.split.find((x) => x.version === v.name)?.weight ?? 0}
+            isRollbackTarget={view.previousStable === v.name}
+            editable={editable}
+            onCutOver={(version, kind) => setConfirm({ version, kind })}
+          />
+        ))}
+      </div>
+      <MetricsPanel api={api} contextId={contextId} releaseId={releaseId} view={view} color={color} />
+      {wizardOpen ? (
+        <ReleaseWizard
+          api={api}
+          view={view}
+          draft={draft}
+          releases={releases}
+          apply={apply}
+          wizard={wizard}
+          color={color}
+        />
+      ) : (
+        <>
+          {editable && view.flavor === 'istio' && (
+            <div className="row">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => wizard.getState().openFor(contextId, releaseId)}
+              >
+                New grayscale release
+              </button>
+            </div>
+          )}
+          <PolicyEditor
+            api={api}
+            contextId={contextId}
+            view={view}
+            draft={draft}
+            releases={releases}
+            apply={apply}
+            color={color}
+          />
+        </>
+      )}
+      <HistoryPanel
+        api={api}
+        apply={apply}
+        contextId={contextId}
+        releaseId={releaseId}
+        title={`History of ${view.name}`}
+      />
+      {confirm && (
+        <ConfirmDialog
+          title={
+            confirm.kind === 'rollback'
+              ? `Roll back to ${confirm.version}?`
+              : `Switch all traffic to ${confirm.version}?`
+          }
+          body={cutOverText(confirm.version, confirm.kind)}
+          confirmLabel={
+            confirm.kind === 'rollback' ? `Roll back to ${confirm.version}` : `Switch to ${confirm.version}`
+          }
+          onConfirm={() => void runCutOver(confirm.version, confirm.kind)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </section>
+  );
+}

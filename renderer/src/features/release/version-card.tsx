@@ -1,0 +1,94 @@
+import type { VersionView } from '../../../../shared/api/console-schemas.ts';
+
+export function ageOf(createdAt: string | undefined, now = Date.now()): string {
+  if (!createdAt) return 'unknown age';
+  const s = Math.max(0, Math.round((now - Date.parse(createdAt)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+interface VersionCardProps {
+  version: VersionView;
+  color: string;
+  /** The share in the operator's current (maybe unapplied) edit. */
+  desiredWeight: number;
+  isRollbackTarget: boolean;
+  editable: boolean;
+  onCutOver: (version: string, kind: 'switch' | 'rollback') => void;
+}
+
+/** One version: what runs (image, pods, restarts, age, rollout) and its share of traffic. */
+export function VersionCard({
+  version: v,
+  color,
+  desiredWeight,
+  isRollbackTarget,
+  editable,
+  onCutOver,
+}: VersionCardProps) {
+  const rollout = v.rollout;
+  const progress =
+    rollout && rollout.desired > 0 ? Math.round((rollout.ready / rollout.desired) * 100) : undefined;
+  return (
+    <article className="version-card" aria-label={`Version ${v.name}`} style={{ borderTopColor: color }}>
+      <header>
+        <h4>{v.name}</h4>
+        <span className="share" title="share of traffic in the cluster">
+          {v.weight}%{desiredWeight !== v.weight ? ` → ${desiredWeight}%` : ''}
+        </span>
+      </header>
+      <dl>
+        <dt>Image</dt>
+        <dd className="mono">{v.image ?? (v.deployments.length === 0 ? 'no Deployment' : 'unknown')}</dd>
+        <dt>Pods ready</dt>
+        <dd>
+          {v.podsReady}/{v.podsTotal}
+        </dd>
+        <dt>Restarts</dt>
+        <dd className={v.restarts > 0 ? 'warn' : undefined}>{v.restarts}</dd>
+        <dt>Age</dt>
+        <dd>{ageOf(v.createdAt)}</dd>
+        {rollout && (
+          <>
+            <dt>Rollout</dt>
+            <dd>
+              {rollout.done ? (
+                'complete'
+              ) : (
+                <progress aria-label={`Rollout of ${v.name}`} max={100} value={progress ?? 0}>
+                  {progress}%
+                </progress>
+              )}{' '}
+              {!rollout.done && `${rollout.ready}/${rollout.desired} ready`}
+            </dd>
+          </>
+        )}
+      </dl>
+      {!v.declared && <p className="muted small">Not declared as a subset yet: it cannot take traffic.</p>}
+      <div className="card-actions">
+        {v.weight < 100 && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={!editable || !v.declared}
+            onClick={() => onCutOver(v.name, 'switch')}
+          >
+            Switch all traffic to {v.name}
+          </button>
+        )}
+        {isRollbackTarget && (
+          <button
+            type="button"
+            className="secondary danger"
+            disabled={!editable}
+            onClick={() => onCutOver(v.name, 'rollback')}
+          >
+            Roll back to {v.name}
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}

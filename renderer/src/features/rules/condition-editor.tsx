@@ -1,0 +1,131 @@
+import type { ConditionView } from '../../../../shared/api/console-schemas.ts';
+
+const OSES = ['android', 'ios', 'ipados', 'windows', 'macos', 'linux', 'chromeos'] as const;
+const BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung'] as const;
+type Kind = 'header' | 'cookie' | 'os' | 'browser' | 'query';
+
+/** A fresh condition of a kind, keeping the name and value typed so far where they fit. */
+export function conditionOfKind(kind: Kind, from?: ConditionView): ConditionView {
+  const name = from && 'name' in from ? from.name : '';
+  const value = from && 'value' in from && typeof from.value === 'string' ? from.value : '';
+  switch (kind) {
+    case 'header':
+      return { kind, name: name || 'x-canary', op: 'exact', value };
+    case 'cookie':
+      return { kind, name: name || 'canary', op: 'exact', value };
+    case 'query':
+      return { kind, name: name || 'canary', op: 'exact', value };
+    case 'os':
+      return { kind, os: 'android' };
+    case 'browser':
+      return { kind, browser: 'chrome' };
+  }
+}
+
+const OPS: Record<'header' | 'cookie' | 'query', readonly string[]> = {
+  header: ['exact', 'prefix', 'regex', 'present', 'absent'],
+  cookie: ['exact', 'regex'],
+  query: ['exact', 'prefix', 'regex'],
+};
+
+interface ConditionEditorProps {
+  condition: ConditionView;
+  disabled: boolean;
+  onChange: (c: ConditionView) => void;
+  onRemove: () => void;
+}
+
+/** One condition of a rule: on a header, a cookie, a query parameter, the OS or the browser. */
+export function ConditionEditor({ condition: c, disabled, onChange, onRemove }: ConditionEditorProps) {
+  return (
+    <fieldset className="condition" aria-label="Condition">
+      <select
+        aria-label="Condition kind"
+        value={c.kind}
+        disabled={disabled || c.kind === 'sourceLabel'}
+        onChange={(e) => onChange(conditionOfKind(e.target.value as Kind, c))}
+      >
+        <option value="header">Header</option>
+        <option value="cookie">Cookie</option>
+        <option value="query">Query parameter</option>
+        <option value="os">Operating system</option>
+        <option value="browser">Browser</option>
+        {c.kind === 'sourceLabel' && <option value="sourceLabel">Source label</option>}
+      </select>
+      {c.kind === 'os' && (
+        <select
+          aria-label="Operating system"
+          value={c.os}
+          disabled={disabled}
+          onChange={(e) => onChange({ kind: 'os', os: e.target.value as (typeof OSES)[number] })}
+        >
+          {OSES.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      )}
+      {c.kind === 'browser' && (
+        <select
+          aria-label="Browser"
+          value={c.browser}
+          disabled={disabled}
+          onChange={(e) =>
+            onChange({ kind: 'browser', browser: e.target.value as (typeof BROWSERS)[number] })
+          }
+        >
+          {BROWSERS.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      )}
+      {(c.kind === 'header' || c.kind === 'cookie' || c.kind === 'query') && (
+        <>
+          <input
+            aria-label="Name"
+            value={c.name}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...c, name: e.target.value } as ConditionView)}
+          />
+          <select
+            aria-label="Match"
+            value={c.op}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...c, op: e.target.value } as ConditionView)}
+          >
+            {OPS[c.kind].map((op) => (
+              <option key={op} value={op}>
+                {op}
+              </option>
+            ))}
+          </select>
+          {!(c.kind === 'header' && (c.op === 'present' || c.op === 'absent')) && (
+            <input
+              aria-label="Value"
+              value={c.value ?? ''}
+              disabled={disabled}
+              onChange={(e) => onChange({ ...c, value: e.target.value } as ConditionView)}
+            />
+          )}
+        </>
+      )}
+      {c.kind === 'sourceLabel' && (
+        <span className="mono">
+          {c.name}={c.value}
+        </span>
+      )}
+      <button
+        type="button"
+        className="icon"
+        aria-label="Remove condition"
+        disabled={disabled}
+        onClick={onRemove}
+      >
+        ×
+      </button>
+    </fieldset>
+  );
+}

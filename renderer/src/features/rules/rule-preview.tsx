@@ -1,0 +1,122 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { PreviewView } from '../../../../shared/api/console-schemas.ts';
+import type { ApiError } from '../../../../shared/api/errors.ts';
+import type { ApiClient } from '../../api/api-client.ts';
+import type { ReleaseDraft } from '../../stores/release-store.ts';
+import { desiredInput } from '../../stores/release-store.ts';
+
+export type PreviewSample = 'demo' | { jsonl: string; fileName: string };
+
+export interface RulePreviewState {
+  preview?: PreviewView;
+  error?: ApiError;
+  sample: PreviewSample;
+  setSample(sample: PreviewSample): void;
+  /** Percent of sample traffic each rule catches, by rule key (for RulesEditor). */
+  byRule: Record<string, number> | undefined;
+}
+
+const DEBOUNCE_MS = 250;
+
+/** Re-previews the desired rules and split whenever they change, a moment after the last edit. */
+export function useRulePreview(
+  api: ApiClient,
+  contextId: string,
+  releaseId: string,
+  draft: ReleaseDraft | undefined,
+): RulePreviewState {
+  const [sample, setSample] = useState<PreviewSample>('demo');
+  const [preview, setPreview] = useState<PreviewView>();
+  const [error, setError] = useState<ApiError>();
+  const desired = useMemo(() => (draft ? JSON.stringify(desiredInput(draft)) : undefined), [draft]);
+
+  useEffect(() => {
+    if (!desired) return;
+    let stale = false;
+    const timer = setTimeout(async () => {
+      const result = await api.call('release.preview', {
+        contextId,
+        releaseId,
+        desired: JSON.parse(desired),
+        sample: sample === 'demo' ? 'demo' : { jsonl: sample.jsonl },
+      });
+      if (stale) return;
+      if (result.ok) {
+        setPreview(result.value);
+        setError(undefined);
+      } else setError(result.error);
+    }, DEBOUNCE_MS);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [api, contextId, releaseId, desired, sample]);
+
+  const byRule = useMemo(() => {
+    if (!preview || !draft) return undefined;
+    const out: Record<string, number> = {};
+    for (const r of preview.rules) {
+      const rule = draft.rules[r.position];
+      if (rule) out[rule.key] = r.share * 100;
+    }
+    return out;
+  }, [preview, draft]);
+
+  return { ...(preview ? { preview } : {}), ...(error ? { error } : {}), sample, setSample, byRule };
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** Where the sample would go, and the choice of sample: the demo population or an imported JSONL file. */
+export function RulePreview({ state }: { state: RulePreviewState }) {
+  const { preview, error, sample, setSample } = state;
+  return (
+    <section className="rule-preview" aria-label="Live preview">
+      <div className="row">
+        <strong>Live preview</strong>
+        <span className="muted small">
+          {sample === 'demo' ? 'demo population' : sample.fileName}
+          {preview ? ` · ${preview.total.toLocaleString()} requests` : ''}
+        </span>
+        <label className="file-input">
+          <span className="secondary button-like">Import sample traffic (JSONL)</span>
+          <input
+            type="file"
+            accept=".jsonl,.ndjson,.json,application/x-ndjson,text/plain"
+            aria-label="Import sample traffic (JSONL)"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) setSample({ jsonl: await file.text(), fileName: file.name });
+            }}
+          />
+        </label>
+        {sample !== 'demo' && (
+          <button type="button" className="secondary" onClick={() => setSample('demo')}>
+            Use the demo population
+          </button>
+        )}
+      </div>
+      {error && (
+        <div role="alert" className="banner banner-error">
+          Preview failed: {error.message}
+        </div>
+      )}
+      {preview && (
+        <ul className="preview-shares" aria-label="Sample traffic by version">
+          {preview.versions.map((v) => (
+            <li key={v.version}>
+              {v.version}: {pct(v.share)}
+            </li>
+          ))}
+          {preview.other.map((o) => (
+            <li key={o.outcome} className="lint-error">
+              {o.outcome}: {pct(o.share)}
+            </li>
+          ))}
+          <li className="muted">caught by no rule: {pct(preview.unmatched.share)}</li>
+        </ul>
+      )}
+    </section>
+  );
+}

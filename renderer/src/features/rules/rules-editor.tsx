@@ -1,0 +1,209 @@
+import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
+import type { ReleaseDraft, ReleaseStore, RuleDraft } from '../../stores/release-store.ts';
+import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
+
+interface RulesEditorProps {
+  draftKey: string;
+  draft: ReleaseDraft;
+  versions: string[];
+  editable: boolean;
+  lint: LintFindingView[];
+  store: ReleaseStore;
+  /** Share of sample traffic each rule catches, by rule key (absent until previewed). */
+  preview?: Record<string, number> | undefined;
+}
+
+function RuleEditor({
+  rule,
+  index,
+  count,
+  versions,
+  editable,
+  draftKey,
+  store,
+  share,
+}: {
+  rule: RuleDraft;
+  index: number;
+  count: number;
+  versions: string[];
+  editable: boolean;
+  draftKey: string;
+  store: ReleaseStore;
+  share: number | undefined;
+}) {
+  const s = store.getState();
+  const update = (change: Partial<RuleDraft>) => s.updateRule(draftKey, rule.key, change);
+  const alternatives = rule.conditions;
+  const setAlternatives = (conditions: NonNullable<RuleDraft['conditions']>) =>
+    update({ conditions, edited: true });
+  const label = `Rule ${index + 1}`;
+  return (
+    <li className={`rule${rule.enabled ? '' : ' is-disabled'}`}>
+      <fieldset aria-label={label}>
+        <legend>
+          {label}
+          {rule.name ? ` · ${rule.name}` : ''}
+          {share !== undefined && <span className="chip">catches {share.toFixed(1)}% of sample traffic</span>}
+        </legend>
+        <div className="row">
+          <label>
+            <input
+              type="checkbox"
+              checked={rule.enabled}
+              disabled={!editable}
+              onChange={(e) => update({ enabled: e.target.checked })}
+            />
+            Enabled
+          </label>
+          <label>
+            Target version{' '}
+            <select
+              aria-label="Target version"
+              value={rule.version}
+              disabled={!editable}
+              onChange={(e) => update({ version: e.target.value })}
+            >
+              {versions.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className="icon"
+            aria-label={`Move ${label} up`}
+            disabled={!editable || index === 0}
+            onClick={() => s.moveRule(draftKey, rule.key, -1)}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className="icon"
+            aria-label={`Move ${label} down`}
+            disabled={!editable || index === count - 1}
+            onClick={() => s.moveRule(draftKey, rule.key, 1)}
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            className="secondary danger"
+            disabled={!editable}
+            onClick={() => s.removeRule(draftKey, rule.key)}
+          >
+            Delete {label.toLowerCase()}
+          </button>
+        </div>
+        {alternatives === null ? (
+          <div>
+            <p className="muted small">
+              This rule's match is written by hand in a way the editor cannot show as conditions; it is kept
+              as it is.
+            </p>
+            <pre className="mono">{rule.matchYaml}</pre>
+          </div>
+        ) : (
+          alternatives.map((alt, ai) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: alternatives have no identity of their own
+            <div className="alternative" key={`${rule.key}-${ai}`}>
+              {ai > 0 && <div className="muted small">or</div>}
+              {alt.map((c, ci) => (
+                <ConditionEditor
+                  // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity of their own
+                  key={ci}
+                  condition={c}
+                  disabled={!editable}
+                  onChange={(next) =>
+                    setAlternatives(
+                      alternatives.map((a, j) => (j === ai ? a.map((x, k) => (k === ci ? next : x)) : a)),
+                    )
+                  }
+                  onRemove={() =>
+                    setAlternatives(
+                      alternatives
+                        .map((a, j) => (j === ai ? a.filter((_, k) => k !== ci) : a))
+                        .filter((a) => a.length > 0),
+                    )
+                  }
+                />
+              ))}
+              <button
+                type="button"
+                className="secondary"
+                disabled={!editable}
+                onClick={() =>
+                  setAlternatives(
+                    alternatives.map((a, j) => (j === ai ? [...a, conditionOfKind('header')] : a)),
+                  )
+                }
+              >
+                Add condition
+              </button>
+            </div>
+          ))
+        )}
+        {alternatives !== null && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={!editable}
+            onClick={() => setAlternatives([...alternatives, [conditionOfKind('header')]])}
+          >
+            Add alternative (or)
+          </button>
+        )}
+      </fieldset>
+    </li>
+  );
+}
+
+/** Content rules in order (the first that matches wins), with lint findings inline. */
+export function RulesEditor({ draftKey, draft, versions, editable, lint, store, preview }: RulesEditorProps) {
+  const routeLint = lint.filter((f) => /spec\.(http|rules)/.test(f.path) || f.code === 'SY130');
+  return (
+    <section className="rules-editor" aria-labelledby="rules-heading">
+      <div className="panel-head">
+        <h3 id="rules-heading">Content rules</h3>
+        <button
+          type="button"
+          disabled={!editable || versions.length === 0}
+          onClick={() => store.getState().addRule(draftKey, versions[versions.length - 1] ?? '')}
+        >
+          Add rule
+        </button>
+      </div>
+      {draft.rules.length === 0 && (
+        <p className="muted">No content rules: every request follows the split.</p>
+      )}
+      <ol className="rules">
+        {draft.rules.map((r, i) => (
+          <RuleEditor
+            key={r.key}
+            rule={r}
+            index={i}
+            count={draft.rules.length}
+            versions={versions}
+            editable={editable}
+            draftKey={draftKey}
+            store={store}
+            share={preview?.[r.key]}
+          />
+        ))}
+      </ol>
+      {routeLint.length > 0 && (
+        <ul aria-label="Lint findings" className="lint-list">
+          {routeLint.map((f) => (
+            <li key={`${f.code}-${f.object.name}-${f.path}`} className={`lint lint-${f.severity}`}>
+              <strong>{f.code}</strong> {f.object.kind} {f.object.name} {f.path}: {f.message}.{' '}
+              <span className="muted">{f.hint}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,232 @@
+import { useState } from 'react';
+import type { GrayscaleReleaseView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { ApplyStore } from '../../stores/apply-store.ts';
+import type { ReleaseStore } from '../../stores/release-store.ts';
+import { desiredInput, draftKey } from '../../stores/release-store.ts';
+import type { WizardStore } from '../../stores/wizard-store.ts';
+import { CLUSTER_PHASES } from '../../stores/wizard-store.ts';
+import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
+
+const splitText = (view: ReleaseView) =>
+  view.versions
+    .filter((v) => v.weight > 0)
+    .map((v) => `${v.name} ${v.weight}%`)
+    .join(', ');
+
+export function RolloutStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+  const r = release.rollout;
+  const replicas = r?.replicas ?? release.canary.replicas;
+  const stopped = !release.running && CLUSTER_PHASES.includes(release.phase);
+  const phaseWords: Record<string, string> = {
+    creating: `Creating Deployment ${release.canary.deployment}…`,
+    'rolling-out': `Waiting for ${release.canary.version}'s pods to be ready…`,
+    'adding-subset': `Declaring the subset ${release.canary.version} in the DestinationRule…`,
+  };
+  return (
+    <div>
+      <p aria-live="polite">{phaseWords[release.phase] ?? release.phase}</p>
+      <div
+        role="progressbar"
+        aria-label={`Rollout progress of ${release.canary.version}`}
+        aria-valuemin={0}
+        aria-valuemax={replicas}
+        aria-valuenow={Math.min(r?.ready ?? 0, replicas)}
+        aria-valuetext={r?.message ?? 'waiting for the first status'}
+        className="rollout-bar"
+      >
+        <div style={{ width: `${replicas ? (100 * Math.min(r?.ready ?? 0, replicas)) / replicas : 0}%` }} />
+      </div>
+      <p className="muted small">
+        {r ? r.message : 'waiting for the first status'}
+        {r?.reason ? ` — ${r.reason}` : ''}
+      </p>
+      {stopped && (
+        <div className="row">
+          <span>This step stopped (the app was closed, or it failed). It carries on from where it was.</span>
+          <button type="button" onClick={() => void wizard.getState().resume(release.contextId, release.id)}>
+            Resume release
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ObserveStep({
+  release,
+  view,
+  wizard,
+}: {
+  release: GrayscaleReleaseView;
+  view: ReleaseView;
+  wizard: WizardStore;
+}) {
+  const canary = view.versions.find((v) => v.name === release.canary.version);
+  const rules = view.rules.filter((r) => r.enabled && r.version === release.canary.version);
+  return (
+    <div>
+      <p role="status" aria-label="Split in the cluster">
+        In the cluster now: {splitText(view) || 'no weighted route'}
+        {rules.length > 0
+          ? `; ${rules.length} content rule(s) send requests to ${release.canary.version}`
+          : ''}
+        .
+      </p>
+      {canary && (
+        <p>
+          {canary.name}: {canary.podsReady}/{canary.podsTotal} pods ready, {canary.restarts} restart(s)
+          {canary.restarts > 0 ? ' — check its logs before promoting' : ''}.
+        </p>
+      )}
+      <p className="muted">Watch the version cards and the live charts; when it looks healthy, promote it.</p>
+      <div className="row">
+        <button type="button" className="secondary" onClick={() => wizard.getState().choose('policy')}>
+          Change the policy
+        </button>
+        <button type="button" onClick={() => wizard.getState().choose('promote')}>
+          Next: promote
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function PromoteStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+  const [confirm, setConfirm] = useState(false);
+  const busy = wizard((s) => s.busy);
+  const v = release.canary.version;
+  return (
+    <div>
+      <p>
+        Cutting over sends all of the split to {v} (100%); {release.stable.version} keeps its pods until you
+        finalize, so you can still roll back.
+      </p>
+      <div className="row">
+        <button type="button" className="secondary" onClick={() => wizard.getState().choose('observe')}>
+          Back to observe
+        </button>
+        <button type="button" disabled={busy} onClick={() => setConfirm(true)}>
+          Cut over to {v}
+        </button>
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title={`Cut over to ${v}?`}
+          body={`${v} gets 100% of the split and every other version 0%. Content rules stay as they are. This is applied to the cluster right away.`}
+          confirmLabel={`Cut over to ${v}`}
+          onConfirm={() => {
+            setConfirm(false);
+            void wizard.getState().promote();
+          }}
+          onCancel={() => setConfirm(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+export function FinalizeStep({
+  release,
+  view,
+  wizard,
+  releases,
+  apply,
+}: {
+  release: GrayscaleReleaseView;
+  view: ReleaseView;
+  wizard: WizardStore;
+  releases: ReleaseStore;
+  apply: ApplyStore;
+}) {
+  const [mode, setMode] = useState<'scale-to-zero' | 'delete'>('scale-to-zero');
+  const busy = wizard((s) => s.busy);
+  const old = release.stable.version;
+  const v = release.canary.version;
+  const pinned = view.rules.filter((r) => r.enabled && r.version === old);
+  const share = view.versions.find((x) => x.name === old)?.weight ?? 0;
+  const moveRules = () => {
+    const key = draftKey(release.contextId, release.releaseId);
+    const s = releases.getState();
+    s.discard(key);
+    for (const r of s.drafts[key]?.rules ?? [])
+      if (r.version === old) releases.getState().updateRule(key, r.key, { version: v });
+    const d = releases.getState().drafts[key];
+    if (d)
+      void apply
+        .getState()
+        .plan(
+          release.contextId,
+          release.releaseId,
+          desiredInput(d),
+          `Move rules of ${old} to ${v}`,
+          release.id,
+        );
+  };
+  return (
+    <div>
+      {share > 0 && (
+        <p className="lint-warning">
+          {old} still receives {share}% of the split: cut over first.
+        </p>
+      )}
+      {pinned.length > 0 && (
+        <div className="banner banner-warn" role="note" aria-label="Rules of the old version">
+          {pinned.length} content rule(s) still send requests to {old}:{' '}
+          {pinned.map((r) => r.name ?? r.id).join(', ')}. Move them to {v} before finalizing.{' '}
+          <button type="button" onClick={moveRules}>
+            Move rules of {old} to {v}
+          </button>
+        </div>
+      )}
+      <fieldset className="finalize-mode">
+        <legend>What happens to {old}</legend>
+        <label>
+          <input
+            type="radio"
+            name="finalize-mode"
+            checked={mode === 'scale-to-zero'}
+            onChange={() => setMode('scale-to-zero')}
+          />{' '}
+          Scale {old} to zero (keeps the Deployment for a quick roll back)
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="finalize-mode"
+            checked={mode === 'delete'}
+            onChange={() => setMode('delete')}
+          />{' '}
+          Delete {old}'s Deployment
+        </label>
+      </fieldset>
+      <p className="muted small">
+        The subset {old} is removed from the route and the DestinationRule either way.
+      </p>
+      <div className="row">
+        <button
+          type="button"
+          disabled={busy || pinned.length > 0 || share > 0}
+          onClick={() => void wizard.getState().finalize(mode)}
+        >
+          {busy ? 'Finalizing…' : 'Finalize release'}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function DoneStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+  const v = release.canary.version;
+  return (
+    <div>
+      <p role="status">
+        {release.phase === 'finalized'
+          ? `${v} is released: it takes all traffic, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
+          : `The release of ${v} was aborted: all traffic is back on ${release.stable.version}.`}
+      </p>
+      <button type="button" onClick={() => wizard.getState().close()}>
+        Close
+      </button>
+    </div>
+  );
+}

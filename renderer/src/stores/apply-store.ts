@@ -1,0 +1,146 @@
+import { create } from 'zustand';
+import type { ApplyResultView, DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
+import type { ApiError } from '../../../shared/api/errors.ts';
+import type { ApiClient } from '../api/api-client.ts';
+
+export type ReviewStatus = 'planning' | 'ready' | 'applying' | 'applied' | 'failed';
+
+export interface StepProgress {
+  state: string;
+  message?: string;
+}
+
+export interface Review {
+  title: string;
+  contextId: string;
+  releaseId?: string;
+  status: ReviewStatus;
+  plan?: PlanView;
+  error?: ApiError;
+  progress: Record<string, StepProgress>;
+  result?: ApplyResultView;
+}
+
+export interface Toast {
+  message: string;
+  historyId?: string;
+  tone: 'ok' | 'error';
+}
+
+interface ApplyState {
+  review?: Review;
+  toast?: Toast;
+  /** Bumped after every applied change, so history views reload. */
+  appliedCount: number;
+  /** `workflowId`: the grayscale release (wizard) the change belongs to. */
+  plan(
+    contextId: string,
+    releaseId: string,
+    desired: DesiredReleaseInput,
+    title: string,
+    workflowId?: string,
+  ): Promise<void>;
+  apply(): Promise<ApplyResultView | undefined>;
+  planUndo(entryId: string, contextId: string, applyRightAway: boolean): Promise<void>;
+  close(): void;
+  dismissToast(): void;
+}
+
+/** The review → apply flow with per-step progress, and the toast that offers undo. */
+export function createApplyStore(api: ApiClient, onApplied: (contextId: string, releaseId: string) => void) {
+  const store = create<ApplyState>()((set, get) => ({
+    appliedCount: 0,
+    async plan(contextId, releaseId, desired, title, workflowId) {
+      set({ review: { title, contextId, releaseId, status: 'planning', progress: {} } });
+      const result = await api.call('release.plan', {
+        contextId,
+        releaseId,
+        desired,
+        ...(workflowId ? { workflowId } : {}),
+      });
+      const review = get().review;
+      if (!review || review.contextId !== contextId) return;
+      set({
+        review: result.ok
+          ? { ...review, status: 'ready', plan: result.value }
+          : { ...review, status: 'failed', error: result.error },
+      });
+    },
+    async apply() {
+      const review = get().review;
+      if (!review?.plan || review.status !== 'ready') return undefined;
+      const { plan } = review;
+      set({ review: { ...review, status: 'applying' } });
+      const result = await api.call('release.apply', { planId: plan.planId });
+      const now = get().review;
+      if (!result.ok) {
+        set({
+          review: now && { ...now, status: 'failed', error: result.error },
+          toast: { message: `Not applied: ${result.error.message}`, tone: 'error' },
+        });
+        return undefined;
+      }
+      const value = result.value;
+      if (value.ok) {
+        onApplied(plan.contextId, plan.releaseId);
+        set((s) => ({
+          review: now && { ...now, status: 'applied', result: value },
+          appliedCount: s.appliedCount + 1,
+          toast: {
+            message: `Applied: ${now?.title ?? plan.summary}`,
+            tone: 'ok',
+            ...(value.historyId ? { historyId: value.historyId } : {}),
+          },
+        }));
+      } else {
+        set({
+          review: now && {
+            ...now,
+            status: 'failed',
+            result: value,
+            ...(value.error ? { error: value.error } : {}),
+          },
+        });
+      }
+      return value;
+    },
+    async planUndo(entryId, contextId, applyRightAway) {
+      set({ review: { title: 'Undo', contextId, status: 'planning', progress: {} }, toast: undefined });
+      const result = await api.call('history.undo', { entryId });
+      const review = get().review;
+      if (!review) return;
+      if (!result.ok) {
+        set({ review: { ...review, status: 'failed', error: result.error } });
+        return;
+      }
+      set({
+        review: {
+          ...review,
+          title: result.value.summary,
+          releaseId: result.value.releaseId,
+          status: 'ready',
+          plan: result.value,
+        },
+      });
+      if (applyRightAway && result.value.steps.every((s) => s.dryRun.ok)) await get().apply();
+    },
+    close: () => set({ review: undefined }),
+    dismissToast: () => set({ toast: undefined }),
+  }));
+  api.on('apply.progress', (p) => {
+    const review = store.getState().review;
+    if (!review?.plan || review.plan.planId !== p.planId) return;
+    store.setState({
+      review: {
+        ...review,
+        progress: {
+          ...review.progress,
+          [p.stepId]: { state: p.state, ...(p.message ? { message: p.message } : {}) },
+        },
+      },
+    });
+  });
+  return store;
+}
+
+export type ApplyStore = ReturnType<typeof createApplyStore>;

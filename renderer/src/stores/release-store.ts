@@ -1,0 +1,242 @@
+import { create } from 'zustand';
+import type { ConditionView, DesiredReleaseInput, ReleaseView } from '../../../shared/api/console-schemas.ts';
+import type { ApiError } from '../../../shared/api/errors.ts';
+import type { VersionWeight } from '../../../shared/mesh/weights.ts';
+import { cutOverTo, evenSplit, setLocked, setWeight } from '../../../shared/mesh/weights.ts';
+import type { ApiClient } from '../api/api-client.ts';
+
+/** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */
+export interface RuleDraft {
+  key: string;
+  id?: string;
+  name?: string;
+  version: string;
+  enabled: boolean;
+  conditions: ConditionView[][] | null;
+  matchYaml?: string;
+  /** The conditions were changed here (so main compiles them instead of keeping the match). */
+  edited: boolean;
+}
+
+/** The cluster changed under an unapplied edit: both sides, until the operator decides. */
+export interface DraftConflict {
+  theirs: VersionWeight[];
+  theirsRules: RuleDraft[];
+}
+
+export interface ReleaseDraft {
+  base: VersionWeight[];
+  baseRules: RuleDraft[];
+  split: VersionWeight[];
+  rules: RuleDraft[];
+  notice?: string;
+  conflict?: DraftConflict;
+  /** Applied; the view updates only when the cluster's own event confirms it. */
+  awaitingConfirm?: boolean;
+  /** The last apply was confirmed by the cluster (shown until the next edit). */
+  confirmed?: boolean;
+}
+
+export const draftKey = (contextId: string, releaseId: string) => `${contextId}|${releaseId}`;
+
+let nextKey = 1;
+const newKey = () => `r${nextKey++}`;
+
+export function splitOf(view: ReleaseView): VersionWeight[] {
+  return view.versions.map((v) => ({ version: v.name, weight: v.weight }));
+}
+
+export function rulesOf(view: ReleaseView): RuleDraft[] {
+  return view.rules.map((r) => ({
+    key: `${view.releaseId}:${r.id}`,
+    id: r.id,
+    ...(r.name !== undefined ? { name: r.name } : {}),
+    version: r.version,
+    enabled: r.enabled,
+    conditions: r.conditions,
+    matchYaml: r.matchYaml,
+    edited: false,
+  }));
+}
+
+const sameSplit = (a: readonly VersionWeight[], b: readonly VersionWeight[]) =>
+  a.length === b.length && a.every((x, i) => x.version === b[i]?.version && x.weight === b[i]?.weight);
+
+const ruleShape = (rules: readonly RuleDraft[]) =>
+  JSON.stringify(
+    rules.map((r) => [r.id ?? null, r.name ?? null, r.version, r.enabled, r.edited ? r.conditions : null]),
+  );
+
+/** Rules compared by what they route, not by id: a rule the operator added has no id until applied. */
+const looseRules = (rules: readonly RuleDraft[]) =>
+  JSON.stringify(rules.filter((r) => r.enabled).map((r) => [r.version, r.name ?? null]));
+
+export function draftChanged(d: ReleaseDraft | undefined): boolean {
+  if (!d) return false;
+  return !sameSplit(d.base, d.split) || ruleShape(d.baseRules) !== ruleShape(d.rules);
+}
+
+export function desiredInput(d: ReleaseDraft): DesiredReleaseInput {
+  return {
+    split: d.split.map((v) => ({ version: v.version, weight: v.weight })),
+    rules: d.rules.map((r) => ({
+      ...(r.id !== undefined ? { id: r.id } : {}),
+      ...(r.name ? { name: r.name } : {}),
+      version: r.version,
+      enabled: r.enabled,
+      ...(r.edited && r.conditions ? { conditions: r.conditions } : {}),
+    })),
+  };
+}
+
+interface ReleaseState {
+  views: Record<string, ReleaseView>;
+  drafts: Record<string, ReleaseDraft>;
+  errors: Record<string, ApiError>;
+  load(contextId: string, releaseId: string): Promise<void>;
+  received(view: ReleaseView): void;
+  edit(key: string, change: (d: ReleaseDraft) => Partial<ReleaseDraft>): void;
+  move(key: string, version: string, weight: number): void;
+  lock(key: string, version: string, locked: boolean): void;
+  even(key: string): void;
+  cutOver(key: string, version: string): void;
+  discard(key: string): void;
+  /** Resolves a conflict: keep the operator's edit on top of theirs, or take theirs. */
+  resolve(key: string, keep: 'mine' | 'theirs'): void;
+  markApplied(key: string): void;
+  addRule(key: string, version: string): void;
+  updateRule(key: string, ruleKey: string, change: Partial<RuleDraft>): void;
+  removeRule(key: string, ruleKey: string): void;
+  moveRule(key: string, ruleKey: string, by: -1 | 1): void;
+}
+
+/** Service views from main, and the operator's local unapplied edits of each (per cluster). */
+export function createReleaseStore(api: ApiClient) {
+  const store = create<ReleaseState>()((set, get) => {
+    const edit = (key: string, change: (d: ReleaseDraft) => Partial<ReleaseDraft>) =>
+      set((s) => {
+        const d = s.drafts[key];
+        return d ? { drafts: { ...s.drafts, [key]: { ...d, confirmed: false, ...change(d) } } } : {};
+      });
+    return {
+      views: {},
+      drafts: {},
+      errors: {},
+      async load(contextId, releaseId) {
+        const result = await api.call('release.get', { contextId, releaseId });
+        if (result.ok) get().received(result.value);
+        else set((s) => ({ errors: { ...s.errors, [draftKey(contextId, releaseId)]: result.error } }));
+      },
+      received(view) {
+        const key = draftKey(view.contextId, view.releaseId);
+        set((s) => {
+          const split = splitOf(view);
+          const rules = rulesOf(view);
+          const d = s.drafts[key];
+          let draft: ReleaseDraft;
+          const landed =
+            d !== undefined &&
+            draftChanged(d) &&
+            sameSplit(d.split, split) &&
+            looseRules(d.rules) === looseRules(rules);
+          if (!d || !draftChanged(d) || d.awaitingConfirm || landed) {
+            const locked = (v: VersionWeight) =>
+              d?.split.find((x) => x.version === v.version)?.locked ?? false;
+            draft = {
+              base: split,
+              baseRules: rules,
+              split: split.map((v) => ({ ...v, locked: locked(v) })),
+              rules,
+              confirmed: d?.awaitingConfirm === true || landed || (d?.confirmed === true && !draftChanged(d)),
+            };
+          } else if (sameSplit(d.base, split) && ruleShape(d.baseRules) === ruleShape(rules)) {
+            draft = d;
+          } else {
+            draft = { ...d, conflict: { theirs: split, theirsRules: rules } };
+          }
+          const { [key]: _gone, ...errors } = s.errors;
+          return { views: { ...s.views, [key]: view }, drafts: { ...s.drafts, [key]: draft }, errors };
+        });
+      },
+      edit,
+      move: (key, version, weight) =>
+        edit(key, (d) => {
+          const change = setWeight(d.split, version, weight);
+          return { split: change.weights, notice: change.message };
+        }),
+      lock: (key, version, locked) => edit(key, (d) => ({ split: setLocked(d.split, version, locked) })),
+      even: (key) => edit(key, (d) => ({ split: evenSplit(d.split), notice: undefined })),
+      cutOver: (key, version) =>
+        edit(key, (d) => {
+          const r = cutOverTo(d.split, version);
+          return {
+            split: r.weights,
+            notice: r.released.length ? `unlocked ${r.released.join(', ')}` : undefined,
+          };
+        }),
+      discard: (key) =>
+        edit(key, (d) => ({
+          split: d.base.map((v) => ({ ...v })),
+          rules: d.baseRules,
+          notice: undefined,
+          conflict: undefined,
+        })),
+      resolve: (key, keep) =>
+        edit(key, (d) => {
+          if (!d.conflict) return {};
+          const theirs = d.conflict.theirs;
+          if (keep === 'theirs')
+            return {
+              base: theirs,
+              baseRules: d.conflict.theirsRules,
+              split: theirs.map((v) => ({ ...v })),
+              rules: d.conflict.theirsRules,
+              conflict: undefined,
+            };
+          // Keep mine: the edit now applies on top of what the cluster has.
+          const known = new Set(theirs.map((v) => v.version));
+          return {
+            base: theirs,
+            baseRules: d.conflict.theirsRules,
+            split: d.split.filter((v) => known.has(v.version)),
+            conflict: undefined,
+          };
+        }),
+      markApplied: (key) =>
+        edit(key, (d) =>
+          draftChanged(d) ? { awaitingConfirm: true, confirmed: false } : { confirmed: d.confirmed ?? false },
+        ),
+      addRule: (key, version) =>
+        edit(key, (d) => ({
+          rules: [
+            ...d.rules,
+            {
+              key: newKey(),
+              version,
+              enabled: true,
+              conditions: [[{ kind: 'header', name: 'x-canary', op: 'exact', value: 'true' }]],
+              edited: true,
+            },
+          ],
+        })),
+      updateRule: (key, ruleKey, change) =>
+        edit(key, (d) => ({ rules: d.rules.map((r) => (r.key === ruleKey ? { ...r, ...change } : r)) })),
+      removeRule: (key, ruleKey) => edit(key, (d) => ({ rules: d.rules.filter((r) => r.key !== ruleKey) })),
+      moveRule: (key, ruleKey, by) =>
+        edit(key, (d) => {
+          const i = d.rules.findIndex((r) => r.key === ruleKey);
+          const j = i + by;
+          if (i < 0 || j < 0 || j >= d.rules.length) return {};
+          const rules = [...d.rules];
+          [rules[i], rules[j]] = [rules[j]!, rules[i]!];
+          return { rules };
+        }),
+    };
+  });
+  api.on('release.changed', (view) => {
+    if (store.getState().views[draftKey(view.contextId, view.releaseId)]) store.getState().received(view);
+  });
+  return store;
+}
+
+export type ReleaseStore = ReturnType<typeof createReleaseStore>;

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
+import { shortcutFor } from '../../../renderer/src/features/help/shortcuts.ts';
+import { diffLines, foldDiff } from '../../../renderer/src/lib/line-diff.ts';
+import { orderContexts } from '../../../renderer/src/stores/clusters-store.ts';
+import {
+  createReleaseStore,
+  desiredInput,
+  draftChanged,
+  draftKey,
+} from '../../../renderer/src/stores/release-store.ts';
+import { filterServices } from '../../../renderer/src/stores/services-store.ts';
+import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-schemas.ts';
+import type { ContextSummary } from '../../../shared/api/contract.ts';
+
+const quietApi = {
+  on: () => () => {},
+  call: async () => ({ ok: false, error: { code: 'unavailable', message: 'test' } }),
+} as unknown as ApiClient;
+
+function view(weights: Record<string, number>): ReleaseView {
+  return {
+    releaseId: 'istio:shop/payment',
+    contextId: 'demo',
+    namespace: 'shop',
+    host: 'payment.shop.svc.cluster.local',
+    name: 'payment',
+    flavor: 'istio',
+    editable: true,
+    readOnlyReasons: [],
+    versions: Object.entries(weights).map(([name, weight]) => ({
+      name,
+      labels: { version: name },
+      deployments: [],
+      podsReady: 1,
+      podsTotal: 1,
+      restarts: 0,
+      weight,
+      declared: true,
+    })),
+    rules: [],
+    mirrors: [],
+    lint: [],
+    sources: [],
+  };
+}
+
+describe('the release store', () => {
+  const key = draftKey('demo', 'istio:shop/payment');
+
+  it('keeps edits local and marks them unapplied until the cluster confirms the same split', () => {
+    const store = createReleaseStore(quietApi);
+    store.getState().received(view({ v1: 90, v2: 10 }));
+    expect(draftChanged(store.getState().drafts[key])).toBe(false);
+    store.getState().move(key, 'v2', 30);
+    const draft = store.getState().drafts[key];
+    expect(draftChanged(draft)).toBe(true);
+    expect(draft && desiredInput(draft).split).toEqual([
+      { version: 'v1', weight: 70 },
+      { version: 'v2', weight: 30 },
+    ]);
+    store.getState().received(view({ v1: 70, v2: 30 }));
+    expect(draftChanged(store.getState().drafts[key])).toBe(false);
+    expect(store.getState().drafts[key]?.confirmed).toBe(true);
+  });
+
+  it('shows both sides when the cluster changes under an unapplied edit, and can take theirs', () => {
+    const store = createReleaseStore(quietApi);
+    store.getState().received(view({ v1: 90, v2: 10 }));
+    store.getState().move(key, 'v2', 20);
+    store.getState().received(view({ v1: 50, v2: 50 }));
+    const conflict = store.getState().drafts[key]?.conflict;
+    expect(conflict?.theirs.map((v) => v.weight)).toEqual([50, 50]);
+    expect(store.getState().drafts[key]?.split.map((v) => v.weight)).toEqual([80, 20]);
+    store.getState().resolve(key, 'theirs');
+    expect(store.getState().drafts[key]?.split.map((v) => v.weight)).toEqual([50, 50]);
+    expect(store.getState().drafts[key]?.conflict).toBeUndefined();
+  });
+
+  it('sends edited rules with their conditions and untouched ones by id only', () => {
+    const store = createReleaseStore(quietApi);
+    store.getState().received({
+      ...view({ v1: 100, v2: 0 }),
+      rules: [
+        {
+          id: 'http:0',
+          version: 'v2',
+          enabled: true,
+          conditions: [[{ kind: 'os', os: 'ios' }]],
+          matchYaml: '',
+        },
+      ],
+    });
+    store.getState().addRule(key, 'v2');
+    const d = store.getState().drafts[key];
+    if (!d) throw new Error('no draft');
+    const rules = desiredInput(d).rules;
+    expect(rules[0]).toEqual({ id: 'http:0', version: 'v2', enabled: true });
+    expect(rules[1]?.conditions?.[0]?.[0]).toMatchObject({ kind: 'header' });
+    store.getState().moveRule(key, rules.length > 1 ? (d.rules[1]?.key ?? '') : '', -1);
+    expect(store.getState().drafts[key]?.rules[0]?.id).toBeUndefined();
+  });
+});
+
+describe('service filtering', () => {
+  const s = (namespace: string, name: string): ServiceSummary => ({
+    releaseId: `istio:${namespace}/${name}`,
+    namespace,
+    name,
+    host: `${name}.${namespace}.svc.cluster.local`,
+    flavor: 'istio',
+    versionCount: 1,
+    releaseInProgress: false,
+    contentRuleCount: 0,
+    readOnly: false,
+    lintErrors: 0,
+  });
+  const list = [
+    s('bookinfo', 'reviews'),
+    s('bookinfo', 'ratings'),
+    s('shop', 'payment'),
+    s('shop', 'reviews-proxy'),
+  ];
+
+  it('matches every word against name, namespace or host, and filters by namespace', () => {
+    expect(filterServices(list, 'rev', '').map((x) => x.name)).toEqual(['reviews', 'reviews-proxy']);
+    expect(filterServices(list, 'rev shop', '').map((x) => x.name)).toEqual(['reviews-proxy']);
+    expect(filterServices(list, '', 'shop').map((x) => x.name)).toEqual(['payment', 'reviews-proxy']);
+    expect(filterServices(list, '', '')).toBe(list);
+  });
+
+  it('filters 5,000 services in well under a frame', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => s(`ns-${i % 40}`, `svc-${i}`));
+    const started = performance.now();
+    const hits = filterServices(many, 'svc-49', 'ns-9');
+    expect(hits.every((h) => h.namespace === 'ns-9' && h.name.includes('svc-49'))).toBe(true);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+});
+
+describe('the cluster order', () => {
+  const c = (id: string, lastUsed?: string, isDemo = false): ContextSummary => ({
+    id,
+    name: id,
+    cluster: 'c',
+    user: 'u',
+    source: 'f',
+    isDemo,
+    status: 'not-connected',
+    ...(lastUsed ? { lastUsed } : {}),
+  });
+  it('puts recently used contexts first, then the demo, then the kubeconfig order', () => {
+    const ordered = orderContexts([
+      c('kube:a'),
+      c('demo', undefined, true),
+      c('kube:b', '2024-01-01T00:00:00Z'),
+      c('kube:c', '2024-02-01T00:00:00Z'),
+    ]);
+    expect(ordered.map((x) => x.id)).toEqual(['kube:c', 'kube:b', 'demo', 'kube:a']);
+  });
+});
+
+describe('the YAML diff', () => {
+  it('marks removed and added lines and folds long unchanged runs', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'weight: 90'].join('\n');
+    const after = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'weight: 70'].join('\n');
+    const lines = diffLines(before, after);
+    expect(lines.filter((l) => l.kind === 'removed').map((l) => l.text)).toEqual(['weight: 90']);
+    expect(lines.filter((l) => l.kind === 'added').map((l) => l.text)).toEqual(['weight: 70']);
+    expect(foldDiff(lines, 2)[0]).toEqual({ folded: 6 });
+  });
+
+  it('shows a created object as all added', () => {
+    expect(diffLines('', 'x\ny').map((l) => l.kind)).toEqual(['added', 'added']);
+  });
+});
+
+describe('keyboard shortcuts', () => {
+  const key = (k: string, target: unknown = { tagName: 'BODY' }) => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    target,
+  });
+  it('answers the help sheet to ? but leaves typing in fields and sliders alone', () => {
+    expect(shortcutFor(key('?'))).toBe('help');
+    expect(shortcutFor(key('/'))).toBe('search');
+    expect(shortcutFor(key('?', { tagName: 'INPUT' }))).toBeNull();
+    expect(shortcutFor(key('e', { tagName: 'DIV', getAttribute: () => 'slider' }))).toBeNull();
+    expect(shortcutFor({ ...key('r'), ctrlKey: true })).toBeNull();
+  });
+});
