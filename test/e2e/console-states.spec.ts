@@ -2,12 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { expect, type Page, test } from '@playwright/test';
 import { parse } from 'yaml';
+import { startFreshWebAppPerFile } from './fresh-web-app.ts';
 
-const url = () => {
-  const u = process.env.SWITCHYARD_E2E_URL;
-  if (!u) throw new Error('SWITCHYARD_E2E_URL is not set: the global setup did not start switchyard web');
-  return u;
-};
+const url = startFreshWebAppPerFile();
 
 const shot = async (page: Page, name: string) => {
   mkdirSync('test/artifacts', { recursive: true });

@@ -1,11 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { startFreshWebAppPerFile } from './fresh-web-app.ts';
 
-const url = () => {
-  const u = process.env.SWITCHYARD_E2E_URL;
-  if (!u) throw new Error('SWITCHYARD_E2E_URL is not set: the global setup did not start switchyard web');
-  return u;
-};
+const url = startFreshWebAppPerFile();
 
 test.describe('live metrics beside the service view', () => {
   test('shows requests per second, success rate and p95 charts per version and the canary comparison', async ({
