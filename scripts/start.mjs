@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findElectronBinary } from './electron-binary.mjs';
 
-const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
+const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 let electron = findElectronBinary();

@@ -15,7 +15,7 @@ const steps = [
     cmd: ['npx', 'tsc', '-p', 'shared/tsconfig.json', '--noEmit'],
   },
   { name: 'lint and format', cmd: ['npx', 'biome', 'ci', '.'] },
-  { name: 'build', cmd: ['npx', 'electron-vite', 'build'] },
+  { name: 'build', cmd: ['npm', 'run', 'build'] },
   {
     name: 'unit tests',
     cmd: [

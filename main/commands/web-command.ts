@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { createAppCore } from '../core/app-core.ts';
+import { callNames } from '../../shared/api/contract.ts';
+import type { ApiHandlers, EventSink } from '../core/api-dispatch.ts';
+import type { AppCore } from '../core/app-core.ts';
 import { packageVersion } from '../core/app-version.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
-import { startEmbeddedDemo } from '../core/demo-launcher.ts';
 import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
@@ -58,20 +59,31 @@ export const webCommand: Command = {
     const rendererDir = values.renderer ?? defaultRendererDir;
     await ensureRendererBuilt(rendererDir, io.stderr);
 
-    const core = createAppCore({
-      mode: 'web',
-      version: packageVersion(),
-      dataDir: defaultDataDir(io.env),
-      env: io.env,
-      startDemo: startEmbeddedDemo,
-    });
-    if (values.demo) await core.handlers['demo.open']({});
-    else await core.openDemoIfNoContexts();
+    // The server listens and prints its URL first; the app core (cluster client libraries, the
+    // demo mesh) loads meanwhile, and calls wait for it. The page loads in parallel with the core.
+    const corePromise = (async () => {
+      const [{ createAppCore }, { startEmbeddedDemo }] = await Promise.all([
+        import('../core/app-core.ts'),
+        import('../core/demo-launcher.ts'),
+      ]);
+      const core = createAppCore({
+        mode: 'web',
+        version: packageVersion(),
+        dataDir: defaultDataDir(io.env),
+        env: io.env,
+        startDemo: startEmbeddedDemo,
+      });
+      if (values.demo) await core.handlers['demo.open']({});
+      else await core.openDemoIfNoContexts();
+      return core;
+    })();
+    // A core that cannot start is reported once here; each call then answers with the reason.
+    corePromise.catch((err: unknown) => io.stderr(`switchyard web: ${(err as Error).message}\n`));
 
     const server = await startWebServer({
       rendererDir,
-      handlers: core.handlers,
-      subscribe: core.subscribe,
+      handlers: handlersAfter(corePromise),
+      subscribe: subscribeAfter(corePromise),
       port,
       ...(token ? { token } : {}),
     });
@@ -79,7 +91,37 @@ export const webCommand: Command = {
     const signal = await io.stopSignal;
     io.stderr(`switchyard web: ${signal}, stopping\n`);
     await server.close();
-    await core.dispose();
+    await (await corePromise.catch(() => undefined))?.dispose();
     return 0;
   },
 };
+
+/** Handlers that wait for the core, so the server can listen before the core has loaded. */
+function handlersAfter(core: Promise<AppCore>): ApiHandlers {
+  return Object.fromEntries(
+    callNames.map((name) => [
+      name,
+      async (request: unknown) => {
+        const handler = (await core).handlers[name] as (req: unknown) => Promise<unknown>;
+        return handler(request);
+      },
+    ]),
+  ) as ApiHandlers;
+}
+
+function subscribeAfter(core: Promise<AppCore>): (sink: EventSink) => () => void {
+  return (sink) => {
+    let unsubscribe: (() => void) | undefined;
+    let closed = false;
+    void core.then(
+      (c) => {
+        if (!closed) unsubscribe = c.subscribe(sink);
+      },
+      () => {},
+    );
+    return () => {
+      closed = true;
+      unsubscribe?.();
+    };
+  };
+}
