@@ -1,0 +1,110 @@
+// A draft leaves the app three ways: YAML for `kubectl apply -f`, a JSON Patch per object guarded
+// by `test` on every value it changes (so it refuses to apply over someone else's edit), and an
+// in-place edit of the operator's own YAML file that keeps every byte outside the edited lines.
+
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import { deepClone, deepEqual } from '../../../shared/mesh/json-patch.ts';
+import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
+import { applyPatchToYaml } from '../../../shared/mesh/yaml-edit.ts';
+import { importYamlText } from './draft-import.ts';
+import type { DraftChange } from './draft-objects.ts';
+import { draftChanges } from './draft-objects.ts';
+import type { Draft } from './draft-schema.ts';
+import { DraftFormatError } from './draft-schema.ts';
+
+function keyText(k: ObjectKey): string {
+  return `${k.kind}/${k.namespace}/${k.name}`;
+}
+
+/** Draft objects that differ from their base copy, or that the base lacks. */
+export function changedObjects(base: readonly KubeObject[], draft: readonly KubeObject[]): KubeObject[] {
+  const b = new Map(base.map((o) => [keyText(objectKeyOf(o)), o]));
+  return draft.filter((o) => !deepEqual(b.get(keyText(objectKeyOf(o))), o));
+}
+
+const SERVER_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+];
+
+/**
+ * What `kubectl apply` should receive: no server-owned metadata (a stale resourceVersion would make
+ * apply fail, and managedFields are the server's) and no status.
+ */
+export function forKubectl(o: KubeObject): KubeObject {
+  const { status: _status, ...rest } = deepClone(o);
+  const metadata = { ...rest.metadata };
+  for (const f of SERVER_METADATA) delete metadata[f];
+  const annotations = metadata.annotations;
+  if (annotations && 'kubectl.kubernetes.io/last-applied-configuration' in annotations) {
+    const { 'kubectl.kubernetes.io/last-applied-configuration': _last, ...others } = annotations;
+    if (Object.keys(others).length > 0) metadata.annotations = others;
+    else delete metadata.annotations;
+  }
+  return { ...rest, metadata } as KubeObject;
+}
+
+/** Multi-document YAML, one object per document, ready for `kubectl apply -f -`. */
+export function exportKubectlYaml(objects: readonly KubeObject[]): string {
+  return objects.map((o) => stringify(forKubectl(o), { lineWidth: 0 })).join('---\n');
+}
+
+/**
+ * One JSON Patch per changed object (the plan's, with `test` on resourceVersion and on every value
+ * it replaces), and the objects the draft creates, ready for `kubectl create`.
+ */
+export function exportJsonPatches(draft: Draft): DraftChange[] {
+  return draftChanges(draft).map((c) =>
+    'create' in c ? { target: c.target, create: forKubectl(c.create) } : c,
+  );
+}
+
+export interface YamlFileEdit {
+  text: string;
+  /** Objects edited in the file. */
+  edited: ObjectKey[];
+  /** Changed or created objects the file does not hold (export them as YAML or patches instead). */
+  notInFile: ObjectKey[];
+}
+
+/**
+ * Applies the draft's changes to the matching documents of the operator's file. The `test`s run
+ * against the file (all but resourceVersion, which files do not carry): a file that no longer holds
+ * the base values where the draft edits is refused rather than overwritten.
+ */
+export function editYamlFile(text: string, file: string, draft: Draft): YamlFileEdit {
+  const docs = new Map<string, number>();
+  for (const imported of importYamlText(text, file).objects) {
+    const o = imported.object;
+    docs.set(
+      keyText({ ...objectKeyOf(o), namespace: o.metadata.namespace || draft.namespace }),
+      imported.documentIndex,
+    );
+  }
+  let out = text;
+  const edited: ObjectKey[] = [];
+  const notInFile: ObjectKey[] = [];
+  for (const change of draftChanges(draft)) {
+    const di = docs.get(keyText(change.target));
+    if (di === undefined || 'create' in change) {
+      notInFile.push(change.target);
+      continue;
+    }
+    const ops = change.patch.filter((op) => op.path !== '/metadata/resourceVersion');
+    try {
+      out = applyPatchToYaml(out, di, ops);
+    } catch (err) {
+      throw new DraftFormatError(
+        `${file}: ${change.target.kind} ${change.target.name}: ${(err as Error).message}`,
+      );
+    }
+    edited.push(change.target);
+  }
+  return { text: out, edited, notInFile };
+}

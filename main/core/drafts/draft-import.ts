@@ -1,0 +1,70 @@
+// YAML text → the routing objects a draft can start from. Text-based (no file system) so the same
+// code serves a file picker, a paste box and tests; errors name the file, line and document.
+
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import { DraftFormatError } from './draft-schema.ts';
+
+/** The kinds a draft can hold as its base; other documents in a file are skipped, not refused. */
+export const IMPORTABLE_KINDS = new Set(['VirtualService', 'DestinationRule', 'HTTPRoute']);
+
+export interface ImportedObject {
+  file: string;
+  /** 0-based document index in the file (what applyPatchToYaml takes). */
+  documentIndex: number;
+  object: KubeObject;
+}
+
+export interface YamlImport {
+  objects: ImportedObject[];
+  /** Documents skipped because they are not routing objects (`kind name` each). */
+  skipped: string[];
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+export function importYamlText(text: string, file: string): YamlImport {
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const objects: ImportedObject[] = [];
+  const skipped: string[] = [];
+  if (!Array.isArray(docs)) return { objects, skipped };
+  docs.forEach((doc, documentIndex) => {
+    const n = documentIndex + 1;
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0].line ?? lineOf(text, error.pos[0]);
+      throw new DraftFormatError(
+        `${file}:${line}: YAML syntax error in document #${n}: ${error.message.split('\n')[0]}`,
+      );
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw new DraftFormatError(`${file}:doc#${n}: expected a Kubernetes object (a mapping)`);
+    const o = value as Record<string, unknown>;
+    if (typeof o.kind !== 'string' || typeof o.apiVersion !== 'string')
+      throw new DraftFormatError(
+        `${file}:doc#${n}: not a Kubernetes object: field '${typeof o.kind !== 'string' ? 'kind' : 'apiVersion'}' is missing or not a string`,
+      );
+    const meta = o.metadata as Record<string, unknown> | undefined;
+    if (!IMPORTABLE_KINDS.has(o.kind)) {
+      skipped.push(`${o.kind} ${typeof meta?.name === 'string' ? meta.name : '(unnamed)'}`);
+      return;
+    }
+    if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '')
+      throw new DraftFormatError(`${file}:doc#${n}: ${o.kind}: field 'metadata.name' is missing`);
+    objects.push({ file, documentIndex, object: o as KubeObject });
+  });
+  return { objects, skipped };
+}
+
+/** Objects without a namespace take the draft's, as `kubectl apply -n` would. */
+export function inNamespace(objects: readonly ImportedObject[], namespace: string): KubeObject[] {
+  return objects.map(({ object }) =>
+    object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace } },
+  );
+}

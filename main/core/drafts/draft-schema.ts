@@ -1,0 +1,86 @@
+// The stored shape of a draft (schema version 2), checked with zod on every load and save so a
+// hand-edited or half-migrated file is refused with the field that is wrong.
+
+import { z } from 'zod';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/release-edits.ts';
+
+export const CURRENT_SCHEMA_VERSION = 2;
+
+/** Ids become file names: no separators, no dots at the start, nothing a shell would mangle. */
+export const DRAFT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+const kubeObjectSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({ name: z.string(), namespace: z.string().optional() }),
+});
+
+const desiredRuleSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  matches: z.array(z.record(z.string(), z.unknown())),
+  version: z.string(),
+  enabled: z.boolean(),
+});
+
+/** A DesiredRelease without its `release`: that is read again from the base when needed. */
+export const draftDesiredSchema = z.object({
+  split: z.array(z.object({ version: z.string(), percent: z.number().int().min(0).max(100) })),
+  rules: z.array(desiredRuleSchema),
+  addedVersions: z.array(z.object({ name: z.string().min(1), labels: z.record(z.string(), z.string()) })),
+  removedVersions: z.array(z.string()),
+});
+
+export const draftBaseSchema = z.object({
+  /** Where the base came from: the watch cache, imported YAML, or nothing (a new service). */
+  source: z.enum(['cache', 'yaml', 'none']),
+  /** When the base was captured (ISO 8601). */
+  capturedAt: z.string(),
+  /** For `yaml`: the files read, for the operator's reference. */
+  files: z.array(z.string()).default([]),
+  objects: z.array(kubeObjectSchema),
+});
+
+export const draftSchema = z.object({
+  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
+  id: z.string().regex(DRAFT_ID, 'letters, digits, - and _ only, starting with a letter or digit'),
+  name: z.string().min(1),
+  notes: z.string(),
+  context: z.string(),
+  namespace: z.string().min(1),
+  host: z.string().min(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  base: draftBaseSchema,
+  /** The desired release for `host`; null when the draft only creates objects. */
+  desired: draftDesiredSchema.nullable(),
+  /** Objects the draft creates (a new service, or ones the base lacks). */
+  newObjects: z.array(kubeObjectSchema).default([]),
+});
+
+export type DraftDesired = Omit<z.infer<typeof draftDesiredSchema>, 'rules' | 'addedVersions'> & {
+  rules: DesiredRule[];
+  addedVersions: DesiredVersion[];
+};
+
+export type Draft = Omit<z.infer<typeof draftSchema>, 'base' | 'desired' | 'newObjects'> & {
+  base: Omit<z.infer<typeof draftBaseSchema>, 'objects'> & { objects: KubeObject[] };
+  desired: DraftDesired | null;
+  newObjects: KubeObject[];
+};
+
+/** Validates a value as a current-version draft, or throws naming the first bad field. */
+export function parseDraft(value: unknown, where: string): Draft {
+  const r = draftSchema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue?.path.length ? issue.path.join('.') : '(root)';
+    throw new DraftFormatError(`${where}: field '${path}': ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data as unknown as Draft;
+}
+
+export class DraftFormatError extends Error {
+  override name = 'DraftFormatError';
+}

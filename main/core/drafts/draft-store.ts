@@ -1,0 +1,158 @@
+// Drafts on disk: one `<id>.json` per draft in the data folder's `drafts/`. A file that does not
+// parse, migrate or validate is renamed to `<file>.corrupt-<timestamp>` and reported, so the operator
+// learns about it and can recover it by hand; it is never silently dropped or overwritten.
+
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { syncDir, TEMP_MARKER, writeFileAtomic } from './atomic-file.ts';
+import { migrateDraft } from './draft-migrations.ts';
+import type { Draft } from './draft-schema.ts';
+import { CURRENT_SCHEMA_VERSION, DRAFT_ID, DraftFormatError, parseDraft } from './draft-schema.ts';
+
+export interface DraftProblem {
+  /** The file as it was named when the problem was found. */
+  file: string;
+  /** Where it was moved (absent when it could not be moved). */
+  setAsideAs?: string;
+  reason: string;
+}
+
+export interface DraftList {
+  drafts: Draft[];
+  problems: DraftProblem[];
+}
+
+export interface DraftStore {
+  readonly dir: string;
+  list(): Promise<DraftList>;
+  /** The draft, undefined when there is none; a corrupt file is set aside and reported as an error. */
+  get(id: string): Promise<Draft | undefined>;
+  /** Validates, stamps `updatedAt` and writes atomically; returns what was written. */
+  save(draft: Draft): Promise<Draft>;
+  remove(id: string): Promise<void>;
+}
+
+export interface DraftStoreDependencies {
+  dir: string;
+  now?: () => Date;
+}
+
+const CORRUPT_MARKER = '.corrupt-';
+/** A temp file this old belongs to a save that crashed, not one in flight. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+export class DraftNotFoundError extends Error {
+  override name = 'DraftNotFoundError';
+}
+
+function checkId(id: string): void {
+  if (!DRAFT_ID.test(id))
+    throw new DraftFormatError(`draft id '${id}' is not valid: letters, digits, - and _ only`);
+}
+
+export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
+  const { dir } = deps;
+  const now = deps.now ?? (() => new Date());
+  const fileOf = (id: string) => join(dir, `${id}.json`);
+
+  async function setAside(name: string, reason: string): Promise<DraftProblem> {
+    const stamp = now().toISOString().replace(/[:.]/g, '-');
+    const target = `${name}${CORRUPT_MARKER}${stamp}`;
+    try {
+      await rename(join(dir, name), join(dir, target));
+      await syncDir(dir);
+      return { file: name, setAsideAs: target, reason };
+    } catch (err) {
+      return { file: name, reason: `${reason} (could not set it aside: ${(err as Error).message})` };
+    }
+  }
+
+  async function load(name: string): Promise<{ draft: Draft } | { problem: DraftProblem } | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(dir, name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    let reason: string;
+    try {
+      const value: unknown = JSON.parse(text);
+      const draft = parseDraft(migrateDraft(value), name);
+      if (`${draft.id}.json` !== name) throw new DraftFormatError(`${name}: holds draft id '${draft.id}'`);
+      return { draft };
+    } catch (err) {
+      reason =
+        err instanceof SyntaxError ? `${name}: not valid JSON (${err.message})` : (err as Error).message;
+    }
+    return { problem: await setAside(name, reason) };
+  }
+
+  return {
+    dir,
+    async list() {
+      await mkdir(dir, { recursive: true });
+      const names = (await readdir(dir)).sort();
+      const drafts: Draft[] = [];
+      const problems: DraftProblem[] = [];
+      for (const name of names) {
+        if (name.includes(TEMP_MARKER)) {
+          await removeIfStale(join(dir, name), now());
+          continue;
+        }
+        if (name.includes(CORRUPT_MARKER)) {
+          problems.push({
+            file: name.slice(0, name.indexOf(CORRUPT_MARKER)),
+            setAsideAs: name,
+            reason: 'set aside earlier because it could not be read',
+          });
+          continue;
+        }
+        if (!name.endsWith('.json')) continue;
+        const r = await load(name);
+        if (!r) continue;
+        if ('draft' in r) drafts.push(r.draft);
+        else problems.push(r.problem);
+      }
+      drafts.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+      return { drafts, problems };
+    },
+    async get(id) {
+      checkId(id);
+      const r = await load(`${id}.json`);
+      if (!r) return undefined;
+      if ('problem' in r)
+        throw new DraftFormatError(`${r.problem.reason}; set aside as ${r.problem.setAsideAs}`);
+      return r.draft;
+    },
+    async save(draft) {
+      const stamped = parseDraft(
+        { ...draft, schemaVersion: CURRENT_SCHEMA_VERSION, updatedAt: now().toISOString() },
+        `draft ${draft.id}`,
+      );
+      await mkdir(dir, { recursive: true });
+      await writeFileAtomic(fileOf(stamped.id), `${JSON.stringify(stamped, null, 2)}\n`);
+      return stamped;
+    },
+    async remove(id) {
+      checkId(id);
+      try {
+        await rm(fileOf(id));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new DraftNotFoundError(`no draft '${id}'`);
+        throw err;
+      }
+      await syncDir(dir);
+    },
+  };
+}
+
+async function removeIfStale(path: string, now: Date): Promise<void> {
+  try {
+    const s = await stat(path);
+    if (now.getTime() - s.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
+  } catch {
+    // Gone already: another instance cleaned it up or finished its save.
+  }
+}
