@@ -1,6 +1,8 @@
-// The demo server's storage: one map per resource (all served versions share it), a global
+// The demo server's storage: one index per resource (all served versions share it), a global
 // resourceVersion counter, a bounded event log for watches, and ownerReference GC.
 import { randomUUID } from 'node:crypto';
+import { FieldsTreeInterner } from './fields-tree-interner.ts';
+import { GarbageCollector, type ObjectRef } from './garbage-collector.ts';
 import { KubeStatusError, statusErrors } from './kube-status-error.ts';
 import type { ManagedFieldsEntry } from './managed-fields.ts';
 import { recordUpdate } from './managed-fields.ts';
@@ -15,10 +17,11 @@ import {
   randomSuffix,
   rfc3339Now,
   StoredEntry,
-  specPart,
+  specChanged,
   withApiVersion,
 } from './stored-object.ts';
-import { applyDefaults, isUnchanged, sameOwnership } from './write-rules.ts';
+import { TypeIndex } from './type-index.ts';
+import { applyDefaults, isUnchanged, nextVersion, sameOwnership } from './write-rules.ts';
 
 /** What the HTTP layer passes beyond the store contract. */
 export interface WriteOptions {
@@ -41,11 +44,18 @@ const withoutGeneration = new Set(['/namespaces', '/services', '/pods']);
 
 export class MemoryObjectStore implements ObjectStore {
   private rv = 1;
-  private readonly buckets = new Map<string, Map<string, StoredEntry>>();
-  private readonly sorted = new Map<string, StoredEntry[]>();
+  private readonly buckets = new Map<string, TypeIndex>();
   /** The resourceVersion of the last change per storage key, so list bodies can be reused until then. */
   private readonly changedAt = new Map<string, number>();
-  private readonly dependents = new Map<string, Set<string>>();
+  private readonly collector = new GarbageCollector({
+    objectAt: (ref) => this.bucket(ref.storageKey).get(ref.key)?.obj,
+    remove: (ref) => {
+      const entry = this.bucket(ref.storageKey).get(ref.key);
+      const t = storedTypes.get(ref.storageKey);
+      if (entry && t) this.remove(t, ref.key, entry);
+    },
+  });
+  private readonly fieldTrees = new FieldsTreeInterner();
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly log: ObjectEventLog;
   private clusterIpCounter = 10;
@@ -67,27 +77,22 @@ export class MemoryObjectStore implements ObjectStore {
     return r && !r.virtual ? r : undefined;
   }
 
-  private bucket(key: string): Map<string, StoredEntry> {
+  private bucket(key: string): TypeIndex {
     let b = this.buckets.get(key);
     if (!b) {
-      b = new Map();
+      b = new TypeIndex();
       this.buckets.set(key, b);
     }
     return b;
   }
 
-  /** Stored entries of a type, sorted by namespace then name (the order continue tokens rely on). */
+  /**
+   * Stored entries of a type sorted by key (`namespace/name`: the order continue tokens rely on).
+   * A read-only snapshot: later writes do not change it.
+   */
   entries(type: ResourceType, namespace?: string): readonly StoredEntry[] {
-    const key = served(type).storageKey;
-    let all = this.sorted.get(key);
-    if (!all) {
-      all = [...this.bucket(key).entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, e]) => e);
-      this.sorted.set(key, all);
-    }
-    if (namespace === undefined || !served(type).namespaced) return all;
-    return all.filter((e) => e.obj.metadata.namespace === namespace);
+    const t = served(type);
+    return this.bucket(t.storageKey).entries(t.namespaced ? namespace : undefined);
   }
 
   list(type: ResourceType, namespace?: string): KubeObject[] {
@@ -186,7 +191,9 @@ export class MemoryObjectStore implements ObjectStore {
         opts.manager ?? 'unknown',
         apiVersionOf(t),
         undefined,
-        obj as Record<string, unknown>,
+        // Recorded against the object as stored (normalized drops undefined members), so the
+        // entries' paths are exactly fields of the stored object; later updates rely on that.
+        normalized(obj) as Record<string, unknown>,
         {
           keyedLists: !t.custom,
           includeStatus: true,
@@ -194,7 +201,7 @@ export class MemoryObjectStore implements ObjectStore {
       );
     if ((meta.managedFields as unknown[]).length === 0) delete meta.managedFields;
     if (opts.dryRun) return withApiVersion(normalized(obj), apiVersionOf(t));
-    return this.commit(t, 'ADDED', key, obj, apiVersionOf(t));
+    return this.commit(t, 'ADDED', key, obj, apiVersionOf(t), !opts.managedFields);
   }
 
   update(input: KubeObject, opts: WriteOptions = {}): KubeObject {
@@ -216,20 +223,7 @@ export class MemoryObjectStore implements ObjectStore {
         `Precondition failed: UID in precondition: ${wantUid}, UID in object meta: ${old.metadata.uid}`,
       );
     }
-    let next: KubeObject;
-    if (opts.subresource === 'status') {
-      next = { ...structuredClone(old), status: structuredClone(input.status) } as KubeObject;
-    } else if (opts.subresource === 'scale') {
-      const replicas = (input.spec as { replicas?: unknown } | undefined)?.replicas;
-      next = structuredClone(old) as KubeObject;
-      next.spec = { ...(next.spec as object), replicas };
-    } else {
-      next = structuredClone(input) as KubeObject;
-      if (t.subresources?.includes('status')) {
-        if (old.status === undefined) delete next.status;
-        else next.status = structuredClone(old.status);
-      }
-    }
+    const next = nextVersion(t, old, input, opts.subresource);
     next.apiVersion = old.apiVersion;
     const meta = next.metadata;
     meta.name = old.metadata.name;
@@ -239,8 +233,7 @@ export class MemoryObjectStore implements ObjectStore {
     meta.creationTimestamp = old.metadata.creationTimestamp;
     meta.resourceVersion = old.metadata.resourceVersion;
     if (old.metadata.generation !== undefined) {
-      meta.generation =
-        specPart(next) === specPart(old) ? old.metadata.generation : (old.metadata.generation ?? 0) + 1;
+      meta.generation = specChanged(old, next) ? (old.metadata.generation ?? 0) + 1 : old.metadata.generation;
     }
     if (!opts.skipValidation) {
       const causes = validationCauses(t, { ...next, apiVersion: apiVersionOf(t) });
@@ -248,25 +241,28 @@ export class MemoryObjectStore implements ObjectStore {
     }
     const oldFields = (old.metadata.managedFields ?? []) as ManagedFieldsEntry[];
     const sentFields = input.metadata.managedFields as ManagedFieldsEntry[] | undefined;
+    let fieldsTracked = false;
     if (opts.managedFields) meta.managedFields = opts.managedFields;
     else if (
+      !opts.subresource &&
       Array.isArray(sentFields) &&
       sentFields.length > 0 &&
-      !sameOwnership(sentFields, oldFields) &&
-      !opts.subresource
+      !sameOwnership(sentFields, oldFields)
     ) {
       // A client may rewrite ownership outright (kubectl does when it upgrades client-side apply).
       meta.managedFields = sentFields;
     } else {
+      fieldsTracked = true;
       meta.managedFields = recordUpdate(
         oldFields,
         opts.manager ?? 'unknown',
         apiVersionOf(t),
         old as Record<string, unknown>,
-        next as Record<string, unknown>,
+        normalized(next) as Record<string, unknown>,
         {
           keyedLists: !t.custom,
           includeStatus: opts.subresource === 'status',
+          entriesMatchBefore: current.fieldsTracked,
           ...(opts.subresource ? { subresource: opts.subresource } : {}),
         },
       );
@@ -275,7 +271,7 @@ export class MemoryObjectStore implements ObjectStore {
     const result = normalized(next);
     if (isUnchanged(old, result)) return withApiVersion(old, apiVersionOf(t));
     if (opts.dryRun) return withApiVersion(result, apiVersionOf(t));
-    return this.commit(t, 'MODIFIED', key, result, apiVersionOf(t));
+    return this.commit(t, 'MODIFIED', key, result, apiVersionOf(t), fieldsTracked);
   }
 
   delete(
@@ -305,7 +301,7 @@ export class MemoryObjectStore implements ObjectStore {
     if (opts.dryRun) return withApiVersion(entry.obj, apiVersionOf(t));
     const deleted = this.remove(t, key, entry);
     if (t.storageKey === '/namespaces') this.deleteNamespaceContents(name);
-    this.collectDependents(entry.obj.metadata.uid);
+    this.collector.collect(entry.obj.metadata.uid);
     return withApiVersion(deleted, apiVersionOf(t));
   }
 
@@ -314,52 +310,24 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   private deleteNamespaceContents(namespace: string): void {
-    for (const t of servedResources) {
-      if (!t.namespaced || t.virtual || t.version !== t.storageVersion) continue;
+    for (const t of storedTypes.values()) {
+      if (!t.namespaced) continue;
       const bucket = this.bucket(t.storageKey);
-      for (const [key, entry] of [...bucket]) {
-        if (entry.obj.metadata.namespace === namespace && bucket.get(key) === entry) {
-          this.remove(t, key, entry);
-          this.collectDependents(entry.obj.metadata.uid);
-        }
+      // A snapshot: collecting one object's dependents may already have removed later ones.
+      for (const entry of bucket.entries(namespace)) {
+        const key = keyOf(t, namespace, entry.obj.metadata.name);
+        if (bucket.get(key) !== entry) continue;
+        this.remove(t, key, entry);
+        this.collector.collect(entry.obj.metadata.uid);
       }
     }
   }
 
-  /** The garbage collector: objects whose ownerReferences name a deleted uid go too. */
-  private collectDependents(uid: string | undefined): void {
-    if (!uid) return;
-    const refs = this.dependents.get(uid);
-    if (!refs) return;
-    this.dependents.delete(uid);
-    for (const ref of refs) {
-      const [storageKey, key] = splitRef(ref);
-      const bucket = this.bucket(storageKey);
-      const entry = bucket.get(key);
-      if (!entry) continue;
-      const t = servedResources.find((r) => r.storageKey === storageKey && r.version === r.storageVersion);
-      if (!t) continue;
-      const owners = entry.obj.metadata.ownerReferences ?? [];
-      const alive = owners.some((o) => o.uid !== uid && o.uid && this.uidExists(o.uid));
-      if (alive) continue;
-      this.remove(t, key, entry);
-      this.collectDependents(entry.obj.metadata.uid);
-    }
-  }
-
-  private uidExists(uid: string): boolean {
-    for (const bucket of this.buckets.values())
-      for (const e of bucket.values()) if (e.obj.metadata.uid === uid) return true;
-    return false;
-  }
-
   private remove(t: ServedResource, key: string, entry: StoredEntry): KubeObject {
     this.rv++;
-    const bucket = this.bucket(t.storageKey);
-    bucket.delete(key);
-    this.sorted.delete(t.storageKey);
+    this.bucket(t.storageKey).delete(key);
     this.changedAt.set(t.storageKey, this.rv);
-    this.unindexOwners(t, key, entry.obj);
+    this.collector.forget(refOf(t, key), entry.obj);
     const gone = deepFreeze(
       normalized({ ...entry.obj, metadata: { ...entry.obj.metadata, resourceVersion: String(this.rv) } }),
     );
@@ -373,50 +341,22 @@ export class MemoryObjectStore implements ObjectStore {
     key: string,
     obj: KubeObject,
     apiVersion: string,
+    fieldsTracked: boolean,
   ): KubeObject {
     this.rv++;
     obj.metadata.resourceVersion = String(this.rv);
+    this.fieldTrees.internEntries(obj.metadata.managedFields);
     const frozen = deepFreeze(normalized(obj));
     const bucket = this.bucket(t.storageKey);
     const previous = bucket.get(key);
-    if (previous) this.unindexOwners(t, key, previous.obj);
-    const stored = new StoredEntry(frozen, this.rv);
-    // Serialize once at write time: every list and watch after this reuses the string.
-    stored.json();
-    bucket.set(key, stored);
+    // JSON is made on the first list, get or watch that needs it (most versions are never read).
+    bucket.set(key, new StoredEntry(frozen, this.rv, fieldsTracked));
     this.changedAt.set(t.storageKey, this.rv);
-    this.indexOwners(t, key, frozen);
-    if (type === 'ADDED') this.sorted.delete(t.storageKey);
-    else {
-      const list = this.sorted.get(t.storageKey);
-      if (list) {
-        const i = list.indexOf(previous as StoredEntry);
-        if (i >= 0) list[i] = bucket.get(key) as StoredEntry;
-        else this.sorted.delete(t.storageKey);
-      }
-    }
+    this.collector.track(refOf(t, key), frozen, previous?.obj);
     const ev: LoggedEvent = { type, resource: storageType(t), object: frozen, rv: this.rv };
     if (previous) ev.previous = previous.obj;
     this.emit(ev);
     return withApiVersion(frozen, apiVersion);
-  }
-
-  private indexOwners(t: ServedResource, key: string, obj: KubeObject): void {
-    for (const o of obj.metadata.ownerReferences ?? []) {
-      if (!o.uid) continue;
-      let set = this.dependents.get(o.uid);
-      if (!set) {
-        set = new Set();
-        this.dependents.set(o.uid, set);
-      }
-      set.add(`${t.storageKey}\n${key}`);
-    }
-  }
-
-  private unindexOwners(t: ServedResource, key: string, obj: KubeObject): void {
-    for (const o of obj.metadata.ownerReferences ?? []) {
-      if (o.uid) this.dependents.get(o.uid)?.delete(`${t.storageKey}\n${key}`);
-    }
   }
 
   private emit(ev: LoggedEvent): void {
@@ -438,10 +378,16 @@ function keyOf(t: ResourceType, namespace: string | undefined, name: string): st
   return t.namespaced ? `${namespace ?? ''}/${name}` : name;
 }
 
-function splitRef(ref: string): [string, string] {
-  const i = ref.indexOf('\n');
-  return [ref.slice(0, i), ref.slice(i + 1)];
+function refOf(t: ServedResource, key: string): ObjectRef {
+  return { storageKey: t.storageKey, key };
 }
+
+/** The storage-version entry of each stored type, by storage key. */
+const storedTypes = new Map(
+  servedResources
+    .filter((r) => !r.virtual && r.version === r.storageVersion)
+    .map((r) => [r.storageKey, r] as const),
+);
 
 function storageType(t: ServedResource): ServedResource {
   return t.version === t.storageVersion ? t : (findResource(t.group, t.storageVersion, t.resource) ?? t);

@@ -1,11 +1,13 @@
 import type { KubeObject } from './object-store.ts';
 
-/** One stored object and its JSON, made once per write and shared by every list and watch. */
+/** One stored object and its JSON, made on first read and shared by every list and watch after. */
 export class StoredEntry {
   private cachedJson: string | undefined;
   constructor(
     readonly obj: KubeObject,
     readonly rv: number,
+    /** metadata.managedFields was recorded by the store against exactly this object. */
+    readonly fieldsTracked = false,
   ) {}
 
   /** The object's JSON in the storage apiVersion. */
@@ -71,6 +73,27 @@ export function specPart(obj: KubeObject): string {
     if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'status') rest[k] = v;
   }
   return JSON.stringify(rest);
+}
+
+/** Whether the part that bumps generation differs; shared (unchanged) parts are not serialized. */
+export function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const ka = Object.keys(a).filter(isSpecKey);
+  const kb = Object.keys(b).filter(isSpecKey);
+  if (ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k])) return false;
+  return specPart(a) !== specPart(b);
+}
+
+function isSpecKey(k: string): boolean {
+  return k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'status';
+}
+
+/** A deep copy that keeps frozen parts (stored, deep-frozen subtrees) shared instead of copying them. */
+export function cloneUnlessFrozen<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) return value.map(cloneUnlessFrozen) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = cloneUnlessFrozen(v);
+  return out as T;
 }
 
 export function withApiVersion(obj: KubeObject, apiVersion: string): KubeObject {

@@ -70,11 +70,9 @@ describe('seed objects', () => {
     }
   });
 
-  it('adds generated services 100 per gen-K namespace, 5000 of them well under a second', () => {
-    const start = performance.now();
+  it('adds generated services 100 per gen-K namespace, 5000 of them', () => {
+    // How fast is a benchmark figure (test/bench/demo-mesh.bench.ts), not asserted here.
     const many = seedObjects({ seed: 2, services: 5000 });
-    const elapsed = performance.now() - start;
-    expect(elapsed).toBeLessThan(800);
     const namespaces = many.filter((o) => o.kind === 'Namespace' && o.metadata.name.startsWith('gen-'));
     expect(namespaces).toHaveLength(50);
     for (const kind of ['Deployment', 'Service', 'DestinationRule', 'VirtualService']) {
