@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { HistoryEntryView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 
 /** The changes made from this app, newest first, each with Undo; per service or per cluster. */
-export function HistoryPanel({
+export const HistoryPanel = memo(function HistoryPanel({
   api,
   apply,
   contextId,
@@ -60,4 +60,4 @@ export function HistoryPanel({
       </ul>
     </section>
   );
-}
+});

@@ -15,6 +15,28 @@ export const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
+// A live tick changes every chart at once; drawn together they take several frames' budget in one
+// frame (and stall a slider being dragged), so each chart draws in a frame of its own. Keyed by
+// chart: a newer update of a chart still waiting replaces its older one.
+const waiting = new Map<object, () => void>();
+let draining = false;
+function drawInOwnFrame(chart: object, draw: () => void) {
+  waiting.set(chart, draw);
+  if (draining) return;
+  draining = true;
+  requestAnimationFrame(drainOne);
+}
+function drainOne() {
+  const next = waiting.entries().next();
+  if (!next.done) {
+    const [chart, draw] = next.value;
+    waiting.delete(chart);
+    draw();
+  }
+  if (waiting.size > 0) requestAnimationFrame(drainOne);
+  else draining = false;
+}
+
 interface MetricChartProps {
   kind: ChartKind;
   series: VersionSeries[];
@@ -45,14 +67,20 @@ export function MetricChart({ kind, series, markers, color, range }: MetricChart
     return () => {
       disposed = true;
       observer?.disconnect();
+      if (chart.current) waiting.delete(chart.current);
       chart.current?.dispose();
       chart.current = null;
     };
   }, []);
 
   useEffect(() => {
-    // notMerge: versions come and go; lazyUpdate: several ticks in one frame draw once.
-    chart.current?.setOption(chartOption(kind, series, color, markers, range), true, true);
+    const instance = chart.current;
+    if (!instance) return;
+    // notMerge: versions come and go. Drawn right away within the frame drawInOwnFrame gives it.
+    drawInOwnFrame(instance, () => {
+      if (instance.isDisposed()) return;
+      instance.setOption(chartOption(kind, series, color, markers, range), true, false);
+    });
   }, [kind, series, markers, color, range]);
 
   const label = latestSummary(kind, series);

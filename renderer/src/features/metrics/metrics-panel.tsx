@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import { metricsStoreFor } from '../../stores/metrics-store.ts';
@@ -23,7 +23,13 @@ interface MetricsPanelProps {
 }
 
 /** Live access information for the service on screen: charts per version, canary against stable. */
-export function MetricsPanel({ api, contextId, releaseId, view, color }: MetricsPanelProps) {
+export const MetricsPanel = memo(function MetricsPanel({
+  api,
+  contextId,
+  releaseId,
+  view,
+  color,
+}: MetricsPanelProps) {
   const store = metricsStoreFor(api);
   const snapshot = store((s) => s.snapshot);
   const markers = store((s) => s.markers);
@@ -120,4 +126,4 @@ export function MetricsPanel({ api, contextId, releaseId, view, color }: Metrics
       )}
     </section>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
@@ -35,6 +36,7 @@ export function PolicyEditor({
   const changed = draftChanged(draft);
   const editable = view.editable && !draft.conflict;
   const preview = useRulePreview(api, contextId, view.releaseId, draft);
+  const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
   return (
     <>
       <SplitEditor
@@ -48,8 +50,8 @@ export function PolicyEditor({
       />
       <RulesEditor
         draftKey={key}
-        draft={draft}
-        versions={view.versions.map((v) => v.name)}
+        rules={draft.rules}
+        versions={versions}
         editable={editable}
         lint={view.lint}
         store={releases}

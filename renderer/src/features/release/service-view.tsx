@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
@@ -34,6 +34,14 @@ export function ServiceView({ api, contextId, releaseId, releases, apply, wizard
   const error = releases((s) => s.errors[key]);
   const [confirm, setConfirm] = useState<{ version: string; kind: 'switch' | 'rollback' } | null>(null);
   const wizardOpen = wizard((w) => w.panel?.contextId === contextId && w.panel.releaseId === releaseId);
+  // Stable across split edits: the charts redraw (and the memoized panels re-render) only when the
+  // set of versions changes, not on every pointer move of a slider.
+  const versionList = view?.versions.map((v) => v.name).join('\u0000');
+  const color = useMemo(() => versionColor(versionList ? versionList.split('\u0000') : []), [versionList]);
+  const onCutOver = useCallback(
+    (version: string, kind: 'switch' | 'rollback') => setConfirm({ version, kind }),
+    [],
+  );
 
   useEffect(() => {
     void releases.getState().load(contextId, releaseId);
@@ -55,8 +63,6 @@ export function ServiceView({ api, contextId, releaseId, releases, apply, wizard
       </section>
     );
 
-  const versions = view.versions.map((v) => v.name);
-  const color = versionColor(versions);
   const s = releases.getState();
   const changed = draftChanged(draft);
   const editable = view.editable;
@@ -153,7 +159,7 @@ export function ServiceView({ api, contextId, releaseId, releases, apply, wizard
             desiredWeight={draft.split.find((x) => x.version === v.name)?.weight ?? 0}
             isRollbackTarget={view.previousStable === v.name}
             editable={editable}
-            onCutOver={(version, kind) => setConfirm({ version, kind })}
+            onCutOver={onCutOver}
           />
         ))}
       </div>

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { VersionView } from '../../../../shared/api/console-schemas.ts';
 
 export function ageOf(createdAt: string | undefined, now = Date.now()): string {
@@ -20,7 +21,7 @@ interface VersionCardProps {
 }
 
 /** One version: what runs (image, pods, restarts, age, rollout) and its share of traffic. */
-export function VersionCard({
+export const VersionCard = memo(function VersionCard({
   version: v,
   color,
   desiredWeight,
@@ -91,4 +92,4 @@ export function VersionCard({
       </div>
     </article>
   );
-}
+});

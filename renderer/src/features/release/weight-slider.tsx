@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type PointerEvent, useRef } from 'react';
+import { type KeyboardEvent, type PointerEvent, useEffect, useRef } from 'react';
 import { weightAtPointer, weightForKey } from './slider-keys.ts';
 
 interface WeightSliderProps {
@@ -10,10 +10,40 @@ interface WeightSliderProps {
   onMove: (weight: number) => void;
 }
 
-/** One version's share of traffic: an ARIA slider that works with pointer and keyboard alone. */
+/**
+ * One version's share of traffic: an ARIA slider that works with pointer and keyboard alone.
+ * A drag reports at most one move per animation frame (pointer events can arrive faster than
+ * frames, and each move re-renders the split), and none when the weight under the pointer is
+ * the one last reported.
+ */
 export function WeightSlider({ version, weight, locked, disabled, color, onMove }: WeightSliderProps) {
   const track = useRef<HTMLDivElement>(null);
   const inert = disabled || locked;
+  const latestOnMove = useRef(onMove);
+  latestOnMove.current = onMove;
+  // The pointer's last x not yet turned into a move, the frame that will, and the last weight sent.
+  const pending = useRef<number | null>(null);
+  const frame = useRef<number | null>(null);
+  const sent = useRef<number | null>(null);
+
+  const flush = () => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+    frame.current = null;
+    const x = pending.current;
+    pending.current = null;
+    const box = x === null ? undefined : track.current?.getBoundingClientRect();
+    if (x === null || !box) return;
+    const next = weightAtPointer(x, box.left, box.width);
+    if (next === sent.current) return;
+    sent.current = next;
+    latestOnMove.current(next);
+  };
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (inert) return;
@@ -22,9 +52,9 @@ export function WeightSlider({ version, weight, locked, disabled, color, onMove 
     e.preventDefault();
     if (next !== weight) onMove(next);
   };
-  const fromPointer = (e: PointerEvent) => {
-    const box = track.current?.getBoundingClientRect();
-    if (box) onMove(weightAtPointer(e.clientX, box.left, box.width));
+  const schedule = (e: PointerEvent) => {
+    pending.current = e.clientX;
+    if (frame.current === null) frame.current = requestAnimationFrame(flush);
   };
 
   return (
@@ -43,11 +73,17 @@ export function WeightSlider({ version, weight, locked, disabled, color, onMove 
       onPointerDown={(e) => {
         if (inert) return;
         e.currentTarget.setPointerCapture(e.pointerId);
-        fromPointer(e);
+        // A press moves right away; only the drag that follows is paced by frames.
+        sent.current = null;
+        pending.current = e.clientX;
+        flush();
       }}
       onPointerMove={(e) => {
-        if (!inert && e.currentTarget.hasPointerCapture(e.pointerId)) fromPointer(e);
+        if (!inert && e.currentTarget.hasPointerCapture(e.pointerId)) schedule(e);
       }}
+      // Releasing the pointer settles on where the drag last was, without waiting for a frame.
+      onPointerUp={flush}
+      onLostPointerCapture={flush}
     >
       <div className="weight-slider-fill" style={{ width: `${weight}%`, background: color }} />
       <div className="weight-slider-thumb" style={{ left: `${weight}%` }} />

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { PreviewView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
@@ -52,23 +52,28 @@ export function useRulePreview(
     };
   }, [api, contextId, releaseId, desired, sample]);
 
+  const rules = draft?.rules;
   const byRule = useMemo(() => {
-    if (!preview || !draft) return undefined;
+    if (!preview || !rules) return undefined;
     const out: Record<string, number> = {};
     for (const r of preview.rules) {
-      const rule = draft.rules[r.position];
+      const rule = rules[r.position];
       if (rule) out[rule.key] = r.share * 100;
     }
     return out;
-  }, [preview, draft]);
+  }, [preview, rules]);
 
-  return { ...(preview ? { preview } : {}), ...(error ? { error } : {}), sample, setSample, byRule };
+  // One object per actual change, so the memoized preview and rules editor skip split edits.
+  return useMemo(
+    () => ({ ...(preview ? { preview } : {}), ...(error ? { error } : {}), sample, setSample, byRule }),
+    [preview, error, sample, byRule],
+  );
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 /** Where the sample would go, and the choice of sample: the demo population or an imported JSONL file. */
-export function RulePreview({ state }: { state: RulePreviewState }) {
+export const RulePreview = memo(function RulePreview({ state }: { state: RulePreviewState }) {
   const { preview, error, sample, setSample } = state;
   return (
     <section className="rule-preview" aria-label="Live preview">
@@ -119,4 +124,4 @@ export function RulePreview({ state }: { state: RulePreviewState }) {
       )}
     </section>
   );
-}
+});

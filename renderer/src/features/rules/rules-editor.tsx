@@ -1,10 +1,12 @@
+import { memo, useMemo } from 'react';
 import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
-import type { ReleaseDraft, ReleaseStore, RuleDraft } from '../../stores/release-store.ts';
+import type { ReleaseStore, RuleDraft } from '../../stores/release-store.ts';
 import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
 
 interface RulesEditorProps {
   draftKey: string;
-  draft: ReleaseDraft;
+  /** The draft's rules alone, so a split edit does not re-render the rules. */
+  rules: RuleDraft[];
   versions: string[];
   editable: boolean;
   lint: LintFindingView[];
@@ -162,8 +164,19 @@ function RuleEditor({
 }
 
 /** Content rules in order (the first that matches wins), with lint findings inline. */
-export function RulesEditor({ draftKey, draft, versions, editable, lint, store, preview }: RulesEditorProps) {
-  const routeLint = lint.filter((f) => /spec\.(http|rules)/.test(f.path) || f.code === 'SY130');
+export const RulesEditor = memo(function RulesEditor({
+  draftKey,
+  rules,
+  versions,
+  editable,
+  lint,
+  store,
+  preview,
+}: RulesEditorProps) {
+  const routeLint = useMemo(
+    () => lint.filter((f) => /spec\.(http|rules)/.test(f.path) || f.code === 'SY130'),
+    [lint],
+  );
   return (
     <section className="rules-editor" aria-labelledby="rules-heading">
       <div className="panel-head">
@@ -176,16 +189,14 @@ export function RulesEditor({ draftKey, draft, versions, editable, lint, store, 
           Add rule
         </button>
       </div>
-      {draft.rules.length === 0 && (
-        <p className="muted">No content rules: every request follows the split.</p>
-      )}
+      {rules.length === 0 && <p className="muted">No content rules: every request follows the split.</p>}
       <ol className="rules">
-        {draft.rules.map((r, i) => (
+        {rules.map((r, i) => (
           <RuleEditor
             key={r.key}
             rule={r}
             index={i}
-            count={draft.rules.length}
+            count={rules.length}
             versions={versions}
             editable={editable}
             draftKey={draftKey}
@@ -206,4 +217,4 @@ export function RulesEditor({ draftKey, draft, versions, editable, lint, store, 
       )}
     </section>
   );
-}
+});
