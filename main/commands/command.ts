@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
 /** What a subcommand of `switchyard` may touch: its streams, the working folder and the environment. */
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -25,4 +27,13 @@ export class UsageError extends Error {
 /** Bad input (a file, a host, a weight): printed as one line, exit code 1. */
 export class InputError extends Error {
   override name = 'InputError';
+}
+
+/** node:util parseArgs, with its errors turned into a UsageError (one line plus a pointer to --help). */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -1,8 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { parseCommandArgs, UsageError } from './command.ts';
 
 const usage = `Usage: switchyard demo [--port N] [--kubeconfig FILE] [--seed S] [--services N] [--http]
 
@@ -44,24 +43,18 @@ export const demoCommand: Command = {
   summary: 'run the demo mesh (a Kubernetes API with a simulated Istio mesh) on 127.0.0.1',
   usage,
   async run(args, io) {
-    const { values } = (() => {
-      try {
-        return parseArgs({
-          args,
-          options: {
-            port: { type: 'string' },
-            kubeconfig: { type: 'string' },
-            seed: { type: 'string' },
-            services: { type: 'string' },
-            http: { type: 'boolean', default: false },
-          },
-          strict: true,
-          allowPositionals: false,
-        });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    })();
+    const { values } = parseCommandArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        seed: { type: 'string' },
+        services: { type: 'string' },
+        http: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const port = wholeNumber('port', values.port, 0, 65535);
     const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
     const services = wholeNumber('services', values.services, 0, 100_000);

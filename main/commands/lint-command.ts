@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { type LintFinding, lintObjects } from '../../shared/mesh/lint.ts';
 import { re2Engine } from '../core/re2-engine.ts';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { parseCommandArgs, UsageError } from './command.ts';
 import { readYamlFiles } from './read-yaml-files.ts';
 
 const usage = `Usage: switchyard lint -f FILE [-f FILE]... [--entry-point HOST]... [--json]
@@ -29,22 +28,16 @@ export const lintCommand: Command = {
   summary: 'check routing files for mistakes',
   usage,
   async run(args, io) {
-    const { values, positionals } = (() => {
-      try {
-        return parseArgs({
-          args,
-          options: {
-            file: { type: 'string', short: 'f', multiple: true },
-            'entry-point': { type: 'string', multiple: true },
-            json: { type: 'boolean', default: false },
-          },
-          strict: true,
-          allowPositionals: true,
-        });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    })();
+    const { values, positionals } = parseCommandArgs({
+      args,
+      options: {
+        file: { type: 'string', short: 'f', multiple: true },
+        'entry-point': { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
     const files = [...(values.file ?? []), ...positionals];
     if (files.length === 0) throw new UsageError('give at least one file with -f FILE');
     const loaded = await readYamlFiles(files, io.cwd);

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { type Condition, compileRule, parseCondition } from '../../shared/mesh/content-policy.ts';
 import { BROWSER_PRESETS, isBrowserPreset, isOsPreset, OS_PRESETS } from '../../shared/mesh/ua-presets.ts';
 import { re2Engine } from '../core/re2-engine.ts';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { parseCommandArgs, UsageError } from './command.ts';
 
 const usage = `Usage: switchyard match [--os NAME] [--browser NAME] [--when CONDITION]... [--json]
 
@@ -32,23 +31,17 @@ export const matchCommand: Command = {
   summary: 'print the Istio match for an OS / browser / header rule',
   usage,
   async run(args, io) {
-    const { values } = (() => {
-      try {
-        return parseArgs({
-          args,
-          options: {
-            os: { type: 'string' },
-            browser: { type: 'string' },
-            when: { type: 'string', multiple: true },
-            json: { type: 'boolean', default: false },
-          },
-          strict: true,
-          allowPositionals: false,
-        });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    })();
+    const { values } = parseCommandArgs({
+      args,
+      options: {
+        os: { type: 'string' },
+        browser: { type: 'string' },
+        when: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const conditions: Condition[] = [];
     if (values.os !== undefined) {
       const os = values.os.toLowerCase();

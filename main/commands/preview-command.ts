@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compileVirtualService, type MeshRequest, RouteCompileError } from '../../shared/mesh/evaluator.ts';
 import { isDestinationRule, isVirtualService } from '../../shared/mesh/istio-types.ts';
 import { type PreviewResult, previewTraffic, virtualServicesForHost } from '../../shared/mesh/preview.ts';
 import { re2Engine } from '../core/re2-engine.ts';
 import type { Command } from './command.ts';
-import { InputError, UsageError } from './command.ts';
+import { InputError, parseCommandArgs, UsageError } from './command.ts';
 import { readYamlFiles } from './read-yaml-files.ts';
 
 const usage = `Usage: switchyard preview -f FILE [-f FILE]... --host HOST --requests REQUESTS.jsonl [--json]
@@ -106,24 +105,18 @@ export const previewCommand: Command = {
   summary: 'show where a sample of requests would go',
   usage,
   async run(args, io) {
-    const { values, positionals } = (() => {
-      try {
-        return parseArgs({
-          args,
-          options: {
-            file: { type: 'string', short: 'f', multiple: true },
-            host: { type: 'string' },
-            requests: { type: 'string' },
-            seed: { type: 'string' },
-            json: { type: 'boolean', default: false },
-          },
-          strict: true,
-          allowPositionals: true,
-        });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    })();
+    const { values, positionals } = parseCommandArgs({
+      args,
+      options: {
+        file: { type: 'string', short: 'f', multiple: true },
+        host: { type: 'string' },
+        requests: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
     const files = [...(values.file ?? []), ...positionals];
     if (files.length === 0) throw new UsageError('give the routing file with -f FILE');
     if (!values.host) throw new UsageError('give the host to route with --host HOST');

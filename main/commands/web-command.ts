@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { callNames } from '../../shared/api/contract.ts';
 import type { ApiHandlers, EventSink } from '../core/api-dispatch.ts';
 import type { AppCore } from '../core/app-core.ts';
@@ -7,7 +6,7 @@ import { defaultDataDir } from '../core/data-dir.ts';
 import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
-import { UsageError } from './command.ts';
+import { parseCommandArgs, UsageError } from './command.ts';
 
 const usage = `Usage: switchyard web [--port N] [--demo] [--renderer DIR]
 
@@ -32,22 +31,16 @@ export const webCommand: Command = {
   summary: 'serve the console to a browser on 127.0.0.1',
   usage,
   async run(args, io) {
-    const { values } = (() => {
-      try {
-        return parseArgs({
-          args,
-          options: {
-            port: { type: 'string' },
-            demo: { type: 'boolean', default: false },
-            renderer: { type: 'string' },
-          },
-          strict: true,
-          allowPositionals: false,
-        });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    })();
+    const { values } = parseCommandArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        renderer: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new UsageError(`--port must be a whole number from 0 to 65535, not '${values.port}'`);
