@@ -21,3 +21,9 @@ export function captureIO(opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) 
   };
   return { io, stdout: () => out, stderr: () => err, stop };
 }
+
+/** A CommandIO that is also its own recorder (`out()`, `err()`), rooted at cwd; it is never stopped. */
+export function recordingIO(cwd: string): CommandIO & { out: () => string; err: () => string } {
+  const captured = captureIO({ cwd });
+  return { ...captured.io, out: captured.stdout, err: captured.stderr };
+}

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli.ts';
-import type { CommandIO } from '../../../main/commands/command.ts';
+import { recordingIO } from '../../helpers/capture-io.ts';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 
-/** A captured CommandIO rooted at the repository, whose stop signal never fires. */
-function captureIO(): CommandIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    cwd: repoRoot,
-    env: {},
-    stopSignal: new Promise<string>(() => {}),
-    out: () => out,
-    err: () => err,
-  };
-}
+const captureIO = () => recordingIO(repoRoot);
 
 describe('switchyard lint', () => {
   it('prints one line per finding with file, document, object, field and code, and exits 1 on errors', async () => {
