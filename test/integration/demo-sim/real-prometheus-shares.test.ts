@@ -1,31 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoMesh, startDemoMesh } from '../../../main/demo/demo-mesh.ts';
+import {
+  havePrometheus,
+  PROMETHEUS_BIN,
+  type RealPrometheus,
+  startRealPrometheus,
+} from '../../helpers/real-prometheus.ts';
 
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-const havePrometheus = existsSync(PROMETHEUS);
-const TELEMETRY = '/api/v1/namespaces/istio-system/services/mesh-telemetry:15090/proxy/stats/prometheus';
 const DEMO_PROMETHEUS = '/api/v1/namespaces/istio-system/services/prometheus:9090/proxy';
 const SHARES =
   'sum by (destination_version) (rate(istio_requests_total{destination_service=~"reviews.*"}[10s]))';
 
 type Shares = Record<string, number>;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** GET over HTTPS against the demo API server, trusting its CA and sending the admin token. */
 function demoGet(mesh: DemoMesh, path: string): Promise<{ status: number; body: string }> {
@@ -97,13 +84,11 @@ const near = (shares: Shares, want: Shares, points: number) =>
   Object.entries(want).every(([v, share]) => Math.abs((shares[v] ?? 0) - share) <= points);
 
 describe.skipIf(!havePrometheus)(
-  `a real Prometheus scraping the demo mesh (skipped: no Prometheus binary at ${PROMETHEUS}; apt-get install prometheus)`,
+  `a real Prometheus scraping the demo mesh (skipped: no Prometheus binary at ${PROMETHEUS_BIN}; apt-get install prometheus)`,
   () => {
     let mesh: DemoMesh;
-    let prometheus: ChildProcess | undefined;
+    let prometheus: RealPrometheus | undefined;
     let promUrl = '';
-    let dir = '';
-    let promLog = '';
 
     const realShares = async () => {
       const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(SHARES)}`);
@@ -117,62 +102,13 @@ describe.skipIf(!havePrometheus)(
 
     beforeAll(async () => {
       mesh = await startDemoMesh({ seed: 1, requestsPerSecond: 150, podReadyDelayMs: 50 });
-      dir = mkdtempSync(join(tmpdir(), 'switchyard-prom-'));
-      writeFileSync(join(dir, 'ca.pem'), mesh.caCert ?? '');
-      writeFileSync(join(dir, 'token'), mesh.tokens.admin);
-      const { port } = new URL(mesh.url);
-      writeFileSync(
-        join(dir, 'prometheus.yml'),
-        [
-          'global:',
-          '  scrape_interval: 1s',
-          '  evaluation_interval: 1s',
-          'scrape_configs:',
-          '  - job_name: demo-mesh',
-          '    scheme: https',
-          `    metrics_path: ${TELEMETRY}`,
-          '    authorization:',
-          '      type: Bearer',
-          `      credentials_file: ${join(dir, 'token')}`,
-          '    tls_config:',
-          `      ca_file: ${join(dir, 'ca.pem')}`,
-          '    static_configs:',
-          `      - targets: ['127.0.0.1:${port}']`,
-          '',
-        ].join('\n'),
-      );
-      const promPort = await freePort();
-      promUrl = `http://127.0.0.1:${promPort}`;
-      prometheus = spawn(
-        PROMETHEUS,
-        [
-          `--config.file=${join(dir, 'prometheus.yml')}`,
-          `--storage.tsdb.path=${join(dir, 'data')}`,
-          `--web.listen-address=127.0.0.1:${promPort}`,
-          '--log.level=warn',
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      prometheus.stderr?.on('data', (c: Buffer) => {
-        promLog = (promLog + c.toString()).slice(-4000);
-      });
-      await waitFor('Prometheus to be ready', 15_000, async () => {
-        try {
-          return (await fetch(`${promUrl}/-/ready`)).ok;
-        } catch {
-          return false;
-        }
-      });
+      prometheus = await startRealPrometheus(mesh);
+      promUrl = prometheus.url;
     }, 40_000);
 
     afterAll(async () => {
-      if (prometheus && prometheus.exitCode === null) {
-        const exited = new Promise((r) => prometheus?.once('exit', r));
-        prometheus.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      }
+      await prometheus?.stop();
       await mesh?.stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('sees the VirtualService shares in both Prometheus APIs and follows a weight change within 15 s', async () => {
@@ -180,7 +116,7 @@ describe.skipIf(!havePrometheus)(
       const initial = { v1: 80, v2: 10, v3: 10 };
       let real: Shares = {};
       await waitFor(
-        `real Prometheus shares near ${JSON.stringify(initial)} (last ${JSON.stringify(real)}; log: ${promLog})`,
+        `real Prometheus shares near ${JSON.stringify(initial)} (last ${JSON.stringify(real)}; log: ${prometheus?.log()})`,
         20_000,
         async () => {
           real = await realShares();

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
+import type { DemoMesh } from '../../main/demo/demo-mesh.ts';
 
 // A real Prometheus (Debian's package) scraping the demo mesh's text exposition through the API
-// server's service proxy with the admin token and the demo CA, every second. Mirrors the setup of
-// test/integration/demo-sim/real-prometheus-shares.test.ts, which keeps its own inline.
+// server's service proxy with the admin token and the demo CA, every second.
+// Used by the demo-sim and metrics integration tests.
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const havePrometheus = existsSync(PROMETHEUS_BIN);
