@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { MetricsSnapshot } from '../../../shared/api/metrics-schemas.ts';
-import { metricsOverDemo, near, REVIEWS, sharesOf, waitFor } from './metrics-harness.ts';
 import type { RealPrometheus } from '../../helpers/real-prometheus.ts';
 import { havePrometheus, PROMETHEUS_BIN, startRealPrometheus } from '../../helpers/real-prometheus.ts';
+import { metricsOverDemo, near, REVIEWS, sharesOf, waitFor } from './metrics-harness.ts';
 
 /** What the real Prometheus itself computes: requests per second of reviews per version at `t`. */
 async function realRps(prom: RealPrometheus, timeMs: number): Promise<Record<string, number>> {
