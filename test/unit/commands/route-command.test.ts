@@ -1,23 +1,12 @@
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../../main/cli.ts';
-import { captureIO } from '../../helpers/capture-io.ts';
-import { repoRoot } from '../../helpers/shared-reference.ts';
+import { routingWorkdir, runCommand } from '../../helpers/routing-command-runner.ts';
 
-function workdir(...fixtures: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-route-'));
-  for (const f of fixtures) copyFileSync(join(repoRoot, 'test', 'fixtures', 'routing', f), join(dir, f));
-  return dir;
-}
-
-async function run(args: string[], cwd: string) {
-  const c = captureIO({ cwd });
-  const code = await main(args, c.io);
-  return { code, out: c.stdout(), err: c.stderr() };
-}
+const workdir = routingWorkdir;
+const run = runCommand;
 
 describe('switchyard route', () => {
   it('adds an ANDed rule just before the catch-all route, leaving the other lines as they were', async () => {

@@ -1,25 +1,14 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../main/cli.ts';
 import { parseWeights } from '../../../main/commands/split-command.ts';
-import { captureIO } from '../../helpers/capture-io.ts';
-import { repoRoot } from '../../helpers/shared-reference.ts';
+import { routingFixture, routingWorkdir, runCommand } from '../../helpers/routing-command-runner.ts';
 
-const fixture = (name: string) => join(repoRoot, 'test', 'fixtures', 'routing', name);
+const _fixture = routingFixture;
 
-function workdir(...fixtures: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-split-'));
-  for (const f of fixtures) copyFileSync(fixture(f), join(dir, f));
-  return dir;
-}
-
-async function run(args: string[], cwd: string) {
-  const c = captureIO({ cwd });
-  const code = await main(args, c.io);
-  return { code, out: c.stdout(), err: c.stderr() };
-}
+const workdir = routingWorkdir;
+const run = runCommand;
 
 describe('switchyard split', () => {
   it('prints the file with only the weight lines changed', async () => {
