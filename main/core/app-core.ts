@@ -4,6 +4,7 @@ import { checkEvent } from './api-dispatch.ts';
 import { createConsoleHandlers } from './console/console-handlers.ts';
 import type { StartDemo } from './demo-launcher.ts';
 import { createDemoLauncher } from './demo-launcher.ts';
+import { createDraftsService } from './drafts/drafts-service.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createPrometheusSettingsStore } from './metrics/prometheus-settings-store.ts';
@@ -55,9 +56,18 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     emit,
   });
 
+  const draftHandlers = createDraftsService({
+    dataDir: deps.dataDir,
+    emit,
+    draftBase: (contextId, releaseId) => consoleHandlers.draftBase(contextId, releaseId),
+    liveObjects: (contextId, keys) => consoleHandlers.liveObjects(contextId, keys),
+    reviewPlan: (p) => consoleHandlers.reviewPlan(p),
+  });
+
   const handlers: ApiHandlers = {
     ...consoleHandlers,
     ...metricsHandlers,
+    ...draftHandlers,
     'app.info': async () => ({
       name: 'Switchyard',
       version: deps.version,
@@ -70,8 +80,9 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     'demo.open': () => demo.open(),
     'demo.status': async () => demo.status(),
   };
-  // dispose is not a call of the contract.
-  delete (handlers as Partial<Record<string, unknown>>).dispose;
+  // These are main's own, not calls of the contract.
+  for (const own of ['dispose', 'listContexts', 'session', 'liveObjects', 'reviewPlan', 'draftBase'])
+    delete (handlers as Partial<Record<string, unknown>>)[own];
 
   return {
     handlers,

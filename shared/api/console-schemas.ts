@@ -119,6 +119,8 @@ export const ReleaseView = z.object({
   ),
   /** The version that had most traffic before the current release began, for "Roll back to". */
   previousStable: z.string().optional(),
+  /** Set when this view comes from an offline snapshot (read-only), with the snapshot's time. */
+  snapshotAt: z.string().optional(),
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 

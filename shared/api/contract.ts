@@ -13,6 +13,7 @@ import {
   SampleTraffic,
   ServiceSummary,
 } from './console-schemas.ts';
+import { draftCalls, draftEvents } from './draft-schemas.ts';
 import { ApiError } from './errors.ts';
 import {
   MetricsSnapshot,
@@ -52,6 +53,8 @@ export const ContextSummary = z.object({
   status: ContextStatus,
   statusReason: z.string().optional(),
   lastUsed: z.string().optional(),
+  /** When the last session's offline snapshot of this context was taken (issue 8). */
+  snapshotAt: z.string().optional(),
 });
 export type ContextSummary = z.infer<typeof ContextSummary>;
 
@@ -86,7 +89,8 @@ export const calls = {
   // The console over one open session.
   'services.list': call(
     z.object({ contextId: z.string() }).strict(),
-    z.object({ services: z.array(ServiceSummary) }),
+    // snapshotAt: the context is offline and this is its last session's snapshot (read-only).
+    z.object({ services: z.array(ServiceSummary), snapshotAt: z.string().optional() }),
   ),
   'release.get': call(z.object({ contextId: z.string(), releaseId: z.string() }).strict(), ReleaseView),
   'release.plan': call(
@@ -144,6 +148,8 @@ export const calls = {
     GrayscaleReleaseView,
   ),
   'release.resume': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
+  // Offline drafts (issue 8).
+  ...draftCalls,
 } as const;
 
 export const events = {
@@ -159,6 +165,7 @@ export const events = {
   'apply.progress': ApplyProgress,
   'metrics.update': MetricsSnapshot,
   'release.progress': GrayscaleProgress,
+  ...draftEvents,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ContextList } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
 import { createApplyEngine } from '../apply/apply-engine.ts';
-import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
+import type { AnyPlan, EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { targetKey } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -76,6 +78,25 @@ interface StoredPlan {
   createdAt: number;
   /** The wizard's release this change belongs to, and the split it sets. */
   workflow?: { id: string; split: Record<string, number> };
+  /** Runs after a successful apply (a draft marks itself applied). */
+  onApplied?: (historyId: string | undefined) => Promise<void>;
+}
+
+/** What a draft is based on: the objects as they were at `capturedAt`. */
+export interface DraftBase {
+  origin: 'live' | 'snapshot';
+  capturedAt: string;
+  objects: KubeObject[];
+}
+
+/** A plan made outside the console's own edits (an applied draft), reviewed and applied the same way. */
+export interface ExternalPlan {
+  contextId: string;
+  releaseId: string;
+  plan: EnginePlan;
+  description: string;
+  summary: string;
+  onApplied?: (historyId: string | undefined) => Promise<void>;
 }
 
 const PLAN_LIMIT = 50;
@@ -96,6 +117,12 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   listContexts(): Promise<ContextList>;
   /** The open session of a context, for the metrics service (throws a clear 'unavailable'). */
   session(contextId: string): ClusterSession;
+  /** Live copies of objects from the synced cache (undefined: not in the cluster); needs a connection. */
+  liveObjects(contextId: string, keys: readonly ObjectKey[]): Promise<Array<KubeObject | undefined>>;
+  /** Stores a plan for `release.apply` and answers its review (dry-run included). */
+  reviewPlan(p: ExternalPlan): Promise<PlanView>;
+  /** The objects a new draft of a release starts from (its routes, DestinationRules, Services, Deployments). */
+  draftBase(contextId: string, releaseId: string): Promise<DraftBase>;
 } {
   const engine = deps.engine ?? re2Engine();
   const lint = createReleaseLinter(engine);
@@ -241,6 +268,38 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   return {
     listContexts: () => sessions.listContexts(),
     session: (contextId: string) => sessions.session(contextId),
+    async liveObjects(contextId, keys) {
+      const session = await ready(contextId);
+      return keys.map((k) => {
+        const ref = refOf(k);
+        if (!ref) throw new ApiFailure('invalid-request', `Switchyard does not watch ${k.kind} objects`);
+        return session.cache!.find(ref);
+      });
+    },
+    async draftBase(contextId, releaseId) {
+      const session = await ready(contextId);
+      const release = releaseOf(session, releaseId);
+      return {
+        origin: 'live',
+        capturedAt: new Date().toISOString(),
+        objects: sourceObjects(session, release),
+      };
+    },
+    async reviewPlan(p) {
+      const session = await ready(p.contextId);
+      const facts = sessionFacts(p.contextId, session);
+      if (facts.readOnlyReason)
+        throw new ApiFailure('forbidden', `read-only session: ${facts.readOnlyReason}`);
+      const stored = storePlan({
+        contextId: p.contextId,
+        releaseId: p.releaseId,
+        plan: p.plan,
+        kind: 'change',
+        description: p.description,
+        ...(p.onApplied ? { onApplied: p.onApplied } : {}),
+      });
+      return planView(session, stored, p.summary);
+    },
     async 'sessions.open'({ contextId }) {
       const summary = await sessions.open(contextId);
       const session = sessions.session(contextId);
@@ -327,6 +386,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         onProgress: (e) => events.progress(planId, e),
       });
       session.releases?.flush();
+      if (result.ok && stored.onApplied) await stored.onApplied(result.historyId);
       if (result.ok && stored.workflow)
         await grayscale.recordRouted(
           stored.contextId,
