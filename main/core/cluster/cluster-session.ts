@@ -137,7 +137,7 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
     const missing = missingCredentialFiles(resolved);
     if (missing) return fail(missing);
     try {
-      kubeConfig = buildKubeConfig(resolved, deps.exec);
+      kubeConfig = await buildKubeConfig(resolved, deps.exec);
       const key = execCredentialKey(resolved);
       client = createKubeHttpClient(kubeConfig, { timeoutMs, onUnauthorized: () => deps.exec.forget(key) });
     } catch (err) {

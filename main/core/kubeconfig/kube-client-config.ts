@@ -1,6 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import type { Cluster, User } from '@kubernetes/client-node';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import type { ExecCredentialProvider } from './exec-credential-plugin.ts';
 import type { ResolvedContext } from './kubeconfig-types.ts';
 
@@ -39,9 +38,15 @@ function execAuthenticator(resolved: ResolvedContext, provider: ExecCredentialPr
 
 /**
  * A client-node KubeConfig holding exactly one context, built from the merged kubeconfig so that
- * paths are already absolute and the first-definition-wins rule is already applied.
+ * paths are already absolute and the first-definition-wins rule is already applied. client-node is
+ * loaded here, on the first connect, not at start: importing it costs ~0.9 s that the first screen
+ * (the context list) does not need.
  */
-export function buildKubeConfig(resolved: ResolvedContext, exec: ExecCredentialProvider): KubeConfig {
+export async function buildKubeConfig(
+  resolved: ResolvedContext,
+  exec: ExecCredentialProvider,
+): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const { context, cluster, user } = resolved;
   // client-node refuses http:// unless skipTLSVerify is set; over plain HTTP there is no TLS to verify.
   const plainHttp = cluster.server.startsWith('http:');

@@ -43,7 +43,7 @@ describe('client configuration for one context', () => {
   it('talks to a plain http:// server without insecure-skip-tls-verify (no TLS to verify) and sends the token', async () => {
     const s = await echoServer();
     try {
-      const client = createKubeHttpClient(buildKubeConfig(resolved(s.url, { token: 'abc' }), noExec));
+      const client = createKubeHttpClient(await buildKubeConfig(resolved(s.url, { token: 'abc' }), noExec));
       expect(await client.request({ path: '/version' })).toEqual({ gitVersion: 'v1.31.0' });
       expect(s.seen[0]?.authorization).toBe('Bearer abc');
     } finally {
@@ -66,7 +66,7 @@ describe('client configuration for one context', () => {
           provideClusterInfo: false,
         },
       };
-      const client = createKubeHttpClient(buildKubeConfig(resolved(s.url, user), exec));
+      const client = createKubeHttpClient(await buildKubeConfig(resolved(s.url, user), exec));
       await client.request({ path: '/version' });
       expect(s.seen[0]?.authorization).toBe('Bearer tok-shell-no-cluster-info');
     } finally {
@@ -85,7 +85,7 @@ describe('client configuration for one context', () => {
         provideClusterInfo: false,
       },
     };
-    const client = createKubeHttpClient(buildKubeConfig(resolved('http://127.0.0.1:1', user), exec));
+    const client = createKubeHttpClient(await buildKubeConfig(resolved('http://127.0.0.1:1', user), exec));
     await expect(client.request({ path: '/version' })).rejects.toThrow(
       'exec plugin `hanging-plugin.mjs` did not answer within 0.3 s',
     );
@@ -95,7 +95,7 @@ describe('client configuration for one context', () => {
     const s = await echoServer();
     try {
       const client = createKubeHttpClient(
-        buildKubeConfig(resolved(s.url, { username: 'exp', password: 'pw' }), noExec),
+        await buildKubeConfig(resolved(s.url, { username: 'exp', password: 'pw' }), noExec),
       );
       await client.request({ path: '/version' });
       expect(s.seen[0]?.authorization).toBe(`Basic ${Buffer.from('exp:pw').toString('base64')}`);
@@ -119,7 +119,7 @@ describe('client configuration for one context', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
       const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      const kc = buildKubeConfig(
+      const kc = await buildKubeConfig(
         resolved('http://cluster.invalid:6443', { token: 't' }, { proxyUrl }),
         noExec,
       );
@@ -135,7 +135,7 @@ describe('client configuration for one context', () => {
 
   it('says which server could not be reached', async () => {
     const client = createKubeHttpClient(
-      buildKubeConfig(resolved('http://127.0.0.1:1', { token: 't' }), noExec),
+      await buildKubeConfig(resolved('http://127.0.0.1:1', { token: 't' }), noExec),
     );
     const err = await client.request({ path: '/version', timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeConnectionError);
