@@ -18,6 +18,8 @@ import { createHistoryStore } from '../history/history-store.ts';
 import type { HistoryKind } from '../history/history-types.ts';
 import { createKubeApi } from '../kube-api.ts';
 import { re2Engine } from '../re2-engine.ts';
+import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
+import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
 import { createConsoleEvents } from './console-events.ts';
 import type { ConsoleSessionsDependencies } from './console-sessions.ts';
@@ -65,6 +67,8 @@ export interface ConsoleDependencies {
   createManager?: ConsoleSessionsDependencies['createManager'];
   /** How long the release wizard waits for a new version's rollout (default 5 minutes). */
   rolloutTimeoutMs?: number;
+  /** Offline snapshot timing (tests shorten these). */
+  snapshots?: SnapshotOptions;
 }
 
 interface StoredPlan {
@@ -128,11 +132,30 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   const lint = createReleaseLinter(engine);
   const stable = createStableVersions();
   const history = deps.history ?? createHistoryStore({ dir: join(deps.dataDir, 'history') });
+  const snapshots = createConsoleSnapshots({
+    dataDir: deps.dataDir,
+    lint,
+    ...deps.snapshots,
+    describe: async (contextId) => {
+      const c = await sessions.summary(contextId);
+      return { contextName: c.name, cluster: c.cluster };
+    },
+  });
   const sessions = createConsoleSessions({
     env: deps.env,
     dataDir: deps.dataDir,
     demoKubeconfig: deps.demoKubeconfig ?? (() => undefined),
     ...(deps.createManager ? { createManager: deps.createManager } : {}),
+    snapshots,
+  });
+  // Every synced session keeps its offline snapshot current (read-only sessions too).
+  const offSnapshotSessions = sessions.onSessionChanged((contextId, info) => {
+    if (info.status !== 'connected' && info.status !== 'read-only') return;
+    try {
+      snapshots.track(contextId, sessions.session(contextId));
+    } catch {
+      // Closed meanwhile.
+    }
   });
   const plans = new Map<string, StoredPlan>();
   const events = createConsoleEvents({ sessions, emit: deps.emit, lint, stable });
@@ -159,6 +182,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     }
     if (releases.releases().length === 0) releases.flush();
     events.follow(contextId, session);
+    snapshots.track(contextId, session);
     return session;
   }
 
@@ -276,14 +300,29 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         return session.cache!.find(ref);
       });
     },
-    async draftBase(contextId, releaseId) {
-      const session = await ready(contextId);
-      const release = releaseOf(session, releaseId);
-      return {
-        origin: 'live',
-        capturedAt: new Date().toISOString(),
-        objects: sourceObjects(session, release),
-      };
+    draftBase(contextId, releaseId) {
+      return snapshots.liveOrSnapshot(
+        contextId,
+        async (): Promise<DraftBase> => {
+          const session = await ready(contextId);
+          const release = releaseOf(session, releaseId);
+          return {
+            origin: 'live',
+            capturedAt: new Date().toISOString(),
+            objects: sourceObjects(session, release),
+          };
+        },
+        (offline) => ({
+          origin: 'snapshot',
+          capturedAt: offline.capturedAt,
+          objects: offline.sourceObjects(releaseId),
+        }),
+        (err) =>
+          new ApiFailure(
+            'unavailable',
+            `${err.message}; there is no offline snapshot of '${contextId}' yet to draft from (connect to it once first)`,
+          ),
+      );
     },
     async reviewPlan(p) {
       const session = await ready(p.contextId);
@@ -308,26 +347,40 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     },
     async 'sessions.close'({ contextId }) {
       events.unfollow(contextId);
+      // The last state goes to disk before the cache stops.
+      await snapshots.untrack(contextId);
       return { closed: await sessions.close(contextId) };
     },
-    async 'services.list'({ contextId }) {
-      const session = await ready(contextId);
-      const lookup = cacheLookup(session.cache!);
-      const facts = sessionFacts(contextId, session);
-      const services = session.releases!.releases().map((r) => summarizeRelease(r, lookup, facts, lint));
-      services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-      return { services };
+    'services.list'({ contextId }) {
+      return snapshots.liveOrSnapshot(
+        contextId,
+        async () => {
+          const session = await ready(contextId);
+          const lookup = cacheLookup(session.cache!);
+          const facts = sessionFacts(contextId, session);
+          const services = session.releases!.releases().map((r) => summarizeRelease(r, lookup, facts, lint));
+          services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+          return { services };
+        },
+        async (offline) => ({ services: await offline.services(), snapshotAt: offline.capturedAt }),
+      );
     },
-    async 'release.get'({ contextId, releaseId }) {
-      const session = await ready(contextId);
-      const release = releaseOf(session, releaseId);
-      events.watchRelease(contextId, releaseId);
-      return releaseView(
-        release,
-        cacheLookup(session.cache!),
-        sessionFacts(contextId, session),
-        lint,
-        stable.observe(release),
+    'release.get'({ contextId, releaseId }) {
+      return snapshots.liveOrSnapshot(
+        contextId,
+        async () => {
+          const session = await ready(contextId);
+          const release = releaseOf(session, releaseId);
+          events.watchRelease(contextId, releaseId);
+          return releaseView(
+            release,
+            cacheLookup(session.cache!),
+            sessionFacts(contextId, session),
+            lint,
+            stable.observe(release),
+          );
+        },
+        (offline) => offline.view(releaseId),
       );
     },
     async 'release.plan'({ contextId, releaseId, desired, workflowId }) {
@@ -444,6 +497,9 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     'release.resume': (req) => grayscale.resume(req),
     async dispose() {
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
+      // Pending snapshots are written first, while the caches still hold the objects.
+      offSnapshotSessions();
+      await snapshots.dispose();
       events.dispose();
       await sessions.dispose();
     },

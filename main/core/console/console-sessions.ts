@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ContextList, ContextSummary } from '../../../shared/api/contract.ts';
+import type { ContextList, ContextSummary, KubeconfigProblem } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import { readReleases } from '../../../shared/mesh/read-istio.ts';
 import type { Clock } from '../cluster/clock.ts';
@@ -66,6 +66,11 @@ export interface ConsoleSessionsDependencies {
   clock?: Clock;
   /** For tests: how the managers are made. */
   createManager?: (deps: SessionManagerDependencies) => SessionManager;
+  /** Offline snapshots: their times go on the contexts (`snapshotAt`), unreadable files to problems. */
+  snapshots?: {
+    times(): Promise<ReadonlyMap<string, string>>;
+    problems(): Promise<KubeconfigProblem[]>;
+  };
 }
 
 export interface ConsoleSessions {
@@ -133,7 +138,27 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
     const path = deps.demoKubeconfig();
     const demos = [demoSummary(byName.get('demo-admin'), 'demo-admin', path)];
     if (m) demos.push(demoSummary(byName.get('demo-viewer'), 'demo-viewer', path));
-    return { contexts: [...demos, ...own.contexts], problems: [...own.problems, ...demoList.problems] };
+    const contexts = [...demos, ...own.contexts];
+    const problems = [...own.problems, ...demoList.problems];
+    if (!deps.snapshots) return { contexts, problems };
+    // A snapshot folder that cannot be read must not hide the contexts: they are listed without.
+    let times: ReadonlyMap<string, string> = new Map();
+    try {
+      times = await deps.snapshots.times();
+      problems.push(...(await deps.snapshots.problems()));
+    } catch (err) {
+      problems.push({
+        file: 'snapshots',
+        message: `offline snapshots could not be read: ${(err as Error).message}`,
+      });
+    }
+    return {
+      contexts: contexts.map((c) => {
+        const at = times.get(c.id);
+        return at ? { ...c, snapshotAt: at } : c;
+      }),
+      problems,
+    };
   }
 
   async function summary(contextId: string): Promise<ContextSummary> {

@@ -1,0 +1,241 @@
+// Offline snapshots on disk: one `<safe id>.json` per context in the data folder's `snapshots/`,
+// replaced atomically. The header (id, names, time) comes first in the file so the context list can
+// read a snapshot's time without parsing its objects. A file that does not parse or validate is
+// renamed to `<file>.corrupt-<timestamp>` and reported, never silently dropped or overwritten.
+
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeZodIssues } from '../../../shared/api/errors.ts';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import { syncDir, TEMP_MARKER, writeFileAtomic } from '../drafts/atomic-file.ts';
+import type { Snapshot, SnapshotHeader } from './snapshot-schema.ts';
+import { snapshotHeaderSchema, snapshotSchema } from './snapshot-schema.ts';
+import { serializeSnapshot } from './snapshot-serialize.ts';
+
+export interface SnapshotProblem {
+  /** The file as it was named when the problem was found. */
+  file: string;
+  /** Where it was moved (absent when it could not be moved). */
+  setAsideAs?: string;
+  reason: string;
+}
+
+export type SnapshotLoad = { snapshot: Snapshot } | { problem: SnapshotProblem } | undefined;
+
+export interface SnapshotSaveStats {
+  file: string;
+  bytes: number;
+  objects: number;
+  /** Time spent stripping and serializing, and the longest stretch without yielding to the loop. */
+  serializeMs: number;
+  longestBlockMs: number;
+  writeMs: number;
+}
+
+export interface SnapshotStore {
+  readonly dir: string;
+  fileOf(contextId: string): string;
+  /** Keeps the snapshot kinds of `objects`, stripped, and replaces the context's file atomically. */
+  save(
+    header: Omit<SnapshotHeader, 'schemaVersion'>,
+    objects: Iterable<KubeObject>,
+  ): Promise<SnapshotSaveStats>;
+  /** The context's snapshot, undefined when there is none, or the problem that set its file aside. */
+  load(contextId: string): Promise<SnapshotLoad>;
+  /** The header of a context's snapshot (its file's start only), undefined when there is none. */
+  header(contextId: string): Promise<SnapshotHeader | undefined>;
+  /** When each context's snapshot was taken (context id → ISO time); reads headers only. */
+  times(): Promise<Map<string, string>>;
+  /** Files set aside because they could not be read (until the operator removes them). */
+  problems(): Promise<SnapshotProblem[]>;
+}
+
+export interface SnapshotStoreDependencies {
+  /** Usually `<dataDir>/snapshots`. */
+  dir: string;
+  now?: () => Date;
+  /** Called for every file set aside (main logs it). */
+  onProblem?: (problem: SnapshotProblem) => void;
+}
+
+const CORRUPT_MARKER = '.corrupt-';
+const STALE_TEMP_MS = 10 * 60_000;
+const PEEK_BYTES = 16 * 1024;
+const OBJECTS_KEY = ',"objects":[';
+
+/**
+ * A file name for a context id that is the same on every file system: letters a-z, digits, `.`,
+ * `_` and `-` stay, everything else (upper case too, for case-insensitive disks) becomes `%XX`.
+ * Very long ids are cut and end in a hash, so the name stays under every length limit.
+ */
+export function snapshotFileName(contextId: string): string {
+  let safe = '';
+  for (const byte of Buffer.from(contextId, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    safe += /[a-z0-9._-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (safe.length > 180) {
+    const hash = createHash('sha256').update(contextId).digest('hex').slice(0, 16);
+    safe = `${safe.slice(0, 160)}~${hash}`;
+  }
+  return `${safe}.json`;
+}
+
+export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotStore {
+  const { dir } = deps;
+  const now = deps.now ?? (() => new Date());
+  const headers = new Map<string, { mtimeMs: number; size: number; header: SnapshotHeader }>();
+  const reasons = new Map<string, string>();
+
+  async function setAside(name: string, reason: string): Promise<SnapshotProblem> {
+    headers.delete(name);
+    const target = `${name}${CORRUPT_MARKER}${now().toISOString().replace(/[:.]/g, '-')}`;
+    let problem: SnapshotProblem;
+    try {
+      await rename(join(dir, name), join(dir, target));
+      await syncDir(dir);
+      reasons.set(target, reason);
+      problem = { file: name, setAsideAs: target, reason };
+    } catch (err) {
+      problem = { file: name, reason: `${reason} (could not set it aside: ${(err as Error).message})` };
+    }
+    deps.onProblem?.(problem);
+    return problem;
+  }
+
+  async function loadFile(name: string, contextId?: string): Promise<SnapshotLoad> {
+    let text: string;
+    try {
+      text = await readFile(join(dir, name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    let reason: string;
+    try {
+      const value: unknown = JSON.parse(text);
+      // Parsing and checking a large snapshot take a while each: let the loop breathe in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const parsed = snapshotSchema.safeParse(value);
+      if (!parsed.success) throw new Error(`not a snapshot: ${describeZodIssues(parsed.error)}`);
+      const snapshot = parsed.data as Snapshot;
+      if (snapshotFileName(snapshot.contextId) !== name || (contextId && snapshot.contextId !== contextId))
+        throw new Error(`holds the snapshot of context '${snapshot.contextId}'`);
+      return { snapshot };
+    } catch (err) {
+      reason = `${name}: ${err instanceof SyntaxError ? `not valid JSON (${err.message})` : (err as Error).message}`;
+    }
+    return { problem: await setAside(name, reason) };
+  }
+
+  /** The header at the start of the file, or undefined when it is not there as this store writes it. */
+  async function peek(name: string): Promise<SnapshotHeader | undefined> {
+    const fh = await open(join(dir, name), 'r');
+    try {
+      const buffer = Buffer.alloc(PEEK_BYTES);
+      const { bytesRead } = await fh.read(buffer, 0, PEEK_BYTES, 0);
+      const start = buffer.subarray(0, bytesRead).toString('utf8');
+      const end = start.indexOf(OBJECTS_KEY);
+      if (end < 0) return undefined;
+      const parsed = snapshotHeaderSchema.safeParse(JSON.parse(`${start.slice(0, end)}}`));
+      return parsed.success && snapshotFileName(parsed.data.contextId) === name ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async function headerOf(name: string): Promise<SnapshotHeader | undefined> {
+    const s = await stat(join(dir, name)).catch(() => undefined);
+    if (!s) return undefined;
+    const known = headers.get(name);
+    if (known && known.mtimeMs === s.mtimeMs && known.size === s.size) return known.header;
+    // A header this store did not write is checked whole: a bad file is set aside now, not later.
+    const header =
+      (await peek(name)) ??
+      (await loadFile(name).then((r) => (r && 'snapshot' in r ? r.snapshot : undefined)));
+    if (header) headers.set(name, { mtimeMs: s.mtimeMs, size: s.size, header: pickHeader(header) });
+    return header;
+  }
+
+  async function names(): Promise<string[]> {
+    await mkdir(dir, { recursive: true });
+    return (await readdir(dir)).sort();
+  }
+
+  return {
+    dir,
+    fileOf: (contextId) => join(dir, snapshotFileName(contextId)),
+    async save(header, objects) {
+      const full: SnapshotHeader = { schemaVersion: 1, ...header };
+      const checked = snapshotHeaderSchema.parse(full);
+      const serialized = await serializeSnapshot(checked, objects);
+      const name = snapshotFileName(checked.contextId);
+      await mkdir(dir, { recursive: true });
+      const started = performance.now();
+      await writeFileAtomic(join(dir, name), serialized.text);
+      const writeMs = performance.now() - started;
+      const s = await stat(join(dir, name)).catch(() => undefined);
+      if (s) headers.set(name, { mtimeMs: s.mtimeMs, size: s.size, header: checked });
+      return {
+        file: join(dir, name),
+        bytes: Buffer.byteLength(serialized.text),
+        objects: serialized.objects,
+        serializeMs: serialized.serializeMs,
+        longestBlockMs: serialized.longestBlockMs,
+        writeMs,
+      };
+    },
+    async load(contextId) {
+      await mkdir(dir, { recursive: true });
+      return loadFile(snapshotFileName(contextId), contextId);
+    },
+    async header(contextId) {
+      await mkdir(dir, { recursive: true });
+      return headerOf(snapshotFileName(contextId));
+    },
+    async times() {
+      const out = new Map<string, string>();
+      for (const name of await names()) {
+        if (name.includes(TEMP_MARKER)) {
+          await removeIfStale(join(dir, name), now());
+          continue;
+        }
+        if (name.includes(CORRUPT_MARKER) || !name.endsWith('.json')) continue;
+        const header = await headerOf(name);
+        if (header) out.set(header.contextId, header.capturedAt);
+      }
+      return out;
+    },
+    async problems() {
+      return (await names())
+        .filter((name) => name.includes(CORRUPT_MARKER))
+        .map((name) => ({
+          file: name.slice(0, name.indexOf(CORRUPT_MARKER)),
+          setAsideAs: name,
+          reason: reasons.get(name) ?? 'set aside earlier because it could not be read',
+        }));
+    },
+  };
+}
+
+function pickHeader(h: SnapshotHeader): SnapshotHeader {
+  return {
+    schemaVersion: h.schemaVersion,
+    contextId: h.contextId,
+    contextName: h.contextName,
+    cluster: h.cluster,
+    capturedAt: h.capturedAt,
+  };
+}
+
+async function removeIfStale(path: string, now: Date): Promise<void> {
+  try {
+    const s = await stat(path);
+    if (now.getTime() - s.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
+  } catch {
+    // Gone already: the save finished or another instance cleaned it up.
+  }
+}
