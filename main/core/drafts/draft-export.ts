@@ -10,7 +10,7 @@ import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
 import { applyPatchToYaml } from '../../../shared/mesh/yaml-edit.ts';
 import { importYamlText } from './draft-import.ts';
 import type { DraftChange } from './draft-objects.ts';
-import { draftChanges } from './draft-objects.ts';
+import { draftChanges, draftObjects } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';
 import { DraftFormatError } from './draft-schema.ts';
 
@@ -107,4 +107,54 @@ export function editYamlFile(text: string, file: string, draft: Draft): YamlFile
     edited.push(change.target);
   }
   return { text: out, edited, notInFile };
+}
+
+export interface DraftExportRequest {
+  format: 'kubectl-yaml' | 'json-patch' | 'file-edit';
+  file?: { name: string; text: string } | undefined;
+}
+
+export interface DraftExport {
+  text: string;
+  fileName: string;
+  edited?: string[];
+  notInFile?: string[];
+}
+
+const label = (k: ObjectKey) => `${k.kind} ${k.namespace}/${k.name}`;
+
+function fileStem(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 64) || 'draft'
+  );
+}
+
+/** The draft in the asked format, with a file name to suggest when saving it. */
+export function exportDraft(draft: Draft, req: DraftExportRequest): DraftExport {
+  const stem = fileStem(draft.name);
+  if (req.format === 'kubectl-yaml') {
+    const objects = changedObjects(draft.base.objects, draftObjects(draft));
+    return {
+      text:
+        objects.length > 0 ? exportKubectlYaml(objects) : `# Draft "${draft.name}" changes nothing yet.\n`,
+      fileName: `${stem}.yaml`,
+    };
+  }
+  if (req.format === 'json-patch')
+    return { text: `${JSON.stringify(exportJsonPatches(draft), null, 2)}\n`, fileName: `${stem}.patch.json` };
+  if (!req.file)
+    throw new DraftFormatError(
+      "exporting as an edit of a YAML file needs that file: send 'file' with its name and text",
+    );
+  const edit = editYamlFile(req.file.text, req.file.name, draft);
+  return {
+    text: edit.text,
+    fileName: req.file.name,
+    edited: edit.edited.map(label),
+    notInFile: edit.notInFile.map(label),
+  };
 }

@@ -3,6 +3,8 @@
 
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { releaseIn } from './draft-objects.ts';
 import { DraftFormatError } from './draft-schema.ts';
 
 /** The kinds a draft can hold as its base; other documents in a file are skipped, not refused. */
@@ -67,4 +69,43 @@ export function inNamespace(objects: readonly ImportedObject[], namespace: strin
   return objects.map(({ object }) =>
     object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace } },
   );
+}
+
+export interface ImportRequest {
+  namespace: string;
+  host?: string | undefined;
+  files: ReadonlyArray<{ name: string; text: string }>;
+}
+
+/**
+ * The files' routing objects (in the draft's namespace) and the host the draft is about: the one
+ * asked for, or the only one the files route; several without a choice is refused, listing them.
+ */
+export function importDraft(req: ImportRequest): { host: string; objects: KubeObject[] } {
+  const imported = req.files.flatMap((f) => importYamlText(f.text, f.name).objects);
+  const names = req.files.map((f) => f.name).join(', ');
+  const objects = inNamespace(imported, req.namespace);
+  if (objects.length === 0)
+    throw new DraftFormatError(`${names}: no VirtualService, DestinationRule or HTTPRoute to import`);
+  const releases = readReleases(objects).filter((r) => r.namespace === req.namespace);
+  const hosts = releases.map((r) => r.host);
+  const listed = hosts.length > 0 ? hosts.join(', ') : 'none';
+  if (req.host !== undefined) {
+    const release = releaseIn(objects, req.namespace, req.host);
+    if (!release)
+      throw new DraftFormatError(
+        `${names}: no route for host '${req.host}' in namespace ${req.namespace} (hosts routed there: ${listed})`,
+      );
+    return { host: release.host, objects };
+  }
+  const [only, ...more] = releases;
+  if (!only)
+    throw new DraftFormatError(
+      `${names}: no VirtualService or HTTPRoute routes a host in namespace ${req.namespace}`,
+    );
+  if (more.length > 0)
+    throw new DraftFormatError(
+      `${names}: the files route ${releases.length} hosts in namespace ${req.namespace} (${listed}); choose one with 'host'`,
+    );
+  return { host: only.host, objects };
 }

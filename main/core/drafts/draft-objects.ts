@@ -16,14 +16,23 @@ import { resolveHost } from '../../../shared/mesh/versions.ts';
 import type { Draft, DraftDesired } from './draft-schema.ts';
 import { CURRENT_SCHEMA_VERSION, DraftFormatError } from './draft-schema.ts';
 
+/** The release routing `host` in `namespace` among the objects. */
+export function releaseIn(
+  objects: readonly KubeObject[],
+  namespace: string,
+  host: string,
+): ServiceRelease | undefined {
+  const fqdn = resolveHost(host, namespace);
+  return readReleases(objects).find(
+    (r) =>
+      r.namespace === namespace &&
+      (r.host === fqdn || r.hosts.some((h) => resolveHost(h, namespace) === fqdn)),
+  );
+}
+
 /** The release the draft is about, read from its base objects. */
 export function releaseOfBase(draft: Pick<Draft, 'base' | 'namespace' | 'host'>): ServiceRelease | undefined {
-  const fqdn = resolveHost(draft.host, draft.namespace);
-  return readReleases(draft.base.objects).find(
-    (r) =>
-      r.namespace === draft.namespace &&
-      (r.host === fqdn || r.hosts.some((h) => resolveHost(h, draft.namespace) === fqdn)),
-  );
+  return releaseIn(draft.base.objects, draft.namespace, draft.host);
 }
 
 function stripRelease(d: DesiredRelease): DraftDesired {
@@ -106,27 +115,39 @@ export type DraftChange =
  * object, the object. The plan's ops insert and remove array entries where they belong, where a
  * plain diff by index would rewrite every entry after an insertion.
  */
+/** One step of the draft's own plan against its base, in plan (make-before-break) order. */
+export interface DraftStep {
+  id: string;
+  description: string;
+  target: ObjectKey;
+  patch: JsonPatchOp[];
+}
+
+/** The routing core's plan from the base to the draft's desired release ([] without a route). */
+export function draftSteps(draft: Draft): DraftStep[] {
+  const desired = desiredReleaseOf(draft);
+  if (!desired) return [];
+  const plan = planRelease(desired.release, desired, draft.base.objects);
+  return plan.steps.map((step) => {
+    const base = draft.base.objects.find((o) => sameRef(o, step.target));
+    if (!base) throw new DraftFormatError(`plan step ${step.id} targets an object not in the base`);
+    return { id: step.id, description: step.description, target: objectKeyOf(base), patch: step.patch };
+  });
+}
+
 export function draftChanges(draft: Draft): DraftChange[] {
   const out: Array<{ target: ObjectKey; patch: JsonPatchOp[] }> = [];
-  const desired = desiredReleaseOf(draft);
-  if (desired) {
-    const plan = planRelease(desired.release, desired, draft.base.objects);
-    for (const step of plan.steps) {
-      const base = draft.base.objects.find((o) => sameRef(o, step.target));
-      if (!base) throw new DraftFormatError(`plan step ${step.id} targets an object not in the base`);
-      const target = objectKeyOf(base);
-      const existing = out.find((c) => sameKey(c.target, target));
-      // A second step on the same object runs after the first changed it: its resourceVersion
-      // test no longer holds offline, so only its value tests and changes are kept.
-      if (existing)
-        existing.patch.push(...step.patch.filter((op) => op.path !== '/metadata/resourceVersion'));
-      else out.push({ target, patch: [...step.patch] });
-    }
+  for (const step of draftSteps(draft)) {
+    const existing = out.find((c) => sameKey(c.target, step.target));
+    // A second step on the same object runs after the first changed it: its resourceVersion
+    // test no longer holds offline, so only its value tests and changes are kept.
+    if (existing) existing.patch.push(...step.patch.filter((op) => op.path !== '/metadata/resourceVersion'));
+    else out.push({ target: step.target, patch: [...step.patch] });
   }
   return [...out, ...draft.newObjects.map((o) => ({ target: objectKeyOf(o), create: deepClone(o) }))];
 }
 
-function sameKey(a: ObjectKey, b: ObjectKey): boolean {
+export function sameKey(a: ObjectKey, b: ObjectKey): boolean {
   return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
 }
 

@@ -57,6 +57,8 @@ export const draftSchema = z.object({
   desired: draftDesiredSchema.nullable(),
   /** Objects the draft creates (a new service, or ones the base lacks). */
   newObjects: z.array(kubeObjectSchema).default([]),
+  /** Set once the draft went through the apply engine (absent in files saved before it existed). */
+  applied: z.object({ at: z.string(), historyId: z.string().optional() }).optional(),
 });
 
 export type DraftDesired = Omit<z.infer<typeof draftDesiredSchema>, 'rules' | 'addedVersions'> & {

@@ -1,12 +1,33 @@
-// PLACEHOLDER — replaced by the drafts service implementation.
+// The drafts.* calls: drafts kept in `<dataDir>/drafts`, started from the cluster (or its offline
+// snapshot) or from the operator's YAML, edited with the console's own desired-release input,
+// compared three ways with the live objects and applied through the console's review and the
+// safe apply engine. Every change to the stored drafts is announced with 'drafts.changed'.
 
+import { join } from 'node:path';
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
+import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import { readReleases } from '../../../shared/mesh/read-istio.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
 import type { DraftBase, ExternalPlan } from '../console/console-handlers.ts';
+import { desiredFromInput } from '../console/desired-release-input.ts';
+import { serviceNameOf } from '../console/release-views.ts';
+import { re2Engine } from '../re2-engine.ts';
+import { DraftPlanError, draftEnginePlan } from './draft-apply-plan.ts';
+import type { DraftComparison } from './draft-compare.ts';
+import { compareDraft, describeConflicts, draftChangedObjects, keyText } from './draft-compare.ts';
+import { exportDraft } from './draft-export.ts';
+import { importDraft } from './draft-import.ts';
+import { draftChanges, editDraft, releaseOfBase, startDraft } from './draft-objects.ts';
+import { inputForBase } from './draft-rule-ids.ts';
+import type { Draft } from './draft-schema.ts';
+import { createSerializer, newDraftId, withApiErrors } from './draft-service-support.ts';
+import { createDraftStore } from './draft-store.ts';
+import { describeDesired, draftSummary, draftView } from './draft-views.ts';
 
 export type DraftCalls = Pick<
   ApiHandlers,
@@ -34,22 +55,198 @@ export interface DraftsServiceDependencies {
   /** Stores a plan for `release.apply` and returns its review. */
   reviewPlan(p: ExternalPlan): Promise<PlanView>;
   now?: () => Date;
+  /** Where a problem no call can report goes (default: console.warn). */
+  log?: (message: string) => void;
 }
 
-export function createDraftsService(_deps: DraftsServiceDependencies): DraftCalls {
-  const no = async (): Promise<never> => {
-    throw new ApiFailure('unavailable', 'drafts are not built yet');
-  };
+export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls {
+  const engine = deps.engine ?? re2Engine();
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? ((m: string) => console.warn(m));
+  const store = createDraftStore({ dir: join(deps.dataDir, 'drafts'), now });
+  const serial = createSerializer();
+  const announce = (ids: string[]) => deps.emit('drafts.changed', { ids });
+
+  async function load(id: string): Promise<Draft> {
+    const draft = await store.get(id);
+    if (!draft) throw new ApiFailure('not-found', `no draft '${id}' (it may have been deleted)`);
+    return draft;
+  }
+
+  async function freshId(service: string): Promise<string> {
+    for (;;) {
+      const id = newDraftId(service);
+      if (!(await store.get(id))) return id;
+    }
+  }
+
+  async function saveAndView(draft: Draft) {
+    const saved = await store.save(draft);
+    announce([saved.id]);
+    return draftView(saved, engine);
+  }
+
+  async function compareWithLive(
+    draft: Draft,
+    resolutions: Parameters<typeof compareDraft>[2],
+  ): Promise<DraftComparison> {
+    const keys = draftChangedObjects(draft).map(objectKeyOf);
+    let live: Array<KubeObject | undefined>;
+    try {
+      // Asked even with no keys: a compare always speaks for a connected cluster.
+      live = await deps.liveObjects(draft.context, keys);
+    } catch (err) {
+      if (err instanceof ApiFailure && (err.code === 'unavailable' || err.code === 'timeout'))
+        throw new ApiFailure(
+          err.code,
+          `comparing draft “${draft.name}” with the cluster needs context '${draft.context}' connected: ${err.message}`,
+        );
+      throw err;
+    }
+    const byKey = new Map(keys.map((k, i) => [keyText(k), live[i]]));
+    return compareDraft(draft, byKey, resolutions, now());
+  }
+
+  /**
+   * Runs after a successful apply. The change is in the cluster whatever happens here, so a draft
+   * that cannot be marked (deleted meanwhile, a full disk) must not turn the apply into a failure.
+   */
+  async function markApplied(id: string, historyId: string | undefined): Promise<void> {
+    await serial(id, async () => {
+      try {
+        const draft = await store.get(id);
+        if (!draft) return;
+        const applied = { at: now().toISOString(), ...(historyId ? { historyId } : {}) };
+        await store.save({ ...draft, applied });
+        announce([id]);
+      } catch (err) {
+        log(`draft ${id} was applied but could not be marked applied: ${(err as Error).message}`);
+      }
+    });
+  }
+
   return {
-    'drafts.list': no,
-    'drafts.create': no,
-    'drafts.import': no,
-    'drafts.get': no,
-    'drafts.update': no,
-    'drafts.duplicate': no,
-    'drafts.delete': no,
-    'drafts.compare': no,
-    'drafts.plan': no,
-    'drafts.export': no,
+    'drafts.list': withApiErrors(async () => {
+      const { drafts, problems } = await store.list();
+      return { drafts: drafts.map(draftSummary), problems };
+    }),
+
+    'drafts.create': withApiErrors(async ({ contextId, releaseId, name }) => {
+      const base = await deps.draftBase(contextId, releaseId);
+      const release = readReleases(base.objects).find((r) => r.id === releaseId);
+      if (!release)
+        throw new ApiFailure(
+          'not-found',
+          `the objects of '${releaseId}' in '${contextId}' hold no route for it`,
+        );
+      const at = now();
+      const service = serviceNameOf(release.host);
+      const draft = startDraft({
+        id: await freshId(service),
+        name: name ?? `${service} — ${at.toISOString().slice(0, 10)}`,
+        context: contextId,
+        namespace: release.namespace,
+        host: release.host,
+        source: 'cache',
+        objects: base.objects,
+        now: at,
+      });
+      return saveAndView({ ...draft, base: { ...draft.base, capturedAt: base.capturedAt } });
+    }),
+
+    'drafts.import': withApiErrors(async (req) => {
+      const picked = importDraft(req);
+      const service = serviceNameOf(picked.host);
+      const draft = startDraft({
+        id: await freshId(service),
+        name: req.name ?? `${service} from ${req.files.map((f) => f.name).join(', ')}`,
+        context: req.contextId,
+        namespace: req.namespace,
+        host: picked.host,
+        source: 'yaml',
+        files: req.files.map((f) => f.name),
+        objects: picked.objects,
+        now: now(),
+      });
+      return saveAndView(draft);
+    }),
+
+    'drafts.get': withApiErrors(async ({ id }) => draftView(await load(id), engine)),
+
+    'drafts.update': withApiErrors(({ id, desired, notes, name }) =>
+      serial(id, async () => {
+        let draft = await load(id);
+        if (desired) {
+          // The view's rule ids are those of the drafted objects; the draft stores base ids.
+          const edit = inputForBase(draft, desired);
+          const { applied: _applied, ...rest } = editDraft(draft, (current) =>
+            edit.finish(desiredFromInput(current.release, edit.input, engine)),
+          );
+          draft = rest;
+          // Planning now is what names a bad weight, an unknown version or a broken regex.
+          draftChanges(draft);
+        }
+        if (notes !== undefined) draft = { ...draft, notes };
+        if (name !== undefined) draft = { ...draft, name };
+        return saveAndView(draft);
+      }),
+    ),
+
+    'drafts.duplicate': withApiErrors(async ({ id, name }) => {
+      const { applied: _applied, ...source } = await load(id);
+      const at = now().toISOString();
+      return saveAndView({
+        ...source,
+        id: await freshId(serviceNameOf(releaseOfBase(source)?.host ?? source.host)),
+        name: name ?? `${source.name} (copy)`,
+        createdAt: at,
+        updatedAt: at,
+      });
+    }),
+
+    'drafts.delete': withApiErrors(({ id }) =>
+      serial(id, async () => {
+        await store.remove(id);
+        announce([id]);
+        return { deleted: true };
+      }),
+    ),
+
+    'drafts.compare': withApiErrors(
+      async ({ id, resolutions }) => (await compareWithLive(await load(id), resolutions ?? [])).view,
+    ),
+
+    'drafts.plan': withApiErrors(async ({ id, resolutions }) => {
+      const draft = await load(id);
+      const comparison = await compareWithLive(draft, resolutions ?? []);
+      if (!comparison.view.ok)
+        throw new ApiFailure(
+          'conflict',
+          `draft “${draft.name}” overlaps changes made in the cluster since it began: ${describeConflicts(comparison.view)}; take the draft's or the cluster's value for each, then plan again`,
+          comparison.view,
+        );
+      const releaseId = releaseOfBase(draft)?.id ?? `${DRAFT_CONTEXT_PREFIX}${draft.id}`;
+      let plan: ReturnType<typeof draftEnginePlan>;
+      try {
+        plan = draftEnginePlan(draft, comparison, releaseId);
+      } catch (err) {
+        if (err instanceof DraftPlanError) throw new ApiFailure('conflict', err.message, comparison.view);
+        throw err;
+      }
+      const what = describeDesired(draft);
+      return deps.reviewPlan({
+        contextId: draft.context,
+        releaseId,
+        plan,
+        description: `draft “${draft.name}”: ${what}`,
+        summary:
+          plan.steps.length === 0
+            ? `Nothing to change: the cluster already has what draft “${draft.name}” sets.`
+            : `${plan.steps.length} step(s) from draft “${draft.name}”: ${what}`,
+        onApplied: (historyId) => markApplied(draft.id, historyId),
+      });
+    }),
+
+    'drafts.export': withApiErrors(async (req) => exportDraft(await load(req.id), req)),
   };
 }
