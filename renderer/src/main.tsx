@@ -4,6 +4,7 @@ import { connectFromEnvironment } from './api/api-client.ts';
 import { App } from './app/app.tsx';
 import { createApplyStore } from './stores/apply-store.ts';
 import { createClustersStore } from './stores/clusters-store.ts';
+import { createDraftsStore } from './stores/drafts-store.ts';
 import { createReleaseStore, draftKey } from './stores/release-store.ts';
 import { createServicesStore } from './stores/services-store.ts';
 import { createWizardStore } from './stores/wizard-store.ts';
@@ -17,6 +18,7 @@ const apply = createApplyStore(api, (contextId, releaseId) =>
   releases.getState().markApplied(draftKey(contextId, releaseId)),
 );
 const wizard = createWizardStore(api);
+const drafts = createDraftsStore(api, { releases, apply });
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
@@ -28,6 +30,7 @@ createRoot(root).render(
       releases={releases}
       apply={apply}
       wizard={wizard}
+      drafts={drafts}
     />
   </StrictMode>,
 );

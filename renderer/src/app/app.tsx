@@ -4,6 +4,10 @@ import { ReviewDialog } from '../features/apply/review-dialog.tsx';
 import { UndoToast } from '../features/apply/undo-toast.tsx';
 import { ClusterSwitcher } from '../features/clusters/cluster-switcher.tsx';
 import { ContextList } from '../features/clusters/context-list.tsx';
+import { DraftEditor } from '../features/drafts/draft-editor.tsx';
+import { draftReleaseKey } from '../features/drafts/draft-keys.ts';
+import { DraftsButton } from '../features/drafts/drafts-button.tsx';
+import { DraftsPanel } from '../features/drafts/drafts-panel.tsx';
 import { shortcutFor } from '../features/help/shortcuts.ts';
 import { ShortcutsSheet } from '../features/help/shortcuts-sheet.tsx';
 import { HistoryPanel } from '../features/history/history-panel.tsx';
@@ -13,7 +17,8 @@ import { SessionBanner } from '../features/shell/session-banner.tsx';
 import { ResumeBanner } from '../features/wizard/resume-banner.tsx';
 import type { ApplyStore } from '../stores/apply-store.ts';
 import type { ClustersStore } from '../stores/clusters-store.ts';
-import { placeOf } from '../stores/clusters-store.ts';
+import { offlineSnapshotOf, placeOf } from '../stores/clusters-store.ts';
+import type { DraftsStore } from '../stores/drafts-store.ts';
 import type { ReleaseStore } from '../stores/release-store.ts';
 import { desiredInput, draftChanged, draftKey } from '../stores/release-store.ts';
 import type { ServicesStore } from '../stores/services-store.ts';
@@ -26,9 +31,10 @@ export interface AppStores {
   releases: ReleaseStore;
   apply: ApplyStore;
   wizard: WizardStore;
+  drafts: DraftsStore;
 }
 
-export function App({ api, clusters, services, releases, apply, wizard }: AppStores) {
+export function App({ api, clusters, services, releases, apply, wizard, drafts }: AppStores) {
   const appInfo = clusters((s) => s.appInfo);
   const connection = clusters((s) => s.connection);
   const connectionReason = clusters((s) => s.connectionReason);
@@ -36,17 +42,26 @@ export function App({ api, clusters, services, releases, apply, wizard }: AppSto
   const activeId = clusters((s) => s.activeContextId);
   const active = clusters((s) => s.contexts.find((c) => c.id === s.activeContextId));
   const releaseId = clusters((s) => placeOf(s, s.activeContextId).releaseId);
+  const snapshotAt = clusters((s) => offlineSnapshotOf(s, s.activeContextId));
+  const listedSnapshotAt = services((s) => (activeId ? s.byContext[activeId]?.snapshotAt : undefined));
+  const draftsPanel = drafts((s) => s.panelOpen);
+  const openDraftKey = drafts((s) => (s.open ? (draftReleaseKey(s.open.view) ?? '') : undefined));
   const [help, setHelp] = useState(false);
-  const usable = active?.status === 'connected' || active?.status === 'read-only';
+  const live = active?.status === 'connected' || active?.status === 'read-only';
+  // Offline with a snapshot: main answers the services and their views from it, read-only.
+  const mode = live ? 'live' : snapshotAt ? 'snapshot' : 'none';
+  const usable = mode !== 'none';
 
   useEffect(() => {
     void clusters.getState().load();
-  }, [clusters]);
+    void drafts.getState().load();
+  }, [clusters, drafts]);
 
-  // A session that comes back lists its services afresh: deltas may have been missed meanwhile.
+  // A session that comes back (or goes offline) lists its services afresh: from the cluster, or
+  // from the snapshot; deltas may have been missed meanwhile.
   useEffect(() => {
-    if (activeId && usable) void services.getState().load(activeId);
-  }, [activeId, usable, services]);
+    if (activeId && mode !== 'none') void services.getState().load(activeId);
+  }, [activeId, mode, services]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -59,7 +74,10 @@ export function App({ api, clusters, services, releases, apply, wizard }: AppSto
         document.querySelector<HTMLInputElement>('input[aria-label="Search services"]')?.focus();
       else if (action === 'cluster')
         document.querySelector<HTMLInputElement>('input[aria-label="Cluster"]')?.focus();
-      else if (activeId && releaseId) {
+      else if (openDraftKey !== undefined) {
+        // Draft mode: an even split edits the draft; reviewing goes through "Compare with cluster".
+        if (action === 'even' && openDraftKey) releases.getState().even(openDraftKey);
+      } else if (activeId && releaseId) {
         const key = draftKey(activeId, releaseId);
         const d = releases.getState().drafts[key];
         if (action === 'even') releases.getState().even(key);
@@ -74,7 +92,7 @@ export function App({ api, clusters, services, releases, apply, wizard }: AppSto
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [activeId, releaseId, releases, apply, wizard]);
+  }, [activeId, releaseId, releases, apply, wizard, openDraftKey]);
 
   return (
     <div className="app">
@@ -82,6 +100,7 @@ export function App({ api, clusters, services, releases, apply, wizard }: AppSto
         <h1>Switchyard</h1>
         <span className="subtitle">Grayscale releases for your service mesh</span>
         <ClusterSwitcher store={clusters} />
+        <DraftsButton drafts={drafts} />
         <button
           type="button"
           className="secondary"
@@ -106,25 +125,33 @@ export function App({ api, clusters, services, releases, apply, wizard }: AppSto
         </div>
       )}
       {active && (
-        <SessionBanner context={active} onRetry={() => void clusters.getState().switchTo(active.id)} />
+        <SessionBanner
+          context={active}
+          snapshotAt={snapshotAt ? (listedSnapshotAt ?? snapshotAt) : undefined}
+          onRetry={() => void clusters.getState().switchTo(active.id)}
+        />
       )}
-      {activeId && usable && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
+      {activeId && live && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
+      {draftsPanel && <DraftsPanel drafts={drafts} clusters={clusters} />}
       <main className={activeId && usable ? 'workspace' : undefined}>
         {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
-        {activeId && usable && releaseId ? (
+        {openDraftKey !== undefined ? (
+          <DraftEditor drafts={drafts} releases={releases} clusters={clusters} />
+        ) : activeId && usable && releaseId ? (
           <ServiceView
-            key={`${activeId}|${releaseId}`}
+            key={`${activeId}|${releaseId}|${mode}`}
             api={api}
             contextId={activeId}
             releaseId={releaseId}
             releases={releases}
             apply={apply}
             wizard={wizard}
+            drafts={drafts}
           />
         ) : (
           <div className="overview">
             <ContextList store={clusters} />
-            {activeId && usable && (
+            {activeId && live && (
               <HistoryPanel
                 api={api}
                 apply={apply}

@@ -19,6 +19,14 @@ export interface Review {
   error?: ApiError;
   progress: Record<string, StepProgress>;
   result?: ApplyResultView;
+  /** Told how the apply of this review ended (a draft marks itself applied, or compares again). */
+  hooks?: ReviewHooks;
+}
+
+export interface ReviewHooks {
+  onApplied?: (result: ApplyResultView) => void;
+  /** The result when main answered with one, else the call's own error. */
+  onFailed?: (result: ApplyResultView | undefined, error: ApiError | undefined) => void;
 }
 
 export interface Toast {
@@ -40,6 +48,8 @@ interface ApplyState {
     title: string,
     workflowId?: string,
   ): Promise<void>;
+  /** Opens the review with a plan made elsewhere (a draft's merged plan); Apply works as usual. */
+  openPlan(plan: PlanView, title: string, hooks?: ReviewHooks): void;
   apply(): Promise<ApplyResultView | undefined>;
   planUndo(entryId: string, contextId: string, applyRightAway: boolean): Promise<void>;
   close(): void;
@@ -66,6 +76,19 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
           : { ...review, status: 'failed', error: result.error },
       });
     },
+    openPlan(plan, title, hooks) {
+      set({
+        review: {
+          title,
+          contextId: plan.contextId,
+          releaseId: plan.releaseId,
+          status: 'ready',
+          plan,
+          progress: {},
+          ...(hooks ? { hooks } : {}),
+        },
+      });
+    },
     async apply() {
       const review = get().review;
       if (!review?.plan || review.status !== 'ready') return undefined;
@@ -78,6 +101,7 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
           review: now && { ...now, status: 'failed', error: result.error },
           toast: { message: `Not applied: ${result.error.message}`, tone: 'error' },
         });
+        review.hooks?.onFailed?.(undefined, result.error);
         return undefined;
       }
       const value = result.value;
@@ -92,6 +116,7 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
             ...(value.historyId ? { historyId: value.historyId } : {}),
           },
         }));
+        review.hooks?.onApplied?.(value);
       } else {
         set({
           review: now && {
@@ -101,6 +126,7 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
             ...(value.error ? { error: value.error } : {}),
           },
         });
+        review.hooks?.onFailed?.(value, value.error);
       }
       return value;
     },

@@ -25,6 +25,8 @@ interface ClustersState {
   openingDemo: boolean;
   activeContextId?: string;
   places: Record<string, ClusterPlace>;
+  /** Contexts this window tried to open (so "not connected" means "could not", not "not yet"). */
+  attempted: Record<string, true>;
   load(): Promise<void>;
   openDemo(): Promise<void>;
   /** Opens (connects) a context and makes it the active one. */
@@ -35,6 +37,19 @@ interface ClustersState {
 
 export function placeOf(state: Pick<ClustersState, 'places'>, contextId: string | undefined): ClusterPlace {
   return (contextId && state.places[contextId]) || emptyPlace;
+}
+
+/**
+ * The snapshot time when the context is offline but its last session's snapshot can be shown
+ * (read-only): the session failed, or opening it did not connect. Kept while it reconnects.
+ */
+export function offlineSnapshotOf(
+  state: Pick<ClustersState, 'contexts' | 'attempted'>,
+  contextId: string | undefined,
+): string | undefined {
+  const c = contextId ? state.contexts.find((x) => x.id === contextId) : undefined;
+  if (!c?.snapshotAt || c.status === 'connected' || c.status === 'read-only') return undefined;
+  return c.status === 'error' || state.attempted[c.id] ? c.snapshotAt : undefined;
 }
 
 /** Recently used first, then the demo, then the rest in kubeconfig order. */
@@ -67,6 +82,7 @@ export function createClustersStore(api: ApiClient) {
     connection: 'connecting',
     openingDemo: false,
     places: {},
+    attempted: {},
     async load() {
       set({ loading: true });
       const [info, list, demo] = await Promise.all([
@@ -104,6 +120,7 @@ export function createClustersStore(api: ApiClient) {
       if (known?.status === 'connected' || known?.status === 'read-only') return;
       if (known) mergeContext({ ...known, status: 'connecting' });
       const result = await api.call('sessions.open', { contextId });
+      set((s) => ({ attempted: { ...s.attempted, [contextId]: true } }));
       if (result.ok) mergeContext(result.value);
       else if (known) mergeContext({ ...known, status: 'error', statusReason: result.error.message });
       else set({ error: result.error });

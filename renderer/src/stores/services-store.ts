@@ -10,6 +10,8 @@ export interface ContextServices {
   namespaces: string[];
   loading: boolean;
   error?: ApiError;
+  /** The list comes from the context's offline snapshot taken then (read-only). */
+  snapshotAt?: string;
 }
 
 interface ServicesState {
@@ -29,10 +31,10 @@ const order = (a: ServiceSummary, b: ServiceSummary) =>
           ? 1
           : 0;
 
-function build(byId: Map<string, ServiceSummary>, loading: boolean): ContextServices {
+function build(byId: Map<string, ServiceSummary>, loading: boolean, snapshotAt?: string): ContextServices {
   const list = [...byId.values()].sort(order);
   const namespaces = [...new Set(list.map((s) => s.namespace))];
-  return { byId, list, namespaces, loading };
+  return { byId, list, namespaces, loading, ...(snapshotAt ? { snapshotAt } : {}) };
 }
 
 /** The services of every open cluster, as main reports them (a list, then deltas by event). */
@@ -51,7 +53,11 @@ export function createServicesStore(api: ApiClient) {
         byContext: {
           ...s.byContext,
           [contextId]: result.ok
-            ? build(new Map(result.value.services.map((x) => [x.releaseId, x])), false)
+            ? build(
+                new Map(result.value.services.map((x) => [x.releaseId, x])),
+                false,
+                result.value.snapshotAt,
+              )
             : { ...(s.byContext[contextId] ?? build(new Map(), false)), loading: false, error: result.error },
         },
       }));
@@ -62,6 +68,7 @@ export function createServicesStore(api: ApiClient) {
       const byId = new Map(current.byId);
       for (const id of removed) byId.delete(id);
       for (const u of upserts) byId.set(u.releaseId, u);
+      // Deltas come from a live session only: the list is live from here on.
       set((s) => ({ byContext: { ...s.byContext, [contextId]: build(byId, false) } }));
     },
   }));

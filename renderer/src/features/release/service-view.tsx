@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
+import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
+import type { DraftsStore } from '../../stores/drafts-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
@@ -24,15 +27,25 @@ interface ServiceViewProps {
   releases: ReleaseStore;
   apply: ApplyStore;
   wizard: WizardStore;
+  drafts: DraftsStore;
 }
 
 /** One service: its versions, the split editor, content rules, review/apply, cut-over and history. */
-export function ServiceView({ api, contextId, releaseId, releases, apply, wizard }: ServiceViewProps) {
+export function ServiceView({
+  api,
+  contextId,
+  releaseId,
+  releases,
+  apply,
+  wizard,
+  drafts,
+}: ServiceViewProps) {
   const key = draftKey(contextId, releaseId);
   const view = releases((s) => s.views[key]);
   const draft = releases((s) => s.drafts[key]);
   const error = releases((s) => s.errors[key]);
   const [confirm, setConfirm] = useState<{ version: string; kind: 'switch' | 'rollback' } | null>(null);
+  const [drafting, setDrafting] = useState<{ busy: boolean; error?: ApiError | undefined }>({ busy: false });
   const wizardOpen = wizard((w) => w.panel?.contextId === contextId && w.panel.releaseId === releaseId);
   // Stable across split edits: the charts redraw (and the memoized panels re-render) only when the
   // set of versions changes, not on every pointer move of a slider.
@@ -66,6 +79,11 @@ export function ServiceView({ api, contextId, releaseId, releases, apply, wizard
   const s = releases.getState();
   const changed = draftChanged(draft);
   const editable = view.editable;
+  const canDraft = !contextId.startsWith(DRAFT_CONTEXT_PREFIX);
+  const draftAChange = async () => {
+    setDrafting({ busy: true });
+    setDrafting({ busy: false, error: await drafts.getState().create(contextId, releaseId) });
+  };
 
   const cutOverText = (version: string, kind: 'switch' | 'rollback') => {
     const others = draft.base
@@ -120,7 +138,23 @@ export function ServiceView({ api, contextId, releaseId, releases, apply, wizard
           </span>
         )}
         {draft.awaitingConfirm && <span className="chip">Applied — waiting for the cluster to confirm…</span>}
+        {canDraft && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={drafting.busy}
+            title="Edit a copy kept on this laptop, and apply it later"
+            onClick={() => void draftAChange()}
+          >
+            Draft a change
+          </button>
+        )}
       </div>
+      {drafting.error && (
+        <div role="alert" className="banner banner-error">
+          Could not start a draft: {drafting.error.message}
+        </div>
+      )}
       {!editable && (
         <div role="note" aria-label="Read-only" className="banner banner-warn">
           <strong>Read-only.</strong> {view.readOnlyReasons.join(' ')}
@@ -163,7 +197,9 @@ export function ServiceView({ api, contextId, releaseId, releases, apply, wizard
           />
         ))}
       </div>
-      <MetricsPanel api={api} contextId={contextId} releaseId={releaseId} view={view} color={color} />
+      {!view.snapshotAt && (
+        <MetricsPanel api={api} contextId={contextId} releaseId={releaseId} view={view} color={color} />
+      )}
       {wizardOpen ? (
         <ReleaseWizard
           api={api}

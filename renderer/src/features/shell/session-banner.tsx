@@ -1,7 +1,30 @@
 import type { ContextSummary } from '../../../../shared/api/contract.ts';
+import { OfflineSnapshotBanner } from '../drafts/offline-snapshot-banner.tsx';
 
-/** What happened to the active session, and what still works meanwhile. */
-export function SessionBanner({ context, onRetry }: { context: ContextSummary; onRetry: () => void }) {
+/**
+ * What happened to the active session, and what still works meanwhile. `snapshotAt`: the context
+ * is offline and shown from its last session's snapshot, which the banner says instead of the error.
+ */
+export function SessionBanner({
+  context,
+  snapshotAt,
+  onRetry,
+}: {
+  context: ContextSummary;
+  snapshotAt?: string | undefined;
+  onRetry: () => void;
+}) {
+  if (snapshotAt) {
+    return (
+      <OfflineSnapshotBanner
+        contextName={context.name}
+        snapshotAt={snapshotAt}
+        reason={context.status === 'error' ? context.statusReason : undefined}
+        reconnecting={context.status === 'connecting'}
+        onReconnect={onRetry}
+      />
+    );
+  }
   if (context.status === 'error') {
     return (
       <div role="alert" className="banner banner-error">
