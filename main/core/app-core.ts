@@ -50,6 +50,10 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     demoKubeconfig: () => demo.current()?.kubeconfigPath,
   });
 
+  consoleHandlers.onContextsChanged(() => {
+    void listContexts().then((list) => emit('contexts.changed', list));
+  });
+
   const { dispose: disposeMetrics, ...metricsHandlers } = createMetricsService({
     session: (contextId) => consoleHandlers.session(contextId),
     settings: createPrometheusSettingsStore(deps.dataDir),
@@ -81,7 +85,15 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     'demo.status': async () => demo.status(),
   };
   // These are main's own, not calls of the contract.
-  for (const own of ['dispose', 'listContexts', 'session', 'liveObjects', 'reviewPlan', 'draftBase'])
+  for (const own of [
+    'dispose',
+    'listContexts',
+    'onContextsChanged',
+    'session',
+    'liveObjects',
+    'reviewPlan',
+    'draftBase',
+  ])
     delete (handlers as Partial<Record<string, unknown>>)[own];
 
   return {

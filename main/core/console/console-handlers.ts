@@ -119,6 +119,8 @@ export function sessionFacts(contextId: string, session: ClusterSession): Sessio
 export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls & {
   dispose(): Promise<void>;
   listContexts(): Promise<ContextList>;
+  /** The kubeconfig files changed: the context list should be sent again. */
+  onContextsChanged(listener: () => void): () => void;
   /** The open session of a context, for the metrics service (throws a clear 'unavailable'). */
   session(contextId: string): ClusterSession;
   /** Live copies of objects from the synced cache (undefined: not in the cluster); needs a connection. */
@@ -291,6 +293,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
 
   return {
     listContexts: () => sessions.listContexts(),
+    onContextsChanged: (listener: () => void) => sessions.onContextsChanged(listener),
     session: (contextId: string) => sessions.session(contextId),
     async liveObjects(contextId, keys) {
       const session = await ready(contextId);

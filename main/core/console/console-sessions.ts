@@ -61,6 +61,8 @@ function demoSummary(
 export interface ConsoleSessionsDependencies {
   env: NodeJS.ProcessEnv;
   dataDir: string;
+  /** Reload the operator's kubeconfig files when they change (default true). */
+  watchKubeconfigs?: boolean;
   /** The running demo mesh's kubeconfig file, or undefined when it is not running. */
   demoKubeconfig: () => string | undefined;
   clock?: Clock;
@@ -81,6 +83,8 @@ export interface ConsoleSessions {
   /** The open session behind a context id, or a clear 'unavailable'. */
   session(contextId: string): ClusterSession;
   onSessionChanged(listener: (contextId: string, info: SessionInfo) => void): () => void;
+  /** The operator's kubeconfig files changed (contexts added, removed or edited). */
+  onContextsChanged(listener: () => void): () => void;
   dispose(): Promise<void>;
 }
 
@@ -90,12 +94,18 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
   const listeners = new Set<(contextId: string, info: SessionInfo) => void>();
   const execEnv = () => ({ ...deps.env });
 
+  const contextListeners = new Set<() => void>();
   const kube = make({
     loader: createKubeconfigLoader({ env: deps.env }),
     clock,
     dataDir: deps.dataDir,
     execEnv,
     readReleases,
+    // An edited kubeconfig (a new context, rotated credentials) shows without a restart.
+    watchKubeconfigs: deps.watchKubeconfigs ?? true,
+  });
+  kube.onContextsChanged(() => {
+    for (const l of contextListeners) l();
   });
   kube.onSessionChanged((info) => {
     for (const l of listeners) l(contextIdOfRoute({ demo: false, name: info.contextName }), info);
@@ -193,8 +203,13 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onContextsChanged(listener) {
+      contextListeners.add(listener);
+      return () => contextListeners.delete(listener);
+    },
     async dispose() {
       listeners.clear();
+      contextListeners.clear();
       await Promise.all([kube.dispose(), demo?.manager.dispose()]);
     },
   };
