@@ -67,6 +67,8 @@ export const VersionView = z.object({
   /** Share of the default route, in percent. */
   weight: z.number().int(),
   declared: z.boolean(),
+  /** True where pods cannot be known (an offline snapshot or a draft keeps none). */
+  podsUnknown: z.boolean().optional(),
 });
 export type VersionView = z.infer<typeof VersionView>;
 

@@ -7,7 +7,7 @@ import { DesiredReleaseInput, PlanView, ReleaseView } from './console-schemas.ts
 /** A context id of the form `draft:<id>` names a draft's own views (never a cluster). */
 export const DRAFT_CONTEXT_PREFIX = 'draft:';
 
-export const DraftBaseSource = z.enum(['cache', 'yaml', 'none']);
+export const DraftBaseSource = z.enum(['cache', 'snapshot', 'yaml', 'none']);
 
 export const DraftSummary = z.object({
   id: z.string(),

@@ -33,9 +33,19 @@ function v1ToV2(d: Json): Json {
   };
 }
 
+/**
+ * Version 3 added the `snapshot` base source (a draft begun offline) and the optional `applied`
+ * mark. A version 2 file is valid version 3 as it is; the bump keeps an older app from misreading
+ * a draft whose base it does not know.
+ */
+function v2ToV3(d: Json): Json {
+  return { ...d, schemaVersion: 3 };
+}
+
 /** MIGRATIONS[n] turns version n into n+1. */
 export const MIGRATIONS: Record<number, (d: Json) => Json> = {
   1: v1ToV2,
+  2: v2ToV3,
 };
 
 /** Brings a parsed file to the current schema version (not yet validated). */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/release-edits.ts';
 
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 /** Ids become file names: no separators, no dots at the start, nothing a shell would mangle. */
 export const DRAFT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -34,7 +34,8 @@ export const draftDesiredSchema = z.object({
 
 export const draftBaseSchema = z.object({
   /** Where the base came from: the watch cache, imported YAML, or nothing (a new service). */
-  source: z.enum(['cache', 'yaml', 'none']),
+  /** `snapshot`: the offline snapshot of the last session (schema 3 and later). */
+  source: z.enum(['cache', 'snapshot', 'yaml', 'none']),
   /** When the base was captured (ISO 8601). */
   capturedAt: z.string(),
   /** For `yaml`: the files read, for the operator's reference. */

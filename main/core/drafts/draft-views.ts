@@ -112,8 +112,12 @@ export function draftView(draft: Draft, engine: RegexEngine): DraftView {
   const facts = { contextId: `${DRAFT_CONTEXT_PREFIX}${draft.id}` };
   // A linter per view: its cache is keyed by resourceVersion, which a draft's objects share with
   // their base while their content differs.
-  const view = (release: ServiceRelease | undefined, from: readonly KubeObject[]) =>
-    release ? releaseView(release, objectsLookup(from), facts, createReleaseLinter(engine)) : null;
+  const view = (release: ServiceRelease | undefined, from: readonly KubeObject[]) => {
+    if (!release) return null;
+    const v = releaseView(release, objectsLookup(from), facts, createReleaseLinter(engine));
+    // A draft holds no pods: its version cards say so rather than show 0/0.
+    return { ...v, versions: v.versions.map((x) => ({ ...x, podsUnknown: true })) };
+  };
   return {
     ...draftSummary(draft),
     release: view(releaseIn(objects, draft.namespace, draft.host), objects),

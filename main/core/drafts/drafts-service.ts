@@ -147,7 +147,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
         context: contextId,
         namespace: release.namespace,
         host: release.host,
-        source: 'cache',
+        source: base.origin === 'snapshot' ? 'snapshot' : 'cache',
         objects: base.objects,
         now: at,
       });

@@ -98,6 +98,7 @@ export function offlineSnapshot(
       const live = releaseView(release(releaseId), lookup, { contextId }, lint);
       const view: ReleaseView = {
         ...live,
+        versions: live.versions.map((v) => ({ ...v, podsUnknown: true })),
         editable: false,
         readOnlyReasons: [reason, PODS_UNKNOWN, ...live.readOnlyReasons],
         lint: live.lint.filter((f) => !POD_FINDINGS.has(f.code)),

@@ -141,6 +141,7 @@ describe('drafts against the demo mesh', () => {
       ['v3', 20],
     ]);
     expect(saved.release?.versions[0]?.image).toMatch(/reviews/);
+    expect(saved.release?.versions.every((v) => v.podsUnknown)).toBe(true);
     // A second service over the same data folder: what the app sees after a restart.
     const restarted = draftsService();
     const list = await restarted['drafts.list']({});

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
+import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import { createSnapshotStore } from '../../../main/core/snapshots/snapshot-store.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
@@ -117,6 +118,7 @@ describe('starting with the cluster of the last session gone', () => {
       `Offline: this is the snapshot taken ${summary?.snapshotAt}; reconnect to change traffic.`,
     );
     expect(view.versions.length).toBeGreaterThanOrEqual(3);
+    expect(view.versions.every((v) => v.podsUnknown)).toBe(true);
     expect(view.versions.map((v) => v.weight)).toEqual(
       view.versions.map((_, i) => (i === 0 ? 70 : i === 1 ? 30 : 0)),
     );
@@ -127,6 +129,43 @@ describe('starting with the cluster of the last session gone', () => {
     const kinds = base.objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['VirtualService/reviews', 'DestinationRule/reviews']));
     expect(base.objects.every((o) => o.metadata.resourceVersion && o.metadata.uid)).toBe(true);
+  });
+
+  it('drafts a release from the snapshot with the mesh stopped, and keeps it across a restart', async () => {
+    const events: string[] = [];
+    const draftsOn = (h: ReturnType<typeof handlersOn>) =>
+      createDraftsService({
+        dataDir,
+        emit: (event) => events.push(event),
+        draftBase: (c, r) => h.draftBase(c, r),
+        liveObjects: (c, k) => h.liveObjects(c, k),
+        reviewPlan: (p) => h.reviewPlan(p),
+      });
+    const drafts = draftsOn(handlers!);
+    const created = await drafts['drafts.create']({ contextId: CONTEXT, releaseId: REVIEWS, name: 'train' });
+    expect(created.baseSource).toBe('snapshot');
+    const snapshotAt = (await handlers!.listContexts()).contexts.find((c) => c.id === CONTEXT)?.snapshotAt;
+    expect(created.baseCapturedAt).toBe(snapshotAt);
+    const versions = created.release!.versions.map((v) => v.name);
+    const split = versions.map((version, i) => ({ version, weight: i === 0 ? 40 : i === 1 ? 60 : 0 }));
+    const saved = await drafts['drafts.update']({
+      id: created.id,
+      desired: { split, rules: [] },
+      notes: 'drafted offline',
+    });
+    expect(saved.release!.versions.map((v) => v.weight).slice(0, 2)).toEqual([40, 60]);
+    expect(saved.diff.map((d) => `${d.kind}/${d.name}`)).toContain('VirtualService/reviews');
+    // Comparing needs the cluster: a clear 'unavailable', and the draft is untouched.
+    await expect(drafts['drafts.compare']({ id: created.id })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(events).toContain('drafts.changed');
+
+    // Restart (still offline): the draft is listed with its split and notes.
+    await handlers!.dispose();
+    handlers = handlersOn(dataDir, kubeconfig);
+    const again = await draftsOn(handlers)['drafts.get']({ id: created.id });
+    expect(again.notes).toBe('drafted offline');
+    expect(again.baseSource).toBe('snapshot');
+    expect(again.release!.versions.map((v) => v.weight).slice(0, 2)).toEqual([40, 60]);
   });
 
   it('still refuses to change traffic offline, and says when a context has no snapshot at all', async () => {

@@ -125,6 +125,17 @@ describe('draft migrations', () => {
     expect(onDisk.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
   });
 
+  it('opens a schemaVersion 2 file (no snapshot bases, no applied mark) as the current version', async () => {
+    const v2 = { ...draftFromFixture('reviews-v2'), schemaVersion: 2 } as Record<string, unknown>;
+    delete v2.applied;
+    await writeFile(join(dir, 'reviews-v2.json'), JSON.stringify(v2));
+    const draft = await store.get('reviews-v2');
+    expect(draft?.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(draft?.base.source).toBe('yaml');
+    expect(draft?.applied).toBeUndefined();
+    expect(splitOfVs(draftObjects(draft!))).toEqual(splitOfVs(draftObjects(draftFromFixture('reviews-v2'))));
+  });
+
   it('refuses a file from a newer app and one without a schemaVersion', () => {
     expect(() => migrateDraft({ schemaVersion: CURRENT_SCHEMA_VERSION + 1 })).toThrow(/newer than this app/);
     expect(() => migrateDraft({ id: 'x' })).toThrow(/schemaVersion/);

@@ -39,16 +39,21 @@ describe('offline words', () => {
     expect(relativeAge('not a date', now)).toBe('an unknown time');
   });
 
-  it('names a draft base taken well before drafting a snapshot, else the cache or the YAML', () => {
-    const at = (baseCapturedAt: string, baseSource: 'cache' | 'yaml' | 'none' = 'cache') => ({
+  it('names where a draft base came from: the live cluster, the offline snapshot, YAML or nothing', () => {
+    const at = (
+      baseSource: 'cache' | 'snapshot' | 'yaml' | 'none',
+      baseCapturedAt = '2025-01-02T11:00:00Z',
+    ) => ({
       baseSource,
       baseCapturedAt,
       createdAt: '2025-01-02T11:00:00Z',
     });
-    expect(basedOn(at('2025-01-02T11:00:00Z'), now)).toBe('based on cache of 1 hour ago');
-    expect(basedOn(at('2025-01-02T08:00:00Z'), now)).toBe('based on snapshot of 4 hours ago');
-    expect(basedOn(at('2025-01-02T11:00:00Z', 'yaml'), now)).toBe('based on YAML of 1 hour ago');
-    expect(basedOn(at('2025-01-02T11:00:00Z', 'none'), now)).toMatch(/new service/);
+    expect(basedOn(at('cache'), now)).toBe('based on live cluster of 1 hour ago');
+    expect(basedOn(at('snapshot', '2025-01-02T08:00:00Z'), now)).toBe(
+      'based on offline snapshot of 4 hours ago',
+    );
+    expect(basedOn(at('yaml'), now)).toBe('based on YAML of 1 hour ago');
+    expect(basedOn(at('none'), now)).toMatch(/new service/);
   });
 
   it('shows the snapshot only once opening the context failed, and while it reconnects', () => {

@@ -83,7 +83,7 @@ describe('the Drafts panel', () => {
     expect(item.tagName).toBe('LI');
     expect(item.textContent).toContain('reviews.bookinfo.svc.cluster.local');
     expect(item.textContent).toContain('Demo mesh');
-    expect(item.textContent).toMatch(/based on cache of \d+ days ago/);
+    expect(item.textContent).toMatch(/based on live cluster of \d+ days ago/);
     expect(item.querySelector('.chip-ok')?.textContent).toBe('Applied');
     for (const action of ['Open', 'Rename', 'Duplicate', 'Delete', 'Apply'])
       expect(byLabel<HTMLButtonElement>(`${action} Canary d1`)?.tagName).toBe('BUTTON');

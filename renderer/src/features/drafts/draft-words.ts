@@ -1,15 +1,11 @@
 import type { DraftSummary } from '../../../../shared/api/draft-schemas.ts';
 import { relativeAge } from './relative-time.ts';
 
-/** A cache base captured this long before the draft began was the offline snapshot, not the live cache. */
-const SNAPSHOT_GAP_MS = 60_000;
-
 /** Where the draft's base came from: the live cache, an offline snapshot, the operator's YAML, or none. */
 export function baseWord(d: Pick<DraftSummary, 'baseSource' | 'baseCapturedAt' | 'createdAt'>): string {
   if (d.baseSource === 'yaml') return 'YAML';
   if (d.baseSource === 'none') return 'nothing';
-  const gap = Date.parse(d.createdAt) - Date.parse(d.baseCapturedAt);
-  return gap > SNAPSHOT_GAP_MS ? 'snapshot' : 'cache';
+  return d.baseSource === 'snapshot' ? 'offline snapshot' : 'live cluster';
 }
 
 /** "based on snapshot of 3 hours ago"; a draft of a new service has no base. */

@@ -44,11 +44,9 @@ export const VersionCard = memo(function VersionCard({
         <dt>Image</dt>
         <dd className="mono">{v.image ?? (v.deployments.length === 0 ? 'no Deployment' : 'unknown')}</dd>
         <dt>Pods ready</dt>
-        <dd>
-          {v.podsReady}/{v.podsTotal}
-        </dd>
+        <dd>{v.podsUnknown ? 'unknown offline' : `${v.podsReady}/${v.podsTotal}`}</dd>
         <dt>Restarts</dt>
-        <dd className={v.restarts > 0 ? 'warn' : undefined}>{v.restarts}</dd>
+        <dd className={v.restarts > 0 ? 'warn' : undefined}>{v.podsUnknown ? 'unknown' : v.restarts}</dd>
         <dt>Age</dt>
         <dd>{ageOf(v.createdAt)}</dd>
         {rollout && (
