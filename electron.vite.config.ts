@@ -24,6 +24,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves the renderer unminified; minified it parses faster and is ~2.5x smaller.
+      minify: true,
       rollupOptions: { input: 'renderer/index.html' },
     },
   },
