@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { parse } from 'yaml';
+import { spawnSwitchyard } from './switchyard-process.ts';
 
 /** `switchyard demo` in its own process: a cluster the app reaches only through a kubeconfig. */
 export interface StandaloneDemo {
@@ -35,40 +35,12 @@ export async function startStandaloneDemo(opts: {
   port: number;
   kubeconfigPath: string;
 }): Promise<StandaloneDemo> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(opts.root, 'bin/switchyard.mjs'),
-      'demo',
-      '--http',
-      '--port',
-      String(opts.port),
-      '--kubeconfig',
-      opts.kubeconfigPath,
-    ],
-    { cwd: opts.root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c) => (stderr += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`switchyard demo did not start in 60 s:\n${stderr}`)),
-      60_000,
-    );
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/demo mesh ready: (\S+)/);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`switchyard demo exited with ${code}:\n${stderr}`));
-    });
+  const demo = await spawnSwitchyard({
+    root: opts.root,
+    args: ['demo', '--http', '--port', String(opts.port), '--kubeconfig', opts.kubeconfigPath],
+    ready: /demo mesh ready: (\S+)/,
   });
+  const url = demo.readyValue;
   const config = parse(readFileSync(opts.kubeconfigPath, 'utf8')) as {
     users: Array<{ name: string; user: { token: string } }>;
   };
@@ -77,19 +49,13 @@ export async function startStandaloneDemo(opts: {
   return {
     url,
     kubeconfigPath: opts.kubeconfigPath,
-    process: child,
+    process: demo.process,
     request: (method, path, body, contentType = 'application/json') =>
       fetch(new URL(path, url), {
         method,
         headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    stop: demo.stop,
   };
 }

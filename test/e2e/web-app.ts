@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSwitchyard } from './switchyard-process.ts';
 
 export interface RunningWebApp {
   url: string;
@@ -19,50 +20,16 @@ export async function startWebApp(opts: {
   args?: string[];
 }): Promise<RunningWebApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-e2e-data-'));
-  const child = spawn(
-    process.execPath,
-    [join(opts.root, 'bin/switchyard.mjs'), 'web', ...(opts.args ?? [])],
-    {
-      cwd: opts.root,
-      env: {
-        ...process.env,
-        SWITCHYARD_DATA_DIR: dataDir,
-        KUBECONFIG: join(dataDir, 'no-kubeconfig'),
-        ...opts.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const web = await spawnSwitchyard({
+    root: opts.root,
+    args: ['web', ...(opts.args ?? [])],
+    env: {
+      ...process.env,
+      SWITCHYARD_DATA_DIR: dataDir,
+      KUBECONFIG: join(dataDir, 'no-kubeconfig'),
+      ...opts.env,
     },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c) => (stderr += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`switchyard web did not start in 60 s:\n${stderr}`)),
-      60_000,
-    );
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/Switchyard is ready: (\S+)/);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`switchyard web exited with ${code}:\n${stderr}`));
-    });
+    ready: /Switchyard is ready: (\S+)/,
   });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  return { url: web.readyValue, process: web.process, stop: web.stop };
 }
