@@ -44,7 +44,7 @@ export const VersionCard = memo(function VersionCard({
         <dt>Image</dt>
         <dd className="mono">{v.image ?? (v.deployments.length === 0 ? 'no Deployment' : 'unknown')}</dd>
         <dt>Pods ready</dt>
-        <dd>{v.podsUnknown ? 'unknown offline' : `${v.podsReady}/${v.podsTotal}`}</dd>
+        <dd>{v.podsUnknown ? 'unknown here' : `${v.podsReady}/${v.podsTotal}`}</dd>
         <dt>Restarts</dt>
         <dd className={v.restarts > 0 ? 'warn' : undefined}>{v.podsUnknown ? 'unknown' : v.restarts}</dd>
         <dt>Age</dt>
