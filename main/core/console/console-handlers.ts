@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ContextList } from '../../../shared/api/contract.ts';
@@ -9,25 +8,22 @@ import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
 import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
-import { createApplyEngine } from '../apply/apply-engine.ts';
-import type { AnyPlan, EnginePlan, EngineStep } from '../apply/apply-types.ts';
-import { targetKey } from '../apply/apply-types.ts';
+import type { AnyPlan, EnginePlan } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
-import type { HistoryKind } from '../history/history-types.ts';
-import { createKubeApi } from '../kube-api.ts';
 import { re2Engine } from '../re2-engine.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
 import { createConsoleEvents } from './console-events.ts';
+import { createConsolePlans } from './console-plans.ts';
 import type { ConsoleSessionsDependencies } from './console-sessions.ts';
 import { createConsoleSessions } from './console-sessions.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 import { createGrayscaleReleases } from './grayscale-releases.ts';
 import { historyEntryView, planUndoFor } from './history-views.ts';
-import { applyResultView, planStepViews } from './plan-views.ts';
+import { applyResultView } from './plan-views.ts';
 import { previewRelease } from './release-preview.ts';
 import type { SessionFacts } from './release-views.ts';
 import { createReleaseLinter, releaseView, summarizeRelease } from './release-views.ts';
@@ -71,21 +67,6 @@ export interface ConsoleDependencies {
   snapshots?: SnapshotOptions;
 }
 
-interface StoredPlan {
-  planId: string;
-  contextId: string;
-  releaseId: string;
-  plan: AnyPlan;
-  kind: HistoryKind;
-  description: string;
-  undoOf?: string;
-  createdAt: number;
-  /** The wizard's release this change belongs to, and the split it sets. */
-  workflow?: { id: string; split: Record<string, number> };
-  /** Runs after a successful apply (a draft marks itself applied). */
-  onApplied?: (historyId: string | undefined) => Promise<void>;
-}
-
 /** What a draft is based on: the objects as they were at `capturedAt`. */
 export interface DraftBase {
   origin: 'live' | 'snapshot';
@@ -103,7 +84,6 @@ export interface ExternalPlan {
   onApplied?: (historyId: string | undefined) => Promise<void>;
 }
 
-const PLAN_LIMIT = 50;
 const SYNC_TIMEOUT_MS = 15_000;
 
 type ReleaseSources = Array<{ kind: string; namespace: string; name: string }>;
@@ -159,7 +139,13 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
       // Closed meanwhile.
     }
   });
-  const plans = new Map<string, StoredPlan>();
+  const plans = createConsolePlans({
+    history,
+    lint,
+    pauseMs: deps.pauseMs,
+    verifyTimeoutMs: deps.verifyTimeoutMs,
+  });
+  const { engineFor } = plans;
   const events = createConsoleEvents({ sessions, emit: deps.emit, lint, stable });
   let demoSample: ReturnType<typeof demoSampleRequests> | undefined;
 
@@ -198,29 +184,6 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     return release;
   }
 
-  function engineFor(session: ClusterSession) {
-    const { client, cache } = session;
-    if (!client || !cache)
-      throw new ApiFailure('unavailable', `context ${session.contextName} is not connected`);
-    return createApplyEngine({
-      api: createKubeApi(client),
-      history,
-      ...(deps.pauseMs !== undefined ? { pauseMs: deps.pauseMs } : {}),
-      ...(deps.verifyTimeoutMs !== undefined ? { verifyTimeoutMs: deps.verifyTimeoutMs } : {}),
-      verify: async (target, expected) => {
-        const ref = refOf(target);
-        if (!ref) return;
-        if ('deleted' in expected) {
-          await cache.waitFor(
-            (c) => c.find(ref) === undefined,
-            10_000,
-            `${target.kind} ${target.name} deleted`,
-          );
-        } else await cache.waitForResourceVersion(ref, expected.resourceVersion, 10_000);
-      },
-    });
-  }
-
   const grayscale = createGrayscaleReleases({
     dataDir: deps.dataDir,
     emit: deps.emit,
@@ -236,59 +199,6 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     return release.sources
       .map((s) => lookup.find(s.kind, s.namespace, s.name))
       .filter((o): o is KubeObject => o !== undefined);
-  }
-
-  function currentObjects(session: ClusterSession, plan: AnyPlan): KubeObject[] {
-    const out = new Map<string, KubeObject>();
-    for (const step of plan.steps) {
-      const ref = refOf(step.target);
-      const o = ref ? session.cache?.find(ref) : undefined;
-      if (o) out.set(targetKey(step.target), o);
-    }
-    return [...out.values()];
-  }
-
-  function storePlan(p: Omit<StoredPlan, 'planId' | 'createdAt'>): StoredPlan {
-    const stored: StoredPlan = {
-      ...p,
-      planId: `plan-${randomBytes(6).toString('hex')}`,
-      createdAt: Date.now(),
-    };
-    plans.set(stored.planId, stored);
-    while (plans.size > PLAN_LIMIT) plans.delete(plans.keys().next().value as string);
-    return stored;
-  }
-
-  async function planView(session: ClusterSession, stored: StoredPlan, summary: string) {
-    const objects = currentObjects(session, stored.plan);
-    const dry =
-      stored.plan.steps.length === 0
-        ? { ok: true as const, steps: [] }
-        : await engineFor(session).dryRun(stored.plan, objects);
-    const byKey = new Map(
-      objects.map((o) => [
-        targetKey({
-          apiVersion: o.apiVersion,
-          kind: o.kind,
-          namespace: o.metadata.namespace || 'default',
-          name: o.metadata.name,
-        }),
-        o,
-      ]),
-    );
-    const release = session.releases?.get(stored.releaseId);
-    return {
-      planId: stored.planId,
-      contextId: stored.contextId,
-      releaseId: stored.releaseId,
-      summary: dry.ok ? summary : `${summary} — the dry-run failed: ${dry.error.message}`,
-      steps: planStepViews(
-        stored.plan.steps as EngineStep[],
-        dry,
-        (s) => byKey.get(targetKey(s.target)) ?? null,
-      ),
-      lint: release ? lint(release, cacheLookup(session.cache!)) : [],
-    };
   }
 
   return {
@@ -332,7 +242,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
       const facts = sessionFacts(p.contextId, session);
       if (facts.readOnlyReason)
         throw new ApiFailure('forbidden', `read-only session: ${facts.readOnlyReason}`);
-      const stored = storePlan({
+      const stored = plans.store({
         contextId: p.contextId,
         releaseId: p.releaseId,
         plan: p.plan,
@@ -340,7 +250,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         description: p.description,
         ...(p.onApplied ? { onApplied: p.onApplied } : {}),
       });
-      return planView(session, stored, p.summary);
+      return plans.view(session, stored, p.summary);
     },
     async 'sessions.open'({ contextId }) {
       const summary = await sessions.open(contextId);
@@ -410,7 +320,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
       const workflow = workflowId
         ? { id: workflowId, split: Object.fromEntries(desired.split.map((x) => [x.version, x.weight])) }
         : undefined;
-      const stored = storePlan({
+      const stored = plans.store({
         contextId,
         releaseId,
         plan,
@@ -422,20 +332,18 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         plan.steps.length === 0
           ? 'Nothing to change: the cluster already has this.'
           : `${plan.steps.length} step(s) on ${release.host}`;
-      return planView(session, stored, summary);
+      return plans.view(session, stored, summary);
     },
     async 'release.apply'({ planId }) {
-      const stored = plans.get(planId);
-      if (!stored)
-        throw new ApiFailure('not-found', `plan '${planId}' is unknown or expired: review the changes again`);
+      const stored = plans.find(planId);
       const session = await ready(stored.contextId);
       const summary = await sessions.summary(stored.contextId);
-      plans.delete(planId);
+      plans.forget(planId);
       const result = await engineFor(session).apply({
         plan: stored.plan,
         context: stored.contextId,
         user: summary.user,
-        objects: currentObjects(session, stored.plan),
+        objects: plans.currentObjects(session, stored.plan),
         kind: stored.kind,
         description: stored.description,
         ...(stored.undoOf ? { undoOf: stored.undoOf } : {}),
@@ -466,7 +374,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
       if (!entry) throw new ApiFailure('not-found', `no history entry '${entryId}'`);
       const session = await ready(entry.context);
       const plan = await planUndoFor(entry, session);
-      const stored = storePlan({
+      const stored = plans.store({
         contextId: entry.context,
         releaseId: entry.releaseId,
         plan,
@@ -474,7 +382,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         undoOf: entry.id,
         description: `undo: ${entry.description}`,
       });
-      return planView(session, stored, `Undo “${entry.description}” (${plan.steps.length} step(s))`);
+      return plans.view(session, stored, `Undo “${entry.description}” (${plan.steps.length} step(s))`);
     },
     async 'release.preview'({ contextId, releaseId, desired, sample }) {
       const session = await ready(contextId);
