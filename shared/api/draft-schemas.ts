@@ -9,6 +9,32 @@ export const DRAFT_CONTEXT_PREFIX = 'draft:';
 
 export const DraftBaseSource = z.enum(['cache', 'snapshot', 'yaml', 'none']);
 
+/** A version the draft creates: a copy of `fromVersion`'s Deployment with a new image and version label. */
+export const DraftNewVersionView = z.object({
+  version: z.string(),
+  image: z.string(),
+  /** The version whose Deployment was copied. */
+  fromVersion: z.string(),
+  /** The name of the Deployment the draft creates. */
+  deployment: z.string(),
+});
+export type DraftNewVersionView = z.infer<typeof DraftNewVersionView>;
+
+/**
+ * What `drafts.update` takes to add a new version: its name (a DNS label), its image, the version
+ * whose Deployment it copies (default: the one with the most traffic in the base) and its replicas
+ * (default 1, as in the release wizard).
+ */
+export const DraftNewVersionInput = z
+  .object({
+    version: z.string(),
+    image: z.string(),
+    fromVersion: z.string().min(1).optional(),
+    replicas: z.number().int().optional(),
+  })
+  .strict();
+export type DraftNewVersionInput = z.infer<typeof DraftNewVersionInput>;
+
 export const DraftSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -28,6 +54,8 @@ export const DraftSummary = z.object({
   summary: z.string(),
   /** Objects the draft changes or creates. */
   changedObjects: z.number().int(),
+  /** The version the draft creates, when it holds one (it joins the split at 0%). */
+  newVersion: DraftNewVersionView.optional(),
   applied: z.object({ at: z.string(), historyId: z.string().optional() }).optional(),
 });
 export type DraftSummary = z.infer<typeof DraftSummary>;
@@ -137,12 +165,16 @@ export const draftCalls = {
     response: DraftView,
   },
   'drafts.get': { request: z.object({ id: z.string() }).strict(), response: DraftView },
-  /** Saves the draft's desired release, notes or name (rename); each field optional. */
+  /**
+   * Saves the draft's desired release, notes or name (rename); each field optional. `newVersion`
+   * adds (or replaces) the version the draft creates, after `desired` is saved; null removes it.
+   */
   'drafts.update': {
     request: z
       .object({
         id: z.string(),
         desired: DesiredReleaseInput.optional(),
+        newVersion: DraftNewVersionInput.nullable().optional(),
         notes: z.string().optional(),
         name: z.string().min(1).optional(),
       })
@@ -164,7 +196,8 @@ export const draftCalls = {
   },
   /**
    * The merged draft as a plan for `release.apply` (same review, dry-run and safe apply engine).
-   * Refused with 'conflict' (details: the compare view) while an overlap is unresolved.
+   * Refused with 'conflict' (details: the compare view) while an overlap is unresolved, and with
+   * 'invalid-request' while the draft routes traffic to a version whose Deployment it creates.
    */
   'drafts.plan': {
     request: z.object({ id: z.string(), resolutions: z.array(ConflictResolution).optional() }).strict(),

@@ -72,7 +72,8 @@ function stagedPatches(runs: readonly Run[], live: KubeObject, merged: KubeObjec
   return patches;
 }
 
-const CREATE_ORDER = ['DestinationRule', 'Service'];
+// A Deployment first: its pods start while the rest is written (and no route uses them yet).
+const CREATE_ORDER = ['Deployment', 'DestinationRule', 'Service'];
 
 function createRank(kind: string): number {
   const i = CREATE_ORDER.indexOf(kind);

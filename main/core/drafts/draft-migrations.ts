@@ -42,10 +42,19 @@ function v2ToV3(d: Json): Json {
   return { ...d, schemaVersion: 3 };
 }
 
+/**
+ * Version 4 added the optional `newVersion` (a version the draft creates, its Deployment kept in
+ * `newObjects`). A version 3 file holds none; the bump keeps an older app from dropping one.
+ */
+function v3ToV4(d: Json): Json {
+  return { ...d, schemaVersion: 4 };
+}
+
 /** MIGRATIONS[n] turns version n into n+1. */
 export const MIGRATIONS: Record<number, (d: Json) => Json> = {
   1: v1ToV2,
   2: v2ToV3,
+  3: v3ToV4,
 };
 
 /** Brings a parsed file to the current schema version (not yet validated). */

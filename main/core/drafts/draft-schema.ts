@@ -1,11 +1,11 @@
-// The stored shape of a draft (schema version 2), checked with zod on every load and save so a
+// The stored shape of a draft (schema version 4), checked with zod on every load and save so a
 // hand-edited or half-migrated file is refused with the field that is wrong.
 
 import { z } from 'zod';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/release-edits.ts';
 
-export const CURRENT_SCHEMA_VERSION = 3;
+export const CURRENT_SCHEMA_VERSION = 4;
 
 /** Ids become file names: no separators, no dots at the start, nothing a shell would mangle. */
 export const DRAFT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -43,6 +43,18 @@ export const draftBaseSchema = z.object({
   objects: z.array(kubeObjectSchema),
 });
 
+/**
+ * The version the draft creates (schema 4 and later): its Deployment is in `newObjects` and its
+ * subset in `desired.addedVersions`; this says which ones, and which version was copied.
+ */
+export const draftNewVersionSchema = z.object({
+  version: z.string().min(1),
+  fromVersion: z.string().min(1),
+  image: z.string().min(1),
+  /** The name of the Deployment in `newObjects`. */
+  deployment: z.string().min(1),
+});
+
 export const draftSchema = z.object({
   schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
   id: z.string().regex(DRAFT_ID, 'letters, digits, - and _ only, starting with a letter or digit'),
@@ -58,9 +70,12 @@ export const draftSchema = z.object({
   desired: draftDesiredSchema.nullable(),
   /** Objects the draft creates (a new service, or ones the base lacks). */
   newObjects: z.array(kubeObjectSchema).default([]),
+  newVersion: draftNewVersionSchema.optional(),
   /** Set once the draft went through the apply engine (absent in files saved before it existed). */
   applied: z.object({ at: z.string(), historyId: z.string().optional() }).optional(),
 });
+
+export type DraftNewVersion = z.infer<typeof draftNewVersionSchema>;
 
 export type DraftDesired = Omit<z.infer<typeof draftDesiredSchema>, 'rules' | 'addedVersions'> & {
   rules: DesiredRule[];

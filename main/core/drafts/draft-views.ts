@@ -12,6 +12,7 @@ import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
 import type { ObjectLookup } from '../console/release-views.ts';
 import { createReleaseLinter, releaseView } from '../console/release-views.ts';
 import { changedObjects, forKubectl } from './draft-export.ts';
+import { newVersionView } from './draft-new-version.ts';
 import { draftObjects, releaseIn, releaseOfBase, sameKey } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';
 
@@ -60,6 +61,7 @@ export function draftSummary(draft: Draft): DraftSummary {
     summary = `${summary} (cannot be planned: ${(err as Error).message})`;
   }
   const release = baseReleaseOf(draft);
+  const nv = newVersionView(draft);
   return {
     id: draft.id,
     name: draft.name,
@@ -74,6 +76,7 @@ export function draftSummary(draft: Draft): DraftSummary {
     baseCapturedAt: draft.base.capturedAt,
     summary,
     changedObjects: changed,
+    ...(nv ? { newVersion: nv } : {}),
     ...(draft.applied ? { applied: draft.applied } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // safe apply engine. Every change to the stored drafts is announced with 'drafts.changed'.
 
 import { join } from 'node:path';
-import type { PlanView } from '../../../shared/api/console-schemas.ts';
+import type { DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
@@ -22,6 +22,12 @@ import type { DraftComparison } from './draft-compare.ts';
 import { compareDraft, describeConflicts, draftChangedObjects, keyText } from './draft-compare.ts';
 import { exportDraft } from './draft-export.ts';
 import { importDraft } from './draft-import.ts';
+import {
+  refuseTrafficToNewVersions,
+  releaseForInput,
+  withNewVersion,
+  withoutNewVersion,
+} from './draft-new-version.ts';
 import { draftChanges, editDraft, releaseOfBase, startDraft } from './draft-objects.ts';
 import { inputForBase } from './draft-rule-ids.ts';
 import type { Draft } from './draft-schema.ts';
@@ -78,6 +84,17 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       const id = newDraftId(service);
       if (!(await store.get(id))) return id;
     }
+  }
+
+  /** The view's edit of the split and rules, kept relative to the base, with the versions the draft adds. */
+  function withDesired(draft: Draft, input: DesiredReleaseInput): Draft {
+    // The view's rule ids are those of the drafted objects; the draft stores base ids.
+    const edit = inputForBase(draft, input);
+    return editDraft(draft, (current) => ({
+      ...edit.finish(desiredFromInput(releaseForInput(draft, current), edit.input, engine)),
+      release: current.release,
+      addedVersions: current.addedVersions,
+    }));
   }
 
   async function saveAndView(draft: Draft) {
@@ -173,18 +190,17 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
 
     'drafts.get': withApiErrors(async ({ id }) => draftView(await load(id), engine)),
 
-    'drafts.update': withApiErrors(({ id, desired, notes, name }) =>
+    'drafts.update': withApiErrors(({ id, desired, newVersion, notes, name }) =>
       serial(id, async () => {
         let draft = await load(id);
-        if (desired) {
-          // The view's rule ids are those of the drafted objects; the draft stores base ids.
-          const edit = inputForBase(draft, desired);
-          const { applied: _applied, ...rest } = editDraft(draft, (current) =>
-            edit.finish(desiredFromInput(current.release, edit.input, engine)),
-          );
-          draft = rest;
+        if (desired) draft = withDesired(draft, desired);
+        if (newVersion !== undefined)
+          draft = newVersion === null ? withoutNewVersion(draft) : withNewVersion(draft, newVersion);
+        if (desired || newVersion !== undefined) {
+          const { applied: _applied, ...rest } = draft;
           // Planning now is what names a bad weight, an unknown version or a broken regex.
-          draftChanges(draft);
+          draftChanges(rest);
+          draft = rest;
         }
         if (notes !== undefined) draft = { ...draft, notes };
         if (name !== undefined) draft = { ...draft, name };
@@ -218,6 +234,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
 
     'drafts.plan': withApiErrors(async ({ id, resolutions }) => {
       const draft = await load(id);
+      refuseTrafficToNewVersions(draft);
       const comparison = await compareWithLive(draft, resolutions ?? []);
       if (!comparison.view.ok)
         throw new ApiFailure(

@@ -6,6 +6,7 @@ import type {
   DraftCompareView,
   DraftConflictView,
   DraftExportFormat,
+  DraftNewVersionInput,
   DraftObjectCompare,
   DraftProblemView,
   DraftSummary,
@@ -73,6 +74,8 @@ interface DraftsState {
   /** Unsaved edits of the open draft: its split and rules in the release store, or its notes. */
   isDirty(): boolean;
   save(): Promise<boolean>;
+  /** Adds (or replaces) the version the open draft creates, or removes it (null), saving unsaved edits with it. */
+  setNewVersion(input: DraftNewVersionInput | null): Promise<boolean>;
   /** Takes a fresh view of the open draft; re-seeds the editor only when nothing is unsaved. */
   refresh(): Promise<void>;
   close(): void;
@@ -126,6 +129,31 @@ export function createDraftsStore(api: ApiClient, { releases, apply }: DraftsDep
         void get().compareWithCluster('The cluster changed again before the apply: compared afresh.');
     };
     const ensureSaved = async () => (get().isDirty() ? get().save() : true);
+    /** Saves the open draft's edits (split, rules, notes) with `extra`; unsaved edits are kept on failure. */
+    const update = async (extra: { newVersion?: DraftNewVersionInput | null }, notice: string) => {
+      const open = get().open;
+      if (!open) return false;
+      const key = draftReleaseKey(open.view);
+      const d = key ? releases.getState().drafts[key] : undefined;
+      set({ busy: 'saving', editorError: undefined });
+      const result = await api.call('drafts.update', {
+        id: open.view.id,
+        ...(d ? { desired: desiredInput(d) } : {}),
+        notes: open.notes,
+        ...extra,
+      });
+      set({ busy: undefined });
+      const now = get().open;
+      if (now?.view.id !== open.view.id) return false;
+      if (!result.ok) {
+        set({ editorError: result.error });
+        return false;
+      }
+      seedDraftRelease(releases, result.value);
+      set({ open: { ...now, view: result.value, notes: result.value.notes }, notice, exported: undefined });
+      void get().load();
+      return true;
+    };
 
     return {
       drafts: [],
@@ -211,33 +239,14 @@ export function createDraftsStore(api: ApiClient, { releases, apply }: DraftsDep
           open.notes !== open.view.notes || (key ? draftChanged(releases.getState().drafts[key]) : false)
         );
       },
-      async save() {
-        const open = get().open;
-        if (!open) return false;
-        const key = draftReleaseKey(open.view);
-        const d = key ? releases.getState().drafts[key] : undefined;
-        set({ busy: 'saving', editorError: undefined });
-        const result = await api.call('drafts.update', {
-          id: open.view.id,
-          ...(d ? { desired: desiredInput(d) } : {}),
-          notes: open.notes,
-        });
-        set({ busy: undefined });
-        const now = get().open;
-        if (now?.view.id !== open.view.id) return false;
-        if (!result.ok) {
-          set({ editorError: result.error });
-          return false;
-        }
-        seedDraftRelease(releases, result.value);
-        set({
-          open: { ...now, view: result.value, notes: result.value.notes },
-          notice: 'Draft saved on this laptop.',
-          exported: undefined,
-        });
-        void get().load();
-        return true;
-      },
+      save: () => update({}, 'Draft saved on this laptop.'),
+      setNewVersion: (input) =>
+        update(
+          { newVersion: input },
+          input
+            ? `${input.version} added to the draft at 0%: its Deployment is created when the draft is applied.`
+            : 'New version removed from the draft.',
+        ),
       async refresh() {
         const open = get().open;
         if (!open) return;

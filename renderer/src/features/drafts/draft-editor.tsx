@@ -11,6 +11,7 @@ import { draftReleaseKey } from './draft-keys.ts';
 import { DraftModeBanner } from './draft-mode-banner.tsx';
 import { DraftPolicy } from './draft-policy.tsx';
 import { basedOn } from './draft-words.ts';
+import { NewVersionForm } from './new-version-form.tsx';
 import { ThreeWayView } from './three-way-view.tsx';
 
 interface DraftEditorProps {
@@ -72,6 +73,7 @@ export function DraftEditor({ drafts, releases, clusters }: DraftEditorProps) {
       ) : (
         <p className="muted">This draft holds no route to edit: export it, or apply it as it is.</p>
       )}
+      {view.release && <NewVersionForm key={view.id} view={view} drafts={drafts} />}
       <label className="draft-notes">
         Notes
         <textarea
