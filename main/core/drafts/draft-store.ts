@@ -2,9 +2,15 @@
 // parse, migrate or validate is renamed to `<file>.corrupt-<timestamp>` and reported, so the operator
 // learns about it and can recover it by hand; it is never silently dropped or overwritten.
 
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDir, TEMP_MARKER, writeFileAtomic } from './atomic-file.ts';
+import { syncDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
+import {
+  readTextIfExists,
+  removeIfStaleTemp,
+  setAsideFile,
+  setAsideOriginal,
+} from '../local-files/set-aside.ts';
 import { migrateDraft } from './draft-migrations.ts';
 import type { Draft } from './draft-schema.ts';
 import { CURRENT_SCHEMA_VERSION, DRAFT_ID, DraftFormatError, parseDraft } from './draft-schema.ts';
@@ -37,10 +43,6 @@ export interface DraftStoreDependencies {
   now?: () => Date;
 }
 
-const CORRUPT_MARKER = '.corrupt-';
-/** A temp file this old belongs to a save that crashed, not one in flight. */
-const STALE_TEMP_MS = 10 * 60_000;
-
 export class DraftNotFoundError extends Error {
   override name = 'DraftNotFoundError';
 }
@@ -56,25 +58,15 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
   const fileOf = (id: string) => join(dir, `${id}.json`);
 
   async function setAside(name: string, reason: string): Promise<DraftProblem> {
-    const stamp = now().toISOString().replace(/[:.]/g, '-');
-    const target = `${name}${CORRUPT_MARKER}${stamp}`;
-    try {
-      await rename(join(dir, name), join(dir, target));
-      await syncDir(dir);
-      return { file: name, setAsideAs: target, reason };
-    } catch (err) {
-      return { file: name, reason: `${reason} (could not set it aside: ${(err as Error).message})` };
-    }
+    const moved = await setAsideFile(dir, name, now());
+    return moved.setAsideAs
+      ? { file: name, setAsideAs: moved.setAsideAs, reason }
+      : { file: name, reason: `${reason} (could not set it aside: ${moved.error})` };
   }
 
   async function load(name: string): Promise<{ draft: Draft } | { problem: DraftProblem } | undefined> {
-    let text: string;
-    try {
-      text = await readFile(join(dir, name), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const text = await readTextIfExists(join(dir, name));
+    if (text === undefined) return undefined;
     let reason: string;
     try {
       const value: unknown = JSON.parse(text);
@@ -97,12 +89,13 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       const problems: DraftProblem[] = [];
       for (const name of names) {
         if (name.includes(TEMP_MARKER)) {
-          await removeIfStale(join(dir, name), now());
+          await removeIfStaleTemp(join(dir, name), now());
           continue;
         }
-        if (name.includes(CORRUPT_MARKER)) {
+        const original = setAsideOriginal(name);
+        if (original !== undefined) {
           problems.push({
-            file: name.slice(0, name.indexOf(CORRUPT_MARKER)),
+            file: original,
             setAsideAs: name,
             reason: 'set aside earlier because it could not be read',
           });
@@ -146,13 +139,4 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       await syncDir(dir);
     },
   };
-}
-
-async function removeIfStale(path: string, now: Date): Promise<void> {
-  try {
-    const s = await stat(path);
-    if (now.getTime() - s.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
-  } catch {
-    // Gone already: another instance cleaned it up or finished its save.
-  }
 }

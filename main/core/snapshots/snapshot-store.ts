@@ -4,11 +4,17 @@
 // renamed to `<file>.corrupt-<timestamp>` and reported, never silently dropped or overwritten.
 
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeZodIssues } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { syncDir, TEMP_MARKER, writeFileAtomic } from '../drafts/atomic-file.ts';
+import { TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
+import {
+  readTextIfExists,
+  removeIfStaleTemp,
+  setAsideFile,
+  setAsideOriginal,
+} from '../local-files/set-aside.ts';
 import type { Snapshot, SnapshotHeader } from './snapshot-schema.ts';
 import { snapshotHeaderSchema, snapshotSchema } from './snapshot-schema.ts';
 import { serializeSnapshot } from './snapshot-serialize.ts';
@@ -59,8 +65,6 @@ export interface SnapshotStoreDependencies {
   onProblem?: (problem: SnapshotProblem) => void;
 }
 
-const CORRUPT_MARKER = '.corrupt-';
-const STALE_TEMP_MS = 10 * 60_000;
 const PEEK_BYTES = 16 * 1024;
 const OBJECTS_KEY = ',"objects":[';
 
@@ -90,28 +94,18 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
 
   async function setAside(name: string, reason: string): Promise<SnapshotProblem> {
     headers.delete(name);
-    const target = `${name}${CORRUPT_MARKER}${now().toISOString().replace(/[:.]/g, '-')}`;
-    let problem: SnapshotProblem;
-    try {
-      await rename(join(dir, name), join(dir, target));
-      await syncDir(dir);
-      reasons.set(target, reason);
-      problem = { file: name, setAsideAs: target, reason };
-    } catch (err) {
-      problem = { file: name, reason: `${reason} (could not set it aside: ${(err as Error).message})` };
-    }
+    const moved = await setAsideFile(dir, name, now());
+    if (moved.setAsideAs) reasons.set(moved.setAsideAs, reason);
+    const problem: SnapshotProblem = moved.setAsideAs
+      ? { file: name, setAsideAs: moved.setAsideAs, reason }
+      : { file: name, reason: `${reason} (could not set it aside: ${moved.error})` };
     deps.onProblem?.(problem);
     return problem;
   }
 
   async function loadFile(name: string, contextId?: string): Promise<SnapshotLoad> {
-    let text: string;
-    try {
-      text = await readFile(join(dir, name), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const text = await readTextIfExists(join(dir, name));
+    if (text === undefined) return undefined;
     let reason: string;
     try {
       const value: unknown = JSON.parse(text);
@@ -200,10 +194,10 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       const out = new Map<string, string>();
       for (const name of await names()) {
         if (name.includes(TEMP_MARKER)) {
-          await removeIfStale(join(dir, name), now());
+          await removeIfStaleTemp(join(dir, name), now());
           continue;
         }
-        if (name.includes(CORRUPT_MARKER) || !name.endsWith('.json')) continue;
+        if (setAsideOriginal(name) !== undefined || !name.endsWith('.json')) continue;
         const header = await headerOf(name);
         if (header) out.set(header.contextId, header.capturedAt);
       }
@@ -211,9 +205,9 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     },
     async problems() {
       return (await names())
-        .filter((name) => name.includes(CORRUPT_MARKER))
+        .filter((name) => setAsideOriginal(name) !== undefined)
         .map((name) => ({
-          file: name.slice(0, name.indexOf(CORRUPT_MARKER)),
+          file: setAsideOriginal(name) ?? name,
           setAsideAs: name,
           reason: reasons.get(name) ?? 'set aside earlier because it could not be read',
         }));
@@ -229,13 +223,4 @@ function pickHeader(h: SnapshotHeader): SnapshotHeader {
     cluster: h.cluster,
     capturedAt: h.capturedAt,
   };
-}
-
-async function removeIfStale(path: string, now: Date): Promise<void> {
-  try {
-    const s = await stat(path);
-    if (now.getTime() - s.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
-  } catch {
-    // Gone already: the save finished or another instance cleaned it up.
-  }
 }
