@@ -1,30 +1,17 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DraftEditor } from '../../../renderer/src/features/drafts/draft-editor.tsx';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
 import { createClustersStore } from '../../../renderer/src/stores/clusters-store.ts';
 import { createDraftsStore } from '../../../renderer/src/stores/drafts-store.ts';
 import { createReleaseStore } from '../../../renderer/src/stores/release-store.ts';
+import { buttonIn, freshDomHost } from './dom-host.ts';
 import { draftView, fakeApi, ok } from './drafts-fixtures.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const dom = freshDomHost();
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
-
-const button = (name: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement;
+const button = (name: string) => buttonIn(dom.host, name);
 
 async function mounted() {
   const fake = fakeApi({
@@ -63,22 +50,26 @@ async function mounted() {
   const drafts = createDraftsStore(fake.api, { releases, apply });
   const clusters = createClustersStore({ ...fake.api, transport: { onStatus: () => () => {} } } as never);
   await drafts.getState().openDraft('d1');
-  await act(async () => root.render(<DraftEditor drafts={drafts} releases={releases} clusters={clusters} />));
+  await act(async () =>
+    dom.root.render(<DraftEditor drafts={drafts} releases={releases} clusters={clusters} />),
+  );
   return { ...fake, drafts, releases };
 }
 
 describe('the draft editor', () => {
   it('shows the saved draft’s diff per object, and offers an export as a download and as text', async () => {
     const t = await mounted();
-    const changes = host.querySelector('section[aria-label="Draft changes"]');
+    const changes = dom.host.querySelector('section[aria-label="Draft changes"]');
     expect(
       changes?.querySelector('figure[aria-label="Draft diff of VirtualService reviews"]')?.textContent,
     ).toContain('+ weight: 90');
     await act(async () => button('Export kubectl YAML').click());
-    const link = [...host.querySelectorAll('a')].find((a) => a.textContent === 'Download reviews-draft.yaml');
+    const link = [...dom.host.querySelectorAll('a')].find(
+      (a) => a.textContent === 'Download reviews-draft.yaml',
+    );
     expect(link?.getAttribute('download')).toBe('reviews-draft.yaml');
     expect(link?.getAttribute('href')).toMatch(/^blob:/);
-    const text = host.querySelector('textarea[aria-label="Exported text"]') as HTMLTextAreaElement;
+    const text = dom.host.querySelector('textarea[aria-label="Exported text"]') as HTMLTextAreaElement;
     expect(text.readOnly).toBe(true);
     expect(text.value).toBe('kind: VirtualService\n');
     expect(t.sent('drafts.export')).toEqual([{ id: 'd1', format: 'kubectl-yaml' }]);
@@ -86,7 +77,7 @@ describe('the draft editor', () => {
 
   it('edits the operator’s own YAML file on export', async () => {
     const t = await mounted();
-    const input = host.querySelector('input[aria-label="Edit my YAML file"]') as HTMLInputElement;
+    const input = dom.host.querySelector('input[aria-label="Edit my YAML file"]') as HTMLInputElement;
     const file = new File(['# mine\nkind: VirtualService\n'], 'routing.yaml', { type: 'text/yaml' });
     Object.defineProperty(input, 'files', { value: [file], configurable: true });
     await act(async () => {
@@ -100,8 +91,8 @@ describe('the draft editor', () => {
         file: { name: 'routing.yaml', text: '# mine\nkind: VirtualService\n' },
       },
     ]);
-    expect(host.textContent).toContain('Download routing.yaml');
-    expect(host.textContent).toContain('Edited in the file: VirtualService reviews.');
+    expect(dom.host.textContent).toContain('Download routing.yaml');
+    expect(dom.host.textContent).toContain('Edited in the file: VirtualService reviews.');
   });
 
   it('asks before closing with unsaved changes', async () => {
@@ -110,11 +101,11 @@ describe('the draft editor', () => {
     await act(async () => t.releases.getState().even('draft:d1|istio:bookinfo/reviews'));
     expect(button('Save draft').disabled).toBe(false);
     await act(async () => button('Close draft').click());
-    expect(host.querySelector('[role="alertdialog"]')?.getAttribute('aria-label')).toBe(
+    expect(dom.host.querySelector('[role="alertdialog"]')?.getAttribute('aria-label')).toBe(
       'Close the draft without saving?',
     );
     await act(async () => button('Close without saving').click());
     expect(t.drafts.getState().open).toBeUndefined();
-    expect(host.textContent).toBe('');
+    expect(dom.host.textContent).toBe('');
   });
 });

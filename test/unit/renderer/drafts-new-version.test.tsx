@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DraftEditor } from '../../../renderer/src/features/drafts/draft-editor.tsx';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
 import { createClustersStore } from '../../../renderer/src/stores/clusters-store.ts';
@@ -9,26 +8,14 @@ import { createDraftsStore } from '../../../renderer/src/stores/drafts-store.ts'
 import { createReleaseStore } from '../../../renderer/src/stores/release-store.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import type { DraftView } from '../../../shared/api/draft-schemas.ts';
+import { buttonIn, freshDomHost } from './dom-host.ts';
 import { draftRelease, draftView, fakeApi, ok } from './drafts-fixtures.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const dom = freshDomHost();
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
-
-const region = () => host.querySelector('section[aria-label="New version"]') as HTMLElement;
+const region = () => dom.host.querySelector('section[aria-label="New version"]') as HTMLElement;
 const inRegion = <T extends Element>(label: string) => region().querySelector(`[aria-label="${label}"]`) as T;
-const button = (name: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement;
+const button = (name: string) => buttonIn(dom.host, name);
 const type = (el: HTMLInputElement, value: string) => {
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(el, value);
   el.dispatchEvent(new Event('input', { bubbles: true }));
@@ -70,7 +57,9 @@ async function mounted() {
   const drafts = createDraftsStore(fake.api, { releases, apply });
   const clusters = createClustersStore({ ...fake.api, transport: { onStatus: () => () => {} } } as never);
   await drafts.getState().openDraft('d1');
-  await act(async () => root.render(<DraftEditor drafts={drafts} releases={releases} clusters={clusters} />));
+  await act(async () =>
+    dom.root.render(<DraftEditor drafts={drafts} releases={releases} clusters={clusters} />),
+  );
   return fake;
 }
 
@@ -105,7 +94,7 @@ describe('a new version in draft mode', () => {
     ]);
     expect(region().textContent).toContain('a copy of v2’s Deployment as reviews-v3');
     expect(region().querySelector('form')).toBeNull();
-    const split = host.querySelector('section[aria-label="Traffic split"]');
+    const split = dom.host.querySelector('section[aria-label="Traffic split"]');
     expect(split?.querySelector('[aria-label="Exact weight of v3"]')).not.toBeNull();
 
     await act(async () => button('Remove new version').click());
@@ -125,7 +114,9 @@ describe('a new version in draft mode', () => {
     await act(async () => type(inRegion('Version'), 'v_3'));
     await act(async () => button('Add version to draft').click());
     expect(t.sent('drafts.update')).toHaveLength(1);
-    expect(host.querySelector('[role="alert"]')?.textContent).toBe("new version 'v_3' must be a DNS label");
+    expect(dom.host.querySelector('[role="alert"]')?.textContent).toBe(
+      "new version 'v_3' must be a DNS label",
+    );
     expect(inRegion<HTMLInputElement>('Version').value).toBe('v_3');
   });
 });

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app/app.tsx';
 import { basedOn } from '../../../renderer/src/features/drafts/draft-words.ts';
 import { relativeAge } from '../../../renderer/src/features/drafts/relative-time.ts';
@@ -12,9 +11,8 @@ import { createReleaseStore } from '../../../renderer/src/stores/release-store.t
 import { createServicesStore } from '../../../renderer/src/stores/services-store.ts';
 import { createWizardStore } from '../../../renderer/src/stores/wizard-store.ts';
 import type { ContextSummary } from '../../../shared/api/contract.ts';
+import { freshDomHost } from './dom-host.ts';
 import { draftRelease, draftView, fakeApi, ok } from './drafts-fixtures.ts';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
 const demo: ContextSummary = {
@@ -71,17 +69,7 @@ describe('offline words', () => {
 });
 
 describe('the app offline', () => {
-  let host: HTMLDivElement;
-  let root: Root;
-  beforeEach(() => {
-    host = document.createElement('div');
-    document.body.append(host);
-    root = createRoot(host);
-  });
-  afterEach(() => {
-    act(() => root.unmount());
-    host.remove();
-  });
+  const dom = freshDomHost();
 
   it('shows the last snapshot read-only under an offline banner, and drafts a change from it', async () => {
     const snapshotView = { ...draftRelease('x', { v1: 100, v2: 0 }), contextId: 'demo', editable: false };
@@ -107,7 +95,7 @@ describe('the app offline', () => {
     const drafts = createDraftsStore(api, { releases, apply });
     clusters.getState().setPlace('demo', { releaseId: 'istio:bookinfo/reviews' });
     await act(async () =>
-      root.render(
+      dom.root.render(
         <App
           api={api}
           clusters={clusters}
@@ -120,34 +108,36 @@ describe('the app offline', () => {
       ),
     );
     await act(async () => new Promise((r) => setTimeout(r, 0)));
-    const banner = host.querySelector('[role="status"][aria-label="Offline snapshot"]');
+    const banner = dom.host.querySelector('[role="status"][aria-label="Offline snapshot"]');
     expect(banner?.textContent).toMatch(/^Offline — Demo mesh as of 1 hour ago \(.+\), read-only\./);
     expect(banner?.textContent).toContain('connection refused');
-    expect(host.querySelector('[role="alert"]')).toBeNull();
-    expect(host.querySelector('section[aria-label="Services"]')).not.toBeNull();
-    expect(host.querySelector('#service-heading')?.textContent).toContain('reviews');
+    expect(dom.host.querySelector('[role="alert"]')).toBeNull();
+    expect(dom.host.querySelector('section[aria-label="Services"]')).not.toBeNull();
+    expect(dom.host.querySelector('#service-heading')?.textContent).toContain('reviews');
     expect(fake.sent('services.list')).toContainEqual({ contextId: 'demo' });
     expect(services.getState().byContext.demo?.snapshotAt).toBe(hourAgo);
 
-    const draftButton = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Draft a change');
+    const draftButton = [...dom.host.querySelectorAll('button')].find(
+      (b) => b.textContent === 'Draft a change',
+    );
     await act(async () => draftButton?.click());
     expect(fake.sent('drafts.create')).toEqual([{ contextId: 'demo', releaseId: 'istio:bookinfo/reviews' }]);
-    const note = host.querySelector('[role="note"][aria-label="Draft mode"]');
+    const note = dom.host.querySelector('[role="note"][aria-label="Draft mode"]');
     expect(note?.textContent).toBe(
       'Draft “Canary d1” of reviews.bookinfo.svc.cluster.local for Demo mesh — kept on this laptop, not applied until you apply it.',
     );
-    const compare = [...host.querySelectorAll('button')].find(
+    const compare = [...dom.host.querySelectorAll('button')].find(
       (b) => b.textContent === 'Compare with cluster',
     );
     expect(compare?.disabled).toBe(true);
     expect(compare?.title).toMatch(/needs Demo mesh connected/);
-    const save = () => [...host.querySelectorAll('button')].find((b) => b.textContent === 'Save draft');
+    const save = () => [...dom.host.querySelectorAll('button')].find((b) => b.textContent === 'Save draft');
     expect(save()?.disabled).toBe(true);
     // The snapshot is read-only, the draft is not: editing it is a local change, waiting to be saved.
-    const v2 = host.querySelector('[role="slider"][aria-label="Weight of v2"]');
+    const v2 = dom.host.querySelector('[role="slider"][aria-label="Weight of v2"]');
     expect(v2?.getAttribute('aria-disabled')).toBeNull();
     await act(async () => releases.getState().move('draft:d1|istio:bookinfo/reviews', 'v2', 10));
     expect(save()?.disabled).toBe(false);
-    expect(host.querySelector('[role="status"].chip')?.textContent).toBe('Unsaved changes');
+    expect(dom.host.querySelector('[role="status"].chip')?.textContent).toBe('Unsaved changes');
   });
 });

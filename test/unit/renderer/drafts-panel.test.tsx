@@ -1,31 +1,19 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DraftsPanel } from '../../../renderer/src/features/drafts/drafts-panel.tsx';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
 import { createClustersStore } from '../../../renderer/src/stores/clusters-store.ts';
 import { createDraftsStore } from '../../../renderer/src/stores/drafts-store.ts';
 import { createReleaseStore } from '../../../renderer/src/stores/release-store.ts';
 import type { DraftView } from '../../../shared/api/draft-schemas.ts';
+import { freshDomHost } from './dom-host.ts';
 import { draftView, fakeApi, ok } from './drafts-fixtures.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const dom = freshDomHost();
 
 const summaryOf = ({ release: _r, baseRelease: _b, diff: _d, ...s }: DraftView) => s;
-const byLabel = <T extends Element>(label: string) => host.querySelector(`[aria-label="${label}"]`) as T;
+const byLabel = <T extends Element>(label: string) => dom.host.querySelector(`[aria-label="${label}"]`) as T;
 const type = (el: HTMLInputElement | HTMLTextAreaElement, value: string) => {
   const proto =
     el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
@@ -72,7 +60,7 @@ async function mounted() {
   const clusters = createClustersStore({ ...fake.api, transport: { onStatus: () => () => {} } } as never);
   await clusters.getState().load();
   await drafts.getState().load();
-  await act(async () => root.render(<DraftsPanel drafts={drafts} clusters={clusters} />));
+  await act(async () => dom.root.render(<DraftsPanel drafts={drafts} clusters={clusters} />));
   return { ...fake, drafts };
 }
 
@@ -87,14 +75,14 @@ describe('the Drafts panel', () => {
     expect(item.querySelector('.chip-ok')?.textContent).toBe('Applied');
     for (const action of ['Open', 'Rename', 'Duplicate', 'Delete', 'Apply'])
       expect(byLabel<HTMLButtonElement>(`${action} Canary d1`)?.tagName).toBe('BUTTON');
-    expect(host.querySelector('[role="alert"]')?.textContent).toContain('d9.json.corrupt');
+    expect(dom.host.querySelector('[role="alert"]')?.textContent).toContain('d9.json.corrupt');
   });
 
   it('renames a draft inline', async () => {
     const t = await mounted();
     await act(async () => byLabel<HTMLButtonElement>('Rename Canary d1').click());
     await act(async () => type(byLabel<HTMLInputElement>('Draft name'), 'Friday canary'));
-    const save = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Save');
+    const save = [...dom.host.querySelectorAll('button')].find((b) => b.textContent === 'Save');
     await act(async () => save?.click());
     expect(t.sent('drafts.update')).toEqual([{ id: 'd1', name: 'Friday canary' }]);
     expect(byLabel<HTMLLIElement>('Friday canary')).not.toBeNull();
@@ -103,12 +91,14 @@ describe('the Drafts panel', () => {
 
   it('imports pasted YAML into a draft for the chosen context and opens it', async () => {
     const t = await mounted();
-    const importButton = [...host.querySelectorAll('button')].find((b) => b.textContent === 'Import YAML');
+    const importButton = [...dom.host.querySelectorAll('button')].find(
+      (b) => b.textContent === 'Import YAML',
+    );
     await act(async () => importButton?.click());
     const create = () =>
-      [...host.querySelectorAll('button')].find((b) => b.textContent === 'Create draft from YAML');
+      [...dom.host.querySelectorAll('button')].find((b) => b.textContent === 'Create draft from YAML');
     await act(async () => create()?.click());
-    expect(host.querySelector('form [role="alert"]')?.textContent).toContain('namespace');
+    expect(dom.host.querySelector('form [role="alert"]')?.textContent).toContain('namespace');
     expect(t.sent('drafts.import')).toEqual([]);
     await act(async () => type(byLabel<HTMLInputElement>('Namespace'), 'bookinfo'));
     await act(async () => type(byLabel<HTMLTextAreaElement>('YAML'), 'kind: VirtualService\n'));

@@ -1,31 +1,18 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ThreeWayView } from '../../../renderer/src/features/drafts/three-way-view.tsx';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
 import { createDraftsStore } from '../../../renderer/src/stores/drafts-store.ts';
 import { createReleaseStore } from '../../../renderer/src/stores/release-store.ts';
+import { buttonIn, freshDomHost } from './dom-host.ts';
 import { compareView, draftView, fakeApi, ok, plan } from './drafts-fixtures.ts';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+const dom = freshDomHost();
 
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
-
-const button = (name: string) =>
-  [...host.querySelectorAll('button')].find((b) => b.textContent?.trim() === name) as HTMLButtonElement;
+const button = (name: string) => buttonIn(dom.host, name);
 const radio = (group: string, label: string) => {
-  const g = host.querySelector(`[role="radiogroup"][aria-label="${group}"]`);
+  const g = dom.host.querySelector(`[role="radiogroup"][aria-label="${group}"]`);
   const l = [...(g?.querySelectorAll('label') ?? [])].find((x) => x.textContent?.trim() === label);
   return l?.querySelector('input') as HTMLInputElement;
 };
@@ -41,24 +28,24 @@ async function mounted() {
   const drafts = createDraftsStore(fake.api, { releases, apply });
   await drafts.getState().openDraft('d1');
   await drafts.getState().compareWithCluster();
-  await act(async () => root.render(<ThreeWayView drafts={drafts} />));
+  await act(async () => dom.root.render(<ThreeWayView drafts={drafts} />));
   return { ...fake, drafts, apply };
 }
 
 describe('the three-way comparison', () => {
   it('shows each object with its outcome, and base, draft and live of each overlap', async () => {
     await mounted();
-    const region = host.querySelector('section[aria-label="Three-way comparison"]');
+    const region = dom.host.querySelector('section[aria-label="Three-way comparison"]');
     expect(region).not.toBeNull();
-    const items = [...host.querySelectorAll('li[aria-label]')].map((li) => li.getAttribute('aria-label'));
+    const items = [...dom.host.querySelectorAll('li[aria-label]')].map((li) => li.getAttribute('aria-label'));
     expect(items).toEqual(['VirtualService bookinfo/reviews', 'DestinationRule bookinfo/reviews']);
-    expect(host.textContent).toContain('conflict: the draft and the cluster changed the same fields');
-    expect(host.textContent).toContain('merged: the draft’s changes and the cluster’s do not overlap');
-    const headings = [...host.querySelectorAll('.conflict-choice')[0]!.querySelectorAll('h5')].map(
+    expect(dom.host.textContent).toContain('conflict: the draft and the cluster changed the same fields');
+    expect(dom.host.textContent).toContain('merged: the draft’s changes and the cluster’s do not overlap');
+    const headings = [...dom.host.querySelectorAll('.conflict-choice')[0]!.querySelectorAll('h5')].map(
       (h) => h.textContent,
     );
     expect(headings).toEqual(['Base', 'Draft', 'Live']);
-    expect(host.querySelector('figure[aria-label="Live"] pre')?.textContent).toBe('50');
+    expect(dom.host.querySelector('figure[aria-label="Live"] pre')?.textContent).toBe('50');
   });
 
   it('keeps "Apply draft" disabled until every overlap is resolved, then plans with the choices', async () => {
@@ -69,7 +56,7 @@ describe('the three-way comparison', () => {
     await act(async () => radio(weight, 'Keep draft').click());
     expect(radio(weight, 'Keep draft').checked).toBe(true);
     expect(button('Apply draft').disabled).toBe(true);
-    expect(host.textContent).toContain('1 overlap left to resolve');
+    expect(dom.host.textContent).toContain('1 overlap left to resolve');
     await act(async () => radio(rule, 'Take live').click());
     expect(button('Apply draft').disabled).toBe(false);
     await act(async () => button('Apply draft').click());
