@@ -3,13 +3,16 @@
 
 import type { DestinationRule, GatewayHTTPRoute, KubeObject, VirtualService } from './istio-types.ts';
 import { isDestinationRule, isGatewayHTTPRoute, isVirtualService } from './istio-types.ts';
+import { lintDestinationRule } from './lint-destination-rule.ts';
+import { lintGatewayRoute } from './lint-gateway-route.ts';
 import {
   HostNames,
   lintContentRulesOnInnerServices,
   lintOwnership,
   lintSharedHosts,
 } from './lint-objects.ts';
-import { lintDestinationRule, lintGatewayRoute, lintVirtualService, SubsetIndex } from './lint-routes.ts';
+import { SubsetIndex } from './lint-route-subsets.ts';
+import { lintVirtualService } from './lint-routes.ts';
 import type { RegexEngine } from './regex-engine.ts';
 
 export type Severity = 'error' | 'warning' | 'info';

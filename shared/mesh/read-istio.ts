@@ -2,27 +2,29 @@
 // ServiceReleases. Anything the model cannot express is either kept as an opaque "other route"
 // (never edited) or makes the whole release read-only with a reason; nothing is half-understood.
 
-import type {
-  DestinationRule,
-  HTTPRouteDestination,
-  IstioHTTPRoute,
-  KubeObject,
-  VirtualService,
-} from './istio-types.ts';
+import type { DestinationRule, IstioHTTPRoute, KubeObject, VirtualService } from './istio-types.ts';
 import { groupOf, ISTIO_GROUP, isDestinationRule, isVirtualService } from './istio-types.ts';
 import { isPlainObject } from './json-patch.ts';
 import { readGatewayApiReleases } from './read-gateway-api.ts';
+import { readDisabledRules, readSharedHosts, ruleProblem, unroutable } from './read-istio-checks.ts';
+import {
+  addMirror,
+  chooseDestinationRule,
+  hostWritten,
+  nsOf,
+  readDefaultSplit,
+} from './read-istio-destinations.ts';
+import { httpPointer, otherRoute, routeName, ruleId } from './read-istio-pointers.ts';
 import type {
   ContentRule,
   DefaultRoute,
-  DisabledRule,
   MirrorTarget,
   OtherRoute,
   ReleaseVersion,
   ServiceRelease,
   SourceRef,
 } from './release-model.ts';
-import { DISABLED_RULES_ANNOTATION, sourceRefOf } from './release-model.ts';
+import { sourceRefOf } from './release-model.ts';
 import type { RoutedDestination, WorkloadIndex } from './versions.ts';
 import {
   attachDeployments,
@@ -31,22 +33,14 @@ import {
   indexWorkloads,
   VersionNaming,
 } from './versions.ts';
-import { istioDestinationWeights } from './weights.ts';
 
 export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
-
-const ROUTE_DESTINATION_KEYS = new Set(['destination', 'weight', 'headers']);
-const DESTINATION_KEYS = new Set(['host', 'subset', 'port']);
 
 /** Every release in the objects: Istio VirtualServices and Gateway API HTTPRoutes. */
 export function readReleases(objects: readonly KubeObject[]): ServiceRelease[] {
   const istio = readIstioReleases(objects);
   const gatewayApi = readGatewayApiReleases(objects);
   return gatewayApi.length === 0 ? istio : istio.concat(gatewayApi);
-}
-
-function nsOf(o: KubeObject): string {
-  return o.metadata.namespace || 'default';
 }
 
 /** A match list that selects every request: absent, empty, or only `uri: {prefix: /}` entries. */
@@ -104,53 +98,6 @@ interface Reading {
   reasons: string[];
   others: OtherRoute[];
 }
-
-/**
- * Strings that depend only on small indexes (`/spec/http/0`), built once and shared: every
- * VirtualService has them, and reading 10,000 of them should not build 10,000 copies.
- */
-const SHARED_INDEXES = 64;
-
-function indexedText(make: (i: number) => string): (i: number) => string {
-  const cache: string[] = [];
-  return (i) => {
-    if (i >= SHARED_INDEXES) return make(i);
-    let text = cache[i];
-    if (text === undefined) {
-      text = make(i);
-      cache[i] = text;
-    }
-    return text;
-  };
-}
-
-function indexedText2(make: (i: number, j: number) => string): (i: number, j: number) => string {
-  const perRow: Array<(j: number) => string> = [];
-  return (i, j) => {
-    if (i >= SHARED_INDEXES) return make(i, j);
-    let row = perRow[i];
-    if (row === undefined) {
-      row = indexedText((k) => make(i, k));
-      perRow[i] = row;
-    }
-    return row(j);
-  };
-}
-
-const httpPointer = indexedText((i) => `/spec/http/${i}`);
-const ruleId = indexedText((i) => `http:${i}`);
-const destinationPointer = indexedText2((i, j) => `/spec/http/${i}/route/${j}`);
-const destinationPath = indexedText2((i, j) => `spec.http[${i}].route[${j}]`);
-
-/** Object literals rather than spreads: this runs for every route of every VirtualService. */
-function otherRoute(index: number, pointer: string, name: string | undefined, reason: string): OtherRoute {
-  return name === undefined ? { index, pointer, reason } : { index, pointer, name, reason };
-}
-
-function routeName(rt: IstioHTTPRoute): string | undefined {
-  return typeof rt.name === 'string' ? rt.name : undefined;
-}
-
 /** What reading one VirtualService needs from the whole set of objects. */
 interface ReadScope {
   drsByHost: Map<string, DestinationRule[]>;
@@ -335,187 +282,4 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
     editable: r.reasons.length === 0,
     readOnlyReasons: r.reasons.length === 0 ? [] : [...new Set(r.reasons)],
   };
-}
-
-/** The host as the route writes it, for the versions of one resolved host. */
-function hostWritten(fqdn: string, dests: readonly RoutedDestination[], hosts: readonly string[]): string {
-  return dests.find((d) => d.fqdn === fqdn)?.host ?? hosts[0] ?? fqdn;
-}
-
-function readSharedHosts(
-  vs: VirtualService,
-  hosts: readonly string[],
-  ns: string,
-  claims: Map<string, VirtualService[]>,
-  resolver: HostResolver,
-  reasons: string[],
-): void {
-  for (const h of hosts) {
-    const claimed = claims.get(`${ns}/${resolver.resolve(h, ns)}`);
-    if (claimed && claimed.length > 1) {
-      const others = claimed.filter((o) => o !== vs);
-      const names = [vs.metadata.name, ...others.map((o) => o.metadata.name)].sort().join(', ');
-      if (others.length > 0) {
-        reasons.push(
-          `several VirtualServices (${names}) in ${ns} declare host ${h}; Istio merges them only on gateways`,
-        );
-      }
-    }
-  }
-}
-
-/** The DestinationRule for a host (the one in the VirtualService's namespace first), or undefined. */
-function chooseDestinationRule(
-  candidates: readonly DestinationRule[] | undefined,
-  ns: string,
-  fqdn: string,
-  reasons: string[],
-): DestinationRule | undefined {
-  if (!candidates || candidates.length === 0) return undefined;
-  if (candidates.length === 1) return candidates[0];
-  const local = candidates.filter((d) => nsOf(d) === ns);
-  const chosen = local.length > 0 ? local : candidates;
-  if (chosen.length > 1) {
-    const names = chosen.map((d) => `${nsOf(d)}/${d.metadata.name}`).join(', ');
-    reasons.push(`several DestinationRules (${names}) declare host ${fqdn}; cannot tell which subsets apply`);
-  }
-  return chosen[0];
-}
-
-function readDefaultSplit(
-  dr: DefaultRoute,
-  rds: HTTPRouteDestination[],
-  naming: VersionNaming,
-  reasons: string[],
-): void {
-  const raw: Array<number | undefined> = [];
-  rds.forEach((rd, j) => {
-    const where = destinationPath(dr.index, j);
-    const problem = destinationProblem(rd, where);
-    if (problem) reasons.push(problem);
-    const w = isPlainObject(rd) ? rd.weight : undefined;
-    raw.push(typeof w === 'number' ? w : undefined);
-    dr.destinations.push({
-      version: naming.versionOf(rd) ?? `#${j}`,
-      rawWeight: typeof w === 'number' ? w : undefined,
-      percent: 0,
-      pointer: destinationPointer(dr.index, j),
-    });
-  });
-  percentsOf(raw).forEach((p, j) => {
-    const d = dr.destinations[j];
-    if (d) d.percent = p;
-  });
-  for (let i = 0; i < dr.destinations.length; i++) {
-    const v = dr.destinations[i]!.version;
-    let repeated = false;
-    for (let k = 0; k < i && !repeated; k++) repeated = dr.destinations[k]!.version === v;
-    if (repeated) reasons.push(`the catch-all route lists version '${v}' twice`);
-  }
-}
-
-/**
- * Percentages of the catch-all's destinations. Weights that are already whole numbers summing to
- * 100 (nearly every real split) are their own percentages; only the rest needs the rounding math.
- */
-function percentsOf(raw: ReadonlyArray<number | undefined>): number[] {
-  if (raw.length > 1) {
-    const percents: number[] = [];
-    let sum = 0;
-    for (const w of raw) {
-      if (w === undefined || !Number.isInteger(w) || w < 0) break;
-      sum += w;
-      percents.push(w === 0 ? 0 : w); // never -0: the rounding math answers 0
-    }
-    if (percents.length === raw.length && sum === 100) return percents;
-  }
-  return istioDestinationWeights(raw.map((w) => (w === undefined ? {} : { weight: w })));
-}
-
-function addMirror(
-  mirrors: MirrorTarget[],
-  versions: readonly ReleaseVersion[],
-  ns: string,
-  resolver: HostResolver,
-  routeIndex: number,
-  d: unknown,
-  pct: unknown,
-): void {
-  if (!isPlainObject(d) || typeof d.host !== 'string') return;
-  const subset = typeof d.subset === 'string' ? d.subset : undefined;
-  const v = versions.find((x) => x.fqdn === resolver.resolve(d.host as string, ns) && x.subset === subset);
-  mirrors.push({
-    routeIndex,
-    host: d.host,
-    ...(subset !== undefined ? { subset } : {}),
-    ...(v ? { version: v.name } : {}),
-    percentage: isPlainObject(pct) && typeof pct.value === 'number' ? pct.value : 100,
-  });
-}
-
-/** Why a route cannot carry weighted traffic (redirect, direct response, no destinations), or null. */
-function unroutable(rt: IstioHTTPRoute): string | null {
-  if (rt.redirect !== undefined) return 'redirects instead of routing';
-  if (rt.directResponse !== undefined) return 'answers directly instead of routing';
-  if (!Array.isArray(rt.route) || rt.route.length === 0) return 'has no destinations';
-  return null;
-}
-
-/** Why a matched route is not one content rule ("these requests go to version X"), or null. */
-function ruleProblem(rt: IstioHTTPRoute): string | null {
-  const route = rt.route ?? [];
-  if (route.length !== 1) return 'splits matched requests across several destinations';
-  const only = route[0];
-  if (destinationProblem(only, 'route')) return 'its destination has fields Istio does not define';
-  const w = isPlainObject(only) ? only.weight : undefined;
-  if (w !== undefined && w !== 100) return `its only destination has weight ${String(w)}, not 100`;
-  return null;
-}
-
-function destinationProblem(rd: unknown, where: string): string | null {
-  if (!isPlainObject(rd)) return `${where} is not a mapping`;
-  // for…in with hasOwn visits the keys Object.keys would, in the same order, without an array.
-  for (const k in rd) {
-    if (Object.hasOwn(rd, k) && !ROUTE_DESTINATION_KEYS.has(k))
-      return `${where} has a field '${k}' Istio does not define`;
-  }
-  if (
-    rd.weight !== undefined &&
-    (typeof rd.weight !== 'number' || !Number.isInteger(rd.weight) || rd.weight < 0)
-  ) {
-    return `${where}.weight is not a whole number`;
-  }
-  if (!isPlainObject(rd.destination)) return `${where}.destination is missing`;
-  if (typeof rd.destination.host !== 'string') return `${where}.destination.host is missing`;
-  for (const k in rd.destination) {
-    if (Object.hasOwn(rd.destination, k) && !DESTINATION_KEYS.has(k))
-      return `${where}.destination has a field '${k}' Istio does not define`;
-  }
-  return null;
-}
-
-function readDisabledRules(vs: VirtualService, reasons: string[]): DisabledRule[] {
-  const text = vs.metadata.annotations?.[DISABLED_RULES_ANNOTATION];
-  if (text === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    reasons.push(`annotation ${DISABLED_RULES_ANNOTATION} is not valid JSON; fix or remove it first`);
-    return [];
-  }
-  const ok =
-    Array.isArray(parsed) &&
-    parsed.every(
-      (d) =>
-        isPlainObject(d) &&
-        typeof d.position === 'number' &&
-        typeof d.version === 'string' &&
-        isPlainObject(d.route),
-    );
-  if (!ok) {
-    reasons.push(`annotation ${DISABLED_RULES_ANNOTATION} must be a JSON list of {position, version, route}`);
-    return [];
-  }
-  return (parsed as Array<Omit<DisabledRule, 'id'>>).map((d, i) => ({ ...d, id: `disabled:${i}` }));
 }
