@@ -34,7 +34,7 @@ export interface DemoMeshOptions {
   /** How many past events a watch can resume from (default 1000). */
   eventWindow?: number;
   /** Fixed tokens (tests); random per run by default. */
-  tokens?: { admin?: string; viewer?: string };
+  tokens?: { admin?: string; viewer?: string; team?: string };
 }
 
 export interface DemoMesh {
@@ -42,7 +42,7 @@ export interface DemoMesh {
   port: number;
   kubeconfigPath: string;
   kubeconfigYaml: string;
-  tokens: { admin: string; viewer: string };
+  tokens: { admin: string; viewer: string; team: string };
   /** PEM of the CA that signed the server certificate (absent with http). */
   caCert?: string;
   store: MemoryObjectStore;
@@ -86,7 +86,7 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
           requestsPerSecond: options.requestsPerSecond ?? 20,
         });
 
-  const tokens = { admin: users.admin.token, viewer: users.viewer.token };
+  const tokens = { admin: users.admin.token, viewer: users.viewer.token, team: users.team.token };
   const kubeconfigYaml = demoKubeconfigYaml({
     url: server.url,
     ...(tls ? { caCert: tls.caCert } : {}),

@@ -1,19 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
+import { DEMO_TEAM_NAMESPACE } from './auth/demo-users.ts';
 
 export const DEMO_CLUSTER_NAME = 'switchyard-demo';
-export const DEMO_CONTEXTS = ['demo-admin', 'demo-viewer'] as const;
+export const DEMO_CONTEXTS = ['demo-admin', 'demo-viewer', 'demo-team'] as const;
 
 export interface DemoKubeconfigInput {
   url: string;
   /** PEM of the CA that signed the server certificate; absent for plain HTTP. */
   caCert?: string;
-  tokens: { admin: string; viewer: string };
+  /** `team` adds the `demo-team` user and context (namespace `shop`). */
+  tokens: { admin: string; viewer: string; team?: string };
   namespace?: string;
 }
 
-/** A kubeconfig with one cluster and the `demo-admin` (current) and `demo-viewer` contexts. */
+/** A kubeconfig with one cluster and the `demo-admin` (current), `demo-viewer` and `demo-team` contexts. */
 export function demoKubeconfigYaml(input: DemoKubeconfigInput): string {
   const cluster: Record<string, unknown> = { server: input.url };
   if (input.caCert) cluster['certificate-authority-data'] = Buffer.from(input.caCert).toString('base64');
@@ -21,8 +23,13 @@ export function demoKubeconfigYaml(input: DemoKubeconfigInput): string {
   else cluster['insecure-skip-tls-verify'] = true;
   const context = (user: string) => ({
     name: user,
-    context: { cluster: DEMO_CLUSTER_NAME, user, namespace: input.namespace ?? 'default' },
+    context: {
+      cluster: DEMO_CLUSTER_NAME,
+      user,
+      namespace: user === 'demo-team' ? DEMO_TEAM_NAMESPACE : (input.namespace ?? 'default'),
+    },
   });
+  const team = input.tokens.team;
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -31,8 +38,9 @@ export function demoKubeconfigYaml(input: DemoKubeconfigInput): string {
     users: [
       { name: 'demo-admin', user: { token: input.tokens.admin } },
       { name: 'demo-viewer', user: { token: input.tokens.viewer } },
+      ...(team ? [{ name: 'demo-team', user: { token: team } }] : []),
     ],
-    contexts: DEMO_CONTEXTS.map(context),
+    contexts: DEMO_CONTEXTS.filter((c) => team || c !== 'demo-team').map(context),
     'current-context': 'demo-admin',
   };
   return stringify(config, { lineWidth: 0 });

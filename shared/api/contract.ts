@@ -21,6 +21,7 @@ import {
   PrometheusSettingsInput,
   PrometheusSettingsView,
 } from './metrics-schemas.ts';
+import { sessionCalls } from './session-schemas.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
 // each event (main → renderer) a payload schema. Both transports (Electron IPC and the browser
@@ -150,6 +151,7 @@ export const calls = {
   'release.resume': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
   // Offline drafts (issue 8).
   ...draftCalls,
+  ...sessionCalls,
 } as const;
 
 export const events = {

@@ -7,7 +7,7 @@ import {
   missingCredentialFiles,
 } from '../kubeconfig/kube-client-config.ts';
 import type { ContextResolution } from '../kubeconfig/kubeconfig-merge.ts';
-import type { ApiDiscovery, Permissions, PrometheusLocation } from './capabilities-probe.ts';
+import type { Permissions, PrometheusLocation } from './capabilities-probe.ts';
 import {
   discoverMeshApis,
   locatePrometheus,
@@ -16,9 +16,12 @@ import {
   reviewPermissions,
 } from './capabilities-probe.ts';
 import type { Clock } from './clock.ts';
+import type { WatchedResource } from './cluster-resources.ts';
 import { watchedResources } from './cluster-resources.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import { createKubeHttpClient, KubeApiError } from './kube-http-client.ts';
+import type { WatchScope } from './namespace-scope.ts';
+import { resolveWatchScope } from './namespace-scope.ts';
 import type { ReadReleases, ReleaseIndex } from './release-index.ts';
 import { createReleaseIndex } from './release-index.ts';
 import type { WatchCache, WatchCacheOptions } from './watch-cache.ts';
@@ -44,6 +47,10 @@ export interface SessionInfo {
   prometheus?: PrometheusLocation;
   permissions?: Permissions;
   openedAt?: string;
+  /** What the watch cache follows: every namespace, or these (chosen, or fallen back to). */
+  watchNamespaces?: string[] | 'all';
+  /** Why the watched namespaces differ from the setting (also part of statusReason). */
+  scopeReason?: string;
 }
 
 export interface ClusterSessionDependencies {
@@ -52,7 +59,8 @@ export interface ClusterSessionDependencies {
   resolve: () => ContextResolution;
   exec: ExecCredentialProvider;
   clock: Clock;
-  settings?: () => SessionSettings;
+  /** Read at each open and each rescope, so a changed setting is honoured. */
+  settings?: () => SessionSettings | Promise<SessionSettings>;
   readReleases: ReadReleases;
   /** For the probe requests (the watch has its own timing). */
   requestTimeoutMs?: number;
@@ -69,6 +77,12 @@ export interface ClusterSession {
   close(): Promise<void>;
   /** Re-measures reachability and latency without touching the cache. */
   ping(): Promise<SessionInfo>;
+  /**
+   * Re-opens the watches of a live session with these settings (default: the stored ones). Rejects
+   * with the 403 when no namespace of them may be listed, leaving the running watches as they were.
+   * A session that is not live is left alone (the settings apply at its next open).
+   */
+  rescope?(settings?: SessionSettings): Promise<SessionInfo>;
   readonly client: KubeHttpClient | undefined;
   readonly kubeConfig: KubeConfig | undefined;
   readonly cache: WatchCache | undefined;
@@ -87,6 +101,17 @@ export function describeFailure(err: unknown, server: string, user: string): str
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The status line: why the session is read-only, and why it watches fewer namespaces. */
+function withScope(next: SessionInfo, scope: WatchScope, readOnly: string | undefined): SessionInfo {
+  const out: SessionInfo = { ...next, watchNamespaces: scope.kind === 'all' ? 'all' : [...scope.namespaces] };
+  delete out.scopeReason;
+  if (scope.kind === 'namespaces' && scope.reason) out.scopeReason = scope.reason;
+  const reason = [readOnly, out.scopeReason].filter(Boolean).join('; ');
+  if (reason) out.statusReason = reason;
+  else delete out.statusReason;
+  return out;
+}
+
 export function createClusterSession(deps: ClusterSessionDependencies): ClusterSession {
   const { clock } = deps;
   const timeoutMs = deps.requestTimeoutMs ?? 10_000;
@@ -100,6 +125,9 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
   let kubeConfig: KubeConfig | undefined;
   let cache: WatchCache | undefined;
   let releases: ReleaseIndex | undefined;
+  /** Of the live session: what it watches, where its context points, why it is read-only. */
+  let live: { resources: WatchedResource[]; contextNamespace?: string; readOnly?: string } | undefined;
+  let rescoping: Promise<unknown> = Promise.resolve();
   let opening: Promise<SessionInfo> | undefined;
   let generation = 0;
   const listeners = new Set<(i: SessionInfo) => void>();
@@ -110,6 +138,7 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
   }
 
   async function stopCache() {
+    live = undefined;
     releases?.dispose();
     releases = undefined;
     const c = cache;
@@ -150,7 +179,7 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
       const reach = await probeReachability(client, clock, timeoutMs);
       if (mine !== generation) return info;
       update({ ...info, latencyMs: reach.latencyMs, serverVersion: reach.serverVersion });
-      const settings = deps.settings?.() ?? {};
+      const settings = (await deps.settings?.()) ?? {};
       const [discovery, prometheus, permissions] = await Promise.all([
         discoverMeshApis(client),
         locatePrometheus(client, settings.prometheusUrl).catch(
@@ -180,22 +209,36 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
         readOnly ??= 'the cluster serves neither networking.istio.io nor gateway.networking.k8s.io';
       }
       next.status = readOnly ? 'read-only' : 'connected';
-      if (readOnly) next.statusReason = readOnly;
-      else delete next.statusReason;
-      startCache(discovery, settings);
-      update(next);
-      return next;
+      const resources = watchedResources(discovery.istioVersions, discovery.gatewayVersions);
+      const contextNamespace = resolved.context.namespace;
+      // Throws the 403 (naming verb and resource) when no namespace at all may be listed.
+      const scope = await resolveWatchScope({
+        client,
+        resources,
+        ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
+        ...(contextNamespace ? { contextNamespace } : {}),
+      });
+      if (mine !== generation) return info;
+      startCache(resources, scope);
+      live = {
+        resources,
+        ...(contextNamespace ? { contextNamespace } : {}),
+        ...(readOnly ? { readOnly } : {}),
+      };
+      const opened = withScope(next, scope, readOnly ?? undefined);
+      update(opened);
+      return opened;
     } catch (err) {
       return fail(describeFailure(err, server, user));
     }
   }
 
-  function startCache(discovery: ApiDiscovery, settings: SessionSettings) {
+  function startCache(resources: WatchedResource[], scope: WatchScope) {
     if (!client) return;
     cache = createWatchCache({
       client,
-      resources: watchedResources(discovery.istioVersions, discovery.gatewayVersions),
-      ...(settings.namespaces && settings.namespaces.length > 0 ? { namespaces: settings.namespaces } : {}),
+      resources,
+      ...(scope.kind === 'namespaces' ? { namespaces: scope.namespaces } : {}),
       clock,
       ...deps.cache,
     });
@@ -233,13 +276,45 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
       try {
         const reach = await probeReachability(client, clock, timeoutMs);
         const next: SessionInfo = { ...info, latencyMs: reach.latencyMs, serverVersion: reach.serverVersion };
-        if (next.statusReason?.startsWith('unreachable: ')) delete next.statusReason;
+        if (next.statusReason?.startsWith('unreachable: ')) {
+          const reason = [live?.readOnly, info.scopeReason].filter(Boolean).join('; ');
+          if (reason) next.statusReason = reason;
+          else delete next.statusReason;
+        }
         update(next);
       } catch (err) {
         // The cache keeps retrying on its own; the status says why nothing moves meanwhile.
         update({ ...info, statusReason: `unreachable: ${describeFailure(err, client.server, '')}` });
       }
       return info;
+    },
+    rescope(override) {
+      // One at a time: the second waits for the first's watches to be swapped.
+      const run = rescoping
+        .catch(() => undefined)
+        .then(async () => {
+          const mine = generation;
+          const current = live;
+          if (!client || !current || (info.status !== 'connected' && info.status !== 'read-only'))
+            return info;
+          const settings = override ?? (await deps.settings?.()) ?? {};
+          const scope = await resolveWatchScope({
+            client,
+            resources: current.resources,
+            ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
+            ...(current.contextNamespace ? { contextNamespace: current.contextNamespace } : {}),
+          });
+          if (mine !== generation || live !== current) return info;
+          const old = { cache, releases };
+          startCache(current.resources, scope);
+          old.releases?.dispose();
+          await old.cache?.stop();
+          if (mine !== generation || live !== current) return info;
+          update(withScope(info, scope, current.readOnly));
+          return info;
+        });
+      rescoping = run;
+      return run;
     },
     get client() {
       return client;

@@ -25,7 +25,7 @@ export interface SessionManagerDependencies {
   /** The environment exec plugins run in (main's env merged with the login shell's). */
   execEnv: () => Record<string, string | undefined>;
   execTimeoutMs?: number;
-  settings?: (contextName: string) => SessionSettings;
+  settings?: (contextName: string) => SessionSettings | Promise<SessionSettings>;
   readReleases: ReadReleases;
   recentLimit?: number;
   /** Follow kubeconfig files and reload when one changes (off in most tests). */

@@ -197,7 +197,10 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
   const cache: WatchCache = {
     start() {
       if (watches.length > 0) return;
-      const scopes: Array<string | undefined> = options.namespaces ? [...options.namespaces] : [undefined];
+      // One stream per kind and namespace, all merged into the same indexes (by uid).
+      const scopes: Array<string | undefined> = options.namespaces
+        ? [...new Set(options.namespaces)]
+        : [undefined];
       streamCount = options.resources.length * scopes.length;
       const listGate = createListGate(options.listConcurrency ?? 2);
       for (const resource of options.resources) {
@@ -243,7 +246,8 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
             syncWaiters.delete(check);
             const waiting = [...statuses.values()].filter((s) => s.state.phase !== 'watching');
             const why = waiting.map(
-              (s) => `${s.resource}: ${s.state.phase === 'retrying' ? s.state.reason : s.state.phase}`,
+              (s) =>
+                `${s.resource}${s.namespace !== undefined ? ` in ${s.namespace}` : ''}: ${s.state.phase === 'retrying' ? s.state.reason : s.state.phase}`,
             );
             reject(
               new WaitTimeoutError(

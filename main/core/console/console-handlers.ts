@@ -23,6 +23,7 @@ import { createConsoleSessions } from './console-sessions.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 import { createGrayscaleReleases } from './grayscale-releases.ts';
 import { historyEntryView, planUndoFor } from './history-views.ts';
+import { createNamespaceHandlers } from './namespace-handlers.ts';
 import { applyResultView } from './plan-views.ts';
 import { previewRelease } from './release-preview.ts';
 import type { SessionFacts } from './release-views.ts';
@@ -34,6 +35,8 @@ export type ConsoleCalls = Pick<
   ApiHandlers,
   | 'sessions.open'
   | 'sessions.close'
+  | 'sessions.namespaces.get'
+  | 'sessions.namespaces.set'
   | 'services.list'
   | 'release.get'
   | 'release.plan'
@@ -406,6 +409,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     'release.finalize': (req) => grayscale.finalize(req),
     'release.abort': (req) => grayscale.abort(req),
     'release.resume': (req) => grayscale.resume(req),
+    ...createNamespaceHandlers(sessions),
     async dispose() {
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
       // Pending snapshots are written first, while the caches still hold the objects.

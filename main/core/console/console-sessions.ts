@@ -4,10 +4,12 @@ import { ApiFailure } from '../../../shared/api/errors.ts';
 import { readReleases } from '../../../shared/mesh/read-istio.ts';
 import type { Clock } from '../cluster/clock.ts';
 import { systemClock } from '../cluster/clock.ts';
-import type { ClusterSession, SessionInfo } from '../cluster/cluster-session.ts';
+import type { ClusterSession, SessionInfo, SessionSettings } from '../cluster/cluster-session.ts';
 import type { SessionManager, SessionManagerDependencies } from '../cluster/session-manager.ts';
 import { createSessionManager } from '../cluster/session-manager.ts';
 import { createKubeconfigLoader } from '../kubeconfig/kubeconfig-loader.ts';
+import type { NamespaceSettingsStore } from './namespace-settings-store.ts';
+import { createNamespaceSettingsStore } from './namespace-settings-store.ts';
 
 // Two session managers: the operator's kubeconfig, and the embedded demo mesh's own kubeconfig.
 // Keeping the demo apart means it is never reachable from a real context's code path (and a
@@ -15,6 +17,8 @@ import { createKubeconfigLoader } from '../kubeconfig/kubeconfig-loader.ts';
 
 export const DEMO_ID = 'demo';
 export const DEMO_VIEWER_ID = 'demo-viewer';
+/** The demo's team user: may read and write only the `shop` namespace. */
+export const DEMO_TEAM_ID = 'demo-team';
 
 /** Where one contract context id leads. */
 export interface ContextRoute {
@@ -26,33 +30,41 @@ export interface ContextRoute {
 export function routeOfContextId(id: string): ContextRoute {
   if (id === DEMO_ID) return { demo: true, name: 'demo-admin' };
   if (id === DEMO_VIEWER_ID) return { demo: true, name: 'demo-viewer' };
+  if (id === DEMO_TEAM_ID) return { demo: true, name: 'demo-team' };
   if (id.startsWith('kube:') && id.length > 'kube:'.length) return { demo: false, name: id.slice(5) };
   throw new ApiFailure(
     'not-found',
-    `unknown context id '${id}' (expected 'demo', 'demo-viewer' or 'kube:<name>')`,
+    `unknown context id '${id}' (expected 'demo', 'demo-viewer', 'demo-team' or 'kube:<name>')`,
   );
 }
 
 export function contextIdOfRoute(route: ContextRoute): string {
   if (!route.demo) return `kube:${route.name}`;
-  return route.name === 'demo-viewer' ? DEMO_VIEWER_ID : DEMO_ID;
+  if (route.name === 'demo-viewer') return DEMO_VIEWER_ID;
+  return route.name === 'demo-team' ? DEMO_TEAM_ID : DEMO_ID;
 }
 
-/** The demo's contexts as the operator sees them: the mesh itself, and its read-only viewer. */
+const DEMO_LABELS: Record<string, { id: string; name: string }> = {
+  'demo-admin': { id: DEMO_ID, name: 'Demo mesh' },
+  'demo-viewer': { id: DEMO_VIEWER_ID, name: 'Demo viewer (read-only user)' },
+  'demo-team': { id: DEMO_TEAM_ID, name: 'Demo team (shop namespace only)' },
+};
+
+/** The demo's contexts as the operator sees them: the mesh itself, its read-only viewer, its team. */
 function demoSummary(
   c: ContextSummary | undefined,
   name: string,
   kubeconfigPath: string | undefined,
 ): ContextSummary {
-  const viewer = name === 'demo-viewer';
+  const label = DEMO_LABELS[name] ?? { id: DEMO_ID, name: 'Demo mesh' };
   return {
     ...(c ?? {
       cluster: 'switchyard-demo',
       source: kubeconfigPath ?? 'built in',
       status: 'not-connected' as const,
     }),
-    id: viewer ? DEMO_VIEWER_ID : DEMO_ID,
-    name: viewer ? 'Demo viewer (read-only user)' : 'Demo mesh',
+    id: label.id,
+    name: label.name,
     user: name,
     isDemo: true,
   };
@@ -73,6 +85,8 @@ export interface ConsoleSessionsDependencies {
     times(): Promise<ReadonlyMap<string, string>>;
     problems(): Promise<KubeconfigProblem[]>;
   };
+  /** Which namespaces each context watches (default: a store in the data dir). */
+  namespaceSettings?: NamespaceSettingsStore;
 }
 
 export interface ConsoleSessions {
@@ -85,6 +99,8 @@ export interface ConsoleSessions {
   onSessionChanged(listener: (contextId: string, info: SessionInfo) => void): () => void;
   /** The operator's kubeconfig files changed (contexts added, removed or edited). */
   onContextsChanged(listener: () => void): () => void;
+  /** The per-context namespace settings the sessions open with. */
+  readonly namespaceSettings: NamespaceSettingsStore;
   dispose(): Promise<void>;
 }
 
@@ -93,6 +109,14 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
   const make = deps.createManager ?? createSessionManager;
   const listeners = new Set<(contextId: string, info: SessionInfo) => void>();
   const execEnv = () => ({ ...deps.env });
+  const namespaceSettings = deps.namespaceSettings ?? createNamespaceSettingsStore(deps.dataDir);
+  /** A session's settings, read at each open: its chosen namespaces, if any. */
+  const settingsOf =
+    (demo: boolean) =>
+    async (name: string): Promise<SessionSettings> => {
+      const s = await namespaceSettings.get(contextIdOfRoute({ demo, name }));
+      return s.mode === 'chosen' ? { namespaces: s.namespaces } : {};
+    };
 
   const contextListeners = new Set<() => void>();
   const kube = make({
@@ -101,6 +125,7 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
     dataDir: deps.dataDir,
     execEnv,
     readReleases,
+    settings: settingsOf(false),
     // An edited kubeconfig (a new context, rotated credentials) shows without a restart.
     watchKubeconfigs: deps.watchKubeconfigs ?? true,
   });
@@ -124,6 +149,7 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
       dataDir: join(deps.dataDir, 'demo'),
       execEnv,
       readReleases,
+      settings: settingsOf(true),
     });
     manager.onSessionChanged((info) => {
       for (const l of listeners) l(contextIdOfRoute({ demo: true, name: info.contextName }), info);
@@ -147,7 +173,9 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
     const byName = new Map(demoList.contexts.map((c) => [c.name, c]));
     const path = deps.demoKubeconfig();
     const demos = [demoSummary(byName.get('demo-admin'), 'demo-admin', path)];
-    if (m) demos.push(demoSummary(byName.get('demo-viewer'), 'demo-viewer', path));
+    if (m)
+      for (const name of ['demo-viewer', 'demo-team'])
+        if (name === 'demo-viewer' || byName.has(name)) demos.push(demoSummary(byName.get(name), name, path));
     const contexts = [...demos, ...own.contexts];
     const problems = [...own.problems, ...demoList.problems];
     if (!deps.snapshots) return { contexts, problems };
@@ -181,6 +209,7 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
   return {
     listContexts,
     summary,
+    namespaceSettings,
     async open(contextId) {
       const route = routeOfContextId(contextId);
       await managerOf(route).open(route.name);

@@ -19,7 +19,7 @@ export function reviewAccess(
   nonResource: { verb?: string } | undefined,
 ) {
   if (nonResource) {
-    const allowed = !user.readOnly || nonResource.verb === 'get';
+    const allowed = (!user.readOnly && !user.namespaces) || nonResource.verb === 'get';
     return allowed ? { allowed, reason: reasonFor(user) } : { allowed };
   }
   const a = attrs ?? {};
@@ -35,6 +35,8 @@ export function reviewAccess(
 }
 
 function reasonFor(user: DemoUser): string {
+  if (user.namespaces)
+    return `RBAC: allowed by RoleBinding "demo-team/${user.namespaces.join(',')}" of ClusterRole "edit" to User "${user.name}"`;
   return user.readOnly
     ? `RBAC: allowed by ClusterRoleBinding "demo-viewer" of ClusterRole "view" to User "${user.name}"`
     : `RBAC: allowed by ClusterRoleBinding "demo-admin" of ClusterRole "cluster-admin" to User "${user.name}"`;

@@ -14,6 +14,7 @@ import {
   type DemoUsers,
   forbiddenMessage,
   isAllowed,
+  isDemoAdmin,
 } from '../auth/demo-users.ts';
 import type { DemoFaults, FailNextRule, FaultFilter, FaultSettings } from '../faults.ts';
 import { KubeStatusError, statusErrors } from '../store/kube-status-error.ts';
@@ -164,7 +165,7 @@ async function faultsEndpoint(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  if (user.readOnly) {
+  if (!isDemoAdmin(user)) {
     throw statusErrors.forbidden(
       `User "${user.name}" cannot change the demo mesh's faults: the endpoint is for demo-admin only`,
     );
