@@ -4,6 +4,7 @@ import { ReviewDialog } from '../features/apply/review-dialog.tsx';
 import { UndoToast } from '../features/apply/undo-toast.tsx';
 import { ClusterSwitcher } from '../features/clusters/cluster-switcher.tsx';
 import { ContextList } from '../features/clusters/context-list.tsx';
+import { NamespaceScope } from '../features/clusters/namespace-scope.tsx';
 import { DraftEditor } from '../features/drafts/draft-editor.tsx';
 import { draftReleaseKey } from '../features/drafts/draft-keys.ts';
 import { DraftsButton } from '../features/drafts/drafts-button.tsx';
@@ -151,6 +152,15 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
         ) : (
           <div className="overview">
             <ContextList store={clusters} />
+            {activeId && active && (
+              <NamespaceScope
+                key={activeId}
+                api={api}
+                contextId={activeId}
+                contextName={active.name}
+                onChanged={() => void services.getState().load(activeId)}
+              />
+            )}
             {activeId && live && (
               <HistoryPanel
                 api={api}
