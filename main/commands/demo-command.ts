@@ -7,9 +7,10 @@ const usage = `Usage: switchyard demo [--port N] [--kubeconfig FILE] [--seed S] 
 
 Runs the demo mesh standalone: a Kubernetes API server on 127.0.0.1 with a simulated Istio mesh
 (Bookinfo and a shop, live traffic, a Prometheus API through the service proxy). kubectl and the
-app talk to it through the kubeconfig it writes, which has two contexts:
+app talk to it through the kubeconfig it writes, which has three contexts:
   demo-admin   every right (the current context)
   demo-viewer  read only: every write is 403 Forbidden
+  demo-team    reads and writes the shop namespace only (cluster-wide requests are 403)
 
 Options:
   --port N          listen on port N (default: a free port)
@@ -20,7 +21,7 @@ Options:
   -h, --help        show this help
 
 Prints one line when ready, e.g.
-  demo mesh ready: https://127.0.0.1:PORT kubeconfig=/path contexts=demo-admin,demo-viewer
+  demo mesh ready: https://127.0.0.1:PORT kubeconfig=/path contexts=demo-admin,demo-viewer,demo-team
 and stops on Ctrl-C (SIGINT) or SIGTERM. Tokens are new on every run.
 
 Fault injection for tests: POST ${'/switchyard.io/demo/faults'} with the admin token, e.g.
@@ -71,7 +72,7 @@ export const demoCommand: Command = {
       ...(services !== undefined ? { services } : {}),
     });
     io.stdout(
-      `demo mesh ready: ${mesh.url} kubeconfig=${mesh.kubeconfigPath} contexts=demo-admin,demo-viewer\n`,
+      `demo mesh ready: ${mesh.url} kubeconfig=${mesh.kubeconfigPath} contexts=demo-admin,demo-viewer,demo-team\n`,
     );
     const signal = await io.stopSignal;
     io.stderr(`demo mesh stopping (${signal})\n`);

@@ -25,7 +25,7 @@ describe('switchyard demo', () => {
     while (out.length === 0 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
     const line = out.join('');
     expect(line).toMatch(
-      /^demo mesh ready: http:\/\/127\.0\.0\.1:\d+ kubeconfig=\S+ contexts=demo-admin,demo-viewer\n$/,
+      /^demo mesh ready: http:\/\/127\.0\.0\.1:\d+ kubeconfig=\S+ contexts=demo-admin,demo-viewer,demo-team\n$/,
     );
     const url = /ready: (\S+)/.exec(line)?.[1] ?? '';
     const yaml = await readFile(kubeconfig, 'utf8');
