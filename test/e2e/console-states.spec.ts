@@ -77,6 +77,19 @@ test.describe('console states on the demo mesh', () => {
     await shot(page, 'console-read-only');
   });
 
+  test('a user limited to one namespace sees that namespace, and why', async ({ page }) => {
+    await page.goto(url());
+    const cluster = page.getByRole('combobox', { name: 'Cluster' });
+    await cluster.fill('team');
+    await page.getByRole('option', { name: /^Demo team/ }).click();
+    const scope = page.getByRole('status', { name: 'Watched namespaces' });
+    await expect(scope).toContainText('Watching namespaces shop.');
+    await expect(scope).toContainText('cluster-wide listing is forbidden');
+    await expect(page.getByRole('option', { name: 'payment in shop' })).toBeVisible();
+    await expect(page.getByRole('option', { name: 'reviews in bookinfo' })).toHaveCount(0);
+    await shot(page, 'console-namespace-fallback');
+  });
+
   test('the keyboard help sheet opens with ? and closes with Escape', async ({ page }) => {
     await page.goto(url());
     await expect(page.getByRole('combobox', { name: 'Cluster' })).toBeVisible();

@@ -158,6 +158,7 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
                 api={api}
                 contextId={activeId}
                 contextName={active.name}
+                sessionState={`${active.status}|${active.statusReason ?? ''}`}
                 onChanged={() => void services.getState().load(activeId)}
               />
             )}

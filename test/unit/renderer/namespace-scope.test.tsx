@@ -44,6 +44,7 @@ describe('choosing the namespaces a session watches', () => {
           api={fake.api}
           contextId="kube:team"
           contextName="team"
+          sessionState="connected|"
           onChanged={() => changed++}
         />,
       ),

@@ -22,6 +22,8 @@ interface NamespaceScopeProps {
   api: ApiClient;
   contextId: string;
   contextName: string;
+  /** The session's status and reason: what is watched is known again when they change. */
+  sessionState: string;
   /** After a change: the session re-listed what it watches, so the services list is stale. */
   onChanged: () => void;
 }
@@ -30,7 +32,13 @@ interface NamespaceScopeProps {
  * Which namespaces a context's session lists and watches: all of them, or a chosen few (for
  * operators whose access is limited to some namespaces, and for very large clusters).
  */
-export function NamespaceScope({ api, contextId, contextName, onChanged }: NamespaceScopeProps) {
+export function NamespaceScope({
+  api,
+  contextId,
+  contextName,
+  sessionState,
+  onChanged,
+}: NamespaceScopeProps) {
   const [view, setView] = useState<NamespaceSettingsView>();
   const [mode, setMode] = useState<'all' | 'chosen'>('all');
   const [text, setText] = useState('');
@@ -38,6 +46,7 @@ export function NamespaceScope({ api, contextId, contextName, onChanged }: Names
   const [saving, setSaving] = useState(false);
   const headingId = useId();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: sessionState is the trigger to ask again.
   useEffect(() => {
     let live = true;
     void api.call('sessions.namespaces.get', { contextId }).then((r) => {
@@ -51,7 +60,7 @@ export function NamespaceScope({ api, contextId, contextName, onChanged }: Names
     return () => {
       live = false;
     };
-  }, [api, contextId]);
+  }, [api, contextId, sessionState]);
 
   const chosen = parseNamespaceList(text);
   const unchanged =
