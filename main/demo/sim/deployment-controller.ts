@@ -1,4 +1,5 @@
 import type { SeededRandom } from '../seed/seeded-random.ts';
+import { rfc3339At } from '../store/compact-strings.ts';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
 import { OwnerIndex } from './owner-index.ts';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from './pod-template-hash.ts';
@@ -147,7 +148,8 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
 
   function createReplicaSet(dep: KubeObject, hash: string, revision: number, replicas: number): KubeObject {
     const spec = dep.spec as DeploymentSpecLike;
-    const template = structuredClone(spec.template ?? {}) as {
+    // The stored Deployment is deep-frozen: the ReplicaSet shares its template's untouched parts.
+    const template = { ...(spec.template ?? {}) } as {
       metadata?: { labels?: Record<string, string> };
     };
     template.metadata = {
@@ -307,7 +309,7 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
     const complete = updated === desired && replicas === desired && ready === desired;
     const previous =
       (dep.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions ?? [];
-    const at = new Date(deps.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const at = rfc3339At(deps.now());
     const condition = (type: string, status: string, reason: string, message: string) => {
       const old = previous.find((c) => c.type === type);
       const same = old && old.status === status && old.reason === reason && old.message === message;

@@ -1,4 +1,5 @@
 import type { SeededRandom } from '../seed/seeded-random.ts';
+import { rfc3339At } from '../store/compact-strings.ts';
 import type { KubeObject, ObjectStore } from '../store/object-store.ts';
 import type { OwnerIndex } from './owner-index.ts';
 import { objectKey, type SimResourceTypes } from './sim-resource-types.ts';
@@ -49,7 +50,7 @@ function isTerminating(pod: KubeObject): boolean {
 }
 
 function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339At(ms);
 }
 
 export function specReplicas(obj: KubeObject): number {
@@ -193,7 +194,8 @@ export class ReplicaSetPods {
         ...(template?.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
         ownerReferences: [ownerReferenceTo(rs)],
       },
-      spec: { ...structuredClone(template?.spec ?? {}), nodeName: NODE_NAME },
+      // The ReplicaSet is stored deep-frozen: the pod shares its template's containers.
+      spec: { ...(template?.spec ?? {}), nodeName: NODE_NAME },
       status: this.pendingStatus(),
     };
     const created = store.create(pod, { manager: CONTROLLER_MANAGER });

@@ -1,5 +1,5 @@
-import UserAgent from 'user-agents';
 import { createSeededRandom, type SeededRandom } from '../seed/seeded-random.ts';
+import { userAgentTop } from './user-agent-pool.ts';
 
 /** One simulated visitor: a real browser user-agent string, a user group and a session. */
 export interface SimulatedUser {
@@ -15,8 +15,6 @@ export interface SimulatedUser {
 
 /** How many distinct visitors the population holds; each request picks one. */
 export const POPULATION_SIZE = 400;
-/** The pool the visitors' user agents come from: the most common browsers in the package's real-traffic data. */
-const UA_POOL_SIZE = 1500;
 
 const GROUP_SHARES: Array<[SimulatedUser['group'], number]> = [
   ['internal', 0.05],
@@ -63,8 +61,8 @@ let uaPool: Map<string, { entries: UaEntry[]; total: number }> | undefined;
 function userAgentPool(): Map<string, { entries: UaEntry[]; total: number }> {
   if (uaPool) return uaPool;
   const pool = new Map<string, { entries: UaEntry[]; total: number }>();
-  // The package's data is ordered by weight; `top` is deterministic (unlike its random()).
-  for (const d of UserAgent.top(UA_POOL_SIZE)) {
+  // The `user-agents` package's most common entries, ordered by weight (a generated snapshot).
+  for (const d of userAgentTop()) {
     const os = OS_SHARES.find(([, , re]) => re.test(d.userAgent))?.[0];
     if (!os) continue;
     const bucket = pool.get(os) ?? { entries: [], total: 0 };

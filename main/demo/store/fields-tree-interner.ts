@@ -36,7 +36,10 @@ export class FieldsTreeInterner {
     const keys = Object.keys(node);
     if (keys.length === 0) return { node, id: 0 };
     if (Object.isFrozen(node)) return { node, id: this.ids.get(node) ?? -1 };
-    let key = '';
+    // Built as parts and joined once: a key grown with += is a tree of cons strings that the table
+    // would keep (several times the size of the flat key).
+    const parts: string[] = [];
+    let unique = false;
     for (const k of keys) {
       const child = node[k];
       let id = -1;
@@ -45,10 +48,11 @@ export class FieldsTreeInterner {
         node[k] = seen.node;
         id = seen.id;
       }
-      if (id < 0 || k.startsWith('k:') || k.startsWith('v:') || k.startsWith('i:')) key = '\u0000';
-      if (key !== '\u0000') key += `${k}\u0001${id}\u0002`;
+      if (id < 0 || k.startsWith('k:') || k.startsWith('v:') || k.startsWith('i:')) unique = true;
+      if (!unique) parts.push(k, '\u0001', String(id), '\u0002');
     }
-    if (key === '\u0000') return { node, id: -1 };
+    if (unique) return { node, id: -1 };
+    const key = parts.join('');
     const hit = this.shared.get(key);
     if (hit) return { node: hit, id: this.ids.get(hit) ?? -1 };
     if (this.shared.size >= MAX_SHARED) this.shared.clear();

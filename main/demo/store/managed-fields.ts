@@ -1,6 +1,7 @@
 // Field ownership the way server-side apply records it: sets of field paths per manager,
 // serialized as FieldsV1. The path primitives live in field-paths.ts; this file decides who owns
 // what after a write.
+import { rfc3339At } from './compact-strings.ts';
 import { fieldChanges, isUnder, withoutStatus } from './field-changes.ts';
 import {
   collectTreePaths,
@@ -52,7 +53,7 @@ export function entrySet(entry: ManagedFieldsEntry): Set<FieldPath> {
 }
 
 export function nowRfc3339(): string {
-  return `${new Date().toISOString().slice(0, 19)}Z`;
+  return rfc3339At(Date.now());
 }
 
 export interface RecordUpdateOptions extends FieldSetOptions {

@@ -1,6 +1,6 @@
 // The demo server's storage: one index per resource (all served versions share it), a global
 // resourceVersion counter, a bounded event log for watches, and ownerReference GC.
-import { randomUUID } from 'node:crypto';
+import { newUid, SharedStrings } from './compact-strings.ts';
 import { FieldsTreeInterner } from './fields-tree-interner.ts';
 import { GarbageCollector, type ObjectRef } from './garbage-collector.ts';
 import { KubeStatusError, statusErrors } from './kube-status-error.ts';
@@ -12,6 +12,7 @@ import { validationCauses } from './object-validation.ts';
 import type { ServedResource } from './resource-types.ts';
 import { apiVersionOf, findResource, findResourceByKind, served, servedResources } from './resource-types.ts';
 import {
+  cloneUnlessFrozen,
   deepFreeze,
   normalized,
   randomSuffix,
@@ -56,6 +57,7 @@ export class MemoryObjectStore implements ObjectStore {
     },
   });
   private readonly fieldTrees = new FieldsTreeInterner();
+  private readonly strings = new SharedStrings();
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly log: ObjectEventLog;
   private clusterIpCounter = 10;
@@ -140,7 +142,11 @@ export class MemoryObjectStore implements ObjectStore {
 
   create(input: KubeObject, opts: WriteOptions = {}): KubeObject {
     const t = this.typeOf(input);
-    const obj = structuredClone(input) as KubeObject;
+    // A deep copy, except of deep-frozen parts (taken from stored objects, as a controller's pod
+    // template is): those are immutable and stay shared, which saves their memory once per object.
+    const obj = cloneUnlessFrozen({ ...input, metadata: { ...input.metadata } });
+    if (obj.spec !== null && typeof obj.spec === 'object' && Object.isFrozen(obj.spec))
+      obj.spec = { ...(obj.spec as object) };
     const meta = obj.metadata;
     if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
       meta.name = `${meta.generateName}${randomSuffix()}`;
@@ -178,7 +184,7 @@ export class MemoryObjectStore implements ObjectStore {
       () => `10.96.${Math.floor(this.clusterIpCounter / 250)}.${(this.clusterIpCounter++ % 250) + 2}`,
     );
     obj.apiVersion = apiVersionOf({ group: t.group, version: t.storageVersion });
-    meta.uid = randomUUID();
+    meta.uid = newUid();
     meta.creationTimestamp = rfc3339Now();
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
@@ -346,7 +352,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.rv++;
     obj.metadata.resourceVersion = String(this.rv);
     this.fieldTrees.internEntries(obj.metadata.managedFields);
-    const frozen = deepFreeze(normalized(obj));
+    const frozen = this.strings.freeze(normalized(obj));
     const bucket = this.bucket(t.storageKey);
     const previous = bucket.get(key);
     // JSON is made on the first list, get or watch that needs it (most versions are never read).

@@ -1,3 +1,4 @@
+import { rfc3339At } from './compact-strings.ts';
 import type { KubeObject } from './object-store.ts';
 
 /** One stored object and its JSON, made on first read and shared by every list and watch after. */
@@ -101,7 +102,7 @@ export function withApiVersion(obj: KubeObject, apiVersion: string): KubeObject 
 }
 
 export function rfc3339Now(): string {
-  return `${new Date().toISOString().slice(0, 19)}Z`;
+  return rfc3339At(Date.now());
 }
 
 const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
