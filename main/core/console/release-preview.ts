@@ -1,11 +1,13 @@
 import type { DesiredReleaseInput, PreviewView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { MeshRequest } from '../../../shared/mesh/evaluator.ts';
+import type { CompiledRouter, MeshRequest } from '../../../shared/mesh/evaluator.ts';
 import { compileVirtualService, RouteCompileError } from '../../../shared/mesh/evaluator.ts';
+import { compileHTTPRoute, serviceKeys } from '../../../shared/mesh/gateway-evaluator.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { isDestinationRule, isVirtualService } from '../../../shared/mesh/istio-types.ts';
+import { isDestinationRule, isGatewayHTTPRoute, isVirtualService } from '../../../shared/mesh/istio-types.ts';
 import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
 import { previewTraffic } from '../../../shared/mesh/preview.ts';
+import { readGatewayApiReleases } from '../../../shared/mesh/read-gateway-api.ts';
 import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
@@ -14,7 +16,8 @@ import { planRelease } from '../../../shared/mesh/release-plan.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 
 // The live rule preview: plan the desired release exactly as "Review changes" would, apply the
-// plan to copies of the objects, and route the sample through the resulting VirtualService.
+// plan to copies of the objects, and route the sample through the resulting VirtualService or
+// HTTPRoute (shared/mesh/evaluator.ts, shared/mesh/gateway-evaluator.ts).
 
 const sameTarget = (o: KubeObject, t: { kind: string; namespace: string; name: string }) =>
   o.kind === t.kind && o.metadata.name === t.name && (o.metadata.namespace || 'default') === t.namespace;
@@ -42,6 +45,28 @@ export function desiredObjects(
   }
 }
 
+/** The router of the release's route after the desired change: a VirtualService or an HTTPRoute. */
+function compileRouter(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  engine: RegexEngine,
+): CompiledRouter {
+  const route = objects.find((o) => sameTarget(o, release.route));
+  const kind = release.flavor === 'istio' ? 'VirtualService' : 'HTTPRoute';
+  const found = route && (release.flavor === 'istio' ? isVirtualService(route) : isGatewayHTTPRoute(route));
+  if (!route || !found)
+    throw new ApiFailure('not-found', `${kind} ${release.route.namespace}/${release.route.name} is gone`);
+  try {
+    if (isVirtualService(route))
+      return compileVirtualService(route, { engine, destinationRules: objects.filter(isDestinationRule) });
+    return compileHTTPRoute(route, { engine, services: serviceKeys(objects) });
+  } catch (err) {
+    if (err instanceof RouteCompileError)
+      throw new ApiFailure('invalid-request', `${kind} ${route.metadata.name} ${err.message}`);
+    throw err;
+  }
+}
+
 export function previewRelease(opts: {
   release: ServiceRelease;
   input: DesiredReleaseInput;
@@ -51,30 +76,16 @@ export function previewRelease(opts: {
   source: PreviewView['source'];
 }): PreviewView {
   const { release, input, engine } = opts;
-  if (release.flavor !== 'istio')
-    throw new ApiFailure(
-      'invalid-request',
-      `${release.host} is routed by a Gateway API HTTPRoute: the preview covers Istio VirtualServices`,
-    );
   const objects = desiredObjects(release, input, opts.objects, engine);
-  const vs = objects.find((o) => sameTarget(o, release.route));
-  if (!vs || !isVirtualService(vs))
-    throw new ApiFailure(
-      'not-found',
-      `VirtualService ${release.route.namespace}/${release.route.name} is gone`,
-    );
-  let router: ReturnType<typeof compileVirtualService>;
-  try {
-    router = compileVirtualService(vs, { engine, destinationRules: objects.filter(isDestinationRule) });
-  } catch (err) {
-    if (err instanceof RouteCompileError)
-      throw new ApiFailure('invalid-request', `VirtualService ${vs.metadata.name} ${err.message}`);
-    throw err;
-  }
+  const router = compileRouter(release, objects, engine);
   const result = previewTraffic(router, opts.requests, { seed: 1 });
 
   // The routes of the desired rules, in order, are the enabled rules of the desired input.
-  const after = readIstioReleases(objects).find((r) => r.id === release.id);
+  // An HTTPRoute's rules are chosen by precedence, not order, but the planner still writes the
+  // desired rules in order, so the k-th content rule of the desired route is the k-th enabled rule.
+  const after = (release.flavor === 'istio' ? readIstioReleases : readGatewayApiReleases)(objects).find(
+    (r) => r.id === release.id,
+  );
   const routeIndexes = [...(after?.rules ?? [])].sort((a, b) => a.index - b.index).map((r) => r.index);
   const enabled = input.rules.flatMap((r, position) => (r.enabled ? [position] : []));
   const positionOf = new Map<number, number>();
