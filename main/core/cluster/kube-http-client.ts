@@ -28,6 +28,8 @@ export interface KubeRequest {
   contentType?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** How a successful answer's text becomes the result (JSON.parse when absent). */
+  parse?: (text: string) => unknown;
 }
 
 export interface KubeHttpClient {
@@ -154,7 +156,7 @@ export function createKubeHttpClient(
                 return reject(apiErrorOf(status, text, what));
               }
               try {
-                resolve((text === '' ? undefined : JSON.parse(text)) as T);
+                resolve((text === '' ? undefined : (req.parse ?? JSON.parse)(text)) as T);
               } catch {
                 reject(new KubeApiError(status, `${what} answered with something that is not JSON`));
               }

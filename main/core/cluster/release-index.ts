@@ -20,6 +20,8 @@ export interface ReleaseIndexOptions {
   intervalMs?: number;
   /** Above this many dirty routes one full read is cheaper than many small ones. */
   fullReadThreshold?: number;
+  /** How many routes one read of a full recompute covers (bounds its memory peak). */
+  fullReadChunk?: number;
 }
 
 export interface ReleaseIndex {
@@ -132,6 +134,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
   const { cache, read, clock } = options;
   const intervalMs = options.intervalMs ?? 100;
   const fullReadThreshold = options.fullReadThreshold ?? 200;
+  const fullReadChunk = options.fullReadChunk ?? 250;
 
   const objects = new Map<string, KubeObject>();
   const routeHostIndex = new Map<string, Set<string>>();
@@ -205,14 +208,15 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
   }
 
   function onChange(changes: readonly CacheChange[]) {
+    // Until the next full read nothing needs marking (a Pod would scan every Service of its namespace).
     for (const c of changes) {
       if (c.previous) {
-        markDirty(c.previous, c.resource);
+        if (!everything) markDirty(c.previous, c.resource);
         index(c.previous, false);
       }
       if (c.type === 'upsert') {
         index(c.object, true);
-        markDirty(c.object, c.resource);
+        if (!everything) markDirty(c.object, c.resource);
       }
     }
     schedule();
@@ -270,6 +274,22 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     );
   }
 
+  /** Reads the releases of `chunk` (route uids) from the union of their inputs, into `fresh`. */
+  function readChunk(chunk: readonly string[], fresh: Map<string, ServiceRelease[]>) {
+    const inputs = new Map<string, KubeObject>();
+    for (const uid of chunk) for (const o of inputsOf(uid)) inputs.set(uidOf(o), o);
+    const all = inputs.size > 0 ? read([...inputs.values()]) : [];
+    const grouped = new Map<string, ServiceRelease[]>();
+    for (const r of all) {
+      const key = r.route.uid ?? '';
+      const list = grouped.get(key);
+      if (list) list.push(r);
+      else grouped.set(key, [r]);
+    }
+    for (const uid of chunk)
+      fresh.set(uid, grouped.get(uid) ?? (objects.has(uid) ? releasesOfRoute(all, uid) : []));
+  }
+
   function recompute() {
     if (disposed) return;
     // While the first lists arrive every tick would re-read a growing half-cache: wait for all.
@@ -282,14 +302,10 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     if (everything || dirtyRoutes.size > fullReadThreshold) {
       stats.fullReads++;
       routes = [...new Set([...byRoute.keys(), ...routeHostIndex.keys()])];
-      const all = read([...objects.values()]);
-      const grouped = new Map<string, ServiceRelease[]>();
-      for (const r of all) {
-        const key = r.route.uid ?? '';
-        grouped.set(key, [...(grouped.get(key) ?? []), r]);
-      }
-      for (const uid of routes)
-        fresh.set(uid, grouped.get(uid) ?? (objects.has(uid) ? releasesOfRoute(all, uid) : []));
+      // In chunks of routes, each read from the inputs of its routes only: one read of a whole big
+      // cluster keeps ~100 MB of intermediate objects alive at once, which the heap never gives back.
+      for (let i = 0; i < routes.length; i += fullReadChunk)
+        readChunk(routes.slice(i, i + fullReadChunk), fresh);
     } else {
       stats.partialReads++;
       routes = [...dirtyRoutes];

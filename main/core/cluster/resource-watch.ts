@@ -6,6 +6,8 @@ import type { WatchedResource } from './cluster-resources.ts';
 import { collectionPath } from './cluster-resources.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import { KubeApiError } from './kube-http-client.ts';
+import { parseListItems } from './list-items.ts';
+import { slimObject } from './slim-objects.ts';
 
 export type StreamState =
   | { phase: 'listing' }
@@ -74,68 +76,13 @@ interface ListPage {
   kind?: string;
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubeObject[];
+  /** The items are already what the cache keeps (parsed one by one). */
+  slim?: boolean;
 }
 
 interface WatchEvent {
   type?: string;
   object?: KubeObject & { code?: number; message?: string; reason?: string };
-}
-
-type Json = Record<string, unknown>;
-
-const pick = (o: unknown, keys: readonly string[]): Json | undefined => {
-  if (typeof o !== 'object' || o === null) return undefined;
-  const out: Json = {};
-  for (const k of keys) if ((o as Json)[k] !== undefined) out[k] = (o as Json)[k];
-  return out;
-};
-
-/**
- * Pods are most of a large cluster and most of each Pod is of no use here (volumes, env, probes,
- * the sidecar's status annotation). Kept: identity, labels, owners, images, readiness, restarts.
- */
-function slimPod(obj: KubeObject): KubeObject {
-  const spec = obj.spec as Json | undefined;
-  const status = obj.status as Json | undefined;
-  const { annotations: _annotations, ...metadata } = obj.metadata;
-  const containers = Array.isArray(spec?.containers)
-    ? spec.containers.map((c) => pick(c, ['name', 'image']))
-    : undefined;
-  const slim: KubeObject = { apiVersion: obj.apiVersion, kind: obj.kind, metadata };
-  if (spec) slim.spec = { ...pick(spec, ['nodeName']), ...(containers ? { containers } : {}) };
-  if (status) {
-    slim.status = {
-      ...pick(status, ['phase', 'podIP', 'startTime', 'reason', 'message']),
-      ...(Array.isArray(status.conditions)
-        ? { conditions: status.conditions.map((c) => pick(c, ['type', 'status'])) }
-        : {}),
-      ...(Array.isArray(status.containerStatuses)
-        ? {
-            containerStatuses: status.containerStatuses.map((c) =>
-              pick(c, ['name', 'ready', 'started', 'restartCount', 'image', 'state']),
-            ),
-          }
-        : {}),
-    };
-  }
-  return slim;
-}
-
-/**
- * Kept out of the cache: managedFields is often half of an object's size and nothing reads it;
- * Pods are cut down to what running status needs. List items also come without apiVersion and
- * kind, which the routing core needs.
- */
-export function slimObject(obj: KubeObject, resource: WatchedResource): KubeObject {
-  const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
-  const { managedFields: _dropped, ...metadata } = obj.metadata ?? { name: '' };
-  const full: KubeObject = {
-    ...obj,
-    apiVersion: obj.apiVersion ?? apiVersion,
-    kind: obj.kind ?? resource.kind,
-    metadata,
-  };
-  return resource.key === 'pods' ? slimPod(full) : full;
 }
 
 function isExpired(err: unknown): boolean {
@@ -172,8 +119,16 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
     do {
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (token) query.set('continue', token);
-      const page = await client.request<ListPage>({ path: `${path}?${query}`, signal: abort.signal });
-      for (const item of page.items ?? []) items.push(slimObject(item, resource));
+      const page = await client.request<ListPage>({
+        path: `${path}?${query}`,
+        signal: abort.signal,
+        parse: (text) => {
+          const parsed = parseListItems(text, (o) => slimObject(o as KubeObject, resource));
+          return { ...parsed.envelope, items: parsed.items, slim: true };
+        },
+      });
+      // A client that ignores `parse` (a test double) answers with the items as they are.
+      for (const item of page.items ?? []) items.push(page.slim ? item : slimObject(item, resource));
       token = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token && !stopped);
