@@ -17,6 +17,7 @@ import { isPlainObject } from './json-patch.ts';
 import { backendVersionName } from './read-gateway-api.ts';
 import type { PreparedRequest } from './route-match.ts';
 import { resolveHost } from './versions.ts';
+import { weightedPicker } from './weighted-pick.ts';
 
 export interface GatewayRouterOptions extends RouterOptions {
   /**
@@ -114,20 +115,10 @@ export function compileGatewayAction(
     weights.push(weightOf(ref, at));
     targets.push(targetOf(ref, j, routeNamespace, options));
   });
-  const total = weights.reduce((a, b) => a + b, 0);
-  if (total <= 0) return (_r, _x, ref) => error500(ref);
-  const cumulative: number[] = [];
-  let acc = 0;
-  for (const w of weights) {
-    acc += w;
-    cumulative.push(acc);
-  }
+  const pick = weightedPicker(weights);
+  if (!pick) return (_r, _x, ref) => error500(ref);
   return (_r, random, ref) => {
-    const x = Math.min(Math.max(random, 0), 0.999999999999) * total;
-    let k = 0;
-    // Skips zero-weight entries too: their cumulative bound equals the previous one.
-    while (k < cumulative.length - 1 && x >= cumulative[k]!) k++;
-    const t = targets[k]!;
+    const t = targets[pick(random)]!;
     if (!t.ok) return error500(ref);
     if (options.isReady && !options.isReady(t.host, undefined))
       return {

@@ -6,6 +6,7 @@ import type { RouteOutcome, RouterOptions, RuleRef } from './evaluator-types.ts'
 import type { DestinationRule, IstioHTTPRoute } from './istio-types.ts';
 import { canonicalHost, hostMatches } from './route-hosts.ts';
 import type { Predicate, PreparedRequest } from './route-match.ts';
+import { weightedPicker } from './weighted-pick.ts';
 
 export interface CompiledRule {
   index: number;
@@ -90,12 +91,7 @@ export function compileAction(
     dests.length === 1
       ? [1]
       : dests.map((d) => (typeof d.weight === 'number' && d.weight > 0 ? d.weight : 0));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const cumulative: number[] = [];
-  weights.reduce((acc, w, i) => {
-    cumulative[i] = acc + w;
-    return acc + w;
-  }, 0);
+  const pick = weightedPicker(weights);
   const targets = dests.map((d, i) => {
     const destination = d.destination;
     const host = canonicalHost(destination.host, vsNamespace);
@@ -105,7 +101,7 @@ export function compileAction(
     return { destination, host, subset, missing, index: i, version: subset || destination.host };
   });
   return (_r, random, ref) => {
-    if (total <= 0)
+    if (!pick)
       return {
         ruleIndex: ref.ruleIndex,
         ruleName: ref.ruleName,
@@ -115,10 +111,7 @@ export function compileAction(
         reason: 'no weight',
         message: `${path}: every destination has weight 0`,
       };
-    const x = Math.min(Math.max(random, 0), 0.999999999999) * total;
-    let k = 0;
-    while (k < cumulative.length - 1 && x >= cumulative[k]!) k++;
-    const t = targets[k]!;
+    const t = targets[pick(random)]!;
     if (t.missing)
       return {
         ruleIndex: ref.ruleIndex,
