@@ -39,7 +39,8 @@ export type RouteOutcome =
       destinationIndex: number;
     })
   | (RuleRef & { kind: 'redirect'; status: number; redirect: unknown })
-  | (RuleRef & { kind: 'directResponse'; status: number })
+  /** `reason`: why a Gateway API route answers 500 itself (no backend weight, an unknown backend). */
+  | (RuleRef & { kind: 'directResponse'; status: number; reason?: string })
   | (RuleRef & { kind: 'delegate'; delegate: { name: string; namespace?: string } })
   | { kind: 'notFound'; status: 404; reason: 'NR'; message: string }
   | (RuleRef & {

@@ -31,14 +31,15 @@ export type GatewayAction = (r: PreparedRequest, random: number, ref: RuleRef) =
 
 type Target =
   | { ok: true; version: string; destination: Destination; host: string; index: number }
-  | { ok: false; index: number };
+  | { ok: false; index: number; why: string };
 
-const error500 = (ref: RuleRef): RouteOutcome => ({
+const error500 = (ref: RuleRef, reason: string): RouteOutcome => ({
   ruleIndex: ref.ruleIndex,
   ruleName: ref.ruleName,
   matchIndex: ref.matchIndex,
   kind: 'directResponse',
   status: 500,
+  reason,
 });
 
 function redirectOf(filters: unknown, where: string): { status: number; redirect: unknown } | null {
@@ -72,10 +73,16 @@ function targetOf(
   options: GatewayRouterOptions,
 ): Target {
   const version = backendVersionName(ref as unknown as GatewayBackendRef, routeNamespace);
-  if (version === null) return { ok: false, index };
+  if (version === null)
+    return {
+      ok: false,
+      index,
+      why: `backendRef ${String(ref.kind ?? 'Service')} ${String(ref.name)} is not a Service`,
+    };
   const name = ref.name as string;
   const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : routeNamespace;
-  if (options.services && !options.services.has(`${ns}/${name}`)) return { ok: false, index };
+  if (options.services && !options.services.has(`${ns}/${name}`))
+    return { ok: false, index, why: `Service ${ns}/${name} not found` };
   const host = resolveHost(name, ns);
   const destination: Destination = {
     host,
@@ -116,10 +123,12 @@ export function compileGatewayAction(
     targets.push(targetOf(ref, j, routeNamespace, options));
   });
   const pick = weightedPicker(weights);
-  if (!pick) return (_r, _x, ref) => error500(ref);
+  if (!pick)
+    return (_r, _x, ref) =>
+      error500(ref, raw.length === 0 ? 'no backendRefs' : 'every backendRef has weight 0');
   return (_r, random, ref) => {
     const t = targets[pick(random)]!;
-    if (!t.ok) return error500(ref);
+    if (!t.ok) return error500(ref, t.why);
     if (options.isReady && !options.isReady(t.host, undefined))
       return {
         ruleIndex: ref.ruleIndex,

@@ -46,7 +46,7 @@ export function outcomeLabel(o: RouteOutcome): string | null {
     case 'redirect':
       return `redirect ${o.status}`;
     case 'directResponse':
-      return `direct response ${o.status}`;
+      return `direct response ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
     case 'delegate':
       return `delegate ${o.delegate.namespace ? `${o.delegate.namespace}/` : ''}${o.delegate.name}`;
   }

@@ -132,7 +132,9 @@ describe('previewRelease on a Gateway API release', () => {
 
   it('counts requests to a backend Service that does not exist as a 500 outcome', () => {
     const view = preview({ split: split90, rules: [beta] }, [httpRoute, service('reviews-v1', 'v1')]);
-    const errors = view.other.find((o) => o.outcome === 'direct response 500');
+    const errors = view.other.find(
+      (o) => o.outcome === 'direct response 500 (Service shop/reviews-v2 not found)',
+    );
     expect(errors?.count).toBeGreaterThanOrEqual(30);
     expect(view.versions.map((v) => v.version)).toEqual(['reviews-v1']);
   });

@@ -96,10 +96,16 @@ describe('backends', () => {
         ],
       },
     ]);
-    expect(route(zero, {}, 0.5)).toMatchObject({ kind: 'directResponse', status: 500, ruleIndex: 0 });
+    expect(route(zero, {}, 0.5)).toMatchObject({
+      kind: 'directResponse',
+      status: 500,
+      ruleIndex: 0,
+      reason: 'every backendRef has weight 0',
+    });
     expect(route(hr([{ matches: [{ method: 'GET' }] }]), {})).toMatchObject({
       kind: 'directResponse',
       status: 500,
+      reason: 'no backendRefs',
     });
   });
 
@@ -115,7 +121,12 @@ describe('backends', () => {
     ]);
     const options = { services: new Set(['shop/v1']) };
     const at = (x: number) => where(route(h, {}, x, options));
-    expect([0.1, 0.3, 0.6, 0.9].map(at)).toEqual(['v1', '500', '500', '500']);
+    expect([0.1, 0.3, 0.6, 0.9].map(at)).toEqual([
+      'v1',
+      '500 backendRef Bucket bucket is not a Service',
+      '500 Service shop/gone not found',
+      '500 Service shop/gone not found',
+    ]);
     expect(where(route(h, {}, 0.9))).toBe('gone');
   });
 
