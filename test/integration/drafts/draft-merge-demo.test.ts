@@ -17,6 +17,7 @@ import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { setSplit } from '../../../shared/mesh/release-edits.ts';
 import { mergeObjects } from '../../../shared/mesh/three-way-merge.ts';
+import { defaultIndex, httpOf, splitOf } from '../../helpers/drafts-contract.ts';
 
 const vsRef = {
   apiVersion: 'networking.istio.io/v1',
@@ -24,16 +25,6 @@ const vsRef = {
   namespace: 'bookinfo',
   name: 'reviews',
 };
-
-type Route = {
-  name?: string;
-  route: Array<{ destination: { subset: string }; weight?: number }>;
-  retries?: { perTryTimeout?: string };
-};
-const httpOf = (vs: KubeObject) => (vs.spec as { http: Route[] }).http;
-const defaultIndex = (vs: KubeObject) => httpOf(vs).findIndex((r) => r.name === 'default');
-const splitOf = (vs: KubeObject) =>
-  Object.fromEntries(httpOf(vs)[defaultIndex(vs)]!.route.map((d) => [d.destination.subset, d.weight]));
 
 let demo: DemoMesh;
 let api: KubeApi;

@@ -15,9 +15,8 @@ import { createKubeApi } from '../../../main/core/kube-api.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { DraftView } from '../../../shared/api/draft-schemas.ts';
-import { draftCalls } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import { checkedDraftCalls, splitOf } from '../../helpers/drafts-contract.ts';
 
 const PAYMENT = 'istio:shop/payment.shop.svc.cluster.local';
 const IMAGE = 'ghcr.io/switchyard-demo/shop-payment:5.2.0';
@@ -30,27 +29,11 @@ const ref = (apiVersion: string, kind: string, name: string) => ({
 const vsRef = ref('networking.istio.io/v1', 'VirtualService', 'payment');
 const drRef = ref('networking.istio.io/v1', 'DestinationRule', 'payment');
 
-type Route = { name?: string; route: Array<{ destination: { subset: string }; weight?: number }> };
-const splitOf = (vs: KubeObject) => {
-  const route = (vs.spec as { http: Route[] }).http.find((r) => r.name === 'default') as Route;
-  return Object.fromEntries(route.route.map((d) => [d.destination.subset, d.weight]));
-};
-
 let mesh: DemoMesh;
 let api: KubeApi;
 let dataDir: string;
 let handlers: ReturnType<typeof createConsoleHandlers>;
 let drafts: DraftCalls;
-
-/** Every answer checked against the contract, as dispatch does before the renderer sees it. */
-function checked(calls: DraftCalls): DraftCalls {
-  const out: Record<string, (req: never) => Promise<unknown>> = {};
-  for (const [name, call] of Object.entries(calls) as Array<
-    [keyof DraftCalls, (req: never) => Promise<unknown>]
-  >)
-    out[name] = async (req) => draftCalls[name].response.parse(await call(req));
-  return out as unknown as DraftCalls;
-}
 
 beforeAll(async () => {
   mesh = await startDemoMesh({ podReadyDelayMs: 0, requestsPerSecond: 0 });
@@ -67,7 +50,7 @@ beforeAll(async () => {
     pauseMs: 10,
   });
   await handlers['sessions.open']({ contextId: 'demo' });
-  drafts = checked(
+  drafts = checkedDraftCalls(
     createDraftsService({
       dataDir,
       emit: () => {},

@@ -16,10 +16,9 @@ import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 import type { ConflictResolution, DraftView } from '../../../shared/api/draft-schemas.ts';
-import { draftCalls } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
+import { checkedDraftCalls, defaultIndex, defaultRoute, splitOf } from '../../helpers/drafts-contract.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
 const vsRef = {
@@ -29,35 +28,14 @@ const vsRef = {
   name: 'reviews',
 };
 
-type Route = {
-  name?: string;
-  route: Array<{ destination: { subset: string }; weight?: number }>;
-  retries?: { perTryTimeout?: string };
-};
-const httpOf = (vs: KubeObject) => (vs.spec as { http: Route[] }).http;
-const defaultIndex = (vs: KubeObject) => httpOf(vs).findIndex((r) => r.name === 'default');
-const defaultRoute = (vs: KubeObject) => httpOf(vs)[defaultIndex(vs)] as Route;
-const splitOf = (vs: KubeObject) =>
-  Object.fromEntries(defaultRoute(vs).route.map((d) => [d.destination.subset, d.weight]));
-
 let mesh: DemoMesh;
 let api: KubeApi;
 let dataDir: string;
 let handlers: ReturnType<typeof createConsoleHandlers>;
 const events: Array<{ event: EventName; payload: unknown }> = [];
 
-/** Every answer checked against the contract, as dispatch does before the renderer sees it. */
-function checked(calls: DraftCalls): DraftCalls {
-  const out: Record<string, (req: never) => Promise<unknown>> = {};
-  for (const [name, call] of Object.entries(calls) as Array<
-    [keyof DraftCalls, (req: never) => Promise<unknown>]
-  >)
-    out[name] = async (req) => draftCalls[name].response.parse(await call(req));
-  return out as unknown as DraftCalls;
-}
-
 function draftsService(): DraftCalls {
-  return checked(
+  return checkedDraftCalls(
     createDraftsService({
       dataDir,
       emit: <E extends EventName>(event: E, payload: EventPayload<E>) => events.push({ event, payload }),

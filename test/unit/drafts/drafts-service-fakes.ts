@@ -8,11 +8,11 @@ import type { ExternalPlan } from '../../../main/core/console/console-handlers.t
 import { importYamlText, inNamespace } from '../../../main/core/drafts/draft-import.ts';
 import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
-import { draftCalls } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
 import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
+import { checkedDraftCalls } from '../../helpers/drafts-contract.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 
 export const RELEASE = 'istio:shop/reviews.shop.svc.cluster.local';
@@ -36,16 +36,6 @@ export async function failure(p: Promise<unknown>): Promise<ApiFailure> {
   );
   if (!(err instanceof ApiFailure)) throw new Error(`expected an ApiFailure, got ${String(err)}`);
   return err;
-}
-
-/** Every answer checked against the contract, as dispatch does before the renderer sees it. */
-function checked(calls: DraftCalls): DraftCalls {
-  const out: Record<string, (req: never) => Promise<unknown>> = {};
-  for (const [name, call] of Object.entries(calls) as Array<
-    [keyof DraftCalls, (req: never) => Promise<unknown>]
-  >)
-    out[name] = async (req) => draftCalls[name].response.parse(await call(req));
-  return out as unknown as DraftCalls;
 }
 
 export interface FakeConsole {
@@ -76,7 +66,7 @@ export async function fakeConsole(): Promise<FakeConsole> {
     reviewed: [],
     events: [],
     service: () =>
-      checked(
+      checkedDraftCalls(
         createDraftsService({
           dataDir: f.dir,
           emit: (event, payload) => f.events.push({ event, payload }),

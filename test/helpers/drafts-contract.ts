@@ -1,0 +1,27 @@
+import type { DraftCalls } from '../../main/core/drafts/drafts-service.ts';
+import { draftCalls } from '../../shared/api/draft-schemas.ts';
+import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+
+/** Every answer checked against the contract, as dispatch does before the renderer sees it. */
+export function checkedDraftCalls(calls: DraftCalls): DraftCalls {
+  const out: Record<string, (req: never) => Promise<unknown>> = {};
+  for (const [name, call] of Object.entries(calls) as Array<
+    [keyof DraftCalls, (req: never) => Promise<unknown>]
+  >)
+    out[name] = async (req) => draftCalls[name].response.parse(await call(req));
+  return out as unknown as DraftCalls;
+}
+
+export type HttpRoute = {
+  name?: string;
+  route: Array<{ destination: { subset: string }; weight?: number }>;
+  retries?: { perTryTimeout?: string };
+};
+
+export const httpOf = (vs: KubeObject) => (vs.spec as { http: HttpRoute[] }).http;
+/** Index of the route named `default` (the demo's catch-all). */
+export const defaultIndex = (vs: KubeObject) => httpOf(vs).findIndex((r) => r.name === 'default');
+export const defaultRoute = (vs: KubeObject) => httpOf(vs)[defaultIndex(vs)] as HttpRoute;
+/** The catch-all split of a VirtualService, by subset. */
+export const splitOf = (vs: KubeObject) =>
+  Object.fromEntries(defaultRoute(vs).route.map((d) => [d.destination.subset, d.weight]));
