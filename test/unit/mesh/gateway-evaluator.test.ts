@@ -1,56 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
-import type { MeshRequest, RouteOutcome } from '../../../shared/mesh/evaluator.ts';
 import { RouteCompileError } from '../../../shared/mesh/evaluator.ts';
-import {
-  compileHTTPRoute,
-  type GatewayRouterOptions,
-  pathPrefixTest,
-} from '../../../shared/mesh/gateway-evaluator.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-
-const engine = re2Engine();
-
-function hr(
-  rules: unknown[],
-  spec: Record<string, unknown> = {},
-  apiVersion = 'gateway.networking.k8s.io/v1',
-) {
-  return {
-    apiVersion,
-    kind: 'HTTPRoute',
-    metadata: { name: 'checkout', namespace: 'shop' },
-    spec: { hostnames: ['checkout.example.com'], rules, ...spec },
-  } as KubeObject;
-}
-
-const to = (name: string, weight?: number) => ({
-  name,
-  port: 80,
-  ...(weight === undefined ? {} : { weight }),
-});
-const rule = (backend: string, matches?: unknown[], extra: Record<string, unknown> = {}) => ({
-  ...(matches ? { matches } : {}),
-  backendRefs: [to(backend)],
-  ...extra,
-});
-
-function route(
-  h: KubeObject,
-  request: MeshRequest,
-  random = 0,
-  options: Partial<GatewayRouterOptions> = {},
-): RouteOutcome {
-  return compileHTTPRoute(h, { engine, ...options }).route(request, random);
-}
-
-function where(o: RouteOutcome): string {
-  if (o.kind === 'route') return o.version;
-  if (o.kind === 'delegate') return 'delegate';
-  return `${o.status}${'reason' in o ? ` ${o.reason}` : ''}`;
-}
-
-const go = (h: KubeObject, request: MeshRequest, random = 0) => where(route(h, request, random));
+import { compileHTTPRoute, pathPrefixTest } from '../../../shared/mesh/gateway-evaluator.ts';
+import { engine, go, hr, route, rule } from './gateway-fixtures.ts';
 
 describe('path matching', () => {
   it('PathPrefix is element-wise: /foo matches /foo and /foo/bar, not /foobar', () => {
