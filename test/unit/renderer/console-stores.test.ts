@@ -12,6 +12,7 @@ import {
 import { filterServices } from '../../../renderer/src/stores/services-store.ts';
 import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-schemas.ts';
 import type { ContextSummary } from '../../../shared/api/contract.ts';
+import { releaseViewFixture } from './drafts-fixtures.ts';
 
 const quietApi = {
   on: () => () => {},
@@ -19,30 +20,13 @@ const quietApi = {
 } as unknown as ApiClient;
 
 function view(weights: Record<string, number>): ReleaseView {
-  return {
+  return releaseViewFixture(weights, {
     releaseId: 'istio:shop/payment',
     contextId: 'demo',
     namespace: 'shop',
     host: 'payment.shop.svc.cluster.local',
     name: 'payment',
-    flavor: 'istio',
-    editable: true,
-    readOnlyReasons: [],
-    versions: Object.entries(weights).map(([name, weight]) => ({
-      name,
-      labels: { version: name },
-      deployments: [],
-      podsReady: 1,
-      podsTotal: 1,
-      restarts: 0,
-      weight,
-      declared: true,
-    })),
-    rules: [],
-    mirrors: [],
-    lint: [],
-    sources: [],
-  };
+  });
 }
 
 describe('the release store', () => {

@@ -34,13 +34,13 @@ export function fakeApi(handlers: Partial<Record<CallName, Handler>>) {
 
 export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
 
-export function draftRelease(id: string, weights: Record<string, number>): ReleaseView {
+/** A release view with these versions and weights (every version declared, one ready pod each). */
+export function releaseViewFixture(
+  weights: Record<string, number>,
+  at: Pick<ReleaseView, 'releaseId' | 'contextId' | 'namespace' | 'host' | 'name'>,
+): ReleaseView {
   return {
-    releaseId: 'istio:bookinfo/reviews',
-    contextId: `draft:${id}`,
-    namespace: 'bookinfo',
-    host: 'reviews.bookinfo.svc.cluster.local',
-    name: 'reviews',
+    ...at,
     flavor: 'istio',
     editable: true,
     readOnlyReasons: [],
@@ -59,6 +59,16 @@ export function draftRelease(id: string, weights: Record<string, number>): Relea
     lint: [],
     sources: [],
   };
+}
+
+export function draftRelease(id: string, weights: Record<string, number>): ReleaseView {
+  return releaseViewFixture(weights, {
+    releaseId: 'istio:bookinfo/reviews',
+    contextId: `draft:${id}`,
+    namespace: 'bookinfo',
+    host: 'reviews.bookinfo.svc.cluster.local',
+    name: 'reviews',
+  });
 }
 
 export function draftView(
