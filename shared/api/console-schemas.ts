@@ -303,7 +303,17 @@ export const PreviewView = z.object({
   rules: z.array(ShareView.extend({ position: z.number().int() })),
   /** Requests no rule caught (they follow the split). */
   unmatched: ShareView,
-  versions: z.array(ShareView.extend({ version: z.string() })),
+  /**
+   * Where the sample goes among the versions (the effective traffic: content rules in order, then
+   * the catch-all's weights), with the parts that rules and the catch-all send.
+   */
+  versions: z.array(
+    ShareView.extend({
+      version: z.string(),
+      viaRules: z.number().optional(),
+      viaCatchAll: z.number().optional(),
+    }),
+  ),
   /** Requests that reach no version (404 no route, 503 no subset, redirects, …). */
   other: z.array(ShareView.extend({ outcome: z.string() })),
 });

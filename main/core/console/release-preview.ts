@@ -1,5 +1,6 @@
 import type { DesiredReleaseInput, PreviewView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { effectiveTraffic, routedTrafficRoutes } from '../../../shared/mesh/effective-traffic.ts';
 import type { CompiledRouter, MeshRequest } from '../../../shared/mesh/evaluator.ts';
 import { compileVirtualService, RouteCompileError } from '../../../shared/mesh/evaluator.ts';
 import { compileHTTPRoute, serviceKeys } from '../../../shared/mesh/gateway-evaluator.ts';
@@ -78,35 +79,55 @@ export function previewRelease(opts: {
   const { release, input, engine } = opts;
   const objects = desiredObjects(release, input, opts.objects, engine);
   const router = compileRouter(release, objects, engine);
+  // The compiled route decides which route takes each request (with its API's precedence); the one
+  // effective-traffic function every screen uses counts where those routes send it.
   const result = previewTraffic(router, opts.requests, { seed: 1 });
-
-  // The routes of the desired rules, in order, are the enabled rules of the desired input.
-  // An HTTPRoute's rules are chosen by precedence, not order, but the planner still writes the
-  // desired rules in order, so the k-th content rule of the desired route is the k-th enabled rule.
   const after = (release.flavor === 'istio' ? readIstioReleases : readGatewayApiReleases)(objects).find(
     (r) => r.id === release.id,
   );
-  const routeIndexes = [...(after?.rules ?? [])].sort((a, b) => a.index - b.index).map((r) => r.index);
-  const enabled = input.rules.flatMap((r, position) => (r.enabled ? [position] : []));
-  const positionOf = new Map<number, number>();
-  routeIndexes.forEach((index, k) => {
-    const position = enabled[k];
-    if (position !== undefined) positionOf.set(index, position);
+  const routeIndex = new Map<MeshRequest, number | null>();
+  opts.requests.forEach((request, i) => {
+    const o = result.outcomes[i];
+    routeIndex.set(request, !o || o.kind === 'notFound' ? null : o.ruleIndex);
   });
-  const share = (count: number) => ({ count, share: result.total === 0 ? 0 : count / result.total });
-  const caught = new Map<number, number>();
-  let unmatched = 0;
-  for (const row of result.rules) {
-    const position = row.ruleIndex === null ? undefined : positionOf.get(row.ruleIndex);
-    if (position === undefined) unmatched += row.count;
-    else caught.set(position, (caught.get(position) ?? 0) + row.count);
-  }
+  const services = serviceKeys(objects);
+  const routable =
+    release.flavor === 'gateway-api' && after
+      ? (version: string) => {
+          const v = after.versions.find((x) => x.name === version);
+          return v !== undefined && services.has(`${v.source?.namespace ?? after.namespace}/${v.host}`);
+        }
+      : undefined;
+  const routes = after
+    ? routedTrafficRoutes(after, (r: MeshRequest) => routeIndex.get(r) ?? null, routable)
+    : [];
+  const traffic = effectiveTraffic(
+    routes,
+    opts.requests.map((request) => ({ request })),
+  );
+
+  // The k-th content rule of the desired route is the k-th enabled rule of the desired input (the
+  // planner writes the desired rules in order), so rule shares map back to input positions.
+  const enabled = input.rules.flatMap((r, position) => (r.enabled ? [position] : []));
+  const total = opts.requests.length;
+  const share = (fraction: number) => ({ count: Math.round(fraction * total), share: fraction });
+  const caughtAt = new Map<number, number>();
+  traffic.routes.forEach((r, k) => {
+    const position = enabled[k];
+    if (!r.catchAll && position !== undefined) caughtAt.set(position, r.share);
+  });
+  const caught = [...caughtAt.values()].reduce((s, x) => s + x, 0);
   return {
-    total: result.total,
+    total,
     source: opts.source,
-    rules: input.rules.map((_, position) => ({ position, ...share(caught.get(position) ?? 0) })),
-    unmatched: share(unmatched),
-    versions: result.versions.map((v) => ({ version: v.version, count: v.count, share: v.share })),
+    rules: input.rules.map((_, position) => ({ position, ...share(caughtAt.get(position) ?? 0) })),
+    unmatched: share(Math.max(0, 1 - caught)),
+    versions: traffic.versions.map((v) => ({
+      version: v.version,
+      ...share(v.share),
+      viaRules: v.viaRules,
+      viaCatchAll: v.viaCatchAll,
+    })),
     other: result.other.map((o) => ({ outcome: o.outcome, count: o.count, share: o.share })),
   };
 }
