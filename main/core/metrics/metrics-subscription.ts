@@ -1,4 +1,5 @@
 import type { MetricsSnapshot, PrometheusSourceView } from '../../../shared/api/metrics-schemas.ts';
+import { versionsReceivingTraffic } from '../../../shared/mesh/effective-traffic.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
 import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
@@ -45,13 +46,21 @@ export function rateWindowSecondsFor(stepSeconds: number): number {
   return Math.max(60, stepSeconds);
 }
 
-/** Stable: the version with most of the default route; canaries: any other with weight. */
+/**
+ * Stable: the version with most of the default route; canaries: every other version that receives
+ * traffic, through a catch-all weight or a content rule (a rule's target after "all traffic to v1"
+ * still takes requests, so it is still compared).
+ */
 export function rolesOf(release: ServiceRelease | undefined): { stable?: string; canaries: string[] } {
   const dests = [...(release?.defaultRoute?.destinations ?? [])]
     .filter((d) => d.percent > 0)
     .sort((a, b) => b.percent - a.percent);
   const stable = dests[0]?.version;
-  const canaries = dests.slice(1).map((d) => d.version);
+  const receiving = release ? versionsReceivingTraffic(release) : [];
+  const canaries = [
+    ...dests.slice(1).map((d) => d.version),
+    ...receiving.filter((v) => v !== stable && !dests.some((d) => d.version === v)),
+  ];
   return stable ? { stable, canaries } : { canaries };
 }
 
