@@ -1,5 +1,6 @@
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { MetricsSnapshot, VersionLatest } from '../../../../shared/api/metrics-schemas.ts';
+import { measuredFigures } from '../traffic/traffic-figures.ts';
 import { formatValue } from './chart-options.ts';
 
 interface CanaryComparisonProps {
@@ -36,6 +37,7 @@ export function CanaryComparison({ snapshot, view }: CanaryComparisonProps) {
       </section>
     );
   }
+  const measured = measuredFigures(snapshot);
   const worse = new Set(verdict?.findings.filter((f) => f.worse).map((f) => f.metric));
   const rows: Array<{
     label: string;
@@ -79,6 +81,15 @@ export function CanaryComparison({ snapshot, view }: CanaryComparisonProps) {
               </tr>
             );
           })}
+          {measured && (
+            <tr>
+              <th scope="row" title={measured.basis}>
+                Share of requests (measured)
+              </th>
+              <td>{measured.percent[canary] ?? 0}%</td>
+              <td>{measured.percent[stable] ?? 0}%</td>
+            </tr>
+          )}
           <tr>
             <th scope="row">Pods</th>
             <td>

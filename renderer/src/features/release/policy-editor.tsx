@@ -6,6 +6,7 @@ import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
 import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
+import { estimatedForSplit } from '../traffic/traffic-figures.ts';
 import { SplitEditor } from './split-editor.tsx';
 
 interface PolicyEditorProps {
@@ -37,6 +38,16 @@ export function PolicyEditor({
   const editable = view.editable && !draft.conflict;
   const preview = useRulePreview(api, contextId, view.releaseId, draft);
   const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
+  const traffic = useMemo(
+    () =>
+      estimatedForSplit(
+        preview.preview,
+        draft.split,
+        preview.sample === 'demo' ? undefined : preview.sample.fileName,
+      ),
+    [preview.preview, preview.sample, draft.split],
+  );
+
   return (
     <>
       <SplitEditor
@@ -47,6 +58,7 @@ export function PolicyEditor({
         onMove={(version, weight) => s.move(key, version, weight)}
         onLock={(version, locked) => s.lock(key, version, locked)}
         onEven={() => s.even(key)}
+        traffic={traffic}
       />
       <RulesEditor
         draftKey={key}

@@ -10,6 +10,7 @@ import type { WizardStore } from '../../stores/wizard-store.ts';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { MetricsPanel } from '../metrics/metrics-panel.tsx';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
+import { useReleaseTraffic } from '../traffic/use-traffic-figures.ts';
 import { ReleaseWizard } from '../wizard/release-wizard.tsx';
 import { PolicyEditor } from './policy-editor.tsx';
 import { VersionCard } from './version-card.tsx';
@@ -55,6 +56,8 @@ export function ServiceView({
     (version: string, kind: 'switch' | 'rollback') => setConfirm({ version, kind }),
     [],
   );
+
+  const traffic = useReleaseTraffic(api, view);
 
   useEffect(() => {
     void releases.getState().load(contextId, releaseId);
@@ -193,6 +196,8 @@ export function ServiceView({
             desiredWeight={draft.split.find((x) => x.version === v.name)?.weight ?? 0}
             isRollbackTarget={view.previousStable === v.name}
             editable={editable}
+            traffic={traffic.best}
+            routeNow={traffic.estimated}
             onCutOver={onCutOver}
           />
         ))}

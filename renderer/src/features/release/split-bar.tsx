@@ -1,21 +1,52 @@
 import type { VersionWeight } from '../../../../shared/mesh/weights.ts';
+import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 
-/** The split as one stacked bar; decorative beside the sliders, so it is one image to assistive tech. */
-export function SplitBar({ split, colors }: { split: VersionWeight[]; colors: (version: string) => string }) {
-  const label = split.map((v) => `${v.version} ${v.weight}%`).join(', ');
+interface SplitBarProps {
+  split: VersionWeight[];
+  colors: (version: string) => string;
+  /** Where requests go with the content rules counted (estimated for the edit, or measured). */
+  traffic?: TrafficFigures | undefined;
+}
+
+/**
+ * The share of requests each version receives as one stacked bar: the effective traffic when it is
+ * known (rules first, then the catch-all), else the catch-all weights. Decorative beside the
+ * sliders, so it is one image to assistive tech, whose name carries every figure and its source.
+ */
+export function SplitBar({ split, colors, traffic }: SplitBarProps) {
+  const parts = split.map((v) => ({
+    version: v.version,
+    weight: v.weight,
+    share: traffic ? (traffic.percent[v.version] ?? 0) : v.weight,
+  }));
+  const differs = traffic !== undefined && parts.some((p) => p.share !== p.weight);
+  const label = traffic
+    ? `Traffic by version, ${traffic.source}: ${parts
+        .map(
+          (p) => `${p.version} ${p.share}%${p.share !== p.weight ? ` (catch-all weight ${p.weight}%)` : ''}`,
+        )
+        .join(', ')}`
+    : `Traffic split (catch-all weights): ${parts.map((p) => `${p.version} ${p.weight}%`).join(', ')}`;
   return (
-    <div className="split-bar" role="img" aria-label={`Traffic split: ${label}`}>
-      {split
-        .filter((v) => v.weight > 0)
-        .map((v) => (
-          <div
-            key={v.version}
-            className="split-bar-part"
-            style={{ flexGrow: v.weight, background: colors(v.version) }}
-          >
-            {v.weight >= 8 ? `${v.version} ${v.weight}%` : ''}
-          </div>
-        ))}
+    <div className="split-bar-wrap">
+      <div className="split-bar" role="img" aria-label={label} title={traffic?.basis}>
+        {parts
+          .filter((p) => p.share > 0)
+          .map((p) => (
+            <div
+              key={p.version}
+              className="split-bar-part"
+              style={{ flexGrow: p.share, background: colors(p.version) }}
+            >
+              {p.share >= 8 ? `${p.version} ${p.share}%` : ''}
+            </div>
+          ))}
+      </div>
+      <p className="muted small split-bar-caption">
+        {traffic
+          ? `Share of requests, ${traffic.source}${differs ? ': content rules send some requests elsewhere than the catch-all weights below' : ''}.`
+          : 'Catch-all weights.'}
+      </p>
     </div>
   );
 }

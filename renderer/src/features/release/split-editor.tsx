@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { VersionWeight } from '../../../../shared/mesh/weights.ts';
+import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 import { SplitBar } from './split-bar.tsx';
 import { WeightSlider } from './weight-slider.tsx';
 
@@ -11,6 +12,8 @@ interface SplitEditorProps {
   onMove: (version: string, weight: number) => void;
   onLock: (version: string, locked: boolean) => void;
   onEven: () => void;
+  /** Effective traffic of the edit (estimated), drawn by the bar above the sliders. */
+  traffic?: TrafficFigures | undefined;
 }
 
 function ExactWeight({
@@ -51,10 +54,19 @@ function ExactWeight({
 }
 
 /** The split as a stacked bar and one slider per version, with locks, exact values and an even split. */
-export function SplitEditor({ split, editable, color, notice, onMove, onLock, onEven }: SplitEditorProps) {
+export function SplitEditor({
+  split,
+  editable,
+  color,
+  notice,
+  onMove,
+  onLock,
+  onEven,
+  traffic,
+}: SplitEditorProps) {
   return (
     <section className="split-editor" aria-label="Traffic split">
-      <SplitBar split={split} colors={color} />
+      <SplitBar split={split} colors={color} traffic={traffic} />
       <div className="sliders">
         {split.map((v) => (
           <div className="slider-row" key={v.version}>

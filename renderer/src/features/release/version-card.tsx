@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { VersionView } from '../../../../shared/api/console-schemas.ts';
+import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 
 export function ageOf(createdAt: string | undefined, now = Date.now()): string {
   if (!createdAt) return 'unknown age';
@@ -17,6 +18,10 @@ interface VersionCardProps {
   desiredWeight: number;
   isRollbackTarget: boolean;
   editable: boolean;
+  /** The share of requests it receives (measured or estimated); undefined where neither is known. */
+  traffic?: TrafficFigures | undefined;
+  /** What the route as it is now sends, shown beside a measurement that still lags a change. */
+  routeNow?: TrafficFigures | undefined;
   onCutOver: (version: string, kind: 'switch' | 'rollback') => void;
 }
 
@@ -27,8 +32,14 @@ export const VersionCard = memo(function VersionCard({
   desiredWeight,
   isRollbackTarget,
   editable,
+  traffic,
+  routeNow,
   onCutOver,
 }: VersionCardProps) {
+  const share = traffic?.percent[v.name];
+  const nowShare = routeNow?.percent[v.name] ?? 0;
+  const lagging = traffic?.source === 'measured' && routeNow && Math.abs((share ?? 0) - nowShare) >= 2;
+  const weightDiffers = share === undefined || share !== v.weight || desiredWeight !== v.weight;
   const rollout = v.rollout;
   const progress =
     rollout && rollout.desired > 0 ? Math.round((rollout.ready / rollout.desired) * 100) : undefined;
@@ -36,11 +47,31 @@ export const VersionCard = memo(function VersionCard({
     <article className="version-card" aria-label={`Version ${v.name}`} style={{ borderTopColor: color }}>
       <header>
         <h4>{v.name}</h4>
-        <span className="share" title="share of traffic in the cluster">
-          {v.weight}%{desiredWeight !== v.weight ? ` → ${desiredWeight}%` : ''}
-        </span>
+        {share !== undefined ? (
+          <span className="share" title={traffic?.basis}>
+            {share}% <span className="share-source">{traffic?.source}</span>
+          </span>
+        ) : (
+          <span className="share" title="catch-all weight (no measured or estimated traffic yet)">
+            {v.weight}%{desiredWeight !== v.weight ? ` → ${desiredWeight}%` : ''}
+          </span>
+        )}
       </header>
       <dl>
+        {share !== undefined && weightDiffers && (
+          <>
+            <dt>Catch-all weight</dt>
+            <dd>
+              {v.weight}%{desiredWeight !== v.weight ? ` → ${desiredWeight}%` : ''}
+            </dd>
+          </>
+        )}
+        {lagging && (
+          <>
+            <dt>Route now</dt>
+            <dd title={routeNow?.basis}>sends ≈{nowShare}% (estimated)</dd>
+          </>
+        )}
         <dt>Image</dt>
         <dd className="mono">{v.image ?? (v.deployments.length === 0 ? 'no Deployment' : 'unknown')}</dd>
         <dt>Pods ready</dt>
@@ -67,7 +98,7 @@ export const VersionCard = memo(function VersionCard({
       </dl>
       {!v.declared && <p className="muted small">Not declared as a subset yet: it cannot take traffic.</p>}
       <div className="card-actions">
-        {v.weight < 100 && (
+        {(v.weight < 100 || (routeNow?.percent[v.name] ?? share ?? 100) < 100) && (
           <button
             type="button"
             className="secondary"
