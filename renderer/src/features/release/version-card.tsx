@@ -36,7 +36,7 @@ export const VersionCard = memo(function VersionCard({
   routeNow,
   onCutOver,
 }: VersionCardProps) {
-  const share = traffic?.percent[v.name];
+  const share = traffic ? (traffic.percent[v.name] ?? 0) : undefined;
   const nowShare = routeNow?.percent[v.name] ?? 0;
   const lagging = traffic?.source === 'measured' && routeNow && Math.abs((share ?? 0) - nowShare) >= 2;
   const weightDiffers = share === undefined || share !== v.weight || desiredWeight !== v.weight;
