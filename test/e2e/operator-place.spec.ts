@@ -106,6 +106,18 @@ test('the open service is in the URL: reload and Back keep the place', async ({ 
   await expect(serviceHeading(page, 'reviews')).toBeHidden();
   await page.goForward();
   await expect(serviceHeading(page, 'reviews')).toBeVisible();
+
+  // A hash naming no context: typed into the open page, it is ignored; loaded afresh, the app
+  // starts where it would without it.
+  const gone = `${url().replace(/#.*$/, '')}#/c/no-such-context/s/nothing`;
+  await page.goto(gone);
+  await expect(page).toHaveURL(/#\/c\/demo\/s\/.*reviews/);
+  await expect(serviceHeading(page, 'reviews')).toBeVisible();
+  await page.goto('about:blank');
+  await page.goto(gone);
+  await expect(page.getByRole('option', { name: 'reviews in bookinfo' })).toBeVisible({ timeout: 20_000 });
+  await expect(page).toHaveURL(/#\/c\/demo$/);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('at 1440×900 the split and its sliders are in view when a service opens, and stay put while dragging', async ({

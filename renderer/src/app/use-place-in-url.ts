@@ -33,22 +33,39 @@ export function usePlaceInUrl(clusters: ClustersStore): void {
     void clusters
       .getState()
       .load()
-      .then(() => (start ? clusters.getState().switchTo(start.contextId) : undefined));
+      .then(async () => {
+        if (!start) return;
+        if (clusters.getState().contexts.some((c) => c.id === start.contextId))
+          await clusters.getState().switchTo(start.contextId);
+        else {
+          // A context no longer in the kubeconfig: start where the app would without the URL.
+          clusters.setState({ activeContextId: undefined });
+          await clusters.getState().load();
+        }
+      });
 
     let written = formatPlaceHash(currentPlace(clusters));
     const unsubscribe = clusters.subscribe(() => {
       const hash = formatPlaceHash(currentPlace(clusters));
       if (hash === written) return;
-      const first = written === '' || window.location.hash === '';
+      const replace = written === '' || hash === '' || window.location.hash === '';
       written = hash;
       if (hash === window.location.hash) return;
-      // The first place (where the app starts) replaces the entry; every later one is a step back.
+      // Where the app starts (or a place it could not open) replaces the entry; every later place
+      // is a step Back returns to.
       const url = `${window.location.pathname}${window.location.search}${hash}`;
-      if (first) window.history.replaceState(null, '', url);
+      if (replace) window.history.replaceState(null, '', url);
       else window.history.pushState(null, '', url);
     });
     const onPop = () => {
       const place = parsePlaceHash(window.location.hash);
+      if (place && !clusters.getState().contexts.some((c) => c.id === place.contextId)) {
+        // A hand-edited hash naming no context: stay, and show where the operator is.
+        written = formatPlaceHash(currentPlace(clusters));
+        const url = `${window.location.pathname}${window.location.search}${written}`;
+        window.history.replaceState(null, '', url);
+        return;
+      }
       written = formatPlaceHash(place);
       if (place) void goTo(clusters, place);
       else {
