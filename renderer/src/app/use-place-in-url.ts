@@ -10,6 +10,16 @@ function currentPlace(clusters: ClustersStore): HashPlace | undefined {
   return releaseId ? { contextId: s.activeContextId, releaseId } : { contextId: s.activeContextId };
 }
 
+/**
+ * This page's URL with another hash. Only the hash changes: a file:// page (Electron) may not
+ * change its path through the history API, and browser mode's token stays in the query.
+ */
+function withHash(hash: string): string {
+  const url = new URL(window.location.href);
+  url.hash = hash;
+  return url.href;
+}
+
 /** Opens the place a hash names: its context (connecting it if needed) and its service. */
 async function goTo(clusters: ClustersStore, place: HashPlace | undefined): Promise<void> {
   if (!place) return;
@@ -53,7 +63,7 @@ export function usePlaceInUrl(clusters: ClustersStore): void {
       if (hash === window.location.hash) return;
       // Where the app starts (or a place it could not open) replaces the entry; every later place
       // is a step Back returns to.
-      const url = `${window.location.pathname}${window.location.search}${hash}`;
+      const url = withHash(hash);
       if (replace) window.history.replaceState(null, '', url);
       else window.history.pushState(null, '', url);
     });
@@ -62,8 +72,7 @@ export function usePlaceInUrl(clusters: ClustersStore): void {
       if (place && !clusters.getState().contexts.some((c) => c.id === place.contextId)) {
         // A hand-edited hash naming no context: stay, and show where the operator is.
         written = formatPlaceHash(currentPlace(clusters));
-        const url = `${window.location.pathname}${window.location.search}${written}`;
-        window.history.replaceState(null, '', url);
+        window.history.replaceState(null, '', withHash(written));
         return;
       }
       written = formatPlaceHash(place);
