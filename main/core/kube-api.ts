@@ -16,6 +16,9 @@ export interface ObjectTarget {
   name: string;
 }
 
+/** The field manager of every write Switchyard makes (managedFields[].manager). */
+export const FIELD_MANAGER = 'switchyard';
+
 export type KubeVerb = 'get' | 'list' | 'create' | 'patch' | 'delete';
 
 export interface WriteOptions {
@@ -157,6 +160,10 @@ export function createKubeApi(client: KubeHttpClient, opts: { timeoutMs?: number
   }
 
   const dry = (o?: WriteOptions) => (o?.dryRun ? '?dryRun=All' : '');
+  // Creates and patches name Switchyard as their field manager, so managedFields (and whoever
+  // reads them: kubectl, Argo CD, another operator) show which fields Switchyard last wrote.
+  // DELETE takes no fieldManager.
+  const write = (o?: WriteOptions) => `?fieldManager=${FIELD_MANAGER}${o?.dryRun ? '&dryRun=All' : ''}`;
 
   return {
     async get(t) {
@@ -181,7 +188,7 @@ export function createKubeApi(client: KubeHttpClient, opts: { timeoutMs?: number
       const ns = obj.metadata.namespace;
       const created = await call<KubeObject>('create', r, ns, obj.metadata.name, {
         method: 'POST',
-        path: objectPath(r, ns) + dry(o),
+        path: objectPath(r, ns) + write(o),
         body: obj,
       });
       return withTypeMeta(created, obj.apiVersion, obj.kind);
@@ -190,7 +197,7 @@ export function createKubeApi(client: KubeHttpClient, opts: { timeoutMs?: number
       const r = await resolve(t.apiVersion, t.kind, 'patch');
       const patched = await call<KubeObject>('patch', r, t.namespace, t.name, {
         method: 'PATCH',
-        path: objectPath(r, t.namespace, t.name) + dry(o),
+        path: objectPath(r, t.namespace, t.name) + write(o),
         body: ops,
         contentType: 'application/json-patch+json',
       });

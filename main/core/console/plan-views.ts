@@ -3,19 +3,25 @@ import type { ApplyResultView, PlanStepView } from '../../../shared/api/console-
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
+import { reviewPair, withoutServerFields } from '../../../shared/mesh/server-fields.ts';
 import type { ApplyResult, ConflictView, DryRunResult, EngineStep } from '../apply/apply-types.ts';
 
 // Plans and their outcomes in the operator's terms: each object as YAML before and after (without
 // the fields the server owns, so the diff shows only what the change does), and step states.
 
-/** The object as an operator reads it: no managedFields, no status. */
+/** The object as an operator reads it: no server-managed metadata, no status. */
 export function objectYaml(o: KubeObject | null | undefined): string {
-  if (!o) return '';
-  const { status: _status, ...rest } = o as KubeObject & { status?: unknown };
-  const { managedFields: _mf, ...metadata } = rest.metadata as KubeObject['metadata'] & {
-    managedFields?: unknown;
-  };
-  return stringify({ ...rest, metadata }, { lineWidth: 0 });
+  return o ? yamlOf(withoutServerFields(o)) : '';
+}
+
+function yamlOf(o: KubeObject | null): string {
+  return o ? stringify(o, { lineWidth: 0 }) : '';
+}
+
+/** Before and after YAML of one step: server fields left out, status only when it is what changed. */
+function stepYaml(before: KubeObject | null, after: KubeObject | null) {
+  const [b, a] = reviewPair(before, after);
+  return { beforeYaml: yamlOf(b), afterYaml: yamlOf(a) };
 }
 
 function localAfter(step: EngineStep, before: KubeObject | null): KubeObject | null {
@@ -45,8 +51,7 @@ export function planStepViews(
         id: step.id,
         description: step.description,
         target,
-        beforeYaml: objectYaml(before),
-        afterYaml: objectYaml(after),
+        ...stepYaml(before, after),
         dryRun: { ok: true },
       };
     }
@@ -55,8 +60,7 @@ export function planStepViews(
       id: step.id,
       description: step.description,
       target,
-      beforeYaml: objectYaml(before),
-      afterYaml: objectYaml(localAfter(step, before)),
+      ...stepYaml(before, localAfter(step, before)),
       dryRun: { ok: false, message: dry.error.message },
     };
   });

@@ -24,6 +24,7 @@ import type { ReleaseStore } from '../stores/release-store.ts';
 import { desiredInput, draftChanged, draftKey } from '../stores/release-store.ts';
 import type { ServicesStore } from '../stores/services-store.ts';
 import type { WizardStore } from '../stores/wizard-store.ts';
+import { usePlaceInUrl } from './use-place-in-url.ts';
 
 export interface AppStores {
   api: ApiClient;
@@ -53,10 +54,10 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   const mode = live ? 'live' : snapshotAt ? 'snapshot' : 'none';
   const usable = mode !== 'none';
 
+  usePlaceInUrl(clusters);
   useEffect(() => {
-    void clusters.getState().load();
     void drafts.getState().load();
-  }, [clusters, drafts]);
+  }, [drafts]);
 
   // A session that comes back (or goes offline) lists its services afresh: from the cluster, or
   // from the snapshot; deltas may have been missed meanwhile.

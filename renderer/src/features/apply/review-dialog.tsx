@@ -101,13 +101,15 @@ export function ReviewDialog({ store }: { store: ApplyStore }) {
               <div>
                 <h4>Yours</h4>
                 <figure aria-label="Your version">
-                  <pre>{result.conflict.oursYaml}</pre>
+                  {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable, so reachable by keyboard */}
+                  <pre tabIndex={0}>{result.conflict.oursYaml}</pre>
                 </figure>
               </div>
               <div>
                 <h4>Theirs (in the cluster now)</h4>
                 <figure aria-label="Their version">
-                  <pre>{result.conflict.theirsYaml}</pre>
+                  {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable, so reachable by keyboard */}
+                  <pre tabIndex={0}>{result.conflict.theirsYaml}</pre>
                 </figure>
               </div>
             </div>

@@ -6,7 +6,9 @@ export function YamlDiff({ before, after, label }: { before: string; after: stri
   const hunks = useMemo(() => foldDiff(diffLines(before, after)), [before, after]);
   return (
     <figure aria-label={label} className="diff-figure">
-      <pre className="yaml-diff">
+      {/* Scrolls when long: focusable, so the keyboard can scroll it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+      <pre className="yaml-diff" tabIndex={0}>
         {hunks.map((h, i) =>
           'folded' in h ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: hunks are positional

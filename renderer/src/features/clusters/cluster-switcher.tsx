@@ -4,12 +4,6 @@ import type { ClustersStore } from '../../stores/clusters-store.ts';
 import { orderContexts } from '../../stores/clusters-store.ts';
 import { statusLabels } from './status-badge.tsx';
 
-function describeContext(c: ContextSummary): string {
-  const reason =
-    c.status === 'error' || c.status === 'read-only' ? ` (${c.statusReason ?? 'no reason given'})` : '';
-  return `${c.name}: ${statusLabels[c.status]}${reason}`;
-}
-
 /** The searchable cluster combobox: recently used first, each context with its live status. */
 export function ClusterSwitcher({ store }: { store: ClustersStore }) {
   const contexts = store((s) => s.contexts);
@@ -19,6 +13,7 @@ export function ClusterSwitcher({ store }: { store: ClustersStore }) {
   const [highlight, setHighlight] = useState(0);
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   const active = contexts.find((c) => c.id === activeId);
 
   const options = useMemo(() => {
@@ -53,7 +48,7 @@ export function ClusterSwitcher({ store }: { store: ClustersStore }) {
   };
 
   return (
-    <div className="cluster-switcher">
+    <div className="cluster-switcher" ref={box}>
       <input
         ref={input}
         role="combobox"
@@ -70,7 +65,13 @@ export function ClusterSwitcher({ store }: { store: ClustersStore }) {
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onBlur={(e) => {
+          // Focus left the switcher (Tab, a click elsewhere): the popup closes. Clicks on an
+          // option keep the focus here (mousedown is prevented), so they still choose.
+          if (e.relatedTarget instanceof Node && box.current?.contains(e.relatedTarget)) return;
+          setOpen(false);
+          setQuery('');
+        }}
         onKeyDown={onKeyDown}
       />
       {active && (
@@ -88,13 +89,13 @@ export function ClusterSwitcher({ store }: { store: ClustersStore }) {
               id={`${listId}-${i}`}
               role="option"
               aria-selected={c.id === activeId}
-              aria-label={describeContext(c)}
               className={i === highlight ? 'is-highlighted' : undefined}
               onMouseDown={(e) => e.preventDefault()}
               onClick={() => choose(c)}
               onKeyDown={(e) => e.key === 'Enter' && choose(c)}
             >
-              <span className="context-name">{c.name}</span>
+              {/* The name comes from this text (label in name): "Demo mesh: Connected …". */}
+              <span className="context-name">{c.name}:</span>
               <span className={`badge badge-${c.status}`}>{statusLabels[c.status]}</span>
               {c.statusReason && <span className="muted small"> {c.statusReason}</span>}
             </div>

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { ServiceSummary } from '../../../../shared/api/console-schemas.ts';
 import type { ClustersStore } from '../../stores/clusters-store.ts';
 import { placeOf } from '../../stores/clusters-store.ts';
@@ -63,6 +63,55 @@ export function ServiceList({
   }, [data]);
 
   const selected = place.releaseId;
+  // The row keyboard navigation moved to: focused once it is rendered (the list is virtualized,
+  // so it may appear only after the scroll to it).
+  const pendingFocus = useRef<string | null>(null);
+  useEffect(() => {
+    const id = pendingFocus.current;
+    if (!id) return;
+    const row = [...(scroller.current?.querySelectorAll<HTMLElement>('[role="option"]') ?? [])].find(
+      (el) => el.dataset.releaseId === id,
+    );
+    if (row) {
+      pendingFocus.current = null;
+      row.focus();
+    }
+  });
+  // The one row Tab reaches: the open service when listed, else the first.
+  const tabStop = Math.max(
+    0,
+    list.findIndex((x) => x.releaseId === selected),
+  );
+  const open = (index: number, focus: boolean) => {
+    const s = list[index];
+    if (!s) return;
+    if (focus) pendingFocus.current = s.releaseId;
+    setPlace(contextId, { releaseId: s.releaseId });
+    virtualizer.scrollToIndex(index);
+  };
+  const onRowKey = (e: KeyboardEvent, index: number) => {
+    const target =
+      e.key === 'ArrowDown'
+        ? index + 1
+        : e.key === 'ArrowUp'
+          ? index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? list.length - 1
+              : e.key === 'PageDown'
+                ? Math.min(list.length - 1, index + 10)
+                : e.key === 'PageUp'
+                  ? Math.max(0, index - 10)
+                  : undefined;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open(index, false);
+    } else if (target !== undefined && list[target]) {
+      e.preventDefault();
+      open(target, true);
+    }
+  };
   return (
     <section className="panel service-list" aria-label="Services">
       <div className="service-filters">
@@ -71,7 +120,18 @@ export function ServiceList({
           aria-label="Search services"
           placeholder="Search services…"
           value={place.search}
+          aria-keyshortcuts="Enter ArrowDown"
           onChange={(e) => setPlace(contextId, { search: e.target.value })}
+          onKeyDown={(e) => {
+            // Enter opens the first match; Down moves into the list (at the open service if listed).
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              open(0, false);
+            } else if (e.key === 'ArrowDown' && list.length > 0) {
+              e.preventDefault();
+              open(tabStop, true);
+            }
+          }}
         />
         <select
           aria-label="Namespace"
@@ -122,8 +182,8 @@ export function ServiceList({
                 aria-selected={s.releaseId === selected}
                 aria-setsize={list.length}
                 aria-posinset={row.index + 1}
-                aria-label={`${s.name} in ${s.namespace}`}
-                tabIndex={s.releaseId === selected ? 0 : -1}
+                data-release-id={s.releaseId}
+                tabIndex={row.index === tabStop ? 0 : -1}
                 className={`service-row${s.releaseId === selected ? ' is-selected' : ''}`}
                 style={{
                   position: 'absolute',
@@ -134,24 +194,19 @@ export function ServiceList({
                   transform: `translateY(${row.start}px)`,
                 }}
                 onClick={() => setPlace(contextId, { releaseId: s.releaseId })}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') setPlace(contextId, { releaseId: s.releaseId });
-                  const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
-                  const next = list[row.index + step];
-                  if (step && next) {
-                    e.preventDefault();
-                    setPlace(contextId, { releaseId: next.releaseId });
-                    virtualizer.scrollToIndex(row.index + step);
-                  }
-                }}
+                onKeyDown={(e) => onRowKey(e, row.index)}
               >
+                {/* The name comes from this text (label in name): "reviews in bookinfo 3 versions …". */}
                 <div className="service-name">
-                  {s.name} <span className="muted small">{s.namespace}</span>
+                  {s.name} <span className="muted small">in {s.namespace}</span>
                 </div>
                 <div className="service-badges">
                   {b.map((x) => (
-                    <span key={x} className={`chip${/lint|read-only|managed/.test(x) ? ' chip-warn' : ''}`}>
-                      {x}
+                    <span key={x}>
+                      {' '}
+                      <span className={`chip${/lint|read-only|managed/.test(x) ? ' chip-warn' : ''}`}>
+                        {x}
+                      </span>
                     </span>
                   ))}
                 </div>
