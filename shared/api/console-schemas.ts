@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './errors.ts';
+import { formatBytes, jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from './limits.ts';
 
 // What the console shows and sends: views computed in main from its caches (never raw objects with
 // credentials), and the operator's desired release. Ids: a release is `<flavor>:<namespace>/<host>`.
@@ -289,10 +290,18 @@ export const GrayscaleStartInput = z.object({
 
 // Live preview: where a sample of requests would go under the desired (unapplied) rules and split.
 
-export const SampleTraffic = z.union([
-  z.literal('demo'),
-  z.object({ jsonl: z.string().max(10_000_000) }).strict(),
-]);
+/** Why a sample is refused for its size (the renderer shows the same words before sending). */
+export function sampleTooLargeMessage(bytes: number): string {
+  return `sample traffic is ${formatBytes(bytes)}; a preview takes at most ${formatBytes(MAX_SAMPLE_JSONL_BYTES)} of JSONL`;
+}
+
+// Each character is at least one byte, so a text longer than the limit is refused without counting.
+const SampleJsonl = z.string().superRefine((text, ctx) => {
+  const bytes = text.length > MAX_SAMPLE_JSONL_BYTES ? text.length : jsonStringBytes(text);
+  if (bytes > MAX_SAMPLE_JSONL_BYTES) ctx.addIssue({ code: 'custom', message: sampleTooLargeMessage(bytes) });
+});
+
+export const SampleTraffic = z.union([z.literal('demo'), z.object({ jsonl: SampleJsonl }).strict()]);
 
 export const ShareView = z.object({ count: z.number().int(), share: z.number() });
 
