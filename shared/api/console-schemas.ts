@@ -127,8 +127,24 @@ export const ReleaseView = z.object({
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
+/** One weight per version: a version named twice would leave which weight wins to chance. */
+const SplitInput = z
+  .array(z.object({ version: z.string(), weight: z.number().int().min(0).max(100) }))
+  .superRefine((split, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, { version }] of split.entries()) {
+      if (seen.has(version))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'version'],
+          message: `version '${version}' is named twice in the split; give each version one weight`,
+        });
+      seen.add(version);
+    }
+  });
+
 export const DesiredReleaseInput = z.object({
-  split: z.array(z.object({ version: z.string(), weight: z.number().int().min(0).max(100) })),
+  split: SplitInput,
   rules: z.array(
     z.object({
       id: z.string().optional(),
