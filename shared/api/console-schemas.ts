@@ -308,7 +308,11 @@ export const GrayscaleStartInput = z.object({
 
 /** Why a sample is refused for its size (the renderer shows the same words before sending). */
 export function sampleTooLargeMessage(bytes: number): string {
-  return `sample traffic is ${formatBytes(bytes)}; a preview takes at most ${formatBytes(MAX_SAMPLE_JSONL_BYTES)} of JSONL`;
+  const [size, limit] = [formatBytes(bytes), formatBytes(MAX_SAMPLE_JSONL_BYTES)];
+  // Just over the limit, rounded figures would read "6 MiB; at most 6 MiB": give exact bytes then.
+  if (size === limit)
+    return `sample traffic is ${bytes.toLocaleString('en')} bytes; a preview takes at most ${MAX_SAMPLE_JSONL_BYTES.toLocaleString('en')} bytes (${limit}) of JSONL`;
+  return `sample traffic is ${size}; a preview takes at most ${limit} of JSONL`;
 }
 
 // Each character is at least one byte, so a text longer than the limit is refused without counting.

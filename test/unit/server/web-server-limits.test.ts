@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from '../../../main/server/web-server.ts';
+import { websocketTransport } from '../../../renderer/src/api/websocket-transport.ts';
 import type { PreviewView } from '../../../shared/api/console-schemas.ts';
 import {
   jsonStringBytes,
   MAX_CALL_PAYLOAD_BYTES,
+  MAX_FRAME_BYTES,
   MAX_SAMPLE_JSONL_BYTES,
 } from '../../../shared/api/limits.ts';
 import { fakeHandlers } from '../../helpers/fake-handlers.ts';
@@ -174,7 +176,9 @@ describe('browser mode under oversized and malformed messages', () => {
 
     const over = await call(ws, 2, 'release.preview', { ...payload, sample: { jsonl: `${jsonl}x` } });
     expect(over).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
-    expect(over.error?.message).toContain('a preview takes at most 6 MiB of JSONL');
+    expect(over.error?.message).toContain(
+      'sample traffic is 6,291,457 bytes; a preview takes at most 6,291,456 bytes (6 MiB)',
+    );
     ws.close();
   });
 
@@ -185,5 +189,29 @@ describe('browser mode under oversized and malformed messages', () => {
     expect(answer).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(answer.error?.message).toContain('more than 8 MiB');
     ws.close();
+  });
+});
+
+describe("the page's WebSocket transport", () => {
+  it('refuses a call too big for one frame itself, keeping the socket for the next call', async () => {
+    const origin = `http://127.0.0.1:${server.port}`;
+    // The page's WebSocket, played by ws with the Origin a browser would send.
+    class PageSocket extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin });
+      }
+    }
+    const globals = globalThis as { WebSocket?: unknown };
+    const before = globals.WebSocket;
+    globals.WebSocket = PageSocket;
+    try {
+      const transport = websocketTransport(`ws://127.0.0.1:${server.port}/api?token=${TOKEN}`);
+      const huge = await transport.call('app.info', { x: 'y'.repeat(MAX_FRAME_BYTES) });
+      expect(huge).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+      expect(huge.ok ? '' : huge.error.message).toContain('more than 8 MiB');
+      expect(await transport.call('app.info', {})).toMatchObject({ ok: true, value: { version: '9.9.9' } });
+    } finally {
+      globals.WebSocket = before;
+    }
   });
 });
