@@ -280,6 +280,17 @@ export const GrayscaleReleaseView = z.object({
 });
 export type GrayscaleReleaseView = z.infer<typeof GrayscaleReleaseView>;
 
+/**
+ * A grayscale release's id as the calls that act on one take it (`<namespace>.<service>.<version>`):
+ * it names a file in the data folder, so anything else is refused where it arrives.
+ */
+export const GrayscaleReleaseId = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{0,200}$/,
+    'not a release id (<namespace>.<service>.<version>: lower-case letters, digits, "." and "-")',
+  );
+
 export const GrayscaleProgress = z.object({
   contextId: z.string(),
   id: z.string(),

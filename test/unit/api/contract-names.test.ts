@@ -9,15 +9,23 @@ import { fakeHandlers } from '../../helpers/fake-handlers.ts';
 const reached: string[] = [];
 const handlers = fakeHandlers(
   Object.fromEntries(
-    (['drafts.import', 'drafts.plan', 'release.plan', 'release.preview', 'drafts.update'] as CallName[]).map(
-      (name) => [
-        name,
-        async () => {
-          reached.push(name);
-          throw new Error('the handler must not be reached');
-        },
-      ],
-    ),
+    (
+      [
+        'drafts.import',
+        'drafts.plan',
+        'release.plan',
+        'release.preview',
+        'drafts.update',
+        'release.promote',
+        'release.abort',
+      ] as CallName[]
+    ).map((name) => [
+      name,
+      async () => {
+        reached.push(name);
+        throw new Error('the handler must not be reached');
+      },
+    ]),
   ),
 );
 
@@ -56,6 +64,13 @@ describe('names entering the contract', () => {
     expect(await refusal('drafts.plan', { id: 'd1', resolutions: [badNs] })).toContain(
       'resolutions.0.namespace: not a namespace name',
     );
+  });
+});
+
+describe('grayscale release ids', () => {
+  it.each(['', '../x', 'shop/reviews.v2', 'Shop.reviews.v2'])('are refused when they are %j', async (id) => {
+    expect(await refusal('release.promote', { contextId: 'demo', id })).toContain('id: not a release id');
+    expect(await refusal('release.abort', { contextId: 'demo', id })).toContain('id: not a release id');
   });
 });
 
