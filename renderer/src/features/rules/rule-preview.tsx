@@ -121,7 +121,14 @@ export const RulePreview = memo(function RulePreview({ state }: { state: RulePre
           />
         </label>
         {sample !== 'demo' && (
-          <button type="button" className="secondary" onClick={() => setSample('demo')}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setRefused(undefined);
+              setSample('demo');
+            }}
+          >
             Use the demo population
           </button>
         )}
