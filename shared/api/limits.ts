@@ -9,6 +9,9 @@ const MiB = 1024 * KiB;
 /** The largest sample traffic (JSONL text) a preview takes, as bytes of its JSON string in a call. */
 export const MAX_SAMPLE_JSONL_BYTES = 6 * MiB;
 
+/** The most requests a sample may hold (checked when its lines are read, in main). */
+export const MAX_SAMPLE_REQUESTS = 50_000;
+
 /** Room a preview call keeps beside its sample (the desired split and rules, ids). */
 const ROOM_BESIDES_SAMPLE_BYTES = 2 * MiB;
 

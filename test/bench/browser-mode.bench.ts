@@ -4,15 +4,13 @@
 // and hostile calls), with the distinct error codes they met.
 // Run: npx tsx test/bench/browser-mode.bench.ts. BENCH_FUZZ_SECONDS (default 20), BENCH_RUNS
 // (previews per size, default 3). Prints JSON.
-import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from '../../shared/api/limits.ts';
+import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES, MAX_SAMPLE_REQUESTS } from '../../shared/api/limits.ts';
 import { fuzzContract } from '../integration/server/contract-fuzzer.ts';
 import { demoPools } from '../integration/server/demo-pools.ts';
 import { type PageSocket, startWebProcess } from '../integration/server/web-process.ts';
 
 const fuzzSeconds = Number(process.env.BENCH_FUZZ_SECONDS ?? 20);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-/** What parseSampleJsonl takes at most (main/core/console/sample-traffic.ts). */
-const MAX_SAMPLE_REQUESTS = 50_000;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 const agents = [
