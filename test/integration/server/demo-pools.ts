@@ -23,7 +23,7 @@ export async function demoPools(web: WebProcess): Promise<Pools> {
   page.close();
   const unique = (xs: string[]) => [...new Set(xs)];
   return {
-    contextId: ['demo', `draft:${draftId}`, 'kube:nope'],
+    contextId: ['demo', 'demo-viewer', 'demo-team', `draft:${draftId}`, 'kube:nope'],
     releaseId: unique(services.map((s) => s.releaseId)),
     namespace: unique(services.map((s) => s.namespace)),
     host: unique(services.map((s) => s.host)),
