@@ -8,6 +8,7 @@ import type {
 import { calls, events, isCallName } from '../../shared/api/contract.ts';
 import type { ApiResult } from '../../shared/api/errors.ts';
 import { ApiFailure, describeZodIssues, fail, ok } from '../../shared/api/errors.ts';
+import { formatBytes, jsonBytesUpTo, MAX_CALL_PAYLOAD_BYTES } from '../../shared/api/limits.ts';
 
 /** One function per call in the contract; request already validated, response validated after. */
 export type ApiHandlers = {
@@ -27,6 +28,13 @@ export async function dispatchCall(
 ): Promise<ApiResult<unknown>> {
   if (!isCallName(channel)) {
     return fail('unknown-channel', `'${String(channel)}' is not a call in the Switchyard contract`);
+  }
+  // The same limit on both transports: what Electron IPC accepts also fits a browser-mode frame.
+  if (jsonBytesUpTo(payload ?? {}, MAX_CALL_PAYLOAD_BYTES) > MAX_CALL_PAYLOAD_BYTES) {
+    return fail(
+      'invalid-request',
+      `${channel}: the call carries more than ${formatBytes(MAX_CALL_PAYLOAD_BYTES)}, the most one call may carry`,
+    );
   }
   const schema = calls[channel];
   const request = schema.request.safeParse(payload ?? {});

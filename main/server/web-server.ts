@@ -2,10 +2,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { fail } from '../../shared/api/errors.ts';
-import { ClientFrame, CloseCode, type ServerFrame } from '../../shared/api/ws-protocol.ts';
+import { MAX_FRAME_BYTES } from '../../shared/api/limits.ts';
+import { CloseCode, closeReasons, closeReasonText, type ServerFrame } from '../../shared/api/ws-protocol.ts';
 import { type ApiHandlers, dispatchCall, type EventSink } from '../core/api-dispatch.ts';
+import { readFrame } from './client-frames.ts';
 import { readStaticFile } from './static-files.ts';
 
 export interface WebServerOptions {
@@ -63,7 +65,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   const server: Server = createServer((req, res) => {
-    void handleHttp(req, res);
+    handleHttp(req, res).catch((err: unknown) => {
+      // A request that fails (an unreadable asset) answers 500; it never ends the process.
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`internal error: ${(err as Error).message}\n`);
+    });
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
@@ -112,9 +118,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       .end(file.body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  // Frames over the contract's own call limit are refused by the WebSocket layer before they are
+  // buffered whole; every close it makes carries a reason (see SocketWithReasons).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    WebSocket: SocketWithReasons,
+  });
 
   server.on('upgrade', (req, socket, head) => {
+    // A peer that resets the connection mid-handshake must not take the process with it.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -132,20 +146,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     const unsubscribe = options.subscribe((event, payload) => send({ type: 'event', event, payload }));
     ws.on('close', unsubscribe);
-    ws.on('message', (data) => {
-      let frame: ClientFrame;
-      try {
-        const parsed = ClientFrame.safeParse(JSON.parse(String(data)));
-        if (!parsed.success) throw new Error('frame does not fit the protocol');
-        frame = parsed.data;
-      } catch {
-        // Without a valid id there is nobody to answer; a peer that sends garbage is closed.
-        ws.close(CloseCode.badFrame, 'malformed frame');
+    // What the WebSocket layer refuses (too big, not UTF-8, a protocol error) has already closed
+    // this socket with its code and reason (ws ends the connection once the peer answers, or after
+    // its close timeout): the error is this socket's alone, never the process's.
+    ws.on('error', () => {});
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return ws.close(CloseCode.binaryFrame);
+      const frame = readFrame(data);
+      if (frame.kind === 'unanswerable') return ws.close(CloseCode.badFrame, closeReasonText(frame.reason));
+      if (frame.kind === 'refused') {
+        send({ type: 'result', id: frame.id, result: fail('invalid-request', frame.reason) });
         return;
       }
-      dispatchCall(options.handlers, frame.channel, frame.payload).then(
-        (result) => send({ type: 'result', id: frame.id, result }),
-        (err) => send({ type: 'result', id: frame.id, result: fail('internal', String(err)) }),
+      const { id, channel, payload } = frame.call;
+      dispatchCall(options.handlers, channel, payload).then(
+        (result) => send({ type: 'result', id, result }),
+        (err) => send({ type: 'result', id, result: fail('internal', String(err)) }),
       );
     });
   }
@@ -167,4 +183,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** A server-side socket whose closes always carry a reason: the `ws` layer closes with a code only. */
+class SocketWithReasons extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    const reason = data === undefined && code !== undefined ? closeReasons[code] : undefined;
+    super.close(code, reason ?? data);
+  }
 }

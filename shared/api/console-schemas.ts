@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './errors.ts';
+import { formatBytes, jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from './limits.ts';
 
 // What the console shows and sends: views computed in main from its caches (never raw objects with
 // credentials), and the operator's desired release. Ids: a release is `<flavor>:<namespace>/<host>`.
@@ -126,8 +127,24 @@ export const ReleaseView = z.object({
 });
 export type ReleaseView = z.infer<typeof ReleaseView>;
 
+/** One weight per version: a version named twice would leave which weight wins to chance. */
+const SplitInput = z
+  .array(z.object({ version: z.string(), weight: z.number().int().min(0).max(100) }))
+  .superRefine((split, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, { version }] of split.entries()) {
+      if (seen.has(version))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'version'],
+          message: `version '${version}' is named twice in the split; give each version one weight`,
+        });
+      seen.add(version);
+    }
+  });
+
 export const DesiredReleaseInput = z.object({
-  split: z.array(z.object({ version: z.string(), weight: z.number().int().min(0).max(100) })),
+  split: SplitInput,
   rules: z.array(
     z.object({
       id: z.string().optional(),
@@ -263,6 +280,17 @@ export const GrayscaleReleaseView = z.object({
 });
 export type GrayscaleReleaseView = z.infer<typeof GrayscaleReleaseView>;
 
+/**
+ * A grayscale release's id as the calls that act on one take it (`<namespace>.<service>.<version>`):
+ * it names a file in the data folder, so anything else is refused where it arrives.
+ */
+export const GrayscaleReleaseId = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{0,200}$/,
+    'not a release id (<namespace>.<service>.<version>: lower-case letters, digits, "." and "-")',
+  );
+
 export const GrayscaleProgress = z.object({
   contextId: z.string(),
   id: z.string(),
@@ -289,10 +317,22 @@ export const GrayscaleStartInput = z.object({
 
 // Live preview: where a sample of requests would go under the desired (unapplied) rules and split.
 
-export const SampleTraffic = z.union([
-  z.literal('demo'),
-  z.object({ jsonl: z.string().max(10_000_000) }).strict(),
-]);
+/** Why a sample is refused for its size (the renderer shows the same words before sending). */
+export function sampleTooLargeMessage(bytes: number): string {
+  const [size, limit] = [formatBytes(bytes), formatBytes(MAX_SAMPLE_JSONL_BYTES)];
+  // Just over the limit, rounded figures would read "6 MiB; at most 6 MiB": give exact bytes then.
+  if (size === limit)
+    return `sample traffic is ${bytes.toLocaleString('en')} bytes; a preview takes at most ${MAX_SAMPLE_JSONL_BYTES.toLocaleString('en')} bytes (${limit}) of JSONL`;
+  return `sample traffic is ${size}; a preview takes at most ${limit} of JSONL`;
+}
+
+// Each character is at least one byte, so a text longer than the limit is refused without counting.
+const SampleJsonl = z.string().superRefine((text, ctx) => {
+  const bytes = text.length > MAX_SAMPLE_JSONL_BYTES ? text.length : jsonStringBytes(text);
+  if (bytes > MAX_SAMPLE_JSONL_BYTES) ctx.addIssue({ code: 'custom', message: sampleTooLargeMessage(bytes) });
+});
+
+export const SampleTraffic = z.union([z.literal('demo'), z.object({ jsonl: SampleJsonl }).strict()]);
 
 export const ShareView = z.object({ count: z.number().int(), share: z.number() });
 

@@ -4,6 +4,7 @@ import {
   ApplyResultView,
   DesiredReleaseInput,
   GrayscaleProgress,
+  GrayscaleReleaseId,
   GrayscaleReleaseView,
   GrayscaleStartInput,
   HistoryEntryView,
@@ -139,16 +140,24 @@ export const calls = {
     z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict(),
     z.object({ releases: z.array(GrayscaleReleaseView) }),
   ),
-  'release.promote': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
+  'release.promote': call(
+    z.object({ contextId: z.string(), id: GrayscaleReleaseId }).strict(),
+    GrayscaleReleaseView,
+  ),
   'release.finalize': call(
-    z.object({ contextId: z.string(), id: z.string(), mode: z.enum(['scale-to-zero', 'delete']) }).strict(),
+    z
+      .object({ contextId: z.string(), id: GrayscaleReleaseId, mode: z.enum(['scale-to-zero', 'delete']) })
+      .strict(),
     GrayscaleReleaseView,
   ),
   'release.abort': call(
-    z.object({ contextId: z.string(), id: z.string(), scaleToZero: z.boolean().optional() }).strict(),
+    z.object({ contextId: z.string(), id: GrayscaleReleaseId, scaleToZero: z.boolean().optional() }).strict(),
     GrayscaleReleaseView,
   ),
-  'release.resume': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
+  'release.resume': call(
+    z.object({ contextId: z.string(), id: GrayscaleReleaseId }).strict(),
+    GrayscaleReleaseView,
+  ),
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DesiredReleaseInput, PlanView, ReleaseView } from './console-schemas.ts';
+import { NamespaceName, ObjectName } from './k8s-names.ts';
 
 // Offline drafts (issue 8): a desired release kept on the laptop, with the base it was drafted
 // against, compared three ways (base, draft, live) and applied through the same apply engine.
@@ -126,8 +127,8 @@ export type DraftCompareView = z.infer<typeof DraftCompareView>;
 /** How the operator settles one overlap: keep the draft's value, or take the cluster's. */
 export const ConflictResolution = z.object({
   kind: z.string(),
-  namespace: z.string(),
-  name: z.string(),
+  namespace: NamespaceName,
+  name: ObjectName,
   path: z.string(),
   take: z.enum(['draft', 'live']),
 });
@@ -155,7 +156,8 @@ export const draftCalls = {
     request: z
       .object({
         contextId: z.string(),
-        namespace: z.string().min(1),
+        /** The namespace objects without one are put in (and the draft's release lives in). */
+        namespace: NamespaceName,
         /** Needed when the files route more than one host. */
         host: z.string().min(1).optional(),
         name: z.string().min(1).optional(),

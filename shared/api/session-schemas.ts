@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { DNS_LABEL, NamespaceName } from './k8s-names.ts';
 
 // Which namespaces a session lists and watches: all of them (the default) or a chosen set, kept
 // per context in the data folder. `effective` is what the open session really watches: a chosen
 // set, or the namespaces it fell back to when cluster-wide listing is forbidden.
 
 /** A Kubernetes namespace name: an RFC 1123 label (lower case, digits, '-', at most 63). */
-export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const NAMESPACE_NAME = DNS_LABEL;
 
 /** Far more than anyone watches by hand; each namespace is one stream per watched kind. */
 export const MAX_CHOSEN_NAMESPACES = 100;
@@ -28,16 +29,7 @@ export const NamespaceSettingsInput = z
   .object({
     contextId: z.string(),
     mode: NamespaceMode,
-    namespaces: z
-      .array(
-        z
-          .string()
-          .regex(
-            NAMESPACE_NAME,
-            'not a namespace name (lower-case letters, digits and "-", at most 63, starting and ending with a letter or digit)',
-          ),
-      )
-      .max(MAX_CHOSEN_NAMESPACES),
+    namespaces: z.array(NamespaceName).max(MAX_CHOSEN_NAMESPACES),
   })
   .strict();
 export type NamespaceSettingsInput = z.infer<typeof NamespaceSettingsInput>;

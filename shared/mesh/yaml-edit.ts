@@ -7,6 +7,7 @@ import type { Document, Node, Pair, ParsedNode, Scalar } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, stringify } from 'yaml';
 import type { JsonPatchOp } from './json-patch.ts';
 import { applyJsonPatch, deepEqual, isPlainObject, JsonPatchError, parsePointer } from './json-patch.ts';
+import { yamlDocumentValue } from './yaml-values.ts';
 
 export class YamlEditError extends Error {
   override name = 'YamlEditError';
@@ -35,7 +36,7 @@ function parse(text: string): Parsed[] {
 }
 
 function toJS(doc: Parsed): unknown {
-  return doc.toJS({ maxAliasCount: 1000 });
+  return yamlDocumentValue(doc);
 }
 
 /** Applies the operations in order to document `documentIndex` (0-based) and returns the new text. */

@@ -1,4 +1,5 @@
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { MAX_SAMPLE_REQUESTS } from '../../../shared/api/limits.ts';
 import type { MeshRequest } from '../../../shared/mesh/evaluator.ts';
 import { seededRandom } from '../../../shared/mesh/preview.ts';
 
@@ -6,7 +7,6 @@ import { seededRandom } from '../../../shared/mesh/preview.ts';
 // and headers the simulated traffic sends), or the operator's own JSONL sample.
 
 export const DEMO_SAMPLE_SIZE = 2000;
-const JSONL_LIMIT = 50_000;
 const STRING_FIELDS = ['method', 'path', 'authority', 'scheme', 'sourceNamespace', 'gateway'] as const;
 const MAP_FIELDS = ['headers', 'query', 'sourceLabels'] as const;
 
@@ -54,8 +54,8 @@ export function parseSampleJsonl(text: string): MeshRequest[] {
   const lines = text.split(/\r?\n/);
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    if (out.length >= JSONL_LIMIT)
-      bad(i + 1, `the sample holds more than ${JSONL_LIMIT} requests; use a smaller one`);
+    if (out.length >= MAX_SAMPLE_REQUESTS)
+      bad(i + 1, `the sample holds more than ${MAX_SAMPLE_REQUESTS} requests; use a smaller one`);
     let value: unknown;
     try {
       value = JSON.parse(line);

@@ -2,8 +2,10 @@
 // code serves a file picker, a paste box and tests; errors name the file, line and document.
 
 import { parseAllDocuments } from 'yaml';
+import { isNamespaceName, isObjectName } from '../../../shared/api/k8s-names.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { YamlValueError, yamlDocumentValue } from '../../../shared/mesh/yaml-values.ts';
 import { releaseIn } from './draft-objects.ts';
 import { DraftFormatError } from './draft-schema.ts';
 
@@ -43,7 +45,13 @@ export function importYamlText(text: string, file: string): YamlImport {
         `${file}:${line}: YAML syntax error in document #${n}: ${error.message.split('\n')[0]}`,
       );
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = yamlDocumentValue(doc);
+    } catch (err) {
+      if (err instanceof YamlValueError) throw new DraftFormatError(`${file}:doc#${n}: ${err.message}`);
+      throw err;
+    }
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value))
       throw new DraftFormatError(`${file}:doc#${n}: expected a Kubernetes object (a mapping)`);
@@ -59,6 +67,18 @@ export function importYamlText(text: string, file: string): YamlImport {
     }
     if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '')
       throw new DraftFormatError(`${file}:doc#${n}: ${o.kind}: field 'metadata.name' is missing`);
+    // These names end up in API paths when the draft is applied: `../x` or a newline never gets there.
+    if (!isObjectName(meta.name))
+      throw new DraftFormatError(
+        `${file}:doc#${n}: ${o.kind} ${JSON.stringify(meta.name)}: metadata.name is not a valid object name (lower-case letters, digits, '-' and '.')`,
+      );
+    if (
+      meta.namespace !== undefined &&
+      (typeof meta.namespace !== 'string' || !isNamespaceName(meta.namespace))
+    )
+      throw new DraftFormatError(
+        `${file}:doc#${n}: ${o.kind} ${meta.name}: metadata.namespace ${JSON.stringify(meta.namespace)} is not a namespace name (lower-case letters, digits and '-', at most 63)`,
+      );
     objects.push({ file, documentIndex, object: o as KubeObject });
   });
   return { objects, skipped };
@@ -82,6 +102,9 @@ export interface ImportRequest {
  * asked for, or the only one the files route; several without a choice is refused, listing them.
  */
 export function importDraft(req: ImportRequest): { host: string; objects: KubeObject[] } {
+  // The contract refuses it first; checked here too, as the namespace goes into API paths.
+  if (!isNamespaceName(req.namespace))
+    throw new DraftFormatError(`namespace ${JSON.stringify(req.namespace)} is not a namespace name`);
   const imported = req.files.flatMap((f) => importYamlText(f.text, f.name).objects);
   const names = req.files.map((f) => f.name).join(', ');
   const objects = inNamespace(imported, req.namespace);

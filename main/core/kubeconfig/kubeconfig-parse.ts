@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
+import { expandedSizeWithin, MAX_YAML_EXPANDED_NODES } from '../../../shared/mesh/yaml-values.ts';
 import type {
   ExecEnvVar,
   ExecPluginConfig,
@@ -201,6 +202,13 @@ export function parseKubeconfigFile(file: string, text: string): ParsedKubeconfi
     doc = {};
   }
   if (doc === null || doc === undefined) doc = {};
+  // js-yaml shares aliased nodes rather than copying them; walking the value as if copied bounds
+  // what a "billion laughs" file would cost anything that copies or serializes it later.
+  if (!expandedSizeWithin(doc))
+    throw new KubeconfigFileError(
+      file,
+      `not a valid kubeconfig: its aliases expand to over ${MAX_YAML_EXPANDED_NODES.toLocaleString('en')} values (a "billion laughs" file?)`,
+    );
   if (!isMapping(doc))
     throw new KubeconfigFileError(file, 'not a valid kubeconfig: the file is not a YAML mapping');
   const kind = str(doc.kind);

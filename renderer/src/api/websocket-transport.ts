@@ -1,5 +1,11 @@
 import type { CallName, EventName } from '../../../shared/api/contract.ts';
 import type { ApiResult } from '../../../shared/api/errors.ts';
+import {
+  formatBytes,
+  MAX_CALL_PAYLOAD_BYTES,
+  MAX_FRAME_BYTES,
+  utf8Bytes,
+} from '../../../shared/api/limits.ts';
 import { ServerFrame } from '../../../shared/api/ws-protocol.ts';
 import type { Transport, TransportStatus } from './transport.ts';
 
@@ -54,9 +60,20 @@ export function websocketTransport(url: string): Transport {
         };
       }
       const id = nextId++;
+      const frame = JSON.stringify({ type: 'call', id, channel, payload });
+      // The server would close the socket on a frame over its limit: refuse the one call instead.
+      if (utf8Bytes(frame) > MAX_FRAME_BYTES) {
+        return {
+          ok: false,
+          error: {
+            code: 'invalid-request',
+            message: `${channel}: the call carries more than ${formatBytes(MAX_CALL_PAYLOAD_BYTES)}, the most one call may carry`,
+          },
+        };
+      }
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        socket.send(JSON.stringify({ type: 'call', id, channel, payload }));
+        socket.send(frame);
       });
     },
     on(event: EventName, listener) {

@@ -1,6 +1,8 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { PreviewView } from '../../../../shared/api/console-schemas.ts';
+import { sampleTooLargeMessage } from '../../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
+import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from '../../../../shared/api/limits.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ReleaseDraft } from '../../stores/release-store.ts';
 import { desiredInput } from '../../stores/release-store.ts';
@@ -72,9 +74,27 @@ export function useRulePreview(
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
+/**
+ * Reads a sample file unless it is over the contract's limit: its size is checked before a byte is
+ * read, and the text again as it would travel (escapes make it bigger), so no call is ever sent
+ * that the contract, or the browser-mode socket, would refuse.
+ */
+export async function readSampleFile(
+  file: Pick<File, 'name' | 'size' | 'text'>,
+): Promise<{ jsonl: string } | { refused: string }> {
+  const refuse = (bytes: number) => ({
+    refused: `Cannot preview ${file.name}: ${sampleTooLargeMessage(bytes)}.`,
+  });
+  if (file.size > MAX_SAMPLE_JSONL_BYTES) return refuse(file.size);
+  const jsonl = await file.text();
+  const bytes = jsonStringBytes(jsonl);
+  return bytes > MAX_SAMPLE_JSONL_BYTES ? refuse(bytes) : { jsonl };
+}
+
 /** Where the sample would go, and the choice of sample: the demo population or an imported JSONL file. */
 export const RulePreview = memo(function RulePreview({ state }: { state: RulePreviewState }) {
   const { preview, error, sample, setSample } = state;
+  const [refused, setRefused] = useState<string>();
   return (
     <section className="rule-preview" aria-label="Live preview">
       <div className="row">
@@ -92,16 +112,32 @@ export const RulePreview = memo(function RulePreview({ state }: { state: RulePre
             onChange={async (e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) setSample({ jsonl: await file.text(), fileName: file.name });
+              if (!file) return;
+              const read = await readSampleFile(file);
+              if ('refused' in read) return setRefused(read.refused);
+              setRefused(undefined);
+              setSample({ jsonl: read.jsonl, fileName: file.name });
             }}
           />
         </label>
         {sample !== 'demo' && (
-          <button type="button" className="secondary" onClick={() => setSample('demo')}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setRefused(undefined);
+              setSample('demo');
+            }}
+          >
             Use the demo population
           </button>
         )}
       </div>
+      {refused && (
+        <div role="alert" className="banner banner-error">
+          {refused}
+        </div>
+      )}
       {error && (
         <div role="alert" className="banner banner-error">
           Preview failed: {error.message}
