@@ -198,7 +198,7 @@ type RandomRoute = typeof routeArb extends fc.Arbitrary<infer T> ? T : never;
 function build(x: RandomRoute) {
   const total = x.weights.reduce((a, b) => a + b, 0);
   const pct = x.weights.map((w) => Math.floor((100 * w) / total));
-  pct[pct.findIndex((p, i) => x.weights[i]! > 0)]! += 100 - pct.reduce((a, b) => a + b, 0);
+  pct[pct.findIndex((_p, i) => x.weights[i]! > 0)]! += 100 - pct.reduce((a, b) => a + b, 0);
   return cluster(
     [
       ...x.rules.map((r, i) => ({

@@ -5,9 +5,9 @@ import { readReleases } from '../../../shared/mesh/read-istio.ts';
 import {
   addContentRule,
   addVersion,
-  setCatchAllTo,
   removeContentRule,
   removeVersion,
+  setCatchAllTo,
   setRuleEnabled,
   setSplit,
 } from '../../../shared/mesh/release-edits.ts';
