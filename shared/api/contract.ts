@@ -21,6 +21,7 @@ import {
   PrometheusSettingsInput,
   PrometheusSettingsView,
 } from './metrics-schemas.ts';
+import { OtherRulesChoiceSchema, releaseFlowCalls, releaseFlowEvents } from './release-flow-schemas.ts';
 import { sessionCalls } from './session-schemas.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
@@ -139,16 +140,29 @@ export const calls = {
     z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict(),
     z.object({ releases: z.array(GrayscaleReleaseView) }),
   ),
-  'release.promote': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
+  // Promote: all traffic to the canary; refused unless it is healthy or `override` is set.
+  'release.promote': call(
+    z
+      .object({
+        contextId: z.string(),
+        id: z.string(),
+        override: z.boolean().optional(),
+        rules: OtherRulesChoiceSchema.optional(),
+      })
+      .strict(),
+    GrayscaleReleaseView,
+  ),
+  // Finalize answers a plan to review; applying it (release.apply) finalizes the release.
   'release.finalize': call(
     z.object({ contextId: z.string(), id: z.string(), mode: z.enum(['scale-to-zero', 'delete']) }).strict(),
-    GrayscaleReleaseView,
+    PlanView,
   ),
   'release.abort': call(
     z.object({ contextId: z.string(), id: z.string(), scaleToZero: z.boolean().optional() }).strict(),
     GrayscaleReleaseView,
   ),
   'release.resume': call(z.object({ contextId: z.string(), id: z.string() }).strict(), GrayscaleReleaseView),
+  ...releaseFlowCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
@@ -167,6 +181,7 @@ export const events = {
   'apply.progress': ApplyProgress,
   'metrics.update': MetricsSnapshot,
   'release.progress': GrayscaleProgress,
+  ...releaseFlowEvents,
   ...draftEvents,
 } as const;
 
