@@ -107,11 +107,11 @@ export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color
           </>
         )}
         {release && step === 'observe' && <ObserveStep release={release} view={view} wizard={wizard} />}
-        {release && step === 'promote' && <PromoteStep release={release} wizard={wizard} />}
+        {release && step === 'promote' && <PromoteStep release={release} view={view} wizard={wizard} />}
         {release && step === 'finalize' && (
           <FinalizeStep release={release} view={view} wizard={wizard} releases={releases} apply={apply} />
         )}
-        {release && step === 'done' && <DoneStep release={release} wizard={wizard} />}
+        {release && step === 'done' && <DoneStep release={release} view={view} wizard={wizard} />}
       </section>
       {aborting && (
         <AbortDialog

@@ -6,6 +6,7 @@ import { desiredInput, draftKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { CLUSTER_PHASES } from '../../stores/wizard-store.ts';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
+import { HealthCard, useReleaseHealth } from './health-card.tsx';
 
 const splitText = (view: ReleaseView) =>
   view.versions
@@ -63,6 +64,7 @@ export function ObserveStep({
 }) {
   const canary = view.versions.find((v) => v.name === release.canary.version);
   const rules = view.rules.filter((r) => r.enabled && r.version === release.canary.version);
+  const health = useReleaseHealth(release, wizard);
   return (
     <div>
       <p role="status" aria-label="Split in the cluster">
@@ -78,7 +80,11 @@ export function ObserveStep({
           {canary.restarts > 0 ? ' — check its logs before promoting' : ''}.
         </p>
       )}
-      <p className="muted">Watch the version cards and the live charts; when it looks healthy, promote it.</p>
+      <HealthCard release={release} health={health} />
+      <p className="muted">
+        Watch {release.canary.version} against {release.stable.version} here and in the live charts; when it
+        looks healthy, promote it.
+      </p>
       <div className="row">
         <button type="button" className="secondary" onClick={() => wizard.getState().choose('policy')}>
           Change the policy
@@ -91,32 +97,95 @@ export function ObserveStep({
   );
 }
 
-export function PromoteStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+export function PromoteStep({
+  release,
+  view,
+  wizard,
+}: {
+  release: GrayscaleReleaseView;
+  view: ReleaseView;
+  wizard: WizardStore;
+}) {
   const [confirm, setConfirm] = useState(false);
+  const [override, setOverride] = useState(false);
+  const [rules, setRules] = useState<'disable' | 'retarget' | 'keep'>('disable');
   const busy = wizard((s) => s.busy);
+  const health = useReleaseHealth(release, wizard);
   const v = release.canary.version;
+  const healthy = health?.status === 'healthy';
+  const elsewhere = view.rules.filter((r) => r.enabled && r.version !== v);
+  const ruleWords = {
+    disable: `disabled (kept in the route, can be re-enabled)`,
+    retarget: `sent to ${v} too`,
+    keep: 'kept: their requests still reach their versions',
+  }[rules];
+  const names = elsewhere.map((r) => `${r.name ?? r.id} (${r.version})`).join(', ');
   return (
     <div>
       <p>
-        Cutting over sends all of the split to {v} (100%); {release.stable.version} keeps its pods until you
+        Promoting sends all traffic to {v}: 100% of the split, and the content rules that send requests to
+        other versions are handled as you choose below. {release.stable.version} keeps its pods until you
         finalize, so you can still roll back.
       </p>
+      <HealthCard release={release} health={health} />
+      {health && !healthy && (
+        <label className="banner banner-warn">
+          <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} /> Promote{' '}
+          {v} anyway, although it is not known to be healthy
+        </label>
+      )}
+      {elsewhere.length > 0 && (
+        <fieldset>
+          <legend>Content rules that send requests to other versions: {names}</legend>
+          <label>
+            <input
+              type="radio"
+              name="promote-rules"
+              checked={rules === 'disable'}
+              onChange={() => setRules('disable')}
+            />{' '}
+            Disable them (kept in the route, can be re-enabled)
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="promote-rules"
+              checked={rules === 'retarget'}
+              onChange={() => setRules('retarget')}
+            />{' '}
+            Send their requests to {v} too
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="promote-rules"
+              checked={rules === 'keep'}
+              onChange={() => setRules('keep')}
+            />{' '}
+            Keep them as they are
+          </label>
+        </fieldset>
+      )}
       <div className="row">
         <button type="button" className="secondary" onClick={() => wizard.getState().choose('observe')}>
           Back to observe
         </button>
-        <button type="button" disabled={busy} onClick={() => setConfirm(true)}>
-          Cut over to {v}
+        <button
+          type="button"
+          disabled={busy || !health || (!healthy && !override)}
+          onClick={() => setConfirm(true)}
+        >
+          Promote {v}
         </button>
       </div>
       {confirm && (
         <ConfirmDialog
-          title={`Cut over to ${v}?`}
-          body={`${v} gets 100% of the split and every other version 0%. Content rules stay as they are. This is applied to the cluster right away.`}
-          confirmLabel={`Cut over to ${v}`}
+          title={`Promote ${v}?`}
+          body={`${v} gets 100% of the split and every other version 0%.${elsewhere.length ? ` Rules ${names}: ${ruleWords}.` : ''}${rules === 'keep' && elsewhere.length ? ' Those requests still reach the other versions.' : ''}${healthy ? '' : ` ${v} is not known to be healthy (${health?.summary ?? 'no verdict'}); you chose to promote it anyway.`} This is applied to the cluster right away and recorded in History.`}
+          confirmLabel={`Promote ${v}`}
           onConfirm={() => {
             setConfirm(false);
-            void wizard.getState().promote();
+            void wizard.getState().promote({ override: !healthy && override, rules });
           }}
           onCancel={() => setConfirm(false)}
         />
@@ -162,6 +231,10 @@ export function FinalizeStep({
           release.id,
         );
   };
+  const reviewFinalize = async () => {
+    const plan = await wizard.getState().finalize(mode);
+    if (plan) apply.getState().openPlan(plan, `Finalize the release of ${v}`);
+  };
   return (
     <div>
       {share > 0 && (
@@ -200,28 +273,43 @@ export function FinalizeStep({
         </label>
       </fieldset>
       <p className="muted small">
-        The subset {old} is removed from the route and the DestinationRule either way.
+        The subset {old} is removed from the route and the DestinationRule either way. You review the change
+        (diff and dry-run) before it is applied.
       </p>
       <div className="row">
         <button
           type="button"
           disabled={busy || pinned.length > 0 || share > 0}
-          onClick={() => void wizard.getState().finalize(mode)}
+          onClick={() => void reviewFinalize()}
         >
-          {busy ? 'Finalizing…' : 'Finalize release'}
+          {busy ? 'Planning…' : 'Review finalize'}
         </button>
       </div>
     </div>
   );
 }
 
-export function DoneStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+export function DoneStep({
+  release,
+  view,
+  wizard,
+}: {
+  release: GrayscaleReleaseView;
+  view: ReleaseView;
+  wizard: WizardStore;
+}) {
   const v = release.canary.version;
+  // Say what the cluster has, not what was meant: rules kept on other versions still take requests.
+  const elsewhere = view.rules.filter((r) => r.enabled && r.version !== v);
+  const takes =
+    elsewhere.length === 0
+      ? 'it takes all traffic'
+      : `it takes all of the split, but rule(s) ${elsewhere.map((r) => `${r.name ?? r.id} still send requests to ${r.version}`).join(', ')}`;
   return (
     <div>
       <p role="status">
         {release.phase === 'finalized'
-          ? `${v} is released: it takes all traffic, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
+          ? `${v} is released: ${takes}, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
           : `The release of ${v} was aborted: all traffic is back on ${release.stable.version}.`}
       </p>
       <button type="button" onClick={() => wizard.getState().close()}>
