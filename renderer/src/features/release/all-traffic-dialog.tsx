@@ -93,7 +93,7 @@ export function AllTrafficDialog({
         </p>
       )}
       {elsewhere.length > 0 ? (
-        <fieldset className="all-traffic-rules">
+        <fieldset className="finalize-mode">
           <legend>Content rules that send requests to other versions</legend>
           <label>
             <input

@@ -135,7 +135,7 @@ export function PromoteStep({
         </label>
       )}
       {elsewhere.length > 0 && (
-        <fieldset>
+        <fieldset className="finalize-mode">
           <legend>Content rules that send requests to other versions: {names}</legend>
           <label>
             <input
