@@ -43,7 +43,9 @@ export function AllTrafficDialog({
   onConfirm: (change: AllTrafficView) => void;
   onCancel: () => void;
 }) {
-  const [choice, setChoice] = useState<Choice>('disable');
+  // Disabling keeps a rule in a VirtualService annotation; HTTPRoutes have no such place.
+  const canDisable = view.flavor === 'istio';
+  const [choice, setChoice] = useState<Choice>(canDisable ? 'disable' : 'retarget');
   const [change, setChange] = useState<AllTrafficView | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const { contextId, releaseId } = view;
@@ -95,15 +97,17 @@ export function AllTrafficDialog({
       {elsewhere.length > 0 ? (
         <fieldset className="finalize-mode">
           <legend>Content rules that send requests to other versions</legend>
-          <label>
-            <input
-              type="radio"
-              name="other-rules"
-              checked={choice === 'disable'}
-              onChange={() => setChoice('disable')}
-            />{' '}
-            Disable them (kept in the route, can be re-enabled)
-          </label>
+          {canDisable && (
+            <label>
+              <input
+                type="radio"
+                name="other-rules"
+                checked={choice === 'disable'}
+                onChange={() => setChoice('disable')}
+              />{' '}
+              Disable them (kept in the route, can be re-enabled)
+            </label>
+          )}
           <label>
             <input
               type="radio"

@@ -9,7 +9,8 @@ import { isFinished, STEP_TITLES, stepOf, WIZARD_STEPS, wizardKey } from '../../
 import { PolicyEditor } from '../release/policy-editor.tsx';
 import { AbortDialog } from './abort-dialog.tsx';
 import { CreateStep } from './create-step.tsx';
-import { DoneStep, FinalizeStep, ObserveStep, PromoteStep, RolloutStep } from './wizard-steps.tsx';
+import { PromoteStep } from './promote-step.tsx';
+import { DoneStep, FinalizeStep, ObserveStep, RolloutStep } from './wizard-steps.tsx';
 
 interface ReleaseWizardProps {
   api: ApiClient;
