@@ -34,6 +34,8 @@ export const AllTrafficView = z.object({
   untouched: z.array(z.object({ index: z.number().int(), name: z.string().optional(), reason: z.string() })),
   /** Versions that receive requests now and none after the change. */
   drained: z.array(z.string()),
+  /** Mirrors that still copy requests to other versions (shadow traffic), left as they are. */
+  mirrors: z.array(z.object({ version: z.string(), percentage: z.number() })),
   /** For a roll back: what it restores, in words. */
   restores: z.string().optional(),
   /** The change, reviewed (diff and dry-run); `release.apply` applies it. */

@@ -40,6 +40,8 @@ export interface AllTrafficEdit {
   untouched: UntouchedRoute[];
   /** Versions that received requests before (by split or rule) and receive none after. */
   drained: string[];
+  /** Mirrors that copy requests to other versions (copies, not answered): left as they are. */
+  mirrors: Array<{ version: string; percentage: number }>;
 }
 
 function releaseOf(x: ServiceRelease | DesiredRelease): ServiceRelease {
@@ -102,5 +104,8 @@ export function routeAllTrafficTo(
       reason: o.reason,
     })),
     drained: routedVersions(before).filter((v) => !after.has(v)),
+    mirrors: d.release.mirrors
+      .filter((m) => m.version !== version)
+      .map((m) => ({ version: m.version ?? m.host, percentage: m.percentage })),
   };
 }

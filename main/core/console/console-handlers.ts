@@ -466,6 +466,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         rules: change.edit.rules,
         untouched: change.edit.untouched,
         drained: change.edit.drained,
+        mirrors: change.edit.mirrors,
         ...(change.restores ? { restores: change.restores } : {}),
         plan: await plans.view(session, stored, change.summary),
       };

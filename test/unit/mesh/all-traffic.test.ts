@@ -165,6 +165,19 @@ describe('routeAllTrafficTo', () => {
     expect(back[0]!.metadata.annotations).toBeUndefined();
   });
 
+  it('names mirrors to other versions, which it leaves alone', () => {
+    const objects = reviews();
+    const http = (objects[0]!.spec as { http: Array<Record<string, unknown>> }).http;
+    http[2]!.mirror = { host: 'reviews', subset: 'v3' };
+    http[2]!.mirrorPercentage = { value: 5 };
+    const { edit, after } = allTraffic(objects, 'v1', 'disable');
+    expect(edit.mirrors).toEqual([{ version: 'v3', percentage: 5 }]);
+    expect((after[0]!.spec as { http: Array<Record<string, unknown>> }).http[0]!.mirror).toEqual({
+      host: 'reviews',
+      subset: 'v3',
+    });
+  });
+
   it('refuses an unknown version and an unknown choice with a clear error, changing nothing', () => {
     const r = readReleases(reviews())[0]!;
     expect(() => routeAllTrafficTo(r, 'v9', { rules: 'disable' })).toThrow(/unknown version 'v9'/);

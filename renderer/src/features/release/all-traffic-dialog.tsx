@@ -151,6 +151,15 @@ export function AllTrafficDialog({
           {kept.map((r) => `${ruleLabel(r)} still reach ${r.from}`).join(', ')}.
         </p>
       )}
+      {change && change.mirrors.length > 0 && (
+        <p role="note" aria-label="Mirrored requests" className="banner banner-warn">
+          Mirrors stay as they are:{' '}
+          {change.mirrors
+            .map((m) => `${m.version} still gets a copy of ${m.percentage}% of requests`)
+            .join(', ')}{' '}
+          (copies only; the answers come from {version}).
+        </p>
+      )}
       {change && change.untouched.length > 0 && (
         <p role="note" className="banner banner-warn">
           Left as they are (Switchyard does not edit them):{' '}
