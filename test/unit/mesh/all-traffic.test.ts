@@ -178,6 +178,42 @@ describe('routeAllTrafficTo', () => {
     });
   });
 
+  it('on a Gateway API HTTPRoute retargets the rule’s backendRef (port and weight kept) and cannot disable', () => {
+    const objects = [
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'checkout', namespace: 'shop', resourceVersion: '3' },
+        spec: {
+          hostnames: ['checkout.example.com'],
+          rules: [
+            {
+              matches: [{ headers: [{ name: 'x-canary', value: 'true' }] }],
+              backendRefs: [{ name: 'checkout-v2', port: 8080, weight: 1 }],
+              timeouts: { request: '5s' },
+            },
+            {
+              backendRefs: [
+                { name: 'checkout-v1', port: 8080, weight: 90 },
+                { name: 'checkout-v2', port: 8080, weight: 10 },
+              ],
+            },
+          ],
+        },
+      },
+    ] as KubeObject[];
+    const r = readReleases(objects)[0]!;
+    expect(() => routeAllTrafficTo(r, 'checkout-v1', { rules: 'disable' })).toThrow(/VirtualServices only/);
+    const { after } = allTraffic(objects, 'checkout-v1', 'retarget');
+    const rules = (after[0]!.spec as { rules: Array<Record<string, unknown>> }).rules;
+    expect(rules[0]).toEqual({
+      matches: [{ headers: [{ name: 'x-canary', value: 'true' }] }],
+      backendRefs: [{ name: 'checkout-v1', port: 8080, weight: 1 }],
+      timeouts: { request: '5s' },
+    });
+    expect(readReleases(after)[0]!.rules.map((x) => x.version)).toEqual(['checkout-v1']);
+  });
+
   it('refuses an unknown version and an unknown choice with a clear error, changing nothing', () => {
     const r = readReleases(reviews())[0]!;
     expect(() => routeAllTrafficTo(r, 'v9', { rules: 'disable' })).toThrow(/unknown version 'v9'/);
