@@ -1,4 +1,4 @@
-import { cutOverTo } from '../../shared/mesh/release-edits.ts';
+import { setCatchAllTo } from '../../shared/mesh/release-edits.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import { editReleaseInFiles, FILE_OPTIONS_HELP, parseFileArgs } from './release-file-edit.ts';
@@ -26,6 +26,6 @@ export const cutoverCommand: Command = {
     const { request, values } = parseFileArgs(args, { to: { type: 'string' } });
     const to = values.to;
     if (typeof to !== 'string' || to === '') throw new UsageError('give the version with --to VERSION');
-    return editReleaseInFiles(io, request, (release) => cutOverTo(release, to));
+    return editReleaseInFiles(io, request, (release) => setCatchAllTo(release, to));
   },
 };

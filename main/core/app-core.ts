@@ -48,13 +48,22 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     env: deps.env,
     emit,
     demoKubeconfig: () => demo.current()?.kubeconfigPath,
+    // The promote gate reads the same Prometheus as the charts (a URL set in settings included).
+    prometheusFor: async (contextId) => {
+      const found = await prometheusFor(contextId);
+      return 'none' in found ? found : found.client;
+    },
   });
 
   consoleHandlers.onContextsChanged(() => {
     void listContexts().then((list) => emit('contexts.changed', list));
   });
 
-  const { dispose: disposeMetrics, ...metricsHandlers } = createMetricsService({
+  const {
+    dispose: disposeMetrics,
+    prometheusFor,
+    ...metricsHandlers
+  } = createMetricsService({
     session: (contextId) => consoleHandlers.session(contextId),
     settings: createPrometheusSettingsStore(deps.dataDir),
     emit,

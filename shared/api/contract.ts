@@ -22,6 +22,7 @@ import {
   PrometheusSettingsInput,
   PrometheusSettingsView,
 } from './metrics-schemas.ts';
+import { OtherRulesChoiceSchema, releaseFlowCalls, releaseFlowEvents } from './release-flow-schemas.ts';
 import { sessionCalls } from './session-schemas.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
@@ -140,15 +141,24 @@ export const calls = {
     z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict(),
     z.object({ releases: z.array(GrayscaleReleaseView) }),
   ),
+  // Promote: all traffic to the canary; refused unless it is healthy or `override` is set.
   'release.promote': call(
-    z.object({ contextId: z.string(), id: GrayscaleReleaseId }).strict(),
+    z
+      .object({
+        contextId: z.string(),
+        id: GrayscaleReleaseId,
+        override: z.boolean().optional(),
+        rules: OtherRulesChoiceSchema.optional(),
+      })
+      .strict(),
     GrayscaleReleaseView,
   ),
+  // Finalize answers a plan to review; applying it (release.apply) finalizes the release.
   'release.finalize': call(
     z
       .object({ contextId: z.string(), id: GrayscaleReleaseId, mode: z.enum(['scale-to-zero', 'delete']) })
       .strict(),
-    GrayscaleReleaseView,
+    PlanView,
   ),
   'release.abort': call(
     z.object({ contextId: z.string(), id: GrayscaleReleaseId, scaleToZero: z.boolean().optional() }).strict(),
@@ -158,6 +168,7 @@ export const calls = {
     z.object({ contextId: z.string(), id: GrayscaleReleaseId }).strict(),
     GrayscaleReleaseView,
   ),
+  ...releaseFlowCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
@@ -176,6 +187,7 @@ export const events = {
   'apply.progress': ApplyProgress,
   'metrics.update': MetricsSnapshot,
   'release.progress': GrayscaleProgress,
+  ...releaseFlowEvents,
   ...draftEvents,
 } as const;
 

@@ -157,8 +157,12 @@ export function setSplit(x: Input, weights: Record<string, number>): DesiredRele
   return d;
 }
 
-/** Sends all traffic of the catch-all route to one version. */
-export function cutOverTo(x: Input, version: string): DesiredRelease {
+/**
+ * Gives one version 100% of the catch-all route and every other version 0%. Content rules are NOT
+ * touched, so requests they match still reach their versions: for "all traffic", see
+ * routeAllTrafficTo in all-traffic.ts.
+ */
+export function setCatchAllTo(x: Input, version: string): DesiredRelease {
   return setSplit(x, { [version]: 100 });
 }
 
@@ -223,9 +227,12 @@ export function setRuleEnabled(x: Input, id: string, enabled: boolean): DesiredR
   let at = enabledRules.length;
   if (enabled && stored) {
     // Back to its old place: after the rules that stood before it when it was disabled.
+    // Rules re-enabled in the same change count by the position they were disabled at.
     const before = enabledRules.filter((r) => {
       const cur = d.release.rules.find((c) => c.id === r.id);
-      return cur !== undefined && cur.index < stored.position;
+      if (cur) return cur.index < stored.position;
+      const back = d.release.disabledRules.find((c) => c.id === r.id);
+      return back !== undefined && back.position < stored.position;
     });
     at = before.length;
   }
@@ -286,5 +293,17 @@ export function removeVersion(x: Input, name: string): DesiredRelease {
   d.rules = d.rules.filter((r) => r.version !== name || !r.enabled);
   d.addedVersions = d.addedVersions.filter((a) => a.name !== name);
   if (v?.origin === 'subset' && v.declared) d.removedVersions.push(name);
+  return d;
+}
+
+/**
+ * Points an existing content rule at another version, in place: its name, matches, position and
+ * every other field of the route stay; only the destination changes.
+ */
+export function retargetRule(x: Input, id: string, version: string): DesiredRelease {
+  const d = start(x);
+  const i = findRule(d, id);
+  requireRoutable(d, version, routesField(d));
+  d.rules[i] = { ...d.rules[i]!, version };
   return d;
 }

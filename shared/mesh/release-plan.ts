@@ -285,6 +285,11 @@ function ruleOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuild
       );
     }
   }
+  // Retargets first: they write at the rules' original indexes, before removals shift them.
+  for (const r of kept) {
+    const cur = byId.get(r.id!)!;
+    if (r.version !== cur.version) retargetOps(current, desired, cur.pointer, r.version, b);
+  }
   const keptIds = new Set(kept.map((r) => r.id));
   const removed = current.rules.filter((r) => !keptIds.has(r.id));
   const disabledNow = desired.rules.filter((r) => !r.enabled);
@@ -334,4 +339,42 @@ function ruleOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuild
   } else if (had) b.replace(path, JSON.stringify(list));
   else if (isPlainObject(b.at('/metadata/annotations'))) b.add(path, JSON.stringify(list));
   else b.add('/metadata/annotations', { [DISABLED_RULES_ANNOTATION]: JSON.stringify(list) });
+}
+
+/**
+ * Points a rule's single destination at another version and changes nothing else: the subset alone
+ * when the host stays, else the destination (Istio) or backendRef (Gateway API) with its port kept.
+ */
+function retargetOps(
+  current: ServiceRelease,
+  desired: DesiredRelease,
+  pointer: string,
+  version: string,
+  b: PatchBuilder,
+): void {
+  const v = current.versions.find((x) => x.name === version);
+  const target = targetFor(current, desired, version, b);
+  if (current.flavor === 'istio') {
+    const at = `${pointer}/route/0/destination`;
+    const dst = b.at(at);
+    const want = target.destination as { host: string; subset?: string };
+    if (!isPlainObject(dst)) throw new ReleaseEditError(`no destination at ${at}`, current.route);
+    const sameHost =
+      typeof dst.host === 'string' && v !== undefined && resolveHost(dst.host, current.namespace) === v.fqdn;
+    if (sameHost && want.subset !== undefined && dst.subset !== undefined)
+      b.replace(`${at}/subset`, want.subset);
+    else if (sameHost && want.subset !== undefined) b.add(`${at}/subset`, want.subset);
+    else
+      b.replace(at, {
+        host: want.host,
+        ...(want.subset !== undefined ? { subset: want.subset } : {}),
+        ...(dst.port !== undefined ? { port: dst.port } : {}),
+      });
+    return;
+  }
+  const at = `${pointer}/backendRefs/0`;
+  const ref = b.at(at);
+  if (!isPlainObject(ref)) throw new ReleaseEditError(`no backendRef at ${at}`, current.route);
+  const { namespace: _ns, name: _n, ...rest } = ref;
+  b.replace(at, { ...rest, ...target, ...(ref.port !== undefined ? { port: ref.port } : {}) });
 }

@@ -100,6 +100,17 @@ test.describe('the operator console on the demo mesh', () => {
     await page.getByRole('dialog', { name: 'Review changes' }).getByRole('button', { name: 'Close' }).click();
     await expect(v3).toHaveAttribute('aria-valuenow', '100');
     await expect(page.getByRole('button', { name: 'Roll back to v1' })).toBeVisible();
+    // Rolling back says what it restores before anything is applied.
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    const rollback = page.getByRole('alertdialog', { name: 'Roll back to v1?' });
+    await expect(rollback.getByRole('note', { name: 'What this restores' })).toContainText(
+      'v1 takes all of reviews',
+    );
+    await expect(rollback.getByRole('note', { name: 'What this restores' })).toContainText(
+      'as before v3 took it over',
+    );
+    await rollback.getByRole('button', { name: 'Cancel' }).click();
+    await expect(rollback).toBeHidden();
     await shot(page, 'console-cut-over');
     const history = page.getByRole('region', { name: 'History of reviews' });
     await expect(history.getByRole('button', { name: 'Undo' }).first()).toBeEnabled();

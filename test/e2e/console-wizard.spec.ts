@@ -103,16 +103,32 @@ test.describe('the release wizard on the demo mesh', () => {
       '2 content rule(s) send requests to v4',
     );
     await expect(page.getByRole('article', { name: 'Version v4' })).toContainText('10%');
+    // Observe compares the version being released with the stable one it replaces (not v1 or v2).
+    const health = wizard.getByRole('region', { name: 'Health of v4 against v3' });
+    await expect(health).toContainText('v4 (new) against v3 (stable)');
+    await expect(health.getByRole('status')).toBeVisible({ timeout: 30_000 });
     await shot(page, 'wizard-5-observe');
 
-    // Promote: cut over, with a confirmation.
+    // Promote: the verdict first; v4 has too little traffic to judge, so it takes an explicit override.
     await wizard.getByRole('button', { name: 'Next: promote' }).click();
-    await wizard.getByRole('button', { name: 'Cut over to v4' }).click();
-    const confirm = page.getByRole('alertdialog', { name: 'Cut over to v4?' });
-    await confirm.getByRole('button', { name: 'Cut over to v4' }).click();
+    const promote = wizard.getByRole('button', { name: 'Promote v4' });
+    await expect(wizard.getByRole('region', { name: 'Health of v4 against v3' })).toContainText(
+      'Not enough traffic yet',
+      { timeout: 30_000 },
+    );
+    await expect(promote).toBeDisabled();
+    await wizard.getByRole('checkbox', { name: /Promote v4 anyway/ }).check();
+    await expect(wizard.getByRole('radio', { name: /^Disable them/ })).toBeChecked();
+    await promote.click();
+    const confirm = page.getByRole('alertdialog', { name: 'Promote v4?' });
+    await expect(confirm).toContainText('not known to be healthy');
+    await confirm.getByRole('button', { name: 'Promote v4' }).click();
     await expect(wizard.getByRole('region', { name: 'Finalize' })).toBeVisible();
     await expect(wizard.getByRole('slider')).toHaveCount(0);
     await expect(page.getByRole('article', { name: 'Version v4' })).toContainText('100%');
+    // The promote reached History as it happened.
+    const history = page.getByRole('region', { name: 'History of reviews' });
+    await expect(history).toContainText('promote v4');
 
     // Finalize: rules still sending requests to v3 move to v4 first (reviewed like any change).
     const pinned = wizard.getByRole('note', { name: 'Rules of the old version' });
@@ -126,8 +142,19 @@ test.describe('the release wizard on the demo mesh', () => {
     }
     await shot(page, 'wizard-6-finalize');
     await wizard.getByRole('radio', { name: /Scale v3 to zero/ }).check();
-    await wizard.getByRole('button', { name: 'Finalize release' }).click();
-    await expect(wizard.getByRole('status')).toContainText('v4 is released');
+    // Finalize goes through the same review (diff, dry-run) as every change; nothing happens before Apply.
+    await wizard.getByRole('button', { name: 'Review finalize' }).click();
+    const review = page.getByRole('dialog', { name: 'Review changes' });
+    await expect(review.getByText('dry-run passed').first()).toBeVisible();
+    await expect(review.getByRole('listitem', { name: /scale Deployment reviews-v3 to 0/ })).toBeVisible();
+    await expect(wizard.getByRole('region', { name: 'Finalize' })).toBeVisible();
+    await review.getByRole('button', { name: 'Apply' }).click();
+    await expect(review.getByText(/Applied and confirmed by the cluster/)).toBeVisible();
+    await review.getByRole('button', { name: 'Close' }).click();
+    await expect(wizard.getByRole('status').filter({ hasText: 'v4 is released' })).toContainText(
+      'it takes all traffic',
+    );
+    await expect(history).toContainText('finalize v4');
     await expect(page.getByRole('article', { name: 'Version v4' })).toContainText('100%');
     await shot(page, 'wizard-7-done');
     await wizard.getByRole('button', { name: 'Close' }).click();
@@ -147,6 +174,7 @@ test.describe('the release wizard on the demo mesh', () => {
     await expect(confirm).toContainText('All traffic goes back to v4');
     await confirm.getByRole('button', { name: 'Abort release' }).click();
     await expect(wizard.getByRole('status')).toContainText('The release of v5 was aborted');
+    await expect(page.getByRole('region', { name: 'History of reviews' })).toContainText('v5');
     await expect(page.getByRole('article', { name: 'Version v4' })).toContainText('100%');
     await shot(page, 'wizard-aborted');
   });

@@ -4,7 +4,6 @@ import type { ContextList } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
 import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
@@ -12,9 +11,13 @@ import type { AnyPlan, EnginePlan } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
+import type { PrometheusClient } from '../metrics/prometheus-client.ts';
+import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheus-client.ts';
 import { re2Engine } from '../re2-engine.ts';
+import { judgeRelease } from '../release/release-health.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
+import { editFailure, planAllTraffic } from './all-traffic-change.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
 import { createConsoleEvents } from './console-events.ts';
 import { createConsolePlans } from './console-plans.ts';
@@ -50,6 +53,8 @@ export type ConsoleCalls = Pick<
   | 'release.finalize'
   | 'release.abort'
   | 'release.resume'
+  | 'release.allTraffic'
+  | 'release.health'
 >;
 
 export interface ConsoleDependencies {
@@ -68,6 +73,11 @@ export interface ConsoleDependencies {
   rolloutTimeoutMs?: number;
   /** Offline snapshot timing (tests shorten these). */
   snapshots?: SnapshotOptions;
+  /**
+   * The Prometheus of a context, for the promote gate (app-core passes the metrics service's, which
+   * honours a URL set in settings); default: the Prometheus service the session found in the cluster.
+   */
+  prometheusFor?: (contextId: string) => Promise<PrometheusClient | { none: string }>;
 }
 
 /** What a draft is based on: the objects as they were at `capturedAt`. */
@@ -187,6 +197,26 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     return release;
   }
 
+  /** A new History entry, pushed to the renderer as it is written. */
+  async function announce(historyId: string | undefined): Promise<void> {
+    if (!historyId) return;
+    const entry = await history.get(historyId).catch(() => undefined);
+    if (entry) deps.emit('history.recorded', historyEntryView(entry, new Set()));
+  }
+
+  async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
+    if (deps.prometheusFor) return deps.prometheusFor(contextId);
+    const session = sessions.session(contextId);
+    const where = session.info().prometheus;
+    if (where?.kind !== 'service' || !session.client)
+      return { none: where?.kind === 'none' ? where.reason : 'no Prometheus was found for this cluster' };
+    const description = `Prometheus service ${where.namespace}/${where.name}:${where.port}`;
+    return createPrometheusClient({
+      transport: kubeProxyTransport(session.client, where.proxyPath, description),
+      timeoutMs: 10_000,
+    });
+  }
+
   const grayscale = createGrayscaleReleases({
     dataDir: deps.dataDir,
     emit: deps.emit,
@@ -195,6 +225,24 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     userOf: async (contextId) => (await sessions.summary(contextId)).user,
     readOnlyReason: (session) => sessionFacts('', session).readOnlyReason,
     ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
+    health: async (contextId, release, canary, stable) => {
+      const p = await prometheusFor(contextId);
+      if ('none' in p) throw new Error(`no Prometheus to judge it by: ${p.none}`);
+      return judgeRelease({ client: p, release, canary, stable });
+    },
+    onHistory: (historyId) => void announce(historyId),
+    async review(p) {
+      const session = await ready(p.contextId);
+      const stored = plans.store({
+        contextId: p.contextId,
+        releaseId: p.releaseId,
+        plan: p.plan,
+        kind: 'release',
+        description: p.description,
+        onApplied: p.onApplied,
+      });
+      return plans.view(session, stored, p.summary);
+    },
   });
 
   function sourceObjects(session: ClusterSession, release: { sources: ReleaseSources }): KubeObject[] {
@@ -310,13 +358,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
       try {
         plan = planRelease(release, desiredFromInput(release, desired, engine), objects);
       } catch (err) {
-        if (err instanceof ReleaseEditError) {
-          const where = err.target
-            ? ` (${err.target.kind} ${err.target.namespace}/${err.target.name}${err.field ? `, ${err.field}` : ''})`
-            : '';
-          throw new ApiFailure('invalid-request', `${err.message}${where}`);
-        }
-        throw err;
+        throw editFailure(err);
       }
       const split = desired.split.map((s) => `${s.version} ${s.weight}%`).join(', ');
       const description = `${release.host}: ${split}${desired.rules.length ? `; ${desired.rules.filter((r) => r.enabled).length} rule(s)` : ''}`;
@@ -353,6 +395,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         onProgress: (e) => events.progress(planId, e),
       });
       session.releases?.flush();
+      if (result.ok) await announce(result.historyId);
       if (result.ok && stored.onApplied) await stored.onApplied(result.historyId);
       if (result.ok && stored.workflow)
         await grayscale.recordRouted(
@@ -403,6 +446,32 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         source,
       });
     },
+    async 'release.allTraffic'(req) {
+      const session = await ready(req.contextId);
+      const facts = sessionFacts(req.contextId, session);
+      if (facts.readOnlyReason)
+        throw new ApiFailure('forbidden', `read-only session: ${facts.readOnlyReason}`);
+      const release = releaseOf(session, req.releaseId);
+      const change = planAllTraffic(release, sourceObjects(session, release), req);
+      const stored = plans.store({
+        contextId: req.contextId,
+        releaseId: req.releaseId,
+        plan: change.plan,
+        kind: 'change',
+        description: change.description,
+      });
+      return {
+        purpose: req.purpose,
+        version: req.version,
+        rules: change.edit.rules,
+        untouched: change.edit.untouched,
+        drained: change.edit.drained,
+        mirrors: change.edit.mirrors,
+        ...(change.restores ? { restores: change.restores } : {}),
+        plan: await plans.view(session, stored, change.summary),
+      };
+    },
+    'release.health': (req) => grayscale.health(req),
     'release.start': (req) => grayscale.start(req),
     'release.workflows': (req) => grayscale.list(req),
     'release.promote': (req) => grayscale.promote(req),

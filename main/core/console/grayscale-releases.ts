@@ -1,12 +1,21 @@
 import { join } from 'node:path';
-import type { GrayscaleProgress, GrayscaleReleaseView } from '../../../shared/api/console-schemas.ts';
+import type {
+  GrayscaleProgress,
+  GrayscaleReleaseView,
+  PlanView,
+} from '../../../shared/api/console-schemas.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import type { ReleaseHealthView } from '../../../shared/api/release-flow-schemas.ts';
+import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';
+import type { EnginePlan } from '../apply/apply-types.ts';
 import { watcherFromWatchCache } from '../apply/watch-cache-adapter.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import { createKubeApi } from '../kube-api.ts';
+import { healthSummary } from '../release/release-health.ts';
 import type { ReleaseEvent, ReleaseState } from '../release/release-state.ts';
 import { FINISHED } from '../release/release-state.ts';
 import type { ReleaseStateStore } from '../release/release-state-store.ts';
@@ -30,13 +39,33 @@ export interface GrayscaleDependencies {
   userOf(contextId: string): Promise<string>;
   readOnlyReason(session: ClusterSession): string | undefined;
   rolloutTimeoutMs?: number;
+  /** The canary's health next to the stable version, from the context's Prometheus. */
+  health?: (
+    contextId: string,
+    release: ServiceRelease,
+    canary: string,
+    stable: string,
+  ) => Promise<HealthVerdict>;
+  /** A wizard step wrote a history entry: the renderer hears of it now. */
+  onHistory?: (historyId: string) => void;
+  /** Stores a plan for review (release.apply applies it, then `onApplied` runs) and answers the review. */
+  review(p: {
+    contextId: string;
+    releaseId: string;
+    plan: EnginePlan;
+    description: string;
+    summary: string;
+    onApplied: (historyId: string | undefined) => Promise<void>;
+  }): Promise<PlanView>;
 }
 
 export interface GrayscaleReleases {
   start(req: CallRequest<'release.start'>): Promise<GrayscaleReleaseView>;
   list(req: CallRequest<'release.workflows'>): Promise<{ releases: GrayscaleReleaseView[] }>;
   promote(req: CallRequest<'release.promote'>): Promise<GrayscaleReleaseView>;
-  finalize(req: CallRequest<'release.finalize'>): Promise<GrayscaleReleaseView>;
+  health(req: CallRequest<'release.health'>): Promise<ReleaseHealthView>;
+  /** The finalize plan, for review: applying it finalizes the release. */
+  finalize(req: CallRequest<'release.finalize'>): Promise<PlanView>;
   abort(req: CallRequest<'release.abort'>): Promise<GrayscaleReleaseView>;
   resume(req: CallRequest<'release.resume'>): Promise<GrayscaleReleaseView>;
   /** A change reviewed and applied through the console for a release in the wizard. */
@@ -110,6 +139,19 @@ export function createGrayscaleReleases(deps: GrayscaleDependencies): GrayscaleR
       user,
       ...(release?.flavor === 'istio' ? { istioApiVersion: release.route.apiVersion } : {}),
       ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
+      ...(deps.health
+        ? {
+            health: async (s: ReleaseState, r: ServiceRelease) => {
+              const verdict = await deps.health!(contextId, r, s.canary.version, s.stable.version);
+              return {
+                status: verdict.status,
+                canary: s.canary.version,
+                stable: s.stable.version,
+                verdict,
+              };
+            },
+          }
+        : {}),
       onEvent: (e) => {
         listen?.(e);
         void onEvent(contextId, e);
@@ -121,7 +163,8 @@ export function createGrayscaleReleases(deps: GrayscaleDependencies): GrayscaleR
     const state = await storeOf(contextId)
       .load(e.releaseId)
       .catch(() => undefined);
-    if (!state) return;
+    if (e.type === 'history') deps.onHistory?.(e.historyId);
+    if (!state || e.type === 'history') return;
     if (e.type === 'rollout') {
       const { name: _n, total: _t, ...rollout } = e.progress;
       lastRollout.set(runKey(contextId, e.releaseId), rollout);
@@ -245,8 +288,46 @@ export function createGrayscaleReleases(deps: GrayscaleDependencies): GrayscaleR
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return { releases: wanted.map((r) => view(contextId, r, session)) };
     },
-    promote: ({ contextId, id }) => operate(contextId, id, 'promote', (wf) => wf.promote(id)),
-    finalize: ({ contextId, id, mode }) => operate(contextId, id, 'finalize', (wf) => wf.finalize(id, mode)),
+    promote: ({ contextId, id, override, rules }) =>
+      operate(contextId, id, 'promote', (wf) =>
+        wf.promote(id, {
+          ...(override !== undefined ? { override } : {}),
+          ...(rules !== undefined ? { rules } : {}),
+        }),
+      ),
+    async health({ contextId, id }) {
+      const session = await deps.ready(contextId);
+      const state = await load(contextId, id);
+      const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
+      const h = await wf.health(id);
+      return {
+        id,
+        canary: h.canary,
+        stable: h.stable,
+        status: h.status,
+        summary: healthSummary(h),
+        ...(h.status !== 'unknown' ? { verdict: h.verdict } : {}),
+      };
+    },
+    async finalize({ contextId, id, mode }) {
+      const session = await writable(contextId);
+      notRunning(contextId, id, 'finalize');
+      const state = await load(contextId, id);
+      const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
+      const planned = await wf.planFinalize(id, mode);
+      return deps.review({
+        contextId,
+        releaseId: state.serviceReleaseId,
+        plan: planned.plan,
+        description: `${id}: ${planned.description}`,
+        summary: `Finalize the release of ${state.canary.version}: ${planned.plan.steps.length} step(s)`,
+        onApplied: async (historyId) => {
+          const after = await wf.markFinalized(id, historyId);
+          session.releases?.flush();
+          emitProgress(contextId, after, { phase: after.phase });
+        },
+      });
+    },
     abort: ({ contextId, id, scaleToZero }) =>
       operate(contextId, id, 'abort', (wf) => wf.abort(id, { scaleToZero: scaleToZero ?? true })),
     async resume({ contextId, id }) {

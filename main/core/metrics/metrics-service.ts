@@ -62,7 +62,11 @@ interface Active {
  * Live metrics behind the contract: one subscription at a time (the service on screen), one
  * batch of queries per interval, nothing while the window is hidden.
  */
-export function createMetricsService(deps: MetricsServiceDependencies): MetricsCalls & { dispose(): void } {
+export function createMetricsService(deps: MetricsServiceDependencies): MetricsCalls & {
+  dispose(): void;
+  /** The Prometheus the charts of a context read (the release wizard's promote gate asks it too). */
+  prometheusFor(contextId: string): Promise<{ client: PrometheusClient } | { none: string }>;
+} {
   const now = deps.now ?? Date.now;
   let active: Active | undefined;
   let visible = true;
@@ -265,5 +269,6 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
     dispose() {
       stop();
     },
+    prometheusFor: (contextId) => clientFor(contextId),
   };
 }

@@ -11,10 +11,11 @@ import {
   setSplit,
 } from '../../../shared/mesh/release-edits.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { cloneDeploymentForVersion } from './deployment-clone.ts';
 import type { ReleaseState } from './release-state.ts';
 import type { ReleaseSteps } from './release-steps.ts';
-import { deploymentTarget } from './release-steps.ts';
+import { deploymentTarget, scaleStep } from './release-steps.ts';
 import type { ReleaseWorkflowDeps } from './release-workflow-types.ts';
 import { waitForRollout } from './rollout-progress.ts';
 
@@ -68,8 +69,16 @@ export function createPhaseRunners(deps: ReleaseWorkflowDeps, steps: ReleaseStep
     return s;
   }
 
-  async function continueFinalize(s: ReleaseState): Promise<ReleaseState> {
-    const { release } = await current(s);
+  /**
+   * What finalizing takes, as one plan for review: the old version leaves the route and its subset
+   * goes (one route step, then the DestinationRule), then its Deployment is scaled to zero or
+   * deleted. Refused while the old version still receives requests.
+   */
+  async function planFinalizeOf(
+    s: ReleaseState,
+    mode: 'scale-to-zero' | 'delete',
+  ): Promise<{ plan: EnginePlan; objects: KubeObject[]; description: string }> {
+    const { release, objects } = await current(s);
     const old = s.stable.version;
     const share = release.defaultRoute?.destinations.find((d) => d.version === old)?.percent ?? 0;
     const rules = release.rules.filter((r) => r.version === old);
@@ -83,28 +92,30 @@ export function createPhaseRunners(deps: ReleaseWorkflowDeps, steps: ReleaseStep
         `cannot finalize ${s.id}: version '${old}' ${why}; promote first`,
       );
     }
-    const target = deploymentTarget(s.namespace, s.stable.deployment);
-    if (await exists(target)) {
-      if (s.finalizeMode === 'delete') {
-        const step = {
-          id: 'delete-deployment',
-          description: `delete Deployment ${s.stable.deployment}`,
-          target: { ...target, namespace: s.namespace },
-          action: 'delete' as const,
-        };
-        await run(s, { releaseId: s.serviceReleaseId, steps: [step] }, undefined, step.description);
-      } else await scale(s, s.stable.deployment, 0);
+    const steps: EngineStep[] = [];
+    if (release.versions.some((v) => v.name === old))
+      steps.push(...planRelease(release, removeVersion(release, old), objects).steps);
+    const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === s.stable.deployment);
+    const after = steps.at(-1);
+    const dependsOn = after ? { dependsOn: [after.id] } : {};
+    if (d && mode === 'delete') {
+      steps.push({
+        id: 'delete-deployment',
+        description: `delete Deployment ${s.stable.deployment}`,
+        target: { ...deploymentTarget(s.namespace, s.stable.deployment), namespace: s.namespace },
+        action: 'delete',
+        ...dependsOn,
+      });
+    } else if (d) {
+      const step = scaleStep(s.namespace, d, 0);
+      if (step) steps.push({ ...step, ...dependsOn });
     }
-    const after = await current(s);
-    if (after.release.versions.some((v) => v.name === old && v.origin === 'subset' && v.declared)) {
-      await run(
-        s,
-        planRelease(after.release, removeVersion(after.release, old), after.objects),
-        after.objects,
-        `remove version ${old}`,
-      );
-    }
-    return save(s, 'finalized');
+    const what = mode === 'delete' ? 'delete' : 'scale to zero';
+    return {
+      plan: { releaseId: s.serviceReleaseId, steps },
+      objects,
+      description: `finalize ${s.canary.version}: remove version ${old} from the route, ${what} Deployment ${s.stable.deployment}`,
+    };
   }
 
   async function continueAbort(s: ReleaseState): Promise<ReleaseState> {
@@ -122,5 +133,5 @@ export function createPhaseRunners(deps: ReleaseWorkflowDeps, steps: ReleaseStep
     return save(s, 'aborted');
   }
 
-  return { continueStart, continueFinalize, continueAbort };
+  return { continueStart, planFinalizeOf, continueAbort };
 }

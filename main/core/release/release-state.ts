@@ -50,4 +50,6 @@ export type ReleaseEvent =
   | { releaseId: string; type: 'phase'; phase: ReleasePhase }
   | { releaseId: string; type: 'rollout'; progress: RolloutProgress }
   | { releaseId: string; type: 'apply'; progress: ApplyProgress }
-  | { releaseId: string; type: 'error'; message: string };
+  | { releaseId: string; type: 'error'; message: string }
+  /** A change of this release reached History (one per applied step: route, promote, abort, …). */
+  | { releaseId: string; type: 'history'; historyId: string };

@@ -9,7 +9,7 @@ import type { DesiredRelease } from '../../../shared/mesh/release-edits.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
 import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
-import type { AnyPlan } from '../apply/apply-types.ts';
+import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import type { ObjectTarget } from '../kube-api.ts';
 import { CloneError } from './deployment-clone.ts';
 import type { ReleaseEvent, ReleasePhase, ReleaseState } from './release-state.ts';
@@ -22,6 +22,26 @@ export const deploymentTarget = (namespace: string, name: string): ObjectTarget 
   namespace,
   name,
 });
+
+/** The guarded patch that scales a Deployment, or null when it has that many replicas already. */
+export function scaleStep(namespace: string, d: KubeObject, replicas: number): EngineStep | null {
+  const deployment = d.metadata.name;
+  const cur = (d.spec as { replicas?: number } | undefined)?.replicas;
+  if (cur === replicas) return null;
+  const patch = [
+    { op: 'test' as const, path: '/metadata/resourceVersion', value: d.metadata.resourceVersion },
+    cur === undefined
+      ? { op: 'add' as const, path: '/spec/replicas', value: replicas }
+      : { op: 'test' as const, path: '/spec/replicas', value: cur },
+    ...(cur === undefined ? [] : [{ op: 'replace' as const, path: '/spec/replicas', value: replicas }]),
+  ];
+  return {
+    id: `scale-${deployment}`,
+    description: `scale Deployment ${deployment} to ${replicas}`,
+    target: { ...deploymentTarget(namespace, deployment), namespace },
+    patch,
+  };
+}
 
 export function failureOf(err: unknown): ApiFailure {
   if (err instanceof ApiFailure) return err;
@@ -91,7 +111,10 @@ export function createReleaseSteps(deps: ReleaseWorkflowDeps) {
       onProgress: (progress) => emit({ releaseId: s.id, type: 'apply', progress }),
     });
     if (!result.ok) throw new ApiFailure(result.error.code, result.error.message, result.error.details);
-    if (result.historyId) s.historyIds.push(result.historyId);
+    if (result.historyId) {
+      s.historyIds.push(result.historyId);
+      emit({ releaseId: s.id, type: 'history', historyId: result.historyId });
+    }
   }
 
   async function applyDesired(
@@ -104,24 +127,9 @@ export function createReleaseSteps(deps: ReleaseWorkflowDeps) {
   }
 
   async function scale(s: ReleaseState, deployment: string, replicas: number): Promise<void> {
-    const target = deploymentTarget(s.namespace, deployment);
-    const d = await deps.api.get(target);
-    const cur = (d.spec as { replicas?: number } | undefined)?.replicas;
-    if (cur === replicas) return;
-    const patch = [
-      { op: 'test' as const, path: '/metadata/resourceVersion', value: d.metadata.resourceVersion },
-      cur === undefined
-        ? { op: 'add' as const, path: '/spec/replicas', value: replicas }
-        : { op: 'test' as const, path: '/spec/replicas', value: cur },
-      ...(cur === undefined ? [] : [{ op: 'replace' as const, path: '/spec/replicas', value: replicas }]),
-    ];
-    const step = {
-      id: `scale-${deployment}`,
-      description: `scale Deployment ${deployment} to ${replicas}`,
-      target: { ...target, namespace: s.namespace },
-      patch,
-    };
-    await run(s, { releaseId: s.serviceReleaseId, steps: [step] }, [d], step.description);
+    const d = await deps.api.get(deploymentTarget(s.namespace, deployment));
+    const step = scaleStep(s.namespace, d, replicas);
+    if (step) await run(s, { releaseId: s.serviceReleaseId, steps: [step] }, [d], step.description);
   }
 
   async function exists(target: ObjectTarget): Promise<KubeObject | null> {

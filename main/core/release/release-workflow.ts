@@ -4,9 +4,12 @@
 // `resumeReleases()` can carry on after the app restarts.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { routeAllTrafficTo } from '../../../shared/mesh/all-traffic.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { addContentRule, cutOverTo, setSplit } from '../../../shared/mesh/release-edits.ts';
+import { addContentRule, setSplit } from '../../../shared/mesh/release-edits.ts';
 import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
+import type { ReleaseHealth } from './release-health.ts';
+import { healthSummary } from './release-health.ts';
 import { createPhaseRunners } from './release-phases.ts';
 import type { ReleaseState } from './release-state.ts';
 import { FINISHED, WAITING_FOR_OPERATOR } from './release-state.ts';
@@ -23,7 +26,36 @@ export type {
 export function createReleaseWorkflow(deps: ReleaseWorkflowDeps): ReleaseWorkflow {
   const steps = createReleaseSteps(deps);
   const { now, current, save, applyDesired, load, guarded, requirePhase } = steps;
-  const { continueStart, continueFinalize, continueAbort } = createPhaseRunners(deps, steps);
+  const { continueStart, planFinalizeOf, continueAbort } = createPhaseRunners(deps, steps);
+
+  async function healthOf(s: ReleaseState): Promise<ReleaseHealth> {
+    const pair = { canary: s.canary.version, stable: s.stable.version };
+    if (!deps.health) return { status: 'unknown', ...pair, reason: 'no metrics source is set up' };
+    const { release } = await current(s);
+    try {
+      return await deps.health(s, release);
+    } catch (err) {
+      return { status: 'unknown', ...pair, reason: (err as Error).message };
+    }
+  }
+
+  async function planFinalize(id: string, mode: 'scale-to-zero' | 'delete') {
+    const s = await load(id);
+    requirePhase(s, ['promoted', 'finalizing'], 'finalize');
+    const planned = await planFinalizeOf(s, mode).catch((err: unknown) => {
+      throw failureOf(err);
+    });
+    s.finalizeMode = mode;
+    await save(s);
+    return { state: s, ...planned };
+  }
+
+  async function markFinalized(id: string, historyId?: string): Promise<ReleaseState> {
+    const s = await load(id);
+    requirePhase(s, ['promoted', 'finalizing'], 'finalize');
+    if (historyId) s.historyIds.push(historyId);
+    return save(s, 'finalized');
+  }
 
   return {
     async start(input) {
@@ -108,21 +140,38 @@ export function createReleaseWorkflow(deps: ReleaseWorkflowDeps): ReleaseWorkflo
         return save(s, 'routing');
       });
     },
-    async promote(id) {
+    health: async (id) => healthOf(await load(id)),
+    async promote(id, opts = {}) {
       const s = await load(id);
       requirePhase(s, ['ready', 'routing', 'promoted'], 'promote');
+      const rules = opts.rules ?? 'disable';
+      if (!opts.override) {
+        const health = await healthOf(s);
+        if (health.status !== 'healthy')
+          throw new ApiFailure(
+            'conflict',
+            `not promoting ${s.canary.version}: it is not known to be healthy (${healthSummary(health)}). Promote with an explicit override to go ahead anyway.`,
+            { health },
+          );
+      }
       return guarded(s, async () => {
-        await applyDesired(s, (r) => cutOverTo(r, s.canary.version), `promote ${s.canary.version}`);
+        await applyDesired(
+          s,
+          (r) => routeAllTrafficTo(r, s.canary.version, { rules }).desired,
+          `promote ${s.canary.version}: all traffic${rules === 'keep' ? ' of the split (rules kept)' : rules === 'retarget' ? ', its rules retargeted' : ', rules to other versions disabled'}${opts.override ? ' (health check overridden)' : ''}`,
+        );
         s.split = { [s.canary.version]: 100 };
         return save(s, 'promoted');
       });
     },
+    planFinalize,
+    markFinalized,
     async finalize(id, mode) {
-      const s = await load(id);
-      requirePhase(s, ['promoted', 'finalizing'], 'finalize');
-      s.finalizeMode = mode;
-      await save(s, 'finalizing');
-      return guarded(s, () => continueFinalize(s));
+      const { state: s, plan, objects, description } = await planFinalize(id, mode);
+      return guarded(s, async () => {
+        await steps.run(s, plan, objects, description);
+        return markFinalized(id, s.historyIds.at(-1));
+      });
     },
     async abort(id, opts = {}) {
       const s = await load(id);
@@ -139,18 +188,13 @@ export function createReleaseWorkflow(deps: ReleaseWorkflowDeps): ReleaseWorkflo
       const reports: ResumeReport[] = [];
       for (const s of (await deps.store.list()).releases) {
         if (FINISHED.includes(s.phase)) continue;
-        if (WAITING_FOR_OPERATOR.includes(s.phase)) {
+        // Finalizing waits for the operator too: its plan is applied after their review.
+        if (WAITING_FOR_OPERATOR.includes(s.phase) || s.phase === 'finalizing') {
           reports.push({ id: s.id, phase: s.phase, outcome: 'waiting-for-operator' });
           continue;
         }
         try {
-          const next = await guarded(s, () =>
-            s.phase === 'finalizing'
-              ? continueFinalize(s)
-              : s.phase === 'aborting'
-                ? continueAbort(s)
-                : continueStart(s),
-          );
+          const next = await guarded(s, () => (s.phase === 'aborting' ? continueAbort(s) : continueStart(s)));
           reports.push({ id: s.id, phase: next.phase, outcome: 'continued' });
         } catch (err) {
           reports.push({ id: s.id, phase: s.phase, outcome: 'failed', error: (err as Error).message });

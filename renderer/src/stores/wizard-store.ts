@@ -3,9 +3,11 @@ import type {
   GrayscalePhase,
   GrayscaleProgress,
   GrayscaleReleaseView,
+  PlanView,
 } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
+import type { ReleaseHealthView } from '../../../shared/api/release-flow-schemas.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
 /** The wizard's steps, in order. */
@@ -97,8 +99,12 @@ interface WizardState {
   choose(step: WizardStep): void;
   close(): void;
   start(input: CallRequest<'release.start'>): Promise<void>;
-  promote(): Promise<void>;
-  finalize(mode: 'scale-to-zero' | 'delete'): Promise<void>;
+  /** The canary's health next to stable, per release (`wizardKey`), as the promote gate judges it. */
+  health: Record<string, ReleaseHealthView>;
+  loadHealth(): Promise<void>;
+  promote(opts: { override: boolean; rules: 'disable' | 'retarget' | 'keep' }): Promise<boolean>;
+  /** The finalize plan, for the review dialog; nothing is applied yet. */
+  finalize(mode: 'scale-to-zero' | 'delete'): Promise<PlanView | undefined>;
   abort(scaleToZero: boolean): Promise<void>;
   resume(contextId: string, id: string): Promise<void>;
   dismissError(): void;
@@ -146,13 +152,30 @@ export function createWizardStore(api: ApiClient) {
         const r = await run(() => api.call('release.start', input));
         if (r) set((s) => ({ panel: s.panel && { ...s.panel, id: r.id } }));
       },
-      async promote() {
+      health: {},
+      async loadHealth() {
         const c = current();
-        if (c) await run(() => api.call('release.promote', c));
+        if (!c) return;
+        const result = await api.call('release.health', c);
+        if (result.ok)
+          set((s) => ({ health: { ...s.health, [wizardKey(c.contextId, c.id)]: result.value } }));
+      },
+      async promote(opts) {
+        const c = current();
+        if (!c) return false;
+        return (await run(() => api.call('release.promote', { ...c, ...opts }))) !== undefined;
       },
       async finalize(mode) {
         const c = current();
-        if (c) await run(() => api.call('release.finalize', { ...c, mode }));
+        if (!c) return undefined;
+        set({ busy: true, error: undefined });
+        const result = await api.call('release.finalize', { ...c, mode });
+        set({ busy: false });
+        if (!result.ok) {
+          set({ error: result.error });
+          return undefined;
+        }
+        return result.value;
       },
       async abort(scaleToZero) {
         const c = current();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
-import type { GrayscaleProgress } from '../../../shared/api/console-schemas.ts';
+import type { GrayscaleProgress, HistoryEntryView } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
@@ -16,6 +16,7 @@ type Handlers = ReturnType<typeof createConsoleHandlers>;
 let mesh: DemoMesh;
 const dataDir = mkdtempSync(join(tmpdir(), 'sy-wizard-'));
 const progress: GrayscaleProgress[] = [];
+const recorded: HistoryEntryView[] = [];
 const open: Handlers[] = [];
 
 function handlersFor(): Handlers {
@@ -24,6 +25,7 @@ function handlersFor(): Handlers {
     env: { KUBECONFIG: join(dataDir, 'none') },
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
       if (event === 'release.progress') progress.push(payload as GrayscaleProgress);
+      if (event === 'history.recorded') recorded.push(payload as HistoryEntryView);
     },
     demoKubeconfig: () => mesh.kubeconfigPath,
     pauseMs: 10,
@@ -108,8 +110,33 @@ describe('the release wizard calls against the demo mesh', () => {
     expect(routed?.phase).toBe('routing');
     expect(routed?.split?.v4).toBe(10);
 
-    const promoted = await h['release.promote']({ contextId: 'demo', id: started.id });
+    // The gate: v4 has served too few requests to be judged, so promoting needs an explicit override.
+    const health = await h['release.health']({ contextId: 'demo', id: started.id });
+    expect(health).toMatchObject({ canary: 'v4', stable: 'v3' });
+    // Judged from the demo's own Prometheus: too few requests to v4 yet.
+    expect(health.status).toBe('not-enough-traffic');
+    expect(health.verdict?.canary).toBe('v4');
+    await expect(h['release.promote']({ contextId: 'demo', id: started.id })).rejects.toThrow(
+      /not promoting v4: it is not known to be healthy.*explicit override/,
+    );
+    expect(
+      (await h['release.get']({ contextId: 'demo', releaseId: REVIEWS })).versions.find(
+        (v) => v.name === 'v4',
+      )?.weight,
+    ).toBe(10);
+
+    const seen = recorded.length;
+    // Kept rules: the operator chooses to leave jason-on-v2 and canary-header as they are.
+    const promoted = await h['release.promote']({
+      contextId: 'demo',
+      id: started.id,
+      override: true,
+      rules: 'keep',
+    });
     expect(promoted.phase).toBe('promoted');
+    // The promote reached History as it happened, no reload needed.
+    const promoteEntry = recorded.slice(seen).find((e) => /promote v4/.test(e.summary));
+    expect(promoteEntry).toMatchObject({ releaseId: REVIEWS, summary: expect.stringMatching(/overridden/) });
     const after = await h['release.get']({ contextId: 'demo', releaseId: REVIEWS });
     expect(after.versions.find((v) => v.name === 'v4')?.weight).toBe(100);
 
@@ -117,29 +144,50 @@ describe('the release wizard calls against the demo mesh', () => {
     await expect(
       h['release.finalize']({ contextId: 'demo', id: started.id, mode: 'delete' }),
     ).rejects.toThrow(/v3.*still/);
-    const retarget = await h['release.plan']({
+    const retarget = await h['release.allTraffic']({
       contextId: 'demo',
       releaseId: REVIEWS,
-      desired: {
-        split: after.versions.map((v) => ({ version: v.name, weight: v.weight })),
-        rules: after.rules.map((r) => ({
-          id: r.id,
-          version: r.version === 'v3' ? 'v4' : r.version,
-          enabled: r.enabled,
-        })),
-      },
-      workflowId: started.id,
+      version: 'v4',
+      rules: 'retarget',
+      purpose: 'switch',
     });
-    expect((await h['release.apply']({ planId: retarget.planId })).ok).toBe(true);
-    // The refused finalize stays on record, with why, until it is retried.
-    expect(await workflow(h, started.id)).toMatchObject({ phase: 'finalizing', lastError: /promote first/ });
-    const finalized = await h['release.finalize']({
+    expect(retarget.rules.map((r) => [r.name, r.outcome])).toEqual([
+      ['jason-on-v2', 'retargeted'],
+      ['canary-header', 'retargeted'],
+      [undefined, 'unchanged'],
+      [undefined, 'unchanged'],
+    ]);
+    expect((await h['release.apply']({ planId: retarget.plan.planId })).ok).toBe(true);
+
+    // Finalize is a plan for review: nothing changes until it is applied.
+    const finalize = await h['release.finalize']({
       contextId: 'demo',
       id: started.id,
       mode: 'scale-to-zero',
     });
-    expect(finalized.phase).toBe('finalized');
+    expect(finalize.steps.map((s) => s.description)).toEqual([
+      expect.stringMatching(/update VirtualService bookinfo\/reviews/),
+      expect.stringMatching(/remove subset\(s\) v3/),
+      'scale Deployment reviews-v3 to 0',
+    ]);
+    expect(finalize.steps.every((s) => s.dryRun.ok)).toBe(true);
+    expect(finalize.steps[2]!.afterYaml).toMatch(/replicas: 0/);
+    expect(await workflow(h, started.id)).toMatchObject({ phase: 'promoted', finalizeMode: 'scale-to-zero' });
+    const v3 = (await h['release.get']({ contextId: 'demo', releaseId: REVIEWS })).versions.find(
+      (v) => v.name === 'v3',
+    );
+    expect(v3?.podsTotal).toBeGreaterThan(0);
+
+    const applied = await h['release.apply']({ planId: finalize.planId });
+    expect(applied.ok).toBe(true);
+    expect(recorded.find((e) => e.id === applied.historyId)?.summary).toMatch(/finalize v4/);
+    expect(progress.filter((p) => p.id === started.id).at(-1)?.phase).toBe('finalized');
     expect(await workflow(h, started.id)).toBeUndefined();
+    const done = await h['release.get']({ contextId: 'demo', releaseId: REVIEWS });
+    // v3's subset is gone; its Deployment stays, scaled to zero, and takes no traffic.
+    const v3After = done.versions.find((v) => v.name === 'v3');
+    expect(v3After?.declared ?? false).toBe(false);
+    expect(v3After?.weight ?? 0).toBe(0);
   });
 
   it('refuses a second release of the same version and an unknown stable version, saying why', async () => {
@@ -183,8 +231,31 @@ describe('the release wizard calls against the demo mesh', () => {
       return w?.phase === 'ready' && !w.running ? w : undefined;
     });
 
+    // 10% to v5 first, so the abort has a route to change back.
+    const before = await second['release.get']({ contextId: 'demo', releaseId: REVIEWS });
+    const canary = await second['release.plan']({
+      contextId: 'demo',
+      releaseId: REVIEWS,
+      desired: {
+        split: [
+          { version: 'v4', weight: 90 },
+          { version: 'v5', weight: 10 },
+        ],
+        rules: before.rules.map((r) => ({ id: r.id, version: r.version, enabled: r.enabled })),
+      },
+      workflowId: started.id,
+    });
+    expect((await second['release.apply']({ planId: canary.planId })).ok).toBe(true);
+
+    const seen = recorded.length;
     const aborted = await second['release.abort']({ contextId: 'demo', id: started.id, scaleToZero: true });
     expect(aborted.phase).toBe('aborted');
+    // Each step of the abort reached History as it happened: the route back to v4, the scale down.
+    const abortEntries = recorded.slice(seen).map((e) => e.summary);
+    expect(abortEntries).toEqual([
+      expect.stringMatching(/all traffic back to v4/),
+      expect.stringMatching(/scale Deployment reviews-v5 to 0/),
+    ]);
     const view = await second['release.get']({ contextId: 'demo', releaseId: REVIEWS });
     expect(view.versions.find((v) => v.name === 'v4')?.weight).toBe(100);
     expect(view.versions.find((v) => v.name === 'v5')?.weight ?? 0).toBe(0);

@@ -5,6 +5,7 @@ import type { ReleaseEvent } from '../../../main/core/release/release-state.ts';
 import { createReleaseStateStore } from '../../../main/core/release/release-state-store.ts';
 import type { ReleaseWorkflowDeps } from '../../../main/core/release/release-workflow.ts';
 import { createReleaseWorkflow } from '../../../main/core/release/release-workflow.ts';
+import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
 import type { Harness } from '../apply/demo-harness.ts';
 import { REVIEWS_ID, splitOf, startHarness } from '../apply/demo-harness.ts';
 import { countRequests, fetchExposition } from '../apply/mesh-telemetry.ts';
@@ -101,7 +102,7 @@ describe('release workflow against the demo mesh', () => {
     ).http;
     expect(rules.find((r) => r.name === 'beta-testers')?.route[0]?.destination.subset).toBe('v4');
 
-    const promoted = await wf.promote(started.id);
+    const promoted = await wf.promote(started.id, { override: true });
     expect(promoted.phase).toBe('promoted');
     expect(splitOf(await h.api.get(vsRef))).toEqual({ v1: 0, v2: 0, v3: 0, v4: 100 });
 
@@ -136,6 +137,25 @@ describe('release workflow against the demo mesh', () => {
     await expect(wf.finalize(s.id, 'delete')).rejects.toThrow(
       'cannot finalize release bookinfo.reviews.v5: it is routing',
     );
+
+    // The promote gate: a canary judged worse than its stable version is not promoted without an
+    // explicit override, and nothing is written.
+    const judged = (failures: number) =>
+      workflow({
+        health: async (st) => {
+          const verdict = judgeCanary({
+            canary: { version: st.canary.version, requests: 1000, failures, buckets: [] },
+            stable: { version: st.stable.version, requests: 1000, failures: 0, buckets: [] },
+            windowSeconds: 300,
+          });
+          return { status: verdict.status, canary: st.canary.version, stable: st.stable.version, verdict };
+        },
+      });
+    const historyBefore = (await h.history.read()).entries.length;
+    await expect(judged(80).promote(s.id)).rejects.toThrow(/not promoting v5: .*v5 is worse than v2/);
+    expect(splitOf(await h.api.get(vsRef))).toMatchObject({ v2: 50, v5: 10 });
+    expect((await h.history.read()).entries.length).toBe(historyBefore);
+    await expect(judged(0).health(s.id)).resolves.toMatchObject({ status: 'healthy' });
     const aborted = await wf.abort(s.id, { scaleToZero: true });
     expect(aborted.phase).toBe('aborted');
     expect(splitOf(await h.api.get(vsRef))).toMatchObject({ v2: 100, v5: 0 });

@@ -12,7 +12,7 @@ import {
 import type { MeshRequest } from '../../../shared/mesh/evaluator-types.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import { cutOverTo, setRuleEnabled } from '../../../shared/mesh/release-edits.ts';
+import { setCatchAllTo, setRuleEnabled } from '../../../shared/mesh/release-edits.ts';
 
 const engine = re2Engine();
 
@@ -220,24 +220,24 @@ describe('effective traffic of a release', () => {
   });
 
   it('a catch-all at 100% is not all traffic while rules route elsewhere', () => {
-    const { routes } = releaseTrafficRoutes(cutOverTo(release, 'v1'), engine);
+    const { routes } = releaseTrafficRoutes(setCatchAllTo(release, 'v1'), engine);
     const r = effectiveTraffic(routes, population);
     const by = Object.fromEntries(r.versions.map((v) => [v.version, v.share]));
     expect(by.v1).toBeCloseTo(0.8, 9);
     expect(by.v2).toBeCloseTo(0.1, 9);
     expect(by.v3).toBeCloseTo(0.1, 9);
-    expect(versionsReceivingTraffic(cutOverTo(release, 'v1'))).toEqual(['v2', 'v3', 'v1']);
+    expect(versionsReceivingTraffic(setCatchAllTo(release, 'v1'))).toEqual(['v2', 'v3', 'v1']);
   });
 
   it('skips disabled rules', () => {
-    const d = setRuleEnabled(setRuleEnabled(cutOverTo(release, 'v1'), 'http:0', false), 'http:1', false);
+    const d = setRuleEnabled(setRuleEnabled(setCatchAllTo(release, 'v1'), 'http:0', false), 'http:1', false);
     const r = effectiveTraffic(releaseTrafficRoutes(d, engine).routes, population);
     expect(r.versions).toEqual([{ version: 'v1', share: 1, viaRules: 0, viaCatchAll: 1 }]);
     expect(versionsReceivingTraffic(d)).toEqual(['v1']);
   });
 
   it('a rule whose regex does not compile catches nothing and is reported', () => {
-    const d = cutOverTo(release, 'v1');
+    const d = setCatchAllTo(release, 'v1');
     d.rules[1] = { ...d.rules[1]!, matches: [{ headers: { 'x-canary': { regex: '(?=x)' } } }] };
     const { routes, invalid } = releaseTrafficRoutes(d, engine);
     expect(invalid.map((i) => i.position)).toEqual([1]);

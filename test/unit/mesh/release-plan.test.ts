@@ -5,9 +5,9 @@ import { readReleases } from '../../../shared/mesh/read-istio.ts';
 import {
   addContentRule,
   addVersion,
-  cutOverTo,
   removeContentRule,
   removeVersion,
+  setCatchAllTo,
   setRuleEnabled,
   setSplit,
 } from '../../../shared/mesh/release-edits.ts';
@@ -108,7 +108,7 @@ describe('planRelease', () => {
   it('cuts over with every other version at 0, destinations kept', () => {
     const objects = cluster([{ route: [dest('v1', 90), dest('v2', 10)] }]);
     const r = release(objects);
-    const after = release(apply(objects, planRelease(r, cutOverTo(r, 'v2'), objects)));
+    const after = release(apply(objects, planRelease(r, setCatchAllTo(r, 'v2'), objects)));
     expect(after.defaultRoute!.destinations.map((d) => [d.version, d.percent])).toEqual([
       ['v1', 0],
       ['v2', 100],

@@ -35,6 +35,15 @@ export const HistoryPanel = memo(function HistoryPanel({
       live = false;
     };
   }, [api, contextId, releaseId, appliedCount]);
+  // Entries pushed as they are written (a wizard step, a change from another view): no reload.
+  useEffect(
+    () =>
+      api.on('history.recorded', (e) => {
+        if (e.contextId !== contextId || (releaseId !== undefined && e.releaseId !== releaseId)) return;
+        setEntries((list) => (list?.some((x) => x.id === e.id) ? list : [e, ...(list ?? [])]));
+      }),
+    [api, contextId, releaseId],
+  );
   return (
     <section className="history" aria-label={title}>
       <h3>{title}</h3>

@@ -1,17 +1,19 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
+import type { AllTrafficView } from '../../../../shared/api/release-flow-schemas.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
-import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
+import { draftChanged, draftKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { MetricsPanel } from '../metrics/metrics-panel.tsx';
-import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
 import { useReleaseTraffic } from '../traffic/use-traffic-figures.ts';
 import { ReleaseWizard } from '../wizard/release-wizard.tsx';
+import type { AllTrafficKind } from './all-traffic-dialog.tsx';
+import { AllTrafficDialog } from './all-traffic-dialog.tsx';
 import { PolicyEditor } from './policy-editor.tsx';
 import { VersionCard } from './version-card.tsx';
 
@@ -89,34 +91,15 @@ export function ServiceView({
     setDrafting({ busy: false, error: await drafts.getState().create(contextId, releaseId) });
   };
 
-  const cutOverText = (version: string, kind: 'switch' | 'rollback') => {
-    const others = draft.base
-      .filter((v) => v.version !== version && v.weight > 0)
-      .map((v) => `${v.version} (now ${v.weight}%)`);
-    const now = draft.base.find((v) => v.version === version)?.weight ?? 0;
-    const verb =
-      kind === 'rollback'
-        ? `Roll back ${view.name} to ${version}`
-        : `Switch all traffic of ${view.name} to ${version}`;
-    return `${verb}: ${version} goes from ${now}% to 100%${others.length ? `, ${others.join(', ')} to 0%` : ''}. Content rules stay as they are. This is applied to the cluster right away and can be undone from History.`;
-  };
-
-  const runCutOver = async (version: string, kind: 'switch' | 'rollback') => {
+  /** The confirmed all-traffic change: reviewed by main already, applied right away when its dry-run passed. */
+  const runCutOver = async (change: AllTrafficView, kind: AllTrafficKind) => {
     setConfirm(null);
     s.discard(key);
-    s.cutOver(key, version);
-    const d = releases.getState().drafts[key];
-    if (!d) return;
-    await apply
-      .getState()
-      .plan(
-        contextId,
-        releaseId,
-        desiredInput(d),
-        kind === 'rollback' ? `Roll back to ${version}` : `Switch all traffic to ${version}`,
-      );
-    const r = apply.getState().review;
-    if (r?.status === 'ready' && r.plan?.steps.every((x) => x.dryRun.ok)) {
+    s.cutOver(key, change.version);
+    const title =
+      kind === 'rollback' ? `Roll back to ${change.version}` : `Switch all traffic to ${change.version}`;
+    apply.getState().openPlan(change.plan, title);
+    if (change.plan.steps.every((x) => x.dryRun.ok)) {
       const result = await apply.getState().apply();
       if (result?.ok) releases.getState().markApplied(key);
     }
@@ -250,17 +233,12 @@ export function ServiceView({
         title={`History of ${view.name}`}
       />
       {confirm && (
-        <ConfirmDialog
-          title={
-            confirm.kind === 'rollback'
-              ? `Roll back to ${confirm.version}?`
-              : `Switch all traffic to ${confirm.version}?`
-          }
-          body={cutOverText(confirm.version, confirm.kind)}
-          confirmLabel={
-            confirm.kind === 'rollback' ? `Roll back to ${confirm.version}` : `Switch to ${confirm.version}`
-          }
-          onConfirm={() => void runCutOver(confirm.version, confirm.kind)}
+        <AllTrafficDialog
+          api={api}
+          view={view}
+          version={confirm.version}
+          kind={confirm.kind}
+          onConfirm={(change) => void runCutOver(change, confirm.kind)}
           onCancel={() => setConfirm(null)}
         />
       )}

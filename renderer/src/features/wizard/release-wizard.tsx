@@ -9,7 +9,8 @@ import { isFinished, STEP_TITLES, stepOf, WIZARD_STEPS, wizardKey } from '../../
 import { PolicyEditor } from '../release/policy-editor.tsx';
 import { AbortDialog } from './abort-dialog.tsx';
 import { CreateStep } from './create-step.tsx';
-import { DoneStep, FinalizeStep, ObserveStep, PromoteStep, RolloutStep } from './wizard-steps.tsx';
+import { PromoteStep } from './promote-step.tsx';
+import { DoneStep, FinalizeStep, ObserveStep, RolloutStep } from './wizard-steps.tsx';
 
 interface ReleaseWizardProps {
   api: ApiClient;
@@ -107,11 +108,11 @@ export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color
           </>
         )}
         {release && step === 'observe' && <ObserveStep release={release} view={view} wizard={wizard} />}
-        {release && step === 'promote' && <PromoteStep release={release} wizard={wizard} />}
+        {release && step === 'promote' && <PromoteStep release={release} view={view} wizard={wizard} />}
         {release && step === 'finalize' && (
           <FinalizeStep release={release} view={view} wizard={wizard} releases={releases} apply={apply} />
         )}
-        {release && step === 'done' && <DoneStep release={release} wizard={wizard} />}
+        {release && step === 'done' && <DoneStep release={release} view={view} wizard={wizard} />}
       </section>
       {aborting && (
         <AbortDialog

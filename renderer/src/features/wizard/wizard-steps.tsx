@@ -5,7 +5,7 @@ import type { ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, draftKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { CLUSTER_PHASES } from '../../stores/wizard-store.ts';
-import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
+import { HealthCard, useReleaseHealth } from './health-card.tsx';
 
 const splitText = (view: ReleaseView) =>
   view.versions
@@ -63,6 +63,7 @@ export function ObserveStep({
 }) {
   const canary = view.versions.find((v) => v.name === release.canary.version);
   const rules = view.rules.filter((r) => r.enabled && r.version === release.canary.version);
+  const health = useReleaseHealth(release, wizard);
   return (
     <div>
       <p role="status" aria-label="Split in the cluster">
@@ -78,7 +79,11 @@ export function ObserveStep({
           {canary.restarts > 0 ? ' — check its logs before promoting' : ''}.
         </p>
       )}
-      <p className="muted">Watch the version cards and the live charts; when it looks healthy, promote it.</p>
+      <HealthCard release={release} health={health} />
+      <p className="muted">
+        Watch {release.canary.version} against {release.stable.version} here and in the live charts; when it
+        looks healthy, promote it.
+      </p>
       <div className="row">
         <button type="button" className="secondary" onClick={() => wizard.getState().choose('policy')}>
           Change the policy
@@ -87,40 +92,6 @@ export function ObserveStep({
           Next: promote
         </button>
       </div>
-    </div>
-  );
-}
-
-export function PromoteStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
-  const [confirm, setConfirm] = useState(false);
-  const busy = wizard((s) => s.busy);
-  const v = release.canary.version;
-  return (
-    <div>
-      <p>
-        Cutting over sends all of the split to {v} (100%); {release.stable.version} keeps its pods until you
-        finalize, so you can still roll back.
-      </p>
-      <div className="row">
-        <button type="button" className="secondary" onClick={() => wizard.getState().choose('observe')}>
-          Back to observe
-        </button>
-        <button type="button" disabled={busy} onClick={() => setConfirm(true)}>
-          Cut over to {v}
-        </button>
-      </div>
-      {confirm && (
-        <ConfirmDialog
-          title={`Cut over to ${v}?`}
-          body={`${v} gets 100% of the split and every other version 0%. Content rules stay as they are. This is applied to the cluster right away.`}
-          confirmLabel={`Cut over to ${v}`}
-          onConfirm={() => {
-            setConfirm(false);
-            void wizard.getState().promote();
-          }}
-          onCancel={() => setConfirm(false)}
-        />
-      )}
     </div>
   );
 }
@@ -162,6 +133,10 @@ export function FinalizeStep({
           release.id,
         );
   };
+  const reviewFinalize = async () => {
+    const plan = await wizard.getState().finalize(mode);
+    if (plan) apply.getState().openPlan(plan, `Finalize the release of ${v}`);
+  };
   return (
     <div>
       {share > 0 && (
@@ -200,28 +175,43 @@ export function FinalizeStep({
         </label>
       </fieldset>
       <p className="muted small">
-        The subset {old} is removed from the route and the DestinationRule either way.
+        The subset {old} is removed from the route and the DestinationRule either way. You review the change
+        (diff and dry-run) before it is applied.
       </p>
       <div className="row">
         <button
           type="button"
           disabled={busy || pinned.length > 0 || share > 0}
-          onClick={() => void wizard.getState().finalize(mode)}
+          onClick={() => void reviewFinalize()}
         >
-          {busy ? 'Finalizing…' : 'Finalize release'}
+          {busy ? 'Planning…' : 'Review finalize'}
         </button>
       </div>
     </div>
   );
 }
 
-export function DoneStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+export function DoneStep({
+  release,
+  view,
+  wizard,
+}: {
+  release: GrayscaleReleaseView;
+  view: ReleaseView;
+  wizard: WizardStore;
+}) {
   const v = release.canary.version;
+  // Say what the cluster has, not what was meant: rules kept on other versions still take requests.
+  const elsewhere = view.rules.filter((r) => r.enabled && r.version !== v);
+  const takes =
+    elsewhere.length === 0
+      ? 'it takes all traffic'
+      : `it takes all of the split, but rule(s) ${elsewhere.map((r) => `${r.name ?? r.id} still send requests to ${r.version}`).join(', ')}`;
   return (
     <div>
       <p role="status">
         {release.phase === 'finalized'
-          ? `${v} is released: it takes all traffic, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
+          ? `${v} is released: ${takes}, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
           : `The release of ${v} was aborted: all traffic is back on ${release.stable.version}.`}
       </p>
       <button type="button" onClick={() => wizard.getState().close()}>

@@ -1,0 +1,83 @@
+// "Switch all traffic to X" and "Roll back to Y" as one reviewed change: the pure edit (catch-all to
+// 100%, the other rules disabled, retargeted or kept), its plan, and the words the confirmation and
+// History use for it.
+
+import type { CallRequest } from '../../../shared/api/contract.ts';
+import { ApiFailure } from '../../../shared/api/errors.ts';
+import type { AllTrafficEdit } from '../../../shared/mesh/all-traffic.ts';
+import { routeAllTrafficTo } from '../../../shared/mesh/all-traffic.ts';
+import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
+import type { ReleasePlan } from '../../../shared/mesh/release-plan.ts';
+import { planRelease } from '../../../shared/mesh/release-plan.ts';
+
+/** A ReleaseEditError as the operator reads it: the message, the object and the field. */
+export function editFailure(err: unknown): unknown {
+  if (!(err instanceof ReleaseEditError)) return err;
+  const where = err.target
+    ? ` (${err.target.kind} ${err.target.namespace}/${err.target.name}${err.field ? `, ${err.field}` : ''})`
+    : '';
+  return new ApiFailure('invalid-request', `${err.message}${where}`);
+}
+
+export interface AllTrafficChange {
+  edit: AllTrafficEdit;
+  plan: ReleasePlan;
+  /** For History: what was done, naming each rule's outcome. */
+  description: string;
+  /** For the review: one line. */
+  summary: string;
+  restores?: string;
+}
+
+const ruleName = (r: { id: string; name?: string }) => r.name ?? r.id;
+
+/** The version holding most of the catch-all route now (the one being rolled back from). */
+function majority(release: ServiceRelease): string | undefined {
+  const top = [...(release.defaultRoute?.destinations ?? [])].sort((a, b) => b.percent - a.percent)[0];
+  return top && top.percent > 0 ? top.version : undefined;
+}
+
+export function planAllTraffic(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  req: CallRequest<'release.allTraffic'>,
+): AllTrafficChange {
+  let edit: AllTrafficEdit;
+  let plan: ReleasePlan;
+  try {
+    edit = routeAllTrafficTo(release, req.version, { rules: req.rules });
+    plan = planRelease(release, edit.desired, objects);
+  } catch (err) {
+    throw editFailure(err);
+  }
+  const host = release.host.split('.')[0] ?? release.host;
+  const verb = req.purpose === 'rollback' ? `roll back to ${req.version}` : `all traffic to ${req.version}`;
+  const byOutcome = (o: string) => edit.rules.filter((r) => r.outcome === o).map(ruleName);
+  const parts = [
+    ['disabled', 'disabled (kept in the route, can be re-enabled)'],
+    ['retargeted', `retargeted to ${req.version}`],
+    ['kept', 'kept (their requests still reach their versions)'],
+  ]
+    .map(([o, words]) => {
+      const names = byOutcome(o!);
+      return names.length ? `rule(s) ${names.join(', ')} ${words}` : '';
+    })
+    .filter(Boolean);
+  const from = majority(release);
+  const restores =
+    req.purpose === 'rollback'
+      ? `${req.version} takes all of ${host}'s traffic again${from && from !== req.version ? `, as before ${from} took it over` : ''}${edit.drained.length ? `; ${edit.drained.join(', ')} stop receiving requests` : ''}`
+      : undefined;
+  return {
+    edit,
+    plan,
+    description: `${host}: ${verb}${parts.length ? `; ${parts.join('; ')}` : ''}`,
+    summary:
+      plan.steps.length === 0
+        ? 'Nothing to change: the cluster already has this.'
+        : `${plan.steps.length} step(s) on ${release.host}`,
+    ...(restores ? { restores } : {}),
+  };
+}
