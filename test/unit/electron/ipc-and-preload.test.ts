@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventSink } from '../../../main/core/api-dispatch.ts';
 import { callNames } from '../../../shared/api/contract.ts';
 import { fakeHandlers } from '../../helpers/fake-handlers.ts';

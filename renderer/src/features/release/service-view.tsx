@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
+import { assignVersionColors, colorOf, EMPTY_COLOR_BOOK } from '../../../../shared/metrics/version-colors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
@@ -9,15 +10,16 @@ import { desiredInput, draftChanged, draftKey } from '../../stores/release-store
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { MetricsPanel } from '../metrics/metrics-panel.tsx';
+import { useVersionColors } from '../metrics/use-version-colors.ts';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
 import { ReleaseWizard } from '../wizard/release-wizard.tsx';
 import { PolicyEditor } from './policy-editor.tsx';
 import { VersionCard } from './version-card.tsx';
 
-const PALETTE = ['#2f6fde', '#e8710a', '#1f883d', '#a142f4', '#d93025', '#12b5cb', '#f9ab00', '#5f6368'];
-
+/** Colours for a fixed list of versions (a draft's), chosen as the service view chooses them. */
 export function versionColor(versions: readonly string[]) {
-  return (version: string) => PALETTE[Math.max(0, versions.indexOf(version)) % PALETTE.length] ?? '#888';
+  const book = assignVersionColors(EMPTY_COLOR_BOOK, versions);
+  return (version: string) => colorOf(book, version);
 }
 
 interface ServiceViewProps {
@@ -50,7 +52,8 @@ export function ServiceView({
   // Stable across split edits: the charts redraw (and the memoized panels re-render) only when the
   // set of versions changes, not on every pointer move of a slider.
   const versionList = view?.versions.map((v) => v.name).join('\u0000');
-  const color = useMemo(() => versionColor(versionList ? versionList.split('\u0000') : []), [versionList]);
+  // Colours stay with their version for the whole history (cards, split bar and charts alike).
+  const color = useVersionColors(api, contextId, releaseId, versionList);
   const onCutOver = useCallback(
     (version: string, kind: 'switch' | 'rollback') => setConfirm({ version, kind }),
     [],
