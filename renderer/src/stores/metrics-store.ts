@@ -72,7 +72,21 @@ export function mergeSnapshot(held: MetricsSnapshot | undefined, update: Metrics
       p99: cut(before.p99, next.p99),
     };
   });
-  for (const s of held.series) if (!update.series.some((u) => u.version === s.version)) series.push(s);
+  // A version the update does not mention keeps its points, trimmed to the window like the others.
+  for (const s of held.series) {
+    if (update.series.some((u) => u.version === s.version)) continue;
+    const from = s.t.findIndex((t) => t >= oldest);
+    const keep = <T>(a: T[]) => (from < 0 ? [] : a.slice(from));
+    series.push({
+      ...s,
+      t: keep(s.t),
+      rps: keep(s.rps),
+      successRate: keep(s.successRate),
+      p50: keep(s.p50),
+      p95: keep(s.p95),
+      p99: keep(s.p99),
+    });
+  }
   return { ...update, series };
 }
 

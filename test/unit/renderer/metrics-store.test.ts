@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
-import { colorKey, createMetricsStore } from '../../../renderer/src/stores/metrics-store.ts';
-import type { MetricsSnapshot } from '../../../shared/api/metrics-schemas.ts';
+import { colorKey, createMetricsStore, mergeSnapshot } from '../../../renderer/src/stores/metrics-store.ts';
+import type { MetricsSnapshot, VersionSeries } from '../../../shared/api/metrics-schemas.ts';
 import { colorOf } from '../../../shared/metrics/version-colors.ts';
 
 function snapshot(versions: string[], mode: 'replace' | 'append' = 'replace'): MetricsSnapshot {
@@ -73,5 +73,27 @@ describe('the metrics store', () => {
     expect(colorOf(book(), 'v1')).toBe(first.v1);
     expect(colorOf(book(), 'v2')).toBe(first.v2);
     expect(new Set([first.v1, first.v2, colorOf(book(), 'v9')]).size).toBe(3);
+  });
+});
+
+describe('merging appended points', () => {
+  it('trims a version the update no longer mentions to the window, like the others', () => {
+    const held = snapshot(['v1', 'old']);
+    for (const s of held.series) {
+      s.t = [1000, 2000, 3000];
+      s.rps = [1, 2, 3];
+      s.successRate = [100, 100, 100];
+      s.p50 = [1, 1, 1];
+      s.p95 = [1, 1, 1];
+      s.p99 = [1, 1, 1];
+    }
+    const update = snapshot(['v1'], 'append');
+    update.windowSeconds = 2;
+    update.updatedAt = 4500;
+    update.series[0] = { ...(update.series[0] as VersionSeries), t: [4000], rps: [4] };
+    const merged = mergeSnapshot(held, update);
+    expect(merged.series.find((s) => s.version === 'v1')?.t).toEqual([3000, 4000]);
+    expect(merged.series.find((s) => s.version === 'old')?.t).toEqual([3000]);
+    expect(merged.series.find((s) => s.version === 'old')?.rps).toEqual([3]);
   });
 });
