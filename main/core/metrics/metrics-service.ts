@@ -195,8 +195,7 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
 
   /**
    * A fresh subscription (a page just reloaded) whose first answer had no point yet looks again
-   * every FIRST_POINT_RETRY_MS instead of waiting a whole interval; a look before the next step
-   * has begun costs no query.
+   * every FIRST_POINT_RETRY_MS, for one interval at most, instead of waiting a whole interval.
    */
   function chase(a: Active) {
     if (a.delivered || !isCurrent(a) || a.spec.intervalMs <= FIRST_POINT_RETRY_MS) return;
@@ -214,6 +213,7 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
 
   async function start(clientId: string, spec: SubscriptionSpec): Promise<MetricsSnapshot> {
     stop(clientId);
+    const client = clientOf(clientId);
     const release = await releaseOf(spec.contextId, spec.releaseId);
     const key = `${spec.contextId}\u0000${spec.releaseId}`;
     const found = await clientFor(spec.contextId);
@@ -233,7 +233,11 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
     a.timer.unref?.();
     // Two subscribes of one page may overlap (a window changed twice): the later one wins, and
     // the earlier one's timer stops here rather than ticking on unseen.
-    const client = clientOf(clientId);
+    // The page went away while its subscription was being set up: nothing may tick for it.
+    if (clients.get(clientId) !== client) {
+      clearInterval(a.timer);
+      throw new ApiFailure('unavailable', 'the page that asked for these metrics has gone');
+    }
     halt(client.active);
     client.active = a;
     if ('none' in found) {

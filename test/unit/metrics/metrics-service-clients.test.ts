@@ -115,4 +115,30 @@ describe('live metrics per page', () => {
     expect(windows).toEqual(new Set([900]));
     service.dispose();
   });
+
+  it('starts nothing for a page that closed while its subscribe was still being set up', async () => {
+    const prom = fakePrometheus({ v1: { rps: 9, errors: 0, latency: FAST } });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const sent: unknown[] = [];
+    const service = createMetricsService({
+      session: () => session,
+      settings: { get: async () => undefined, set: async () => {} },
+      emit: (_event, payload) => sent.push(payload),
+      clientFor: async () => {
+        await gate;
+        return { client: prom, source: { kind: 'url', description: 'fake' } };
+      },
+    });
+    const pending = service['metrics.subscribe'](request, pageA);
+    service.dropClient('page-a');
+    release();
+    await expect(pending).rejects.toThrow('the page that asked for these metrics has gone');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sent).toEqual([]);
+    expect(prom.exprs).toEqual([]);
+    service.dispose();
+  });
 });
