@@ -1,5 +1,5 @@
 import { callNames } from '../../shared/api/contract.ts';
-import type { ApiHandlers, EventSink } from '../core/api-dispatch.ts';
+import type { ApiHandlers, Caller, EventSink } from '../core/api-dispatch.ts';
 import type { AppCore } from '../core/app-core.ts';
 import { packageVersion } from '../core/app-version.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
@@ -94,21 +94,21 @@ function handlersAfter(core: Promise<AppCore>): ApiHandlers {
   return Object.fromEntries(
     callNames.map((name) => [
       name,
-      async (request: unknown) => {
-        const handler = (await core).handlers[name] as (req: unknown) => Promise<unknown>;
-        return handler(request);
+      async (request: unknown, caller?: Caller) => {
+        const handler = (await core).handlers[name] as (req: unknown, caller?: Caller) => Promise<unknown>;
+        return handler(request, caller);
       },
     ]),
   ) as ApiHandlers;
 }
 
-function subscribeAfter(core: Promise<AppCore>): (sink: EventSink) => () => void {
-  return (sink) => {
+function subscribeAfter(core: Promise<AppCore>): (sink: EventSink, clientId: string) => () => void {
+  return (sink, clientId) => {
     let unsubscribe: (() => void) | undefined;
     let closed = false;
     void core.then(
       (c) => {
-        if (!closed) unsubscribe = c.subscribe(sink);
+        if (!closed) unsubscribe = c.subscribe(sink, clientId);
       },
       () => {},
     );

@@ -10,12 +10,24 @@ import type { ApiResult } from '../../shared/api/errors.ts';
 import { ApiFailure, describeZodIssues, fail, ok } from '../../shared/api/errors.ts';
 import { formatBytes, jsonBytesUpTo, MAX_CALL_PAYLOAD_BYTES } from '../../shared/api/limits.ts';
 
+/**
+ * Who made a call: one page of browser mode (one WebSocket) or one Electron window (one
+ * webContents). State that belongs to a page, such as its live metrics, is kept per caller.
+ */
+export interface Caller {
+  clientId: string;
+}
+
+/** The caller of calls made inside main (tests, the CLI): one client of its own. */
+export const LOCAL_CALLER: Caller = { clientId: 'local' };
+
 /** One function per call in the contract; request already validated, response validated after. */
 export type ApiHandlers = {
-  [C in CallName]: (request: CallRequest<C>) => Promise<CallResponse<C>>;
+  [C in CallName]: (request: CallRequest<C>, caller?: Caller) => Promise<CallResponse<C>>;
 };
 
-export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+/** `to`: the client the event is for (its own metrics); absent, every client gets it. */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>, to?: string) => void;
 
 /**
  * The single entry point both transports use: checks the channel and the payload against the
@@ -25,6 +37,7 @@ export async function dispatchCall(
   handlers: ApiHandlers,
   channel: unknown,
   payload: unknown,
+  caller: Caller = LOCAL_CALLER,
 ): Promise<ApiResult<unknown>> {
   if (!isCallName(channel)) {
     return fail('unknown-channel', `'${String(channel)}' is not a call in the Switchyard contract`);
@@ -45,8 +58,8 @@ export async function dispatchCall(
   }
   let value: unknown;
   try {
-    const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
-    value = await handler(request.data);
+    const handler = handlers[channel] as (req: unknown, caller: Caller) => Promise<unknown>;
+    value = await handler(request.data, caller);
   } catch (err) {
     if (err instanceof ApiFailure) return fail(err.code, err.message, err.details);
     const message = err instanceof Error ? err.message : String(err);

@@ -19,8 +19,14 @@ export interface AppCoreDependencies {
 
 export interface AppCore {
   handlers: ApiHandlers;
-  /** Subscribes a transport to main's events; returns the unsubscribe. */
-  subscribe(sink: EventSink): () => void;
+  /**
+   * Subscribes a transport to main's events; returns the unsubscribe. With a clientId (one page or
+   * window) the sink gets the events for everyone plus that client's own, and unsubscribing drops
+   * what that client watched.
+   */
+  subscribe(sink: EventSink, clientId?: string): () => void;
+  /** The client's page started over (an Electron window reloaded): forget what it watched. */
+  clientReset(clientId: string): void;
   /** Opens the demo mesh when the operator has no kubeconfig context at all (first run). */
   openDemoIfNoContexts(): Promise<boolean>;
   dispose(): Promise<void>;
@@ -28,10 +34,10 @@ export interface AppCore {
 
 /** Main's services behind the contract: each transport wires these handlers, nothing else. */
 export function createAppCore(deps: AppCoreDependencies): AppCore {
-  const sinks = new Set<EventSink>();
-  const emit: EventSink = (event, payload) => {
+  const sinks = new Map<EventSink, string | undefined>();
+  const emit: EventSink = (event, payload, to) => {
     const checked = checkEvent(event, payload);
-    for (const sink of sinks) sink(event, checked);
+    for (const [sink, clientId] of sinks) if (to === undefined || to === clientId) sink(event, checked, to);
   };
 
   const demo = createDemoLauncher(deps.startDemo, (status) => {
@@ -62,6 +68,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
   const {
     dispose: disposeMetrics,
     prometheusFor,
+    dropClient,
     ...metricsHandlers
   } = createMetricsService({
     session: (contextId) => consoleHandlers.session(contextId),
@@ -107,9 +114,15 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
 
   return {
     handlers,
-    subscribe(sink) {
-      sinks.add(sink);
-      return () => sinks.delete(sink);
+    subscribe(sink, clientId) {
+      sinks.set(sink, clientId);
+      return () => {
+        sinks.delete(sink);
+        if (clientId !== undefined) dropClient(clientId);
+      };
+    },
+    clientReset(clientId) {
+      dropClient(clientId);
     },
     async openDemoIfNoContexts() {
       const listing = await listKubeconfigContexts(kubeconfigPaths(deps.env));

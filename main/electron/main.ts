@@ -72,7 +72,7 @@ async function start() {
     event.senderFrame === win.webContents.mainFrame &&
     isOurPage(event.senderFrame.url);
   const unwire = wireIpc(core, trusted);
-  const unforward = forwardEvents(core, () => win.webContents);
+  const unforward = forwardEvents(core, win.webContents);
 
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);

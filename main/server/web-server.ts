@@ -14,7 +14,8 @@ export interface WebServerOptions {
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   handlers: ApiHandlers;
-  subscribe: (sink: EventSink) => () => void;
+  /** Each socket is one page and subscribes as its own client; the unsubscribe runs when it closes. */
+  subscribe: (sink: EventSink, clientId: string) => () => void;
   port?: number;
   /** Defaults to a fresh random token; SWITCHYARD_TOKEN is read by the web command, not here. */
   token?: string;
@@ -140,11 +141,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 
+  let pages = 0;
   function serveSocket(ws: WebSocket) {
+    // One socket is one page: what it subscribes to is its own, and goes when the socket does.
+    const caller = { clientId: `page-${++pages}` };
     const send = (frame: ServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = options.subscribe((event, payload) => send({ type: 'event', event, payload }));
+    const unsubscribe = options.subscribe((event, payload, to) => {
+      if (to === undefined || to === caller.clientId) send({ type: 'event', event, payload });
+    }, caller.clientId);
     ws.on('close', unsubscribe);
     // What the WebSocket layer refuses (too big, not UTF-8, a protocol error) has already closed
     // this socket with its code and reason (ws ends the connection once the peer answers, or after
@@ -159,7 +165,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return;
       }
       const { id, channel, payload } = frame.call;
-      dispatchCall(options.handlers, channel, payload).then(
+      dispatchCall(options.handlers, channel, payload, caller).then(
         (result) => send({ type: 'result', id, result }),
         (err) => send({ type: 'result', id, result: fail('internal', String(err)) }),
       );

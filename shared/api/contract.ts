@@ -114,7 +114,8 @@ export const calls = {
     z.object({ entries: z.array(HistoryEntryView) }),
   ),
   'history.undo': call(z.object({ entryId: z.string() }).strict(), PlanView),
-  // Live access information (issue 7): one subscription per visible service, paused while hidden.
+  // Live access information (issue 7): per page or window (the caller), one subscription for the
+  // service it shows, paused while that page is hidden; a page that goes away takes its own along.
   'metrics.subscribe': call(MetricsSubscribeRequest, MetricsSnapshot),
   'metrics.unsubscribe': call(
     z.object({ contextId: z.string(), releaseId: z.string() }).strict(),

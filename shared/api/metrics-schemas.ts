@@ -14,6 +14,11 @@ export const MetricsSubscribeRequest = z
     windowSeconds: z.number().int().min(300).max(21_600).optional(),
     /** Count 4xx answers as failures too (5xx always are), as Kiali's switch does. */
     count4xxAsErrors: z.boolean().optional(),
+    /**
+     * Whether the subscribing page or window is in view (default: as it last said, else yes).
+     * Visibility belongs to the page: a reloaded page states its own instead of inheriting one.
+     */
+    visible: z.boolean().optional(),
   })
   .strict();
 export type MetricsSubscribeRequest = z.infer<typeof MetricsSubscribeRequest>;

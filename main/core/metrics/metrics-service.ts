@@ -6,6 +6,7 @@ import type {
 } from '../../../shared/api/metrics-schemas.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
+import { LOCAL_CALLER } from '../api-dispatch.ts';
 import { createBackoff } from '../cluster/backoff.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { MetricsSubscription, SubscriptionSpec } from './metrics-subscription.ts';
@@ -45,31 +46,60 @@ export interface MetricsServiceDependencies {
 }
 
 const SYNC_TIMEOUT_MS = 15_000;
+/** Until a fresh subscription has delivered its first point, it looks again this often. */
+export const FIRST_POINT_RETRY_MS = 1000;
 const HOW_TO_SET =
   'Set a Prometheus URL for this context under "Prometheus for this context" (with a token or user if it needs one).';
 
 interface Active {
+  clientId: string;
   key: string;
   sub?: MetricsSubscription;
   spec: SubscriptionSpec;
   timer: NodeJS.Timeout;
+  /** The quick look-again of a subscription that has not delivered a point yet. */
+  chase?: NodeJS.Timeout;
+  delivered: boolean;
+  /** Chasing the first point lasts one interval at most; then the interval takes over. */
+  chaseUntil: number;
   busy: boolean;
   retryAt: number;
   backoff: ReturnType<typeof createBackoff>;
 }
 
+/** One page (browser mode socket) or window (Electron webContents): what it watches, and whether it can be seen. */
+interface Client {
+  visible: boolean;
+  active?: Active;
+}
+
+const hasPoints = (s: MetricsSnapshot) => s.series.some((v) => v.t.length > 0);
+
 /**
- * Live metrics behind the contract: one subscription at a time (the service on screen), one
- * batch of queries per interval, nothing while the window is hidden.
+ * Live metrics behind the contract, per client: each page or window has one subscription at a
+ * time (the service it shows), one batch of queries per interval, nothing while that page is
+ * hidden. Another page hiding, reloading or closing does not touch it.
  */
 export function createMetricsService(deps: MetricsServiceDependencies): MetricsCalls & {
-  dispose(): void;
   /** The Prometheus the charts of a context read (the release wizard's promote gate asks it too). */
   prometheusFor(contextId: string): Promise<{ client: PrometheusClient } | { none: string }>;
+  /** A page or window went away (socket closed, window destroyed, page reloaded): drop what it watched. */
+  dropClient(clientId: string): void;
+  dispose(): void;
 } {
   const now = deps.now ?? Date.now;
-  let active: Active | undefined;
-  let visible = true;
+  const clients = new Map<string, Client>();
+
+  function clientOf(clientId: string): Client {
+    let c = clients.get(clientId);
+    if (!c) {
+      c = { visible: true };
+      clients.set(clientId, c);
+    }
+    return c;
+  }
+
+  const isCurrent = (a: Active) => clients.get(a.clientId)?.active === a;
 
   async function clientFor(
     contextId: string,
@@ -127,12 +157,21 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
     return () => session.releases?.get(releaseId);
   }
 
-  function stop() {
-    if (active) clearInterval(active.timer);
-    active = undefined;
+  function halt(a: Active | undefined) {
+    if (!a) return;
+    clearInterval(a.timer);
+    clearTimeout(a.chase);
+  }
+
+  function stop(clientId: string) {
+    const c = clients.get(clientId);
+    if (!c) return;
+    halt(c.active);
+    c.active = undefined;
   }
 
   async function tick(a: Active, force = false): Promise<MetricsSnapshot | null> {
+    const visible = clients.get(a.clientId)?.visible ?? false;
     if (!a.sub || a.busy || (!force && (!visible || now() < a.retryAt))) return null;
     a.busy = true;
     try {
@@ -149,26 +188,60 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
     }
   }
 
-  async function start(spec: SubscriptionSpec): Promise<MetricsSnapshot> {
-    stop();
+  /** Sends a snapshot to the client that owns the subscription, if it still does. */
+  function deliver(a: Active, snapshot: MetricsSnapshot | null) {
+    if (!snapshot || !isCurrent(a)) return;
+    if (snapshot.state === 'live' && hasPoints(snapshot)) a.delivered = true;
+    deps.emit('metrics.update', snapshot, a.clientId);
+  }
+
+  /**
+   * A fresh subscription (a page just reloaded) whose first answer had no point yet looks again
+   * every FIRST_POINT_RETRY_MS, for one interval at most, instead of waiting a whole interval.
+   */
+  function chase(a: Active) {
+    if (a.delivered || !isCurrent(a) || a.spec.intervalMs <= FIRST_POINT_RETRY_MS) return;
+    if (now() + FIRST_POINT_RETRY_MS >= a.chaseUntil) return;
+    // A hidden page is caught up when it shows again, and chased from there.
+    if (!clients.get(a.clientId)?.visible) return;
+    a.chase = setTimeout(() => {
+      void tick(a).then((snapshot) => {
+        deliver(a, snapshot);
+        chase(a);
+      });
+    }, FIRST_POINT_RETRY_MS);
+    a.chase.unref?.();
+  }
+
+  async function start(clientId: string, spec: SubscriptionSpec): Promise<MetricsSnapshot> {
+    stop(clientId);
+    const client = clientOf(clientId);
     const release = await releaseOf(spec.contextId, spec.releaseId);
     const key = `${spec.contextId}\u0000${spec.releaseId}`;
     const found = await clientFor(spec.contextId);
     const a: Active = {
+      clientId,
       key,
       spec,
       busy: false,
+      delivered: false,
+      chaseUntil: now() + spec.intervalMs,
       retryAt: 0,
       backoff: createBackoff({ initialMs: spec.intervalMs, maxMs: 60_000 }),
       timer: setInterval(() => {
-        if (active !== a) return;
-        void tick(a).then((snapshot) => {
-          if (snapshot && active === a) deps.emit('metrics.update', snapshot);
-        });
+        if (isCurrent(a)) void tick(a).then((snapshot) => deliver(a, snapshot));
       }, spec.intervalMs),
     };
     a.timer.unref?.();
-    active = a;
+    // Two subscribes of one page may overlap (a window changed twice): the later one wins, and
+    // the earlier one's timer stops here rather than ticking on unseen.
+    // The page went away while its subscription was being set up: nothing may tick for it.
+    if (clients.get(clientId) !== client) {
+      clearInterval(a.timer);
+      throw new ApiFailure('unavailable', 'the page that asked for these metrics has gone');
+    }
+    halt(client.active);
+    client.active = a;
     if ('none' in found) {
       clearInterval(a.timer);
       const roles = rolesOf(release());
@@ -200,7 +273,9 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
       ...(deps.verdictWindowSeconds !== undefined ? { verdictWindowSeconds: deps.verdictWindowSeconds } : {}),
     });
     const first = await tick(a, true);
-    if (!visible)
+    if (first?.state === 'live' && hasPoints(first)) a.delivered = true;
+    else chase(a);
+    if (!client.visible)
       return {
         ...(first ?? a.sub.stateOnly('paused')),
         state: first?.state === 'error' ? 'error' : 'paused',
@@ -216,8 +291,10 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
   }
 
   return {
-    async 'metrics.subscribe'(req) {
-      return start({
+    async 'metrics.subscribe'(req, caller = LOCAL_CALLER) {
+      // The page says whether it is in view as it subscribes: a reloaded page starts from its own state.
+      if (req.visible !== undefined) clientOf(caller.clientId).visible = req.visible;
+      return start(caller.clientId, {
         contextId: req.contextId,
         releaseId: req.releaseId,
         intervalMs: req.intervalMs ?? DEFAULT_INTERVAL_MS,
@@ -225,20 +302,24 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
         count4xxAsErrors: req.count4xxAsErrors ?? false,
       });
     },
-    async 'metrics.unsubscribe'({ contextId, releaseId }) {
-      const had = active?.key === `${contextId}\u0000${releaseId}`;
-      if (had) stop();
+    async 'metrics.unsubscribe'({ contextId, releaseId }, caller = LOCAL_CALLER) {
+      const had = clients.get(caller.clientId)?.active?.key === `${contextId}\u0000${releaseId}`;
+      if (had) stop(caller.clientId);
       return { unsubscribed: had };
     },
-    async 'metrics.visibility'({ visible: v }) {
-      const wasHidden = !visible;
-      visible = v;
-      const a = active;
+    async 'metrics.visibility'({ visible }, caller = LOCAL_CALLER) {
+      const client = clientOf(caller.clientId);
+      const wasHidden = !client.visible;
+      client.visible = visible;
+      const a = client.active;
       // Back in view: catch up at once with one append batch instead of waiting for the interval.
-      if (v && wasHidden && a)
+      if (visible && wasHidden && a) {
+        a.chaseUntil = now() + a.spec.intervalMs;
         void tick(a, true).then((snapshot) => {
-          if (snapshot && active === a) deps.emit('metrics.update', snapshot);
+          deliver(a, snapshot);
+          chase(a);
         });
+      }
       return { paused: !visible };
     },
     async 'metrics.settings.get'({ contextId }) {
@@ -256,18 +337,24 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
         const keep = before && before.url === url ? before.auth : { kind: 'none' as const };
         await deps.settings.set(contextId, { url, auth: auth ?? keep });
       }
-      // A subscription on this context now reads from the new place.
-      if (active && active.spec.contextId === contextId) {
-        const spec = active.spec;
-        void start(spec).then(
-          (snapshot) => deps.emit('metrics.update', snapshot),
+      // Every page's subscription on this context now reads from the new place.
+      for (const [clientId, client] of clients) {
+        const spec = client.active?.spec;
+        if (spec?.contextId !== contextId) continue;
+        void start(clientId, spec).then(
+          (snapshot) => deps.emit('metrics.update', snapshot, clientId),
           () => {},
         );
       }
       return settingsView(contextId, await deps.settings.get(contextId));
     },
+    dropClient(clientId) {
+      stop(clientId);
+      clients.delete(clientId);
+    },
     dispose() {
-      stop();
+      for (const clientId of clients.keys()) stop(clientId);
+      clients.clear();
     },
     prometheusFor: (contextId) => clientFor(contextId),
   };

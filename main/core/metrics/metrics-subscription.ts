@@ -136,7 +136,9 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
       if (mode === 'replace') buffer.trim(Number.POSITIVE_INFINITY);
       buffer.add(requests, latency);
       buffer.trim(windowStart + stepMs);
-      lastT = end;
+      // Nothing in the window yet (Prometheus just started scraping, or no traffic): the next
+      // refresh reads the whole window again rather than only the steps after this empty one.
+      lastT = buffer.lastT() === undefined ? undefined : end;
       const b = base();
       const { stats, verdicts: vs } = verdicts(end, b);
       return {

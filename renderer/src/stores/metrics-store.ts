@@ -5,6 +5,8 @@ import type {
   PrometheusSettingsView,
   VersionSeries,
 } from '../../../shared/api/metrics-schemas.ts';
+import type { ColorBook } from '../../../shared/metrics/version-colors.ts';
+import { assignVersionColors, EMPTY_COLOR_BOOK } from '../../../shared/metrics/version-colors.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
 /** A change from History, drawn as a marker on the charts. */
@@ -24,6 +26,10 @@ export interface MetricsState {
   settings: PrometheusSettingsView | undefined;
   error: ApiError | undefined;
   loading: boolean;
+  /** Per service (colorKey), who holds which colour: kept for the page's life, so colours never move. */
+  colors: Record<string, ColorBook>;
+  /** Versions seen for a service (its release's, or its charts'): newcomers get a colour of their own. */
+  noteVersions(contextId: string, releaseId: string, versions: readonly string[]): void;
   show(contextId: string, releaseId: string): Promise<void>;
   hide(contextId: string, releaseId: string): Promise<void>;
   setWindow(seconds: number): Promise<void>;
@@ -37,6 +43,8 @@ export interface MetricsState {
   ): Promise<ApiError | undefined>;
   refreshMarkers(): Promise<void>;
 }
+
+const seriesVersions = (s: MetricsSnapshot) => s.series.map((v) => v.version);
 
 /** Appends an update's points to the series held, dropping what fell out of the window. */
 export function mergeSnapshot(held: MetricsSnapshot | undefined, update: MetricsSnapshot): MetricsSnapshot {
@@ -64,9 +72,28 @@ export function mergeSnapshot(held: MetricsSnapshot | undefined, update: Metrics
       p99: cut(before.p99, next.p99),
     };
   });
-  for (const s of held.series) if (!update.series.some((u) => u.version === s.version)) series.push(s);
+  // A version the update does not mention keeps its points, trimmed to the window like the others.
+  for (const s of held.series) {
+    if (update.series.some((u) => u.version === s.version)) continue;
+    const from = s.t.findIndex((t) => t >= oldest);
+    const keep = <T>(a: T[]) => (from < 0 ? [] : a.slice(from));
+    series.push({
+      ...s,
+      t: keep(s.t),
+      rps: keep(s.rps),
+      successRate: keep(s.successRate),
+      p50: keep(s.p50),
+      p95: keep(s.p95),
+      p99: keep(s.p99),
+    });
+  }
   return { ...update, series };
 }
+
+export const colorKey = (contextId: string, releaseId: string) => `${contextId}\u0000${releaseId}`;
+
+/** Whether this page can be seen now (a page without a document, as in tests, counts as seen). */
+const pageVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
 
 export type MetricsStore = ReturnType<typeof createMetricsStore>;
 
@@ -82,10 +109,14 @@ export function createMetricsStore(api: ApiClient) {
         windowSeconds,
         intervalMs,
         count4xxAsErrors,
+        // Main keeps visibility per page; a freshly loaded page says its own.
+        visible: pageVisible(),
       });
       if (get().releaseId !== releaseId || get().contextId !== contextId) return;
-      if (r.ok) set({ snapshot: r.value, error: undefined, loading: false });
-      else set({ error: r.error, loading: false });
+      if (r.ok) {
+        get().noteVersions(contextId, releaseId, seriesVersions(r.value));
+        set({ snapshot: r.value, error: undefined, loading: false });
+      } else set({ error: r.error, loading: false });
     };
     return {
       contextId: undefined,
@@ -98,6 +129,19 @@ export function createMetricsStore(api: ApiClient) {
       count4xxAsErrors: false,
       markers: [],
       loading: false,
+      colors: {},
+      noteVersions(contextId, releaseId, versions) {
+        const key = colorKey(contextId, releaseId);
+        const book = get().colors[key] ?? EMPTY_COLOR_BOOK;
+        // Eviction (only when every colour is held) spares what the charts still show.
+        const { snapshot } = get();
+        const shown =
+          snapshot?.contextId === contextId && snapshot.releaseId === releaseId
+            ? seriesVersions(snapshot)
+            : [];
+        const next = assignVersionColors(book, [...versions, ...shown]);
+        if (next !== book) set({ colors: { ...get().colors, [key]: next } });
+      },
       async show(contextId, releaseId) {
         set({
           contextId,
@@ -146,6 +190,7 @@ export function createMetricsStore(api: ApiClient) {
   api.on('metrics.update', (update) => {
     const s = store.getState();
     if (update.contextId !== s.contextId || update.releaseId !== s.releaseId) return;
+    s.noteVersions(update.contextId, update.releaseId, seriesVersions(update));
     store.setState({ snapshot: mergeSnapshot(s.snapshot, update) });
   });
   // A change applied (here or elsewhere) becomes a marker on the charts.

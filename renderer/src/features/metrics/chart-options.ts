@@ -1,7 +1,15 @@
 import type { VersionSeries } from '../../../../shared/api/metrics-schemas.ts';
+import type { MetricKind, TooltipRow } from '../../../../shared/metrics/metric-format.ts';
+import {
+  formatAxisValue,
+  formatClock,
+  formatMetric,
+  tooltipHtml,
+} from '../../../../shared/metrics/metric-format.ts';
+import { alignSteps } from '../../../../shared/metrics/stacked-steps.ts';
 import type { ChangeMarker } from '../../stores/metrics-store.ts';
 
-export type ChartKind = 'rps' | 'successRate' | 'p95';
+export type ChartKind = MetricKind;
 
 export const CHART_TITLES: Record<ChartKind, string> = {
   rps: 'Requests per second',
@@ -9,28 +17,48 @@ export const CHART_TITLES: Record<ChartKind, string> = {
   p95: 'p95 latency',
 };
 
-export function formatValue(kind: ChartKind, v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 'no traffic';
-  if (kind === 'rps') return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} req/s`;
-  if (kind === 'successRate') return `${v >= 99.95 && v < 100 ? v.toFixed(2) : v.toFixed(1)}%`;
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
-}
+/** A value with its unit, rounded (e.g. "2.3 req/s", "99.97%", "180 ms"). */
+export const formatValue = formatMetric;
 
-const valuesOf = (s: VersionSeries, kind: ChartKind) =>
+const valuesOf = (kind: ChartKind) => (s: VersionSeries) =>
   kind === 'rps' ? s.rps : kind === 'successRate' ? s.successRate : s.p95;
 
 /** The last value of each version, for the chart's accessible name. */
 export function latestSummary(kind: ChartKind, series: readonly VersionSeries[]): string {
   const parts = series.map((s) => {
-    const values = valuesOf(s, kind);
+    const values = valuesOf(kind)(s);
     return `${s.version} ${formatValue(kind, values[values.length - 1])}`;
   });
   return `${CHART_TITLES[kind]}, latest: ${parts.join(', ') || 'no data'}`;
 }
 
+/** What echarts hands an axis tooltip formatter, as far as it is read here. */
+interface TooltipParam {
+  seriesName?: string;
+  color?: unknown;
+  value?: unknown;
+  axisValue?: unknown;
+}
+
+/** The tooltip of one step, from the points echarts found under the pointer. */
+export function tooltipFor(kind: ChartKind, params: TooltipParam | TooltipParam[]): string {
+  const list = Array.isArray(params) ? params : [params];
+  const first = list[0];
+  const pointTime = (p: TooltipParam | undefined) =>
+    Array.isArray(p?.value) ? Number(p.value[0]) : Number(p?.axisValue ?? Number.NaN);
+  const rows: TooltipRow[] = list.map((p) => ({
+    version: String(p.seriesName ?? ''),
+    color: typeof p.color === 'string' ? p.color : '#888',
+    value: Array.isArray(p.value) && typeof p.value[1] === 'number' ? p.value[1] : null,
+  }));
+  return tooltipHtml(kind, pointTime(first), rows);
+}
+
 /**
  * The echarts option for one metric: requests per second stacked (the area is the whole traffic),
- * success rate and p95 as plain lines; History's changes as vertical marker lines.
+ * success rate and p95 as plain lines; History's changes as vertical marker lines. Every version
+ * is drawn on the same steps (echarts stacks by position), values are rounded with their unit in
+ * the tooltip, and labels that would overlap are left out rather than drawn over each other.
  */
 export function chartOption(
   kind: ChartKind,
@@ -42,40 +70,55 @@ export function chartOption(
 ) {
   const [from, to] = range;
   const visible = markers.filter((m) => m.time >= from && m.time <= to);
+  const aligned = alignSteps(series, valuesOf(kind), kind === 'rps' ? 0 : null);
   return {
     animation: false,
-    grid: { left: 48, right: 12, top: 28, bottom: 24 },
-    tooltip: { trigger: 'axis' as const },
-    legend: { top: 0, type: 'plain' as const },
-    xAxis: { type: 'time' as const, min: from, max: to },
+    // Room at the top for one scrolling row of legend; the labels are kept inside the box.
+    grid: {
+      left: 8,
+      right: 16,
+      top: 32,
+      bottom: 4,
+      outerBoundsMode: 'same' as const,
+      outerBoundsContain: 'axisLabel' as const,
+    },
+    tooltip: {
+      trigger: 'axis' as const,
+      confine: true,
+      formatter: (params: TooltipParam | TooltipParam[]) => tooltipFor(kind, params),
+    },
+    legend: { top: 0, type: 'scroll' as const, itemWidth: 14, itemGap: 8 },
+    xAxis: {
+      type: 'time' as const,
+      min: from,
+      max: to,
+      axisLabel: { hideOverlap: true, formatter: (t: number) => formatClock(t) },
+      splitNumber: 4,
+    },
     yAxis: {
       type: 'value' as const,
       ...(kind === 'successRate' ? { max: 100, scale: true } : { min: 0 }),
-      axisLabel: {
-        formatter: kind === 'successRate' ? '{value}%' : kind === 'p95' ? '{value} ms' : '{value}',
-      },
+      splitNumber: 4,
+      axisLabel: { hideOverlap: true, formatter: (v: number) => formatAxisValue(kind, v) },
     },
-    series: series.map((s, i) => {
-      const values = valuesOf(s, kind);
-      return {
-        name: s.version,
-        type: 'line' as const,
-        showSymbol: false,
-        connectNulls: false,
-        color: color(s.version),
-        ...(kind === 'rps' ? { stack: 'traffic', areaStyle: { opacity: 0.25 } } : {}),
-        data: s.t.map((t, j) => [t, values[j] ?? null]),
-        ...(i === 0 && visible.length > 0
-          ? {
-              markLine: {
-                symbol: 'none',
-                label: { show: false },
-                lineStyle: { type: 'dashed' as const, color: '#5f6368' },
-                data: visible.map((m) => ({ xAxis: m.time, name: m.summary })),
-              },
-            }
-          : {}),
-      };
-    }),
+    series: aligned.lines.map((line, i) => ({
+      name: line.version,
+      type: 'line' as const,
+      showSymbol: false,
+      connectNulls: false,
+      color: color(line.version),
+      ...(kind === 'rps' ? { stack: 'traffic', areaStyle: { opacity: 0.25 } } : {}),
+      data: aligned.t.map((t, j) => [t, line.values[j] ?? null]),
+      ...(i === 0 && visible.length > 0
+        ? {
+            markLine: {
+              symbol: 'none',
+              label: { show: false },
+              lineStyle: { type: 'dashed' as const, color: '#5f6368' },
+              data: visible.map((m) => ({ xAxis: m.time, name: m.summary })),
+            },
+          }
+        : {}),
+    })),
   };
 }

@@ -1,5 +1,6 @@
 import { memo, useEffect, useMemo } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import { formatClock } from '../../../../shared/metrics/metric-format.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import { metricsStoreFor } from '../../stores/metrics-store.ts';
 import { CanaryComparison } from './canary-comparison.tsx';
@@ -48,6 +49,11 @@ export const MetricsPanel = memo(function MetricsPanel({
     () => mine?.series.filter((s) => s.inRelease || s.rps.some((v) => v > 0)) ?? [],
     [mine],
   );
+  // The newest step held: it moves with every point, which shows the charts are live.
+  const lastPoint = useMemo(() => {
+    const times = mine?.series.flatMap((s) => s.t.slice(-1)) ?? [];
+    return times.length > 0 ? Math.max(...times) : undefined;
+  }, [mine]);
   const end = mine?.updatedAt ?? 0;
   const span = (mine?.windowSeconds ?? windowSeconds) * 1000;
   const range = useMemo(() => [end - span, end] as const, [end, span]);
@@ -81,7 +87,12 @@ export const MetricsPanel = memo(function MetricsPanel({
         {mine && mine.state !== 'no-prometheus' && (
           <span className="muted small">
             {mine.source.kind === 'none' ? '' : mine.source.description}
-            {mine.state === 'paused' ? ' · paused while the window is hidden' : ''}
+            {' · '}
+            {mine.state === 'paused'
+              ? 'paused while the window is hidden'
+              : lastPoint === undefined
+                ? 'waiting for the first point'
+                : `last point at ${formatClock(lastPoint, true)}`}
           </span>
         )}
       </div>

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { AllTrafficView } from '../../../../shared/api/release-flow-schemas.ts';
+import { assignVersionColors, colorOf, EMPTY_COLOR_BOOK } from '../../../../shared/metrics/version-colors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
@@ -10,6 +11,7 @@ import { draftChanged, draftKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { MetricsPanel } from '../metrics/metrics-panel.tsx';
+import { useVersionColors } from '../metrics/use-version-colors.ts';
 import { useReleaseTraffic } from '../traffic/use-traffic-figures.ts';
 import { ReleaseWizard } from '../wizard/release-wizard.tsx';
 import type { AllTrafficKind } from './all-traffic-dialog.tsx';
@@ -17,11 +19,10 @@ import { AllTrafficDialog } from './all-traffic-dialog.tsx';
 import { PolicyEditor } from './policy-editor.tsx';
 import { VersionCard } from './version-card.tsx';
 
-// Each at least 4.5:1 under white text (the split bar's labels) and 3:1 on the dark theme's panel.
-const PALETTE = ['#2f6fde', '#b75908', '#1e843b', '#9f3df4', '#d93025', '#0d7f8f', '#9b6a00', '#5f6368'];
-
+/** Colours for a fixed list of versions (a draft's), chosen as the service view chooses them. */
 export function versionColor(versions: readonly string[]) {
-  return (version: string) => PALETTE[Math.max(0, versions.indexOf(version)) % PALETTE.length] ?? '#888';
+  const book = assignVersionColors(EMPTY_COLOR_BOOK, versions);
+  return (version: string) => colorOf(book, version);
 }
 
 interface ServiceViewProps {
@@ -54,7 +55,8 @@ export function ServiceView({
   // Stable across split edits: the charts redraw (and the memoized panels re-render) only when the
   // set of versions changes, not on every pointer move of a slider.
   const versionList = view?.versions.map((v) => v.name).join('\u0000');
-  const color = useMemo(() => versionColor(versionList ? versionList.split('\u0000') : []), [versionList]);
+  // Colours stay with their version for the whole history (cards, split bar and charts alike).
+  const color = useVersionColors(api, contextId, releaseId, versionList);
   const onCutOver = useCallback(
     (version: string, kind: 'switch' | 'rollback') => setConfirm({ version, kind }),
     [],
