@@ -44,6 +44,7 @@ export type ConsoleCalls = Pick<
   | 'history.list'
   | 'history.undo'
   | 'release.preview'
+  | 'rules.check'
   | 'release.start'
   | 'release.workflows'
   | 'release.promote'
@@ -402,6 +403,9 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         requests,
         source,
       });
+    },
+    async 'rules.check'({ patterns }) {
+      return { results: patterns.map((pattern) => ({ pattern, error: engine.check(pattern) })) };
     },
     'release.start': (req) => grayscale.start(req),
     'release.workflows': (req) => grayscale.list(req),

@@ -4,6 +4,7 @@ import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
+import { useRuleChecks } from '../rules/rule-checks.ts';
 import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
 import { SplitEditor } from './split-editor.tsx';
@@ -35,8 +36,9 @@ export function PolicyEditor({
   const s = releases.getState();
   const changed = draftChanged(draft);
   const editable = view.editable && !draft.conflict;
-  const preview = useRulePreview(api, contextId, view.releaseId, draft);
   const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
+  const checks = useRuleChecks(api, draft.rules, versions);
+  const preview = useRulePreview(api, contextId, view.releaseId, draft, checks);
   return (
     <>
       <SplitEditor
@@ -56,6 +58,7 @@ export function PolicyEditor({
         lint={view.lint}
         store={releases}
         preview={preview.byRule}
+        checks={checks}
       />
       <RulePreview state={preview} />
       <div className="row sticky-actions">

@@ -4,6 +4,7 @@ import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ReleaseDraft } from '../../stores/release-store.ts';
 import { desiredInput } from '../../stores/release-store.ts';
+import type { RuleChecks } from './rule-checks.ts';
 
 export type PreviewSample = 'demo' | { jsonl: string; fileName: string };
 
@@ -14,24 +15,40 @@ export interface RulePreviewState {
   setSample(sample: PreviewSample): void;
   /** Percent of sample traffic each rule catches, by rule key (for RulesEditor). */
   byRule: Record<string, number> | undefined;
+  /** Why there is no preview now: a rule that cannot compile (numbered as on screen). */
+  held?: string;
 }
 
 const DEBOUNCE_MS = 250;
 
-/** Re-previews the desired rules and split whenever they change, a moment after the last edit. */
+/**
+ * Re-previews the desired rules and split whenever they change, a moment after the last edit. While
+ * a rule cannot compile (`checks`), nothing is previewed and no share is claimed for any rule; while
+ * RE2's verdict on a new pattern is awaited, the preview waits for it.
+ */
 export function useRulePreview(
   api: ApiClient,
   contextId: string,
   releaseId: string,
   draft: ReleaseDraft | undefined,
+  checks?: RuleChecks,
 ): RulePreviewState {
   const [sample, setSample] = useState<PreviewSample>('demo');
   const [preview, setPreview] = useState<PreviewView>();
   const [error, setError] = useState<ApiError>();
   const desired = useMemo(() => (draft ? JSON.stringify(desiredInput(draft)) : undefined), [draft]);
+  const held = checks?.firstBroken;
+  const waiting = checks?.pending === true;
 
   useEffect(() => {
-    if (!desired) return;
+    if (held !== undefined) {
+      setPreview(undefined);
+      setError(undefined);
+    }
+  }, [held]);
+
+  useEffect(() => {
+    if (!desired || held !== undefined || waiting) return;
     let stale = false;
     const timer = setTimeout(async () => {
       const result = await api.call('release.preview', {
@@ -44,13 +61,17 @@ export function useRulePreview(
       if (result.ok) {
         setPreview(result.value);
         setError(undefined);
-      } else setError(result.error);
+      } else {
+        // An old preview would claim shares for rules that are not what is typed now.
+        setPreview(undefined);
+        setError(result.error);
+      }
     }, DEBOUNCE_MS);
     return () => {
       stale = true;
       clearTimeout(timer);
     };
-  }, [api, contextId, releaseId, desired, sample]);
+  }, [api, contextId, releaseId, desired, sample, held, waiting]);
 
   const rules = draft?.rules;
   const byRule = useMemo(() => {
@@ -65,8 +86,15 @@ export function useRulePreview(
 
   // One object per actual change, so the memoized preview and rules editor skip split edits.
   return useMemo(
-    () => ({ ...(preview ? { preview } : {}), ...(error ? { error } : {}), sample, setSample, byRule }),
-    [preview, error, sample, byRule],
+    () => ({
+      ...(preview ? { preview } : {}),
+      ...(error ? { error } : {}),
+      ...(held ? { held } : {}),
+      sample,
+      setSample,
+      byRule,
+    }),
+    [preview, error, held, sample, byRule],
   );
 }
 
@@ -74,7 +102,7 @@ const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 /** Where the sample would go, and the choice of sample: the demo population or an imported JSONL file. */
 export const RulePreview = memo(function RulePreview({ state }: { state: RulePreviewState }) {
-  const { preview, error, sample, setSample } = state;
+  const { preview, error, held, sample, setSample } = state;
   return (
     <section className="rule-preview" aria-label="Live preview">
       <div className="row">
@@ -102,7 +130,12 @@ export const RulePreview = memo(function RulePreview({ state }: { state: RulePre
           </button>
         )}
       </div>
-      {error && (
+      {held && (
+        <p className="muted" role="status">
+          No preview until every rule can compile. {held}
+        </p>
+      )}
+      {error && !held && (
         <div role="alert" className="banner banner-error">
           Preview failed: {error.message}
         </div>
