@@ -22,7 +22,7 @@ import type { ConsoleSessionsDependencies } from './console-sessions.ts';
 import { createConsoleSessions } from './console-sessions.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 import { createGrayscaleReleases } from './grayscale-releases.ts';
-import { historyEntryView, planUndoFor } from './history-views.ts';
+import { historyViews, type LiveObjectLookup, planUndoFor } from './history-views.ts';
 import { createNamespaceHandlers } from './namespace-handlers.ts';
 import { applyResultView } from './plan-views.ts';
 import { previewRelease } from './release-preview.ts';
@@ -176,6 +176,23 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     events.follow(contextId, session);
     snapshots.track(contextId, session);
     return session;
+  }
+
+  /** Objects as the synced watch cache of a context has them, for Undo's availability (no request). */
+  function liveLookupOf(contextId: string): LiveObjectLookup | undefined {
+    let cache: ClusterSession['cache'];
+    try {
+      cache = sessions.session(contextId).cache;
+    } catch {
+      return undefined;
+    }
+    if (!cache?.synced) return undefined;
+    const synced = cache;
+    // A miss says nothing (the namespace may not be watched): only what the cache holds is compared.
+    return (target) => {
+      const ref = refOf(target);
+      return ref ? synced.find(ref) : undefined;
+    };
   }
 
   function releaseOf(session: ClusterSession, releaseId: string) {
@@ -370,8 +387,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         ...(releaseId !== undefined ? { releaseId } : {}),
         limit: 200,
       });
-      const undone = new Set(page.entries.map((e) => e.undoOf).filter(Boolean));
-      return { entries: page.entries.map((e) => historyEntryView(e, undone)) };
+      return { entries: historyViews(page.entries, liveLookupOf) };
     },
     async 'history.undo'({ entryId }) {
       const entry = await history.get(entryId);
