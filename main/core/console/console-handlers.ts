@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ContextList } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { summarizeChange } from '../../../shared/mesh/change-summary.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
@@ -402,7 +403,8 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         undoOf: entry.id,
         description: `undo: ${entry.description}`,
       });
-      return plans.view(session, stored, `Undo “${entry.description}” (${plan.steps.length} step(s))`);
+      const what = summarizeChange(entry.steps) || entry.description;
+      return plans.view(session, stored, `Undo “${what}” (${plan.steps.length} step(s))`);
     },
     async 'release.preview'({ contextId, releaseId, desired, sample }) {
       const session = await ready(contextId);
