@@ -67,7 +67,7 @@ export const VersionView = z.object({
   /** Share of the default route, in percent. */
   weight: z.number().int(),
   declared: z.boolean(),
-  /** True where pods cannot be known (an offline snapshot or a draft keeps none). */
+  /** True where pods cannot be known (an offline snapshot or a draft keeps none; a host outside the cluster). */
   podsUnknown: z.boolean().optional(),
 });
 export type VersionView = z.infer<typeof VersionView>;

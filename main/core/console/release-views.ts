@@ -136,7 +136,8 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
   const deployments = v.deployments
     .map((name) => lookup.find('Deployment', release.namespace, name))
     .filter((d): d is KubeObject => d !== undefined);
-  const counts = podCounts(podsOfVersion(v, release.namespace, lookup));
+  const pods = podsOfVersion(v, release.namespace, lookup);
+  const counts = podCounts(pods ?? []);
   const first = deployments[0];
   const image = first ? imageOf(first) : undefined;
   const weight = release.defaultRoute?.destinations.find((d) => d.version === v.name)?.percent ?? 0;
@@ -153,6 +154,7 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
     ...(first ? { rollout: rolloutOf(first) } : {}),
     weight,
     declared: v.declared,
+    ...(pods === null ? { podsUnknown: true } : {}),
   };
 }
 

@@ -46,18 +46,20 @@ function selectorOf(service: KubeObject): Record<string, string> {
 /**
  * The pods of one version. With the Service of the version's host in the cache: the pods of the
  * Service's namespace that both the Service's selector and the version's labels select (a Service
- * without a selector selects no pods). Without it (a host outside the cluster, a Service not
- * watched): the pods of the release's namespace carrying the version's labels, when it has any.
- * Pods being deleted or finished are left out: after a scale to zero the version shows 0/0.
+ * without a selector selects no pods). Without it (a Service not watched): the pods of the
+ * release's namespace carrying the version's labels. Pods being deleted or finished are left out:
+ * after a scale to zero the version shows 0/0. null when the cluster cannot say: a host outside the
+ * cluster (a ServiceEntry), or an unknown Service and no labels to go by.
  */
 export function podsOfVersion(
   v: Pick<ReleaseVersion, 'fqdn' | 'labels'>,
   releaseNamespace: string,
   lookup: PodLookup,
-): KubeObject[] {
+): KubeObject[] | null {
   const ref = serviceRefOfHost(v.fqdn);
-  const service = ref ? lookup.find('Service', ref.namespace, ref.name) : undefined;
-  if (service && ref) {
+  if (!ref) return null;
+  const service = lookup.find('Service', ref.namespace, ref.name);
+  if (service) {
     const selector = selectorOf(service);
     if (Object.keys(selector).length === 0) return [];
     return lookup
@@ -66,7 +68,7 @@ export function podsOfVersion(
         (p) => isLive(p) && selects(selector, p.metadata.labels) && selects(v.labels, p.metadata.labels),
       );
   }
-  if (Object.keys(v.labels).length === 0) return [];
+  if (Object.keys(v.labels).length === 0) return null;
   return lookup.pods(releaseNamespace).filter((p) => isLive(p) && selects(v.labels, p.metadata.labels));
 }
 

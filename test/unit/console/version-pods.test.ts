@@ -157,7 +157,25 @@ describe('pods per version', () => {
     expect(podsOfVersion(v1, NS, withBareService)).toEqual([]);
     const noService = objectsLookup(pods);
     expect(podsOfVersion(v1, NS, noService)).toHaveLength(2);
-    expect(podsOfVersion({ ...v1, labels: {} }, NS, noService)).toEqual([]);
+    // Nothing to go by: the count is unknown, not zero.
+    expect(podsOfVersion({ ...v1, labels: {} }, NS, noService)).toBeNull();
+  });
+
+  it('says pods are unknown for a host outside the cluster rather than 0/0', () => {
+    const external: KubeObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'partner', namespace: NS },
+      spec: {
+        hosts: ['api.partner.example'],
+        http: [{ route: [{ destination: { host: 'api.partner.example' } }] }],
+      },
+    };
+    const objects = [external, pod({ app: 'reviews', version: 'v1' })];
+    const release = readReleases(objects)[0];
+    if (!release) throw new Error('no release read');
+    const view = versionView(release, release.versions[0]!, objectsLookup(objects));
+    expect(view).toMatchObject({ podsTotal: 0, podsUnknown: true });
   });
 
   it('looks pods up in the namespace of the Service the host names', () => {
@@ -173,6 +191,6 @@ describe('pods per version', () => {
       NS,
       lookup,
     );
-    expect(found.map((p) => p.metadata.namespace)).toEqual(['other']);
+    expect((found ?? []).map((p) => p.metadata.namespace)).toEqual(['other']);
   });
 });
