@@ -40,6 +40,11 @@ test.describe('fields, history and routability on the demo mesh', () => {
     const preview = page.getByRole('region', { name: 'Live preview' });
     await expect(preview).toContainText(`No preview until every rule can compile. Rule ${number}:`);
     await expect(rule).not.toContainText('of sample traffic');
+    const reviewButton = page.getByRole('button', { name: 'Review changes' });
+    await expect(reviewButton).toBeDisabled();
+    await expect(reviewButton).toHaveAccessibleDescription(
+      /^Fix the marked field first\. Rule \d+: Not a valid RE2/,
+    );
     await expect(page.getByText(/rules\.\d+\.conditions/)).toHaveCount(0);
     await shot(page, 'rules-field-error');
 
@@ -48,6 +53,7 @@ test.describe('fields, history and routability on the demo mesh', () => {
     await expect(value).not.toHaveAttribute('aria-invalid', 'true');
     await expect(preview).not.toContainText('No preview until');
     await expect(rule).toContainText('of sample traffic', { timeout: 15_000 });
+    await expect(reviewButton).toBeEnabled();
 
     const name = rule.getByRole('textbox', { name: 'Name' });
     await name.fill('');

@@ -64,7 +64,8 @@ export function PolicyEditor({
       <div className="row sticky-actions">
         <button
           type="button"
-          disabled={!editable || !changed}
+          disabled={!editable || !changed || checks.firstBroken !== undefined}
+          aria-describedby={checks.firstBroken ? 'review-blocked' : undefined}
           onClick={() =>
             void apply
               .getState()
@@ -83,6 +84,11 @@ export function PolicyEditor({
         <button type="button" className="secondary" disabled={!changed} onClick={() => s.discard(key)}>
           Discard changes
         </button>
+        {checks.firstBroken && (
+          <span id="review-blocked" className="muted small">
+            Fix the marked field first. {checks.firstBroken}
+          </span>
+        )}
       </div>
     </>
   );
