@@ -68,7 +68,7 @@ export const VersionView = z.object({
   /** Share of the default route, in percent. */
   weight: z.number().int(),
   declared: z.boolean(),
-  /** True where pods cannot be known (an offline snapshot or a draft keeps none). */
+  /** True where pods cannot be known (an offline snapshot or a draft keeps none; a host outside the cluster). */
   podsUnknown: z.boolean().optional(),
 });
 export type VersionView = z.infer<typeof VersionView>;
@@ -213,14 +213,29 @@ export const ApplyProgress = z.object({
   message: z.string().optional(),
 });
 
+/** A resourceVersion an undo compared: as this change left the object, and as it is now. */
+export const ComparedVersionView = z.object({
+  object: z.string(),
+  /** resourceVersion right after the change (absent: the change deleted the object). */
+  recorded: z.string().optional(),
+  /** resourceVersion now (absent: the object is gone). */
+  live: z.string().optional(),
+});
+export type ComparedVersionView = z.infer<typeof ComparedVersionView>;
+
 export const HistoryEntryView = z.object({
   id: z.string(),
   contextId: z.string(),
   releaseId: z.string().optional(),
   user: z.string(),
   time: z.string(),
+  /** The change as an action ("v3 10% → 100% (switch all traffic)"); an undo says what it undid. */
   summary: z.string(),
   undoable: z.boolean(),
+  /** Why Undo cannot apply now (already undone, the objects changed since, …); absent when it can. */
+  undoBlocked: z.string().optional(),
+  /** The resourceVersions behind `undoBlocked` when the objects changed since. */
+  compared: z.array(ComparedVersionView).optional(),
   undoOf: z.string().optional(),
 });
 export type HistoryEntryView = z.infer<typeof HistoryEntryView>;

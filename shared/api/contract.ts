@@ -136,6 +136,12 @@ export const calls = {
       .strict(),
     PreviewView,
   ),
+  // RE2's verdict on the patterns a rule editor holds, so a bad regex is shown under its field while
+  // the operator types (the renderer cannot load RE2; answers are pure and cached there).
+  'rules.check': call(
+    z.object({ patterns: z.array(z.string().max(4096)).max(100) }).strict(),
+    z.object({ results: z.array(z.object({ pattern: z.string(), error: z.string().nullable() })) }),
+  ),
   // The release wizard: one grayscale release of a new version, resumable after a restart.
   'release.start': call(GrayscaleStartInput.strict(), GrayscaleReleaseView),
   'release.workflows': call(

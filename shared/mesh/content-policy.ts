@@ -32,9 +32,9 @@ export type Condition =
   | { kind: 'sourceLabel'; name: string; value: string };
 
 /** Header keys Istio ignores in `headers` (they are matched by their own fields). */
-const RESERVED_HEADER_KEYS = new Set(['uri', 'scheme', 'method', 'authority']);
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+._`|-]+$/;
-const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+._`|^~-]+$/;
+export const RESERVED_HEADER_KEYS = new Set(['uri', 'scheme', 'method', 'authority']);
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+._`|-]+$/;
+export const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+._`|^~-]+$/;
 const LABEL_NAME =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 

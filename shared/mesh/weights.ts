@@ -1,11 +1,56 @@
 // Weight math for a traffic split over N versions. Every function is pure, keeps the order of the
 // versions it is given, and returns whole numbers that sum to exactly 100.
+//
+// THE REDISTRIBUTION RULE — the one rule a slider's keys, a drag and a typed value all follow:
+//   1. The version you move gets the value you ask for, rounded to a whole percent.
+//   2. The difference is taken from (or given to) the other versions that can take it — neither
+//      locked nor unable to take traffic — in proportion to what they hold now (evenly when they
+//      all hold 0), rounded by largest remainder so the split always sums to 100.
+//   3. A locked version keeps its weight. A version that cannot take traffic (not declared as a
+//      subset / backend, or no pods) is left out: it is never given weight, it keeps what it holds
+//      when others move, and its own weight can only go down.
+//   4. When the others cannot absorb the asked value, it is clamped to the nearest possible one and
+//      the result says why.
+// SPLIT_RULE below says the same in the words the UI shows.
+
+/** The redistribution rule in the words the split editor's help shows (kept with the code it describes). */
+export const SPLIT_RULE =
+  'Moving one version (slider, arrow keys or a typed value) gives it that weight; the difference comes ' +
+  'from, or goes to, the other versions that are neither locked nor unable to take traffic, in ' +
+  'proportion to what they hold now (evenly when they all hold 0), so the split always adds up to ' +
+  '100%. Locked versions keep their weight. A version that cannot take traffic (not declared, or no ' +
+  'pods) never receives weight: it keeps what it holds when others move, and can only be lowered.';
 
 export interface VersionWeight {
   version: string;
   weight: number;
   /** A locked version keeps its weight when another version moves. */
   locked?: boolean;
+  /**
+   * Why the version cannot take traffic (not declared, no pods); absent when it can. Such a version
+   * is never given weight and is left out of every redistribution (see the rule above).
+   */
+  blocked?: string;
+}
+
+/** What says whether a version can take traffic: as the console shows a version. */
+export interface VersionRoutability {
+  declared: boolean;
+  podsTotal: number;
+  /** Pods cannot be known here (an offline snapshot, a draft): do not hold missing pods against it. */
+  podsUnknown?: boolean | undefined;
+  /** Gateway API: each version is its own Service; Istio: a DestinationRule subset. */
+  flavor?: 'istio' | 'gateway-api';
+}
+
+/** Why a version cannot take traffic, in words; undefined when it can. */
+export function blockedReason(v: VersionRoutability): string | undefined {
+  if (!v.declared)
+    return v.flavor === 'gateway-api'
+      ? 'cannot take traffic: its backend Service is not declared'
+      : 'cannot take traffic: not declared as a subset in the DestinationRule';
+  if (!v.podsUnknown && v.podsTotal === 0) return 'cannot take traffic: no pods are running';
+  return undefined;
 }
 
 export interface SplitChange {
@@ -131,16 +176,34 @@ function lockedSum(split: readonly VersionWeight[], except: number): number {
 
 function copy(split: readonly VersionWeight[]): VersionWeight[] {
   // Explicit fields, not a spread: the slider calls this on every drag event.
-  return split.map((v) =>
-    v.locked === undefined
-      ? { version: v.version, weight: v.weight }
-      : { version: v.version, weight: v.weight, locked: v.locked },
-  );
+  return split.map((v) => {
+    const out: VersionWeight = { version: v.version, weight: v.weight };
+    if (v.locked !== undefined) out.locked = v.locked;
+    if (v.blocked !== undefined) out.blocked = v.blocked;
+    return out;
+  });
+}
+
+/** Locked and blocked versions both keep their weight when another version moves. */
+const held = (v: VersionWeight) => v.locked === true || v.blocked !== undefined;
+
+function heldSum(split: readonly VersionWeight[], except: number): number {
+  return split.reduce((a, v, i) => (i !== except && held(v) ? a + v.weight : a), 0);
+}
+
+/** Who holds the weight the others cannot touch, for a clamping message. */
+function holders(split: readonly VersionWeight[], except: number): string {
+  const others = split.filter((_, i) => i !== except);
+  const locked = others.some((v) => v.locked && v.weight > 0);
+  const blocked = others.some((v) => !v.locked && v.blocked !== undefined && v.weight > 0);
+  if (locked && blocked) return 'locked versions and versions that cannot take traffic hold';
+  return blocked ? 'versions that cannot take traffic hold' : 'locked versions hold';
 }
 
 /**
- * Gives `version` the asked weight and rebalances the unlocked others in proportion to their current
- * shares (evenly when they are all 0). When locks make the value impossible it is clamped to the
+ * Gives `version` the asked weight and rebalances the others by the redistribution rule (top of
+ * this file): the others that are neither locked nor blocked move in proportion to their current
+ * shares (evenly when they are all 0). When that makes the value impossible it is clamped to the
  * nearest possible one and the result says so.
  */
 export function setWeight(split: readonly VersionWeight[], version: string, value: number): SplitChange {
@@ -159,11 +222,14 @@ export function setWeight(split: readonly VersionWeight[], version: string, valu
       ...(current.weight !== requested ? { message: `${version} is locked at ${current.weight}%` } : {}),
     };
   }
-  const others = split.map((_, i) => i).filter((i) => i !== target && !split[i]!.locked);
-  const available = TOTAL - lockedSum(split, target);
+  const others = split.map((_, i) => i).filter((i) => i !== target && !held(split[i]!));
+  const available = TOTAL - heldSum(split, target);
   const min = others.length === 0 ? available : 0;
+  // A version that cannot take traffic may give weight away, never gain it.
+  const max = current.blocked !== undefined ? Math.min(available, current.weight) : available;
   const rounded = Math.round(value);
-  const applied = Math.min(available, Math.max(min, rounded));
+  // When nothing else can absorb the rest, the floor wins: the split must still sum to 100.
+  const applied = Math.max(min, Math.min(max, rounded));
   const out = copy(split);
   out[target]!.weight = applied;
   const rest = available - applied;
@@ -177,10 +243,13 @@ export function setWeight(split: readonly VersionWeight[], version: string, valu
   const clamped = applied !== requested;
   let message: string | undefined;
   if (applied !== rounded) {
-    message =
-      applied < rounded
-        ? `${version} can take at most ${applied}%: locked versions hold ${TOTAL - available}%`
-        : `${version} must take ${applied}%: every other version is locked`;
+    if (applied < rounded && current.blocked !== undefined && applied === current.weight)
+      message = `${version} ${current.blocked}: its weight can only go down`;
+    else if (applied < rounded)
+      message = `${version} can take at most ${applied}%: ${holders(split, target)} ${TOTAL - available}%`;
+    else if (split.every((v, i) => i === target || v.locked))
+      message = `${version} must take ${applied}%: every other version is locked`;
+    else message = `${version} must take ${applied}%: no other version can take the rest`;
   } else if (rounded !== requested) message = `weights are whole numbers: ${requested} became ${applied}`;
   return { weights: out, clamped, requested, applied, ...(message ? { message } : {}) };
 }
@@ -196,13 +265,16 @@ export function setLocked(
   return split.map((v) => (v.version === version ? { ...v, locked } : { ...v }));
 }
 
-/** Shares what the locked versions leave evenly among the unlocked ones (earlier versions get the leftover units). */
+/**
+ * Shares what the locked and blocked versions hold evenly among the others (earlier versions get the
+ * leftover units): the same rule as a move, so a version that cannot take traffic gets nothing.
+ */
 export function evenSplit(split: readonly VersionWeight[]): VersionWeight[] {
   assertUsable(split);
-  const unlocked = split.map((_, i) => i).filter((i) => !split[i]!.locked);
+  const unlocked = split.map((_, i) => i).filter((i) => !held(split[i]!));
   const out = copy(split);
   if (unlocked.length === 0) return out;
-  const shares = evenShares(unlocked.length, TOTAL - lockedSum(split, -1));
+  const shares = evenShares(unlocked.length, TOTAL - heldSum(split, -1));
   unlocked.forEach((i, k) => {
     out[i]!.weight = shares[k] ?? 0;
   });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ContextList } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { summarizeChange } from '../../../shared/mesh/change-summary.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
@@ -25,7 +26,7 @@ import type { ConsoleSessionsDependencies } from './console-sessions.ts';
 import { createConsoleSessions } from './console-sessions.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 import { createGrayscaleReleases } from './grayscale-releases.ts';
-import { historyEntryView, planUndoFor } from './history-views.ts';
+import { historyViews, type LiveObjectLookup, planUndoFor } from './history-views.ts';
 import { createNamespaceHandlers } from './namespace-handlers.ts';
 import { applyResultView } from './plan-views.ts';
 import { previewRelease } from './release-preview.ts';
@@ -47,6 +48,7 @@ export type ConsoleCalls = Pick<
   | 'history.list'
   | 'history.undo'
   | 'release.preview'
+  | 'rules.check'
   | 'release.start'
   | 'release.workflows'
   | 'release.promote'
@@ -187,6 +189,23 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     return session;
   }
 
+  /** Objects as the synced watch cache of a context has them, for Undo's availability (no request). */
+  function liveLookupOf(contextId: string): LiveObjectLookup | undefined {
+    let cache: ClusterSession['cache'];
+    try {
+      cache = sessions.session(contextId).cache;
+    } catch {
+      return undefined;
+    }
+    if (!cache?.synced) return undefined;
+    const synced = cache;
+    // A miss says nothing (the namespace may not be watched): only what the cache holds is compared.
+    return (target) => {
+      const ref = refOf(target);
+      return ref ? synced.find(ref) : undefined;
+    };
+  }
+
   function releaseOf(session: ClusterSession, releaseId: string) {
     const release = session.releases?.get(releaseId);
     if (!release)
@@ -201,7 +220,10 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   async function announce(historyId: string | undefined): Promise<void> {
     if (!historyId) return;
     const entry = await history.get(historyId).catch(() => undefined);
-    if (entry) deps.emit('history.recorded', historyEntryView(entry, new Set()));
+    if (!entry) return;
+    const undone = entry.undoOf ? await history.get(entry.undoOf).catch(() => undefined) : undefined;
+    const [view] = historyViews(undone ? [entry, undone] : [entry], liveLookupOf);
+    if (view) deps.emit('history.recorded', view);
   }
 
   async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
@@ -412,8 +434,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         ...(releaseId !== undefined ? { releaseId } : {}),
         limit: 200,
       });
-      const undone = new Set(page.entries.map((e) => e.undoOf).filter(Boolean));
-      return { entries: page.entries.map((e) => historyEntryView(e, undone)) };
+      return { entries: historyViews(page.entries, liveLookupOf) };
     },
     async 'history.undo'({ entryId }) {
       const entry = await history.get(entryId);
@@ -428,7 +449,8 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         undoOf: entry.id,
         description: `undo: ${entry.description}`,
       });
-      return plans.view(session, stored, `Undo “${entry.description}” (${plan.steps.length} step(s))`);
+      const what = summarizeChange(entry.steps) || entry.description;
+      return plans.view(session, stored, `Undo “${what}” (${plan.steps.length} step(s))`);
     },
     async 'release.preview'({ contextId, releaseId, desired, sample }) {
       const session = await ready(contextId);
@@ -472,6 +494,9 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
       };
     },
     'release.health': (req) => grayscale.health(req),
+    async 'rules.check'({ patterns }) {
+      return { results: patterns.map((pattern) => ({ pattern, error: engine.check(pattern) })) };
+    },
     'release.start': (req) => grayscale.start(req),
     'release.workflows': (req) => grayscale.list(req),
     'release.promote': (req) => grayscale.promote(req),

@@ -13,6 +13,7 @@ import { lintObjects } from '../../../shared/mesh/lint.ts';
 import { lintOwnership } from '../../../shared/mesh/lint-objects.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ReleaseVersion, ServiceRelease, SourceRef } from '../../../shared/mesh/release-model.ts';
+import { podCounts, podsOfVersion } from './version-pods.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may
 // see (no raw objects, no credentials), with the running state of every version.
@@ -105,28 +106,6 @@ export function summarizeRelease(
   };
 }
 
-function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  return labels !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
-function podCounts(pods: readonly KubeObject[]) {
-  let ready = 0;
-  let restarts = 0;
-  for (const p of pods) {
-    const status = isRecord(p.status) ? p.status : {};
-    const containers = Array.isArray(status.containerStatuses) ? status.containerStatuses : [];
-    const conditions = Array.isArray(status.conditions) ? status.conditions : [];
-    const readyCondition = conditions.find((c) => isRecord(c) && c.type === 'Ready');
-    const isReady = isRecord(readyCondition)
-      ? readyCondition.status === 'True'
-      : containers.length > 0 && containers.every((c) => isRecord(c) && c.ready === true);
-    if (isReady) ready++;
-    for (const c of containers)
-      if (isRecord(c) && typeof c.restartCount === 'number') restarts += c.restartCount;
-  }
-  return { ready, total: pods.length, restarts };
-}
-
 function rolloutOf(deployment: KubeObject): VersionView['rollout'] {
   const spec = isRecord(deployment.spec) ? deployment.spec : {};
   const status = isRecord(deployment.status) ? deployment.status : {};
@@ -157,11 +136,8 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
   const deployments = v.deployments
     .map((name) => lookup.find('Deployment', release.namespace, name))
     .filter((d): d is KubeObject => d !== undefined);
-  const pods =
-    Object.keys(v.labels).length === 0
-      ? []
-      : lookup.pods(release.namespace).filter((p) => selects(v.labels, p.metadata.labels));
-  const counts = podCounts(pods);
+  const pods = podsOfVersion(v, release.namespace, lookup);
+  const counts = podCounts(pods ?? []);
   const first = deployments[0];
   const image = first ? imageOf(first) : undefined;
   const weight = release.defaultRoute?.destinations.find((d) => d.version === v.name)?.percent ?? 0;
@@ -174,10 +150,11 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
     podsReady: counts.ready,
     podsTotal: counts.total,
     restarts: counts.restarts,
-    ...(first?.metadata.creationTimestamp ? { createdAt: String(first.metadata.creationTimestamp) } : {}),
+    ...(counts.oldestCreatedAt ? { createdAt: counts.oldestCreatedAt } : {}),
     ...(first ? { rollout: rolloutOf(first) } : {}),
     weight,
     declared: v.declared,
+    ...(pods === null ? { podsUnknown: true } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { ConditionView, DesiredReleaseInput, ReleaseView } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { VersionWeight } from '../../../shared/mesh/weights.ts';
-import { cutOverTo, evenSplit, setLocked, setWeight } from '../../../shared/mesh/weights.ts';
+import { blockedReason, cutOverTo, evenSplit, setLocked, setWeight } from '../../../shared/mesh/weights.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
 /** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */
@@ -42,8 +42,23 @@ export const draftKey = (contextId: string, releaseId: string) => `${contextId}|
 let nextKey = 1;
 const newKey = () => `r${nextKey++}`;
 
+/** The split as the cluster has it; a version that cannot take traffic carries the reason. */
 export function splitOf(view: ReleaseView): VersionWeight[] {
-  return view.versions.map((v) => ({ version: v.name, weight: v.weight }));
+  return view.versions.map((v) => {
+    const blocked = blockedReason({ ...v, flavor: view.flavor });
+    return blocked ? { version: v.name, weight: v.weight, blocked } : { version: v.name, weight: v.weight };
+  });
+}
+
+/** An edit's split with each version's routability as the latest view says (pods come and go). */
+function withRoutability(split: VersionWeight[], view: ReleaseView): VersionWeight[] {
+  const now = new Map(splitOf(view).map((v) => [v.version, v.blocked]));
+  if (split.every((v) => v.blocked === now.get(v.version))) return split;
+  return split.map((v) => {
+    const { blocked: _was, ...rest } = v;
+    const blocked = now.get(v.version);
+    return blocked ? { ...rest, blocked } : rest;
+  });
 }
 
 export function rulesOf(view: ReleaseView): RuleDraft[] {
@@ -150,9 +165,14 @@ export function createReleaseStore(api: ApiClient) {
               confirmed: d?.awaitingConfirm === true || landed || (d?.confirmed === true && !draftChanged(d)),
             };
           } else if (sameSplit(d.base, split) && ruleShape(d.baseRules) === ruleShape(rules)) {
-            draft = d;
+            const routed = withRoutability(d.split, view);
+            draft = routed === d.split ? d : { ...d, split: routed };
           } else {
-            draft = { ...d, conflict: { theirs: split, theirsRules: rules } };
+            draft = {
+              ...d,
+              split: withRoutability(d.split, view),
+              conflict: { theirs: split, theirsRules: rules },
+            };
           }
           const { [key]: _gone, ...errors } = s.errors;
           return { views: { ...s.views, [key]: view }, drafts: { ...s.drafts, [key]: draft }, errors };

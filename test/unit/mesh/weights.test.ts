@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  blockedReason,
   cutOverTo,
   evenSplit,
   gatewayBackendWeights,
@@ -193,6 +194,111 @@ describe('evenSplit, locks and cut-over', () => {
     fc.assert(
       fc.property(arbSplit, (s) => {
         expect(sum(evenSplit(s))).toBe(s.every((v) => v.locked) ? sum(s) : 100);
+      }),
+    );
+  });
+});
+
+/** A valid split where some versions cannot take traffic (`blocked`), some are locked. */
+const arbBlockedSplit = fc
+  .array(fc.tuple(fc.nat(1000), fc.constantFrom('free', 'locked', 'blocked')), { minLength: 1, maxLength: 6 })
+  .map((raw) => {
+    const weights = normalizeTo100(raw.map(([w]) => w + 1));
+    return raw.map(
+      ([, kind], i): VersionWeight => ({
+        version: `v${i + 1}`,
+        weight: weights[i]!,
+        ...(kind === 'locked' ? { locked: true } : {}),
+        ...(kind === 'blocked' ? { blocked: 'cannot take traffic: no pods are running' } : {}),
+      }),
+    );
+  });
+
+describe('versions that cannot take traffic', () => {
+  const noPods = 'cannot take traffic: no pods are running';
+  it('says why a version cannot take traffic', () => {
+    expect(blockedReason({ declared: false, podsTotal: 2 })).toBe(
+      'cannot take traffic: not declared as a subset in the DestinationRule',
+    );
+    expect(blockedReason({ declared: false, podsTotal: 2, flavor: 'gateway-api' })).toContain(
+      'backend Service',
+    );
+    expect(blockedReason({ declared: true, podsTotal: 0 })).toBe(noPods);
+    expect(blockedReason({ declared: true, podsTotal: 0, podsUnknown: true })).toBeUndefined();
+    expect(blockedReason({ declared: true, podsTotal: 1 })).toBeUndefined();
+  });
+  it('leaves a blocked version out when another version moves', () => {
+    const s: VersionWeight[] = [
+      { version: 'v1', weight: 80 },
+      { version: 'v2', weight: 20 },
+      { version: 'v3', weight: 0, blocked: noPods },
+    ];
+    expect(setWeight(s, 'v1', 50).weights.map((v) => v.weight)).toEqual([50, 50, 0]);
+    expect(setWeight(s, 'v1', 50).weights[2]?.blocked).toBe(noPods);
+  });
+  it('refuses to raise a blocked version and says why', () => {
+    const s: VersionWeight[] = [
+      { version: 'v1', weight: 100 },
+      { version: 'v3', weight: 0, blocked: noPods },
+    ];
+    const r = setWeight(s, 'v3', 30);
+    expect(r.weights.map((v) => v.weight)).toEqual([100, 0]);
+    expect(r.clamped).toBe(true);
+    expect(r.message).toBe(`v3 ${noPods}: its weight can only go down`);
+  });
+  it('lets a blocked version that still holds weight be lowered, the rest going to the others', () => {
+    const s: VersionWeight[] = [
+      { version: 'v1', weight: 60, blocked: noPods },
+      { version: 'v2', weight: 30 },
+      { version: 'v3', weight: 10 },
+    ];
+    expect(setWeight(s, 'v1', 20).weights.map((v) => v.weight)).toEqual([20, 60, 20]);
+    const up = setWeight(s, 'v2', 100);
+    expect(up.weights.map((v) => v.weight)).toEqual([60, 40, 0]);
+    expect(up.message).toBe('v2 can take at most 40%: versions that cannot take traffic hold 60%');
+  });
+  it('shares an even split only among the versions that can take traffic', () => {
+    const s: VersionWeight[] = [
+      { version: 'a', weight: 100 },
+      { version: 'b', weight: 0, blocked: noPods },
+      { version: 'c', weight: 0 },
+    ];
+    expect(evenSplit(s).map((v) => v.weight)).toEqual([50, 0, 50]);
+  });
+  it('never gives weight to a blocked version, whatever moves (keys, drag or typed: one rule)', () => {
+    fc.assert(
+      fc.property(arbBlockedSplit, fc.nat(5), fc.integer({ min: -20, max: 130 }), (s, pick, value) => {
+        const i = pick % s.length;
+        const r = setWeight(s, s[i]!.version, value);
+        expect(sum(r.weights)).toBe(100);
+        s.forEach((v, k) => {
+          if (v.blocked === undefined) return;
+          if (k === i) expect(r.weights[k]!.weight).toBeLessThanOrEqual(v.weight);
+          else expect(r.weights[k]!.weight).toBe(v.weight);
+          expect(r.weights[k]!.blocked).toBe(v.blocked);
+        });
+        for (const [k, v] of evenSplit(s).entries()) if (v.blocked) expect(v.weight).toBe(s[k]!.weight);
+      }),
+    );
+  });
+  it('applies the asked value whenever the rule allows it', () => {
+    fc.assert(
+      fc.property(arbBlockedSplit, fc.nat(5), fc.nat(100), (s, pick, value) => {
+        const i = pick % s.length;
+        const target = s[i]!;
+        const heldElsewhere = s.reduce(
+          (a, v, k) => (k !== i && (v.locked || v.blocked) ? a + v.weight : a),
+          0,
+        );
+        const freeOthers = s.filter((v, k) => k !== i && !v.locked && !v.blocked).length;
+        const possible =
+          !target.locked &&
+          value <= 100 - heldElsewhere &&
+          (!target.blocked || value <= target.weight) &&
+          (freeOthers > 0 || value === 100 - heldElsewhere);
+        const r = setWeight(s, target.version, value);
+        if (possible) expect(r.weights[i]!.weight).toBe(value);
+        else expect(r.clamped || r.weights[i]!.weight === value).toBe(true);
       }),
     );
   });

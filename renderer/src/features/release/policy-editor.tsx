@@ -4,6 +4,7 @@ import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
+import { useRuleChecks } from '../rules/rule-checks.ts';
 import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
 import { estimatedForSplit } from '../traffic/traffic-figures.ts';
@@ -36,8 +37,9 @@ export function PolicyEditor({
   const s = releases.getState();
   const changed = draftChanged(draft);
   const editable = view.editable && !draft.conflict;
-  const preview = useRulePreview(api, contextId, view.releaseId, draft);
   const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
+  const checks = useRuleChecks(api, draft.rules, versions);
+  const preview = useRulePreview(api, contextId, view.releaseId, draft, checks);
   const traffic = useMemo(
     () =>
       estimatedForSplit(
@@ -68,12 +70,14 @@ export function PolicyEditor({
         lint={view.lint}
         store={releases}
         preview={preview.byRule}
+        checks={checks}
       />
       <RulePreview state={preview} />
       <div className="row sticky-actions">
         <button
           type="button"
-          disabled={!editable || !changed}
+          disabled={!editable || !changed || checks.firstBroken !== undefined}
+          aria-describedby={checks.firstBroken ? 'review-blocked' : undefined}
           onClick={() =>
             void apply
               .getState()
@@ -92,6 +96,11 @@ export function PolicyEditor({
         <button type="button" className="secondary" disabled={!changed} onClick={() => s.discard(key)}>
           Discard changes
         </button>
+        {checks.firstBroken && (
+          <span id="review-blocked" className="muted small">
+            Fix the marked field first. {checks.firstBroken}
+          </span>
+        )}
       </div>
     </>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { VersionWeight } from '../../../../shared/mesh/weights.ts';
+import { SPLIT_RULE, type VersionWeight } from '../../../../shared/mesh/weights.ts';
 import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 import { SplitBar } from './split-bar.tsx';
 import { WeightSlider } from './weight-slider.tsx';
@@ -20,11 +20,13 @@ function ExactWeight({
   version,
   weight,
   disabled,
+  describedBy,
   onCommit,
 }: {
   version: string;
   weight: number;
   disabled: boolean;
+  describedBy?: string | undefined;
   onCommit: (n: number) => void;
 }) {
   const [text, setText] = useState<string | null>(null);
@@ -43,6 +45,7 @@ function ExactWeight({
       max={100}
       step={1}
       disabled={disabled}
+      aria-describedby={describedBy}
       value={text ?? String(weight)}
       onChange={(e) => setText(e.target.value)}
       onBlur={commit}
@@ -53,7 +56,14 @@ function ExactWeight({
   );
 }
 
-/** The split as a stacked bar and one slider per version, with locks, exact values and an even split. */
+/** An id for the text explaining why a version cannot take traffic (version names may hold `:`). */
+const reasonId = (version: string) => `cannot-route-${version.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+/**
+ * The split as a stacked bar and one slider per version, with locks, exact values and an even split.
+ * A version that cannot take traffic shows why under its slider; its slider and field are disabled
+ * (they only lower it while it still holds weight), and every move follows SPLIT_RULE.
+ */
 export function SplitEditor({
   split,
   editable,
@@ -68,34 +78,48 @@ export function SplitEditor({
     <section className="split-editor" aria-label="Traffic split">
       <SplitBar split={split} colors={color} traffic={traffic} />
       <div className="sliders">
-        {split.map((v) => (
-          <div className="slider-row" key={v.version}>
-            <span className="slider-label">{v.version}</span>
-            <WeightSlider
-              version={v.version}
-              weight={v.weight}
-              locked={v.locked === true}
-              disabled={!editable}
-              color={color(v.version)}
-              onMove={(w) => onMove(v.version, w)}
-            />
-            <ExactWeight
-              version={v.version}
-              weight={v.weight}
-              disabled={!editable || v.locked === true}
-              onCommit={(n) => onMove(v.version, n)}
-            />
-            <label className="lock">
-              <input
-                type="checkbox"
-                checked={v.locked === true}
+        {split.map((v) => {
+          const blocked = v.blocked;
+          const why = blocked ? reasonId(v.version) : undefined;
+          const stuck = blocked !== undefined && v.weight === 0;
+          return (
+            <div className="slider-row" key={v.version}>
+              <span className="slider-label">{v.version}</span>
+              <WeightSlider
+                version={v.version}
+                weight={v.weight}
+                locked={v.locked === true}
                 disabled={!editable}
-                onChange={(e) => onLock(v.version, e.target.checked)}
+                blocked={blocked}
+                describedBy={why}
+                color={color(v.version)}
+                onMove={(w) => onMove(v.version, w)}
               />
-              Lock {v.version}
-            </label>
-          </div>
-        ))}
+              <ExactWeight
+                version={v.version}
+                weight={v.weight}
+                disabled={!editable || v.locked === true || stuck}
+                describedBy={why}
+                onCommit={(n) => onMove(v.version, n)}
+              />
+              <label className="lock">
+                <input
+                  type="checkbox"
+                  checked={v.locked === true}
+                  disabled={!editable || blocked !== undefined}
+                  onChange={(e) => onLock(v.version, e.target.checked)}
+                />
+                Lock {v.version}
+              </label>
+              {blocked && (
+                <p id={why} className="slider-reason muted small">
+                  {v.version} {blocked}
+                  {v.weight > 0 ? `; it still holds ${v.weight}%, which can only go down` : ''}.
+                </p>
+              )}
+            </div>
+          );
+        })}
       </div>
       <div className="row">
         <button type="button" className="secondary" disabled={!editable || split.length < 2} onClick={onEven}>
@@ -105,6 +129,10 @@ export function SplitEditor({
           {notice ?? ''}
         </span>
       </div>
+      <details className="split-help">
+        <summary>How the other weights move</summary>
+        <p>{SPLIT_RULE}</p>
+      </details>
     </section>
   );
 }

@@ -6,6 +6,10 @@ interface WeightSliderProps {
   weight: number;
   locked: boolean;
   disabled: boolean;
+  /** Why the version cannot take traffic: the slider can then only go down (and not at all at 0%). */
+  blocked?: string | undefined;
+  /** The id of the visible text that explains `blocked`. */
+  describedBy?: string | undefined;
   color: string;
   onMove: (weight: number) => void;
 }
@@ -16,9 +20,19 @@ interface WeightSliderProps {
  * frames, and each move re-renders the split), and none when the weight under the pointer is
  * the one last reported.
  */
-export function WeightSlider({ version, weight, locked, disabled, color, onMove }: WeightSliderProps) {
+export function WeightSlider({
+  version,
+  weight,
+  locked,
+  disabled,
+  blocked,
+  describedBy,
+  color,
+  onMove,
+}: WeightSliderProps) {
   const track = useRef<HTMLDivElement>(null);
-  const inert = disabled || locked;
+  // A version that cannot take traffic and holds nothing has nowhere to go.
+  const inert = disabled || locked || (blocked !== undefined && weight === 0);
   const latestOnMove = useRef(onMove);
   latestOnMove.current = onMove;
   // The pointer's last x not yet turned into a move, the frame that will, and the last weight sent.
@@ -67,8 +81,9 @@ export function WeightSlider({ version, weight, locked, disabled, color, onMove 
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={weight}
-      aria-valuetext={`${weight}%${locked ? ', locked' : ''}`}
+      aria-valuetext={`${weight}%${locked ? ', locked' : ''}${blocked ? ', cannot take traffic' : ''}`}
       aria-disabled={inert || undefined}
+      aria-describedby={describedBy}
       onKeyDown={onKeyDown}
       onPointerDown={(e) => {
         if (inert) return;

@@ -1,4 +1,6 @@
+import { useId } from 'react';
 import type { ConditionView } from '../../../../shared/api/console-schemas.ts';
+import type { ConditionProblems } from '../../../../shared/mesh/rule-fields.ts';
 
 const OSES = ['android', 'ios', 'ipados', 'windows', 'macos', 'linux', 'chromeos'] as const;
 const BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung'] as const;
@@ -30,13 +32,24 @@ const OPS: Record<'header' | 'cookie' | 'query', readonly string[]> = {
 
 interface ConditionEditorProps {
   condition: ConditionView;
+  /** What is wrong with the Name or Value as typed, shown under the field. */
+  problems?: ConditionProblems | undefined;
   disabled: boolean;
   onChange: (c: ConditionView) => void;
   onRemove: () => void;
 }
 
 /** One condition of a rule: on a header, a cookie, a query parameter, the OS or the browser. */
-export function ConditionEditor({ condition: c, disabled, onChange, onRemove }: ConditionEditorProps) {
+export function ConditionEditor({
+  condition: c,
+  problems,
+  disabled,
+  onChange,
+  onRemove,
+}: ConditionEditorProps) {
+  const id = useId();
+  const nameError = problems?.name;
+  const valueError = problems?.value;
   return (
     <fieldset className="condition" aria-label="Condition">
       <select
@@ -87,6 +100,8 @@ export function ConditionEditor({ condition: c, disabled, onChange, onRemove }: 
           <input
             aria-label="Name"
             value={c.name}
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? `${id}-name` : undefined}
             disabled={disabled}
             onChange={(e) => onChange({ ...c, name: e.target.value } as ConditionView)}
           />
@@ -106,6 +121,8 @@ export function ConditionEditor({ condition: c, disabled, onChange, onRemove }: 
             <input
               aria-label="Value"
               value={c.value ?? ''}
+              aria-invalid={valueError ? true : undefined}
+              aria-describedby={valueError ? `${id}-value` : undefined}
               disabled={disabled}
               onChange={(e) => onChange({ ...c, value: e.target.value } as ConditionView)}
             />
@@ -126,6 +143,16 @@ export function ConditionEditor({ condition: c, disabled, onChange, onRemove }: 
       >
         ×
       </button>
+      {nameError && (
+        <p id={`${id}-name`} className="field-error">
+          Name: {nameError}
+        </p>
+      )}
+      {valueError && (
+        <p id={`${id}-value`} className="field-error">
+          Value: {valueError}
+        </p>
+      )}
     </fieldset>
   );
 }

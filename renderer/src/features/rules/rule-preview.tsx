@@ -6,6 +6,7 @@ import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from '../../../../shared/api/
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ReleaseDraft } from '../../stores/release-store.ts';
 import { desiredInput } from '../../stores/release-store.ts';
+import type { RuleChecks } from './rule-checks.ts';
 
 export type PreviewSample = 'demo' | { jsonl: string; fileName: string };
 
@@ -16,24 +17,40 @@ export interface RulePreviewState {
   setSample(sample: PreviewSample): void;
   /** Percent of sample traffic each rule catches, by rule key (for RulesEditor). */
   byRule: Record<string, number> | undefined;
+  /** Why there is no preview now: a rule that cannot compile (numbered as on screen). */
+  held?: string;
 }
 
 const DEBOUNCE_MS = 250;
 
-/** Re-previews the desired rules and split whenever they change, a moment after the last edit. */
+/**
+ * Re-previews the desired rules and split whenever they change, a moment after the last edit. While
+ * a rule cannot compile (`checks`), nothing is previewed and no share is claimed for any rule; while
+ * RE2's verdict on a new pattern is awaited, the preview waits for it.
+ */
 export function useRulePreview(
   api: ApiClient,
   contextId: string,
   releaseId: string,
   draft: ReleaseDraft | undefined,
+  checks?: RuleChecks,
 ): RulePreviewState {
   const [sample, setSample] = useState<PreviewSample>('demo');
   const [preview, setPreview] = useState<PreviewView>();
   const [error, setError] = useState<ApiError>();
   const desired = useMemo(() => (draft ? JSON.stringify(desiredInput(draft)) : undefined), [draft]);
+  const held = checks?.firstBroken;
+  const waiting = checks?.pending === true;
 
   useEffect(() => {
-    if (!desired) return;
+    if (held !== undefined) {
+      setPreview(undefined);
+      setError(undefined);
+    }
+  }, [held]);
+
+  useEffect(() => {
+    if (!desired || held !== undefined || waiting) return;
     let stale = false;
     const timer = setTimeout(async () => {
       const result = await api.call('release.preview', {
@@ -46,13 +63,17 @@ export function useRulePreview(
       if (result.ok) {
         setPreview(result.value);
         setError(undefined);
-      } else setError(result.error);
+      } else {
+        // An old preview would claim shares for rules that are not what is typed now.
+        setPreview(undefined);
+        setError(result.error);
+      }
     }, DEBOUNCE_MS);
     return () => {
       stale = true;
       clearTimeout(timer);
     };
-  }, [api, contextId, releaseId, desired, sample]);
+  }, [api, contextId, releaseId, desired, sample, held, waiting]);
 
   const rules = draft?.rules;
   const byRule = useMemo(() => {
@@ -67,8 +88,15 @@ export function useRulePreview(
 
   // One object per actual change, so the memoized preview and rules editor skip split edits.
   return useMemo(
-    () => ({ ...(preview ? { preview } : {}), ...(error ? { error } : {}), sample, setSample, byRule }),
-    [preview, error, sample, byRule],
+    () => ({
+      ...(preview ? { preview } : {}),
+      ...(error ? { error } : {}),
+      ...(held ? { held } : {}),
+      sample,
+      setSample,
+      byRule,
+    }),
+    [preview, error, held, sample, byRule],
   );
 }
 
@@ -93,7 +121,7 @@ export async function readSampleFile(
 
 /** Where the sample would go, and the choice of sample: the demo population or an imported JSONL file. */
 export const RulePreview = memo(function RulePreview({ state }: { state: RulePreviewState }) {
-  const { preview, error, sample, setSample } = state;
+  const { preview, error, held, sample, setSample } = state;
   const [refused, setRefused] = useState<string>();
   return (
     <section className="rule-preview" aria-label="Live preview">
@@ -138,7 +166,12 @@ export const RulePreview = memo(function RulePreview({ state }: { state: RulePre
           {refused}
         </div>
       )}
-      {error && (
+      {held && (
+        <p className="muted" role="status">
+          No preview until every rule can compile. {held}
+        </p>
+      )}
+      {error && !held && (
         <div role="alert" className="banner banner-error">
           Preview failed: {error.message}
         </div>

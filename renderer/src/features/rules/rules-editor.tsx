@@ -1,7 +1,9 @@
-import { memo, useMemo } from 'react';
+import { memo, useId, useMemo } from 'react';
 import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
+import { firstProblem, type RuleProblems } from '../../../../shared/mesh/rule-fields.ts';
 import type { ReleaseStore, RuleDraft } from '../../stores/release-store.ts';
 import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
+import { checkRules, type RuleChecks } from './rule-checks.ts';
 
 interface RulesEditorProps {
   draftKey: string;
@@ -13,6 +15,8 @@ interface RulesEditorProps {
   store: ReleaseStore;
   /** Share of sample traffic each rule catches, by rule key (absent until previewed). */
   preview?: Record<string, number> | undefined;
+  /** The problems of each rule as typed (with RE2's verdicts); without them, all but RE2 syntax is checked here. */
+  checks?: RuleChecks | undefined;
 }
 
 function RuleEditor({
@@ -24,6 +28,7 @@ function RuleEditor({
   draftKey,
   store,
   share,
+  problems,
 }: {
   rule: RuleDraft;
   index: number;
@@ -33,7 +38,9 @@ function RuleEditor({
   draftKey: string;
   store: ReleaseStore;
   share: number | undefined;
+  problems: RuleProblems | undefined;
 }) {
+  const id = useId();
   const s = store.getState();
   const update = (change: Partial<RuleDraft>) => s.updateRule(draftKey, rule.key, change);
   const alternatives = rule.conditions;
@@ -46,7 +53,9 @@ function RuleEditor({
         <legend>
           {label}
           {rule.name ? ` · ${rule.name}` : ''}
-          {share !== undefined && <span className="chip">catches {share.toFixed(1)}% of sample traffic</span>}
+          {share !== undefined && (problems === undefined || firstProblem(problems) === undefined) && (
+            <span className="chip">catches {share.toFixed(1)}% of sample traffic</span>
+          )}
         </legend>
         <div className="row">
           <label>
@@ -63,9 +72,12 @@ function RuleEditor({
             <select
               aria-label="Target version"
               value={rule.version}
+              aria-invalid={problems?.version ? true : undefined}
+              aria-describedby={problems?.version ? `${id}-version` : undefined}
               disabled={!editable}
               onChange={(e) => update({ version: e.target.value })}
             >
+              {!versions.includes(rule.version) && <option value={rule.version}>{rule.version}</option>}
               {versions.map((v) => (
                 <option key={v} value={v}>
                   {v}
@@ -100,6 +112,11 @@ function RuleEditor({
             Delete {label.toLowerCase()}
           </button>
         </div>
+        {problems?.version && (
+          <p id={`${id}-version`} className="field-error">
+            Target version: {problems.version}
+          </p>
+        )}
         {alternatives === null ? (
           <div>
             <p className="muted small">
@@ -118,6 +135,7 @@ function RuleEditor({
                   // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity of their own
                   key={ci}
                   condition={c}
+                  problems={problems?.conditions[ai]?.[ci]}
                   disabled={!editable}
                   onChange={(next) =>
                     setAlternatives(
@@ -148,6 +166,7 @@ function RuleEditor({
             </div>
           ))
         )}
+        {problems?.rule && <p className="field-error">{problems.rule}</p>}
         {alternatives !== null && (
           <button
             type="button"
@@ -172,7 +191,13 @@ export const RulesEditor = memo(function RulesEditor({
   lint,
   store,
   preview,
+  checks,
 }: RulesEditorProps) {
+  const local = useMemo(
+    () => (checks ? undefined : checkRules(rules, versions, () => null)),
+    [checks, rules, versions],
+  );
+  const problems = (checks ?? local)?.byRule;
   const routeLint = useMemo(
     () => lint.filter((f) => /spec\.(http|rules)/.test(f.path) || f.code === 'SY130'),
     [lint],
@@ -202,6 +227,7 @@ export const RulesEditor = memo(function RulesEditor({
             draftKey={draftKey}
             store={store}
             share={preview?.[r.key]}
+            problems={problems?.[r.key]}
           />
         ))}
       </ol>
