@@ -45,7 +45,9 @@ export function chartOption(
   return {
     animation: false,
     grid: { left: 48, right: 12, top: 28, bottom: 24 },
-    tooltip: { trigger: 'axis' as const },
+    // Drawn on the canvas: echarts' HTML tooltip writes style="…" markup, which the desktop CSP
+    // (style-src without 'unsafe-inline') refuses.
+    tooltip: { trigger: 'axis' as const, renderMode: 'richText' as const },
     legend: { top: 0, type: 'plain' as const },
     xAxis: { type: 'time' as const, min: from, max: to },
     yAxis: {
