@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -21,6 +21,7 @@ import { parse } from 'yaml';
 import { findElectronBinary } from '../../../scripts/electron-binary.mjs';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 import { importedPackages } from './bare-imports.ts';
+import { startPackagedCommand, stopPackagedCommands } from './packaged-command.ts';
 import { fuseNames, writeStandInElectronDist } from './stand-in-electron.ts';
 
 // The package holds what it runs on: electron-builder packs the built app (--dir), and the
@@ -42,7 +43,6 @@ let appDir = '';
 let asarPath = '';
 let asarFiles: string[] = [];
 let extracted = '';
-const children: ChildProcess[] = [];
 
 function run(cmd: string, args: string[], timeout: number) {
   const result = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8', timeout, env: process.env });
@@ -97,53 +97,10 @@ beforeAll(() => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all(
-    children
-      .filter((child) => child.exitCode === null && child.signalCode === null)
-      .map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL'))),
-  );
+  await stopPackagedCommands();
   // About 100 MB per run (the package and its extracted copy): leave nothing behind.
   rmSync(work, { recursive: true, force: true });
 });
-
-/** Runs the packaged `switchyard` command (out/cli/cli.js, as bin/switchyard.mjs would) under Node. */
-function startPackagedCommand(args: string[], ready: RegExp, env: NodeJS.ProcessEnv) {
-  const { NODE_PATH: _p, NODE_OPTIONS: _o, ...clean } = process.env;
-  const child = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      'const { main } = await import(process.argv[1]); process.exitCode = await main(process.argv.slice(2));',
-      join(extracted, 'out', 'cli', 'cli.js'),
-      ...args,
-    ],
-    // Outside the repository and with a fresh HOME: only the package's node_modules can resolve.
-    { cwd: extracted, env: { ...clean, HOME: work, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (c) => (err += c));
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`switchyard ${args[0]} not ready in 60 s:\n${err}`)),
-      60_000,
-    );
-    child.stdout?.on('data', (c) => {
-      out += c;
-      const m = out.match(ready);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`switchyard ${args[0]} exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-}
 
 describe('the packaged app', () => {
   it('has its fuses flipped by electron-builder', async () => {
@@ -216,6 +173,7 @@ describe('the packaged app', () => {
   it('runs `switchyard demo` from the package under plain Node', async () => {
     const kubeconfig = join(work, 'demo-kubeconfig');
     const url = await startPackagedCommand(
+      extracted,
       ['demo', '--port', '0', '--kubeconfig', kubeconfig],
       /demo mesh ready: (https:\/\/\S+)/,
       {},
@@ -244,10 +202,15 @@ describe('the packaged app', () => {
 
   it('runs `switchyard web` from the package under plain Node: page, assets and the contract', async () => {
     const dataDir = join(work, 'web-data');
-    const pageUrl = await startPackagedCommand(['web', '--port', '0'], /Switchyard is ready: (\S+)/, {
-      SWITCHYARD_DATA_DIR: dataDir,
-      KUBECONFIG: join(work, 'no-kubeconfig'),
-    });
+    const pageUrl = await startPackagedCommand(
+      extracted,
+      ['web', '--port', '0'],
+      /Switchyard is ready: (\S+)/,
+      {
+        SWITCHYARD_DATA_DIR: dataDir,
+        KUBECONFIG: join(work, 'no-kubeconfig'),
+      },
+    );
     const page = await fetch(pageUrl);
     expect(page.status).toBe(200);
     const html = await page.text();
