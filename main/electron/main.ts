@@ -1,15 +1,48 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, type IpcMainInvokeEvent, session, shell } from 'electron';
+import { app, BrowserWindow, type IpcMainInvokeEvent, protocol, session, shell } from 'electron';
 import { createAppCore } from '../core/app-core.ts';
 import { startEmbeddedDemo } from '../core/demo-launcher.ts';
 import { loadLoginShellEnvironment } from '../core/login-shell-env.ts';
+import { createAppProtocolHandler } from './app-protocol.ts';
+import { appDocsPrefixes } from './external-links.ts';
+import { loadLinkAllowList } from './external-links-file.ts';
 import { forwardEvents, wireIpc } from './ipc-wiring.ts';
+import { denyAllPermissions } from './permissions.ts';
+import {
+  APP_SCHEME,
+  chooseRendererSource,
+  isTrustedIpcSender,
+  isTrustedRendererUrl,
+} from './renderer-origin.ts';
+import { guardWebContents } from './web-contents-guard.ts';
 import { loadWindowBounds, saveWindowBounds } from './window-bounds.ts';
 
-// Thin shell: everything with logic lives in main/core and is tested under plain Node.
+// Thin shell: every decision with logic (origins, paths, links, permissions) lives in plain
+// modules beside this one and is unit-tested under Node; this file only wires them to Electron.
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL; // set by electron-vite in development
-const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+// The dev server only in an unpackaged app (electron-vite dev); a packaged app loads app:// only.
+const source = chooseRendererSource({
+  isPackaged: app.isPackaged,
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+});
+const rendererRoot = join(import.meta.dirname, '../renderer');
+const isOurPage = (url: string) => isTrustedRendererUrl(url, source);
+
+// Must happen before 'ready'. standard: real origin and relative URLs; secure: a secure context.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+
+let linkPrefixes: readonly string[] = appDocsPrefixes;
+app.on('web-contents-created', (_event, contents) => {
+  guardWebContents(contents, {
+    isOurPage,
+    linkPrefixes: () => linkPrefixes,
+    openExternal: (url) => void shell.openExternal(url),
+    refused: (what, url) => console.warn(`switchyard: refused ${what} ${url}`),
+  });
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -17,26 +50,23 @@ if (!app.requestSingleInstanceLock()) {
   void start();
 }
 
-function isOurPage(url: string): boolean {
-  if (rendererUrl) return url.startsWith(rendererUrl);
-  try {
-    return (
-      new URL(url).protocol === 'file:' &&
-      decodeURIComponent(new URL(url).pathname).endsWith('/renderer/index.html')
-    );
-  } catch {
-    return false;
-  }
-}
-
 async function start() {
   await app.whenReady();
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererRoot));
+  denyAllPermissions(session.defaultSession, (permission) =>
+    console.warn(`switchyard: refused the permission '${permission}'`),
+  );
+
   // Apps started from a dock or launcher lack the login shell's PATH (kubectl exec plugins live there).
   const shellEnv = await loadLoginShellEnvironment({ env: process.env, platform: process.platform });
   if (shellEnv.error) console.warn(`switchyard: login shell environment not loaded: ${shellEnv.error}`);
   Object.assign(process.env, shellEnv.env);
 
   const dataDir = app.getPath('userData');
+  void loadLinkAllowList(dataDir).then((list) => {
+    linkPrefixes = list.prefixes;
+    for (const problem of list.problems) console.warn(`switchyard: external links: ${problem}`);
+  });
   const core = createAppCore({
     mode: 'electron',
     version: app.getVersion(),
@@ -44,9 +74,6 @@ async function start() {
     env: process.env,
     startDemo: startEmbeddedDemo,
   });
-
-  // Deny every permission request (camera, notifications, …): the console needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const bounds = loadWindowBounds(dataDir);
   const win = new BrowserWindow({
@@ -67,23 +94,17 @@ async function start() {
   if (bounds.maximized) win.maximize();
 
   const trusted = (event: IpcMainInvokeEvent) =>
-    event.sender === win.webContents &&
-    event.senderFrame !== null &&
-    event.senderFrame === win.webContents.mainFrame &&
-    isOurPage(event.senderFrame.url);
+    isTrustedIpcSender(
+      {
+        fromOurWindow: event.sender === win.webContents,
+        isMainFrame: event.senderFrame !== null && event.senderFrame === win.webContents.mainFrame,
+        frameUrl: event.senderFrame?.url,
+      },
+      source,
+    );
   const unwire = wireIpc(core, trusted);
   const unforward = forwardEvents(core, win.webContents);
 
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isOurPage(url)) {
-      event.preventDefault();
-      if (url.startsWith('https://')) void shell.openExternal(url);
-    }
-  });
   win.on('close', () => {
     saveWindowBounds(dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() });
   });
@@ -100,6 +121,5 @@ async function start() {
   });
 
   await core.openDemoIfNoContexts();
-  if (rendererUrl) await win.loadURL(rendererUrl);
-  else await win.loadFile(rendererFile);
+  await win.loadURL(source.entryUrl);
 }

@@ -66,29 +66,27 @@ export interface TooltipRow {
   value: number | null | undefined;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
+/** Rich-text tooltips treat `{…|…}` as markup: braces in a version name are shown as parentheses. */
+const plain = (s: string) =>
+  s
+    .replace(/[{]/g, '(')
+    .replace(/[}]/g, ')')
+    .replace(/[\r\n]/g, ' ');
 
 /**
  * The tooltip of one step: its time, then each version's rounded value with its unit, and for
- * requests per second the total (the top of the stack). Version names come from the cluster and
- * are escaped, since the tooltip is HTML.
+ * requests per second the total (the top of the stack). Plain text, drawn on the chart's canvas
+ * (echarts' rich-text mode): no HTML, so no inline styles for the desktop CSP to refuse and no
+ * markup in a version name (they come from the cluster) can reach the page.
  */
-export function tooltipHtml(kind: MetricKind, t: number, rows: readonly TooltipRow[]): string {
-  const lines = rows.map(
-    (r) =>
-      `<span style="display:inline-block;width:8px;height:8px;border-radius:4px;background:${escapeHtml(r.color)}"></span> ` +
-      `${escapeHtml(r.version)}: <b>${escapeHtml(formatMetric(kind, r.value))}</b>`,
-  );
+export function tooltipText(kind: MetricKind, t: number, rows: readonly TooltipRow[]): string {
+  const lines = rows.map((r) => `${plain(r.version)}: ${formatMetric(kind, r.value)}`);
   if (kind === 'rps' && rows.length > 1) {
     const total = rows.reduce(
       (n, r) => n + (r.value !== null && r.value !== undefined && Number.isFinite(r.value) ? r.value : 0),
       0,
     );
-    lines.push(`Total: <b>${escapeHtml(formatMetric('rps', total))}</b>`);
+    lines.push(`Total: ${formatMetric('rps', total)}`);
   }
-  return [escapeHtml(formatClock(t, true)), ...lines].join('<br/>');
+  return [formatClock(t, true), ...lines].join('\n');
 }

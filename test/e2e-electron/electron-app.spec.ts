@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { electronContentSecurityPolicy } from '../../main/electron/content-security-policy.ts';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 
 const binary = findElectronBinary();
@@ -16,12 +17,17 @@ if (skipReason) console.log(skipReason);
 test.describe('the desktop app', () => {
   test.skip(skipReason !== undefined, skipReason);
 
-  test('opens a sandboxed window on the demo mesh', async () => {
+  test('opens a sandboxed window from app://switchyard on the demo mesh, locked down', async () => {
     const userData = mkdtempSync(join(tmpdir(), 'sy-electron-'));
     const app = await electron.launch({
       executablePath: binary.path,
       args: ['out/main/index.js', `--user-data-dir=${userData}`, '--no-sandbox'],
-      env: { ...process.env, KUBECONFIG: join(userData, 'none'), SWITCHYARD_SKIP_SHELL_ENV: '1' },
+      env: {
+        ...process.env,
+        KUBECONFIG: join(userData, 'none'),
+        SWITCHYARD_SKIP_SHELL_ENV: '1',
+        ELECTRON_RENDERER_URL: '',
+      },
     });
     const page = await app.firstWindow();
     await expect(page.getByRole('heading', { name: 'Switchyard', level: 1 })).toBeVisible();
@@ -31,6 +37,32 @@ test.describe('the desktop app', () => {
     expect(
       await page.evaluate(() => Object.keys((window as unknown as { switchyard: object }).switchyard).sort()),
     ).toEqual(['calls', 'on']);
+    // The page comes from app://switchyard, with the desktop CSP, and nothing outside its folder.
+    expect(page.url()).toBe('app://switchyard/index.html');
+    const served = await page.evaluate(async () => {
+      const index = await fetch('app://switchyard/index.html');
+      const outside = await fetch('app://switchyard/..%2fmain/index.js');
+      return { csp: index.headers.get('content-security-policy'), outside: outside.status };
+    });
+    expect(served).toEqual({ csp: electronContentSecurityPolicy, outside: 400 });
+    // No sockets, no new windows, no permissions.
+    const socket = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), {
+            once: true,
+          });
+          try {
+            new WebSocket('ws://127.0.0.1:9/');
+          } catch {
+            resolve('threw');
+          }
+        }),
+    );
+    expect(['connect-src', 'threw']).toContain(socket);
+    expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
+    expect(app.windows()).toHaveLength(1);
+    expect(await page.evaluate(() => Notification.requestPermission())).toBe('denied');
     mkdirSync('test/artifacts', { recursive: true });
     await page.screenshot({ path: 'test/artifacts/electron-first-screen.png' });
     await app.close();

@@ -4,7 +4,7 @@ import {
   formatAxisValue,
   formatClock,
   formatMetric,
-  tooltipHtml,
+  tooltipText,
 } from '../../../shared/metrics/metric-format.ts';
 
 describe('numbers on the live charts', () => {
@@ -41,24 +41,22 @@ describe('numbers on the live charts', () => {
 
   it('writes a tooltip with the time, each version rounded with its unit, and the total', () => {
     const t = new Date(2026, 0, 2, 9, 5, 7).getTime();
-    const html = tooltipHtml('rps', t, [
+    const html = tooltipText('rps', t, [
       { version: 'v1', color: '#2f6fde', value: 2.2957092101667125 },
       { version: 'v2', color: '#e8710a', value: 0.5 },
     ]);
     expect(html).toContain(formatClock(t, true));
     expect(formatClock(t, true)).toBe('09:05:07');
-    expect(html).toContain('v1: <b>2.3 req/s</b>');
-    expect(html).toContain('v2: <b>0.5 req/s</b>');
-    expect(html).toContain('Total: <b>2.8 req/s</b>');
+    expect(html).toContain('v1: 2.3 req/s');
+    expect(html).toContain('v2: 0.5 req/s');
+    expect(html).toContain('Total: 2.8 req/s');
     expect(html).not.toContain('2.2957');
   });
 
-  it('escapes version names, which come from the cluster', () => {
-    const html = tooltipHtml('p95', 0, [
-      { version: '<img src=x onerror=alert(1)>', color: '#000', value: 5 },
-    ]);
-    expect(html).not.toContain('<img');
-    expect(html).toContain('&lt;img');
+  it('keeps rich-text markup in version names (they come from the cluster) from styling the tooltip', () => {
+    const text = tooltipText('p95', 0, [{ version: '{a|x}\nv9', color: '#000', value: 5 }]);
+    expect(text).not.toContain('{');
+    expect(text.split('\n')).toHaveLength(2);
   });
 
   it('gives the chart a tooltip formatter and axis labels that hide rather than overlap', () => {
@@ -70,6 +68,7 @@ describe('numbers on the live charts', () => {
     const html = tooltipFor('successRate', [
       { seriesName: 'v3', color: '#1f883d', value: [60_000, 97.83333], axisValue: 60_000 },
     ]);
-    expect(html).toContain('v3: <b>97.8%</b>');
+    expect(html).toContain('v3: 97.8%');
+    expect(option.tooltip.renderMode).toBe('richText');
   });
 });

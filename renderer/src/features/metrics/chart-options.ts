@@ -4,7 +4,7 @@ import {
   formatAxisValue,
   formatClock,
   formatMetric,
-  tooltipHtml,
+  tooltipText,
 } from '../../../../shared/metrics/metric-format.ts';
 import { alignSteps } from '../../../../shared/metrics/stacked-steps.ts';
 import type { ChangeMarker } from '../../stores/metrics-store.ts';
@@ -51,7 +51,7 @@ export function tooltipFor(kind: ChartKind, params: TooltipParam | TooltipParam[
     color: typeof p.color === 'string' ? p.color : '#888',
     value: Array.isArray(p.value) && typeof p.value[1] === 'number' ? p.value[1] : null,
   }));
-  return tooltipHtml(kind, pointTime(first), rows);
+  return tooltipText(kind, pointTime(first), rows);
 }
 
 /**
@@ -85,6 +85,9 @@ export function chartOption(
     tooltip: {
       trigger: 'axis' as const,
       confine: true,
+      // Drawn on the canvas: echarts' HTML tooltip writes style="…" markup, which the desktop CSP
+      // (style-src without 'unsafe-inline') refuses.
+      renderMode: 'richText' as const,
       formatter: (params: TooltipParam | TooltipParam[]) => tooltipFor(kind, params),
     },
     legend: { top: 0, type: 'scroll' as const, itemWidth: 14, itemGap: 8 },
