@@ -40,6 +40,17 @@ export const AllTrafficView = z.object({
   restores: z.string().optional(),
   /** The change, reviewed (diff and dry-run); `release.apply` applies it. */
   plan: PlanView,
+  /**
+   * Share of requests per version (0..1) before and after, estimated by routing a sample population
+   * through the route as it is and as it would be (content rules counted), with the sample named.
+   */
+  traffic: z
+    .object({
+      basis: z.string(),
+      before: z.array(z.object({ version: z.string(), share: z.number() })),
+      after: z.array(z.object({ version: z.string(), share: z.number() })),
+    })
+    .optional(),
 });
 export type AllTrafficView = z.infer<typeof AllTrafficView>;
 

@@ -6,7 +6,10 @@ import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { AllTrafficEdit } from '../../../shared/mesh/all-traffic.ts';
 import { routeAllTrafficTo } from '../../../shared/mesh/all-traffic.ts';
+import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/effective-traffic.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluator-types.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
 import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
 import type { ReleasePlan } from '../../../shared/mesh/release-plan.ts';
@@ -80,4 +83,28 @@ export function planAllTraffic(
         : `${plan.steps.length} step(s) on ${release.host}`,
     ...(restores ? { restores } : {}),
   };
+}
+
+/**
+ * Where a sample population goes before and after the change (the effective traffic: content rules
+ * first, then the catch-all), for the confirmation to show beside the split.
+ */
+export function allTrafficShares(
+  release: ServiceRelease,
+  edit: AllTrafficEdit,
+  requests: readonly MeshRequest[],
+  engine: RegexEngine,
+  basis: string,
+): {
+  basis: string;
+  before: Array<{ version: string; share: number }>;
+  after: Array<{ version: string; share: number }>;
+} {
+  const population = requests.map((request) => ({ request }));
+  const shares = (x: Parameters<typeof releaseTrafficRoutes>[0]) =>
+    effectiveTraffic(releaseTrafficRoutes(x, engine).routes, population).versions.map((v) => ({
+      version: v.version,
+      share: v.share,
+    }));
+  return { basis, before: shares(release), after: shares(edit.desired) };
 }

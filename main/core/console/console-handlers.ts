@@ -18,7 +18,7 @@ import { re2Engine } from '../re2-engine.ts';
 import { judgeRelease } from '../release/release-health.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
-import { editFailure, planAllTraffic } from './all-traffic-change.ts';
+import { allTrafficShares, editFailure, planAllTraffic } from './all-traffic-change.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
 import { createConsoleEvents } from './console-events.ts';
 import { createConsolePlans } from './console-plans.ts';
@@ -32,7 +32,7 @@ import { applyResultView } from './plan-views.ts';
 import { previewRelease } from './release-preview.ts';
 import type { SessionFacts } from './release-views.ts';
 import { createReleaseLinter, releaseView, summarizeRelease } from './release-views.ts';
-import { demoSampleRequests, parseSampleJsonl } from './sample-traffic.ts';
+import { DEMO_SAMPLE_SIZE, demoSampleRequests, parseSampleJsonl } from './sample-traffic.ts';
 import { createStableVersions } from './stable-versions.ts';
 
 export type ConsoleCalls = Pick<
@@ -491,6 +491,13 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         mirrors: change.edit.mirrors,
         ...(change.restores ? { restores: change.restores } : {}),
         plan: await plans.view(session, stored, change.summary),
+        traffic: allTrafficShares(
+          release,
+          change.edit,
+          await (demoSample ??= demoSampleRequests()),
+          engine,
+          `estimated by routing ${DEMO_SAMPLE_SIZE.toLocaleString('en-US')} requests of the demo visitor population through the route`,
+        ),
       };
     },
     'release.health': (req) => grayscale.health(req),

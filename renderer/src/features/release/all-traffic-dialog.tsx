@@ -2,8 +2,12 @@ import { useEffect, useState } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { AllTrafficView, RuleOutcomeView } from '../../../../shared/api/release-flow-schemas.ts';
+import { roundedPercents } from '../../../../shared/mesh/effective-traffic.ts';
 import type { ApiClient } from '../../api/api-client.ts';
+import { metricsStoreFor } from '../../stores/metrics-store.ts';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
+import { measuredFigures } from '../traffic/traffic-figures.ts';
+import { worseWarning } from '../traffic/worse-warning.ts';
 
 export type AllTrafficKind = 'switch' | 'rollback';
 type Choice = 'disable' | 'retarget' | 'keep';
@@ -48,7 +52,13 @@ export function AllTrafficDialog({
   const [choice, setChoice] = useState<Choice>(canDisable ? 'disable' : 'retarget');
   const [change, setChange] = useState<AllTrafficView | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
+  const [anyway, setAnyway] = useState(false);
   const { contextId, releaseId } = view;
+  const snapshot = metricsStoreFor(api)((s) =>
+    s.snapshot?.contextId === contextId && s.snapshot.releaseId === releaseId ? s.snapshot : undefined,
+  );
+  const worse = worseWarning(snapshot, version);
+  const measured = measuredFigures(snapshot);
 
   useEffect(() => {
     let live = true;
@@ -85,10 +95,34 @@ export function AllTrafficDialog({
       title={title}
       body={body}
       confirmLabel={kind === 'rollback' ? `Roll back to ${version}` : `Switch to ${version}`}
-      confirmDisabled={!change || dryRunFailed}
+      confirmDisabled={!change || dryRunFailed || (worse !== undefined && !anyway)}
       onConfirm={() => change && onConfirm(change)}
       onCancel={onCancel}
     >
+      {worse && (
+        <div role="alert" aria-label={`${version} is judged worse`} className="banner banner-error">
+          <p>
+            <strong>{version} is judged worse</strong> by the live comparison: {worse.summary}
+          </p>
+          {worse.findings.length > 0 && (
+            <ul>
+              {worse.findings.map((f) => (
+                <li key={f}>{f}</li>
+              ))}
+            </ul>
+          )}
+          <label>
+            <input type="checkbox" checked={anyway} onChange={(e) => setAnyway(e.target.checked)} /> Move all
+            traffic to {version} anyway
+          </label>
+        </div>
+      )}
+      {change?.traffic && (
+        <TrafficChange
+          traffic={change.traffic}
+          measured={measured ? { basis: measured.basis, percent: measured.percent } : undefined}
+        />
+      )}
       {change?.restores && (
         <p role="note" aria-label="What this restores">
           Restores: {change.restores}.
@@ -177,5 +211,47 @@ export function AllTrafficDialog({
         </p>
       )}
     </ConfirmDialog>
+  );
+}
+
+/** Share of requests per version before and after (estimated), with the measured share now. */
+function TrafficChange({
+  traffic,
+  measured,
+}: {
+  traffic: NonNullable<AllTrafficView['traffic']>;
+  measured: { basis: string; percent: Record<string, number> } | undefined;
+}) {
+  const percents = (rows: ReadonlyArray<{ version: string; share: number }>) =>
+    roundedPercents(rows.map((r) => ({ key: r.version, share: r.share })));
+  const before = percents(traffic.before);
+  const after = percents(traffic.after);
+  const versions = [...new Set([...before.keys(), ...after.keys(), ...Object.keys(measured?.percent ?? {})])];
+  return (
+    <table aria-label="Share of requests before and after" className="traffic-change">
+      <caption className="muted small">Share of requests, {traffic.basis}.</caption>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          {measured && (
+            <th scope="col" title={measured.basis}>
+              Now (measured)
+            </th>
+          )}
+          <th scope="col">Now (estimated)</th>
+          <th scope="col">After (estimated)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((v) => (
+          <tr key={v}>
+            <th scope="row">{v}</th>
+            {measured && <td>{measured.percent[v] ?? 0}%</td>}
+            <td>{before.get(v) ?? 0}%</td>
+            <td>{after.get(v) ?? 0}%</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
