@@ -7,6 +7,7 @@ import { draftChanged } from '../../stores/release-store.ts';
 import type { WizardStep, WizardStore } from '../../stores/wizard-store.ts';
 import { isFinished, STEP_TITLES, stepOf, WIZARD_STEPS, wizardKey } from '../../stores/wizard-store.ts';
 import { PolicyEditor } from '../release/policy-editor.tsx';
+import { useReleaseTraffic } from '../traffic/use-traffic-figures.ts';
 import { AbortDialog } from './abort-dialog.tsx';
 import { CreateStep } from './create-step.tsx';
 import { PromoteStep } from './promote-step.tsx';
@@ -24,6 +25,7 @@ interface ReleaseWizardProps {
 
 /** A whole grayscale release as a stepper; every step but the last can abort it. */
 export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color }: ReleaseWizardProps) {
+  const traffic = useReleaseTraffic(api, view);
   const panel = wizard((s) => s.panel);
   const release = wizard((s) =>
     s.panel?.id ? s.releases[wizardKey(s.panel.contextId, s.panel.id)] : undefined,
@@ -107,7 +109,9 @@ export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color
             </div>
           </>
         )}
-        {release && step === 'observe' && <ObserveStep release={release} view={view} wizard={wizard} />}
+        {release && step === 'observe' && (
+          <ObserveStep release={release} view={view} wizard={wizard} traffic={traffic.best} />
+        )}
         {release && step === 'promote' && <PromoteStep release={release} view={view} wizard={wizard} />}
         {release && step === 'finalize' && (
           <FinalizeStep release={release} view={view} wizard={wizard} releases={releases} apply={apply} />

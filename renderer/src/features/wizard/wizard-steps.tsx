@@ -5,7 +5,14 @@ import type { ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, draftKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { CLUSTER_PHASES } from '../../stores/wizard-store.ts';
+import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 import { HealthCard, useReleaseHealth } from './health-card.tsx';
+
+/** ", others: v1 3%" for versions besides the pair that still receive requests. */
+function describeOthers(traffic: TrafficFigures, pair: readonly string[]): string {
+  const rest = Object.entries(traffic.percent).filter(([v, p]) => !pair.includes(v) && p > 0);
+  return rest.length ? `; others: ${rest.map(([v, p]) => `${v} ${p}%`).join(', ')}` : '';
+}
 
 const splitText = (view: ReleaseView) =>
   view.versions
@@ -56,10 +63,13 @@ export function ObserveStep({
   release,
   view,
   wizard,
+  traffic,
 }: {
   release: GrayscaleReleaseView;
   view: ReleaseView;
   wizard: WizardStore;
+  /** The share of requests each version really gets (measured, else estimated). */
+  traffic?: TrafficFigures | undefined;
 }) {
   const canary = view.versions.find((v) => v.name === release.canary.version);
   const rules = view.rules.filter((r) => r.enabled && r.version === release.canary.version);
@@ -73,6 +83,14 @@ export function ObserveStep({
           : ''}
         .
       </p>
+      {traffic && (
+        <p role="status" aria-label="Share of requests" title={traffic.basis}>
+          Share of requests ({traffic.source}): {release.canary.version}{' '}
+          {traffic.percent[release.canary.version] ?? 0}%, {release.stable.version}{' '}
+          {traffic.percent[release.stable.version] ?? 0}%
+          {describeOthers(traffic, [release.canary.version, release.stable.version])}.
+        </p>
+      )}
       {canary && (
         <p>
           {canary.name}: {canary.podsReady}/{canary.podsTotal} pods ready, {canary.restarts} restart(s)
