@@ -33,9 +33,11 @@ async function runMain(opts: { isPackaged: boolean; rendererUrl?: string }): Pro
   const done = new Promise<void>((r) => (loaded = r));
   const userData = mkdtempSync(join(tmpdir(), 'sy-main-'));
   const webContents = Object.assign(rec.webContents, {
+    id: 1,
     mainFrame: rec.mainFrame,
     isDestroyed: () => false,
     send: () => {},
+    on: () => webContents,
   });
   vi.doMock('electron', () => ({
     app: {
