@@ -78,9 +78,27 @@ export function undoBlock(
   };
 }
 
+/**
+ * What the objects cannot say about a change, taken from its recorded description: that it was a
+ * roll back, which rules were kept on purpose (their requests still reach other versions), and the
+ * release wizard's step it belongs to.
+ */
+export function withIntent(computed: string, description: string, fromWizard = false): string {
+  let out = computed;
+  const rollback = /: roll back to (\S+?)(?:;|$)/.exec(description);
+  if (rollback) out = out.replace('(switch all traffic)', `(roll back to ${rollback[1]})`);
+  const kept = /rule\(s\) (.+?) kept \(/.exec(description);
+  if (kept) out += `; kept rule(s) ${kept[1]} (their requests still reach their versions)`;
+  // A release wizard step ("bookinfo.reviews.v4: promote v4 (health overridden)") names its step.
+  const step = fromWizard ? /^[^\s:]+: (.+)$/.exec(description) : null;
+  if (step) out += ` — release wizard: ${step[1]}`;
+  return out;
+}
+
 /** The entry's action in words, from its objects before and after (the recorded description else). */
 export function entrySummary(e: HistoryEntry, byId: ReadonlyMap<string, HistoryEntry>): string {
-  const own = summarizeChange(e.steps) || e.description;
+  const computed = summarizeChange(e.steps);
+  const own = computed ? withIntent(computed, e.description, e.kind === 'release') : e.description;
   if (e.kind !== 'undo') return own;
   const undone = e.undoOf ? byId.get(e.undoOf) : undefined;
   const what = undone

@@ -109,7 +109,9 @@ describe('all traffic to one version, against the demo mesh', () => {
     const applied = await applyPlan(change.plan.planId);
     // History hears of the change as it happens, naming what became of each rule.
     const entry = recorded.find((e) => e.id === applied.historyId);
-    expect(entry?.summary).toMatch(/all traffic to v1.*jason-on-v2, canary-header disabled/);
+    expect(entry?.summary).toMatch(
+      /^v1 80% → 100% \(switch all traffic\); disabled rule 'jason-on-v2'.* → v2; disabled rule 'canary-header'.* → v3$/,
+    );
 
     const after = await getVs();
     expect(httpOf(after)).toHaveLength(1);

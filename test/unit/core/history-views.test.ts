@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
-import { historyViews, type LiveObjectLookup } from '../../../main/core/console/history-views.ts';
+import { historyViews, type LiveObjectLookup, withIntent } from '../../../main/core/console/history-views.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
@@ -108,5 +108,30 @@ describe('history as actions', () => {
     const before = entries[0]?.steps[0]?.before ?? null;
     expect(afterChange.metadata.resourceVersion).not.toBe(before?.metadata.resourceVersion);
     expect((await t.views(() => before))[0]?.undoable).toBe(true);
+  });
+});
+
+describe('withIntent', () => {
+  it('names a roll back and the rules kept on purpose, which the objects alone cannot say', () => {
+    expect(
+      withIntent('v1 0% → 100% (switch all traffic)', 'reviews: roll back to v1; rule(s) x disabled'),
+    ).toBe('v1 0% → 100% (roll back to v1)');
+    expect(
+      withIntent(
+        'v1 80% → 100% (switch all traffic)',
+        'reviews: all traffic to v1; rule(s) jason-on-v2, canary-header kept (their requests still reach their versions)',
+      ),
+    ).toBe(
+      'v1 80% → 100% (switch all traffic); kept rule(s) jason-on-v2, canary-header (their requests still reach their versions)',
+    );
+    expect(withIntent('v2 10% → 20%', 'Change reviews')).toBe('v2 10% → 20%');
+    expect(withIntent('v2 10% → 20%', 'reviews.bookinfo.svc.cluster.local: v2 20%')).toBe('v2 10% → 20%');
+    expect(
+      withIntent(
+        'scaled reviews-v5 1 → 0 replicas',
+        'bookinfo.reviews.v5: scale Deployment reviews-v5 to 0',
+        true,
+      ),
+    ).toBe('scaled reviews-v5 1 → 0 replicas — release wizard: scale Deployment reviews-v5 to 0');
   });
 });
