@@ -62,6 +62,8 @@ export interface ApplyOk {
   steps: StepReport[];
   objects: ObjectReport[];
   historyId?: string;
+  /** The change is applied, but something after it went wrong (the history line was not written). */
+  warning?: string;
   durationMs: number;
 }
 
