@@ -4,8 +4,8 @@
 // device may never end), and a regular file is read only up to a limit, never into an unbounded
 // string.
 
-import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export const MiB = 1024 * 1024;

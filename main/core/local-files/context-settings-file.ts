@@ -60,7 +60,10 @@ export function createContextSettingsFile<T>(
   const now = options.now ?? (() => new Date());
   const dir = dirname(path);
   const name = basename(path);
-  const fileShape = z.object({ version: z.literal(FILE_VERSION), contexts: z.record(z.string(), z.unknown()) });
+  const fileShape = z.object({
+    version: z.literal(FILE_VERSION),
+    contexts: z.record(z.string(), z.unknown()),
+  });
   let loaded: Promise<Loaded<T>> | undefined;
   let writing: Promise<void> = Promise.resolve();
 
