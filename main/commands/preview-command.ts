@@ -6,7 +6,7 @@ import { type PreviewResult, previewTraffic, virtualServicesForHost } from '../.
 import { re2Engine } from '../core/re2-engine.ts';
 import type { Command } from './command.ts';
 import { InputError, parseCommandArgs, UsageError } from './command.ts';
-import { readYamlFiles } from './read-yaml-files.ts';
+import { readSourceFile, readYamlFiles } from './read-yaml-files.ts';
 
 const usage = `Usage: switchyard preview -f FILE [-f FILE]... --host HOST --requests REQUESTS.jsonl [--json]
 
@@ -59,14 +59,8 @@ export function parseRequestLine(line: string, where: string): MeshRequest {
 }
 
 async function readRequests(file: string, cwd: string): Promise<MeshRequest[]> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `${file}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
+  // A regular file under the size limit, read once (a FIFO or device is refused with its kind).
+  const { text } = await readSourceFile(file, cwd);
   const out: MeshRequest[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
