@@ -96,7 +96,9 @@ export function createContextSettingsFile<T>(
     try {
       json = JSON.parse(text);
     } catch (err) {
-      return setAsideWhole(`${path}: not valid JSON (${(err as Error).message})`);
+      // V8 quotes the text around a bad token: keep only the position (the file may hold a token).
+      const at = /position (\d+)/.exec((err as Error).message)?.[1];
+      return setAsideWhole(`${path}: not valid JSON${at ? ` (at character ${at})` : ''}`);
     }
     const version = (json as { version?: unknown } | null)?.version;
     if (typeof version === 'number' && version > FILE_VERSION) {
