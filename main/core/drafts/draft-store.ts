@@ -7,8 +7,8 @@
 
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, syncDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
 import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
+import { ensurePrivateDir, syncDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
 import {
   newerSchemaReason,
   readTextIfExists,
@@ -88,7 +88,11 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       const newer = newerVersionOf(value);
       if (newer !== undefined)
         return {
-          problem: { file: name, reason: newerSchemaReason(name, newer, CURRENT_SCHEMA_VERSION), newer: true },
+          problem: {
+            file: name,
+            reason: newerSchemaReason(name, newer, CURRENT_SCHEMA_VERSION),
+            newer: true,
+          },
         };
       const draft = parseDraft(migrateDraft(value), name);
       if (`${draft.id}.json` !== name) throw new DraftFormatError(`${name}: holds draft id '${draft.id}'`);
@@ -160,11 +164,7 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       );
       await ensurePrivateDir(dir);
       await refuseNewer(stamped.id);
-      await writeFileAtomic(
-        fileOf(stamped.id),
-        `${JSON.stringify(stamped, null, 2)}\n`,
-        deps.writeOptions,
-      );
+      await writeFileAtomic(fileOf(stamped.id), `${JSON.stringify(stamped, null, 2)}\n`, deps.writeOptions);
       return stamped;
     },
     async remove(id) {

@@ -18,7 +18,9 @@ describe('the Prometheus settings store', () => {
     const store = createPrometheusSettingsStore(data, { onProblem: () => {} });
     expect(await store.get('demo')).toBeUndefined();
     const [problem] = await store.problems();
-    expect(problem?.reason).toMatch(/not valid JSON(?: \(at character \d+\))?: set aside; set Prometheus again$/);
+    expect(problem?.reason).toMatch(
+      /not valid JSON(?: \(at character \d+\))?: set aside; set Prometheus again$/,
+    );
     // The reason is safe to log and show: it holds no setting's value.
     expect(problem?.reason).not.toContain('s3cret');
     expect(readFileSync(join(data, problem?.setAsideAs ?? ''), 'utf8')).toBe(corrupt);
