@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { compileVirtualService, type MeshRequest, RouteCompileError } from '../../shared/mesh/evaluator.ts';
 import { isDestinationRule, isVirtualService } from '../../shared/mesh/istio-types.ts';
 import { type PreviewResult, previewTraffic, virtualServicesForHost } from '../../shared/mesh/preview.ts';

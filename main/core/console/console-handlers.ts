@@ -116,7 +116,13 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   const engine = deps.engine ?? re2Engine();
   const lint = createReleaseLinter(engine);
   const stable = createStableVersions();
-  const history = deps.history ?? createHistoryStore({ dir: join(deps.dataDir, 'history') });
+  const history =
+    deps.history ??
+    createHistoryStore({
+      dir: join(deps.dataDir, 'history'),
+      onSkipped: (lines) =>
+        console.warn(`history: ${lines.map((l) => `${l.file}:${l.line}: ${l.reason}`).join('; ')}`),
+    });
   const snapshots = createConsoleSnapshots({
     dataDir: deps.dataDir,
     lint,
@@ -370,7 +376,10 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         limit: 200,
       });
       const undone = new Set(page.entries.map((e) => e.undoOf).filter(Boolean));
-      return { entries: page.entries.map((e) => historyEntryView(e, undone)) };
+      return {
+        entries: page.entries.map((e) => historyEntryView(e, undone)),
+        ...(page.skipped.length > 0 ? { skipped: page.skipped } : {}),
+      };
     },
     async 'history.undo'({ entryId }) {
       const entry = await history.get(entryId);

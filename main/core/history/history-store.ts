@@ -128,15 +128,20 @@ export function createHistoryStore(opts: HistoryStoreOptions): HistoryStore {
   }
 
   async function readAll(): Promise<HistoryPage> {
-    let files: string[];
+    let files: string[] = [];
+    const entries: HistoryEntry[] = [];
+    const skipped: SkippedLine[] = [];
     try {
       files = (await readdir(dir)).filter((f) => DAY_FILE.test(f)).sort();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: [] };
-      throw err;
+      // No folder yet is an empty history; one that cannot be listed is reported, not fatal.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        skipped.push({
+          file: '.',
+          line: 0,
+          reason: `cannot read the history folder: ${(err as Error).message}`,
+        });
     }
-    const entries: HistoryEntry[] = [];
-    const skipped: SkippedLine[] = [];
     for (const f of files) {
       let text: string;
       try {
