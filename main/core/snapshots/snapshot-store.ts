@@ -256,13 +256,26 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       return out;
     },
     async problems() {
-      return (await names())
+      const all = await names();
+      const aside: SnapshotProblem[] = all
         .filter((name) => setAsideOriginal(name) !== undefined)
         .map((name) => ({
           file: setAsideOriginal(name) ?? name,
           setAsideAs: name,
           reason: reasons.get(name) ?? 'set aside earlier because it could not be read',
         }));
+      const newer: SnapshotProblem[] = [];
+      for (const name of all) {
+        if (!name.endsWith('.json') || setAsideOriginal(name) !== undefined) continue;
+        const found = await peekNewer(name);
+        if (found !== undefined)
+          newer.push({
+            file: name,
+            newer: true,
+            reason: newerSchemaReason(name, found, SNAPSHOT_SCHEMA_VERSION),
+          });
+      }
+      return [...aside, ...newer];
     },
   };
 }

@@ -151,6 +151,7 @@ describe('the snapshot store: newer files, entries of the wrong kind, modes', ()
       },
     });
     expect(await store.times()).toEqual(new Map());
+    expect(await store.problems()).toEqual([loaded && 'problem' in loaded ? loaded.problem : undefined]);
     await expect(store.save(HEADER, clusterObjects())).rejects.toThrow(/made by a newer Switchyard/);
     expect(readFileSync(join(dir, name), 'utf8')).toBe(newer);
     expect(readdirSync(dir)).toEqual([name]);
