@@ -95,7 +95,7 @@ export function parseExecCredential(name: string, stdout: string): ExecCredentia
     const at = Date.parse(s.expirationTimestamp);
     if (Number.isNaN(at)) {
       throw new ExecPluginError(
-        `exec plugin \`${name}\` printed an unreadable status.expirationTimestamp "${s.expirationTimestamp}"`,
+        `exec plugin \`${name}\` printed an unreadable status.expirationTimestamp "${sanitizedExcerpt(s.expirationTimestamp, 40)}"`,
       );
     }
     credential.expiresAt = at;
