@@ -115,13 +115,16 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     return problem;
   }
 
+  /** Newer files already told to onProblem: every capture would otherwise log the same line. */
+  const toldNewer = new Set<string>();
   function newer(name: string, found: unknown): SnapshotLoad {
     const problem: SnapshotProblem = {
       file: name,
       reason: newerSchemaReason(name, found, SNAPSHOT_SCHEMA_VERSION),
       newer: true,
     };
-    deps.onProblem?.(problem);
+    if (!toldNewer.has(problem.reason)) deps.onProblem?.(problem);
+    toldNewer.add(problem.reason);
     return { problem };
   }
 
