@@ -25,7 +25,11 @@ export interface DoneStep {
   after: KubeObject | null;
 }
 
-/** The step that takes one done step back, or null when there is nothing to take back. */
+/**
+ * The step that takes one done step back, or null when there is nothing to take back. For a created
+ * object it is a delete guarded by uid and the resourceVersion known now; rollBackSteps itself
+ * deletes created objects with deleteCreated, which reads them first.
+ */
 export function inverseStep(
   step: EngineStep,
   before: KubeObject | null,
@@ -36,7 +40,9 @@ export function inverseStep(
   if (before === null && after === null) return null;
   if (before === null && after) {
     const rv = current?.metadata.resourceVersion ?? after.metadata.resourceVersion;
-    return { ...base, action: 'delete', ...(rv ? { preconditions: { resourceVersion: rv } } : {}) };
+    const uid = after.metadata.uid;
+    const preconditions = { ...(uid ? { uid } : {}), ...(rv ? { resourceVersion: rv } : {}) };
+    return { ...base, action: 'delete', ...(rv || uid ? { preconditions } : {}) };
   }
   if (before && after === null) {
     const object = comparablePart(before);
