@@ -1,12 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { compileVirtualService, type MeshRequest, RouteCompileError } from '../../shared/mesh/evaluator.ts';
 import { isDestinationRule, isVirtualService } from '../../shared/mesh/istio-types.ts';
 import { type PreviewResult, previewTraffic, virtualServicesForHost } from '../../shared/mesh/preview.ts';
 import { re2Engine } from '../core/re2-engine.ts';
 import type { Command } from './command.ts';
 import { InputError, parseCommandArgs, UsageError } from './command.ts';
-import { readYamlFiles } from './read-yaml-files.ts';
+import { readSourceFile, readYamlFiles } from './read-yaml-files.ts';
 
 const usage = `Usage: switchyard preview -f FILE [-f FILE]... --host HOST --requests REQUESTS.jsonl [--json]
 
@@ -59,14 +57,8 @@ export function parseRequestLine(line: string, where: string): MeshRequest {
 }
 
 async function readRequests(file: string, cwd: string): Promise<MeshRequest[]> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch (err) {
-    throw new InputError(
-      `${file}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
+  // A regular file under the size limit, read once (a FIFO or device is refused with its kind).
+  const { text } = await readSourceFile(file, cwd);
   const out: MeshRequest[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;

@@ -1,8 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import { LocalFileError, MiB, readBoundedFile } from '../core/local-files/bounded-read.ts';
 import { InputError } from './command.ts';
+
+/** A YAML file larger than this is not a routing file anyone edits by hand. */
+export const MAX_YAML_FILE_BYTES = 32 * MiB;
+/** Aliases a document may expand (a "billion laughs" file stops here with a message). */
+const MAX_ALIAS_COUNT = 1000;
 
 /** One Kubernetes object read from a file, with where it came from for error messages. */
 export interface LoadedObject {
@@ -13,30 +20,72 @@ export interface LoadedObject {
   object: KubeObject;
 }
 
+/** A file as it was read, once: what `--write` edits and compares against before replacing it. */
+export interface SourceFile {
+  /** The path as the user gave it, and resolved against the working folder. */
+  file: string;
+  path: string;
+  text: string;
+  /** fstat of what was read (through symlinks): mode, owner and inode a rewrite must keep. */
+  stats: Stats;
+}
+
 function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }
 
-/**
- * Reads every YAML document of every file. Empty documents are skipped; a document that is not a
- * mapping with `kind` and `apiVersion` strings is an error naming its file and document, because
- * every command reading files expects Kubernetes objects.
- */
-export async function readYamlFiles(
+/** Reads one file (a regular file under the size limit), with a one-line error naming it. */
+export async function readSourceFile(file: string, cwd: string): Promise<SourceFile> {
+  const path = resolve(cwd, file);
+  try {
+    const { text, stats } = await readBoundedFile(path, MAX_YAML_FILE_BYTES);
+    return { file, path, text, stats };
+  } catch (err) {
+    // "x.yaml is a named pipe (FIFO), not a regular file: refused …", "x.yaml is larger than …"
+    if (err instanceof LocalFileError) throw new InputError(`${file}${err.message.slice(path.length)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${file}: cannot read file (${code ?? (err as Error).message})`);
+  }
+}
+
+/** The document as plain data; an alias YAML cannot resolve is an InputError at its line. */
+function toPlain(doc: Document.Parsed, file: string, index: number, text: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0] ?? String(err);
+    const start = doc.range?.[0] ?? 0;
+    const end = doc.range?.[2] ?? text.length;
+    const alias = /Unresolved alias.*: (\S+)$/.exec(message)?.[1];
+    let at = start;
+    if (alias) {
+      const found = text
+        .slice(start, end)
+        .search(new RegExp(`\\*${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`));
+      if (found >= 0) at = start + found;
+    }
+    const what = alias
+      ? `alias *${alias} refers to an anchor &${alias} that is not defined before it`
+      : /alias count/i.test(message)
+        ? `too many aliases (more than ${MAX_ALIAS_COUNT} expansions): refused`
+        : message;
+    throw new InputError(`${file}:${lineOf(text, at)}: YAML error in document #${index}: ${what}`);
+  }
+}
+
+/** Every object of every file, and each file's text as read (for a rewrite). */
+export async function readYamlSources(
   paths: string[],
   cwd: string,
-): Promise<Array<{ file: string; index: number; object: KubeObject }>> {
+): Promise<{ objects: LoadedObject[]; sources: Map<string, SourceFile> }> {
   const out: LoadedObject[] = [];
+  const sources = new Map<string, SourceFile>();
   for (const file of paths) {
-    let text: string;
-    try {
-      text = await readFile(resolve(cwd, file), 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InputError(`${file}: cannot read file (${code ?? (err as Error).message})`);
-    }
+    const source = sources.get(file) ?? (await readSourceFile(file, cwd));
+    sources.set(file, source);
+    const { text } = source;
     const docs = parseAllDocuments(text, { prettyErrors: false });
     if (!Array.isArray(docs)) continue; // an empty stream: no documents at all
     docs.forEach((doc, i) => {
@@ -47,7 +96,7 @@ export async function readYamlFiles(
         const message = error.message.split('\n')[0] ?? error.message;
         throw new InputError(`${file}:${line}: YAML syntax error in document #${index}: ${message}`);
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+      const value = toPlain(doc, file, index, text);
       if (value === null || value === undefined) return;
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw new InputError(
@@ -72,7 +121,16 @@ export async function readYamlFiles(
       out.push({ file, index, object });
     });
   }
-  return out;
+  return { objects: out, sources };
+}
+
+/**
+ * Reads every YAML document of every file. Empty documents are skipped; a document that is not a
+ * mapping with `kind` and `apiVersion` strings is an error naming its file and document, because
+ * every command reading files expects Kubernetes objects. Every YAML error names file and line.
+ */
+export async function readYamlFiles(paths: string[], cwd: string): Promise<LoadedObject[]> {
+  return (await readYamlSources(paths, cwd)).objects;
 }
 
 function kindOfValue(value: unknown): string {

@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../shared/mesh/istio-types.ts';
 import { readReleases } from '../../shared/mesh/read-istio.ts';
@@ -12,7 +9,8 @@ import { firstLabel, resolveHost } from '../../shared/mesh/versions.ts';
 import { applyPatchToYaml, YamlEditError } from '../../shared/mesh/yaml-edit.ts';
 import type { CommandIO } from './command.ts';
 import { InputError, UsageError } from './command.ts';
-import { readYamlFiles } from './read-yaml-files.ts';
+import { readYamlSources } from './read-yaml-files.ts';
+import { checkWritable, rewriteFile } from './rewrite-file.ts';
 
 // The offline file commands (split, cutover, route) share one path: read the files, find the
 // release for --host, change the model, plan, and apply the plan's patches to the YAML text.
@@ -97,7 +95,8 @@ export async function editReleaseInFiles(
   req: FileEditRequest,
   change: (release: ServiceRelease) => DesiredRelease,
 ): Promise<number> {
-  const loaded = await readYamlFiles(req.files, io.cwd);
+  // Each file is read once: the objects and the text the edit (and the write's check) start from.
+  const { objects: loaded, sources } = await readYamlSources(req.files, io.cwd);
   const objects = loaded.map((l) => l.object);
   const files = req.files.join(', ');
   const releases = readReleases(objects);
@@ -128,7 +127,7 @@ export async function editReleaseInFiles(
   }
 
   const texts = new Map<string, string>();
-  for (const file of req.files) texts.set(file, await readFile(resolve(io.cwd, file), 'utf8'));
+  for (const file of req.files) texts.set(file, sources.get(file)?.text ?? '');
   const changed = new Set<string>();
   for (const step of plan.steps) {
     const target = locate(loaded, step.target);
@@ -144,7 +143,16 @@ export async function editReleaseInFiles(
   }
 
   if (req.write) {
-    for (const file of changed) await writeAtomically(resolve(io.cwd, file), texts.get(file) ?? '');
+    // Every file is checked before any is written, so a refusal leaves all of them as they were.
+    const targets = new Map<string, string>();
+    for (const file of changed) {
+      const source = sources.get(file);
+      if (source) targets.set(file, await checkWritable(source));
+    }
+    for (const [file, target] of targets) {
+      const source = sources.get(file);
+      if (source) await rewriteFile(source, texts.get(file) ?? '', target);
+    }
     io.stderr(
       changed.size === 0 ? 'no change: the files already say this\n' : `wrote ${[...changed].join(', ')}\n`,
     );
@@ -162,20 +170,6 @@ export async function editReleaseInFiles(
 
 function endWithNewline(t: string): string {
   return t === '' || t.endsWith('\n') ? t : `${t}\n`;
-}
-
-/** Write through a temp file in the same folder and rename, so a crash never leaves half a file. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw new InputError(
-      `${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
 }
 
 /** Parses the common file options plus a command's own; bad syntax is a UsageError. */

@@ -10,7 +10,12 @@ export interface LoginShellDependencies {
   timeoutMs?: number;
   /** The program that prints the environment as JSON: Node (or Electron run as Node). */
   execPath?: string;
+  /** Most the shell may print (banners and the environment) before it is stopped; default 4 MiB. */
+  maxOutputBytes?: number;
 }
+
+/** An environment is a few KiB; a profile that prints megabytes is broken, not informative. */
+export const MAX_SHELL_OUTPUT = 4 * 1024 * 1024;
 
 export interface LoginShellResult {
   /** Variables to merge into main's environment (empty when the shell could not be read). */
@@ -44,8 +49,10 @@ export async function loadLoginShellEnvironment(deps: LoginShellDependencies): P
   const mark = randomBytes(8).toString('hex');
   const script = `'${execPath.replaceAll("'", "'\\''")}' -p '"${mark}" + JSON.stringify(process.env) + "${mark}"'`;
 
+  const maxOutput = deps.maxOutputBytes ?? MAX_SHELL_OUTPUT;
   return new Promise((resolve) => {
-    let out = '';
+    const chunks: Buffer[] = [];
+    let size = 0;
     let settled = false;
     const finish = (result: LoginShellResult) => {
       if (settled) return;
@@ -64,20 +71,35 @@ export async function loadLoginShellEnvironment(deps: LoginShellDependencies): P
       resolve({ env: {}, error: `cannot start ${shell}: ${(err as Error).message}` });
       return;
     }
-    const timer = setTimeout(() => {
+    const kill = () => {
       try {
         // The shell may have started children (a prompt, a plugin): end the whole group.
         if (child.pid) process.kill(-child.pid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      kill();
       finish({ env: {}, error: `${shell} did not print its environment within ${timeoutMs} ms` });
     }, timeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxOutput) {
+        kill();
+        finish({
+          env: {},
+          error: `${shell} printed more than ${maxOutput} bytes: stopped, its environment is not used`,
+        });
+        return;
+      }
+      chunks.push(chunk);
     });
     child.on('error', (err) => finish({ env: {}, error: `cannot start ${shell}: ${err.message}` }));
     child.on('close', (code) => {
+      if (settled) return;
+      const out = Buffer.concat(chunks).toString('utf8');
       const start = out.indexOf(mark);
       const end = out.indexOf(mark, start + mark.length);
       if (start === -1 || end === -1) {

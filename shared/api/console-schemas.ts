@@ -200,6 +200,8 @@ export const ApplyResultView = z.object({
   planId: z.string(),
   ok: z.boolean(),
   historyId: z.string().optional(),
+  /** Applied, but e.g. "applied; could not record history: <reason>". */
+  warning: z.string().optional(),
   steps: z.array(z.object({ id: z.string(), state: StepState, message: z.string().optional() })),
   error: ApiError.optional(),
   conflict: ConflictView.optional(),

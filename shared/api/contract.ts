@@ -111,7 +111,11 @@ export const calls = {
   'release.apply': call(z.object({ planId: z.string() }).strict(), ApplyResultView),
   'history.list': call(
     z.object({ contextId: z.string().optional(), releaseId: z.string().optional() }).strict(),
-    z.object({ entries: z.array(HistoryEntryView) }),
+    z.object({
+      entries: z.array(HistoryEntryView),
+      /** Lines and files of the history folder that could not be read (reported, never dropped). */
+      skipped: z.array(z.object({ file: z.string(), line: z.number().int(), reason: z.string() })).optional(),
+    }),
   ),
   'history.undo': call(z.object({ entryId: z.string() }).strict(), PlanView),
   // Live access information (issue 7): per page or window (the caller), one subscription for the

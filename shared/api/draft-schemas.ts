@@ -65,6 +65,8 @@ export const DraftProblemView = z.object({
   file: z.string(),
   setAsideAs: z.string().optional(),
   reason: z.string(),
+  /** Made by a newer Switchyard: kept in place, untouched (not set aside). */
+  newer: z.literal(true).optional(),
 });
 export type DraftProblemView = z.infer<typeof DraftProblemView>;
 

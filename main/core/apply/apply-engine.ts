@@ -8,6 +8,7 @@ import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
 import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
 import type { HistoryKind, HistoryRecorder, HistoryStep } from '../history/history-types.ts';
+import { HistoryWriteError } from '../history/history-types.ts';
 import type { KubeApi } from '../kube-api.ts';
 import { KubeRequestError } from '../kube-api.ts';
 import { apiErrorOf } from './apply-errors.ts';
@@ -333,7 +334,9 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
         };
       }
 
+      // The cluster has the change now: whatever happens to the history line, the outcome is "applied".
       let historyId: string | undefined;
+      let warning: string | undefined;
       if (deps.history) {
         const steps: HistoryStep[] = done.map(({ index, before, after }) => {
           const s = plan.steps[index] as EngineStep;
@@ -346,23 +349,30 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
             after,
           };
         });
-        const entry = await deps.history.record({
-          context: req.context,
-          user: req.user,
-          kind: req.kind ?? 'change',
-          description: req.description ?? plan.steps.map((s) => s.description).join('; '),
-          releaseId: plan.releaseId,
-          ...(req.undoOf ? { undoOf: req.undoOf } : {}),
-          plan,
-          steps,
-        });
-        historyId = entry.id;
+        try {
+          const entry = await deps.history.record({
+            context: req.context,
+            user: req.user,
+            kind: req.kind ?? 'change',
+            description: req.description ?? plan.steps.map((s) => s.description).join('; '),
+            releaseId: plan.releaseId,
+            ...(req.undoOf ? { undoOf: req.undoOf } : {}),
+            plan,
+            steps,
+          });
+          historyId = entry.id;
+        } catch (err) {
+          // The store keeps an entry it could not write in memory: it stays undoable this session.
+          if (err instanceof HistoryWriteError) historyId = err.entry.id;
+          warning = `applied; could not record history: ${(err as Error).message}`;
+        }
       }
       return {
         ok: true,
         steps: reports,
         objects: objectReports(reports),
         ...(historyId ? { historyId } : {}),
+        ...(warning ? { warning } : {}),
         durationMs: clock.now() - started,
       };
     },

@@ -15,7 +15,8 @@ export type EngineStep =
   | (Omit<PlanStep, 'patch'> & { action: 'create'; object: KubeObject; patch?: JsonPatchOp[] })
   | (Omit<PlanStep, 'patch'> & {
       action: 'delete';
-      preconditions?: { resourceVersion?: string };
+      /** The object must still be this one (uid) and unchanged since it was read (resourceVersion). */
+      preconditions?: { resourceVersion?: string; uid?: string };
       patch?: JsonPatchOp[];
     });
 
@@ -62,6 +63,8 @@ export interface ApplyOk {
   steps: StepReport[];
   objects: ObjectReport[];
   historyId?: string;
+  /** The change is applied, but something after it went wrong (the history line was not written). */
+  warning?: string;
   durationMs: number;
 }
 

@@ -105,11 +105,12 @@ export async function writeStep(
         return { ok: true, before, after, patch, rebased };
       }
       if (action === 'delete' && step.action === 'delete') {
-        const rv = step.preconditions?.resourceVersion;
+        const { resourceVersion: rv, uid } = step.preconditions ?? {};
+        const preconditions = { ...(rv ? { resourceVersion: rv } : {}), ...(uid ? { uid } : {}) };
         try {
           await api.delete(step.target, {
             dryRun,
-            ...(rv ? { preconditions: { resourceVersion: rv } } : {}),
+            ...(rv || uid ? { preconditions } : {}),
           });
         } catch (err) {
           // Already gone: what the step wanted is true.

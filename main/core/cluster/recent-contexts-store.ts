@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../local-files/atomic-file.ts';
+import { readTextIfExists } from '../local-files/set-aside.ts';
 
 export interface RecentContext {
   name: string;
@@ -22,8 +23,8 @@ function valid(v: unknown): v is RecentContext {
 }
 
 /**
- * The contexts to reopen at start, in a small JSON file in the data dir. Written to a temporary
- * file and renamed over the old one, so a crash mid-write never leaves half a file. A file that
+ * The contexts to reopen at start, in a small JSON file in the data dir, written with the one
+ * atomic-write helper, so a crash or a full disk never leaves half a file or a stale temp file. A file that
  * cannot be read counts as an empty list: it only saves clicks, losing it costs nothing else.
  */
 export function createRecentContextsStore(dataDir: string, limit = 5): RecentContextsStore {
@@ -32,7 +33,7 @@ export function createRecentContextsStore(dataDir: string, limit = 5): RecentCon
 
   async function read(): Promise<RecentContext[]> {
     try {
-      const doc = JSON.parse(await readFile(path, 'utf8')) as { recent?: unknown };
+      const doc = JSON.parse((await readTextIfExists(path)) ?? '{}') as { recent?: unknown };
       return Array.isArray(doc.recent) ? doc.recent.filter(valid).slice(0, limit) : [];
     } catch {
       return [];
@@ -40,10 +41,8 @@ export function createRecentContextsStore(dataDir: string, limit = 5): RecentCon
   }
 
   async function write(list: RecentContext[]): Promise<void> {
-    await mkdir(dataDir, { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, `${JSON.stringify({ version: 1, recent: list }, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, path);
+    await ensurePrivateDir(dataDir, false);
+    await writeFileAtomic(path, `${JSON.stringify({ version: 1, recent: list }, null, 2)}\n`);
   }
 
   // Writes are serialized so two quick opens cannot interleave read-modify-write.

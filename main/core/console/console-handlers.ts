@@ -128,7 +128,13 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   const engine = deps.engine ?? re2Engine();
   const lint = createReleaseLinter(engine);
   const stable = createStableVersions();
-  const history = deps.history ?? createHistoryStore({ dir: join(deps.dataDir, 'history') });
+  const history =
+    deps.history ??
+    createHistoryStore({
+      dir: join(deps.dataDir, 'history'),
+      onSkipped: (lines) =>
+        console.warn(`history: ${lines.map((l) => `${l.file}:${l.line}: ${l.reason}`).join('; ')}`),
+    });
   const snapshots = createConsoleSnapshots({
     dataDir: deps.dataDir,
     lint,
@@ -163,6 +169,11 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
   const { engineFor } = plans;
   const events = createConsoleEvents({ sessions, emit: deps.emit, lint, stable });
   let demoSample: ReturnType<typeof demoSampleRequests> | undefined;
+  /** The demo visitor population, drawn once and shared by every estimate. */
+  function demoRequests(): ReturnType<typeof demoSampleRequests> {
+    if (!demoSample) demoSample = demoSampleRequests();
+    return demoSample;
+  }
 
   async function ready(contextId: string): Promise<ClusterSession> {
     const session = sessions.session(contextId);
@@ -434,7 +445,10 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         ...(releaseId !== undefined ? { releaseId } : {}),
         limit: 200,
       });
-      return { entries: historyViews(page.entries, liveLookupOf) };
+      return {
+        entries: historyViews(page.entries, liveLookupOf),
+        ...(page.skipped.length > 0 ? { skipped: page.skipped } : {}),
+      };
     },
     async 'history.undo'({ entryId }) {
       const entry = await history.get(entryId);
@@ -494,7 +508,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         traffic: allTrafficShares(
           release,
           change.edit,
-          await (demoSample ??= demoSampleRequests()),
+          await demoRequests(),
           engine,
           `estimated by routing ${DEMO_SAMPLE_SIZE.toLocaleString('en-US')} requests of the demo visitor population through the route`,
         ),

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ContextList, ContextSummary, KubeconfigProblem } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import { readReleases } from '../../../shared/mesh/read-istio.ts';
@@ -178,6 +178,9 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
         if (name === 'demo-viewer' || byName.has(name)) demos.push(demoSummary(byName.get(name), name, path));
     const contexts = [...demos, ...own.contexts];
     const problems = [...own.problems, ...demoList.problems];
+    // A namespace settings file or entry that was set aside (or kept as newer) is said here too.
+    for (const p of await namespaceSettings.problems())
+      problems.push({ file: p.setAsideAs ? join(dirname(p.file), p.setAsideAs) : p.file, message: p.reason });
     if (!deps.snapshots) return { contexts, problems };
     // A snapshot folder that cannot be read must not hide the contexts: they are listed without.
     let times: ReadonlyMap<string, string> = new Map();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MAX_CHOSEN_NAMESPACES, NAMESPACE_NAME, NamespaceMode } from '../../../shared/api/session-schemas.ts';
+import type { ContextSettingsOptions, SettingsProblem } from '../local-files/context-settings-file.ts';
 import { createContextSettingsFile } from '../local-files/context-settings-file.ts';
 
 // Which namespaces each context watches, when the operator chose: a small JSON file in the data
@@ -22,13 +23,19 @@ export interface NamespaceSettingsStore {
   /** The context's setting; all namespaces when none was stored. */
   get(contextId: string): Promise<NamespaceSetting>;
   set(contextId: string, setting: NamespaceSetting): Promise<void>;
+  /** Entries or a file that could not be read (set aside; those contexts watch everything). */
+  problems(): Promise<SettingsProblem[]>;
 }
 
-export function createNamespaceSettingsStore(dataDir: string): NamespaceSettingsStore {
+export function createNamespaceSettingsStore(
+  dataDir: string,
+  options: ContextSettingsOptions = {},
+): NamespaceSettingsStore {
   const file = createContextSettingsFile(
     join(dataDir, NAMESPACE_SETTINGS_FILE),
     StoredSetting,
     'choose namespaces again',
+    { onProblem: (p) => console.warn(`namespace settings: ${p.reason}`), ...options },
   );
   return {
     async get(contextId) {
@@ -43,5 +50,6 @@ export function createNamespaceSettingsStore(dataDir: string): NamespaceSettings
         all ? undefined : { mode: setting.mode, namespaces: [...setting.namespaces] },
       );
     },
+    problems: () => file.problems(),
   };
 }

@@ -111,7 +111,13 @@ export function applyResultView(planId: string, result: ApplyResult): ApplyResul
     ...(s.error ? { message: s.error } : {}),
   }));
   if (result.ok) {
-    return { planId, ok: true, ...(result.historyId ? { historyId: result.historyId } : {}), steps };
+    return {
+      planId,
+      ok: true,
+      ...(result.historyId ? { historyId: result.historyId } : {}),
+      ...(result.warning ? { warning: result.warning } : {}),
+      steps,
+    };
   }
   const conflict = result.conflict ? conflictView(result.conflict) : undefined;
   const advice = adviceFor(result.error, conflict !== undefined);

@@ -1,11 +1,16 @@
-// Drafts on disk: one `<id>.json` per draft in the data folder's `drafts/`. A file that does not
-// parse, migrate or validate is renamed to `<file>.corrupt-<timestamp>` and reported, so the operator
-// learns about it and can recover it by hand; it is never silently dropped or overwritten.
+// Drafts on disk: one `<id>.json` per draft in the data folder's `drafts/` (0600 files in a 0700
+// folder). A file that does not parse, migrate or validate, and an entry that is not a regular file
+// at all (a folder or a FIFO named `x.json`), is renamed to `<file>.corrupt-<timestamp>` and
+// reported, so the operator learns about it and can recover it by hand; it never hides the other
+// drafts and is never silently dropped or overwritten. A draft written by a newer Switchyard is
+// left as it is (a later app opens it again) and reported.
 
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
+import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
+import { ensurePrivateDir, syncDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
 import {
+  newerSchemaReason,
   readTextIfExists,
   removeIfStaleTemp,
   setAsideFile,
@@ -18,9 +23,11 @@ import { CURRENT_SCHEMA_VERSION, DRAFT_ID, DraftFormatError, parseDraft } from '
 export interface DraftProblem {
   /** The file as it was named when the problem was found. */
   file: string;
-  /** Where it was moved (absent when it could not be moved). */
+  /** Where it was moved (absent when it could not be moved, or was kept: see `newer`). */
   setAsideAs?: string;
   reason: string;
+  /** Made by a newer Switchyard: kept in place, untouched. */
+  newer?: true;
 }
 
 export interface DraftList {
@@ -41,6 +48,8 @@ export interface DraftStore {
 export interface DraftStoreDependencies {
   dir: string;
   now?: () => Date;
+  /** Options for every write (a test injects a failing disk). */
+  writeOptions?: AtomicWriteOptions;
 }
 
 export class DraftNotFoundError extends Error {
@@ -65,11 +74,26 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
   }
 
   async function load(name: string): Promise<{ draft: Draft } | { problem: DraftProblem } | undefined> {
-    const text = await readTextIfExists(join(dir, name));
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(join(dir, name));
+    } catch (err) {
+      // A folder, FIFO or device under a draft's name, or a file we may not read: set it aside.
+      return { problem: await setAside(name, `${name}: cannot read: ${(err as Error).message}`) };
+    }
     if (text === undefined) return undefined;
     let reason: string;
     try {
       const value: unknown = JSON.parse(text);
+      const newer = newerVersionOf(value);
+      if (newer !== undefined)
+        return {
+          problem: {
+            file: name,
+            reason: newerSchemaReason(name, newer, CURRENT_SCHEMA_VERSION),
+            newer: true,
+          },
+        };
       const draft = parseDraft(migrateDraft(value), name);
       if (`${draft.id}.json` !== name) throw new DraftFormatError(`${name}: holds draft id '${draft.id}'`);
       return { draft };
@@ -80,10 +104,23 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
     return { problem: await setAside(name, reason) };
   }
 
+  /** A draft a newer Switchyard wrote is never overwritten by this one. */
+  async function refuseNewer(id: string): Promise<void> {
+    let value: unknown;
+    try {
+      value = JSON.parse((await readTextIfExists(fileOf(id))) ?? 'null');
+    } catch {
+      return; // Unreadable: the save replaces it, as before (list() sets such files aside).
+    }
+    const newer = newerVersionOf(value);
+    if (newer !== undefined)
+      throw new DraftFormatError(newerSchemaReason(`${id}.json`, newer, CURRENT_SCHEMA_VERSION));
+  }
+
   return {
     dir,
     async list() {
-      await mkdir(dir, { recursive: true });
+      await ensurePrivateDir(dir);
       const names = (await readdir(dir)).sort();
       const drafts: Draft[] = [];
       const problems: DraftProblem[] = [];
@@ -115,7 +152,9 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       const r = await load(`${id}.json`);
       if (!r) return undefined;
       if ('problem' in r)
-        throw new DraftFormatError(`${r.problem.reason}; set aside as ${r.problem.setAsideAs}`);
+        throw new DraftFormatError(
+          r.problem.newer ? r.problem.reason : `${r.problem.reason}; set aside as ${r.problem.setAsideAs}`,
+        );
       return r.draft;
     },
     async save(draft) {
@@ -123,8 +162,9 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
         { ...draft, schemaVersion: CURRENT_SCHEMA_VERSION, updatedAt: now().toISOString() },
         `draft ${draft.id}`,
       );
-      await mkdir(dir, { recursive: true });
-      await writeFileAtomic(fileOf(stamped.id), `${JSON.stringify(stamped, null, 2)}\n`);
+      await ensurePrivateDir(dir);
+      await refuseNewer(stamped.id);
+      await writeFileAtomic(fileOf(stamped.id), `${JSON.stringify(stamped, null, 2)}\n`, deps.writeOptions);
       return stamped;
     },
     async remove(id) {
@@ -139,4 +179,10 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       await syncDir(dir);
     },
   };
+}
+
+/** The file's schemaVersion when it is newer than this app reads, else undefined. */
+function newerVersionOf(value: unknown): number | undefined {
+  const v = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  return typeof v === 'number' && Number.isInteger(v) && v > CURRENT_SCHEMA_VERSION ? v : undefined;
 }

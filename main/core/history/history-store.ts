@@ -1,11 +1,18 @@
-// The local history: one JSON line per applied change in <dataDir>/history/<YYYY-MM-DD>.jsonl.
-// Each line is appended and fsync'd before the apply reports success. A crash can leave a torn
-// last line; reading skips it (and says so), and the next append starts on a fresh line.
+// The local history: one JSON line per applied change in <dataDir>/history/<YYYY-MM-DD>.jsonl
+// (0600 files in a 0700 folder). Each line is appended and fsync'd before the apply reports
+// success. A crash can leave a torn last line; reading skips it and reports it (as it reports any
+// line or file it cannot read), and the next append starts on a fresh line. When the append fails
+// (a full or read-only disk) the entry is kept in memory for this session, so the change can still
+// be undone, and the failure is thrown as a HistoryWriteError carrying the entry.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../local-files/atomic-file.ts';
+import { MiB, readBoundedText } from '../local-files/bounded-read.ts';
 import type { HistoryEntry, HistoryRecorder, NewHistoryEntry } from './history-types.ts';
+import { HistoryWriteError } from './history-types.ts';
 
 export interface SkippedLine {
   file: string;
@@ -33,6 +40,8 @@ export interface HistoryStore extends HistoryRecorder {
 }
 
 const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.jsonl$/;
+/** A day of changes is far smaller; a larger file is reported, not read into memory. */
+const MAX_DAY_FILE_BYTES = 256 * MiB;
 
 function isEntry(x: unknown): x is HistoryEntry {
   if (typeof x !== 'object' || x === null) return false;
@@ -73,15 +82,29 @@ export function parseHistoryLines(
   return { entries, skipped };
 }
 
-export function createHistoryStore(opts: { dir: string; now?: () => Date }): HistoryStore {
+export interface HistoryStoreOptions {
+  dir: string;
+  now?: () => Date;
+  /** Only `writeData` is used: a test injects a failing append (a full disk). */
+  writeOptions?: Pick<AtomicWriteOptions, 'writeData'>;
+  /** Called with the lines and files a read could not take (main logs them). */
+  onSkipped?: (skipped: SkippedLine[]) => void;
+}
+
+export function createHistoryStore(opts: HistoryStoreOptions): HistoryStore {
   const dir = opts.dir;
   const now = opts.now ?? (() => new Date());
   let queue: Promise<unknown> = Promise.resolve();
+  /** Entries whose append failed: still shown and undoable until the app stops. */
+  const unsaved = new Map<string, HistoryEntry>();
+  const reported = new Set<string>();
 
   async function append(file: string, line: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
-    const handle = await open(file, 'a+');
+    await ensurePrivateDir(dir);
+    const handle = await open(file, 'a+', PRIVATE_FILE_MODE);
     try {
+      // A day file an older version wrote 0644 becomes owner-only on its next append.
+      if (process.platform !== 'win32') await handle.chmod(PRIVATE_FILE_MODE);
       const { size } = await handle.stat();
       let prefix = '';
       if (size > 0) {
@@ -89,28 +112,54 @@ export function createHistoryStore(opts: { dir: string; now?: () => Date }): His
         await handle.read(last, 0, 1, size - 1);
         if (last.toString() !== '\n') prefix = '\n';
       }
-      await handle.appendFile(`${prefix}${line}\n`, 'utf8');
-      await handle.sync();
+      const text = `${prefix}${line}\n`;
+      try {
+        if (opts.writeOptions?.writeData) await opts.writeOptions.writeData(handle, text);
+        else await handle.appendFile(text, 'utf8');
+        await handle.sync();
+      } catch (err) {
+        // A half-written line (a full disk) is taken back, so the file holds whole entries only.
+        await handle.truncate(size).catch(() => {});
+        throw err;
+      }
     } finally {
       await handle.close();
     }
   }
 
   async function readAll(): Promise<HistoryPage> {
-    let files: string[];
+    let files: string[] = [];
+    const entries: HistoryEntry[] = [];
+    const skipped: SkippedLine[] = [];
     try {
       files = (await readdir(dir)).filter((f) => DAY_FILE.test(f)).sort();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: [] };
-      throw err;
+      // No folder yet is an empty history; one that cannot be listed is reported, not fatal.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        skipped.push({
+          file: '.',
+          line: 0,
+          reason: `cannot read the history folder: ${(err as Error).message}`,
+        });
     }
-    const entries: HistoryEntry[] = [];
-    const skipped: SkippedLine[] = [];
     for (const f of files) {
-      const r = parseHistoryLines(f, await readFile(join(dir, f), 'utf8'));
+      let text: string;
+      try {
+        text = await readBoundedText(join(dir, f), MAX_DAY_FILE_BYTES);
+      } catch (err) {
+        // One unreadable day (a folder or FIFO under its name, a huge file) hides no other day.
+        skipped.push({ file: f, line: 0, reason: `cannot read the file: ${(err as Error).message}` });
+        continue;
+      }
+      const r = parseHistoryLines(f, text);
       entries.push(...r.entries);
       skipped.push(...r.skipped);
     }
+    const ids = new Set(entries.map((e) => e.id));
+    for (const e of unsaved.values()) if (!ids.has(e.id)) entries.push(e);
+    const fresh = skipped.filter((s) => !reported.has(`${s.file}:${s.line}:${s.reason}`));
+    for (const s of fresh) reported.add(`${s.file}:${s.line}:${s.reason}`);
+    if (fresh.length > 0) opts.onSkipped?.(fresh);
     entries.sort((a, b) => (a.time === b.time ? (a.id < b.id ? 1 : -1) : a.time < b.time ? 1 : -1));
     return { entries, skipped };
   }
@@ -128,7 +177,13 @@ export function createHistoryStore(opts: { dir: string; now?: () => Date }): His
       const file = join(dir, `${time.slice(0, 10)}.jsonl`);
       const next = queue.then(() => append(file, JSON.stringify(full)));
       queue = next.catch(() => undefined);
-      return next.then(() => full);
+      return next.then(
+        () => full,
+        (err: unknown) => {
+          unsaved.set(full.id, full);
+          throw new HistoryWriteError(full, err);
+        },
+      );
     },
     async read(query = {}) {
       await queue;

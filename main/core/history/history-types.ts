@@ -39,3 +39,17 @@ export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'time'>;
 export interface HistoryRecorder {
   record(entry: NewHistoryEntry): Promise<HistoryEntry>;
 }
+
+/**
+ * The change happened but its history line could not be written (a full or read-only disk). The
+ * entry is kept in memory by the store for this session, so it can still be undone.
+ */
+export class HistoryWriteError extends Error {
+  override name = 'HistoryWriteError';
+  constructor(
+    readonly entry: HistoryEntry,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}

@@ -2,6 +2,14 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn as nodeSpawn } from 'node:child_process';
 import { basename } from 'node:path';
 import type { ExecPluginConfig, KubeconfigCluster } from './kubeconfig-types.ts';
+import { sanitizedExcerpt } from './plugin-output-excerpt.ts';
+
+/**
+ * What a plugin may print before it is stopped: an ExecCredential is a few KiB (a certificate
+ * pair a little more), so 1 MiB of stdout is generous; stderr is only read for its last lines.
+ */
+export const MAX_PLUGIN_STDOUT = 1024 * 1024;
+export const MAX_PLUGIN_STDERR = 64 * 1024;
 
 /** What a credential plugin printed (ExecCredential.status), the parts a request needs. */
 export interface ExecCredential {
@@ -20,6 +28,9 @@ export interface ExecCredentialDependencies {
   /** The environment plugins run in: main's env merged with the login shell's (PATH for `aws`, `gcloud`). */
   env: () => Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Output limits (defaults MAX_PLUGIN_STDOUT / MAX_PLUGIN_STDERR); over one, the plugin is killed. */
+  maxStdout?: number;
+  maxStderr?: number;
   spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
   now?: () => number;
 }
@@ -33,6 +44,10 @@ export interface ExecCredentialProvider {
 
 // client-go refreshes a little before expiry so a request never leaves with a dying token.
 const EXPIRY_MARGIN_MS = 10_000;
+
+function bytes(n: number): string {
+  return n >= 1024 * 1024 ? `${n / (1024 * 1024)} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} bytes`;
+}
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
@@ -58,7 +73,8 @@ export function parseExecCredential(name: string, stdout: string): ExecCredentia
   try {
     doc = JSON.parse(stdout);
   } catch {
-    const preview = stdout.trim().slice(0, 80);
+    // A short excerpt, without control characters or anything that looks like a secret.
+    const preview = sanitizedExcerpt(stdout, 80);
     throw new ExecPluginError(`exec plugin \`${name}\` printed something that is not JSON: "${preview}"`);
   }
   const status = (doc as { status?: unknown } | null)?.status;
@@ -79,7 +95,7 @@ export function parseExecCredential(name: string, stdout: string): ExecCredentia
     const at = Date.parse(s.expirationTimestamp);
     if (Number.isNaN(at)) {
       throw new ExecPluginError(
-        `exec plugin \`${name}\` printed an unreadable status.expirationTimestamp "${s.expirationTimestamp}"`,
+        `exec plugin \`${name}\` printed an unreadable status.expirationTimestamp "${sanitizedExcerpt(s.expirationTimestamp, 40)}"`,
       );
     }
     credential.expiresAt = at;
@@ -100,9 +116,13 @@ function runPlugin(
     KUBERNETES_EXEC_INFO: execInfo(exec, cluster),
   };
   for (const e of exec.env) env[e.name] = e.value;
+  const limits = {
+    stdout: deps.maxStdout ?? MAX_PLUGIN_STDOUT,
+    stderr: deps.maxStderr ?? MAX_PLUGIN_STDERR,
+  };
   return new Promise((resolvePromise, reject) => {
-    let stdout = '';
-    let stderr = '';
+    const out = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const size = { stdout: 0, stderr: 0 };
     let settled = false;
     const detached = process.platform !== 'win32';
     const finish = (err: Error | null, value?: ExecCredential) => {
@@ -120,7 +140,7 @@ function runPlugin(
       reject(new ExecPluginError(`exec plugin \`${name}\` could not start: ${(err as Error).message}`));
       return;
     }
-    const timer = setTimeout(() => {
+    const kill = () => {
       // The plugin may have started children (a browser login, a python CLI): end the group.
       try {
         if (detached && child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -128,14 +148,27 @@ function runPlugin(
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      kill();
       finish(new ExecPluginError(`exec plugin \`${name}\` did not answer within ${seconds(timeoutMs)}`));
     }, timeoutMs);
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
+    const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      if (settled) return;
+      size[stream] += chunk.length;
+      if (size[stream] > limits[stream]) {
+        kill();
+        finish(
+          new ExecPluginError(
+            `exec plugin \`${name}\` printed more than ${bytes(limits[stream])} on ${stream}: it was stopped (a credential is a few KiB)`,
+          ),
+        );
+        return;
+      }
+      out[stream].push(chunk);
+    };
+    child.stdout?.on('data', collect('stdout'));
+    child.stderr?.on('data', collect('stderr'));
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') {
         const hint = exec.installHint ? ` ${exec.installHint.trim()}` : '';
@@ -147,8 +180,11 @@ function runPlugin(
       } else finish(new ExecPluginError(`exec plugin \`${name}\` could not start: ${err.message}`));
     });
     child.on('close', (code, signal) => {
+      if (settled) return;
+      const stdout = Buffer.concat(out.stdout).toString('utf8');
+      const stderr = Buffer.concat(out.stderr).toString('utf8');
       if (code !== 0) {
-        const why = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 400);
+        const why = sanitizedExcerpt(stderr.trim().split('\n').slice(-3).join(' '), 200);
         const how = signal ? `was ended by ${signal}` : `exited with ${code}`;
         finish(new ExecPluginError(`exec plugin \`${name}\` ${how}${why ? `: ${why}` : ''}`));
         return;

@@ -1,8 +1,9 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, extname, join, resolve } from 'node:path';
 import type { ContextSummary, KubeconfigProblem } from '../../../shared/api/contract.ts';
+import { MiB, readBoundedText } from '../local-files/bounded-read.ts';
 import type { ContextResolution, MergedKubeconfig } from './kubeconfig-merge.ts';
 import { mergeKubeconfigs, resolveContext } from './kubeconfig-merge.ts';
 import { KubeconfigFileError, parseKubeconfigFile } from './kubeconfig-parse.ts';
@@ -38,14 +39,19 @@ export function kubeconfigSources(
 // In a folder like ~/.kube/config.d, only these are taken for kubeconfigs (a README is not one).
 const folderExtensions = new Set(['', '.yaml', '.yml', '.json', '.conf', '.config', '.kubeconfig']);
 
+/** Kubeconfigs with inline certificates for hundreds of clusters stay far below this. */
+export const MAX_KUBECONFIG_BYTES = 16 * MiB;
+
 export interface KubeconfigFs {
+  /** The file's text; a FIFO, socket, device or folder, or a file over the limit, is refused (thrown). */
   readFile(path: string): Promise<string>;
   /** Regular-file names in a folder, or null when the path is not a folder. */
   listFolder(path: string): Promise<string[] | null>;
 }
 
 export const nodeKubeconfigFs: KubeconfigFs = {
-  readFile: (path) => readFile(path, 'utf8'),
+  // Opened non-blocking and checked before reading: a FIFO in KUBECONFIG must not hang every load.
+  readFile: (path) => readBoundedText(path, MAX_KUBECONFIG_BYTES),
   async listFolder(path) {
     let st: Awaited<ReturnType<typeof stat>>;
     try {
@@ -106,6 +112,7 @@ async function readOne(file: string, fs: KubeconfigFs): Promise<FileOutcome> {
     // Most people have no KUBECONFIG and some have no ~/.kube/config: absence is not a problem.
     if (code === 'ENOENT') return null;
     return { problem: { file, message: `cannot read: ${(err as Error).message}` } };
+    // (A FIFO, device or socket arrives here too, as "… is a named pipe (FIFO), not a regular file".)
   }
   try {
     return { parsed: parseKubeconfigFile(file, text) };

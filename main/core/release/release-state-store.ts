@@ -1,8 +1,11 @@
-// One small JSON file per release in progress (<dataDir>/releases/<id>.json), written to a temp
-// file, fsync'd and renamed over the old one, so a crash leaves the old state or the new, never half.
+// One small JSON file per release in progress (<dataDir>/releases/<id>.json), written with the
+// data folder's one atomic-write helper, so a crash or a full disk leaves the old state or the new,
+// never half and never a stale temp file.
 
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../local-files/atomic-file.ts';
+import { readTextIfExists } from '../local-files/set-aside.ts';
 import type { ReleaseState } from './release-state.ts';
 
 export interface ReleaseStateStore {
@@ -22,28 +25,15 @@ function fileOf(dir: string, id: string): string {
 }
 
 export function createReleaseStateStore(dir: string): ReleaseStateStore {
-  let seq = 0;
   return {
     async save(state) {
-      await mkdir(dir, { recursive: true });
       const file = fileOf(dir, state.id);
-      const temp = `${file}.${process.pid}.${++seq}.tmp`;
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
+      await ensurePrivateDir(dir);
+      await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
     },
     async load(id) {
-      try {
-        return JSON.parse(await readFile(fileOf(dir, id), 'utf8')) as ReleaseState;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw err;
-      }
+      const text = await readTextIfExists(fileOf(dir, id));
+      return text === undefined ? undefined : (JSON.parse(text) as ReleaseState);
     },
     async list() {
       let files: string[];
@@ -57,7 +47,8 @@ export function createReleaseStateStore(dir: string): ReleaseStateStore {
       const unreadable: Array<{ file: string; reason: string }> = [];
       for (const f of files) {
         try {
-          const s = JSON.parse(await readFile(join(dir, f), 'utf8')) as ReleaseState;
+          const s = JSON.parse((await readTextIfExists(join(dir, f))) ?? 'null') as ReleaseState;
+          if (s === null) continue;
           if (typeof s.id !== 'string' || typeof s.phase !== 'string')
             throw new Error('not a release state (id or phase missing)');
           releases.push(s);

@@ -63,11 +63,13 @@ export function createConsoleSnapshots(deps: ConsoleSnapshotsDependencies) {
     untrack: (contextId: string) => capture.untrack(contextId),
     flush: (contextId?: string) => capture.flush(contextId),
     times: () => store.times(),
-    /** Snapshot files set aside, as problems of the context list. */
+    /** Snapshot files set aside, or kept as a newer Switchyard's, as problems of the context list. */
     async problems(): Promise<KubeconfigProblem[]> {
       return (await store.problems()).map((p) => ({
         file: join(store.dir, p.setAsideAs ?? p.file),
-        message: `the offline snapshot ${p.file} could not be read and was set aside: ${p.reason}`,
+        message: p.newer
+          ? `the offline snapshot ${p.reason}`
+          : `the offline snapshot ${p.file} could not be read and was set aside: ${p.reason}`,
       }));
     },
     /**

@@ -1,30 +1,37 @@
 // Offline snapshots on disk: one `<safe id>.json` per context in the data folder's `snapshots/`,
 // replaced atomically. The header (id, names, time) comes first in the file so the context list can
 // read a snapshot's time without parsing its objects. A file that does not parse or validate is
-// renamed to `<file>.corrupt-<timestamp>` and reported, never silently dropped or overwritten.
+// renamed to `<file>.corrupt-<timestamp>` and reported, never silently dropped or overwritten; so
+// is an entry that is not a regular file. A snapshot written by a newer Switchyard is kept as it is
+// (neither set aside nor replaced) and reported.
 
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeZodIssues } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
+import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
+import { ensurePrivateDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
+import { MiB, READ_NONBLOCK } from '../local-files/bounded-read.ts';
 import {
+  newerSchemaReason,
   readTextIfExists,
   removeIfStaleTemp,
   setAsideFile,
   setAsideOriginal,
 } from '../local-files/set-aside.ts';
 import type { Snapshot, SnapshotHeader } from './snapshot-schema.ts';
-import { snapshotHeaderSchema, snapshotSchema } from './snapshot-schema.ts';
+import { SNAPSHOT_SCHEMA_VERSION, snapshotHeaderSchema, snapshotSchema } from './snapshot-schema.ts';
 import { serializeSnapshot } from './snapshot-serialize.ts';
 
 export interface SnapshotProblem {
   /** The file as it was named when the problem was found. */
   file: string;
-  /** Where it was moved (absent when it could not be moved). */
+  /** Where it was moved (absent when it could not be moved, or was kept: see `newer`). */
   setAsideAs?: string;
   reason: string;
+  /** Made by a newer Switchyard: kept in place, untouched. */
+  newer?: true;
 }
 
 export type SnapshotLoad = { snapshot: Snapshot } | { problem: SnapshotProblem } | undefined;
@@ -61,9 +68,14 @@ export interface SnapshotStoreDependencies {
   /** Usually `<dataDir>/snapshots`. */
   dir: string;
   now?: () => Date;
-  /** Called for every file set aside (main logs it). */
+  /** Called for every file set aside or kept as newer (main logs it). */
   onProblem?: (problem: SnapshotProblem) => void;
+  /** Options for every write (a test injects a failing disk). */
+  writeOptions?: AtomicWriteOptions;
 }
+
+/** A snapshot of a very large cluster is big, but not this big (and a string cannot be much larger). */
+const MAX_SNAPSHOT_BYTES = 384 * MiB;
 
 const PEEK_BYTES = 16 * 1024;
 const OBJECTS_KEY = ',"objects":[';
@@ -103,12 +115,32 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     return problem;
   }
 
+  /** Newer files already told to onProblem: every capture would otherwise log the same line. */
+  const toldNewer = new Set<string>();
+  function newer(name: string, found: unknown): SnapshotLoad {
+    const problem: SnapshotProblem = {
+      file: name,
+      reason: newerSchemaReason(name, found, SNAPSHOT_SCHEMA_VERSION),
+      newer: true,
+    };
+    if (!toldNewer.has(problem.reason)) deps.onProblem?.(problem);
+    toldNewer.add(problem.reason);
+    return { problem };
+  }
+
   async function loadFile(name: string, contextId?: string): Promise<SnapshotLoad> {
-    const text = await readTextIfExists(join(dir, name));
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(join(dir, name), MAX_SNAPSHOT_BYTES);
+    } catch (err) {
+      return { problem: await setAside(name, `${name}: cannot read: ${(err as Error).message}`) };
+    }
     if (text === undefined) return undefined;
     let reason: string;
     try {
       const value: unknown = JSON.parse(text);
+      const version = newerVersionOf(value);
+      if (version !== undefined) return newer(name, version);
       // Parsing and checking a large snapshot take a while each: let the loop breathe in between.
       await new Promise<void>((resolve) => setImmediate(resolve));
       const parsed = snapshotSchema.safeParse(value);
@@ -123,10 +155,27 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     return { problem: await setAside(name, reason) };
   }
 
+  /** The schemaVersion at the start of the file when it is newer than this store reads. */
+  async function peekNewer(name: string): Promise<number | undefined> {
+    const fh = await open(join(dir, name), READ_NONBLOCK).catch(() => undefined);
+    if (!fh) return undefined;
+    try {
+      if (!(await fh.stat()).isFile()) return undefined;
+      const buffer = Buffer.alloc(256);
+      const { bytesRead } = await fh.read(buffer, 0, buffer.length, 0);
+      const m = /^\{\s*"schemaVersion"\s*:\s*(\d+)/.exec(buffer.subarray(0, bytesRead).toString('utf8'));
+      const v = m ? Number(m[1]) : undefined;
+      return v !== undefined && v > SNAPSHOT_SCHEMA_VERSION ? v : undefined;
+    } finally {
+      await fh.close();
+    }
+  }
+
   /** The header at the start of the file, or undefined when it is not there as this store writes it. */
   async function peek(name: string): Promise<SnapshotHeader | undefined> {
-    const fh = await open(join(dir, name), 'r');
+    const fh = await open(join(dir, name), READ_NONBLOCK);
     try {
+      if (!(await fh.stat()).isFile()) return undefined;
       const buffer = Buffer.alloc(PEEK_BYTES);
       const { bytesRead } = await fh.read(buffer, 0, PEEK_BYTES, 0);
       const start = buffer.subarray(0, bytesRead).toString('utf8');
@@ -155,7 +204,7 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
   }
 
   async function names(): Promise<string[]> {
-    await mkdir(dir, { recursive: true });
+    await ensurePrivateDir(dir);
     return (await readdir(dir)).sort();
   }
 
@@ -167,9 +216,15 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       const checked = snapshotHeaderSchema.parse(full);
       const serialized = await serializeSnapshot(checked, objects);
       const name = snapshotFileName(checked.contextId);
-      await mkdir(dir, { recursive: true });
+      await ensurePrivateDir(dir);
+      // A newer Switchyard's snapshot is kept: this one cannot write what that one would read.
+      const found = await peekNewer(name);
+      if (found !== undefined) {
+        newer(name, found);
+        throw new Error(newerSchemaReason(name, found, SNAPSHOT_SCHEMA_VERSION));
+      }
       const started = performance.now();
-      await writeFileAtomic(join(dir, name), serialized.text);
+      await writeFileAtomic(join(dir, name), serialized.text, deps.writeOptions);
       const writeMs = performance.now() - started;
       const s = await stat(join(dir, name)).catch(() => undefined);
       if (s) headers.set(name, { mtimeMs: s.mtimeMs, size: s.size, header: checked });
@@ -183,11 +238,11 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       };
     },
     async load(contextId) {
-      await mkdir(dir, { recursive: true });
+      await ensurePrivateDir(dir);
       return loadFile(snapshotFileName(contextId), contextId);
     },
     async header(contextId) {
-      await mkdir(dir, { recursive: true });
+      await ensurePrivateDir(dir);
       return headerOf(snapshotFileName(contextId));
     },
     async times() {
@@ -204,13 +259,26 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       return out;
     },
     async problems() {
-      return (await names())
+      const all = await names();
+      const aside: SnapshotProblem[] = all
         .filter((name) => setAsideOriginal(name) !== undefined)
         .map((name) => ({
           file: setAsideOriginal(name) ?? name,
           setAsideAs: name,
           reason: reasons.get(name) ?? 'set aside earlier because it could not be read',
         }));
+      const newer: SnapshotProblem[] = [];
+      for (const name of all) {
+        if (!name.endsWith('.json') || setAsideOriginal(name) !== undefined) continue;
+        const found = await peekNewer(name);
+        if (found !== undefined)
+          newer.push({
+            file: name,
+            newer: true,
+            reason: newerSchemaReason(name, found, SNAPSHOT_SCHEMA_VERSION),
+          });
+      }
+      return [...aside, ...newer];
     },
   };
 }
@@ -223,4 +291,10 @@ function pickHeader(h: SnapshotHeader): SnapshotHeader {
     cluster: h.cluster,
     capturedAt: h.capturedAt,
   };
+}
+
+/** The file's schemaVersion when it is newer than this store reads, else undefined. */
+function newerVersionOf(value: unknown): number | undefined {
+  const v = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  return typeof v === 'number' && v > SNAPSHOT_SCHEMA_VERSION ? v : undefined;
 }

@@ -111,7 +111,7 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
           review: now && { ...now, status: 'applied', result: value },
           appliedCount: s.appliedCount + 1,
           toast: {
-            message: `Applied: ${now?.title ?? plan.summary}`,
+            message: `Applied: ${now?.title ?? plan.summary}${value.warning ? ` (${value.warning})` : ''}`,
             tone: 'ok',
             ...(value.historyId ? { historyId: value.historyId } : {}),
           },

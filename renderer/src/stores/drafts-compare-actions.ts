@@ -26,7 +26,7 @@ export function draftsCompareActions(
         open: { ...open, justApplied: true },
         compare: undefined,
         resolutions: {},
-        notice: `Applied${result.historyId ? ' — it is in History, where you can undo it' : ''}.`,
+        notice: `Applied${result.historyId ? ' — it is in History, where you can undo it' : ''}.${result.warning ? ` Warning: ${result.warning}.` : ''}`,
       });
     void get().load();
     void get().refresh();

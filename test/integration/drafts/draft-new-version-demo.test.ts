@@ -34,6 +34,8 @@ let api: KubeApi;
 let dataDir: string;
 let handlers: ReturnType<typeof createConsoleHandlers>;
 let drafts: DraftCalls;
+/** Sees every event main emits (apply progress): a test injects a fault at a chosen moment. */
+let onEmit: (name: string, payload: unknown) => void = () => {};
 
 beforeAll(async () => {
   mesh = await startDemoMesh({ podReadyDelayMs: 0, requestsPerSecond: 0 });
@@ -45,7 +47,7 @@ beforeAll(async () => {
   handlers = createConsoleHandlers({
     dataDir,
     env: { KUBECONFIG: join(dataDir, 'none') },
-    emit: () => {},
+    emit: (name: string, payload: unknown) => onEmit(name, payload),
     demoKubeconfig: () => mesh.kubeconfigPath,
     pauseMs: 10,
   });
@@ -110,6 +112,35 @@ describe('a new version drafted against the demo mesh', () => {
     expect(refused.message).toBe(
       'v3 is created by this draft and has no ready pods yet: apply with v3 at 0%, then move traffic once its rollout is ready',
     );
+  });
+
+  it('leaves no payment-v3 Deployment behind when the apply fails after creating it', async () => {
+    const draft = await paymentWithV3('payment v3, failing', 0);
+    const plan = await drafts['drafts.plan']({ id: draft.id });
+    expect(plan.steps[0]?.target).toMatchObject({ kind: 'Deployment', name: 'payment-v3' });
+    let injected = false;
+    onEmit = (name, payload) => {
+      // Once the Deployment is confirmed, the DestinationRule's write answers 500.
+      if (injected || name !== 'apply.progress' || (payload as { state?: string }).state !== 'done') return;
+      injected = true;
+      mesh.faults.failNext({ verb: 'patch', resource: 'destinationrules', code: 500 });
+    };
+    try {
+      const result = await handlers['release.apply']({ planId: plan.planId });
+      expect(injected).toBe(true);
+      expect(result.ok).toBe(false);
+      expect(result.error?.message).toMatch(/rolled back/);
+    } finally {
+      onEmit = () => {};
+    }
+    const gone = await api.get(ref('apps/v1', 'Deployment', 'payment-v3')).then(
+      () => false,
+      (err: { status?: number }) => err.status === 404,
+    );
+    expect(gone).toBe(true);
+    expect(
+      ((await api.get(drRef)).spec as { subsets: Array<{ name: string }> }).subsets.map((s) => s.name),
+    ).not.toContain('v3');
   });
 
   it('applies v3 at 0%: the Deployment is created with its label and image, the subset added, the split kept', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   NAMESPACE_SETTINGS_FILE,
 } from '../../../main/core/console/namespace-settings-store.ts';
 import { calls } from '../../../shared/api/contract.ts';
+import { diskFullAfter } from '../local-files/disk-full.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'sy-ns-settings-'));
 
@@ -30,12 +31,91 @@ describe('the namespace settings store', () => {
     });
   });
 
-  it('reports a damaged file with its path instead of guessing', async () => {
+  it('sets aside a bad entry and keeps the other contexts’ settings, reporting it', async () => {
     const data = dir();
-    writeFileSync(join(data, NAMESPACE_SETTINGS_FILE), '{"version":1,"contexts":{"demo":{"mode":"some"}}}');
-    await expect(createNamespaceSettingsStore(data).get('demo')).rejects.toThrow(
-      `${join(data, NAMESPACE_SETTINGS_FILE)}: contexts.demo.mode`,
+    const path = join(data, NAMESPACE_SETTINGS_FILE);
+    const original =
+      '{"version":1,"contexts":{"demo":{"mode":"some"},"kube:prod":{"mode":"chosen","namespaces":["payments"]}}}';
+    writeFileSync(path, original);
+    const now = new Date('2026-05-06T07:08:09.010Z');
+    const store = createNamespaceSettingsStore(data, { now: () => now, onProblem: () => {} });
+    expect(await store.get('demo')).toEqual({ mode: 'all', namespaces: [] });
+    expect(await store.get('kube:prod')).toEqual({ mode: 'chosen', namespaces: ['payments'] });
+    const problems = await store.problems();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      file: path,
+      setAsideAs: `${NAMESPACE_SETTINGS_FILE}.corrupt-2026-05-06T07-08-09-010Z`,
+      reason: expect.stringMatching(
+        /context 'demo': mode: .*falls back to the default; choose namespaces again$/,
+      ),
+    });
+    // The whole file is kept aside as it was; the file itself now holds the good entries only.
+    expect(readFileSync(join(data, problems[0]?.setAsideAs ?? ''), 'utf8')).toBe(original);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      version: 1,
+      contexts: { 'kube:prod': { mode: 'chosen', namespaces: ['payments'] } },
+    });
+    await store.set('demo', { mode: 'chosen', namespaces: ['bookinfo'] });
+    expect(await createNamespaceSettingsStore(data).get('demo')).toEqual({
+      mode: 'chosen',
+      namespaces: ['bookinfo'],
+    });
+  });
+
+  it('sets aside a file that is not JSON, or not a file, and every context falls back to all namespaces', async () => {
+    const data = dir();
+    const path = join(data, NAMESPACE_SETTINGS_FILE);
+    writeFileSync(path, '{"version":1,"contexts":{');
+    const store = createNamespaceSettingsStore(data, { onProblem: () => {} });
+    expect(await store.get('demo')).toEqual({ mode: 'all', namespaces: [] });
+    expect((await store.problems())[0]?.reason).toMatch(
+      /not valid JSON .*: set aside; choose namespaces again$/,
     );
+    expect(readdirSync(data).filter((n) => n.includes('.corrupt-'))).toHaveLength(1);
+
+    const other = dir();
+    mkdirSync(join(other, NAMESPACE_SETTINGS_FILE));
+    const onFolder = createNamespaceSettingsStore(other, { onProblem: () => {} });
+    expect(await onFolder.get('demo')).toEqual({ mode: 'all', namespaces: [] });
+    await onFolder.set('demo', { mode: 'chosen', namespaces: ['shop'] });
+    expect(await createNamespaceSettingsStore(other).get('demo')).toEqual({
+      mode: 'chosen',
+      namespaces: ['shop'],
+    });
+  });
+
+  it('keeps a file made by a newer Switchyard untouched and refuses to change it', async () => {
+    const data = dir();
+    const path = join(data, NAMESPACE_SETTINGS_FILE);
+    const newer = '{"version":2,"contexts":{"demo":{"mode":"chosen","namespaces":["x"],"labels":{}}}}';
+    writeFileSync(path, newer);
+    const store = createNamespaceSettingsStore(data, { onProblem: () => {} });
+    expect(await store.get('demo')).toEqual({ mode: 'all', namespaces: [] });
+    expect(await store.problems()).toEqual([
+      {
+        file: path,
+        newer: true,
+        reason: `${path}: made by a newer Switchyard (schema 2; this one reads up to 1): kept as it is, update Switchyard to use it`,
+      },
+    ]);
+    await expect(store.set('demo', { mode: 'chosen', namespaces: ['y'] })).rejects.toThrow(
+      /made by a newer Switchyard/,
+    );
+    expect(readFileSync(path, 'utf8')).toBe(newer);
+    expect(readdirSync(data)).toEqual([NAMESPACE_SETTINGS_FILE]);
+  });
+
+  it('writes the file 0600 and leaves no temp file when the disk is full', async () => {
+    const data = dir();
+    const store = createNamespaceSettingsStore(data);
+    await store.set('demo', { mode: 'chosen', namespaces: ['bookinfo'] });
+    if (process.platform !== 'win32')
+      expect(statSync(join(data, NAMESPACE_SETTINGS_FILE)).mode & 0o777).toBe(0o600);
+    const full = createNamespaceSettingsStore(data, { writeOptions: { writeData: diskFullAfter(5) } });
+    await expect(full.set('demo', { mode: 'chosen', namespaces: ['shop'] })).rejects.toThrow('ENOSPC');
+    expect(await full.get('demo')).toEqual({ mode: 'chosen', namespaces: ['bookinfo'] });
+    expect(readdirSync(data)).toEqual([NAMESPACE_SETTINGS_FILE]);
   });
 });
 

@@ -1,9 +1,11 @@
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHistoryStore, parseHistoryLines } from '../../../main/core/history/history-store.ts';
 import type { NewHistoryEntry } from '../../../main/core/history/history-types.ts';
+import { HistoryWriteError } from '../../../main/core/history/history-types.ts';
+import { diskFullAfter } from '../local-files/disk-full.ts';
 import { reviewsObjects } from './apply-memory-kube-api.ts';
 
 const dirs: string[] = [];
@@ -97,5 +99,62 @@ describe('history store', () => {
       [1, 'not a history entry (id, time, plan or steps missing)'],
       [2, 'not valid JSON'],
     ]);
+  });
+});
+
+describe('history store: modes, a full disk, unreadable files', () => {
+  const unix = process.platform !== 'win32';
+
+  it('writes day files 0600 in a 0700 folder, and narrows a day file an older version made 0644', async () => {
+    if (!unix) return;
+    const dir = join(await tempDir(), 'history');
+    const store = createHistoryStore({ dir, now: () => new Date('2025-03-01T10:00:00Z') });
+    await store.record(entry('first'));
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, '2025-03-01.jsonl'))).mode & 0o777).toBe(0o600);
+    await chmod(join(dir, '2025-03-01.jsonl'), 0o644);
+    await store.record(entry('second'));
+    expect((await stat(join(dir, '2025-03-01.jsonl'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps an entry it could not write in memory, undoable this session, and leaves no half line', async () => {
+    const dir = await tempDir();
+    const now = () => new Date('2025-03-01T10:00:00Z');
+    const kept = await createHistoryStore({ dir, now }).record(entry('on disk'));
+    const store = createHistoryStore({ dir, now, writeOptions: { writeData: diskFullAfter(30) } });
+    const err = await store.record(entry('disk full')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HistoryWriteError);
+    const unsaved = (err as HistoryWriteError).entry;
+    expect((err as Error).message).toMatch(/ENOSPC/);
+    expect(unsaved.description).toBe('disk full');
+    expect((await store.read()).entries.map((e) => e.description).sort()).toEqual(['disk full', 'on disk']);
+    expect(await store.get(unsaved.id)).toEqual(unsaved);
+    const text = await readFile(join(dir, '2025-03-01.jsonl'), 'utf8');
+    expect(text).toBe(`${JSON.stringify(kept)}\n`);
+  });
+
+  it('reports a day that is a folder and a corrupt line, shows every other entry, and tells the log once', async () => {
+    const dir = await tempDir();
+    const logged: string[] = [];
+    const store = createHistoryStore({
+      dir,
+      now: () => new Date('2025-03-02T10:00:00Z'),
+      onSkipped: (lines) => logged.push(...lines.map((l) => `${l.file}:${l.line}`)),
+    });
+    await store.record(entry('kept'));
+    await mkdir(join(dir, '2025-03-01.jsonl'));
+    await writeFile(join(dir, '2025-02-28.jsonl'), 'not json\n');
+    const page = await store.read();
+    expect(page.entries.map((e) => e.description)).toEqual(['kept']);
+    expect(page.skipped).toEqual([
+      { file: '2025-02-28.jsonl', line: 1, reason: 'not valid JSON' },
+      {
+        file: '2025-03-01.jsonl',
+        line: 0,
+        reason: `cannot read the file: ${join(dir, '2025-03-01.jsonl')} is a folder, not a regular file: refused (reading it could block or never end)`,
+      },
+    ]);
+    await store.read();
+    expect(logged).toEqual(['2025-02-28.jsonl:1', '2025-03-01.jsonl:0']);
   });
 });

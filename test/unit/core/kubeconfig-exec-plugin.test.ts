@@ -8,6 +8,7 @@ import {
   parseExecCredential,
 } from '../../../main/core/kubeconfig/exec-credential-plugin.ts';
 import type { ExecPluginConfig, KubeconfigCluster } from '../../../main/core/kubeconfig/kubeconfig-types.ts';
+import { sanitizedExcerpt } from '../../../main/core/kubeconfig/plugin-output-excerpt.ts';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 
 const plugins = join(repoRoot, 'test/fixtures/kubeconfigs/plugins');
@@ -129,5 +130,62 @@ describe('exec credential plugins', () => {
     expect(() =>
       parseExecCredential('p', JSON.stringify({ status: { token: 't', expirationTimestamp: 'soon' } })),
     ).toThrow(/unreadable status.expirationTimestamp "soon"/);
+  });
+});
+
+describe('exec credential plugins that print too much or leak', () => {
+  it('stops a plugin that floods stdout, with an error naming it, instead of reading it all', async () => {
+    const provider = createExecCredentialProvider({ env, timeoutMs: 20_000 });
+    await expect(provider.get('k', plugin('flood-plugin.mjs'), cluster)).rejects.toThrow(
+      'exec plugin `node` printed more than 1 MiB on stdout: it was stopped',
+    );
+  });
+
+  it('stops a plugin that floods stderr at its own, smaller limit', async () => {
+    const provider = createExecCredentialProvider({ env, timeoutMs: 20_000, maxStderr: 8 * 1024 });
+    await expect(
+      provider.get(
+        'k',
+        plugin('flood-plugin.mjs', { args: [join(plugins, 'flood-plugin.mjs'), 'stderr'] }),
+        cluster,
+      ),
+    ).rejects.toThrow('exec plugin `node` printed more than 8 KiB on stderr: it was stopped');
+  });
+
+  it('shows only a short excerpt of non-JSON output, without control characters or secrets', async () => {
+    const provider = createExecCredentialProvider({ env });
+    const error = await provider.get('k', plugin('leaky-plugin.mjs'), cluster).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(ExecPluginError);
+    const message = error?.message ?? '';
+    expect(message).toMatch(
+      /^exec plugin `node` printed something that is not JSON: "login ok token=\[redacted\]/,
+    );
+    expect(message).not.toMatch(/s3cr3t|eyJ|c2lnbmF0dXJl/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the message must hold none
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('the sanitized excerpt of plugin output', () => {
+  it('redacts tokens in every form it knows and cuts to the limit', () => {
+    expect(sanitizedExcerpt('Authorization: Bearer abc.def-ghi', 80)).toBe(
+      'Authorization: Bearer [redacted]',
+    );
+    expect(sanitizedExcerpt('{"password": "hunter2", "user": "ann"}', 80)).toBe(
+      '{"password": [redacted], "user": "ann"}',
+    );
+    expect(sanitizedExcerpt('AKIAIOSFODNN7EXAMPLE1234 is the key id', 80)).toBe('[redacted] is the key id');
+    expect(sanitizedExcerpt('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- done', 80)).toBe(
+      '[redacted] done',
+    );
+    expect(sanitizedExcerpt('the authentication-provider-is-not-configured', 80)).toBe(
+      'the authentication-provider-is-not-configured',
+    );
+    const long = sanitizedExcerpt('a b '.repeat(100), 20);
+    expect([...long].length).toBe(20);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

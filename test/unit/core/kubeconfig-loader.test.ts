@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -71,6 +72,31 @@ describe('kubeconfig loader', () => {
       file: bad,
       message: expect.stringMatching(/^not a valid kubeconfig: /),
     });
+  });
+
+  it('refuses a FIFO and a device in KUBECONFIG with a reason, without waiting on them', async () => {
+    if (process.platform === 'win32') return; // no FIFOs or /dev there
+    const dir = mkdtempSync(join(tmpdir(), 'sy-loader-'));
+    const good = write(join(dir, 'good'), ['dev']);
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // Nobody ever writes to the FIFO: reading it would wait forever; /dev/zero would never end.
+    const snapshot = await createKubeconfigLoader({
+      env: { KUBECONFIG: [fifo, '/dev/zero', good].join(delimiter) },
+      home: dir,
+    }).load();
+    expect(snapshot.contexts.map((c) => c.name)).toEqual(['dev']);
+    expect(snapshot.problems).toEqual([
+      {
+        file: fifo,
+        message: `cannot read: ${fifo} is a named pipe (FIFO), not a regular file: refused (reading it could block or never end)`,
+      },
+      {
+        file: '/dev/zero',
+        message:
+          'cannot read: /dev/zero is a character device, not a regular file: refused (reading it could block or never end)',
+      },
+    ]);
   });
 
   it('lists 100 contexts (some broken) from several files in under 200 ms without contacting any cluster', async () => {

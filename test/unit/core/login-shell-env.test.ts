@@ -93,3 +93,20 @@ describe('loadLoginShellEnvironment', () => {
     expect(result.env.HOME).toBe(dir);
   });
 });
+
+describe('loadLoginShellEnvironment with a profile that never stops printing', () => {
+  it('stops the shell at the output limit and goes on without its environment', async () => {
+    const shell = fakeShell('flooding', 'yes "a banner that never ends"');
+    const result = await loadLoginShellEnvironment({
+      env: baseEnv,
+      platform: 'linux',
+      shell,
+      timeoutMs: 20_000,
+      maxOutputBytes: 256 * 1024,
+    });
+    expect(result.env).toEqual({});
+    expect(result.error).toBe(
+      `${shell} printed more than 262144 bytes: stopped, its environment is not used`,
+    );
+  });
+});

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { CURRENT_SCHEMA_VERSION } from '../../../main/core/drafts/draft-schema.t
 import type { DraftStore } from '../../../main/core/drafts/draft-store.ts';
 import { createDraftStore } from '../../../main/core/drafts/draft-store.ts';
 import { setSplit } from '../../../shared/mesh/release-edits.ts';
+import { diskFullAfter } from '../local-files/disk-full.ts';
 import { draftFromFixture, fixtureText } from './draft-fixtures.ts';
 
 let dir: string;
@@ -139,5 +141,68 @@ describe('draft migrations', () => {
   it('refuses a file from a newer app and one without a schemaVersion', () => {
     expect(() => migrateDraft({ schemaVersion: CURRENT_SCHEMA_VERSION + 1 })).toThrow(/newer than this app/);
     expect(() => migrateDraft({ id: 'x' })).toThrow(/schemaVersion/);
+  });
+});
+
+describe('draft store: entries it cannot read, newer drafts, modes and a full disk', () => {
+  const unix = process.platform !== 'win32';
+
+  it('sets aside a folder named x.json and a FIFO named y.json, and still lists every other draft', async () => {
+    await store.save(draftFromFixture('good'));
+    await mkdir(join(dir, 'x.json'));
+    if (unix) execFileSync('mkfifo', [join(dir, 'y.json')]);
+    const { drafts, problems } = await store.list();
+    expect(drafts.map((d) => d.id)).toEqual(['good']);
+    const expected = [
+      {
+        file: 'x.json',
+        setAsideAs: 'x.json.corrupt-2026-03-04T05-06-07-089Z',
+        reason: `x.json: cannot read: ${join(dir, 'x.json')} is a folder, not a regular file: refused (reading it could block or never end)`,
+      },
+    ];
+    if (unix)
+      expected.push({
+        file: 'y.json',
+        setAsideAs: 'y.json.corrupt-2026-03-04T05-06-07-089Z',
+        reason: `y.json: cannot read: ${join(dir, 'y.json')} is a named pipe (FIFO), not a regular file: refused (reading it could block or never end)`,
+      });
+    expect(problems).toEqual(expected);
+    expect((await store.list()).drafts.map((d) => d.id)).toEqual(['good']);
+  });
+
+  it('keeps a draft made by a newer Switchyard untouched, reports it, and never overwrites it', async () => {
+    const newer = JSON.stringify({ ...draftFromFixture('later'), schemaVersion: CURRENT_SCHEMA_VERSION + 1 });
+    await writeFile(join(dir, 'later.json'), newer);
+    await store.save(draftFromFixture('good'));
+    const { drafts, problems } = await store.list();
+    expect(drafts.map((d) => d.id)).toEqual(['good']);
+    expect(problems).toEqual([
+      {
+        file: 'later.json',
+        newer: true,
+        reason: `later.json: made by a newer Switchyard (schema ${CURRENT_SCHEMA_VERSION + 1}; this one reads up to ${CURRENT_SCHEMA_VERSION}): kept as it is, update Switchyard to use it`,
+      },
+    ]);
+    await expect(store.get('later')).rejects.toThrow(/made by a newer Switchyard/);
+    await expect(store.save(draftFromFixture('later'))).rejects.toThrow(/made by a newer Switchyard/);
+    expect(await readFile(join(dir, 'later.json'), 'utf8')).toBe(newer);
+    expect((await readdir(dir)).sort()).toEqual(['good.json', 'later.json']);
+  });
+
+  it('writes drafts 0600 in a 0700 folder', async () => {
+    if (!unix) return;
+    await store.save(draftFromFixture('a'));
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'a.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps the saved draft and leaves no temp file when the disk is full', async () => {
+    const saved = await store.save(draftFromFixture('a'));
+    const full = createDraftStore({ dir, now: () => now, writeOptions: { writeData: diskFullAfter(20) } });
+    await expect(full.save(editDraft(saved, (d) => setSplit(d, { v1: 10, v2: 90 })))).rejects.toThrow(
+      'ENOSPC',
+    );
+    expect(await readdir(dir)).toEqual(['a.json']);
+    expect(await store.get('a')).toEqual(saved);
   });
 });

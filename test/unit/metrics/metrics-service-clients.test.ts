@@ -22,7 +22,7 @@ function rig(client: PrometheusClient = fakePrometheus({ v1: { rps: 9, errors: 0
   const sent: Array<{ to: string | undefined; snapshot: MetricsSnapshot }> = [];
   const service = createMetricsService({
     session: () => session,
-    settings: { get: async () => undefined, set: async () => {} },
+    settings: { get: async () => undefined, set: async () => {}, problems: async () => [] },
     emit: (event, payload, to) => {
       if (event === 'metrics.update') sent.push({ to, snapshot: payload as MetricsSnapshot });
     },
@@ -125,7 +125,7 @@ describe('live metrics per page', () => {
     const sent: unknown[] = [];
     const service = createMetricsService({
       session: () => session,
-      settings: { get: async () => undefined, set: async () => {} },
+      settings: { get: async () => undefined, set: async () => {}, problems: async () => [] },
       emit: (_event, payload) => sent.push(payload),
       clientFor: async () => {
         await gate;

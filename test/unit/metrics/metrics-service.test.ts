@@ -36,7 +36,11 @@ function fakeSession(
   } as unknown as ClusterSession;
 }
 
-const noSettings: PrometheusSettingsStore = { get: async () => undefined, set: async () => {} };
+const noSettings: PrometheusSettingsStore = {
+  get: async () => undefined,
+  set: async () => {},
+  problems: async () => [],
+};
 
 describe('one refresh of a service with four versions', () => {
   it('runs two queries, one per metric family, whatever the number of versions', async () => {

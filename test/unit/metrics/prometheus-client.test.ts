@@ -108,14 +108,16 @@ describe('the per-context Prometheus settings file', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ version: 1, contexts: {} });
   });
 
-  it('names the file and the field when the file is broken', async () => {
+  it('names the file and the field of a broken entry, and falls back to finding Prometheus', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-prom-settings-'));
     writeFileSync(
       join(dir, PROMETHEUS_SETTINGS_FILE),
       JSON.stringify({ version: 1, contexts: { a: { url: 'nope' } } }),
     );
-    await expect(createPrometheusSettingsStore(dir).get('a')).rejects.toThrow(
-      new RegExp(`${PROMETHEUS_SETTINGS_FILE}: contexts\\.a\\.url`),
+    const store = createPrometheusSettingsStore(dir, { onProblem: () => {} });
+    expect(await store.get('a')).toBeUndefined();
+    expect((await store.problems())[0]?.reason).toMatch(
+      new RegExp(`${PROMETHEUS_SETTINGS_FILE}: context 'a': url: `),
     );
   });
 });

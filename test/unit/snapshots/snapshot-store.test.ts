@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSnapshotKind, stripForSnapshot } from '../../../main/core/snapshots/snapshot-schema.ts';
@@ -130,5 +131,58 @@ describe('stripping an object for a snapshot', () => {
       metadata: { name: 's', annotations: { [LAST_APPLIED]: '{}' } },
     });
     expect(stripped.metadata).toEqual({ name: 's' });
+  });
+});
+
+describe('the snapshot store: newer files, entries of the wrong kind, modes', () => {
+  it('keeps a snapshot made by a newer Switchyard as it is, reports it, and does not replace it', async () => {
+    const dir = tempDir();
+    const seen: SnapshotProblem[] = [];
+    const store = createSnapshotStore({ dir, onProblem: (p) => seen.push(p) });
+    const name = snapshotFileName(HEADER.contextId);
+    const newer = `{"schemaVersion":2,"contextId":"${HEADER.contextId}","future":true,"objects":[]}\n`;
+    writeFileSync(join(dir, name), newer);
+    const loaded = await store.load(HEADER.contextId);
+    expect(loaded).toEqual({
+      problem: {
+        file: name,
+        newer: true,
+        reason: `${name}: made by a newer Switchyard (schema 2; this one reads up to 1): kept as it is, update Switchyard to use it`,
+      },
+    });
+    expect(await store.times()).toEqual(new Map());
+    expect(await store.problems()).toEqual([loaded && 'problem' in loaded ? loaded.problem : undefined]);
+    await expect(store.save(HEADER, clusterObjects())).rejects.toThrow(/made by a newer Switchyard/);
+    expect(readFileSync(join(dir, name), 'utf8')).toBe(newer);
+    expect(readdirSync(dir)).toEqual([name]);
+    // Told once, however often it is met.
+    expect(seen).toEqual([{ file: name, newer: true, reason: expect.stringMatching(/made by a newer/) }]);
+  });
+
+  it('sets aside a folder or FIFO under a snapshot’s name instead of failing or hanging', async () => {
+    const dir = tempDir();
+    const store = createSnapshotStore({ dir });
+    const name = snapshotFileName(HEADER.contextId);
+    mkdirSync(join(dir, name));
+    const loaded = await store.load(HEADER.contextId);
+    expect(loaded && 'problem' in loaded && loaded.problem.setAsideAs).toMatch(/\.corrupt-/);
+    if (process.platform !== 'win32') {
+      const other = snapshotFileName('kube:other');
+      execFileSync('mkfifo', [join(dir, other)]);
+      expect(await store.times()).toEqual(new Map());
+      expect(readdirSync(dir).filter((n) => n.startsWith(other))).toEqual([
+        expect.stringMatching(/\.corrupt-/),
+      ]);
+    }
+    await store.save(HEADER, clusterObjects());
+    expect((await store.times()).get(HEADER.contextId)).toBe(HEADER.capturedAt);
+  });
+
+  it('writes snapshots 0600 in a 0700 folder', async () => {
+    if (process.platform === 'win32') return;
+    const dir = join(tempDir(), 'snapshots');
+    const stats = await createSnapshotStore({ dir }).save(HEADER, clusterObjects());
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(stats.file).mode & 0o777).toBe(0o600);
   });
 });

@@ -121,6 +121,11 @@ export function ReviewDialog({ store }: { store: ApplyStore }) {
             {result?.historyId ? ' — it is in History, where you can undo it' : ''}.
           </p>
         )}
+        {status === 'applied' && result?.warning && (
+          <p role="alert" className="warn">
+            {result.warning}
+          </p>
+        )}
         <div className="modal-actions">
           {plan && plan.steps.length > 0 && status !== 'applied' && (
             <button

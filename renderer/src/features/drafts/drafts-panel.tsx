@@ -55,7 +55,7 @@ export function DraftsPanel({ drafts, clusters }: { drafts: DraftsStore; cluster
       )}
       {problems.length > 0 && (
         <div role="alert" className="problems">
-          <h3>Draft files set aside</h3>
+          <h3>Draft files that could not be opened</h3>
           <ul>
             {problems.map((p) => (
               <li key={p.file}>
