@@ -71,6 +71,7 @@ describe('grayscale release ids', () => {
   it.each(['', '../x', 'shop/reviews.v2', 'Shop.reviews.v2'])('are refused when they are %j', async (id) => {
     expect(await refusal('release.promote', { contextId: 'demo', id })).toContain('id: not a release id');
     expect(await refusal('release.abort', { contextId: 'demo', id })).toContain('id: not a release id');
+    expect(await refusal('release.health', { contextId: 'demo', id })).toContain('id: not a release id');
   });
 });
 
