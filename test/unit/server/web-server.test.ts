@@ -95,6 +95,9 @@ describe('browser mode web server', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Switchyard</title>');
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    // The renderer sets no inline style markup (charts draw their tooltips on the canvas), so none is allowed.
+    expect(String(page.headers['content-security-policy'])).toContain("style-src 'self';");
+    expect(String(page.headers['content-security-policy'])).not.toContain('unsafe-inline');
   });
 
   it('serves assets but never a file outside the renderer folder', async () => {
