@@ -145,7 +145,7 @@ test('switching all of reviews to v1 leaves no request reaching v2 or v3, by the
   const history = page.getByRole('region', { name: 'History of reviews' });
   await history
     .getByRole('listitem')
-    .filter({ hasText: 'all traffic to v1' })
+    .filter({ hasText: 'v1 80% → 100% (switch all traffic)' })
     .getByRole('button', { name: 'Undo' })
     .click();
   const undo = page.getByRole('dialog', { name: 'Review changes' });

@@ -79,20 +79,22 @@ test.describe('fields, history and routability on the demo mesh', () => {
     await review.getByRole('button', { name: 'Close' }).click();
 
     const history = page.getByRole('region', { name: 'History of reviews' });
+    // The switch also disabled the rules that sent requests elsewhere; the entry names them after.
     const cutOver = history.getByRole('listitem', {
-      name: 'v3 10% → 100% (switch all traffic)',
-      exact: true,
+      name: /^v3 10% → 100% \(switch all traffic\); disabled rule 'jason-on-v2'/,
     });
     await expect(cutOver).toBeVisible();
     await cutOver.getByRole('button', { name: 'Undo' }).click();
     const undo = page.getByRole('dialog', { name: 'Review changes' });
-    await expect(undo).toContainText('Undo “v3 10% → 100% (switch all traffic)”');
+    await expect(undo).toContainText('Undo “v3 10% → 100% (switch all traffic); disabled rule');
     await undo.getByRole('button', { name: 'Apply' }).click();
     await expect(undo.getByText(/Applied and confirmed/)).toBeVisible({ timeout: 30_000 });
     await undo.getByRole('button', { name: 'Close' }).click();
 
     await expect(
-      history.getByRole('listitem', { name: /^Undid “v3 10% → 100% \(switch all traffic\)”: / }),
+      history.getByRole('listitem', {
+        name: /^Undid “v3 10% → 100% \(switch all traffic\); disabled rule .*”: /,
+      }),
     ).toBeVisible();
     const undoAgain = cutOver.getByRole('button', { name: 'Undo' });
     await expect(undoAgain).toBeDisabled({ timeout: 15_000 });

@@ -125,7 +125,7 @@ test('at 1440×900 the split and its sliders are in view when a service opens, a
 }) => {
   await ready(page);
   await page.getByRole('option', { name: 'reviews in bookinfo' }).click();
-  const bar = page.getByRole('img', { name: /^Traffic split/ });
+  const bar = page.getByRole('img', { name: /^Traffic (split|by version)/ });
   const sliders = page.getByRole('slider', { name: /^Weight of / });
   await expect(sliders).toHaveCount(3, { timeout: 20_000 });
   // Let the live metrics load: their text must not push the editor down.

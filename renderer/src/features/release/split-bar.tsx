@@ -42,9 +42,10 @@ export function SplitBar({ split, colors, traffic }: SplitBarProps) {
             </div>
           ))}
       </div>
-      <p className="muted small split-bar-caption">
+      {/* One line whose text does not depend on the weights, so nothing below it moves while dragging. */}
+      <p className="muted small split-bar-caption" title={differs ? label : undefined}>
         {traffic
-          ? `Share of requests, ${traffic.source}${differs ? ': content rules send some requests elsewhere than the catch-all weights below' : ''}.`
+          ? `Share of requests (${traffic.source}, content rules counted); the sliders set the catch-all weights.`
           : 'Catch-all weights.'}
       </p>
     </div>
