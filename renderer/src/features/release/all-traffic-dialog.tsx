@@ -8,9 +8,9 @@ import { metricsStoreFor } from '../../stores/metrics-store.ts';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
 import { measuredFigures } from '../traffic/traffic-figures.ts';
 import { worseWarning } from '../traffic/worse-warning.ts';
+import { type OtherRulesChoice, OtherRulesChoiceField } from './other-rules-choice.tsx';
 
 export type AllTrafficKind = 'switch' | 'rollback';
-type Choice = 'disable' | 'retarget' | 'keep';
 
 const ruleLabel = (r: RuleOutcomeView) => r.name ?? r.id;
 
@@ -49,7 +49,7 @@ export function AllTrafficDialog({
 }) {
   // Disabling keeps a rule in a VirtualService annotation; HTTPRoutes have no such place.
   const canDisable = view.flavor === 'istio';
-  const [choice, setChoice] = useState<Choice>(canDisable ? 'disable' : 'retarget');
+  const [choice, setChoice] = useState<OtherRulesChoice>(canDisable ? 'disable' : 'retarget');
   const [change, setChange] = useState<AllTrafficView | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [anyway, setAnyway] = useState(false);
@@ -129,38 +129,14 @@ export function AllTrafficDialog({
         </p>
       )}
       {elsewhere.length > 0 ? (
-        <fieldset className="finalize-mode">
-          <legend>Content rules that send requests to other versions</legend>
-          {canDisable && (
-            <label>
-              <input
-                type="radio"
-                name="other-rules"
-                checked={choice === 'disable'}
-                onChange={() => setChoice('disable')}
-              />{' '}
-              Disable them (kept in the route, can be re-enabled)
-            </label>
-          )}
-          <label>
-            <input
-              type="radio"
-              name="other-rules"
-              checked={choice === 'retarget'}
-              onChange={() => setChoice('retarget')}
-            />{' '}
-            Send their requests to {version} too
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="other-rules"
-              checked={choice === 'keep'}
-              onChange={() => setChoice('keep')}
-            />{' '}
-            Keep them as they are
-          </label>
-        </fieldset>
+        <OtherRulesChoiceField
+          name="other-rules"
+          legend="Content rules that send requests to other versions"
+          version={version}
+          value={choice}
+          canDisable={canDisable}
+          onChange={setChoice}
+        />
       ) : (
         <p className="muted">No content rule sends requests to another version.</p>
       )}

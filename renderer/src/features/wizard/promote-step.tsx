@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { GrayscaleReleaseView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
+import { type OtherRulesChoice, OtherRulesChoiceField } from '../release/other-rules-choice.tsx';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
 import { HealthCard, useReleaseHealth } from './health-card.tsx';
 
@@ -20,7 +21,7 @@ export function PromoteStep({
 }) {
   const [confirm, setConfirm] = useState(false);
   const [override, setOverride] = useState(false);
-  const [rules, setRules] = useState<'disable' | 'retarget' | 'keep'>('disable');
+  const [rules, setRules] = useState<OtherRulesChoice>('disable');
   const busy = wizard((s) => s.busy);
   const health = useReleaseHealth(release, wizard);
   const v = release.canary.version;
@@ -47,36 +48,13 @@ export function PromoteStep({
         </label>
       )}
       {elsewhere.length > 0 && (
-        <fieldset className="finalize-mode">
-          <legend>Content rules that send requests to other versions: {names}</legend>
-          <label>
-            <input
-              type="radio"
-              name="promote-rules"
-              checked={rules === 'disable'}
-              onChange={() => setRules('disable')}
-            />{' '}
-            Disable them (kept in the route, can be re-enabled)
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="promote-rules"
-              checked={rules === 'retarget'}
-              onChange={() => setRules('retarget')}
-            />{' '}
-            Send their requests to {v} too
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="promote-rules"
-              checked={rules === 'keep'}
-              onChange={() => setRules('keep')}
-            />{' '}
-            Keep them as they are
-          </label>
-        </fieldset>
+        <OtherRulesChoiceField
+          name="promote-rules"
+          legend={`Content rules that send requests to other versions: ${names}`}
+          version={v}
+          value={rules}
+          onChange={setRules}
+        />
       )}
       <div className="row">
         <button type="button" className="secondary" onClick={() => wizard.getState().choose('observe')}>
