@@ -4,7 +4,7 @@ import { createManualClock } from '../../../main/core/cluster/clock.ts';
 import type { WatchedKey } from '../../../main/core/cluster/cluster-resources.ts';
 import type { ReleaseChanges } from '../../../main/core/cluster/release-index.ts';
 import { createReleaseIndex } from '../../../main/core/cluster/release-index.ts';
-import type { CacheChange, ObjectRef } from '../../../main/core/cluster/watch-cache.ts';
+import type { CacheChange, ObjectRef, WatchCache } from '../../../main/core/cluster/watch-cache.ts';
 import { resourceVersionReached } from '../../../main/core/cluster/watch-cache.ts';
 import { confirmingVerify } from '../../../main/core/console/confirming-verify.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
@@ -44,12 +44,17 @@ const dr: KubeObject = {
   },
 };
 
+type Cache = Pick<WatchCache, 'onChange' | 'all' | 'find' | 'waitFor' | 'waitForResourceVersion'> & {
+  synced: boolean;
+  receive(resource: WatchedKey, object: KubeObject): void;
+};
+
 /** The watch cache's contract as the real one keeps it: change listeners first, then waiters. */
-function fakeCache(initial: Array<[WatchedKey, KubeObject]>) {
+function fakeCache(initial: Array<[WatchedKey, KubeObject]>): Cache {
   const objects = new Map(initial.map(([r, o]) => [o.metadata.uid as string, { resource: r, object: o }]));
   const listeners = new Set<(c: readonly CacheChange[]) => void>();
   const waiters = new Set<() => void>();
-  const cache = {
+  const cache: Cache = {
     synced: true,
     onChange(l: (c: readonly CacheChange[]) => void) {
       listeners.add(l);
@@ -63,10 +68,10 @@ function fakeCache(initial: Array<[WatchedKey, KubeObject]>) {
         if (e.resource === ref.resource && e.object.metadata.name === ref.name) return e.object;
       return undefined;
     },
-    waitFor<T>(predicate: (c: typeof cache) => T | null | undefined | false): Promise<T> {
+    waitFor<T>(predicate: (c: WatchCache) => T | null | undefined | false): Promise<T> {
       return new Promise((resolve) => {
         const check = () => {
-          const v = predicate(cache);
+          const v = predicate(cache as unknown as WatchCache);
           if (!v) return;
           waiters.delete(check);
           resolve(v);
@@ -75,11 +80,11 @@ function fakeCache(initial: Array<[WatchedKey, KubeObject]>) {
         check();
       });
     },
-    waitForResourceVersion(ref: ObjectRef, rv: string) {
+    waitForResourceVersion(ref: ObjectRef, rv: string): Promise<KubeObject> {
       return cache.waitFor((c) => {
         const o = c.find(ref);
         return o && resourceVersionReached(o.metadata.resourceVersion, rv) ? o : null;
-      });
+      }, 10_000);
     },
     /** A watch event: the object as the cluster now has it. */
     receive(resource: WatchedKey, object: KubeObject) {
