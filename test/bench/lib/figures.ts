@@ -8,7 +8,7 @@ export interface Figure {
   /** What was measured, in words ("click → confirmed on screen, median"). */
   figure: string;
   value: number;
-  unit: 'ms' | 'MB' | 'KB';
+  unit: 'ms' | 'MB' | 'KB' | 'count';
   /** The goal: the value must stay under it. */
   goal: number;
   met: boolean;
