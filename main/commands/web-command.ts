@@ -52,8 +52,9 @@ export const webCommand: Command = {
     const rendererDir = values.renderer ?? defaultRendererDir;
     await ensureRendererBuilt(rendererDir, io.stderr);
 
-    // The server listens and prints its URL first; the app core (cluster client libraries, the
-    // demo mesh) loads meanwhile, and calls wait for it. The page loads in parallel with the core.
+    // The server listens and prints its URL first; the app core (cluster client libraries) loads
+    // meanwhile, and calls wait for it. The page loads in parallel with the core. The demo mesh
+    // starts in the background: the first screen lists it as starting and does not wait for it.
     const corePromise = (async () => {
       const [{ createAppCore }, { startEmbeddedDemo }] = await Promise.all([
         import('../core/app-core.ts'),
@@ -66,8 +67,12 @@ export const webCommand: Command = {
         env: io.env,
         startDemo: startEmbeddedDemo,
       });
-      if (values.demo) await core.handlers['demo.open']({});
-      else await core.openDemoIfNoContexts();
+      const demo = values.demo
+        ? { started: core.handlers['demo.open']({}) }
+        : await core.beginDemoIfNoContexts();
+      demo.started.catch((err: unknown) =>
+        io.stderr(`switchyard web: the demo mesh did not start: ${(err as Error).message}\n`),
+      );
       return core;
     })();
     // A core that cannot start is reported once here; each call then answers with the reason.

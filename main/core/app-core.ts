@@ -23,6 +23,11 @@ export interface AppCore {
   subscribe(sink: EventSink): () => void;
   /** Opens the demo mesh when the operator has no kubeconfig context at all (first run). */
   openDemoIfNoContexts(): Promise<boolean>;
+  /**
+   * The same decision, but resolves as soon as the demo mesh has begun to start (`demo.status` then
+   * says `starting`), so the first screen need not wait for it; `started` settles when it runs.
+   */
+  beginDemoIfNoContexts(): Promise<{ began: boolean; started: Promise<void> }>;
   dispose(): Promise<void>;
 }
 
@@ -107,6 +112,11 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
       if (listing.contexts.length > 0) return false;
       await demo.open();
       return true;
+    },
+    async beginDemoIfNoContexts() {
+      const listing = await listKubeconfigContexts(kubeconfigPaths(deps.env));
+      if (listing.contexts.length > 0) return { began: false, started: Promise.resolve() };
+      return { began: true, started: demo.open().then(() => undefined) };
     },
     async dispose() {
       sinks.clear();

@@ -17,7 +17,11 @@ export function createDemoLauncher(start: StartDemo, onChange: (status: DemoStat
   let starting: Promise<DemoMeshHandle> | undefined;
 
   const status = (): DemoStatus =>
-    handle ? { running: true, url: handle.url, contextId: DEMO_CONTEXT_ID } : { running: false };
+    handle
+      ? { running: true, url: handle.url, contextId: DEMO_CONTEXT_ID }
+      : starting
+        ? { running: false, starting: true }
+        : { running: false };
 
   return {
     status,
