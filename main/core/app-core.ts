@@ -27,7 +27,9 @@ export interface AppCore {
    * The same decision, but resolves as soon as the demo mesh has begun to start (`demo.status` then
    * says `starting`), so the first screen need not wait for it; `started` settles when it runs.
    */
-  beginDemoIfNoContexts(): Promise<{ began: boolean; started: Promise<void> }>;
+  beginDemoIfNoContexts(after?: Promise<unknown>): Promise<{ began: boolean; started: Promise<void> }>;
+  /** Begins to start the demo mesh (once `after` settles, when given); `demo.status` says starting. */
+  beginDemo(after?: Promise<unknown>): { started: Promise<void> };
   dispose(): Promise<void>;
 }
 
@@ -113,11 +115,12 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
       await demo.open();
       return true;
     },
-    async beginDemoIfNoContexts() {
+    async beginDemoIfNoContexts(after) {
       const listing = await listKubeconfigContexts(kubeconfigPaths(deps.env));
       if (listing.contexts.length > 0) return { began: false, started: Promise.resolve() };
-      return { began: true, started: demo.open().then(() => undefined) };
+      return { began: true, started: demo.open(after).then(() => undefined) };
     },
+    beginDemo: (after) => ({ started: demo.open(after).then(() => undefined) }),
     async dispose() {
       sinks.clear();
       disposeMetrics();

@@ -26,9 +26,10 @@ export function createDemoLauncher(start: StartDemo, onChange: (status: DemoStat
   return {
     status,
     current: () => handle,
-    async open(): Promise<DemoStatus> {
+    /** `after`: begin the start only once this settles (the first screen is out); starting meanwhile. */
+    async open(after?: Promise<unknown>): Promise<DemoStatus> {
       if (!handle) {
-        starting ??= start().finally(() => {
+        starting ??= (after ? after.then(start, start) : start()).finally(() => {
           starting = undefined;
         });
         handle = await starting;

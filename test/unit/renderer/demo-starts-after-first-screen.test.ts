@@ -41,6 +41,26 @@ describe('the demo mesh starting after the first screen', () => {
     expect(changes.at(-1)?.running).toBe(true);
   });
 
+  it('begins only once the first screen is served, reported as starting meanwhile', async () => {
+    let starts = 0;
+    const launcher = createDemoLauncher(
+      async () => {
+        starts++;
+        return { url: 'https://127.0.0.1:2', kubeconfigPath: '/k', stop: async () => {} };
+      },
+      () => {},
+    );
+    let served: () => void = () => {};
+    const opened = launcher.open(new Promise<void>((r) => (served = r)));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(starts).toBe(0);
+    expect(launcher.status()).toEqual({ running: false, starting: true });
+    served();
+    await opened;
+    expect(starts).toBe(1);
+    expect(launcher.status().running).toBe(true);
+  });
+
   it('is followed by the console: the first screen opens the demo once it runs', async () => {
     let answerOpen: (s: DemoStatus) => void = () => {};
     const fake = fakeApi({
