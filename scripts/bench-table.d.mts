@@ -4,7 +4,8 @@ export interface BenchRow {
   value?: number;
   unit?: string;
   goal?: number;
-  met: boolean;
+  /** null: the benchmark was skipped (opt-in). */
+  met: boolean | null;
   loadAvg1m?: number;
   peer?: { name: string; value: number; ratio: number; goalRatio?: number };
   note?: string;

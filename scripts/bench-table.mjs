@@ -29,6 +29,10 @@ export function lastJson(stdout) {
  */
 export function benchRows(file, stdout, status) {
   const json = lastJson(stdout);
+  if (json && typeof json.skipped === 'string')
+    return [
+      { file, figure: json.benchmark ?? '(whole benchmark)', met: null, note: `skipped: ${json.skipped}` },
+    ];
   if (json && Array.isArray(json.figures) && json.figures.length > 0)
     return json.figures.map((f) => ({ file, ...f }));
   const verdict = json?.meetsTarget ?? json?.meets;
@@ -67,7 +71,7 @@ export function figuresTable(rows, machine) {
       r.peer?.ratio === undefined
         ? ''
         : `${r.peer.ratio}${r.peer.goalRatio !== undefined ? ` (goal ≤ ${r.peer.goalRatio})` : ''}`;
-    return `| ${cell(r.file.replace('.bench.ts', ''))} | ${cell(r.figure)}${r.note ? ` — ${cell(r.note)}` : ''} | ${cell(value)} | ${cell(goal)} | ${r.met ? 'yes' : '**no**'} | ${cell(r.loadAvg1m)} | ${cell(r.peer?.name)} | ${cell(r.peer?.value)} | ${cell(ratio)} |`;
+    return `| ${cell(r.file.replace('.bench.ts', ''))} | ${cell(r.figure)}${r.note ? ` — ${cell(r.note)}` : ''} | ${cell(value)} | ${cell(goal)} | ${r.met === null ? 'skipped' : r.met ? 'yes' : '**no**'} | ${cell(r.loadAvg1m)} | ${cell(r.peer?.name)} | ${cell(r.peer?.value)} | ${cell(ratio)} |`;
   });
   return [...head, ...lines].join('\n');
 }

@@ -48,6 +48,10 @@ describe('the benchmark table', () => {
   it('lists a benchmark without figures by its overall verdict, and one that printed nothing as failed', () => {
     const old = benchRows('apply.bench.ts', JSON.stringify({ benchmark: 'apply', meetsTarget: true }), 0);
     expect(old).toEqual([expect.objectContaining({ figure: 'apply', met: true })]);
+    const skipped = benchRows('scale.bench.ts', JSON.stringify({ benchmark: 'scale', skipped: 'opt-in' }), 0);
+    expect(figuresTable(skipped, { cores: 2, loadAvg1m: 1 })).toContain(
+      '| scale | scale — skipped: opt-in |  |  | skipped |',
+    );
     const broken = benchRows('x.bench.ts', 'Error: boom', 1);
     expect(broken).toEqual([
       expect.objectContaining({ figure: '(printed no JSON)', met: false, note: 'exited with 1' }),
