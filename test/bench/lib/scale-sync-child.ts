@@ -40,8 +40,8 @@ const session = manager.session('demo-admin');
 if (!session?.cache) throw new Error(`demo-admin did not open: ${info.statusReason ?? info.status}`);
 await session.cache.whenSynced(600_000);
 const syncedMs = performance.now() - started;
-// The console's first services.list does this when the index has not ticked yet.
-session.releases?.flush();
+// What the console's first call on a session waits for (console-handlers ready()).
+await session.releases?.whenCurrent();
 const releasesMs = performance.now() - started;
 await new Promise((r) => setTimeout(r, 300));
 clearInterval(probe);
