@@ -56,6 +56,9 @@ export function createConsolePlans(deps: ConsolePlansDependencies) {
       ...(deps.pauseMs !== undefined ? { pauseMs: deps.pauseMs } : {}),
       ...(deps.verifyTimeoutMs !== undefined ? { verifyTimeoutMs: deps.verifyTimeoutMs } : {}),
       verify: confirmingVerify(cache, () => session.releases),
+      // The console's changes are reviewed with their dry-run (release.plan) before Apply; for a
+      // one-patch plan a second dry-run would only add a round trip (the write is all-or-nothing).
+      skipDryRunOfReviewedSingleStep: true,
     });
   }
 
