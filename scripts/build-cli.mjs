@@ -3,15 +3,6 @@
 // without compiling TypeScript at run time. bin/switchyard.mjs falls back to the sources (through
 // tsx) when this bundle is missing or older than them.
 import { build } from 'esbuild';
+import { cliBuildOptions } from './cli-bundle.mjs';
 
-await build({
-  entryPoints: ['main/cli.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  splitting: true,
-  outdir: 'out/cli',
-  logLevel: 'warning',
-});
+await build(cliBuildOptions(process.cwd(), 'out/cli'));

@@ -52,8 +52,10 @@ export const webCommand: Command = {
     const rendererDir = values.renderer ?? defaultRendererDir;
     await ensureRendererBuilt(rendererDir, io.stderr);
 
-    // The server listens and prints its URL first; the app core (cluster client libraries, the
-    // demo mesh) loads meanwhile, and calls wait for it. The page loads in parallel with the core.
+    // The server listens and prints its URL first; the app core (cluster client libraries) loads
+    // meanwhile, and calls wait for it. The page loads in parallel with the core. The demo mesh
+    // starts in the background: the first screen lists it as starting and does not wait for it.
+    const firstScreen = firstScreenServed(FIRST_SCREEN_WAIT_MS);
     const corePromise = (async () => {
       const [{ createAppCore }, { startEmbeddedDemo }] = await Promise.all([
         import('../core/app-core.ts'),
@@ -66,8 +68,14 @@ export const webCommand: Command = {
         env: io.env,
         startDemo: startEmbeddedDemo,
       });
-      if (values.demo) await core.handlers['demo.open']({});
-      else await core.openDemoIfNoContexts();
+      // It starts once the first screen's cluster list has been answered (or after a second
+      // without a page), so that its seeding does not hold up the page and the first calls.
+      const demo = values.demo
+        ? core.beginDemo(firstScreen.served)
+        : await core.beginDemoIfNoContexts(firstScreen.served);
+      demo.started.catch((err: unknown) =>
+        io.stderr(`switchyard web: the demo mesh did not start: ${(err as Error).message}\n`),
+      );
       return core;
     })();
     // A core that cannot start is reported once here; each call then answers with the reason.
@@ -75,7 +83,7 @@ export const webCommand: Command = {
 
     const server = await startWebServer({
       rendererDir,
-      handlers: handlersAfter(corePromise),
+      handlers: firstScreen.watch(handlersAfter(corePromise)),
       subscribe: subscribeAfter(corePromise),
       port,
       ...(token ? { token } : {}),
@@ -88,6 +96,31 @@ export const webCommand: Command = {
     return 0;
   },
 };
+
+const FIRST_SCREEN_WAIT_MS = 1000;
+
+/** Settles once the first `contexts.list` has been answered (the first screen has its data), or after `ms`. */
+function firstScreenServed(ms: number) {
+  let done: () => void = () => {};
+  const served = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  setTimeout(done, ms).unref();
+  return {
+    served,
+    watch(handlers: ApiHandlers): ApiHandlers {
+      const list = handlers['contexts.list'];
+      return {
+        ...handlers,
+        'contexts.list': (request) =>
+          list(request).finally(() => {
+            // After the answer has been written to the socket.
+            setImmediate(done);
+          }),
+      };
+    },
+  };
+}
 
 /** Handlers that wait for the core, so the server can listen before the core has loaded. */
 function handlersAfter(core: Promise<AppCore>): ApiHandlers {

@@ -29,6 +29,13 @@ export interface AppCore {
   clientReset(clientId: string): void;
   /** Opens the demo mesh when the operator has no kubeconfig context at all (first run). */
   openDemoIfNoContexts(): Promise<boolean>;
+  /**
+   * The same decision, but resolves as soon as the demo mesh has begun to start (`demo.status` then
+   * says `starting`), so the first screen need not wait for it; `started` settles when it runs.
+   */
+  beginDemoIfNoContexts(after?: Promise<unknown>): Promise<{ began: boolean; started: Promise<void> }>;
+  /** Begins to start the demo mesh (once `after` settles, when given); `demo.status` says starting. */
+  beginDemo(after?: Promise<unknown>): { started: Promise<void> };
   dispose(): Promise<void>;
 }
 
@@ -130,6 +137,12 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
       await demo.open();
       return true;
     },
+    async beginDemoIfNoContexts(after) {
+      const listing = await listKubeconfigContexts(kubeconfigPaths(deps.env));
+      if (listing.contexts.length > 0) return { began: false, started: Promise.resolve() };
+      return { began: true, started: demo.open(after).then(() => undefined) };
+    },
+    beginDemo: (after) => ({ started: demo.open(after).then(() => undefined) }),
     async dispose() {
       sinks.clear();
       disposeMetrics();

@@ -120,6 +120,10 @@ async function start() {
     void core.dispose().finally(() => app.quit());
   });
 
-  await core.openDemoIfNoContexts();
+  // The window loads while the demo mesh starts (the first screen lists it as starting).
+  const demo = await core.beginDemoIfNoContexts();
+  demo.started.catch((err: unknown) =>
+    console.error(`the demo mesh did not start: ${(err as Error).message}`),
+  );
   await win.loadURL(source.entryUrl);
 }

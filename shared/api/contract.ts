@@ -72,6 +72,8 @@ export type ContextList = z.infer<typeof ContextList>;
 
 export const DemoStatus = z.object({
   running: z.boolean(),
+  /** Being started (in the background, after the first screen): `demo.open` waits for it. */
+  starting: z.boolean().optional(),
   url: z.string().optional(),
   contextId: z.string().optional(),
 });

@@ -1,16 +1,21 @@
 // The console with a large mesh, in Chromium against `switchyard web` on a demo with 5,000 extra
 // services: the service list's render after its data arrives (< 100 ms), the filter per keystroke
-// (< 50 ms), and frame gaps while a split slider is dragged (no frame over 32 ms).
+// (< 50 ms), and the frames while a split slider is dragged with the three live charts streaming on
+// screen: a frame interval over 1.5 vsyncs (25 ms) is a dropped frame, i.e. work that did not fit in
+// 16.7 ms; the goal is none.
 // Run: npx tsx test/bench/console.bench.ts (after `npx vite build --config renderer/vite.config.ts`).
 // BENCH_SERVICES (default 5000) and BENCH_RUNS (page loads, default 5). Prints JSON.
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startWebApp } from '../e2e/web-app.ts';
+import { type Figure, figure, load1m, report } from './lib/figures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const services = Number(process.env.BENCH_SERVICES ?? 5000);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const TARGET = { renderMs: 100, keystrokeMs: 50, frameMs: 32 };
+/** Issue 13: a frame under 16.7 ms is 60 frames a second, through the whole drag. */
+const TARGET = { renderMs: 100, keystrokeMs: 50, frameMs: 16.7 };
+const DROPPED_MS = 25;
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const stats = (xs: number[]) => {
@@ -71,10 +76,24 @@ async function drag(page: Page) {
   await page.getByRole('option', { name: 'reviews in bookinfo' }).click();
   const slider = page.getByRole('slider', { name: 'Weight of v1' });
   await slider.waitFor();
+  // The three live charts streaming (requests, success rate, p95), as the operator sees them while
+  // moving traffic: wait until each has data, then keep them in the viewport with the slider.
+  const panel = page.getByRole('region', { name: 'Live traffic' });
+  for (const name of [
+    /^Requests per second, latest: v1/,
+    /^Success rate, latest: /,
+    /^p95 latency, latest: /,
+  ])
+    await panel.getByRole('img', { name }).waitFor({ timeout: 90_000 });
   const box = await slider.boundingBox();
   if (!box) throw new Error('the slider of v1 has no box');
-  const charts = await page.evaluate(() => document.querySelectorAll('canvas, svg[data-chart]').length);
-  // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+  const charts = await panel.locator('canvas').evaluateAll(
+    (canvases) =>
+      canvases.filter((c) => {
+        const r = c.getBoundingClientRect();
+        return r.width > 0 && r.bottom > 0 && r.top < window.innerHeight;
+      }).length,
+  );
   await page.evaluate(`(() => {
     window.__frames = [];
     window.__long = [];
@@ -98,7 +117,6 @@ async function drag(page: Page) {
     window.__long = [];
     return out;
   })()`)) as { frames: number[]; long: number[] };
-  await slider.scrollIntoViewIfNeeded();
   const at = (await slider.boundingBox()) ?? box;
   const y = at.y + at.height / 2;
   await page.mouse.move(at.x + at.width * 0.5, y);
@@ -132,9 +150,10 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
-let result: Record<string, unknown>;
+let figures: Figure[] = [];
+let details: Record<string, unknown> = {};
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
   const renders: number[] = [];
   for (let i = 0; i < runs; i++) {
     await page.goto(app.url);
@@ -144,11 +163,34 @@ try {
   const keys = await keystrokes(page, ['svc-12', 'reviews', 'bookinfo']);
   const dragged = await drag(page);
   const over = dragged.frames.filter((f) => f > TARGET.frameMs);
+  const dropped = dragged.frames.filter((f) => f > DROPPED_MS);
   const render = stats(renders);
   const keystroke = stats(keys);
   const frame = stats(dragged.frames);
-  result = {
-    benchmark: 'console: service list with many services, filter per keystroke, slider drag frames',
+  const loadAvg1m = load1m();
+  figures = [
+    figure(
+      `service list render after data arrives (${shown}), max of ${runs}`,
+      render.maxMs,
+      'ms',
+      TARGET.renderMs,
+      {
+        loadAvg1m,
+      },
+    ),
+    figure('filter per keystroke, max', keystroke.maxMs, 'ms', TARGET.keystrokeMs, { loadAvg1m }),
+    figure(
+      `slider drag with ${dragged.charts} live chart(s) streaming: dropped frames (interval > ${DROPPED_MS} ms)`,
+      dropped.length,
+      'count',
+      1,
+      {
+        loadAvg1m,
+        note: `${dropped.length} of ${frame.n} frames; longest interval ${frame.maxMs} ms, median ${frame.medianMs} ms; longest task ${round(Math.max(0, ...dragged.long))} ms`,
+      },
+    ),
+  ];
+  details = {
     services: shown,
     listRenderAfterData: render,
     filterPerKeystroke: keystroke,
@@ -156,7 +198,8 @@ try {
       frames: frame.n,
       medianFrameMs: frame.medianMs,
       maxFrameMs: frame.maxMs,
-      framesOver32Ms: over.length,
+      framesOver16_7Ms: over.length,
+      droppedFrames: dropped.length,
       longTasks: dragged.long.length,
       longestTaskMs: round(Math.max(0, ...dragged.long)),
       chartsOnScreen: dragged.charts,
@@ -165,20 +208,16 @@ try {
     idleBeforeDrag: {
       frames: dragged.idle.frames.length,
       maxFrameMs: round(Math.max(0, ...dragged.idle.frames)),
-      framesOver32Ms: dragged.idle.frames.filter((f) => f > TARGET.frameMs).length,
+      droppedFrames: dragged.idle.frames.filter((f) => f > DROPPED_MS).length,
       longTasks: dragged.idle.long.length,
-    },
-    target: TARGET,
-    meets: {
-      render: render.maxMs < TARGET.renderMs,
-      keystroke: keystroke.maxMs < TARGET.keystrokeMs,
-      frames: over.length === 0,
     },
   };
 } finally {
   await browser.close();
   await app.stop();
 }
-console.log(JSON.stringify(result, null, 2));
-const meets = result.meets as Record<string, boolean>;
-process.exit(Object.values(meets).every(Boolean) ? 0 : 1);
+report(
+  'console: service list with many services, filter per keystroke, slider drag frames',
+  figures,
+  details,
+);

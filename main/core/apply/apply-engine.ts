@@ -42,6 +42,13 @@ export interface ApplyEngineDeps {
   pauseMs?: number;
   verifyTimeoutMs?: number;
   maxRebases?: number;
+  /**
+   * A plan of one patch that the operator reviewed with its dry-run moments ago (the console's
+   * review): its real write is all-or-nothing and guarded by the resourceVersion test, so a second
+   * dry-run right before it finds nothing the write would not. Skipping it takes one round trip
+   * off the wait between Apply and confirmed. Plans of several steps are always dry-run first.
+   */
+  skipDryRunOfReviewedSingleStep?: boolean;
 }
 
 export interface ApplyRequest {
@@ -184,6 +191,7 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
     plan: AnyPlan,
     objects: readonly KubeObject[] | undefined,
     ctx: WriteContext,
+    withDryRun = true,
   ): Promise<Prepared> {
     let bases: Map<string, KubeObject | null>;
     try {
@@ -198,6 +206,7 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
     const sim = simulatePlan(plan, bases);
     if (!sim.ok) return { ok: false, result: sim };
     const patches = plan.steps.map(patchOf);
+    if (!withDryRun) return { ok: true, bases, patches, dry: { ok: true, steps: [] } };
     const dry = await dryRunSteps(plan, bases, patches, ctx);
     if (!dry.ok) return { ok: false, result: dry };
     const rebasedSteps = plan.steps.map((s, i) =>
@@ -229,7 +238,14 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
         state: 'untouched',
         rebased: 0,
       }));
-      const prep = await prepare(plan, req.objects, ctx);
+      const single =
+        plan.steps.length === 1 && plan.steps[0] !== undefined && actionOf(plan.steps[0]) === 'patch';
+      const prep = await prepare(
+        plan,
+        req.objects,
+        ctx,
+        !(deps.skipDryRunOfReviewedSingleStep === true && single),
+      );
       if (!prep.ok) {
         const r = prep.result;
         const objects = objectReports(reports);

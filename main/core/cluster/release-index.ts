@@ -28,8 +28,13 @@ export interface ReleaseIndex {
   releases(): ServiceRelease[];
   get(id: string): ServiceRelease | undefined;
   onChanges(listener: (changes: ReleaseChanges) => void): () => void;
-  /** Recomputes what is dirty now instead of at the next tick. */
+  /** Recomputes what is dirty now instead of at the next tick (a full read at once: it may stall). */
   flush(): void;
+  /**
+   * Resolves once every release is current, reading a whole cluster in slices between which the
+   * event loop runs (one chunk of routes at a time), so a big cluster never holds it for long.
+   */
+  whenCurrent(): Promise<void>;
   readonly stats: { fullReads: number; partialReads: number; routesRead: number };
   dispose(): void;
 }
@@ -223,11 +228,66 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
   }
 
   function schedule() {
-    if (disposed || timer !== undefined || (!everything && dirtyRoutes.size === 0)) return;
+    if (disposed || timer !== undefined || (!everything && dirtyRoutes.size === 0 && !pass)) return;
     timer = clock.setTimeout(() => {
       timer = undefined;
-      recompute();
+      tick();
     }, intervalMs);
+  }
+
+  const needsFullRead = () => everything || dirtyRoutes.size > fullReadThreshold;
+
+  /**
+   * A full read in progress, one chunk of routes per turn of the event loop. Changes meanwhile mark
+   * their routes dirty as usual and are read after it (or again: reading a route twice is harmless).
+   */
+  let pass: { routes: string[]; next: number; fresh: Map<string, ServiceRelease[]> } | undefined;
+
+  function beginPass() {
+    stats.fullReads++;
+    pass = { routes: [...new Set([...byRoute.keys(), ...routeHostIndex.keys()])], next: 0, fresh: new Map() };
+    everything = false;
+    dirtyRoutes.clear();
+  }
+
+  /** Reads the next chunk of the pass (or all that is left), and announces the pass once done. */
+  function stepPass(all: boolean) {
+    while (pass && pass.next < pass.routes.length) {
+      // In chunks of routes, each read from the inputs of its routes only: one read of a whole big
+      // cluster keeps ~100 MB of intermediate objects alive at once, which the heap never gives back.
+      readChunk(pass.routes.slice(pass.next, pass.next + fullReadChunk), pass.fresh);
+      pass.next += fullReadChunk;
+      if (!all) break;
+    }
+    if (pass && pass.next >= pass.routes.length) {
+      const done = pass;
+      pass = undefined;
+      stats.routesRead += done.routes.length;
+      announce(done.fresh);
+    }
+  }
+
+  const nextTurn = () => new Promise<void>((resolve) => clock.setTimeout(resolve, 0));
+
+  /** The coalescing tick: a whole-cluster read goes in slices, a few dirty routes at once. */
+  function tick() {
+    if (disposed) return;
+    if (cache.synced === false) {
+      schedule();
+      return;
+    }
+    if (!pass && needsFullRead() && routeHostIndex.size > fullReadChunk) beginPass();
+    if (pass) {
+      stepPass(false);
+      if (pass) {
+        timer = clock.setTimeout(() => {
+          timer = undefined;
+          tick();
+        }, 0);
+      } else schedule();
+      return;
+    }
+    recompute();
   }
 
   /** The objects one route's release is read from, and nothing else. */
@@ -297,25 +357,24 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
       schedule();
       return;
     }
-    const fresh = new Map<string, ServiceRelease[]>();
-    let routes: string[];
-    if (everything || dirtyRoutes.size > fullReadThreshold) {
-      stats.fullReads++;
-      routes = [...new Set([...byRoute.keys(), ...routeHostIndex.keys()])];
-      // In chunks of routes, each read from the inputs of its routes only: one read of a whole big
-      // cluster keeps ~100 MB of intermediate objects alive at once, which the heap never gives back.
-      for (let i = 0; i < routes.length; i += fullReadChunk)
-        readChunk(routes.slice(i, i + fullReadChunk), fresh);
-    } else {
-      stats.partialReads++;
-      routes = [...dirtyRoutes];
-      for (const uid of routes)
-        fresh.set(uid, objects.has(uid) ? releasesOfRoute(read(inputsOf(uid)), uid) : []);
+    // A pass in progress is finished first, at once.
+    stepPass(true);
+    if (needsFullRead()) {
+      beginPass();
+      stepPass(true);
     }
-    stats.routesRead += routes.length;
-    everything = false;
+    if (dirtyRoutes.size === 0) return;
+    stats.partialReads++;
+    const routes = [...dirtyRoutes];
     dirtyRoutes.clear();
+    const fresh = new Map<string, ServiceRelease[]>();
+    for (const uid of routes)
+      fresh.set(uid, objects.has(uid) ? releasesOfRoute(read(inputsOf(uid)), uid) : []);
+    stats.routesRead += routes.length;
+    announce(fresh);
+  }
 
+  function announce(fresh: Map<string, ServiceRelease[]>) {
     const changes: ReleaseChanges = { upserts: [], deletes: [] };
     for (const [uid, next] of fresh) {
       const before = byRoute.get(uid) ?? [];
@@ -349,6 +408,17 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
       return () => listeners.delete(listener);
     },
     flush() {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+      recompute();
+    },
+    async whenCurrent() {
+      while (!disposed && (pass || needsFullRead())) {
+        if (!pass) beginPass();
+        stepPass(false);
+        if (pass) await nextTurn();
+      }
+      // What changed meanwhile: a few routes, read at once.
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       recompute();

@@ -185,16 +185,17 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
         `context '${contextId}' is ${info.status}${info.statusReason ? `: ${info.statusReason}` : ''}`,
       );
     }
-    if (!cache.synced) {
+    const listedNow = !cache.synced;
+    if (listedNow) {
       await cache.whenSynced(SYNC_TIMEOUT_MS).catch(() => {
         throw new ApiFailure(
           'timeout',
           `the cluster of '${contextId}' did not list its objects within ${SYNC_TIMEOUT_MS / 1000} s`,
         );
       });
-      releases.flush();
     }
-    if (releases.releases().length === 0) releases.flush();
+    // The first read of a whole cluster goes in slices, so a big one does not hold the event loop.
+    if (listedNow || releases.releases().length === 0) await releases.whenCurrent();
     events.follow(contextId, session);
     snapshots.track(contextId, session);
     return session;

@@ -14,6 +14,7 @@ import type { HistoryStore } from '../history/history-store.ts';
 import type { HistoryKind } from '../history/history-types.ts';
 import { createKubeApi } from '../kube-api.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
+import { confirmingVerify } from './confirming-verify.ts';
 import { planStepViews } from './plan-views.ts';
 import type { ObjectLookup } from './release-views.ts';
 
@@ -54,17 +55,10 @@ export function createConsolePlans(deps: ConsolePlansDependencies) {
       history: deps.history,
       ...(deps.pauseMs !== undefined ? { pauseMs: deps.pauseMs } : {}),
       ...(deps.verifyTimeoutMs !== undefined ? { verifyTimeoutMs: deps.verifyTimeoutMs } : {}),
-      verify: async (target, expected) => {
-        const ref = refOf(target);
-        if (!ref) return;
-        if ('deleted' in expected) {
-          await cache.waitFor(
-            (c) => c.find(ref) === undefined,
-            10_000,
-            `${target.kind} ${target.name} deleted`,
-          );
-        } else await cache.waitForResourceVersion(ref, expected.resourceVersion, 10_000);
-      },
+      verify: confirmingVerify(cache, () => session.releases),
+      // The console's changes are reviewed with their dry-run (release.plan) before Apply; for a
+      // one-patch plan a second dry-run would only add a round trip (the write is all-or-nothing).
+      skipDryRunOfReviewedSingleStep: true,
     });
   }
 

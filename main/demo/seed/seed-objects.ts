@@ -119,6 +119,7 @@ export function seedObjects(opts: SeedOptions): KubeObject[] {
   objects.push(...istioSystemObjects(nextIp));
   for (const s of DEMO_SERVICES) objects.push(...demoServiceObjects(s, nextIp));
   objects.push(...seededVirtualServices());
-  objects.push(...generatedServiceObjects(opts.services, nextIp));
+  // One by one: spread into push(), 50,000 services' objects overflow the call stack.
+  for (const o of generatedServiceObjects(opts.services, nextIp)) objects.push(o);
   return objects;
 }

@@ -56,6 +56,10 @@ interface ApplyState {
   dismissToast(): void;
 }
 
+function allConfirmed(plan: PlanView, progress: Record<string, StepProgress>): boolean {
+  return plan.steps.length > 0 && plan.steps.every((s) => progress[s.id]?.state === 'done');
+}
+
 /** The review → apply flow with per-step progress, and the toast that offers undo. */
 export function createApplyStore(api: ApiClient, onApplied: (contextId: string, releaseId: string) => void) {
   const store = create<ApplyState>()((set, get) => ({
@@ -156,13 +160,17 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
   api.on('apply.progress', (p) => {
     const review = store.getState().review;
     if (!review?.plan || review.plan.planId !== p.planId) return;
+    const progress = {
+      ...review.progress,
+      [p.stepId]: { state: p.state, ...(p.message ? { message: p.message } : {}) },
+    };
     store.setState({
       review: {
         ...review,
-        progress: {
-          ...review.progress,
-          [p.stepId]: { state: p.state, ...(p.message ? { message: p.message } : {}) },
-        },
+        progress,
+        // Every step confirmed by the cluster's watch: shown now, not when the call returns after
+        // main has also written its history (the result then adds the history link and the toast).
+        ...(review.status === 'applying' && allConfirmed(review.plan, progress) ? { status: 'applied' } : {}),
       },
     });
   });

@@ -104,6 +104,8 @@ export function createClustersStore(api: ApiClient) {
         const start =
           recent ?? (get().demo.running ? get().contexts.find((c) => c.id === 'demo') : undefined);
         if (start) await get().switchTo(start.id);
+        // Main starts the demo after the first screen: follow it, as if the operator had opened it.
+        else if (get().demo.starting) await get().openDemo();
       }
     },
     async openDemo() {

@@ -91,7 +91,7 @@ async function runMain(opts: { isPackaged: boolean; rendererUrl?: string }): Pro
         },
       },
       subscribe: () => () => {},
-      openDemoIfNoContexts: async () => false,
+      beginDemoIfNoContexts: async () => ({ started: Promise.resolve(false) }),
       dispose: async () => {},
     }),
   }));

@@ -1,0 +1,61 @@
+// Child of scale.bench.ts, bundled and run on plain Node (what the built main process carries):
+// opens the demo's demo-admin context as the console does, lists and watches everything, computes
+// every release, and reports the longest event-loop stall meanwhile, the time it took and the RSS.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { systemClock } from '../../../main/core/cluster/clock.ts';
+import { createSessionManager } from '../../../main/core/cluster/session-manager.ts';
+import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig-loader.ts';
+import { readReleases } from '../../../shared/mesh/read-istio.ts';
+
+const kubeconfigPath = process.argv[2] as string;
+const dir = mkdtempSync(join(tmpdir(), 'sy-bench-scale-'));
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+// The longest stretch the event loop was held, sampled every 5 ms (a timer that fires late by
+// more than the interval means the loop was busy that long).
+let maxStallMs = 0;
+let last = performance.now();
+const probe = setInterval(() => {
+  const now = performance.now();
+  maxStallMs = Math.max(maxStallMs, now - last - 5);
+  last = now;
+}, 5);
+const histogram = monitorEventLoopDelay({ resolution: 10 });
+histogram.enable();
+
+const manager = createSessionManager({
+  loader: createKubeconfigLoader({ env: { KUBECONFIG: kubeconfigPath }, home: dir }),
+  clock: systemClock,
+  dataDir: join(dir, 'data'),
+  execEnv: () => ({}),
+  readReleases,
+  session: { requestTimeoutMs: 120_000 },
+});
+const started = performance.now();
+const info = await manager.open('demo-admin');
+const session = manager.session('demo-admin');
+if (!session?.cache) throw new Error(`demo-admin did not open: ${info.statusReason ?? info.status}`);
+await session.cache.whenSynced(600_000);
+const syncedMs = performance.now() - started;
+// What the console's first call on a session waits for (console-handlers ready()).
+await session.releases?.whenCurrent();
+const releasesMs = performance.now() - started;
+await new Promise((r) => setTimeout(r, 300));
+clearInterval(probe);
+histogram.disable();
+const result = {
+  objectsCached: session.cache.size,
+  releases: session.releases?.releases().length ?? 0,
+  syncMs: Math.round(syncedMs),
+  releasesReadyMs: Math.round(releasesMs),
+  maxStallMs: Math.round(maxStallMs),
+  eventLoopDelayMaxMs: Math.round(histogram.max / 1e6),
+  eventLoopDelayP99Ms: Math.round(histogram.percentile(99) / 1e6),
+  rssMb: mb(process.memoryUsage().rss),
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
+await manager.dispose();
+process.exit(0);

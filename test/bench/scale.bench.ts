@@ -1,0 +1,188 @@
+// Issue 13, figure 3: 50,000 services (`switchyard demo --services 50000`: each with a
+// VirtualService, DestinationRule, Deployments and pods). Opt-in, it takes minutes: BENCH_SCALE=1
+// (BENCH_SERVICES, default 50000). Measures, each in a process of its own:
+// - the demo mesh (the built `switchyard demo`): its RSS (goal < 600 MB) and the time to list all
+//   VirtualServices (goal < 300 ms), beside `kubectl get virtualservices -A` pair by pair;
+// - the console's main process (the session code, bundled, on plain Node): the longest event-loop
+//   stall while it syncs everything and computes every release (goal < 50 ms), and its RSS (goal
+//   < 250 MB).
+// The service list render and filter at this size: BENCH_SERVICES=50000 npx tsx test/bench/console.bench.ts.
+// Run: BENCH_SCALE=1 npx tsx test/bench/scale.bench.ts. Prints JSON.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+import { figure, load1m, median, report, round1 } from './lib/figures.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const services = Number(process.env.BENCH_SERVICES ?? 50_000);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const GOAL = { listMs: 300, demoRssMb: 600, stallMs: 50, mainRssMb: 250 };
+
+if (process.env.BENCH_SCALE !== '1') {
+  console.log(
+    JSON.stringify({
+      benchmark: `scale: ${services} services`,
+      skipped: 'opt-in (takes minutes): run with BENCH_SCALE=1',
+      figures: [],
+    }),
+  );
+  process.exit(0);
+}
+
+function rssMbOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return round1(kb / 1024);
+}
+
+async function startDemo(kubeconfig: string): Promise<{ child: ChildProcess; url: string }> {
+  const cli = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root, stdio: 'inherit' });
+  if (cli.status !== 0) throw new Error('building out/cli failed');
+  const child = spawn(
+    process.execPath,
+    ['bin/switchyard.mjs', 'demo', '--services', String(services), '--kubeconfig', kubeconfig],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (c) => {
+      out += c;
+      const m = /demo mesh ready: (\S+)/.exec(out);
+      if (m?.[1]) ok(m[1]);
+    });
+    child.once('exit', (code) => fail(new Error(`switchyard demo exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sy-bench-scale-'));
+const kubeconfig = join(dir, 'kubeconfig');
+const startedDemo = performance.now();
+const { child: demo, url } = await startDemo(kubeconfig);
+const demoStartMs = performance.now() - startedDemo;
+const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+try {
+  const config = parse(readFileSync(kubeconfig, 'utf8')) as {
+    users: Array<{ name: string; user: { token: string } }>;
+    clusters: Array<{ cluster: { 'certificate-authority-data': string } }>;
+  };
+  const token = config.users.find((u) => u.name === 'demo-admin')?.user.token;
+  const ca = Buffer.from(config.clusters[0]?.cluster['certificate-authority-data'] ?? '', 'base64');
+  const agent = new Agent({ ca, keepAlive: true });
+  /** One list of every VirtualService, as a client reads it (the whole body, parsed). */
+  const listAll = () =>
+    new Promise<number>((ok, fail) => {
+      const req = httpsRequest(
+        `${url}/apis/networking.istio.io/v1/virtualservices`,
+        { agent, headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            ok((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { items: unknown[] }).items.length),
+          );
+          res.on('error', fail);
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+  const lists: number[] = [];
+  const peers: number[] = [];
+  const loads: number[] = [];
+  let listed = 0;
+  for (let i = 0; i < runs + 1; i++) {
+    const t0 = performance.now();
+    listed = await listAll();
+    const ms = performance.now() - t0;
+    let peer = Number.NaN;
+    if (kubectl) {
+      const p0 = performance.now();
+      const run = spawnSync(
+        kubectl,
+        [
+          '--kubeconfig',
+          kubeconfig,
+          '--context',
+          'demo-admin',
+          'get',
+          'virtualservices',
+          '-A',
+          '-o',
+          'name',
+          '--chunk-size=0',
+        ],
+        { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      );
+      peer = performance.now() - p0;
+      if (run.status !== 0) throw new Error(`kubectl get failed: ${run.stderr}`);
+    }
+    if (i === 0) continue;
+    lists.push(ms);
+    peers.push(peer);
+    loads.push(load1m());
+  }
+  const demoRss = rssMbOf(demo.pid as number);
+
+  // The console's main process, bundled as the built app runs it.
+  mkdirSync(join(root, 'out/bench'), { recursive: true });
+  const childFile = join(root, 'out/bench/scale-sync-child.mjs');
+  await build({
+    entryPoints: [join(root, 'test/bench/lib/scale-sync-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: childFile,
+    logLevel: 'warning',
+  });
+  const sync = spawnSync(process.execPath, [childFile, kubeconfig], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 900_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (sync.status !== 0) throw new Error(`the sync child failed: ${sync.stderr}`);
+  const main = JSON.parse(sync.stdout.trim().split('\n').at(-1) as string) as {
+    objectsCached: number;
+    releases: number;
+    syncMs: number;
+    releasesReadyMs: number;
+    maxStallMs: number;
+    rssMb: number;
+  };
+  const loadAvg1m = round1(median(loads));
+  const now = load1m();
+  report(
+    `scale: ${services} services`,
+    [
+      figure(`demo mesh: list all ${listed} VirtualServices, median`, median(lists), 'ms', GOAL.listMs, {
+        loadAvg1m,
+        ...(kubectl
+          ? { peer: { name: 'kubectl get virtualservices -A -o name --chunk-size=0', value: median(peers) } }
+          : {}),
+      }),
+      figure('demo mesh: RSS with everything loaded', demoRss, 'MB', GOAL.demoRssMb, { loadAvg1m }),
+      figure(
+        'main process: longest event-loop stall while syncing and indexing',
+        main.maxStallMs,
+        'ms',
+        GOAL.stallMs,
+        {
+          loadAvg1m: now,
+        },
+      ),
+      figure('main process: RSS after sync and releases', main.rssMb, 'MB', GOAL.mainRssMb, {
+        loadAvg1m: now,
+      }),
+    ],
+    { services, demoStartMs: Math.round(demoStartMs), mainProcess: main },
+  );
+} finally {
+  demo.kill('SIGTERM');
+}
