@@ -222,16 +222,30 @@ describe('the packaged app', () => {
 
     const { origin, port, searchParams } = new URL(pageUrl);
     const socket = new WebSocket(`ws://127.0.0.1:${port}/api?token=${searchParams.get('token')}`, { origin });
-    const answer = await new Promise<unknown>((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.once('open', () =>
-        socket.send(JSON.stringify({ type: 'call', id: 1, channel: 'demo.status', payload: {} })),
-      );
-      socket.on('message', (data) => {
-        const frame = JSON.parse(String(data));
-        if (frame.type === 'result' && frame.id === 1) resolve(frame.result);
-      });
+      socket.once('open', () => resolve());
     });
+    let nextId = 1;
+    const call = (channel: string) =>
+      new Promise<{ ok: boolean; value?: { running?: boolean; starting?: boolean } }>((resolve) => {
+        const id = nextId++;
+        const onMessage = (data: unknown) => {
+          const frame = JSON.parse(String(data));
+          if (frame.type === 'result' && frame.id === id) {
+            socket.off('message', onMessage);
+            resolve(frame.result);
+          }
+        };
+        socket.on('message', onMessage);
+        socket.send(JSON.stringify({ type: 'call', id, channel, payload: {} }));
+      });
+    // The demo mesh starts in the background after the first screen: ask until it runs.
+    let answer = await call('demo.status');
+    for (let i = 0; i < 120 && answer.ok && answer.value?.running !== true; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      answer = await call('demo.status');
+    }
     socket.close();
     // No kubeconfig: the packaged core started the embedded demo mesh, all from app.asar's modules.
     expect(answer).toMatchObject({ ok: true, value: { running: true } });
