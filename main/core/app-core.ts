@@ -1,7 +1,7 @@
 import type { AppInfo, ContextList } from '../../shared/api/contract.ts';
 import type { ApiHandlers, EventSink } from './api-dispatch.ts';
 import { checkEvent } from './api-dispatch.ts';
-import { createConsoleHandlers } from './console/console-handlers.ts';
+import { createConsoleHandlers } from './handlers/console-handlers.ts';
 import type { StartDemo } from './demo-launcher.ts';
 import { createDemoLauncher } from './demo-launcher.ts';
 import { createDraftsService } from './drafts/drafts-service.ts';

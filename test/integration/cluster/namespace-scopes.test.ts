@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../main/core/cluster/clock.ts';
 import { createSessionManager } from '../../../main/core/cluster/session-manager.ts';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig-loader.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import type { KubeApi } from '../../../main/core/kube-api.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
-import { applyResultView } from '../../../main/core/console/plan-views.ts';
+import { applyResultView } from '../../../main/core/views/plan-views.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
 import { ApplyResultView } from '../../../shared/api/console-schemas.ts';

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExternalPlan } from '../../../main/core/console/console-handlers.ts';
+import type { ExternalPlan } from '../../../main/core/handlers/console-handlers.ts';
 import { importYamlText, inNamespace } from '../../../main/core/drafts/draft-import.ts';
 import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createReleaseLinter } from '../../../main/core/console/release-views.ts';
+import { createReleaseLinter } from '../../../main/core/views/release-views.ts';
 import { re2Engine } from '../../../main/core/re2-engine.ts';
 import {
   createOfflineViews,

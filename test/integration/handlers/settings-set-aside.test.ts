@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
-import { NAMESPACE_SETTINGS_FILE } from '../../../main/core/console/namespace-settings-store.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
+import { NAMESPACE_SETTINGS_FILE } from '../../../main/core/services/namespace-settings-store.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 

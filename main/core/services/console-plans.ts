@@ -14,8 +14,8 @@ import type { HistoryStore } from '../history/history-store.ts';
 import type { HistoryKind } from '../history/history-types.ts';
 import { createKubeApi } from '../kube-api.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
-import { planStepViews } from './plan-views.ts';
-import type { ObjectLookup } from './release-views.ts';
+import { planStepViews } from '../views/plan-views.ts';
+import type { ObjectLookup } from '../views/release-views.ts';
 
 export interface StoredPlan {
   planId: string;

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
 import type { WatchedKey } from '../cluster/cluster-resources.ts';
 import type { ObjectRef, WatchCache } from '../cluster/watch-cache.ts';
-import type { ObjectLookup } from './release-views.ts';
+import type { ObjectLookup } from '../views/release-views.ts';
 
 const KEYS: Record<string, WatchedKey> = {
   VirtualService: 'virtualservices',

@@ -6,9 +6,9 @@ import type { ClusterSession } from '../cluster/cluster-session.ts';
 import { describeFailure } from '../cluster/cluster-session.ts';
 import { KubeApiError } from '../cluster/kube-http-client.ts';
 import { distinctNamespaces } from '../cluster/namespace-scope.ts';
-import type { ConsoleSessions } from './console-sessions.ts';
-import { routeOfContextId } from './console-sessions.ts';
-import type { NamespaceSetting } from './namespace-settings-store.ts';
+import type { ConsoleSessions } from '../services/console-sessions.ts';
+import { routeOfContextId } from '../services/console-sessions.ts';
+import type { NamespaceSetting } from '../services/namespace-settings-store.ts';
 
 // sessions.namespaces.get/set: which namespaces a context watches. A set is checked against the
 // open session first (a chosen set of which no namespace may be listed is refused, nothing

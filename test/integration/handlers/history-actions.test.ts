@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { HistoryEntryView } from '../../../shared/api/console-schemas.ts';

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
-import { historyViews, type LiveObjectLookup, withIntent } from '../../../main/core/console/history-views.ts';
+import { historyViews, type LiveObjectLookup, withIntent } from '../../../main/core/views/history-views.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
 import { setSplit } from '../../../shared/mesh/release-edits.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
-import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
+import { createMemoryKube, reviewsObjects } from '../core/apply-memory-kube-api.ts';
 
 // History entries read as actions, undo entries say what they undid, and Undo says why it cannot
 // apply (already undone, or the object changed since, with the resourceVersions it compared).

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSession, SessionInfo } from '../../../main/core/cluster/cluster-session.ts';
-import { namespaceView, normalizeSetting } from '../../../main/core/console/namespace-handlers.ts';
+import { namespaceView, normalizeSetting } from '../../../main/core/handlers/session-namespaces.ts';
 import {
   createNamespaceSettingsStore,
   NAMESPACE_SETTINGS_FILE,
-} from '../../../main/core/console/namespace-settings-store.ts';
+} from '../../../main/core/services/namespace-settings-store.ts';
 import { calls } from '../../../shared/api/contract.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
 

@@ -18,22 +18,22 @@ import { re2Engine } from '../re2-engine.ts';
 import { judgeRelease } from '../release/release-health.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
-import { allTrafficShares, editFailure, planAllTraffic } from './all-traffic-change.ts';
-import { cacheLookup, refOf } from './cache-lookup.ts';
-import { createConsoleEvents } from './console-events.ts';
-import { createConsolePlans } from './console-plans.ts';
-import type { ConsoleSessionsDependencies } from './console-sessions.ts';
-import { createConsoleSessions } from './console-sessions.ts';
-import { desiredFromInput } from './desired-release-input.ts';
-import { createGrayscaleReleases } from './grayscale-releases.ts';
-import { historyViews, type LiveObjectLookup, planUndoFor } from './history-views.ts';
-import { createNamespaceHandlers } from './namespace-handlers.ts';
-import { applyResultView } from './plan-views.ts';
-import { previewRelease } from './release-preview.ts';
-import type { SessionFacts } from './release-views.ts';
-import { createReleaseLinter, releaseView, summarizeRelease } from './release-views.ts';
-import { DEMO_SAMPLE_SIZE, demoSampleRequests, parseSampleJsonl } from './sample-traffic.ts';
-import { createStableVersions } from './stable-versions.ts';
+import { allTrafficShares, editFailure, planAllTraffic } from '../services/all-traffic-change.ts';
+import { cacheLookup, refOf } from '../services/cache-lookup.ts';
+import { createConsoleEvents } from '../services/console-events.ts';
+import { createConsolePlans } from '../services/console-plans.ts';
+import type { ConsoleSessionsDependencies } from '../services/console-sessions.ts';
+import { createConsoleSessions } from '../services/console-sessions.ts';
+import { desiredFromInput } from '../services/desired-release-input.ts';
+import { createGrayscaleReleases } from '../release/grayscale-releases.ts';
+import { historyViews, type LiveObjectLookup, planUndoFor } from '../views/history-views.ts';
+import { createNamespaceHandlers } from './session-namespaces.ts';
+import { applyResultView } from '../views/plan-views.ts';
+import { previewRelease } from '../services/release-preview.ts';
+import type { SessionFacts } from '../views/release-views.ts';
+import { createReleaseLinter, releaseView, summarizeRelease } from '../views/release-views.ts';
+import { DEMO_SAMPLE_SIZE, demoSampleRequests, parseSampleJsonl } from '../services/sample-traffic.ts';
+import { createStableVersions } from '../services/stable-versions.ts';
 
 export type ConsoleCalls = Pick<
   ApiHandlers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { previewRelease } from '../../../main/core/console/release-preview.ts';
+import { previewRelease } from '../../../main/core/services/release-preview.ts';
 import { re2Engine } from '../../../main/core/re2-engine.ts';
 import type { DesiredReleaseInput } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoSampleRequests, parseSampleJsonl } from '../../../main/core/console/sample-traffic.ts';
+import { demoSampleRequests, parseSampleJsonl } from '../../../main/core/services/sample-traffic.ts';
 
 describe('sample traffic for the live preview', () => {
   it('reads one request a line, skipping blank lines', () => {

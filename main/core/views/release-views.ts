@@ -13,7 +13,7 @@ import { lintObjects } from '../../../shared/mesh/lint.ts';
 import { lintOwnership } from '../../../shared/mesh/lint-objects.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ReleaseVersion, ServiceRelease, SourceRef } from '../../../shared/mesh/release-model.ts';
-import { podCounts, podsOfVersion } from './version-pods.ts';
+import { podCounts, podsOfVersion } from '../services/version-pods.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may
 // see (no raw objects, no credentials), with the running state of every version.
