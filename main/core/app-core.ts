@@ -1,10 +1,11 @@
 import type { AppInfo, ContextList } from '../../shared/api/contract.ts';
 import type { ApiHandlers, EventSink } from './api-dispatch.ts';
 import { checkEvent } from './api-dispatch.ts';
-import { createConsoleHandlers } from './handlers/console-handlers.ts';
 import type { StartDemo } from './demo-launcher.ts';
 import { createDemoLauncher } from './demo-launcher.ts';
 import { createDraftsService } from './drafts/drafts-service.ts';
+import { appHandlers } from './handlers/app.ts';
+import { createConsoleHandlers } from './handlers/console-handlers.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createPrometheusSettingsStore } from './metrics/prometheus-settings-store.ts';
@@ -88,17 +89,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     ...consoleHandlers,
     ...metricsHandlers,
     ...draftHandlers,
-    'app.info': async () => ({
-      name: 'Switchyard',
-      version: deps.version,
-      mode: deps.mode,
-      platform: process.platform,
-      node: process.versions.node,
-      dataDir: deps.dataDir,
-    }),
-    'contexts.list': () => listContexts(),
-    'demo.open': () => demo.open(),
-    'demo.status': async () => demo.status(),
+    ...appHandlers(deps, listContexts, demo),
   };
   // These are main's own, not calls of the contract.
   for (const own of [

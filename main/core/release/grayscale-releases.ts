@@ -15,6 +15,7 @@ import type { EnginePlan } from '../apply/apply-types.ts';
 import { watcherFromWatchCache } from '../apply/watch-cache-adapter.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import { createKubeApi } from '../kube-api.ts';
+import { grayscaleProgressOf, grayscaleView, storeDirName } from './grayscale-views.ts';
 import { healthSummary } from './release-health.ts';
 import type { ReleaseEvent, ReleaseState } from './release-state.ts';
 import { FINISHED } from './release-state.ts';
@@ -23,7 +24,6 @@ import { createReleaseStateStore } from './release-state-store.ts';
 import type { ReleaseWorkflow } from './release-workflow.ts';
 import { createReleaseWorkflow } from './release-workflow.ts';
 import { rolloutProgress } from './rollout-progress.ts';
-import { grayscaleProgressOf, grayscaleView, storeDirName } from './grayscale-views.ts';
 
 // The wizard's calls over engine F's release workflow. Operations that wait on the cluster (start,
 // resume) return once the release is saved and carry on in the background, reporting through

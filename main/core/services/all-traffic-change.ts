@@ -3,7 +3,6 @@
 // History use for it.
 
 import type { CallRequest } from '../../../shared/api/contract.ts';
-import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { AllTrafficEdit } from '../../../shared/mesh/all-traffic.ts';
 import { routeAllTrafficTo } from '../../../shared/mesh/all-traffic.ts';
 import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/effective-traffic.ts';
@@ -11,18 +10,8 @@ import type { MeshRequest } from '../../../shared/mesh/evaluator-types.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
 import type { ReleasePlan } from '../../../shared/mesh/release-plan.ts';
 import { planRelease } from '../../../shared/mesh/release-plan.ts';
-
-/** A ReleaseEditError as the operator reads it: the message, the object and the field. */
-export function editFailure(err: unknown): unknown {
-  if (!(err instanceof ReleaseEditError)) return err;
-  const where = err.target
-    ? ` (${err.target.kind} ${err.target.namespace}/${err.target.name}${err.field ? `, ${err.field}` : ''})`
-    : '';
-  return new ApiFailure('invalid-request', `${err.message}${where}`);
-}
 
 export interface AllTrafficChange {
   edit: AllTrafficEdit;
@@ -47,14 +36,9 @@ export function planAllTraffic(
   objects: readonly KubeObject[],
   req: CallRequest<'release.allTraffic'>,
 ): AllTrafficChange {
-  let edit: AllTrafficEdit;
-  let plan: ReleasePlan;
-  try {
-    edit = routeAllTrafficTo(release, req.version, { rules: req.rules });
-    plan = planRelease(release, edit.desired, objects);
-  } catch (err) {
-    throw editFailure(err);
-  }
+  // A ReleaseEditError crosses the contract as 'invalid-request' (handlers/api-failures.ts).
+  const edit = routeAllTrafficTo(release, req.version, { rules: req.rules });
+  const plan = planRelease(release, edit.desired, objects);
   const host = release.host.split('.')[0] ?? release.host;
   const verb = req.purpose === 'rollback' ? `roll back to ${req.version}` : `all traffic to ${req.version}`;
   const byOutcome = (o: string) => edit.rules.filter((r) => r.outcome === o).map(ruleName);

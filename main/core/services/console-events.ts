@@ -3,10 +3,10 @@ import type { EventSink } from '../api-dispatch.ts';
 import type { ApplyProgress } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { ReleaseChanges, ReleaseIndex } from '../cluster/release-index.ts';
-import { cacheLookup } from './cache-lookup.ts';
-import type { ConsoleSessions } from './console-sessions.ts';
 import type { ReleaseLinter } from '../views/release-views.ts';
 import { releaseView, summarizeRelease } from '../views/release-views.ts';
+import { cacheLookup } from './cache-lookup.ts';
+import type { ConsoleSessions } from './console-sessions.ts';
 import type { StableVersions } from './stable-versions.ts';
 
 // Main's truth reaching the renderer: session status, service list deltas (already coalesced by

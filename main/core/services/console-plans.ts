@@ -13,9 +13,9 @@ import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { HistoryKind } from '../history/history-types.ts';
 import { createKubeApi } from '../kube-api.ts';
-import { cacheLookup, refOf } from './cache-lookup.ts';
 import { planStepViews } from '../views/plan-views.ts';
 import type { ObjectLookup } from '../views/release-views.ts';
+import { cacheLookup, refOf } from './cache-lookup.ts';
 
 export interface StoredPlan {
   planId: string;

@@ -4,10 +4,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExternalPlan } from '../../../main/core/handlers/console-handlers.ts';
 import { importYamlText, inNamespace } from '../../../main/core/drafts/draft-import.ts';
 import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
+import type { ExternalPlan } from '../../../main/core/services/console-services.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
