@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { versionView } from '../../../main/core/views/release-views.ts';
-import { podsOfVersion } from '../../../main/core/services/version-pods.ts';
 import { objectsLookup } from '../../../main/core/drafts/draft-views.ts';
+import { podsOfVersion } from '../../../main/core/services/version-pods.ts';
+import { versionView } from '../../../main/core/views/release-views.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { readReleases } from '../../../shared/mesh/read-istio.ts';
 
