@@ -55,9 +55,9 @@ export const webCommand: Command = {
     // The server listens and prints its URL first; the app core (cluster client libraries, the
     // demo mesh) loads meanwhile, and calls wait for it. The page loads in parallel with the core.
     const corePromise = (async () => {
-      const [{ createAppCore }, { startEmbeddedDemo }] = await Promise.all([
+      const [{ createAppCore }, { startEmbeddedDemo, demoSampleRequests }] = await Promise.all([
         import('../core/app-core.ts'),
-        import('../core/demo-launcher.ts'),
+        import('../demo/embedded-demo.ts'),
       ]);
       const core = createAppCore({
         mode: 'web',
@@ -65,6 +65,7 @@ export const webCommand: Command = {
         dataDir: defaultDataDir(io.env),
         env: io.env,
         startDemo: startEmbeddedDemo,
+        demoRequests: demoSampleRequests,
       });
       if (values.demo) await core.handlers['demo.open']({});
       else await core.openDemoIfNoContexts();

@@ -9,6 +9,7 @@ import { createConsoleHandlers } from './handlers/console-handlers.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createPrometheusSettingsStore } from './metrics/prometheus-settings-store.ts';
+import type { DemoRequests } from './services/sample-traffic.ts';
 
 export interface AppCoreDependencies {
   mode: AppInfo['mode'];
@@ -16,6 +17,8 @@ export interface AppCoreDependencies {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   startDemo: StartDemo;
+  /** The demo's visitor population (traffic estimates, the preview's default sample). */
+  demoRequests?: DemoRequests;
 }
 
 export interface AppCore {
@@ -55,6 +58,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     env: deps.env,
     emit,
     demoKubeconfig: () => demo.current()?.kubeconfigPath,
+    ...(deps.demoRequests ? { demoRequests: deps.demoRequests } : {}),
     // The promote gate reads the same Prometheus as the charts (a URL set in settings included).
     prometheusFor: async (contextId) => {
       const found = await prometheusFor(contextId);

@@ -1,5 +1,5 @@
 // Routing-core figures: `npx tsx test/bench/routing-core.bench.ts` prints one JSON object.
-import { re2Engine } from '../../main/core/re2-engine.ts';
+import { re2Engine } from '../../main/lib/re2-engine.ts';
 import { compileRule, parseCondition } from '../../shared/mesh/content-policy.ts';
 import { compileVirtualService, type MeshRequest } from '../../shared/mesh/evaluator.ts';
 import type { DestinationRule, KubeObject, VirtualService } from '../../shared/mesh/istio-types.ts';

@@ -49,6 +49,26 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * What each folder of main/ may not import of the others. The core is given the demo mesh by the
+ * entry points (Electron's main, the commands), never imports it; the demo is a cluster of its own
+ * and imports nothing of the app; lib/ holds Node helpers every folder may use.
+ */
+export const MAIN_FOLDER_RULES: Record<string, readonly string[]> = {
+  lib: ['core', 'demo', 'server', 'electron', 'commands', 'cli.ts'],
+  core: ['demo', 'server', 'electron', 'commands', 'cli.ts'],
+  demo: ['core', 'server', 'electron', 'commands', 'cli.ts'],
+  server: ['demo', 'electron', 'commands', 'cli.ts'],
+  electron: ['server', 'commands', 'cli.ts'],
+  commands: ['electron', 'cli.ts'],
+};
+
+/** The folder of main/ a path (relative to the root) is in: main/core/x.ts → core; main/cli.ts → cli.ts. */
+function mainFolderOf(relPath: string): string | undefined {
+  const parts = relPath.split(sep);
+  return parts[0] === 'main' && parts.length > 1 ? parts[1] : undefined;
+}
+
 /** Checks every source file below root (a repository layout) against the layer rules. */
 export function findImportViolations(root: string): Violation[] {
   const violations: Violation[] = [];
@@ -75,6 +95,12 @@ export function findImportViolations(root: string): Violation[] {
         if (resolvesInto(file, specifier, 'main')) add('renderer/ may not import main/');
         if (isNodeBuiltin(specifier)) add('renderer/ may not import Node built-ins');
         if (specifier === 'electron') add('renderer/ may not import Electron (use the contract client)');
+      }
+      const from = mainFolderOf(rel);
+      if (from !== undefined && specifier.startsWith('.')) {
+        const to = mainFolderOf(relative(root, resolve(dirname(file), specifier)));
+        if (to !== undefined && to !== from && MAIN_FOLDER_RULES[from]?.includes(to))
+          add(`main/${from} may not import main/${to}`);
       }
       if (inside(file, 'main') && !rel.startsWith(`main${sep}electron${sep}`)) {
         if (specifier === 'electron' || specifier.startsWith('electron/'))

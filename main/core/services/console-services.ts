@@ -9,6 +9,7 @@ import type { MeshRequest } from '../../../shared/mesh/evaluator-types.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
 import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import { re2Engine } from '../../lib/re2-engine.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
@@ -16,7 +17,6 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheus-client.ts';
-import { re2Engine } from '../re2-engine.ts';
 import type { GrayscaleReleases } from '../release/grayscale-releases.ts';
 import { createGrayscaleReleases } from '../release/grayscale-releases.ts';
 import { judgeRelease } from '../release/release-health.ts';
@@ -30,7 +30,8 @@ import { createConsoleEvents } from './console-events.ts';
 import { createConsolePlans } from './console-plans.ts';
 import type { ConsoleSessions, ConsoleSessionsDependencies } from './console-sessions.ts';
 import { createConsoleSessions } from './console-sessions.ts';
-import { demoSampleRequests } from './sample-traffic.ts';
+import type { DemoRequests } from './sample-traffic.ts';
+import { DEMO_SAMPLE_SIZE } from './sample-traffic.ts';
 import type { StableVersions } from './stable-versions.ts';
 import { createStableVersions } from './stable-versions.ts';
 
@@ -40,6 +41,11 @@ export interface ConsoleDependencies {
   emit: EventSink;
   /** The running demo mesh's kubeconfig, when it runs (its contexts are 'demo' and 'demo-viewer'). */
   demoKubeconfig?: () => string | undefined;
+  /**
+   * The demo's visitor population, for traffic estimates and the preview's default sample; the
+   * entry point that embeds the demo gives it (absent: those answer 'unavailable').
+   */
+  demoRequests?: DemoRequests;
   engine?: RegexEngine;
   history?: HistoryStore;
   /** Apply engine timing (tests shorten these). */
@@ -300,7 +306,12 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     announce,
     demoRequests() {
       // The demo visitor population, drawn once and shared by every estimate.
-      demoSample ??= demoSampleRequests();
+      const draw = deps.demoRequests;
+      if (!draw)
+        return Promise.reject(
+          new ApiFailure('unavailable', 'no demo visitor population was given to this app to estimate with'),
+        );
+      demoSample ??= draw(DEMO_SAMPLE_SIZE);
       return demoSample;
     },
     async dispose() {

@@ -1,29 +1,18 @@
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import { MAX_SAMPLE_REQUESTS } from '../../../shared/api/limits.ts';
 import type { MeshRequest } from '../../../shared/mesh/evaluator.ts';
-import { seededRandom } from '../../../shared/mesh/preview.ts';
 
 // Sample requests for the live rule preview: the demo mesh's visitor population (the same users
-// and headers the simulated traffic sends), or the operator's own JSONL sample.
+// and headers the simulated traffic sends; the entry point gives it to the core, see
+// main/demo/embedded-demo.ts), or the operator's own JSONL sample, read here.
 
+/** How many requests of the demo visitor population an estimate routes. */
 export const DEMO_SAMPLE_SIZE = 2000;
+
+/** Draws `count` requests of the demo's visitor population (given by the entry point). */
+export type DemoRequests = (count: number) => Promise<MeshRequest[]>;
 const STRING_FIELDS = ['method', 'path', 'authority', 'scheme', 'sourceNamespace', 'gateway'] as const;
 const MAP_FIELDS = ['headers', 'query', 'sourceLabels'] as const;
-
-/** `count` requests drawn (seeded, so the preview is stable) from the demo's visitor population. */
-export async function demoSampleRequests(count = DEMO_SAMPLE_SIZE, seed = 1): Promise<MeshRequest[]> {
-  // Loaded on demand: it pulls in the user-agent data set, which real-cluster sessions never need.
-  const { requestPopulation, visitorHeaders } = await import('../../demo/sim/request-population.ts');
-  const users = requestPopulation(seed);
-  const random = seededRandom(seed);
-  const out: MeshRequest[] = [];
-  for (let i = 0; i < count && users.length > 0; i++) {
-    const user = users[Math.floor(random() * users.length)];
-    if (!user) continue;
-    out.push({ method: 'GET', path: '/', headers: visitorHeaders(user, `preview-${i}`) });
-  }
-  return out;
-}
 
 function bad(line: number, message: string): never {
   throw new ApiFailure('invalid-request', `sample traffic, line ${line}: ${message}`);

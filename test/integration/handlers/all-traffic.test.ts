@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
+import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
 import type { HistoryEntryView } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
@@ -86,6 +87,7 @@ beforeAll(async () => {
       if (event === 'history.recorded') recorded.push(payload as HistoryEntryView);
     },
     demoKubeconfig: () => mesh.kubeconfigPath,
+    demoRequests: demoSampleRequests,
     pauseMs: 10,
   });
   await h['sessions.open']({ contextId: 'demo' });
@@ -185,5 +187,31 @@ describe('all traffic to one version, against the demo mesh', () => {
     const before = await getVs();
     await expect(allTraffic('v9', 'disable')).rejects.toThrow(/unknown version 'v9'/);
     expect(comparable(await getVs())).toEqual(comparable(before));
+  });
+});
+
+describe('without the demo visitor population', () => {
+  it('answers unavailable: the core draws no sample of its own, the entry point gives it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-all-traffic-nodemo-'));
+    const bare = createConsoleHandlers({
+      dataDir,
+      env: { KUBECONFIG: join(dataDir, 'none') },
+      emit: () => {},
+      demoKubeconfig: () => mesh.kubeconfigPath,
+    });
+    try {
+      await bare['sessions.open']({ contextId: 'demo' });
+      await expect(
+        bare['release.allTraffic']({
+          contextId: 'demo',
+          releaseId: REVIEWS,
+          version: 'v1',
+          rules: 'keep',
+          purpose: 'switch',
+        }),
+      ).rejects.toMatchObject({ code: 'unavailable', message: /no demo visitor population/ });
+    } finally {
+      await bare.dispose();
+    }
   });
 });

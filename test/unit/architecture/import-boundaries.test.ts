@@ -1,7 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { findImportViolations } from '../../helpers/import-boundaries.ts';
+import { findImportViolations, MAIN_FOLDER_RULES } from '../../helpers/import-boundaries.ts';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 
 const fixtures = join(repoRoot, 'test/fixtures/import-boundaries/violations');
@@ -32,11 +33,46 @@ describe('the layering of ARCHITECTURE.md', () => {
   });
 
   it('lets only main/electron import Electron', () => {
-    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('main'));
+    const found = findImportViolations(fixtures).filter((v) => v.rule.startsWith('only main/electron'));
     expect(found.map((v) => `${v.file}:${v.specifier}`)).toEqual([
       'main/core/bad.ts:electron',
       'main/core/bad.ts:../electron/ipc-wiring.ts',
     ]);
+  });
+
+  it('catches the core importing the demo mesh, statically and dynamically, and passes without it', () => {
+    const all = findImportViolations(fixtures);
+    const fromCore = all.filter((v) => v.file === 'main/core/imports-demo.ts');
+    expect(fromCore.map((v) => `${v.line}:${v.specifier}:${v.rule}`)).toEqual([
+      '2:../demo/demo-mesh.ts:main/core may not import main/demo',
+      '3:../demo/sim/request-population.ts:main/core may not import main/demo',
+    ]);
+    // The same folder without that file breaks no rule of main/ (bad.ts only breaks the Electron ones).
+    const rest = all.filter((v) => v.file.startsWith('main/core') && v.file !== 'main/core/imports-demo.ts');
+    expect(rest.filter((v) => v.rule.includes('main/demo'))).toEqual([]);
+  });
+
+  it('catches the demo importing the core, lib/ importing the app, and browser mode importing the demo', () => {
+    const found = findImportViolations(fixtures)
+      .filter((v) => /^main\/(demo|lib|server)\//.test(v.file))
+      .map((v) => `${v.file}:${v.rule}`);
+    expect(found.sort()).toEqual(
+      [
+        'main/demo/imports-core.ts:main/demo may not import main/core',
+        'main/lib/imports-core.ts:main/lib may not import main/core',
+        'main/server/imports-demo.ts:main/server may not import main/demo',
+      ].sort(),
+    );
+  });
+
+  it('has a rule for every folder of main/', () => {
+    const folders = readdirSync(join(repoRoot, 'main'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(Object.keys(MAIN_FOLDER_RULES).sort()).toEqual(folders);
+    expect(MAIN_FOLDER_RULES.core).toEqual(expect.arrayContaining(['demo', 'server', 'electron']));
+    expect(MAIN_FOLDER_RULES.demo).toEqual(expect.arrayContaining(['core']));
   });
 
   it('rejects DOM and Node globals in shared/ through its compiler settings (lib ES2023, no types)', () => {

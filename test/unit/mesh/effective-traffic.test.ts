@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import {
   effectiveTraffic,
   measuredShares,

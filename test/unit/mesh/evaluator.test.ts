@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import {
   compileVirtualService,
   type MeshRequest,

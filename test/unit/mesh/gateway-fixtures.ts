@@ -1,4 +1,4 @@
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import type { MeshRequest, RouteOutcome } from '../../../shared/mesh/evaluator.ts';
 import { compileHTTPRoute, type GatewayRouterOptions } from '../../../shared/mesh/gateway-evaluator.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';

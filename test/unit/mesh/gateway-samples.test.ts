@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import { compileHTTPRoute } from '../../../shared/mesh/gateway-evaluator.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { isGatewayHTTPRoute } from '../../../shared/mesh/istio-types.ts';

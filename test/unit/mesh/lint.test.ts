@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
 import { type LintFinding, lintObjects } from '../../../shared/mesh/lint.ts';
 import { repoRoot, sharedReference } from '../../helpers/shared-reference.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import { compileVirtualService } from '../../../shared/mesh/evaluator.ts';
 import type { KubeObject, VirtualService } from '../../../shared/mesh/istio-types.ts';
 import { previewTraffic, seededRandom, virtualServicesForHost } from '../../../shared/mesh/preview.ts';

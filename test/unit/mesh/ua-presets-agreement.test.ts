@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import UAParser from 'ua-parser-js';
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import { compileRule } from '../../../shared/mesh/content-policy.ts';
 import { compileVirtualService } from '../../../shared/mesh/evaluator.ts';
 import {

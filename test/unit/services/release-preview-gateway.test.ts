@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
 import { previewRelease } from '../../../main/core/services/release-preview.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import type { DesiredReleaseInput } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { MeshRequest } from '../../../shared/mesh/evaluator.ts';
