@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
+import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
 import type { GrayscaleProgress, HistoryEntryView } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 
@@ -28,6 +29,7 @@ function handlersFor(): Handlers {
       if (event === 'history.recorded') recorded.push(payload as HistoryEntryView);
     },
     demoKubeconfig: () => mesh.kubeconfigPath,
+    demoRequests: demoSampleRequests,
     pauseMs: 10,
     rolloutTimeoutMs: 50_000,
   });
