@@ -1,4 +1,4 @@
-import { type LintFinding, lintObjects } from '../../shared/mesh/lint.ts';
+import { type LintFinding, lintObjects } from '../../shared/mesh/lint/index.ts';
 import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';

@@ -2,8 +2,8 @@
 // a start function and the demo's visitor population. The core never imports the demo; it gets
 // these, and reaches the running mesh only through the kubeconfig the mesh writes.
 
-import type { MeshRequest } from '../../shared/mesh/evaluator-types.ts';
-import { seededRandom } from '../../shared/mesh/preview.ts';
+import type { MeshRequest } from '../../shared/mesh/evaluate/index.ts';
+import { seededRandom } from '../../shared/mesh/evaluate/index.ts';
 
 /** What the app needs of a running demo mesh (the core's DemoMeshHandle has this shape). */
 export interface EmbeddedDemo {

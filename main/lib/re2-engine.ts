@@ -1,5 +1,5 @@
 import { RE2 } from 're2-wasm';
-import type { RegexEngine } from '../../shared/mesh/regex-engine.ts';
+import type { RegexEngine } from '../../shared/mesh/model/index.ts';
 
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_VALUE_LENGTH = 1024;

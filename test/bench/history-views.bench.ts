@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { HistoryEntry } from '../../main/core/history/history-types.ts';
 import { historyViews, type LiveObjectLookup } from '../../main/core/views/history-views.ts';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 50);
 const PAGE = 200;

@@ -1,7 +1,7 @@
 import type { DraftCalls } from '../../main/core/drafts/drafts-service.ts';
 import { apiFailureOf } from '../../main/core/handlers/api-failures.ts';
 import { draftCalls } from '../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
 
 /** Every answer checked against the contract and every error mapped, as dispatch does before the renderer sees it. */
 export function checkedDraftCalls(calls: DraftCalls): DraftCalls {

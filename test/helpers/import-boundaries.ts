@@ -63,6 +63,19 @@ export const MAIN_FOLDER_RULES: Record<string, readonly string[]> = {
   commands: ['electron', 'cli.ts'],
 };
 
+/**
+ * The stages of shared/mesh in the order data flows through them: a stage may import the ones
+ * before it, never one after it; code outside a stage imports it only through its index.ts.
+ */
+export const MESH_STAGES = ['model', 'policy', 'read', 'plan', 'evaluate', 'lint'] as const;
+
+/** The stage of shared/mesh a path (relative to the root) is in, and the file's name inside it. */
+function meshStageOf(relPath: string): { stage: string; file: string } | undefined {
+  const parts = relPath.split(sep);
+  if (parts[0] !== 'shared' || parts[1] !== 'mesh' || parts.length !== 4) return undefined;
+  return { stage: parts[2] as string, file: parts[3] as string };
+}
+
 /** The folder of main/ a path (relative to the root) is in: main/core/x.ts → core; main/cli.ts → cli.ts. */
 function mainFolderOf(relPath: string): string | undefined {
   const parts = relPath.split(sep);
@@ -95,6 +108,17 @@ export function findImportViolations(root: string): Violation[] {
         if (resolvesInto(file, specifier, 'main')) add('renderer/ may not import main/');
         if (isNodeBuiltin(specifier)) add('renderer/ may not import Node built-ins');
         if (specifier === 'electron') add('renderer/ may not import Electron (use the contract client)');
+      }
+      if (specifier.startsWith('.')) {
+        const source = meshStageOf(rel);
+        const target = meshStageOf(relative(root, resolve(dirname(file), specifier)));
+        if (target && source?.stage !== target.stage) {
+          if (target.file !== 'index.ts')
+            add(`shared/mesh/${target.stage} is imported through its index.ts from outside it`);
+          const order = (stage: string) => MESH_STAGES.indexOf(stage as (typeof MESH_STAGES)[number]);
+          if (source && order(target.stage) > order(source.stage))
+            add(`shared/mesh/${source.stage} may not import a later stage (shared/mesh/${target.stage})`);
+        }
       }
       const from = mainFolderOf(rel);
       if (from !== undefined && specifier.startsWith('.')) {

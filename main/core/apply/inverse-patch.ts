@@ -2,8 +2,7 @@
 // `after` holds, so it refuses (instead of overwriting) when someone changed those fields since.
 // Rollback and undo both use it.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
 import {
   deepClone,
   deepEqual,
@@ -11,7 +10,7 @@ import {
   formatPointer,
   getAtPointer,
   parsePointer,
-} from '../../../shared/mesh/json-patch.ts';
+} from '../../../shared/mesh/model/index.ts';
 
 /** Set by the server on every write; never part of what an operator changes or restores. */
 const SERVER_METADATA = [

@@ -3,11 +3,11 @@
 // in-place edit of the operator's own YAML file that keeps every byte outside the edited lines.
 
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { deepClone, deepEqual } from '../../../shared/mesh/json-patch.ts';
-import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
-import { applyPatchToYaml } from '../../../shared/mesh/yaml-edit.ts';
+import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { deepClone, deepEqual } from '../../../shared/mesh/model/index.ts';
+import { applyPatchToYaml } from '../../../shared/mesh/plan/index.ts';
 import { importYamlText } from './draft-import.ts';
 import type { DraftChange } from './draft-objects.ts';
 import { draftChanges, draftObjects } from './draft-objects.ts';

@@ -5,10 +5,9 @@
 
 import type { DraftNewVersionInput, DraftNewVersionView } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { DesiredRelease } from '../../../shared/mesh/release-edits.ts';
-import { addVersion, desiredOf, removeVersion } from '../../../shared/mesh/release-edits.ts';
-import type { ReleaseVersion, ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ReleaseVersion, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
+import { addVersion, desiredOf, removeVersion } from '../../../shared/mesh/plan/index.ts';
 import { CloneError, cloneDeploymentForVersion, podVersionLabel } from '../release/deployment-clone.ts';
 import { draftObjects, editDraft, releaseIn, releaseOfBase } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';

@@ -2,8 +2,8 @@
 // hand-edited or half-migrated file is refused with the field that is wrong.
 
 import { z } from 'zod';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/release-edits.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/plan/index.ts';
 
 export const CURRENT_SCHEMA_VERSION = 4;
 

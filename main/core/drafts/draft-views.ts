@@ -5,10 +5,8 @@
 import { stringify } from 'yaml';
 import type { DraftObjectDiff, DraftSummary, DraftView } from '../../../shared/api/draft-schemas.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { ObjectLookup } from '../views/release-views.ts';
 import { createReleaseLinter, releaseView } from '../views/release-views.ts';
 import { changedObjects, forKubectl } from './draft-export.ts';

@@ -2,8 +2,8 @@
 // handler throws through this, so services throw their own errors and never pick an API code.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { MergeResolutionError } from '../../../shared/mesh/merge-resolutions.ts';
-import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
+import { MergeResolutionError } from '../../../shared/drafts/merge-resolutions.ts';
+import { ReleaseEditError } from '../../../shared/mesh/model/index.ts';
 import { DraftFormatError } from '../drafts/draft-schema.ts';
 import { DraftNotFoundError } from '../drafts/draft-store.ts';
 

@@ -1,7 +1,7 @@
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ContextList } from '../../../shared/api/contract.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
+import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { ApiHandlers } from '../api-dispatch.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { ConsoleDependencies, DraftBase, ExternalPlan } from '../services/console-services.ts';

@@ -1,4 +1,4 @@
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
+import type { RegexEngine } from '../../../shared/mesh/model/index.ts';
 import type { ApiHandlers } from '../api-dispatch.ts';
 
 /** rules.*: checks the patterns of content rules with the engine the routes are matched by. */

@@ -1,6 +1,6 @@
 import type { MetricsSnapshot, PrometheusSourceView } from '../../../shared/api/metrics-schemas.ts';
-import { versionsReceivingTraffic } from '../../../shared/mesh/effective-traffic.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import { versionsReceivingTraffic } from '../../../shared/mesh/evaluate/index.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
 import { latencyQuery, requestsQuery, targetOf } from './istio-metrics-queries.ts';

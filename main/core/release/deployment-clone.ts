@@ -2,9 +2,9 @@
 // and replica count, and nothing the server set (status, uid, resourceVersion, revision, …), so
 // the API server takes it as a new object and the two Deployments never select each other's pods.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { deepClone, isPlainObject } from '../../../shared/mesh/json-patch.ts';
-import { VERSION_LABEL_KEYS, versionLabelOf } from '../../../shared/mesh/versions.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { deepClone, isPlainObject } from '../../../shared/mesh/model/index.ts';
+import { VERSION_LABEL_KEYS, versionLabelOf } from '../../../shared/mesh/read/index.ts';
 
 export interface NewVersionSpec {
   version: string;

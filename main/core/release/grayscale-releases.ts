@@ -7,7 +7,7 @@ import type {
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ReleaseHealthView } from '../../../shared/api/release-flow-schemas.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';

@@ -2,7 +2,7 @@
 // replaces? Two instant queries over the verdict window (requests by code, the latency histogram)
 // for exactly that pair, judged by the same verdict the comparison card shows.
 
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict, VersionWindowStats } from '../../../shared/metrics/health-verdict.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
 import { isFailureCode, selector, targetOf, VERSION_LABELS } from '../metrics/istio-metrics-queries.ts';

@@ -2,15 +2,15 @@
 // wherever it stopped: `resumeReleases()` calls these again after the app restarts.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import {
   addVersion,
   desiredOf,
+  planRelease,
   removeContentRule,
   removeVersion,
   setSplit,
-} from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+} from '../../../shared/mesh/plan/index.ts';
 import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { cloneDeploymentForVersion } from './deployment-clone.ts';
 import type { ReleaseState } from './release-state.ts';

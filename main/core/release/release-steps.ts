@@ -3,12 +3,11 @@
 // an operation so that its failure is saved on the state and thrown as an ApiFailure.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import type { DesiredRelease } from '../../../shared/mesh/release-edits.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { ReleaseEditError } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
+import { planRelease } from '../../../shared/mesh/plan/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import type { ObjectTarget } from '../kube-api.ts';
 import { CloneError } from './deployment-clone.ts';

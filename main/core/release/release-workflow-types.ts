@@ -1,10 +1,8 @@
 // The release workflow's contract: what it needs, what starting a release takes, what resuming
 // reports, and the operations the wizard calls.
 
-import type { OtherRulesChoice } from '../../../shared/mesh/all-traffic.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { NewContentRule } from '../../../shared/mesh/release-edits.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { NewContentRule, OtherRulesChoice } from '../../../shared/mesh/plan/index.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';
 import type { KubeApi } from '../kube-api.ts';

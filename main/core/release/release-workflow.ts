@@ -4,9 +4,8 @@
 // `resumeReleases()` can carry on after the app restarts.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { routeAllTrafficTo } from '../../../shared/mesh/all-traffic.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { addContentRule, setSplit } from '../../../shared/mesh/release-edits.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addContentRule, routeAllTrafficTo, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
 import type { ReleaseHealth } from './release-health.ts';
 import { healthSummary } from './release-health.ts';

@@ -1,7 +1,7 @@
 // Whether a Deployment's rollout is done, read from its status the way `kubectl rollout status`
 // reads it, and a wait that streams progress and, on timeout, says why (from the conditions).
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { ObjectTarget } from '../kube-api.ts';
 
 export interface RolloutProgress {

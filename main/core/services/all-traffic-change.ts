@@ -3,15 +3,11 @@
 // History use for it.
 
 import type { CallRequest } from '../../../shared/api/contract.ts';
-import type { AllTrafficEdit } from '../../../shared/mesh/all-traffic.ts';
-import { routeAllTrafficTo } from '../../../shared/mesh/all-traffic.ts';
-import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/effective-traffic.ts';
-import type { MeshRequest } from '../../../shared/mesh/evaluator-types.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import type { ReleasePlan } from '../../../shared/mesh/release-plan.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/evaluate/index.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { AllTrafficEdit, ReleasePlan } from '../../../shared/mesh/plan/index.ts';
+import { planRelease, routeAllTrafficTo } from '../../../shared/mesh/plan/index.ts';
 
 export interface AllTrafficChange {
   edit: AllTrafficEdit;

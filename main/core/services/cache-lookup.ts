@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import type { WatchedKey } from '../cluster/cluster-resources.ts';
 import type { ObjectRef, WatchCache } from '../cluster/watch-cache.ts';
 import type { ObjectLookup } from '../views/release-views.ts';

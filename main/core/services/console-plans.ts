@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LintFindingView, PlanView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { createApplyEngine } from '../apply/apply-engine.ts';
 import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import { targetKey } from '../apply/apply-types.ts';

@@ -5,10 +5,8 @@
 
 import { join } from 'node:path';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { MeshRequest } from '../../../shared/mesh/evaluator-types.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { re2Engine } from '../../lib/re2-engine.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';

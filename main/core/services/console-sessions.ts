@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { ContextList, ContextSummary, KubeconfigProblem } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 import type { Clock } from '../cluster/clock.ts';
 import { systemClock } from '../cluster/clock.ts';
 import type { ClusterSession, SessionInfo, SessionSettings } from '../cluster/cluster-session.ts';

@@ -1,12 +1,10 @@
 import type { DesiredReleaseInput } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { Condition } from '../../../shared/mesh/content-policy.ts';
-import { compileRule } from '../../../shared/mesh/content-policy.ts';
-import type { HTTPMatchRequest } from '../../../shared/mesh/istio-types.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { DesiredRelease, DesiredRule } from '../../../shared/mesh/release-edits.ts';
-import { desiredOf, setSplit } from '../../../shared/mesh/release-edits.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { HTTPMatchRequest, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRelease, DesiredRule } from '../../../shared/mesh/plan/index.ts';
+import { desiredOf, setSplit } from '../../../shared/mesh/plan/index.ts';
+import type { Condition } from '../../../shared/mesh/policy/index.ts';
+import { compileRule } from '../../../shared/mesh/policy/index.ts';
 
 // The console sends the whole desired state (split + ordered rules); the routing core plans
 // minimal changes from it. Rules the operator edited or moved are planned as removed and re-added,

@@ -5,8 +5,7 @@
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest, CallResponse } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { summarizeChange } from '../../../shared/mesh/change-summary.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import { planRelease, summarizeChange } from '../../../shared/mesh/plan/index.ts';
 import { planUndoFor } from '../views/history-views.ts';
 import { applyResultView } from '../views/plan-views.ts';
 import { allTrafficShares, planAllTraffic } from './all-traffic-change.ts';

@@ -1,19 +1,25 @@
 import type { DesiredReleaseInput, PreviewView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { effectiveTraffic, routedTrafficRoutes } from '../../../shared/mesh/effective-traffic.ts';
-import type { CompiledRouter, MeshRequest } from '../../../shared/mesh/evaluator.ts';
-import { compileVirtualService, RouteCompileError } from '../../../shared/mesh/evaluator.ts';
-import { compileHTTPRoute, serviceKeys } from '../../../shared/mesh/gateway-evaluator.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { isDestinationRule, isGatewayHTTPRoute, isVirtualService } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
-import { previewTraffic } from '../../../shared/mesh/preview.ts';
-import { readGatewayApiReleases } from '../../../shared/mesh/read-gateway-api.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { CompiledRouter, MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import {
+  compileHTTPRoute,
+  compileVirtualService,
+  effectiveTraffic,
+  previewTraffic,
+  RouteCompileError,
+  routedTrafficRoutes,
+  serviceKeys,
+} from '../../../shared/mesh/evaluate/index.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import {
+  applyJsonPatch,
+  isDestinationRule,
+  isGatewayHTTPRoute,
+  isVirtualService,
+  ReleaseEditError,
+} from '../../../shared/mesh/model/index.ts';
+import { planRelease } from '../../../shared/mesh/plan/index.ts';
+import { readGatewayApiReleases, readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 
 // The live rule preview: plan the desired release exactly as "Review changes" would, apply the

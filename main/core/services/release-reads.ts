@@ -4,8 +4,8 @@
 
 import type { CallRequest, CallResponse } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
+import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { historyViews } from '../views/history-views.ts';
 import { releaseView, summarizeRelease } from '../views/release-views.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';

@@ -1,6 +1,6 @@
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import { MAX_SAMPLE_REQUESTS } from '../../../shared/api/limits.ts';
-import type { MeshRequest } from '../../../shared/mesh/evaluator.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
 
 // Sample requests for the live rule preview: the demo mesh's visitor population (the same users
 // and headers the simulated traffic sends; the entry point gives it to the core, see

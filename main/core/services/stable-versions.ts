@@ -1,4 +1,4 @@
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 
 /**
  * Remembers, per release, which version held most of the traffic before the current one did, so

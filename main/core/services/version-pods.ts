@@ -1,5 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { ReleaseVersion } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ReleaseVersion } from '../../../shared/mesh/model/index.ts';
 
 // Which pods run one version of a service. A pod belongs to a version when the version's Service
 // selects it (its `spec.selector`) AND it carries the version's own labels (the DestinationRule

@@ -2,7 +2,7 @@
 // kept so the app can show that cluster read-only, and draft against it, with no connection at all.
 
 import { z } from 'zod';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 import type { ComparedVersionView, HistoryEntryView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { summarizeChange, undoSummary } from '../../../shared/mesh/change-summary.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { summarizeChange, undoSummary } from '../../../shared/mesh/plan/index.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';
 import { targetKey } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';

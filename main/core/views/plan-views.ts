@@ -1,9 +1,8 @@
 import { stringify } from 'yaml';
 import type { ApplyResultView, PlanStepView } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
-import { reviewPair, withoutServerFields } from '../../../shared/mesh/server-fields.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, reviewPair, withoutServerFields } from '../../../shared/mesh/model/index.ts';
 import type { ApplyResult, ConflictView, DryRunResult, EngineStep } from '../apply/apply-types.ts';
 
 // Plans and their outcomes in the operator's terms: each object as YAML before and after (without

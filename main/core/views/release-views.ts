@@ -6,13 +6,16 @@ import type {
   ServiceSummary,
   VersionView,
 } from '../../../shared/api/console-schemas.ts';
-import { describeMatches } from '../../../shared/mesh/content-policy-describe.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { LintContext, PodInfo } from '../../../shared/mesh/lint.ts';
-import { lintObjects } from '../../../shared/mesh/lint.ts';
-import { lintOwnership } from '../../../shared/mesh/lint-objects.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ReleaseVersion, ServiceRelease, SourceRef } from '../../../shared/mesh/release-model.ts';
+import type { LintContext, PodInfo } from '../../../shared/mesh/lint/index.ts';
+import { lintObjects, lintOwnership } from '../../../shared/mesh/lint/index.ts';
+import type {
+  KubeObject,
+  RegexEngine,
+  ReleaseVersion,
+  ServiceRelease,
+  SourceRef,
+} from '../../../shared/mesh/model/index.ts';
+import { describeMatches } from '../../../shared/mesh/policy/index.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may

@@ -1,8 +1,14 @@
 import { create } from 'zustand';
 import type { ConditionView, DesiredReleaseInput, ReleaseView } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { VersionWeight } from '../../../shared/mesh/weights.ts';
-import { blockedReason, cutOverTo, evenSplit, setLocked, setWeight } from '../../../shared/mesh/weights.ts';
+import type { VersionWeight } from '../../../shared/mesh/model/index.ts';
+import {
+  blockedReason,
+  cutOverTo,
+  evenSplit,
+  setLocked,
+  setWeight,
+} from '../../../shared/mesh/model/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
 /** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */

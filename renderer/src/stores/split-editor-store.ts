@@ -5,7 +5,7 @@ import {
   setLocked,
   setWeight,
   type VersionWeight,
-} from '../../../shared/mesh/weights.ts';
+} from '../../../shared/mesh/model/index.ts';
 
 interface SplitEditorState {
   /** The split as the cluster has it (from main's cache). */

@@ -9,7 +9,7 @@ import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { KubeObject } from '../../../main/demo/store/object-store.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 // Namespace scopes against the demo mesh over HTTP: the team user (RBAC only in `shop`) falls
 // back from cluster-wide listing to its namespace; the admin watches a chosen set and back.

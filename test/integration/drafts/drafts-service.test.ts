@@ -17,7 +17,7 @@ import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 import type { ConflictResolution, DraftView } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
+import type { JsonPatchOp } from '../../../shared/mesh/model/index.ts';
 import { checkedDraftCalls, defaultIndex, defaultRoute, splitOf } from '../../helpers/drafts-contract.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';

@@ -13,8 +13,8 @@ import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
 import type { HistoryEntryView } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { DISABLED_RULES_ANNOTATION } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { DISABLED_RULES_ANNOTATION } from '../../../shared/mesh/model/index.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
 const VS_PATH = '/apis/networking.istio.io/v1/namespaces/bookinfo/virtualservices/reviews';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cloneDeploymentForVersion, defaultCloneName } from '../../../main/core/release/deployment-clone.ts';
 import type { ObjectWatcher, RolloutProgress } from '../../../main/core/release/rollout-progress.ts';
 import { rolloutProgress, waitForRollout } from '../../../main/core/release/rollout-progress.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 function stable(): KubeObject {
   return {

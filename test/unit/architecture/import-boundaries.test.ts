@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { findImportViolations, MAIN_FOLDER_RULES } from '../../helpers/import-boundaries.ts';
+import { findImportViolations, MAIN_FOLDER_RULES, MESH_STAGES } from '../../helpers/import-boundaries.ts';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 
 const fixtures = join(repoRoot, 'test/fixtures/import-boundaries/violations');
@@ -14,7 +14,7 @@ describe('the layering of ARCHITECTURE.md', () => {
   });
 
   it('catches shared/ importing Node built-ins, React, Electron and main/', () => {
-    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('shared'));
+    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('shared/api'));
     expect(found.map((v) => v.specifier).sort()).toEqual(
       ['../../main/core/thing.ts', 'electron', 'node:fs', 'path', 'react'].sort(),
     );
@@ -63,6 +63,21 @@ describe('the layering of ARCHITECTURE.md', () => {
         'main/server/imports-demo.ts:main/server may not import main/demo',
       ].sort(),
     );
+  });
+
+  it('keeps the stages of shared/mesh in order, each imported through its index.ts', () => {
+    const found = findImportViolations(fixtures)
+      .filter((v) => v.file.startsWith('shared/mesh'))
+      .map((v) => `${v.line}:${v.rule}`);
+    expect(found).toEqual([
+      '2:shared/mesh/read may not import a later stage (shared/mesh/plan)',
+      '3:shared/mesh/plan is imported through its index.ts from outside it',
+      '3:shared/mesh/read may not import a later stage (shared/mesh/plan)',
+    ]);
+    const stages = readdirSync(join(repoRoot, 'shared/mesh'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect([...MESH_STAGES].sort()).toEqual(stages.sort());
   });
 
   it('has a rule for every folder of main/', () => {

@@ -13,8 +13,8 @@ import { draftObjects, editDraft, releaseIn } from '../../../main/core/drafts/dr
 import type { Draft } from '../../../main/core/drafts/draft-schema.ts';
 import { CURRENT_SCHEMA_VERSION, parseDraft } from '../../../main/core/drafts/draft-schema.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { addContentRule, setSplit } from '../../../shared/mesh/release-edits.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addContentRule, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { draftFromFixture } from './draft-fixtures.ts';
 import { clusterDraft, NEW_IMAGE } from './new-version-fixtures.ts';
 

@@ -8,7 +8,7 @@ import { draftObjects, editDraft } from '../../../main/core/drafts/draft-objects
 import { CURRENT_SCHEMA_VERSION } from '../../../main/core/drafts/draft-schema.ts';
 import type { DraftStore } from '../../../main/core/drafts/draft-store.ts';
 import { createDraftStore } from '../../../main/core/drafts/draft-store.ts';
-import { setSplit } from '../../../shared/mesh/release-edits.ts';
+import { setSplit } from '../../../shared/mesh/plan/index.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
 import { draftFromFixture, fixtureText } from './draft-fixtures.ts';
 

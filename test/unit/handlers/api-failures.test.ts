@@ -3,7 +3,7 @@ import { dispatchCall } from '../../../main/core/api-dispatch.ts';
 import { DraftNotFoundError } from '../../../main/core/drafts/draft-store.ts';
 import { apiFailureOf } from '../../../main/core/handlers/api-failures.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import { ReleaseEditError, type SourceRef } from '../../../shared/mesh/release-model.ts';
+import { ReleaseEditError, type SourceRef } from '../../../shared/mesh/model/index.ts';
 import { fakeHandlers } from '../../helpers/fake-handlers.ts';
 
 // Services throw their own errors; the dispatcher alone turns them into the contract's failures.

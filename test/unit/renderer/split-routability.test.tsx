@@ -5,7 +5,7 @@ import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
 import { SplitEditor } from '../../../renderer/src/features/release/split-editor.tsx';
 import { createReleaseStore, draftKey } from '../../../renderer/src/stores/release-store.ts';
 import type { ReleaseView } from '../../../shared/api/console-schemas.ts';
-import { SPLIT_RULE, type VersionWeight } from '../../../shared/mesh/weights.ts';
+import { SPLIT_RULE, type VersionWeight } from '../../../shared/mesh/model/index.ts';
 import { freshDomHost } from './dom-host.ts';
 import { releaseViewFixture } from './drafts-fixtures.ts';
 

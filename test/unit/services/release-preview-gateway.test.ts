@@ -3,9 +3,9 @@ import { previewRelease } from '../../../main/core/services/release-preview.ts';
 import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import type { DesiredReleaseInput } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { MeshRequest } from '../../../shared/mesh/evaluator.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readGatewayApiReleases } from '../../../shared/mesh/read-gateway-api.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readGatewayApiReleases } from '../../../shared/mesh/read/index.ts';
 
 // The live preview of a Gateway API release: read a fixture HTTPRoute the way the console does,
 // plan the desired change and route a sample through the resulting HTTPRoute. No cluster needed.

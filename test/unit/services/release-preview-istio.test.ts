@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { previewRelease } from '../../../main/core/services/release-preview.ts';
 import { re2Engine } from '../../../main/lib/re2-engine.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 
 // The Istio path of the live preview still routes through the VirtualService (first match wins).
 

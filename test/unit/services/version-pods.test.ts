@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { objectsLookup } from '../../../main/core/drafts/draft-views.ts';
 import { podsOfVersion } from '../../../main/core/services/version-pods.ts';
 import { versionView } from '../../../main/core/views/release-views.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 // Pods per version are counted by the Service's selector AND the version's labels: two services of
 // one namespace whose pods share `version` labels must not count each other's pods.

@@ -6,10 +6,9 @@ import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
 import { historyViews, type LiveObjectLookup, withIntent } from '../../../main/core/views/history-views.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import { setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { createMemoryKube, reviewsObjects } from '../core/apply-memory-kube-api.ts';
 
 // History entries read as actions, undo entries say what they undid, and Undo says why it cannot

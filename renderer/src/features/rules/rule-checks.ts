@@ -6,7 +6,7 @@ import {
   regexPatterns,
   ruleProblems,
   verdictPending,
-} from '../../../../shared/mesh/rule-fields.ts';
+} from '../../../../shared/mesh/policy/index.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { RuleDraft } from '../../stores/release-store.ts';
 

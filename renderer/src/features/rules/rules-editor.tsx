@@ -1,6 +1,6 @@
 import { memo, useId, useMemo } from 'react';
 import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
-import { firstProblem, type RuleProblems } from '../../../../shared/mesh/rule-fields.ts';
+import { firstProblem, type RuleProblems } from '../../../../shared/mesh/policy/index.ts';
 import type { ReleaseStore, RuleDraft } from '../../stores/release-store.ts';
 import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
 import { checkRules, type RuleChecks } from './rule-checks.ts';
