@@ -8,7 +8,7 @@ import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject, ReleaseVersion, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
 import { addVersion, desiredOf, removeVersion } from '../../../shared/mesh/plan/index.ts';
-import { CloneError, cloneDeploymentForVersion, podVersionLabel } from '../release/deployment-clone.ts';
+import { CloneError, cloneDeploymentForVersion, podVersionLabel } from '../rollout/deployment-clone.ts';
 import { draftObjects, editDraft, releaseIn, releaseOfBase } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';
 

@@ -21,7 +21,7 @@ type ReleaseCalls = Pick<
 
 /** release.*: one service's view, its edits (plan, review, apply, preview) and the release workflow. */
 export function releaseHandlers(s: ConsoleServices): ReleaseCalls {
-  const workflow = s.grayscale;
+  const workflow = s.rollouts;
   return {
     'release.get': ({ contextId, releaseId }) => getRelease(s, contextId, releaseId),
     'release.plan': (req) => planEdit(s, req),

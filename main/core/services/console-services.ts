@@ -15,9 +15,9 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheus-client.ts';
-import type { GrayscaleReleases } from '../release/grayscale-releases.ts';
-import { createGrayscaleReleases } from '../release/grayscale-releases.ts';
-import { judgeRelease } from '../release/release-health.ts';
+import { judgeRelease } from '../rollout/rollout-health.ts';
+import type { Rollouts } from '../rollout/rollouts.ts';
+import { createRollouts } from '../rollout/rollouts.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
 import { historyViews, type LiveObjectLookup } from '../views/history-views.ts';
@@ -88,7 +88,8 @@ export interface ConsoleServices {
   snapshots: ReturnType<typeof createConsoleSnapshots>;
   plans: ReturnType<typeof createConsolePlans>;
   events: ReturnType<typeof createConsoleEvents>;
-  grayscale: GrayscaleReleases;
+  /** The rollout plans (the release wizard): a new version brought in step by step. */
+  rollouts: Rollouts;
   /** The open, synced session of a context (waits for its first list; throws a clear failure). */
   ready(contextId: string): Promise<ClusterSession>;
   releaseOf(session: ClusterSession, releaseId: string): ServiceRelease;
@@ -147,13 +148,13 @@ interface WorkflowParts {
 }
 
 /** The release workflow (wizard) over the console's sessions and plans, judged by Prometheus. */
-function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): GrayscaleReleases {
+function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollouts {
   const { sessions, plans, ready, announce } = parts;
   async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
     if (deps.prometheusFor) return deps.prometheusFor(contextId);
     return clusterPrometheus(sessions.session(contextId));
   }
-  return createGrayscaleReleases({
+  return createRollouts({
     dataDir: deps.dataDir,
     emit: deps.emit,
     ready,
@@ -271,7 +272,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
-  const grayscale = createWorkflow(deps, { sessions, plans, ready, announce });
+  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
 
   return {
     emit: deps.emit,
@@ -283,7 +284,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     snapshots,
     plans,
     events,
-    grayscale,
+    rollouts,
     ready,
     releaseOf(session, releaseId) {
       const release = session.releases?.get(releaseId);

@@ -62,7 +62,7 @@ export async function applyPlan(s: ConsoleServices, planId: string): Promise<Cal
   if (result.ok) await s.announce(result.historyId);
   if (result.ok && stored.onApplied) await stored.onApplied(result.historyId);
   if (result.ok && stored.workflow)
-    await s.grayscale.recordRouted(
+    await s.rollouts.recordRouted(
       stored.contextId,
       stored.workflow.id,
       stored.workflow.split,

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import {
-  cutOverTo,
+  allWeightTo,
   evenSplit,
   setLocked,
   setWeight,
@@ -39,7 +39,8 @@ export function createSplitEditorStore(initial: VersionWeight[] = []) {
       }),
     lock: (version, locked) => set((s) => ({ desired: setLocked(s.desired, version, locked) })),
     even: () => set((s) => ({ desired: evenSplit(s.desired), notice: undefined })),
-    cutOver: (version) => set((s) => ({ desired: cutOverTo(s.desired, version).weights, notice: undefined })),
+    cutOver: (version) =>
+      set((s) => ({ desired: allWeightTo(s.desired, version).weights, notice: undefined })),
     discard: () => set((s) => ({ desired: s.base.map((v) => ({ ...v })), notice: undefined })),
   }));
 }

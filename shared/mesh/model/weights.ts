@@ -282,10 +282,17 @@ export function evenSplit(split: readonly VersionWeight[]): VersionWeight[] {
 }
 
 /**
- * Cut-over: one version takes 100%, every other 0%. This is the operator's explicit decision to
- * finish a release, so it releases locks instead of refusing; `released` names them.
+ * Slider math for a cut-over: one version's weight becomes 100, every other 0. This is the
+ * operator's explicit decision to finish a release, so it releases locks instead of refusing;
+ * `released` names them.
+ *
+ * "One version takes everything" has three names, one per level, from the narrowest:
+ * - allWeightTo (here): the weights of a split, as the slider edits them;
+ * - setCatchAllTo (plan/release-edits.ts): a release's catch-all route, content rules untouched;
+ * - routeAllTrafficTo (plan/all-traffic.ts): every request of a release, rules disabled,
+ *   retargeted or kept as the operator says ("Switch all traffic", "Roll back").
  */
-export function cutOverTo(
+export function allWeightTo(
   split: readonly VersionWeight[],
   version: string,
 ): { weights: VersionWeight[]; released: string[] } {

@@ -159,7 +159,7 @@ export function setSplit(x: Input, weights: Record<string, number>): DesiredRele
 /**
  * Gives one version 100% of the catch-all route and every other version 0%. Content rules are NOT
  * touched, so requests they match still reach their versions: for "all traffic", see
- * routeAllTrafficTo in all-traffic.ts.
+ * routeAllTrafficTo in all-traffic.ts (the three levels are listed at allWeightTo, model/weights.ts).
  */
 export function setCatchAllTo(x: Input, version: string): DesiredRelease {
   return setSplit(x, { [version]: 100 });

@@ -17,8 +17,8 @@ const NOT_YET_SPLIT = [
   'main/core/cluster/watch-cache.ts:createWatchCache',
   'main/core/drafts/drafts-service.ts:createDraftsService',
   'main/core/metrics/metrics-service.ts:createMetricsService',
-  'main/core/release/grayscale-releases.ts:createGrayscaleReleases',
-  'main/core/release/release-workflow.ts:createReleaseWorkflow',
+  'main/core/rollout/rollouts.ts:createRollouts',
+  'main/core/rollout/rollout-workflow.ts:createRolloutWorkflow',
   'main/core/snapshots/snapshot-store.ts:createSnapshotStore',
 ];
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  allWeightTo,
   blockedReason,
-  cutOverTo,
   evenSplit,
   gatewayBackendWeights,
   istioDestinationWeights,
@@ -183,7 +183,7 @@ describe('evenSplit, locks and cut-over', () => {
     ]);
   });
   it('cuts over to one version at 100 and reports the locks it released', () => {
-    const r = cutOverTo(split(['v1', 80, true], ['v2', 20]), 'v2');
+    const r = allWeightTo(split(['v1', 80, true], ['v2', 20]), 'v2');
     expect(r.weights).toEqual([
       { version: 'v1', weight: 0 },
       { version: 'v2', weight: 100 },

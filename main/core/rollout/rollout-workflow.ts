@@ -7,22 +7,22 @@ import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addContentRule, routeAllTrafficTo, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
-import type { ReleaseHealth } from './release-health.ts';
-import { healthSummary } from './release-health.ts';
-import { createPhaseRunners } from './release-phases.ts';
-import type { ReleaseState } from './release-state.ts';
-import { FINISHED, WAITING_FOR_OPERATOR } from './release-state.ts';
-import { createReleaseSteps, failureOf } from './release-steps.ts';
-import type { ReleaseWorkflow, ReleaseWorkflowDeps, ResumeReport } from './release-workflow-types.ts';
+import type { ReleaseHealth } from './rollout-health.ts';
+import { healthSummary } from './rollout-health.ts';
+import { createPhaseRunners } from './rollout-phases.ts';
+import type { ReleaseState } from './rollout-state.ts';
+import { FINISHED, WAITING_FOR_OPERATOR } from './rollout-state.ts';
+import { createReleaseSteps, failureOf } from './rollout-steps.ts';
+import type { ResumeReport, RolloutWorkflow, RolloutWorkflowDeps } from './rollout-workflow-types.ts';
 
 export type {
-  ReleaseWorkflow,
-  ReleaseWorkflowDeps,
   ResumeReport,
+  RolloutWorkflow,
+  RolloutWorkflowDeps,
   StartRelease,
-} from './release-workflow-types.ts';
+} from './rollout-workflow-types.ts';
 
-export function createReleaseWorkflow(deps: ReleaseWorkflowDeps): ReleaseWorkflow {
+export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflow {
   const steps = createReleaseSteps(deps);
   const { now, current, save, applyDesired, load, guarded, requirePhase } = steps;
   const { continueStart, planFinalizeOf, continueAbort } = createPhaseRunners(deps, steps);

@@ -15,21 +15,21 @@ import type { EnginePlan } from '../apply/apply-types.ts';
 import { watcherFromWatchCache } from '../apply/watch-cache-adapter.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import { createKubeApi } from '../kube-api.ts';
-import { grayscaleProgressOf, grayscaleView, storeDirName } from './grayscale-views.ts';
-import { healthSummary } from './release-health.ts';
-import type { ReleaseEvent, ReleaseState } from './release-state.ts';
-import { FINISHED } from './release-state.ts';
-import type { ReleaseStateStore } from './release-state-store.ts';
-import { createReleaseStateStore } from './release-state-store.ts';
-import type { ReleaseWorkflow } from './release-workflow.ts';
-import { createReleaseWorkflow } from './release-workflow.ts';
+import { healthSummary } from './rollout-health.ts';
 import { rolloutProgress } from './rollout-progress.ts';
+import type { ReleaseEvent, ReleaseState } from './rollout-state.ts';
+import { FINISHED } from './rollout-state.ts';
+import type { ReleaseStateStore } from './rollout-state-store.ts';
+import { createReleaseStateStore } from './rollout-state-store.ts';
+import { grayscaleProgressOf, grayscaleView, storeDirName } from './rollout-views.ts';
+import type { RolloutWorkflow } from './rollout-workflow.ts';
+import { createRolloutWorkflow } from './rollout-workflow.ts';
 
 // The wizard's calls over engine F's release workflow. Operations that wait on the cluster (start,
 // resume) return once the release is saved and carry on in the background, reporting through
 // `release.progress`; a workflow instance is made per operation so its events name their release.
 
-export interface GrayscaleDependencies {
+export interface RolloutsDependencies {
   dataDir: string;
   emit: EventSink;
   /** The open, synced session of a context (or a clear ApiFailure). */
@@ -59,7 +59,7 @@ export interface GrayscaleDependencies {
   }): Promise<PlanView>;
 }
 
-export interface GrayscaleReleases {
+export interface Rollouts {
   start(req: CallRequest<'release.start'>): Promise<GrayscaleReleaseView>;
   list(req: CallRequest<'release.workflows'>): Promise<{ releases: GrayscaleReleaseView[] }>;
   promote(req: CallRequest<'release.promote'>): Promise<GrayscaleReleaseView>;
@@ -90,7 +90,7 @@ function onlyOne(store: ReleaseStateStore, id: string): ReleaseStateStore {
   };
 }
 
-export function createGrayscaleReleases(deps: GrayscaleDependencies): GrayscaleReleases {
+export function createRollouts(deps: RolloutsDependencies): Rollouts {
   const stores = new Map<string, ReleaseStateStore>();
   const running = new Map<string, Promise<unknown>>();
   const lastRollout = new Map<string, GrayscaleProgress['rollout']>();
@@ -125,12 +125,12 @@ export function createGrayscaleReleases(deps: GrayscaleDependencies): GrayscaleR
     serviceReleaseId: string,
     store: ReleaseStateStore,
     listen?: (e: ReleaseEvent) => void,
-  ): Promise<ReleaseWorkflow> {
+  ): Promise<RolloutWorkflow> {
     const { client, cache } = session;
     if (!client || !cache) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
     const release = session.releases?.get(serviceReleaseId);
     const user = await deps.userOf(contextId);
-    return createReleaseWorkflow({
+    return createRolloutWorkflow({
       api: createKubeApi(client),
       engine: deps.engineFor(session),
       store,
@@ -222,7 +222,7 @@ export function createGrayscaleReleases(deps: GrayscaleDependencies): GrayscaleR
     contextId: string,
     id: string,
     what: string,
-    fn: (wf: ReleaseWorkflow) => Promise<ReleaseState>,
+    fn: (wf: RolloutWorkflow) => Promise<ReleaseState>,
   ): Promise<GrayscaleReleaseView> {
     const session = await writable(contextId);
     notRunning(contextId, id, what);

@@ -1,8 +1,8 @@
 // Pure parts of the release workflow (no demo mesh needed): the Deployment clone and the rollout reading.
 import { describe, expect, it } from 'vitest';
-import { cloneDeploymentForVersion, defaultCloneName } from '../../../main/core/release/deployment-clone.ts';
-import type { ObjectWatcher, RolloutProgress } from '../../../main/core/release/rollout-progress.ts';
-import { rolloutProgress, waitForRollout } from '../../../main/core/release/rollout-progress.ts';
+import { cloneDeploymentForVersion, defaultCloneName } from '../../../main/core/rollout/deployment-clone.ts';
+import type { ObjectWatcher, RolloutProgress } from '../../../main/core/rollout/rollout-progress.ts';
+import { rolloutProgress, waitForRollout } from '../../../main/core/rollout/rollout-progress.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 function stable(): KubeObject {

@@ -13,14 +13,14 @@ import {
 } from '../../../shared/mesh/plan/index.ts';
 import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { cloneDeploymentForVersion } from './deployment-clone.ts';
-import type { ReleaseState } from './release-state.ts';
-import type { ReleaseSteps } from './release-steps.ts';
-import { deploymentTarget, scaleStep } from './release-steps.ts';
-import type { ReleaseWorkflowDeps } from './release-workflow-types.ts';
 import { waitForRollout } from './rollout-progress.ts';
+import type { ReleaseState } from './rollout-state.ts';
+import type { ReleaseSteps } from './rollout-steps.ts';
+import { deploymentTarget, scaleStep } from './rollout-steps.ts';
+import type { RolloutWorkflowDeps } from './rollout-workflow-types.ts';
 
 /** The phase runners of one workflow, over its dependencies and steps. */
-export function createPhaseRunners(deps: ReleaseWorkflowDeps, steps: ReleaseSteps) {
+export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseSteps) {
   const { rolloutTimeoutMs, emit, current, save, run, applyDesired, scale, exists } = steps;
 
   /** From wherever a start stopped: create, wait for the rollout, declare the subset. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InstantSample, PrometheusClient } from '../../../main/core/metrics/prometheus-client.ts';
-import { healthSummary, judgeRelease } from '../../../main/core/release/release-health.ts';
-import { fakeRelease } from './metrics-fixtures.ts';
+import { healthSummary, judgeRelease } from '../../../main/core/rollout/rollout-health.ts';
+import { fakeRelease } from '../metrics/metrics-fixtures.ts';
 
 const BOUNDS = ['25', '50', '100', '250', '+Inf'];
 

@@ -3,7 +3,7 @@ import type {
   GrayscaleReleaseView,
   RolloutProgressView,
 } from '../../../shared/api/console-schemas.ts';
-import type { ReleaseState } from './release-state.ts';
+import type { ReleaseState } from './rollout-state.ts';
 
 /** One folder of release states per context; context ids (`kube:<name>`) become safe folder names. */
 export function storeDirName(contextId: string): string {

@@ -6,12 +6,12 @@ import type { NewContentRule, OtherRulesChoice } from '../../../shared/mesh/plan
 import type { ApplyEngine } from '../apply/apply-engine.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';
 import type { KubeApi } from '../kube-api.ts';
-import type { ReleaseHealth } from './release-health.ts';
-import type { ReleaseEvent, ReleasePhase, ReleaseState } from './release-state.ts';
-import type { ReleaseStateStore } from './release-state-store.ts';
+import type { ReleaseHealth } from './rollout-health.ts';
 import type { ObjectWatcher } from './rollout-progress.ts';
+import type { ReleaseEvent, ReleasePhase, ReleaseState } from './rollout-state.ts';
+import type { ReleaseStateStore } from './rollout-state-store.ts';
 
-export interface ReleaseWorkflowDeps {
+export interface RolloutWorkflowDeps {
   api: KubeApi;
   engine: ApplyEngine;
   store: ReleaseStateStore;
@@ -61,7 +61,7 @@ export interface ResumeReport {
   error?: string;
 }
 
-export interface ReleaseWorkflow {
+export interface RolloutWorkflow {
   start(input: StartRelease): Promise<ReleaseState>;
   route(id: string, weights: Record<string, number>): Promise<ReleaseState>;
   addRule(id: string, rule: Omit<NewContentRule, 'version'>): Promise<ReleaseState>;

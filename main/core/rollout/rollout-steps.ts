@@ -11,9 +11,9 @@ import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import type { ObjectTarget } from '../kube-api.ts';
 import { CloneError } from './deployment-clone.ts';
-import type { ReleaseEvent, ReleasePhase, ReleaseState } from './release-state.ts';
-import type { ReleaseWorkflowDeps } from './release-workflow-types.ts';
 import { RolloutError } from './rollout-progress.ts';
+import type { ReleaseEvent, ReleasePhase, ReleaseState } from './rollout-state.ts';
+import type { RolloutWorkflowDeps } from './rollout-workflow-types.ts';
 
 export const deploymentTarget = (namespace: string, name: string): ObjectTarget => ({
   apiVersion: 'apps/v1',
@@ -56,7 +56,7 @@ export function failureOf(err: unknown): ApiFailure {
 }
 
 /** The steps of one workflow's operations, sharing its dependencies. */
-export function createReleaseSteps(deps: ReleaseWorkflowDeps) {
+export function createReleaseSteps(deps: RolloutWorkflowDeps) {
   const istio = deps.istioApiVersion ?? 'networking.istio.io/v1';
   const now = deps.now ?? (() => new Date());
   const rolloutTimeoutMs = deps.rolloutTimeoutMs ?? 300_000;

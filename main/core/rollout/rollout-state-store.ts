@@ -6,7 +6,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../local-files/atomic-file.ts';
 import { readTextIfExists } from '../local-files/set-aside.ts';
-import type { ReleaseState } from './release-state.ts';
+import type { ReleaseState } from './rollout-state.ts';
 
 export interface ReleaseStateStore {
   save(state: ReleaseState): Promise<void>;

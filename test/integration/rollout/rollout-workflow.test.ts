@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watcherFromWatchCache } from '../../../main/core/apply/watch-cache-adapter.ts';
-import type { ReleaseEvent } from '../../../main/core/release/release-state.ts';
-import { createReleaseStateStore } from '../../../main/core/release/release-state-store.ts';
-import type { ReleaseWorkflowDeps } from '../../../main/core/release/release-workflow.ts';
-import { createReleaseWorkflow } from '../../../main/core/release/release-workflow.ts';
+import type { ReleaseEvent } from '../../../main/core/rollout/rollout-state.ts';
+import { createReleaseStateStore } from '../../../main/core/rollout/rollout-state-store.ts';
+import type { RolloutWorkflowDeps } from '../../../main/core/rollout/rollout-workflow.ts';
+import { createRolloutWorkflow } from '../../../main/core/rollout/rollout-workflow.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
 import type { Harness } from '../apply/demo-harness.ts';
 import { REVIEWS_ID, splitOf, startHarness } from '../apply/demo-harness.ts';
@@ -28,8 +28,8 @@ const IMAGE = 'docker.io/istio/examples-bookinfo-reviews-v3:1.20.2';
 let h: Harness;
 const events: ReleaseEvent[] = [];
 
-function workflow(extra: Partial<ReleaseWorkflowDeps> = {}) {
-  return createReleaseWorkflow({
+function workflow(extra: Partial<RolloutWorkflowDeps> = {}) {
+  return createRolloutWorkflow({
     api: h.api,
     engine: h.engine,
     store: createReleaseStateStore(join(h.dataDir, 'releases')),
