@@ -33,7 +33,7 @@ export function describeDesired(draft: Pick<Draft, 'desired' | 'newObjects'>): s
   const d = draft.desired;
   if (!d)
     return draft.newObjects.length > 0 ? `creates ${plural(draft.newObjects.length, 'object')}` : 'no route';
-  const parts = [d.split.map((s) => `${s.version} ${s.percent}%`).join(', ') || 'no weighted route'];
+  const parts = [d.split.map((s) => `${s.version} ${s.weight}%`).join(', ') || 'no weighted route'];
   const rules = d.rules.filter((r) => r.enabled).length;
   if (rules > 0) parts.push(plural(rules, 'rule'));
   if (d.addedVersions.length > 0) parts.push(`adds ${d.addedVersions.map((v) => v.name).join(', ')}`);

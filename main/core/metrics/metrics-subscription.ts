@@ -53,8 +53,8 @@ export function rateWindowSecondsFor(stepSeconds: number): number {
  */
 export function rolesOf(release: ServiceRelease | undefined): { stable?: string; canaries: string[] } {
   const dests = [...(release?.defaultRoute?.destinations ?? [])]
-    .filter((d) => d.percent > 0)
-    .sort((a, b) => b.percent - a.percent);
+    .filter((d) => d.weight > 0)
+    .sort((a, b) => b.weight - a.weight);
   const stable = dests[0]?.version;
   const receiving = release ? versionsReceivingTraffic(release) : [];
   const canaries = [

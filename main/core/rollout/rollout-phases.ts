@@ -80,7 +80,7 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
   ): Promise<{ plan: EnginePlan; objects: KubeObject[]; description: string }> {
     const { release, objects } = await current(s);
     const old = s.stable.version;
-    const share = release.defaultRoute?.destinations.find((d) => d.version === old)?.percent ?? 0;
+    const share = release.defaultRoute?.destinations.find((d) => d.version === old)?.weight ?? 0;
     const rules = release.rules.filter((r) => r.version === old);
     if (share > 0 || rules.length > 0) {
       const why =
@@ -124,7 +124,7 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
     for (const r of release.rules.filter((x) => x.version === s.canary.version))
       desired = removeContentRule(desired, r.id);
     const stableShare =
-      release.defaultRoute?.destinations.find((d) => d.version === s.stable.version)?.percent ?? 0;
+      release.defaultRoute?.destinations.find((d) => d.version === s.stable.version)?.weight ?? 0;
     if (release.defaultRoute && stableShare !== 100) desired = setSplit(desired, { [s.stable.version]: 100 });
     await run(s, planRelease(release, desired, objects), objects, `all traffic back to ${s.stable.version}`);
     s.split = { [s.stable.version]: 100 };

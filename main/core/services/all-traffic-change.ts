@@ -23,8 +23,8 @@ const ruleName = (r: { id: string; name?: string }) => r.name ?? r.id;
 
 /** The version holding most of the catch-all route now (the one being rolled back from). */
 function majority(release: ServiceRelease): string | undefined {
-  const top = [...(release.defaultRoute?.destinations ?? [])].sort((a, b) => b.percent - a.percent)[0];
-  return top && top.percent > 0 ? top.version : undefined;
+  const top = [...(release.defaultRoute?.destinations ?? [])].sort((a, b) => b.weight - a.weight)[0];
+  return top && top.weight > 0 ? top.version : undefined;
 }
 
 export function planAllTraffic(

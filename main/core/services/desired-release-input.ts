@@ -54,7 +54,7 @@ export function desiredFromInput(
     }
   }
   let desired = desiredOf(release);
-  const current = new Map(desired.split.map((s) => [s.version, s.percent]));
+  const current = new Map(desired.split.map((s) => [s.version, s.weight]));
   const splitChanged =
     input.split.length > 0 && input.split.some((s) => (current.get(s.version) ?? 0) !== s.weight);
   if (splitChanged) {

@@ -9,11 +9,11 @@ export function createStableVersions() {
   const seen = new Map<string, { majority: string; previous?: string }>();
 
   function majorityOf(release: ServiceRelease): string | undefined {
-    let best: { version: string; percent: number } | undefined;
+    let best: { version: string; weight: number } | undefined;
     for (const d of release.defaultRoute?.destinations ?? []) {
-      if (!best || d.percent > best.percent) best = { version: d.version, percent: d.percent };
+      if (!best || d.weight > best.weight) best = { version: d.version, weight: d.weight };
     }
-    return best && best.percent > 0 ? best.version : undefined;
+    return best && best.weight > 0 ? best.version : undefined;
   }
 
   return {
@@ -28,7 +28,7 @@ export function createStableVersions() {
         seen.set(release.id, { majority, previous: before.majority });
       }
       const now = seen.get(release.id);
-      const shares = (release.defaultRoute?.destinations ?? []).filter((d) => d.percent > 0);
+      const shares = (release.defaultRoute?.destinations ?? []).filter((d) => d.weight > 0);
       if (now?.previous && now.previous !== majority) return now.previous;
       // A canary is running: rolling back means all traffic to the version that has most of it.
       return shares.length > 1 ? majority : undefined;

@@ -48,7 +48,7 @@ export function serviceNameOf(host: string): string {
 
 /** A release is under way when more than one version takes a share of the catch-all route. */
 export function releaseInProgress(release: ServiceRelease): boolean {
-  return (release.defaultRoute?.destinations ?? []).filter((d) => d.percent > 0).length > 1;
+  return (release.defaultRoute?.destinations ?? []).filter((d) => d.weight > 0).length > 1;
 }
 
 /** The controller that owns the route object, when another tool manages it. */
@@ -143,7 +143,7 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
   const counts = podCounts(pods ?? []);
   const first = deployments[0];
   const image = first ? imageOf(first) : undefined;
-  const weight = release.defaultRoute?.destinations.find((d) => d.version === v.name)?.percent ?? 0;
+  const weight = release.defaultRoute?.destinations.find((d) => d.version === v.name)?.weight ?? 0;
   return {
     name: v.name,
     ...(v.subset !== undefined ? { subset: v.subset } : {}),

@@ -7,7 +7,7 @@
 // cut-over and rollback confirmations). It is generic over the request type so that the property
 // tests can use plain values; `releaseTrafficRoutes` builds its input from a release.
 
-import type { HTTPMatchRequest, RegexEngine, ServiceRelease } from '../model/index.ts';
+import type { HTTPMatchRequest, RegexEngine, ServiceRelease, TrafficSplit } from '../model/index.ts';
 import type { DesiredRelease } from '../plan/index.ts';
 import type { MeshRequest } from './evaluator-types.ts';
 import type { PreparedRequest } from './route-match.ts';
@@ -120,13 +120,13 @@ type Input = ServiceRelease | DesiredRelease;
 
 function asDesiredParts(x: Input): {
   release: ServiceRelease;
-  split: Array<{ version: string; percent: number }>;
+  split: TrafficSplit;
   rules: Array<{ name?: string; version: string; enabled: boolean; matches: HTTPMatchRequest[] }>;
 } {
   if ('split' in x && 'release' in x) return x;
   return {
     release: x,
-    split: (x.defaultRoute?.destinations ?? []).map((d) => ({ version: d.version, percent: d.percent })),
+    split: (x.defaultRoute?.destinations ?? []).map((d) => ({ version: d.version, weight: d.weight })),
     rules: [
       ...x.rules.map((r) => ({
         ...(r.name !== undefined ? { name: r.name } : {}),
@@ -194,7 +194,7 @@ export function releaseTrafficRoutes(
       catchAll: true,
       enabled: true,
       matches: () => true,
-      targets: d.split.map((s) => ({ version: s.version, weight: s.percent, routable: routable(s.version) })),
+      targets: d.split.map((s) => ({ version: s.version, weight: s.weight, routable: routable(s.version) })),
     });
   }
   return { routes, invalid };
@@ -235,7 +235,7 @@ export function routedTrafficRoutes<R>(
       matches: (r: R) => routeIndexOf(r) === dr.index,
       targets: dr.destinations.map((d) => ({
         version: d.version,
-        weight: d.percent,
+        weight: d.weight,
         routable: routable(d.version),
       })),
     });
@@ -251,7 +251,7 @@ export function versionsReceivingTraffic(x: Input): string[] {
     if (!out.includes(v)) out.push(v);
   };
   for (const r of d.rules) if (r.enabled && r.matches.length > 0) add(r.version);
-  for (const s of d.split) if (s.percent > 0) add(s.version);
+  for (const s of d.split) if (s.weight > 0) add(s.version);
   return out;
 }
 

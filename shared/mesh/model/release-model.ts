@@ -43,7 +43,7 @@ export interface WeightedDestination {
   /** The weight as written (undefined when the key is absent). */
   rawWeight: number | undefined;
   /** Share of traffic in percent: integers summing to 100 for the whole route. */
-  percent: number;
+  weight: number;
   /** JSON pointer of the destination entry in the source object (`/spec/http/2/route/0`). */
   pointer: string;
 }

@@ -21,9 +21,20 @@ export const SPLIT_RULE =
   '100%. Locked versions keep their weight. A version that cannot take traffic (not declared, or no ' +
   'pods) never receives weight: it keeps what it holds when others move, and can only be lowered.';
 
-export interface VersionWeight {
+/** One version's share of a split: `weight`, in whole percent. */
+export interface VersionShare {
   version: string;
   weight: number;
+}
+
+/**
+ * Traffic over versions, in whole percent summing to 100, in destination order. The same shape
+ * and the same name, `weight`, from the slider (VersionWeight adds the slider's locks) through the
+ * contract's DesiredReleaseInput, the DesiredRelease and the plan, to the `weight` of the patch.
+ */
+export type TrafficSplit = VersionShare[];
+
+export interface VersionWeight extends VersionShare {
   /** A locked version keeps its weight when another version moves. */
   locked?: boolean;
   /**
@@ -125,7 +136,7 @@ export function gatewayBackendWeights(refs: ReadonlyArray<{ weight?: number }>):
 }
 
 /** Specific errors for a split that is about to be written; empty when it is valid. */
-export function validateSplit(split: ReadonlyArray<{ version: string; weight: number }>): SplitError[] {
+export function validateSplit(split: Readonly<TrafficSplit>): SplitError[] {
   const errors: SplitError[] = [];
   if (split.length === 0) return [{ index: null, message: 'the split has no versions' }];
   const seen = new Set<string>();

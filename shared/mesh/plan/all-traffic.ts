@@ -51,7 +51,7 @@ function releaseOf(x: ServiceRelease | DesiredRelease): ServiceRelease {
 /** Versions a desired release sends requests to: a positive split share, or an enabled rule. */
 export function routedVersions(d: DesiredRelease): string[] {
   const out = new Set<string>();
-  for (const s of d.split) if (s.percent > 0) out.add(s.version);
+  for (const s of d.split) if (s.weight > 0) out.add(s.version);
   for (const r of d.rules) if (r.enabled) out.add(r.version);
   return [...out];
 }

@@ -2,7 +2,7 @@
 // traffic)", "added rule header:x-canary=always → v3", "declared subset v4". The history shows
 // these instead of the raw desired split, so an entry reads as the action it was.
 
-import type { HTTPMatchRequest, KubeObject, ServiceRelease } from '../model/index.ts';
+import type { HTTPMatchRequest, KubeObject, ServiceRelease, TrafficSplit } from '../model/index.ts';
 import { isPlainObject } from '../model/index.ts';
 import { describeMatches, formatCondition } from '../policy/index.ts';
 import { readReleases } from '../read/index.ts';
@@ -27,11 +27,11 @@ function releaseOf(o: KubeObject): ServiceRelease | undefined {
 
 /** "v3 10% → 100% (switch all traffic)", or each version whose share moved. */
 export function splitPhrase(
-  before: ReadonlyArray<{ version: string; percent: number }>,
-  after: ReadonlyArray<{ version: string; percent: number }>,
+  before: Readonly<TrafficSplit>,
+  after: Readonly<TrafficSplit>,
 ): string | undefined {
-  const was = new Map(before.map((d) => [d.version, d.percent]));
-  const now = new Map(after.map((d) => [d.version, d.percent]));
+  const was = new Map(before.map((d) => [d.version, d.weight]));
+  const now = new Map(after.map((d) => [d.version, d.weight]));
   const names = [...now.keys(), ...[...was.keys()].filter((v) => !now.has(v))];
   const moved = names.filter((v) => (was.get(v) ?? 0) !== (now.get(v) ?? 0));
   if (moved.length === 0) return undefined;

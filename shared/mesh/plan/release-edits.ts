@@ -2,7 +2,7 @@
 // checks the request against the model and throws a ReleaseEditError naming the object and field;
 // release-plan.ts turns the result into minimal, ordered patches.
 
-import type { HTTPMatchRequest, ReleaseVersion, ServiceRelease } from '../model/index.ts';
+import type { HTTPMatchRequest, ReleaseVersion, ServiceRelease, TrafficSplit } from '../model/index.ts';
 import { fieldOf, ReleaseEditError } from '../model/index.ts';
 
 export interface DesiredRule {
@@ -21,8 +21,8 @@ export interface DesiredVersion {
 
 export interface DesiredRelease {
   release: ServiceRelease;
-  /** Percent per version on the catch-all route, in destination order; integers summing to 100. */
-  split: Array<{ version: string; percent: number }>;
+  /** The catch-all route's split, in destination order: whole percent summing to 100. */
+  split: TrafficSplit;
   /** Content rules in order (enabled ones are routed in this order), plus disabled ones. */
   rules: DesiredRule[];
   addedVersions: DesiredVersion[];
@@ -47,7 +47,7 @@ export function desiredOf(release: ServiceRelease): DesiredRelease {
     release,
     split: (release.defaultRoute?.destinations ?? []).map((d) => ({
       version: d.version,
-      percent: d.percent,
+      weight: d.weight,
     })),
     rules: [
       ...release.rules.map((r) => ({
@@ -148,9 +148,9 @@ export function setSplit(x: Input, weights: Record<string, number>): DesiredRele
   if (total !== 100) {
     throw new ReleaseEditError(`weights add up to ${total}, not 100`, d.release.route, field);
   }
-  const split = d.split.map((s) => ({ version: s.version, percent: weights[s.version] ?? 0 }));
+  const split = d.split.map((s) => ({ version: s.version, weight: weights[s.version] ?? 0 }));
   for (const [name, w] of Object.entries(weights)) {
-    if (w > 0 && !split.some((s) => s.version === name)) split.push({ version: name, percent: w });
+    if (w > 0 && !split.some((s) => s.version === name)) split.push({ version: name, weight: w });
   }
   d.split = split;
   return d;
@@ -280,7 +280,7 @@ export function removeVersion(x: Input, name: string): DesiredRelease {
   const d = start(x);
   const v = d.release.versions.find((x2) => x2.name === name);
   if (!v) requireRoutable(d, name, routesField(d));
-  const share = d.split.find((s) => s.version === name)?.percent ?? 0;
+  const share = d.split.find((s) => s.version === name)?.weight ?? 0;
   if (share > 0) {
     throw new ReleaseEditError(
       `version '${name}' still receives ${share}% of traffic; move it to other versions first`,

@@ -116,7 +116,7 @@ export function planRelease(
 }
 
 function describeRouteChange(current: ServiceRelease, desired: DesiredRelease): string {
-  const split = desired.split.map((s) => `${s.version} ${s.percent}%`).join(', ');
+  const split = desired.split.map((s) => `${s.version} ${s.weight}%`).join(', ');
   return `update ${current.route.kind} ${current.route.namespace}/${current.route.name}: split ${split || '(none)'}; ${desired.rules.filter((r) => r.enabled).length} content rule(s)`;
 }
 
@@ -209,9 +209,9 @@ function splitOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuil
   const cur = dr.destinations;
   const unchanged =
     cur.length === desired.split.length &&
-    cur.every((d, j) => desired.split[j]?.version === d.version && desired.split[j]?.percent === d.percent);
+    cur.every((d, j) => desired.split[j]?.version === d.version && desired.split[j]?.weight === d.weight);
   if (unchanged) return;
-  const want = new Map(desired.split.map((s) => [s.version, s.percent]));
+  const want = new Map(desired.split.map((s) => [s.version, s.weight]));
   const listKey = current.flavor === 'istio' ? 'route' : 'backendRefs';
   for (const d of cur) {
     const w = want.get(d.version);
@@ -225,7 +225,7 @@ function splitOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuil
   }
   for (const s of desired.split) {
     if (cur.some((d) => d.version === s.version)) continue;
-    b.add(`${dr.pointer}/${listKey}/-`, { ...targetFor(current, desired, s.version, b), weight: s.percent });
+    b.add(`${dr.pointer}/${listKey}/-`, { ...targetFor(current, desired, s.version, b), weight: s.weight });
   }
 }
 

@@ -158,7 +158,7 @@ function readHTTPRoute(hr: GatewayHTTPRoute, services: Map<string, KubeObject>):
         d.destinations.push({
           version: addVersion(r) ?? `#${j}`,
           rawWeight: typeof r.weight === 'number' ? r.weight : undefined,
-          percent: pct[j] ?? 0,
+          weight: pct[j] ?? 0,
           pointer: `${pointer}/backendRefs/${j}`,
         });
       });

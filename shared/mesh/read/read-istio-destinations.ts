@@ -61,13 +61,13 @@ export function readDefaultSplit(
     dr.destinations.push({
       version: naming.versionOf(rd) ?? `#${j}`,
       rawWeight: typeof w === 'number' ? w : undefined,
-      percent: 0,
+      weight: 0,
       pointer: destinationPointer(dr.index, j),
     });
   });
   percentsOf(raw).forEach((p, j) => {
     const d = dr.destinations[j];
-    if (d) d.percent = p;
+    if (d) d.weight = p;
   });
   for (let i = 0; i < dr.destinations.length; i++) {
     const v = dr.destinations[i]!.version;

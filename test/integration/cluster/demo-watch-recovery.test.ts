@@ -178,6 +178,6 @@ describe('watch cache against the demo mesh', () => {
     });
     await vi.waitFor(() => expect(changed.length).toBeGreaterThan(0), { timeout: 10_000 });
     expect(changed).toEqual([[target.id]]);
-    expect(releases.get(target.id)?.defaultRoute?.destinations[0]?.percent).toBe(100);
+    expect(releases.get(target.id)?.defaultRoute?.destinations[0]?.weight).toBe(100);
   });
 });

@@ -136,8 +136,8 @@ function setup() {
 }
 
 const percents = (
-  r: { defaultRoute: { destinations: Array<{ version: string; percent: number }> } | null } | undefined,
-) => r?.defaultRoute?.destinations.map((d) => `${d.version}=${d.percent}`);
+  r: { defaultRoute: { destinations: Array<{ version: string; weight: number }> } | null } | undefined,
+) => r?.defaultRoute?.destinations.map((d) => `${d.version}=${d.weight}`);
 
 describe('release index', () => {
   it('reads one release per VirtualService from the cache at start, in one pass', () => {

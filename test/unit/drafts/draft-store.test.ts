@@ -107,6 +107,25 @@ describe('draft store', () => {
   });
 });
 
+describe('the split in a draft file', () => {
+  it('is `weight` in memory and stays `percent` on disk, so every app version reads the file', async () => {
+    const draft = editDraft(draftFromFixture(), (d) => setSplit(d, { v1: 70, v2: 30 }));
+    const saved = await store.save(draft);
+    expect(saved.desired?.split).toEqual([
+      { version: 'v1', weight: 70 },
+      { version: 'v2', weight: 30 },
+    ]);
+    const onDisk = JSON.parse(await readFile(join(dir, `${saved.id}.json`), 'utf8')) as {
+      desired: { split: unknown };
+    };
+    expect(onDisk.desired.split).toEqual([
+      { version: 'v1', percent: 70 },
+      { version: 'v2', percent: 30 },
+    ]);
+    expect((await store.get(saved.id))?.desired?.split).toEqual(saved.desired?.split);
+  });
+});
+
 describe('draft migrations', () => {
   it('opens a schemaVersion 1 file as the current version, keeping its desired split', async () => {
     const v1 = JSON.parse(fixtureText('draft-v1.json')) as { created: number; updated: number };

@@ -28,7 +28,7 @@ export function fakeRelease(versions: string[], percents: number[]): ServiceRele
       destinations: versions.map((version, i) => ({
         version,
         rawWeight: percents[i] ?? 0,
-        percent: percents[i] ?? 0,
+        weight: percents[i] ?? 0,
         pointer: `/spec/http/0/route/${i}`,
       })),
     },

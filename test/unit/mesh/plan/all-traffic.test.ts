@@ -161,9 +161,9 @@ describe('routeAllTrafficTo', () => {
     d = {
       ...d,
       split: [
-        { version: 'v1', percent: 80 },
-        { version: 'v2', percent: 10 },
-        { version: 'v3', percent: 10 },
+        { version: 'v1', weight: 80 },
+        { version: 'v2', weight: 10 },
+        { version: 'v3', weight: 10 },
       ],
     };
     const back = applyPlan(after, planRelease(r, d, after));

@@ -52,7 +52,7 @@ describe('a change in words', () => {
     expect(summarizeChange([routeStep(vs({ v1: 90, v2: 10 }), vs({ v1: 80, v2: 20 }))])).toBe(
       'v2 10% → 20%, v1 90% → 80%',
     );
-    expect(splitPhrase([{ version: 'v1', percent: 100 }], [{ version: 'v1', percent: 100 }])).toBeUndefined();
+    expect(splitPhrase([{ version: 'v1', weight: 100 }], [{ version: 'v1', weight: 100 }])).toBeUndefined();
   });
 
   it('names rules added, removed and changed, by their conditions', () => {

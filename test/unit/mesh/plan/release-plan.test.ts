@@ -108,7 +108,7 @@ describe('planRelease', () => {
     const objects = cluster([{ route: [dest('v1', 90), dest('v2', 10)] }]);
     const r = release(objects);
     const after = release(apply(objects, planRelease(r, setCatchAllTo(r, 'v2'), objects)));
-    expect(after.defaultRoute!.destinations.map((d) => [d.version, d.percent])).toEqual([
+    expect(after.defaultRoute!.destinations.map((d) => [d.version, d.weight])).toEqual([
       ['v1', 0],
       ['v2', 100],
     ]);
@@ -132,7 +132,7 @@ describe('planRelease', () => {
       declared: true,
       labels: { version: 'v2' },
     });
-    expect(after.defaultRoute!.destinations.map((d) => d.percent)).toEqual([90, 10]);
+    expect(after.defaultRoute!.destinations.map((d) => d.weight)).toEqual([90, 10]);
   });
 
   it('removes a version: the route first, the subset AFTER, as separate steps', () => {

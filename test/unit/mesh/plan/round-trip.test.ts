@@ -54,7 +54,7 @@ function splitText(text: string, docs: Doc[], release: ServiceRelease, weights: 
 function otherSplit(release: ServiceRelease): Record<string, number> | null {
   const dests = release.defaultRoute?.destinations ?? [];
   if (dests.length < 2) return null;
-  const p = dests.map((d) => d.percent);
+  const p = dests.map((d) => d.weight);
   let q = [p[p.length - 1]!, ...p.slice(0, -1)];
   if (q.every((x, i) => x === p[i])) {
     q = [...p];
@@ -66,7 +66,7 @@ function otherSplit(release: ServiceRelease): Record<string, number> | null {
 }
 
 function currentSplit(release: ServiceRelease): Record<string, number> {
-  return Object.fromEntries((release.defaultRoute?.destinations ?? []).map((d) => [d.version, d.percent]));
+  return Object.fromEntries((release.defaultRoute?.destinations ?? []).map((d) => [d.version, d.weight]));
 }
 
 const WEIGHT_LINE = /weight/;
@@ -109,7 +109,7 @@ function checkFile(file: string): void {
       expect(diff.length).toBeGreaterThan(0);
       for (const line of diff) expect(line).toMatch(WEIGHT_LINE);
       // And back again: the original bytes (when the file wrote percentages, not proportions).
-      if (release.defaultRoute.destinations.some((d) => d.rawWeight !== d.percent)) continue;
+      if (release.defaultRoute.destinations.some((d) => d.rawWeight !== d.weight)) continue;
       const back = splitText(
         changed.out,
         afterDocs,

@@ -32,7 +32,7 @@ describe('readReleases on Gateway API HTTPRoutes', () => {
       ['v1-svc', 'service'],
       ['v2-svc', 'service'],
     ]);
-    expect(r!.defaultRoute?.destinations.map((d) => [d.rawWeight, d.percent])).toEqual([
+    expect(r!.defaultRoute?.destinations.map((d) => [d.rawWeight, d.weight])).toEqual([
       [3, 75],
       [1, 25],
     ]);
@@ -40,7 +40,7 @@ describe('readReleases on Gateway API HTTPRoutes', () => {
 
   it('counts a backendRef without weight as 1', () => {
     const [r] = readReleases([route({ rules: [{ backendRefs: [{ name: 'a' }, { name: 'b' }] }] })]);
-    expect(r!.defaultRoute?.destinations.map((d) => d.percent)).toEqual([50, 50]);
+    expect(r!.defaultRoute?.destinations.map((d) => d.weight)).toEqual([50, 50]);
   });
 
   it('reads matched single-backend rules as content rules whatever their position', () => {

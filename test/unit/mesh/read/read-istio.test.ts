@@ -51,7 +51,7 @@ describe('readReleases on VirtualService + DestinationRule', () => {
       ['v2', 'subset', true, 'v2'],
       ['v3', 'subset', true, 'v3'],
     ]);
-    expect(r!.defaultRoute?.destinations.map((d) => [d.version, d.percent, d.pointer])).toEqual([
+    expect(r!.defaultRoute?.destinations.map((d) => [d.version, d.weight, d.pointer])).toEqual([
       ['v1', 90, '/spec/http/0/route/0'],
       ['v2', 10, '/spec/http/0/route/1'],
     ]);
@@ -80,7 +80,7 @@ describe('readReleases on VirtualService + DestinationRule', () => {
       ['http:1', undefined, 'v3'],
     ]);
     expect(r!.defaultRoute?.index).toBe(2);
-    expect(r!.defaultRoute?.destinations[0]?.percent).toBe(100);
+    expect(r!.defaultRoute?.destinations[0]?.weight).toBe(100);
   });
 
   it('keeps routes it cannot express as opaque other routes with a reason, at their positions', () => {
