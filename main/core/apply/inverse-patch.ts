@@ -10,23 +10,14 @@ import {
   formatPointer,
   getAtPointer,
   parsePointer,
+  SERVER_MANAGED_METADATA,
 } from '../../../shared/mesh/model/index.ts';
-
-/** Set by the server on every write; never part of what an operator changes or restores. */
-const SERVER_METADATA = [
-  'resourceVersion',
-  'managedFields',
-  'generation',
-  'creationTimestamp',
-  'uid',
-  'selfLink',
-];
 
 /** The object without status and server-set metadata: the part a change or an undo is about. */
 export function comparablePart(obj: KubeObject): KubeObject {
   const { status: _status, ...rest } = deepClone(obj);
   const metadata = { ...rest.metadata };
-  for (const k of SERVER_METADATA) delete metadata[k];
+  for (const k of SERVER_MANAGED_METADATA) delete metadata[k];
   return { ...rest, metadata };
 }
 

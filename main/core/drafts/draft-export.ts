@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
 import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
-import { deepClone, deepEqual } from '../../../shared/mesh/model/index.ts';
+import { deepClone, deepEqual, withoutServerFields } from '../../../shared/mesh/model/index.ts';
 import { applyPatchToYaml } from '../../../shared/mesh/plan/index.ts';
 import { importYamlText } from './draft-import.ts';
 import type { DraftChange } from './draft-objects.ts';
@@ -24,30 +24,12 @@ export function changedObjects(base: readonly KubeObject[], draft: readonly Kube
   return draft.filter((o) => !deepEqual(b.get(keyText(objectKeyOf(o))), o));
 }
 
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'managedFields',
-  'selfLink',
-];
-
 /**
  * What `kubectl apply` should receive: no server-owned metadata (a stale resourceVersion would make
  * apply fail, and managedFields are the server's) and no status.
  */
 export function forKubectl(o: KubeObject): KubeObject {
-  const { status: _status, ...rest } = deepClone(o);
-  const metadata = { ...rest.metadata };
-  for (const f of SERVER_METADATA) delete metadata[f];
-  const annotations = metadata.annotations;
-  if (annotations && 'kubectl.kubernetes.io/last-applied-configuration' in annotations) {
-    const { 'kubectl.kubernetes.io/last-applied-configuration': _last, ...others } = annotations;
-    if (Object.keys(others).length > 0) metadata.annotations = others;
-    else delete metadata.annotations;
-  }
-  return { ...rest, metadata } as KubeObject;
+  return withoutServerFields(deepClone(o));
 }
 
 /** Multi-document YAML, one object per document, ready for `kubectl apply -f -`. */

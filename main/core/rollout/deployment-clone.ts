@@ -3,7 +3,12 @@
 // the API server takes it as a new object and the two Deployments never select each other's pods.
 
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
-import { deepClone, isPlainObject } from '../../../shared/mesh/model/index.ts';
+import {
+  deepClone,
+  isPlainObject,
+  LAST_APPLIED_ANNOTATION,
+  SERVER_MANAGED_METADATA,
+} from '../../../shared/mesh/model/index.ts';
 import { VERSION_LABEL_KEYS, versionLabelOf } from '../../../shared/mesh/read/index.ts';
 
 export interface NewVersionSpec {
@@ -20,21 +25,9 @@ export class CloneError extends Error {
   override name = 'CloneError';
 }
 
-const SERVER_ANNOTATIONS = [
-  'deployment.kubernetes.io/revision',
-  'kubectl.kubernetes.io/last-applied-configuration',
-];
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'creationTimestamp',
-  'managedFields',
-  'generation',
-  'selfLink',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'ownerReferences',
-];
+const SERVER_ANNOTATIONS = ['deployment.kubernetes.io/revision', LAST_APPLIED_ANNOTATION];
+/** The server's metadata, and the owner: a copy is the operator's own, not the original's owner's. */
+const SERVER_METADATA = [...SERVER_MANAGED_METADATA, 'ownerReferences'];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 interface PodSpecLike {
