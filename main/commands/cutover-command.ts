@@ -1,4 +1,4 @@
-import { setCatchAllTo } from '../../shared/mesh/release-edits.ts';
+import { setCatchAllTo } from '../../shared/mesh/plan/index.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import { editReleaseInFiles, FILE_OPTIONS_HELP, parseFileArgs } from './release-file-edit.ts';

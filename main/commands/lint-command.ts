@@ -1,5 +1,5 @@
-import { type LintFinding, lintObjects } from '../../shared/mesh/lint.ts';
-import { re2Engine } from '../core/re2-engine.ts';
+import { type LintFinding, lintObjects } from '../../shared/mesh/lint/index.ts';
+import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
 import { readYamlFiles } from './read-yaml-files.ts';

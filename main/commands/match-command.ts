@@ -1,7 +1,14 @@
 import { stringify } from 'yaml';
-import { type Condition, compileRule, parseCondition } from '../../shared/mesh/content-policy.ts';
-import { BROWSER_PRESETS, isBrowserPreset, isOsPreset, OS_PRESETS } from '../../shared/mesh/ua-presets.ts';
-import { re2Engine } from '../core/re2-engine.ts';
+import {
+  BROWSER_PRESETS,
+  type Condition,
+  compileRule,
+  isBrowserPreset,
+  isOsPreset,
+  OS_PRESETS,
+  parseCondition,
+} from '../../shared/mesh/policy/index.ts';
+import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
 

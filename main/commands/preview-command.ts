@@ -1,7 +1,13 @@
-import { compileVirtualService, type MeshRequest, RouteCompileError } from '../../shared/mesh/evaluator.ts';
-import { isDestinationRule, isVirtualService } from '../../shared/mesh/istio-types.ts';
-import { type PreviewResult, previewTraffic, virtualServicesForHost } from '../../shared/mesh/preview.ts';
-import { re2Engine } from '../core/re2-engine.ts';
+import {
+  compileVirtualService,
+  type MeshRequest,
+  type PreviewResult,
+  previewTraffic,
+  RouteCompileError,
+  virtualServicesForHost,
+} from '../../shared/mesh/evaluate/index.ts';
+import { isDestinationRule, isVirtualService } from '../../shared/mesh/model/index.ts';
+import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { InputError, parseCommandArgs, UsageError } from './command.ts';
 import { readSourceFile, readYamlFiles } from './read-yaml-files.ts';

@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
 import { LocalFileError, MiB, readBoundedFile } from '../core/local-files/bounded-read.ts';
 import { InputError } from './command.ts';
 

@@ -1,12 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../shared/mesh/read-istio.ts';
-import type { DesiredRelease } from '../../shared/mesh/release-edits.ts';
-import type { ServiceRelease, SourceRef } from '../../shared/mesh/release-model.ts';
-import { ReleaseEditError } from '../../shared/mesh/release-model.ts';
-import { planRelease } from '../../shared/mesh/release-plan.ts';
-import { firstLabel, resolveHost } from '../../shared/mesh/versions.ts';
-import { applyPatchToYaml, YamlEditError } from '../../shared/mesh/yaml-edit.ts';
+import type { KubeObject, ServiceRelease, SourceRef } from '../../shared/mesh/model/index.ts';
+import { ReleaseEditError } from '../../shared/mesh/model/index.ts';
+import type { DesiredRelease } from '../../shared/mesh/plan/index.ts';
+import { applyPatchToYaml, planRelease, YamlEditError } from '../../shared/mesh/plan/index.ts';
+import { firstLabel, readReleases, resolveHost } from '../../shared/mesh/read/index.ts';
 import type { CommandIO } from './command.ts';
 import { InputError, UsageError } from './command.ts';
 import { readYamlSources } from './read-yaml-files.ts';

@@ -1,7 +1,7 @@
-import type { Condition } from '../../shared/mesh/content-policy.ts';
-import { compileRule, parseCondition } from '../../shared/mesh/content-policy.ts';
-import { addContentRule } from '../../shared/mesh/release-edits.ts';
-import { re2Engine } from '../core/re2-engine.ts';
+import { addContentRule } from '../../shared/mesh/plan/index.ts';
+import type { Condition } from '../../shared/mesh/policy/index.ts';
+import { compileRule, parseCondition } from '../../shared/mesh/policy/index.ts';
+import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { InputError, UsageError } from './command.ts';
 import { editReleaseInFiles, FILE_OPTIONS_HELP, parseFileArgs } from './release-file-edit.ts';

@@ -57,9 +57,9 @@ export const webCommand: Command = {
     // starts in the background: the first screen lists it as starting and does not wait for it.
     const firstScreen = firstScreenServed(FIRST_SCREEN_WAIT_MS);
     const corePromise = (async () => {
-      const [{ createAppCore }, { startEmbeddedDemo }] = await Promise.all([
+      const [{ createAppCore }, { startEmbeddedDemo, demoSampleRequests }] = await Promise.all([
         import('../core/app-core.ts'),
-        import('../core/demo-launcher.ts'),
+        import('../demo/embedded-demo.ts'),
       ]);
       const core = createAppCore({
         mode: 'web',
@@ -67,6 +67,7 @@ export const webCommand: Command = {
         dataDir: defaultDataDir(io.env),
         env: io.env,
         startDemo: startEmbeddedDemo,
+        demoRequests: demoSampleRequests,
       });
       // It starts once the first screen's cluster list has been answered (or after a second
       // without a page), so that its seeding does not hold up the page and the first calls.

@@ -9,6 +9,7 @@ import { calls, events, isCallName } from '../../shared/api/contract.ts';
 import type { ApiResult } from '../../shared/api/errors.ts';
 import { ApiFailure, describeZodIssues, fail, ok } from '../../shared/api/errors.ts';
 import { formatBytes, jsonBytesUpTo, MAX_CALL_PAYLOAD_BYTES } from '../../shared/api/limits.ts';
+import { apiFailureOf } from './handlers/api-failures.ts';
 
 /**
  * Who made a call: one page of browser mode (one WebSocket) or one Electron window (one
@@ -60,7 +61,8 @@ export async function dispatchCall(
   try {
     const handler = handlers[channel] as (req: unknown, caller: Caller) => Promise<unknown>;
     value = await handler(request.data, caller);
-  } catch (err) {
+  } catch (thrown) {
+    const err = apiFailureOf(thrown);
     if (err instanceof ApiFailure) return fail(err.code, err.message, err.details);
     const message = err instanceof Error ? err.message : String(err);
     return fail('internal', `${channel} failed: ${message}`);

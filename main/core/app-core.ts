@@ -1,13 +1,15 @@
 import type { AppInfo, ContextList } from '../../shared/api/contract.ts';
 import type { ApiHandlers, EventSink } from './api-dispatch.ts';
 import { checkEvent } from './api-dispatch.ts';
-import { createConsoleHandlers } from './console/console-handlers.ts';
 import type { StartDemo } from './demo-launcher.ts';
 import { createDemoLauncher } from './demo-launcher.ts';
 import { createDraftsService } from './drafts/drafts-service.ts';
+import { appHandlers } from './handlers/app.ts';
+import { createConsoleHandlers } from './handlers/console-handlers.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createPrometheusSettingsStore } from './metrics/prometheus-settings-store.ts';
+import type { DemoRequests } from './services/sample-traffic.ts';
 
 export interface AppCoreDependencies {
   mode: AppInfo['mode'];
@@ -15,6 +17,8 @@ export interface AppCoreDependencies {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   startDemo: StartDemo;
+  /** The demo's visitor population (traffic estimates, the preview's default sample). */
+  demoRequests?: DemoRequests;
 }
 
 export interface AppCore {
@@ -61,6 +65,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     env: deps.env,
     emit,
     demoKubeconfig: () => demo.current()?.kubeconfigPath,
+    ...(deps.demoRequests ? { demoRequests: deps.demoRequests } : {}),
     // The promote gate reads the same Prometheus as the charts (a URL set in settings included).
     prometheusFor: async (contextId) => {
       const found = await prometheusFor(contextId);
@@ -95,17 +100,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     ...consoleHandlers,
     ...metricsHandlers,
     ...draftHandlers,
-    'app.info': async () => ({
-      name: 'Switchyard',
-      version: deps.version,
-      mode: deps.mode,
-      platform: process.platform,
-      node: process.versions.node,
-      dataDir: deps.dataDir,
-    }),
-    'contexts.list': () => listContexts(),
-    'demo.open': () => demo.open(),
-    'demo.status': async () => demo.status(),
+    ...appHandlers(deps, listContexts, demo),
   };
   // These are main's own, not calls of the contract.
   for (const own of [

@@ -1,6 +1,6 @@
 import type { DemoStatus } from '../../shared/api/contract.ts';
 
-/** What the app needs of a running demo mesh. */
+/** What the app needs of a running demo mesh (the entry point starts it: main/demo/embedded-demo.ts). */
 export interface DemoMeshHandle {
   url: string;
   kubeconfigPath: string;
@@ -47,22 +47,3 @@ export function createDemoLauncher(start: StartDemo, onChange: (status: DemoStat
     },
   };
 }
-
-/** Extra generated services for the demo (scale tests, benchmarks): SWITCHYARD_DEMO_SERVICES=5000. */
-export function demoServicesFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.SWITCHYARD_DEMO_SERVICES;
-  if (raw === undefined || raw === '') return 0;
-  const n = Number(raw);
-  // As many as `switchyard demo --services` takes: issue 13 measures the console at 50,000.
-  if (!Number.isInteger(n) || n < 0 || n > 100_000)
-    throw new Error(`SWITCHYARD_DEMO_SERVICES must be a whole number from 0 to 100000, not '${raw}'`);
-  return n;
-}
-
-/** The real demo mesh from main/demo, loaded only when first opened. */
-export const startEmbeddedDemo: StartDemo = async () => {
-  const { startDemoMesh } = await import('../demo/demo-mesh.ts');
-  const services = demoServicesFromEnv(process.env);
-  const mesh = await startDemoMesh(services > 0 ? { services } : {});
-  return { url: mesh.url, kubeconfigPath: mesh.kubeconfigPath, stop: () => mesh.stop() };
-};

@@ -3,8 +3,7 @@
 // failure becomes a KubeRequestError that knows the verb, the resource and the namespace, so a 403
 // can say exactly what was refused.
 
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../shared/mesh/json-patch.ts';
+import type { JsonPatchOp, KubeObject } from '../../shared/mesh/model/index.ts';
 import { collectionPath } from './cluster/cluster-resources.ts';
 import type { KubeHttpClient } from './cluster/kube-http-client.ts';
 import { KubeApiError } from './cluster/kube-http-client.ts';

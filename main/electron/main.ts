@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, type IpcMainInvokeEvent, protocol, session, shell } from 'electron';
 import { createAppCore } from '../core/app-core.ts';
-import { startEmbeddedDemo } from '../core/demo-launcher.ts';
 import { loadLoginShellEnvironment } from '../core/login-shell-env.ts';
+import { demoSampleRequests, startEmbeddedDemo } from '../demo/embedded-demo.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { appDocsPrefixes } from './external-links.ts';
 import { loadLinkAllowList } from './external-links-file.ts';
@@ -73,6 +73,7 @@ async function start() {
     dataDir,
     env: process.env,
     startDemo: startEmbeddedDemo,
+    demoRequests: demoSampleRequests,
   });
 
   const bounds = loadWindowBounds(dataDir);

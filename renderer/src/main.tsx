@@ -6,7 +6,7 @@ import { App } from './app/app.tsx';
 import { createApplyStore } from './stores/apply-store.ts';
 import { createClustersStore } from './stores/clusters-store.ts';
 import { createDraftsStore } from './stores/drafts-store.ts';
-import { createReleaseStore, draftKey } from './stores/release-store.ts';
+import { createReleaseStore, editKey } from './stores/release-store.ts';
 import { createServicesStore } from './stores/services-store.ts';
 import { createWizardStore } from './stores/wizard-store.ts';
 import './styles.css';
@@ -16,7 +16,7 @@ const clusters = createClustersStore(api);
 const services = createServicesStore(api);
 const releases = createReleaseStore(api);
 const apply = createApplyStore(api, (contextId, releaseId) =>
-  releases.getState().markApplied(draftKey(contextId, releaseId)),
+  releases.getState().markApplied(editKey(contextId, releaseId)),
 );
 const wizard = createWizardStore(api);
 const drafts = createDraftsStore(api, { releases, apply });

@@ -2,8 +2,7 @@
 // cache, against the demo mesh on loopback (HTTPS, traffic running), plus the API round trips each
 // change costs. Run: npx tsx test/bench/apply.bench.ts (BENCH_RUNS=30 by default). Prints JSON.
 import { performance } from 'node:perf_hooks';
-import { setSplit } from '../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../shared/mesh/release-plan.ts';
+import { planRelease, setSplit } from '../../shared/mesh/plan/index.ts';
 import { startHarness } from '../integration/apply/demo-harness.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);

@@ -14,7 +14,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { systemClock } from '../../main/core/cluster/clock.ts';
 import { createSessionManager } from '../../main/core/cluster/session-manager.ts';
 import { createKubeconfigLoader } from '../../main/core/kubeconfig/kubeconfig-loader.ts';
-import { readReleases } from '../../shared/mesh/read-istio.ts';
+import { readReleases } from '../../shared/mesh/read/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const services = Number(process.env.BENCH_SERVICES ?? 5000);

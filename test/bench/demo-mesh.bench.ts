@@ -7,7 +7,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startDemoMesh } from '../../main/demo/demo-mesh.ts';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
 
 const { values } = parseArgs({
   options: { services: { type: 'string', default: '5000' } },

@@ -3,9 +3,9 @@
 // each a weight change of a VirtualService with three routes. Pure CPU, no cluster.
 // Run: npx tsx test/bench/history-views.bench.ts (BENCH_RUNS=50 by default). Prints JSON.
 import { performance } from 'node:perf_hooks';
-import { historyViews, type LiveObjectLookup } from '../../main/core/console/history-views.ts';
 import type { HistoryEntry } from '../../main/core/history/history-types.ts';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import { historyViews, type LiveObjectLookup } from '../../main/core/views/history-views.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 50);
 const PAGE = 200;

@@ -2,10 +2,9 @@
 // Reads 10,000 VirtualServices with their DestinationRules into ServiceReleases, then plans a weight
 // change for one service many times (median and p99).
 import { performance } from 'node:perf_hooks';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../shared/mesh/read-istio.ts';
-import { setSplit } from '../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
+import { planRelease, setSplit } from '../../shared/mesh/plan/index.ts';
+import { readReleases } from '../../shared/mesh/read/index.ts';
 
 const SERVICES = 10_000;
 

@@ -1,12 +1,11 @@
 // Routing-core figures: `npx tsx test/bench/routing-core.bench.ts` prints one JSON object.
-import { re2Engine } from '../../main/core/re2-engine.ts';
-import { compileRule, parseCondition } from '../../shared/mesh/content-policy.ts';
-import { compileVirtualService, type MeshRequest } from '../../shared/mesh/evaluator.ts';
-import type { DestinationRule, KubeObject, VirtualService } from '../../shared/mesh/istio-types.ts';
-import { lintObjects } from '../../shared/mesh/lint.ts';
-import { previewTraffic } from '../../shared/mesh/preview.ts';
-import { readReleases } from '../../shared/mesh/read-istio.ts';
-import { setWeight, type VersionWeight } from '../../shared/mesh/weights.ts';
+import { re2Engine } from '../../main/lib/re2-engine.ts';
+import { compileVirtualService, type MeshRequest, previewTraffic } from '../../shared/mesh/evaluate/index.ts';
+import { lintObjects } from '../../shared/mesh/lint/index.ts';
+import type { DestinationRule, KubeObject, VirtualService } from '../../shared/mesh/model/index.ts';
+import { setWeight, type VersionWeight } from '../../shared/mesh/model/index.ts';
+import { compileRule, parseCondition } from '../../shared/mesh/policy/index.ts';
+import { readReleases } from '../../shared/mesh/read/index.ts';
 
 const engine = re2Engine();
 

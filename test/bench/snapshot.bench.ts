@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createConsoleHandlers } from '../../main/core/console/console-handlers.ts';
+import { createConsoleHandlers } from '../../main/core/handlers/console-handlers.ts';
 import type { SnapshotSaveStats } from '../../main/core/snapshots/snapshot-store.ts';
 import { createSnapshotStore } from '../../main/core/snapshots/snapshot-store.ts';
 

@@ -1,14 +1,23 @@
 import type { DraftCalls } from '../../main/core/drafts/drafts-service.ts';
+import { apiFailureOf } from '../../main/core/handlers/api-failures.ts';
 import { draftCalls } from '../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../shared/mesh/model/index.ts';
 
-/** Every answer checked against the contract, as dispatch does before the renderer sees it. */
+/** Every answer checked against the contract and every error mapped, as dispatch does before the renderer sees it. */
 export function checkedDraftCalls(calls: DraftCalls): DraftCalls {
   const out: Record<string, (req: never) => Promise<unknown>> = {};
   for (const [name, call] of Object.entries(calls) as Array<
     [keyof DraftCalls, (req: never) => Promise<unknown>]
   >)
-    out[name] = async (req) => draftCalls[name].response.parse(await call(req));
+    out[name] = async (req) => {
+      let answer: unknown;
+      try {
+        answer = await call(req);
+      } catch (err) {
+        throw apiFailureOf(err);
+      }
+      return draftCalls[name].response.parse(answer);
+    };
   return out as unknown as DraftCalls;
 }
 

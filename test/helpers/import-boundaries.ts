@@ -49,6 +49,39 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * What each folder of main/ may not import of the others. The core is given the demo mesh by the
+ * entry points (Electron's main, the commands), never imports it; the demo is a cluster of its own
+ * and imports nothing of the app; lib/ holds Node helpers every folder may use.
+ */
+export const MAIN_FOLDER_RULES: Record<string, readonly string[]> = {
+  lib: ['core', 'demo', 'server', 'electron', 'commands', 'cli.ts'],
+  core: ['demo', 'server', 'electron', 'commands', 'cli.ts'],
+  demo: ['core', 'server', 'electron', 'commands', 'cli.ts'],
+  server: ['demo', 'electron', 'commands', 'cli.ts'],
+  electron: ['server', 'commands', 'cli.ts'],
+  commands: ['electron', 'cli.ts'],
+};
+
+/**
+ * The stages of shared/mesh in the order data flows through them: a stage may import the ones
+ * before it, never one after it; code outside a stage imports it only through its index.ts.
+ */
+export const MESH_STAGES = ['model', 'policy', 'read', 'plan', 'evaluate', 'lint'] as const;
+
+/** The stage of shared/mesh a path (relative to the root) is in, and the file's name inside it. */
+function meshStageOf(relPath: string): { stage: string; file: string } | undefined {
+  const parts = relPath.split(sep);
+  if (parts[0] !== 'shared' || parts[1] !== 'mesh' || parts.length !== 4) return undefined;
+  return { stage: parts[2] as string, file: parts[3] as string };
+}
+
+/** The folder of main/ a path (relative to the root) is in: main/core/x.ts → core; main/cli.ts → cli.ts. */
+function mainFolderOf(relPath: string): string | undefined {
+  const parts = relPath.split(sep);
+  return parts[0] === 'main' && parts.length > 1 ? parts[1] : undefined;
+}
+
 /** Checks every source file below root (a repository layout) against the layer rules. */
 export function findImportViolations(root: string): Violation[] {
   const violations: Violation[] = [];
@@ -75,6 +108,23 @@ export function findImportViolations(root: string): Violation[] {
         if (resolvesInto(file, specifier, 'main')) add('renderer/ may not import main/');
         if (isNodeBuiltin(specifier)) add('renderer/ may not import Node built-ins');
         if (specifier === 'electron') add('renderer/ may not import Electron (use the contract client)');
+      }
+      if (specifier.startsWith('.')) {
+        const source = meshStageOf(rel);
+        const target = meshStageOf(relative(root, resolve(dirname(file), specifier)));
+        if (target && source?.stage !== target.stage) {
+          if (target.file !== 'index.ts')
+            add(`shared/mesh/${target.stage} is imported through its index.ts from outside it`);
+          const order = (stage: string) => MESH_STAGES.indexOf(stage as (typeof MESH_STAGES)[number]);
+          if (source && order(target.stage) > order(source.stage))
+            add(`shared/mesh/${source.stage} may not import a later stage (shared/mesh/${target.stage})`);
+        }
+      }
+      const from = mainFolderOf(rel);
+      if (from !== undefined && specifier.startsWith('.')) {
+        const to = mainFolderOf(relative(root, resolve(dirname(file), specifier)));
+        if (to !== undefined && to !== from && MAIN_FOLDER_RULES[from]?.includes(to))
+          add(`main/${from} may not import main/${to}`);
       }
       if (inside(file, 'main') && !rel.startsWith(`main${sep}electron${sep}`)) {
         if (specifier === 'electron' || specifier.startsWith('electron/'))

@@ -4,9 +4,8 @@
 // what was done when a step fails, and record the change in the history.
 
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
-import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import type { HistoryKind, HistoryRecorder, HistoryStep } from '../history/history-types.ts';
 import { HistoryWriteError } from '../history/history-types.ts';
 import type { KubeApi } from '../kube-api.ts';

@@ -2,7 +2,7 @@
 // names the verb, the resource and the namespace; a dead connection says "unavailable".
 
 import type { ApiError, ApiErrorCode } from '../../../shared/api/errors.ts';
-import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import { KubeRequestError } from '../kube-api.ts';
 
 /** Statuses after which the write may or may not have happened. */

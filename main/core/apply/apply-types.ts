@@ -2,9 +2,8 @@
 // events it streams while it works.
 
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
-import type { PlanStep, PlanTarget, ReleasePlan } from '../../../shared/mesh/release-plan.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { PlanStep, PlanTarget, ReleasePlan } from '../../../shared/mesh/plan/index.ts';
 
 /**
  * A plan step as the engine runs it. Routing plans only patch; the release workflow also creates

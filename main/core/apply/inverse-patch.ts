@@ -2,8 +2,7 @@
 // `after` holds, so it refuses (instead of overwriting) when someone changed those fields since.
 // Rollback and undo both use it.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
 import {
   deepClone,
   deepEqual,
@@ -11,23 +10,14 @@ import {
   formatPointer,
   getAtPointer,
   parsePointer,
-} from '../../../shared/mesh/json-patch.ts';
-
-/** Set by the server on every write; never part of what an operator changes or restores. */
-const SERVER_METADATA = [
-  'resourceVersion',
-  'managedFields',
-  'generation',
-  'creationTimestamp',
-  'uid',
-  'selfLink',
-];
+  SERVER_MANAGED_METADATA,
+} from '../../../shared/mesh/model/index.ts';
 
 /** The object without status and server-set metadata: the part a change or an undo is about. */
 export function comparablePart(obj: KubeObject): KubeObject {
   const { status: _status, ...rest } = deepClone(obj);
   const metadata = { ...rest.metadata };
-  for (const k of SERVER_METADATA) delete metadata[k];
+  for (const k of SERVER_MANAGED_METADATA) delete metadata[k];
   return { ...rest, metadata };
 }
 

@@ -2,8 +2,8 @@
 // reachable (each `test` holds, each path exists) and no VirtualService may pass through a split
 // that does not add up to 100.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, JsonPatchError, JsonPatchTestError } from '../../../shared/mesh/json-patch.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, JsonPatchError, JsonPatchTestError } from '../../../shared/mesh/model/index.ts';
 import type { AnyPlan, ConflictView, DryRunResult, EngineStep } from './apply-types.ts';
 import { actionOf, targetKey } from './apply-types.ts';
 import { comparablePart, withoutTests } from './inverse-patch.ts';

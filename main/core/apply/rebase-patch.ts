@@ -3,8 +3,7 @@
 // into changed length (an insertion elsewhere would shift our indexes); then the only stale
 // precondition was the resourceVersion. Otherwise the other change touched our fields: stop.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
 import {
   applyJsonPatch,
   deepEqual,
@@ -12,7 +11,7 @@ import {
   getAtPointer,
   JsonPatchError,
   parsePointer,
-} from '../../../shared/mesh/json-patch.ts';
+} from '../../../shared/mesh/model/index.ts';
 
 export const RESOURCE_VERSION_PATH = '/metadata/resourceVersion';
 

@@ -4,7 +4,7 @@
 // Deployment's resourceVersion within moments), guarded by its uid and the fresh resourceVersion,
 // and read again when the controller wins the race.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { KubeRequestError } from '../kube-api.ts';
 import { apiErrorOf } from './apply-errors.ts';
 import type { AnyPlan, EngineStep, StepReport, VerifyFn } from './apply-types.ts';

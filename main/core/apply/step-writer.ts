@@ -3,10 +3,8 @@
 // sides. On a 5xx or a lost connection, re-read to tell "did not happen" from "happened".
 
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
-import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
-import { fieldOf } from '../../../shared/mesh/release-model.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, fieldOf } from '../../../shared/mesh/model/index.ts';
 import type { KubeApi } from '../kube-api.ts';
 import { KubeRequestError } from '../kube-api.ts';
 import { apiErrorOf, maybeConflict, outcomeUnknown } from './apply-errors.ts';

@@ -6,7 +6,7 @@ import type { WatchedKey } from '../cluster/cluster-resources.ts';
 import type { WatchCache } from '../cluster/watch-cache.ts';
 import type { ObjectTarget } from '../kube-api.ts';
 import { splitApiVersion } from '../kube-api.ts';
-import type { ObjectWatcher } from '../release/rollout-progress.ts';
+import type { ObjectWatcher } from '../rollout/rollout-progress.ts';
 import type { VerifyFn } from './apply-types.ts';
 
 const keys: Record<string, WatchedKey> = {

@@ -2,9 +2,14 @@
 // through is checked before the first write. A route that was already off before the plan and
 // that the plan leaves as it was is not ours to block on.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { deepEqual, formatPointer, getAtPointer, isPlainObject } from '../../../shared/mesh/json-patch.ts';
-import { fieldOf } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import {
+  deepEqual,
+  fieldOf,
+  formatPointer,
+  getAtPointer,
+  isPlainObject,
+} from '../../../shared/mesh/model/index.ts';
 
 export interface WeightProblem {
   /** JSON pointer of the route list (`/spec/http/1/route`). */

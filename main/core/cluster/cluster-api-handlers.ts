@@ -1,6 +1,5 @@
 import type { ContextList, ContextStatus } from '../../../shared/api/contract.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { ObjectBatch } from './batch-coalescer.ts';
 import type { Grant } from './capabilities-probe.ts';
 import type { SessionInfo } from './cluster-session.ts';

@@ -1,5 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { Clock } from './clock.ts';
 import type { WatchedKey } from './cluster-resources.ts';
 import type { CacheChange, WatchCache } from './watch-cache.ts';

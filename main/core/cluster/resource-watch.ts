@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import { sleep } from './clock.ts';

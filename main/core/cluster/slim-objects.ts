@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { WatchedResource } from './cluster-resources.ts';
 
 // What the watch cache keeps of each object. Pods and ReplicaSets are most of a large cluster and

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { createBackoff } from './backoff.ts';
 import type { BatchCoalescer, ObjectBatch } from './batch-coalescer.ts';

@@ -3,10 +3,9 @@
 // changes), in the order of the draft's own plan so subsets exist before a route uses them and go
 // only after it stopped using them.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
-import { applyJsonPatch, deepEqual } from '../../../shared/mesh/json-patch.ts';
-import type { ObjectKey, ObjectMerge } from '../../../shared/mesh/three-way-merge.ts';
+import type { ObjectKey, ObjectMerge } from '../../../shared/drafts/three-way-merge.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepEqual } from '../../../shared/mesh/model/index.ts';
 import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { newWeightProblems } from '../apply/weight-invariant.ts';
 import type { DraftComparison } from './draft-compare.ts';

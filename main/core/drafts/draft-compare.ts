@@ -6,11 +6,11 @@ import type {
   DraftCompareView,
   DraftObjectCompare,
 } from '../../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { deepEqual } from '../../../shared/mesh/json-patch.ts';
-import { mergeObjectsResolved } from '../../../shared/mesh/merge-resolutions.ts';
-import type { ObjectKey, ObjectMerge, ObjectsMergeResult } from '../../../shared/mesh/three-way-merge.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
+import { mergeObjectsResolved } from '../../../shared/drafts/merge-resolutions.ts';
+import type { ObjectKey, ObjectMerge, ObjectsMergeResult } from '../../../shared/drafts/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { deepEqual } from '../../../shared/mesh/model/index.ts';
 import { changedObjects, forKubectl } from './draft-export.ts';
 import { draftObjects } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';

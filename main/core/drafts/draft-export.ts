@@ -3,11 +3,11 @@
 // in-place edit of the operator's own YAML file that keeps every byte outside the edited lines.
 
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { deepClone, deepEqual } from '../../../shared/mesh/json-patch.ts';
-import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
-import { applyPatchToYaml } from '../../../shared/mesh/yaml-edit.ts';
+import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { deepClone, deepEqual, withoutServerFields } from '../../../shared/mesh/model/index.ts';
+import { applyPatchToYaml } from '../../../shared/mesh/plan/index.ts';
 import { importYamlText } from './draft-import.ts';
 import type { DraftChange } from './draft-objects.ts';
 import { draftChanges, draftObjects } from './draft-objects.ts';
@@ -24,30 +24,12 @@ export function changedObjects(base: readonly KubeObject[], draft: readonly Kube
   return draft.filter((o) => !deepEqual(b.get(keyText(objectKeyOf(o))), o));
 }
 
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'managedFields',
-  'selfLink',
-];
-
 /**
  * What `kubectl apply` should receive: no server-owned metadata (a stale resourceVersion would make
  * apply fail, and managedFields are the server's) and no status.
  */
 export function forKubectl(o: KubeObject): KubeObject {
-  const { status: _status, ...rest } = deepClone(o);
-  const metadata = { ...rest.metadata };
-  for (const f of SERVER_METADATA) delete metadata[f];
-  const annotations = metadata.annotations;
-  if (annotations && 'kubectl.kubernetes.io/last-applied-configuration' in annotations) {
-    const { 'kubectl.kubernetes.io/last-applied-configuration': _last, ...others } = annotations;
-    if (Object.keys(others).length > 0) metadata.annotations = others;
-    else delete metadata.annotations;
-  }
-  return { ...rest, metadata } as KubeObject;
+  return withoutServerFields(deepClone(o));
 }
 
 /** Multi-document YAML, one object per document, ready for `kubectl apply -f -`. */

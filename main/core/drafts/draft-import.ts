@@ -3,9 +3,9 @@
 
 import { parseAllDocuments } from 'yaml';
 import { isNamespaceName, isObjectName } from '../../../shared/api/k8s-names.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
-import { YamlValueError, yamlDocumentValue } from '../../../shared/mesh/yaml-values.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { YamlValueError, yamlDocumentValue } from '../../../shared/mesh/plan/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 import { releaseIn } from './draft-objects.ts';
 import { DraftFormatError } from './draft-schema.ts';
 

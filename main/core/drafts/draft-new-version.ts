@@ -5,11 +5,10 @@
 
 import type { DraftNewVersionInput, DraftNewVersionView } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { DesiredRelease } from '../../../shared/mesh/release-edits.ts';
-import { addVersion, desiredOf, removeVersion } from '../../../shared/mesh/release-edits.ts';
-import type { ReleaseVersion, ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { CloneError, cloneDeploymentForVersion, podVersionLabel } from '../release/deployment-clone.ts';
+import type { KubeObject, ReleaseVersion, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
+import { addVersion, desiredOf, removeVersion } from '../../../shared/mesh/plan/index.ts';
+import { CloneError, cloneDeploymentForVersion, podVersionLabel } from '../rollout/deployment-clone.ts';
 import { draftObjects, editDraft, releaseIn, releaseOfBase } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';
 
@@ -49,9 +48,9 @@ function checkInput(input: DraftNewVersionInput): { version: string; image: stri
 
 /** The version with the most traffic on the base's catch-all route (the first of equals). */
 function busiestVersion(release: ServiceRelease): string | undefined {
-  let best: { version: string; percent: number } | undefined;
+  let best: { version: string; weight: number } | undefined;
   for (const d of release.defaultRoute?.destinations ?? [])
-    if (!best || d.percent > best.percent) best = { version: d.version, percent: d.percent };
+    if (!best || d.weight > best.weight) best = { version: d.version, weight: d.weight };
   return best?.version;
 }
 
@@ -209,7 +208,7 @@ export function refuseTrafficToNewVersions(draft: Draft): void {
   const d = draft.desired;
   if (!d) return;
   for (const v of versionsCreatedByDraft(draft)) {
-    const share = d.split.some((s) => s.version === v && s.percent > 0);
+    const share = d.split.some((s) => s.version === v && s.weight > 0);
     const rule = d.rules.some((r) => r.enabled && r.version === v);
     if (share || rule)
       throw invalid(

@@ -2,17 +2,13 @@
 // the release read from the base, the draft's desired edits, planRelease, applyJsonPatch. So a
 // draft's objects are exactly what applying it would produce on an unchanged cluster.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
-import { applyJsonPatch, deepClone } from '../../../shared/mesh/json-patch.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
-import type { DesiredRelease } from '../../../shared/mesh/release-edits.ts';
-import { desiredOf } from '../../../shared/mesh/release-edits.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
-import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
-import { resolveHost } from '../../../shared/mesh/versions.ts';
+import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { JsonPatchOp, KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
+import { desiredOf, planRelease } from '../../../shared/mesh/plan/index.ts';
+import { readReleases, resolveHost } from '../../../shared/mesh/read/index.ts';
 import type { Draft, DraftDesired } from './draft-schema.ts';
 import { CURRENT_SCHEMA_VERSION, DraftFormatError } from './draft-schema.ts';
 

@@ -5,7 +5,7 @@
 
 import type { DesiredReleaseInput } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { DesiredRelease, DesiredRule } from '../../../shared/mesh/release-edits.ts';
+import type { DesiredRelease, DesiredRule } from '../../../shared/mesh/plan/index.ts';
 import { draftObjects, releaseIn, releaseOfBase } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';
 

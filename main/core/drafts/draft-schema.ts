@@ -2,8 +2,8 @@
 // hand-edited or half-migrated file is refused with the field that is wrong.
 
 import { z } from 'zod';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/release-edits.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { DesiredRule, DesiredVersion } from '../../../shared/mesh/plan/index.ts';
 
 export const CURRENT_SCHEMA_VERSION = 4;
 
@@ -26,7 +26,7 @@ const desiredRuleSchema = z.object({
 
 /** A DesiredRelease without its `release`: that is read again from the base when needed. */
 export const draftDesiredSchema = z.object({
-  split: z.array(z.object({ version: z.string(), percent: z.number().int().min(0).max(100) })),
+  split: z.array(z.object({ version: z.string(), weight: z.number().int().min(0).max(100) })),
   rules: z.array(desiredRuleSchema),
   addedVersions: z.array(z.object({ name: z.string().min(1), labels: z.record(z.string(), z.string()) })),
   removedVersions: z.array(z.string()),
@@ -88,9 +88,31 @@ export type Draft = Omit<z.infer<typeof draftSchema>, 'base' | 'desired' | 'newO
   newObjects: KubeObject[];
 };
 
+// In memory a split's share is `weight`, as everywhere from the slider to the patch; draft files
+// keep the name `percent` they have always had, so files stay readable by every app version.
+
+type Json = Record<string, unknown>;
+
+function renameSplitKey(value: unknown, from: string, to: string): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const desired = (value as Json).desired;
+  if (!desired || typeof desired !== 'object' || !Array.isArray((desired as Json).split)) return value;
+  const split = ((desired as Json).split as unknown[]).map((entry) => {
+    if (!entry || typeof entry !== 'object' || !(from in entry) || to in entry) return entry;
+    const { [from]: share, ...rest } = entry as Json;
+    return { ...rest, [to]: share };
+  });
+  return { ...(value as Json), desired: { ...(desired as Json), split } };
+}
+
+/** The draft as its file holds it (the split's shares named `percent`). */
+export function storedDraft(draft: Draft): unknown {
+  return renameSplitKey(draft, 'weight', 'percent');
+}
+
 /** Validates a value as a current-version draft, or throws naming the first bad field. */
 export function parseDraft(value: unknown, where: string): Draft {
-  const r = draftSchema.safeParse(value);
+  const r = draftSchema.safeParse(renameSplitKey(value, 'percent', 'weight'));
   if (!r.success) {
     const issue = r.error.issues[0];
     const path = issue?.path.length ? issue.path.join('.') : '(root)';

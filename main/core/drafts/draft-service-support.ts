@@ -1,38 +1,7 @@
-// Small pieces the drafts service shares: the error codes its failures cross the contract with,
-// one-at-a-time work per draft, and names for new drafts and exported files.
+// Small pieces the drafts service shares: one-at-a-time work per draft, and names for new drafts
+// and exported files. (Its errors cross the contract through handlers/api-failures.ts.)
 
 import { randomBytes } from 'node:crypto';
-import { ApiFailure } from '../../../shared/api/errors.ts';
-import { MergeResolutionError } from '../../../shared/mesh/merge-resolutions.ts';
-import { ReleaseEditError } from '../../../shared/mesh/release-model.ts';
-import { DraftFormatError } from './draft-schema.ts';
-import { DraftNotFoundError } from './draft-store.ts';
-
-/** The ApiFailure a drafts error crosses the contract as (other errors are left as they are). */
-export function asApiFailure(err: unknown): unknown {
-  if (err instanceof ApiFailure) return err;
-  if (err instanceof DraftNotFoundError) return new ApiFailure('not-found', err.message);
-  if (err instanceof DraftFormatError || err instanceof MergeResolutionError)
-    return new ApiFailure('invalid-request', err.message);
-  if (err instanceof ReleaseEditError) {
-    const where = err.target
-      ? ` (${err.target.kind} ${err.target.namespace}/${err.target.name}${err.field ? `, ${err.field}` : ''})`
-      : '';
-    return new ApiFailure('invalid-request', `${err.message}${where}`);
-  }
-  return err;
-}
-
-/** Wraps a handler so its drafts errors reach the renderer with their codes. */
-export function withApiErrors<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
-  return async (...args: A): Promise<R> => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      throw asApiFailure(err);
-    }
-  };
-}
 
 /** Runs work on one draft after the work already queued on it (read-modify-write stays whole). */
 export function createSerializer() {

@@ -18,7 +18,13 @@ import {
 } from '../local-files/set-aside.ts';
 import { migrateDraft } from './draft-migrations.ts';
 import type { Draft } from './draft-schema.ts';
-import { CURRENT_SCHEMA_VERSION, DRAFT_ID, DraftFormatError, parseDraft } from './draft-schema.ts';
+import {
+  CURRENT_SCHEMA_VERSION,
+  DRAFT_ID,
+  DraftFormatError,
+  parseDraft,
+  storedDraft,
+} from './draft-schema.ts';
 
 export interface DraftProblem {
   /** The file as it was named when the problem was found. */
@@ -164,7 +170,11 @@ export function createDraftStore(deps: DraftStoreDependencies): DraftStore {
       );
       await ensurePrivateDir(dir);
       await refuseNewer(stamped.id);
-      await writeFileAtomic(fileOf(stamped.id), `${JSON.stringify(stamped, null, 2)}\n`, deps.writeOptions);
+      await writeFileAtomic(
+        fileOf(stamped.id),
+        `${JSON.stringify(storedDraft(stamped), null, 2)}\n`,
+        deps.writeOptions,
+      );
       return stamped;
     },
     async remove(id) {

@@ -5,12 +5,10 @@
 import { stringify } from 'yaml';
 import type { DraftObjectDiff, DraftSummary, DraftView } from '../../../shared/api/draft-schemas.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
-import type { ObjectLookup } from '../console/release-views.ts';
-import { createReleaseLinter, releaseView } from '../console/release-views.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { ObjectLookup } from '../views/release-views.ts';
+import { createReleaseLinter, releaseView } from '../views/release-views.ts';
 import { changedObjects, forKubectl } from './draft-export.ts';
 import { newVersionView } from './draft-new-version.ts';
 import { draftObjects, releaseIn, releaseOfBase, sameKey } from './draft-objects.ts';
@@ -35,7 +33,7 @@ export function describeDesired(draft: Pick<Draft, 'desired' | 'newObjects'>): s
   const d = draft.desired;
   if (!d)
     return draft.newObjects.length > 0 ? `creates ${plural(draft.newObjects.length, 'object')}` : 'no route';
-  const parts = [d.split.map((s) => `${s.version} ${s.percent}%`).join(', ') || 'no weighted route'];
+  const parts = [d.split.map((s) => `${s.version} ${s.weight}%`).join(', ') || 'no weighted route'];
   const rules = d.rules.filter((r) => r.enabled).length;
   if (rules > 0) parts.push(plural(rules, 'rule'));
   if (d.addedVersions.length > 0) parts.push(`adds ${d.addedVersions.map((v) => v.name).join(', ')}`);

@@ -7,16 +7,15 @@ import { join } from 'node:path';
 import type { DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
-import type { ObjectKey } from '../../../shared/mesh/three-way-merge.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
+import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject, RegexEngine } from '../../../shared/mesh/model/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
+import { re2Engine } from '../../lib/re2-engine.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
-import type { DraftBase, ExternalPlan } from '../console/console-handlers.ts';
-import { desiredFromInput } from '../console/desired-release-input.ts';
-import { serviceNameOf } from '../console/release-views.ts';
-import { re2Engine } from '../re2-engine.ts';
+import type { DraftBase, ExternalPlan } from '../services/console-services.ts';
+import { desiredFromInput } from '../services/desired-release-input.ts';
+import { serviceNameOf } from '../views/release-views.ts';
 import { DraftPlanError, draftEnginePlan } from './draft-apply-plan.ts';
 import type { DraftComparison } from './draft-compare.ts';
 import { compareDraft, describeConflicts, draftChangedObjects, keyText } from './draft-compare.ts';
@@ -31,7 +30,7 @@ import {
 import { draftChanges, editDraft, releaseOfBase, startDraft } from './draft-objects.ts';
 import { inputForBase } from './draft-rule-ids.ts';
 import type { Draft } from './draft-schema.ts';
-import { createSerializer, newDraftId, withApiErrors } from './draft-service-support.ts';
+import { createSerializer, newDraftId } from './draft-service-support.ts';
 import { createDraftStore } from './draft-store.ts';
 import { describeDesired, draftSummary, draftView } from './draft-views.ts';
 
@@ -143,12 +142,12 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
   }
 
   return {
-    'drafts.list': withApiErrors(async () => {
+    'drafts.list': async () => {
       const { drafts, problems } = await store.list();
       return { drafts: drafts.map(draftSummary), problems };
-    }),
+    },
 
-    'drafts.create': withApiErrors(async ({ contextId, releaseId, name }) => {
+    'drafts.create': async ({ contextId, releaseId, name }) => {
       const base = await deps.draftBase(contextId, releaseId);
       const release = readReleases(base.objects).find((r) => r.id === releaseId);
       if (!release)
@@ -169,9 +168,9 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
         now: at,
       });
       return saveAndView({ ...draft, base: { ...draft.base, capturedAt: base.capturedAt } });
-    }),
+    },
 
-    'drafts.import': withApiErrors(async (req) => {
+    'drafts.import': async (req) => {
       const picked = importDraft(req);
       const service = serviceNameOf(picked.host);
       const draft = startDraft({
@@ -186,11 +185,11 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
         now: now(),
       });
       return saveAndView(draft);
-    }),
+    },
 
-    'drafts.get': withApiErrors(async ({ id }) => draftView(await load(id), engine)),
+    'drafts.get': async ({ id }) => draftView(await load(id), engine),
 
-    'drafts.update': withApiErrors(({ id, desired, newVersion, notes, name }) =>
+    'drafts.update': ({ id, desired, newVersion, notes, name }) =>
       serial(id, async () => {
         let draft = await load(id);
         if (desired) draft = withDesired(draft, desired);
@@ -206,9 +205,8 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
         if (name !== undefined) draft = { ...draft, name };
         return saveAndView(draft);
       }),
-    ),
 
-    'drafts.duplicate': withApiErrors(async ({ id, name }) => {
+    'drafts.duplicate': async ({ id, name }) => {
       const { applied: _applied, ...source } = await load(id);
       const at = now().toISOString();
       return saveAndView({
@@ -218,21 +216,19 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
         createdAt: at,
         updatedAt: at,
       });
-    }),
+    },
 
-    'drafts.delete': withApiErrors(({ id }) =>
+    'drafts.delete': ({ id }) =>
       serial(id, async () => {
         await store.remove(id);
         announce([id]);
         return { deleted: true };
       }),
-    ),
 
-    'drafts.compare': withApiErrors(
-      async ({ id, resolutions }) => (await compareWithLive(await load(id), resolutions ?? [])).view,
-    ),
+    'drafts.compare': async ({ id, resolutions }) =>
+      (await compareWithLive(await load(id), resolutions ?? [])).view,
 
-    'drafts.plan': withApiErrors(async ({ id, resolutions }) => {
+    'drafts.plan': async ({ id, resolutions }) => {
       const draft = await load(id);
       refuseTrafficToNewVersions(draft);
       const comparison = await compareWithLive(draft, resolutions ?? []);
@@ -262,8 +258,8 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
             : `${plan.steps.length} step(s) from draft “${draft.name}”: ${what}`,
         onApplied: (historyId) => markApplied(draft.id, historyId),
       });
-    }),
+    },
 
-    'drafts.export': withApiErrors(async (req) => exportDraft(await load(req.id), req)),
+    'drafts.export': async (req) => exportDraft(await load(req.id), req),
   };
 }

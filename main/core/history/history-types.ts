@@ -1,8 +1,8 @@
 // One line of the local history: who changed what, where, when, and the objects before and after,
 // enough to show the change again and to undo it.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import type { AnyPlan } from '../apply/apply-types.ts';
 
 export interface HistoryStep {

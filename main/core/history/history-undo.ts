@@ -4,9 +4,9 @@
 // the three versions (before, after, live) instead of overwriting their work.
 
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, JsonPatchError } from '../../../shared/mesh/json-patch.ts';
-import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, JsonPatchError } from '../../../shared/mesh/model/index.ts';
+import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';
 import type { ApplyProgress, ApplyResult, EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { targetKey } from '../apply/apply-types.ts';

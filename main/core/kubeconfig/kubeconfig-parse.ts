@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
-import { expandedSizeWithin, MAX_YAML_EXPANDED_NODES } from '../../../shared/mesh/yaml-values.ts';
+import { expandedSizeWithin, MAX_YAML_EXPANDED_NODES } from '../../../shared/mesh/plan/index.ts';
 import type {
   ExecEnvVar,
   ExecPluginConfig,

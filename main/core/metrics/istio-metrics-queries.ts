@@ -1,4 +1,4 @@
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { Labels } from './prometheus-client.ts';
 
 // The PromQL of the metrics view, built in one place. Two queries per refresh cover every version

@@ -4,7 +4,7 @@ import type {
   PrometheusSettingsView,
   PrometheusSourceView,
 } from '../../../shared/api/metrics-schemas.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
 import { LOCAL_CALLER } from '../api-dispatch.ts';
 import { createBackoff } from '../cluster/backoff.ts';

@@ -1,6 +1,6 @@
 import type { MetricsSnapshot, PrometheusSourceView } from '../../../shared/api/metrics-schemas.ts';
-import { versionsReceivingTraffic } from '../../../shared/mesh/effective-traffic.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import { versionsReceivingTraffic } from '../../../shared/mesh/evaluate/index.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
 import { latencyQuery, requestsQuery, targetOf } from './istio-metrics-queries.ts';
@@ -53,8 +53,8 @@ export function rateWindowSecondsFor(stepSeconds: number): number {
  */
 export function rolesOf(release: ServiceRelease | undefined): { stable?: string; canaries: string[] } {
   const dests = [...(release?.defaultRoute?.destinations ?? [])]
-    .filter((d) => d.percent > 0)
-    .sort((a, b) => b.percent - a.percent);
+    .filter((d) => d.weight > 0)
+    .sort((a, b) => b.weight - a.weight);
   const stable = dests[0]?.version;
   const receiving = release ? versionsReceivingTraffic(release) : [];
   const canaries = [

@@ -7,7 +7,7 @@ import type { KubeconfigProblem } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { Clock } from '../cluster/clock.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
-import type { ReleaseLinter } from '../console/release-views.ts';
+import type { ReleaseLinter } from '../views/release-views.ts';
 import type { OfflineSnapshot } from './offline-views.ts';
 import { createOfflineViews } from './offline-views.ts';
 import type { SnapshotCaptureDependencies } from './snapshot-capture.ts';

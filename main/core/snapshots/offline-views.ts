@@ -5,11 +5,10 @@
 
 import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases as readAll } from '../../../shared/mesh/read-istio.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
-import type { ObjectLookup, ReleaseLinter } from '../console/release-views.ts';
-import { releaseView, summarizeRelease } from '../console/release-views.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { readReleases as readAll } from '../../../shared/mesh/read/index.ts';
+import type { ObjectLookup, ReleaseLinter } from '../views/release-views.ts';
+import { releaseView, summarizeRelease } from '../views/release-views.ts';
 import type { Snapshot } from './snapshot-schema.ts';
 import type { SnapshotProblem, SnapshotStore } from './snapshot-store.ts';
 

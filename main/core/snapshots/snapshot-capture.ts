@@ -2,7 +2,7 @@
 // and after its cache changes (trailing debounce, at most one write per interval per context, and
 // no longer than the interval behind a cache that never stops changing), flushed on close/dispose.
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { Clock } from '../cluster/clock.ts';
 import { systemClock } from '../cluster/clock.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';

@@ -2,7 +2,8 @@
 // kept so the app can show that cluster read-only, and draft against it, with no connection at all.
 
 import { z } from 'zod';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { LAST_APPLIED_ANNOTATION } from '../../../shared/mesh/model/index.ts';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -15,8 +16,6 @@ export const SNAPSHOT_KINDS = [
   'Deployment',
 ] as const;
 const KEPT = new Set<string>(SNAPSHOT_KINDS);
-
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 const snapshotObjectSchema = z.looseObject({
   apiVersion: z.string().min(1),

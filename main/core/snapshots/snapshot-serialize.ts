@@ -2,7 +2,7 @@
 // to JSON at a time, then the event loop gets a turn, so a mesh of thousands of services never
 // holds the process for long. The header comes first (the store reads it without the objects).
 
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { SnapshotHeader } from './snapshot-schema.ts';
 import { isSnapshotKind, stripForSnapshot } from './snapshot-schema.ts';
 

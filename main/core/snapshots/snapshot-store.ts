@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeZodIssues } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
 import { ensurePrivateDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
 import { MiB, READ_NONBLOCK } from '../local-files/bounded-read.ts';

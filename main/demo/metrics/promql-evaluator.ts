@@ -1,4 +1,4 @@
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
+import type { RegexEngine } from '../../../shared/mesh/model/index.ts';
 import type { Labels } from './istio-metrics-registry.ts';
 import type { MetricSampleStore, StoredSeries } from './metric-sample-store.ts';
 import {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { DemoVersion } from './demo-apps.ts';
 
 export const ISTIO_API_VERSION = 'networking.istio.io/v1';

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { BOOKINFO_NAMESPACE, ISTIO_NAMESPACE, SHOP_NAMESPACE } from './demo-apps.ts';
 
 const API = 'networking.istio.io/v1';

@@ -4,7 +4,7 @@ import {
   JsonPatchError,
   type JsonPatchOp,
   JsonPatchTestError,
-} from '../../../shared/mesh/json-patch.ts';
+} from '../../../shared/mesh/model/index.ts';
 import { KubeStatusError, statusErrors } from '../store/kube-status-error.ts';
 import type { KubeObject } from '../store/object-store.ts';
 import { apiVersionOf } from '../store/resource-types.ts';

@@ -4,9 +4,8 @@ import {
   compileVirtualService,
   hostMatches,
   type MeshRequest,
-} from '../../../shared/mesh/evaluator.ts';
-import type { VirtualService } from '../../../shared/mesh/istio-types.ts';
-import type { RegexEngine } from '../../../shared/mesh/regex-engine.ts';
+} from '../../../shared/mesh/evaluate/index.ts';
+import type { RegexEngine, VirtualService } from '../../../shared/mesh/model/index.ts';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.ts';
 import { isPodReady } from './replica-set-pods.ts';

@@ -1,4 +1,4 @@
-import { re2Engine } from '../../core/re2-engine.ts';
+import { re2Engine } from '../../lib/re2-engine.ts';
 import { IstioMetricsRegistry } from '../metrics/istio-metrics-registry.ts';
 import { MetricSampleStore } from '../metrics/metric-sample-store.ts';
 import { meshTelemetryHandler, prometheusHttpHandler } from '../metrics/prometheus-http-handler.ts';

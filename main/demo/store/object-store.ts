@@ -1,6 +1,6 @@
 // The contract between the demo API server (engineer C) and the simulation (engineer D).
 // Keep it stable: the simulation's controllers code against exactly these names.
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 export type { KubeObject };
 

@@ -21,7 +21,7 @@ import type { ClustersStore } from '../stores/clusters-store.ts';
 import { offlineSnapshotOf, placeOf } from '../stores/clusters-store.ts';
 import type { DraftsStore } from '../stores/drafts-store.ts';
 import type { ReleaseStore } from '../stores/release-store.ts';
-import { desiredInput, draftChanged, draftKey } from '../stores/release-store.ts';
+import { desiredInput, editChanged, editKey } from '../stores/release-store.ts';
 import type { ServicesStore } from '../stores/services-store.ts';
 import type { WizardStore } from '../stores/wizard-store.ts';
 import { usePlaceInUrl } from './use-place-in-url.ts';
@@ -80,13 +80,13 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
         // Draft mode: an even split edits the draft; reviewing goes through "Compare with cluster".
         if (action === 'even' && openDraftKey) releases.getState().even(openDraftKey);
       } else if (activeId && releaseId) {
-        const key = draftKey(activeId, releaseId);
-        const d = releases.getState().drafts[key];
+        const key = editKey(activeId, releaseId);
+        const d = releases.getState().edits[key];
         if (action === 'even') releases.getState().even(key);
         const panel = wizard.getState().panel;
         const workflowId =
           panel?.contextId === activeId && panel.releaseId === releaseId ? panel.id : undefined;
-        if (action === 'review' && d && draftChanged(d))
+        if (action === 'review' && d && editChanged(d))
           void apply
             .getState()
             .plan(activeId, releaseId, desiredInput(d), 'Change from the keyboard', workflowId);

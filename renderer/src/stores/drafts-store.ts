@@ -5,7 +5,7 @@ import { draftReleaseKey, forgetDraftRelease, seedDraftRelease } from '../featur
 import { draftsCompareActions } from './drafts-compare-actions.ts';
 import { draftsListActions } from './drafts-list-actions.ts';
 import type { DraftsDeps, DraftsState } from './drafts-state.ts';
-import { desiredInput, draftChanged } from './release-store.ts';
+import { desiredInput, editChanged } from './release-store.ts';
 
 export type { DraftsBusy, DraftsDeps, ExportResult, ImportInput, OpenDraft } from './drafts-state.ts';
 
@@ -33,7 +33,7 @@ export function createDraftsStore(api: ApiClient, { releases, apply }: DraftsDep
       const open = get().open;
       if (!open) return false;
       const key = draftReleaseKey(open.view);
-      const d = key ? releases.getState().drafts[key] : undefined;
+      const d = key ? releases.getState().edits[key] : undefined;
       set({ busy: 'saving', editorError: undefined });
       const result = await api.call('drafts.update', {
         id: open.view.id,
@@ -66,9 +66,7 @@ export function createDraftsStore(api: ApiClient, { releases, apply }: DraftsDep
         const open = get().open;
         if (!open) return false;
         const key = draftReleaseKey(open.view);
-        return (
-          open.notes !== open.view.notes || (key ? draftChanged(releases.getState().drafts[key]) : false)
-        );
+        return open.notes !== open.view.notes || (key ? editChanged(releases.getState().edits[key]) : false);
       },
       save: () => update({}, 'Draft saved on this laptop.'),
       setNewVersion: (input) =>

@@ -1,12 +1,18 @@
 import { create } from 'zustand';
 import type { ConditionView, DesiredReleaseInput, ReleaseView } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
-import type { VersionWeight } from '../../../shared/mesh/weights.ts';
-import { blockedReason, cutOverTo, evenSplit, setLocked, setWeight } from '../../../shared/mesh/weights.ts';
+import type { VersionWeight } from '../../../shared/mesh/model/index.ts';
+import {
+  allWeightTo,
+  blockedReason,
+  evenSplit,
+  setLocked,
+  setWeight,
+} from '../../../shared/mesh/model/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
 /** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */
-export interface RuleDraft {
+export interface RuleEdit {
   key: string;
   id?: string;
   name?: string;
@@ -19,25 +25,25 @@ export interface RuleDraft {
 }
 
 /** The cluster changed under an unapplied edit: both sides, until the operator decides. */
-export interface DraftConflict {
+export interface EditConflict {
   theirs: VersionWeight[];
-  theirsRules: RuleDraft[];
+  theirsRules: RuleEdit[];
 }
 
-export interface ReleaseDraft {
+export interface ReleaseEdit {
   base: VersionWeight[];
-  baseRules: RuleDraft[];
+  baseRules: RuleEdit[];
   split: VersionWeight[];
-  rules: RuleDraft[];
+  rules: RuleEdit[];
   notice?: string;
-  conflict?: DraftConflict;
+  conflict?: EditConflict;
   /** Applied; the view updates only when the cluster's own event confirms it. */
   awaitingConfirm?: boolean;
   /** The last apply was confirmed by the cluster (shown until the next edit). */
   confirmed?: boolean;
 }
 
-export const draftKey = (contextId: string, releaseId: string) => `${contextId}|${releaseId}`;
+export const editKey = (contextId: string, releaseId: string) => `${contextId}|${releaseId}`;
 
 let nextKey = 1;
 const newKey = () => `r${nextKey++}`;
@@ -61,7 +67,7 @@ function withRoutability(split: VersionWeight[], view: ReleaseView): VersionWeig
   });
 }
 
-export function rulesOf(view: ReleaseView): RuleDraft[] {
+export function rulesOf(view: ReleaseView): RuleEdit[] {
   return view.rules.map((r) => ({
     key: `${view.releaseId}:${r.id}`,
     id: r.id,
@@ -77,21 +83,21 @@ export function rulesOf(view: ReleaseView): RuleDraft[] {
 const sameSplit = (a: readonly VersionWeight[], b: readonly VersionWeight[]) =>
   a.length === b.length && a.every((x, i) => x.version === b[i]?.version && x.weight === b[i]?.weight);
 
-const ruleShape = (rules: readonly RuleDraft[]) =>
+const ruleShape = (rules: readonly RuleEdit[]) =>
   JSON.stringify(
     rules.map((r) => [r.id ?? null, r.name ?? null, r.version, r.enabled, r.edited ? r.conditions : null]),
   );
 
 /** Rules compared by what they route, not by id: a rule the operator added has no id until applied. */
-const looseRules = (rules: readonly RuleDraft[]) =>
+const looseRules = (rules: readonly RuleEdit[]) =>
   JSON.stringify(rules.filter((r) => r.enabled).map((r) => [r.version, r.name ?? null]));
 
-export function draftChanged(d: ReleaseDraft | undefined): boolean {
+export function editChanged(d: ReleaseEdit | undefined): boolean {
   if (!d) return false;
   return !sameSplit(d.base, d.split) || ruleShape(d.baseRules) !== ruleShape(d.rules);
 }
 
-export function desiredInput(d: ReleaseDraft): DesiredReleaseInput {
+export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
   return {
     split: d.split.map((v) => ({ version: v.version, weight: v.weight })),
     rules: d.rules.map((r) => ({
@@ -106,11 +112,11 @@ export function desiredInput(d: ReleaseDraft): DesiredReleaseInput {
 
 interface ReleaseState {
   views: Record<string, ReleaseView>;
-  drafts: Record<string, ReleaseDraft>;
+  edits: Record<string, ReleaseEdit>;
   errors: Record<string, ApiError>;
   load(contextId: string, releaseId: string): Promise<void>;
   received(view: ReleaseView): void;
-  edit(key: string, change: (d: ReleaseDraft) => Partial<ReleaseDraft>): void;
+  edit(key: string, change: (d: ReleaseEdit) => Partial<ReleaseEdit>): void;
   move(key: string, version: string, weight: number): void;
   lock(key: string, version: string, locked: boolean): void;
   even(key: string): void;
@@ -120,7 +126,7 @@ interface ReleaseState {
   resolve(key: string, keep: 'mine' | 'theirs'): void;
   markApplied(key: string): void;
   addRule(key: string, version: string): void;
-  updateRule(key: string, ruleKey: string, change: Partial<RuleDraft>): void;
+  updateRule(key: string, ruleKey: string, change: Partial<RuleEdit>): void;
   removeRule(key: string, ruleKey: string): void;
   moveRule(key: string, ruleKey: string, by: -1 | 1): void;
 }
@@ -128,33 +134,33 @@ interface ReleaseState {
 /** Service views from main, and the operator's local unapplied edits of each (per cluster). */
 export function createReleaseStore(api: ApiClient) {
   const store = create<ReleaseState>()((set, get) => {
-    const edit = (key: string, change: (d: ReleaseDraft) => Partial<ReleaseDraft>) =>
+    const edit = (key: string, change: (d: ReleaseEdit) => Partial<ReleaseEdit>) =>
       set((s) => {
-        const d = s.drafts[key];
-        return d ? { drafts: { ...s.drafts, [key]: { ...d, confirmed: false, ...change(d) } } } : {};
+        const d = s.edits[key];
+        return d ? { edits: { ...s.edits, [key]: { ...d, confirmed: false, ...change(d) } } } : {};
       });
     return {
       views: {},
-      drafts: {},
+      edits: {},
       errors: {},
       async load(contextId, releaseId) {
         const result = await api.call('release.get', { contextId, releaseId });
         if (result.ok) get().received(result.value);
-        else set((s) => ({ errors: { ...s.errors, [draftKey(contextId, releaseId)]: result.error } }));
+        else set((s) => ({ errors: { ...s.errors, [editKey(contextId, releaseId)]: result.error } }));
       },
       received(view) {
-        const key = draftKey(view.contextId, view.releaseId);
+        const key = editKey(view.contextId, view.releaseId);
         set((s) => {
           const split = splitOf(view);
           const rules = rulesOf(view);
-          const d = s.drafts[key];
-          let draft: ReleaseDraft;
+          const d = s.edits[key];
+          let draft: ReleaseEdit;
           const landed =
             d !== undefined &&
-            draftChanged(d) &&
+            editChanged(d) &&
             sameSplit(d.split, split) &&
             looseRules(d.rules) === looseRules(rules);
-          if (!d || !draftChanged(d) || d.awaitingConfirm || landed) {
+          if (!d || !editChanged(d) || d.awaitingConfirm || landed) {
             const locked = (v: VersionWeight) =>
               d?.split.find((x) => x.version === v.version)?.locked ?? false;
             draft = {
@@ -162,7 +168,7 @@ export function createReleaseStore(api: ApiClient) {
               baseRules: rules,
               split: split.map((v) => ({ ...v, locked: locked(v) })),
               rules,
-              confirmed: d?.awaitingConfirm === true || landed || (d?.confirmed === true && !draftChanged(d)),
+              confirmed: d?.awaitingConfirm === true || landed || (d?.confirmed === true && !editChanged(d)),
             };
           } else if (sameSplit(d.base, split) && ruleShape(d.baseRules) === ruleShape(rules)) {
             const routed = withRoutability(d.split, view);
@@ -175,7 +181,7 @@ export function createReleaseStore(api: ApiClient) {
             };
           }
           const { [key]: _gone, ...errors } = s.errors;
-          return { views: { ...s.views, [key]: view }, drafts: { ...s.drafts, [key]: draft }, errors };
+          return { views: { ...s.views, [key]: view }, edits: { ...s.edits, [key]: draft }, errors };
         });
       },
       edit,
@@ -188,7 +194,7 @@ export function createReleaseStore(api: ApiClient) {
       even: (key) => edit(key, (d) => ({ split: evenSplit(d.split), notice: undefined })),
       cutOver: (key, version) =>
         edit(key, (d) => {
-          const r = cutOverTo(d.split, version);
+          const r = allWeightTo(d.split, version);
           return {
             split: r.weights,
             notice: r.released.length ? `unlocked ${r.released.join(', ')}` : undefined,
@@ -224,7 +230,7 @@ export function createReleaseStore(api: ApiClient) {
         }),
       markApplied: (key) =>
         edit(key, (d) =>
-          draftChanged(d) ? { awaitingConfirm: true, confirmed: false } : { confirmed: d.confirmed ?? false },
+          editChanged(d) ? { awaitingConfirm: true, confirmed: false } : { confirmed: d.confirmed ?? false },
         ),
       addRule: (key, version) =>
         edit(key, (d) => ({
@@ -254,7 +260,7 @@ export function createReleaseStore(api: ApiClient) {
     };
   });
   api.on('release.changed', (view) => {
-    if (store.getState().views[draftKey(view.contextId, view.releaseId)]) store.getState().received(view);
+    if (store.getState().views[editKey(view.contextId, view.releaseId)]) store.getState().received(view);
   });
   return store;
 }

@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock } from '../../../main/core/cluster/clock.ts';
 import { createSessionManager } from '../../../main/core/cluster/session-manager.ts';
 import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig-loader.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 const kubeconfigPath = process.argv[2] as string;
 const dir = mkdtempSync(join(tmpdir(), 'sy-bench-scale-'));

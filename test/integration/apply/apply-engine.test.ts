@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
 import { sameContent } from '../../../main/core/apply/inverse-patch.ts';
 import { verifyThroughWatchCache } from '../../../main/core/apply/watch-cache-adapter.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { addVersion, setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import type { Harness } from './demo-harness.ts';
 import { defaultRoute, splitOf, startHarness } from './demo-harness.ts';
 

@@ -19,9 +19,8 @@ import type { KubeApi } from '../../../main/core/kube-api.ts';
 import { countingKubeApi, createKubeApi } from '../../../main/core/kube-api.ts';
 import type { DemoMesh, DemoMeshOptions } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 
 export const REVIEWS_ID = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
 

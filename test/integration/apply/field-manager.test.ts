@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../../../main/core/kube-api.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import type { Harness } from './demo-harness.ts';
 import { startHarness } from './demo-harness.ts';
 

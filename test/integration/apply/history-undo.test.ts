@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sameContent } from '../../../main/core/apply/inverse-patch.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { addVersion, setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import type { Harness } from './demo-harness.ts';
 import { splitOf, startHarness } from './demo-harness.ts';
 

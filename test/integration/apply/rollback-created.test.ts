@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnginePlan } from '../../../main/core/apply/apply-types.ts';
 import { KubeRequestError } from '../../../main/core/kube-api.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { Harness } from './demo-harness.ts';
 import { startHarness } from './demo-harness.ts';
 

@@ -12,7 +12,7 @@ import { createSessionManager } from '../../../main/core/cluster/session-manager
 import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig-loader.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 let demo: DemoMesh;
 let sessions: SessionManager;

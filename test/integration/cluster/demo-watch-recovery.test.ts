@@ -10,8 +10,8 @@ import type { StreamStatus } from '../../../main/core/cluster/watch-cache.ts';
 import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig-loader.ts';
 import type { DemoMesh, DemoMeshOptions } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -178,6 +178,6 @@ describe('watch cache against the demo mesh', () => {
     });
     await vi.waitFor(() => expect(changed.length).toBeGreaterThan(0), { timeout: 10_000 });
     expect(changed).toEqual([[target.id]]);
-    expect(releases.get(target.id)?.defaultRoute?.destinations[0]?.percent).toBe(100);
+    expect(releases.get(target.id)?.defaultRoute?.destinations[0]?.weight).toBe(100);
   });
 });

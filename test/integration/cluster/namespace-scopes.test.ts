@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../main/core/cluster/clock.ts';
 import { createSessionManager } from '../../../main/core/cluster/session-manager.ts';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import { createKubeconfigLoader } from '../../../main/core/kubeconfig/kubeconfig-loader.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { KubeObject } from '../../../main/demo/store/object-store.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 // Namespace scopes against the demo mesh over HTTP: the team user (RBAC only in `shop`) falls
 // back from cluster-wide listing to its namespace; the admin watches a chosen set and back.

@@ -14,9 +14,9 @@ import type { KubeApi } from '../../../main/core/kube-api.ts';
 import { createKubeApi } from '../../../main/core/kube-api.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { setSplit } from '../../../shared/mesh/release-edits.ts';
-import { mergeObjects } from '../../../shared/mesh/three-way-merge.ts';
+import { mergeObjects } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { setSplit } from '../../../shared/mesh/plan/index.ts';
 import { defaultIndex, httpOf, splitOf } from '../../helpers/drafts-contract.ts';
 
 const vsRef = {

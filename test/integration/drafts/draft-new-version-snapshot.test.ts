@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConsoleHandlers } from '../../../main/core/console/console-handlers.ts';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { MetricsServiceDependencies } from '../../../main/core/metrics/metrics-service.ts';
 import { createMetricsService } from '../../../main/core/metrics/metrics-service.ts';
 import { createPrometheusSettingsStore } from '../../../main/core/metrics/prometheus-settings-store.ts';

@@ -1,7 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { findImportViolations } from '../../helpers/import-boundaries.ts';
+import { findImportViolations, MAIN_FOLDER_RULES, MESH_STAGES } from '../../helpers/import-boundaries.ts';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 
 const fixtures = join(repoRoot, 'test/fixtures/import-boundaries/violations');
@@ -13,7 +14,7 @@ describe('the layering of ARCHITECTURE.md', () => {
   });
 
   it('catches shared/ importing Node built-ins, React, Electron and main/', () => {
-    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('shared'));
+    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('shared/api'));
     expect(found.map((v) => v.specifier).sort()).toEqual(
       ['../../main/core/thing.ts', 'electron', 'node:fs', 'path', 'react'].sort(),
     );
@@ -32,11 +33,61 @@ describe('the layering of ARCHITECTURE.md', () => {
   });
 
   it('lets only main/electron import Electron', () => {
-    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('main'));
+    const found = findImportViolations(fixtures).filter((v) => v.rule.startsWith('only main/electron'));
     expect(found.map((v) => `${v.file}:${v.specifier}`)).toEqual([
       'main/core/bad.ts:electron',
       'main/core/bad.ts:../electron/ipc-wiring.ts',
     ]);
+  });
+
+  it('catches the core importing the demo mesh, statically and dynamically, and passes without it', () => {
+    const all = findImportViolations(fixtures);
+    const fromCore = all.filter((v) => v.file === 'main/core/imports-demo.ts');
+    expect(fromCore.map((v) => `${v.line}:${v.specifier}:${v.rule}`)).toEqual([
+      '2:../demo/demo-mesh.ts:main/core may not import main/demo',
+      '3:../demo/sim/request-population.ts:main/core may not import main/demo',
+    ]);
+    // The same folder without that file breaks no rule of main/ (bad.ts only breaks the Electron ones).
+    const rest = all.filter((v) => v.file.startsWith('main/core') && v.file !== 'main/core/imports-demo.ts');
+    expect(rest.filter((v) => v.rule.includes('main/demo'))).toEqual([]);
+  });
+
+  it('catches the demo importing the core, lib/ importing the app, and browser mode importing the demo', () => {
+    const found = findImportViolations(fixtures)
+      .filter((v) => /^main\/(demo|lib|server)\//.test(v.file))
+      .map((v) => `${v.file}:${v.rule}`);
+    expect(found.sort()).toEqual(
+      [
+        'main/demo/imports-core.ts:main/demo may not import main/core',
+        'main/lib/imports-core.ts:main/lib may not import main/core',
+        'main/server/imports-demo.ts:main/server may not import main/demo',
+      ].sort(),
+    );
+  });
+
+  it('keeps the stages of shared/mesh in order, each imported through its index.ts', () => {
+    const found = findImportViolations(fixtures)
+      .filter((v) => v.file.startsWith('shared/mesh'))
+      .map((v) => `${v.line}:${v.rule}`);
+    expect(found).toEqual([
+      '2:shared/mesh/read may not import a later stage (shared/mesh/plan)',
+      '3:shared/mesh/plan is imported through its index.ts from outside it',
+      '3:shared/mesh/read may not import a later stage (shared/mesh/plan)',
+    ]);
+    const stages = readdirSync(join(repoRoot, 'shared/mesh'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect([...MESH_STAGES].sort()).toEqual(stages.sort());
+  });
+
+  it('has a rule for every folder of main/', () => {
+    const folders = readdirSync(join(repoRoot, 'main'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(Object.keys(MAIN_FOLDER_RULES).sort()).toEqual(folders);
+    expect(MAIN_FOLDER_RULES.core).toEqual(expect.arrayContaining(['demo', 'server', 'electron']));
+    expect(MAIN_FOLDER_RULES.demo).toEqual(expect.arrayContaining(['core']));
   });
 
   it('rejects DOM and Node globals in shared/ through its compiler settings (lib ES2023, no types)', () => {

@@ -5,7 +5,7 @@ import type { KubeHttpClient, KubeRequest } from '../../../main/core/cluster/kub
 import { KubeApiError } from '../../../main/core/cluster/kube-http-client.ts';
 import type { WatchCache } from '../../../main/core/cluster/watch-cache.ts';
 import { createWatchCache } from '../../../main/core/cluster/watch-cache.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 // An in-memory API of Services in namespaces: namespaced lists and watches only (a cluster-wide
 // request answers 403, as for a team's RoleBinding), so every stream of the cache is per namespace.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../main/core/cluster/clock.ts';
 import { createReleaseIndex } from '../../../main/core/cluster/release-index.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 const meta = (namespace: string, name: string, kind: string) => ({
   name,

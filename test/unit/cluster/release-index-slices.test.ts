@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../main/core/cluster/clock.ts';
 import { createReleaseIndex } from '../../../main/core/cluster/release-index.ts';
 import type { CacheChange } from '../../../main/core/cluster/watch-cache.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 // A whole-cluster read (first sync, or a burst of changes) goes one chunk of routes per turn of the
 // event loop, so that 50,000 services never hold main's event loop for long; nothing is lost when
@@ -69,7 +69,7 @@ function setup(routes: number) {
 }
 
 const weightOf = (index: ReturnType<typeof setup>['index'], i: number) =>
-  index.get(`istio:shop/svc-${i}.shop.svc.cluster.local`)?.defaultRoute?.destinations[0]?.percent;
+  index.get(`istio:shop/svc-${i}.shop.svc.cluster.local`)?.defaultRoute?.destinations[0]?.weight;
 
 describe('the release index reading a whole cluster', () => {
   it('reads one chunk per turn on its tick, and announces once, when all are read', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { coreResources } from '../../../main/core/cluster/cluster-resources.ts';
 import { slimObject, slimPod, slimReplicaSet } from '../../../main/core/cluster/slim-objects.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 const resource = (key: string) => {
   const r = coreResources.find((c) => c.key === key);

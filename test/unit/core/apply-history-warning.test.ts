@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
-import { applyResultView } from '../../../main/core/console/plan-views.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
+import { applyResultView } from '../../../main/core/views/plan-views.ts';
 import { ApplyResultView } from '../../../shared/api/console-schemas.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import { setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 

@@ -6,9 +6,9 @@ import type { VerifyFn } from '../../../main/core/apply/apply-types.ts';
 import { targetKey } from '../../../main/core/apply/apply-types.ts';
 import type { KubeApi, KubeVerb, ObjectTarget } from '../../../main/core/kube-api.ts';
 import { KubeRequestError, knownResource, qualifiedResource } from '../../../main/core/kube-api.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, deepClone, JsonPatchTestError } from '../../../shared/mesh/json-patch.ts';
-import type { PlanTarget } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone, JsonPatchTestError } from '../../../shared/mesh/model/index.ts';
+import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 
 export interface MemoryKube {
   api: KubeApi;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inversePatch, sameContent } from '../../../main/core/apply/inverse-patch.ts';
 import { rebasePatch } from '../../../main/core/apply/rebase-patch.ts';
 import { newWeightProblems, weightProblems } from '../../../main/core/apply/weight-invariant.ts';
-import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
+import { applyJsonPatch } from '../../../shared/mesh/model/index.ts';
 import { reviewsObjects } from './apply-memory-kube-api.ts';
 
 const withRv = <T extends { metadata: object }>(o: T, rv: string): T => ({

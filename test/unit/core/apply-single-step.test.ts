@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
 import type { ApplyProgress } from '../../../main/core/apply/apply-types.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import { addVersion, setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 
 // Click → confirmed, one round trip less: a reviewed change of one patch is written without a

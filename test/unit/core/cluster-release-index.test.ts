@@ -4,8 +4,8 @@ import type { WatchedKey } from '../../../main/core/cluster/cluster-resources.ts
 import type { ReleaseChanges } from '../../../main/core/cluster/release-index.ts';
 import { createReleaseIndex, routeHosts } from '../../../main/core/cluster/release-index.ts';
 import type { CacheChange } from '../../../main/core/cluster/watch-cache.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 let rv = 1;
 const meta = (name: string, uid: string, labels?: Record<string, string>) => ({
@@ -136,8 +136,8 @@ function setup() {
 }
 
 const percents = (
-  r: { defaultRoute: { destinations: Array<{ version: string; percent: number }> } | null } | undefined,
-) => r?.defaultRoute?.destinations.map((d) => `${d.version}=${d.percent}`);
+  r: { defaultRoute: { destinations: Array<{ version: string; weight: number }> } | null } | undefined,
+) => r?.defaultRoute?.destinations.map((d) => `${d.version}=${d.weight}`);
 
 describe('release index', () => {
   it('reads one release per VirtualService from the cache at start, in one pass', () => {

@@ -9,7 +9,7 @@ import type { WatchedResource } from '../../../main/core/cluster/cluster-resourc
 import { createKubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
 import type { WatchCache } from '../../../main/core/cluster/watch-cache.ts';
 import { createWatchCache, resourceVersionReached } from '../../../main/core/cluster/watch-cache.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 // A minimal API server for one kind (Services): paged lists, watches from a resourceVersion,
 // bookmarks, compaction (410) and dropped connections, so the cache's recovery is observable.

@@ -6,10 +6,9 @@ import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
 import { sameContent } from '../../../main/core/apply/inverse-patch.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
-import { addVersion, setSplit } from '../../../shared/mesh/release-edits.ts';
-import { planRelease } from '../../../shared/mesh/release-plan.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 
 const vsRef = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KubeconfigFileError, parseKubeconfigFile } from '../../../main/core/kubeconfig/kubeconfig-parse.ts';
-import { expandedSizeWithin } from '../../../shared/mesh/yaml-values.ts';
+import { expandedSizeWithin } from '../../../shared/mesh/plan/index.ts';
 import { billionLaughs } from '../../helpers/billion-laughs.ts';
 
 describe('a kubeconfig whose aliases expand without end', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
 import { createSeededRandom } from '../../../main/demo/seed/seeded-random.ts';
 import { createDeploymentController } from '../../../main/demo/sim/deployment-controller.ts';
 import { MeshRouter, type RouteResult } from '../../../main/demo/sim/mesh-router.ts';
 import { resolveSimResourceTypes } from '../../../main/demo/sim/sim-resource-types.ts';
 import type { KubeObject } from '../../../main/demo/store/object-store.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import { seededFakeStore } from './sim-fake-store.ts';
 
 const REVIEWS = 'reviews.bookinfo.svc.cluster.local';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
 import type { Labels, MetricSeries } from '../../../main/demo/metrics/istio-metrics-registry.ts';
 import { MetricSampleStore } from '../../../main/demo/metrics/metric-sample-store.ts';
 import { PrometheusQueryApi } from '../../../main/demo/metrics/prometheus-query-api.ts';
 import { PromQLError } from '../../../main/demo/metrics/promql-ast.ts';
 import { extrapolatedRate, formatSampleValue } from '../../../main/demo/metrics/promql-functions.ts';
 import { parsePromQL } from '../../../main/demo/metrics/promql-parser.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 
 const T0 = 1_700_000_000_000;
 const STEP = 5000;

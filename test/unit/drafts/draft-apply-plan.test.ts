@@ -5,10 +5,10 @@ import { compareDraft, keyText } from '../../../main/core/drafts/draft-compare.t
 import { draftObjects, editDraft } from '../../../main/core/drafts/draft-objects.ts';
 import type { Draft } from '../../../main/core/drafts/draft-schema.ts';
 import type { ConflictResolution } from '../../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, deepClone } from '../../../shared/mesh/json-patch.ts';
-import { addVersion, removeVersion, setSplit } from '../../../shared/mesh/release-edits.ts';
-import { objectKeyOf } from '../../../shared/mesh/three-way-merge.ts';
+import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone } from '../../../shared/mesh/model/index.ts';
+import { addVersion, removeVersion, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { draftFromFixture } from './draft-fixtures.ts';
 
 const NOW = new Date('2026-02-01T00:00:00Z');

@@ -10,9 +10,9 @@ import {
 import { importYamlText } from '../../../main/core/drafts/draft-import.ts';
 import { draftObjects, editDraft } from '../../../main/core/drafts/draft-objects.ts';
 import type { Draft } from '../../../main/core/drafts/draft-schema.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, deepClone, JsonPatchTestError } from '../../../shared/mesh/json-patch.ts';
-import { addContentRule, addVersion, setSplit } from '../../../shared/mesh/release-edits.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone, JsonPatchTestError } from '../../../shared/mesh/model/index.ts';
+import { addContentRule, addVersion, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { draftFromFixture, fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 
 function withServerFields(draft: Draft): Draft {

@@ -13,8 +13,8 @@ import { draftObjects, editDraft, releaseIn } from '../../../main/core/drafts/dr
 import type { Draft } from '../../../main/core/drafts/draft-schema.ts';
 import { CURRENT_SCHEMA_VERSION, parseDraft } from '../../../main/core/drafts/draft-schema.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { addContentRule, setSplit } from '../../../shared/mesh/release-edits.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { addContentRule, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { draftFromFixture } from './draft-fixtures.ts';
 import { clusterDraft, NEW_IMAGE } from './new-version-fixtures.ts';
 
@@ -62,8 +62,8 @@ describe('a new version in a draft', () => {
     expect(spec.template.spec.containers[0]?.image).toBe(NEW_IMAGE);
     expect(draft.desired?.addedVersions).toEqual([{ name: 'v3', labels: { version: 'v3' } }]);
     expect(draft.desired?.split).toEqual([
-      { version: 'v1', percent: 90 },
-      { version: 'v2', percent: 10 },
+      { version: 'v1', weight: 90 },
+      { version: 'v2', weight: 10 },
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('a new version in a draft', () => {
     const release = releaseIn(objects, 'shop', 'reviews');
     const version = release?.versions.find((v) => v.name === 'v3');
     expect(version).toMatchObject({ declared: true, subset: 'v3', deployments: ['reviews-v3'] });
-    expect(release?.defaultRoute?.destinations.map((d) => [d.version, d.percent])).toEqual([
+    expect(release?.defaultRoute?.destinations.map((d) => [d.version, d.weight])).toEqual([
       ['v1', 90],
       ['v2', 10],
     ]);

@@ -8,7 +8,7 @@ import { draftObjects, editDraft } from '../../../main/core/drafts/draft-objects
 import { CURRENT_SCHEMA_VERSION } from '../../../main/core/drafts/draft-schema.ts';
 import type { DraftStore } from '../../../main/core/drafts/draft-store.ts';
 import { createDraftStore } from '../../../main/core/drafts/draft-store.ts';
-import { setSplit } from '../../../shared/mesh/release-edits.ts';
+import { setSplit } from '../../../shared/mesh/plan/index.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
 import { draftFromFixture, fixtureText } from './draft-fixtures.ts';
 
@@ -104,6 +104,25 @@ describe('draft store', () => {
     await store.remove('gone');
     expect(await store.get('gone')).toBeUndefined();
     await expect(store.remove('gone')).rejects.toThrow(/no draft 'gone'/);
+  });
+});
+
+describe('the split in a draft file', () => {
+  it('is `weight` in memory and stays `percent` on disk, so every app version reads the file', async () => {
+    const draft = editDraft(draftFromFixture(), (d) => setSplit(d, { v1: 70, v2: 30 }));
+    const saved = await store.save(draft);
+    expect(saved.desired?.split).toEqual([
+      { version: 'v1', weight: 70 },
+      { version: 'v2', weight: 30 },
+    ]);
+    const onDisk = JSON.parse(await readFile(join(dir, `${saved.id}.json`), 'utf8')) as {
+      desired: { split: unknown };
+    };
+    expect(onDisk.desired.split).toEqual([
+      { version: 'v1', percent: 70 },
+      { version: 'v2', percent: 30 },
+    ]);
+    expect((await store.get(saved.id))?.desired?.split).toEqual(saved.desired?.split);
   });
 });
 

@@ -1,11 +1,11 @@
 // The drafts service over a fake console: comparing with the cluster and planning the apply.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExternalPlan } from '../../../main/core/console/console-handlers.ts';
 import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
+import type { ExternalPlan } from '../../../main/core/services/console-services.ts';
 import type { ConflictResolution } from '../../../shared/api/draft-schemas.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, deepClone } from '../../../shared/mesh/json-patch.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone } from '../../../shared/mesh/model/index.ts';
 import type { FakeConsole } from './drafts-service-fakes.ts';
 import { failure, fakeConsole, RELEASE, split, W } from './drafts-service-fakes.ts';
 

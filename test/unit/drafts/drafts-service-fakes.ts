@@ -4,14 +4,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExternalPlan } from '../../../main/core/console/console-handlers.ts';
 import { importYamlText, inNamespace } from '../../../main/core/drafts/draft-import.ts';
 import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
+import type { ExternalPlan } from '../../../main/core/services/console-services.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import type { JsonPatchOp } from '../../../shared/mesh/json-patch.ts';
-import { applyJsonPatch } from '../../../shared/mesh/json-patch.ts';
+import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch } from '../../../shared/mesh/model/index.ts';
 import { checkedDraftCalls } from '../../helpers/drafts-contract.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 

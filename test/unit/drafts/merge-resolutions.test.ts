@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, deepClone, getAtPointer, isPlainObject } from '../../../shared/mesh/json-patch.ts';
 import {
   MergeResolutionError,
   mergeObjectsResolved,
   resolveDocument,
   withValueAt,
-} from '../../../shared/mesh/merge-resolutions.ts';
-import { mergeThreeWay } from '../../../shared/mesh/three-way-merge.ts';
+} from '../../../shared/drafts/merge-resolutions.ts';
+import { mergeThreeWay } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone, getAtPointer, isPlainObject } from '../../../shared/mesh/model/index.ts';
 
 const W0 = '/spec/http/0/route/0/weight';
 const W1 = '/spec/http/0/route/1/weight';

@@ -4,7 +4,7 @@
 import { importYamlText, inNamespace } from '../../../main/core/drafts/draft-import.ts';
 import { startDraft } from '../../../main/core/drafts/draft-objects.ts';
 import type { Draft } from '../../../main/core/drafts/draft-schema.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 
 export const NEW_IMAGE = 'registry.example/reviews:3.0.0';

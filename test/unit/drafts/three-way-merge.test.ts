@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { applyJsonPatch, deepClone } from '../../../shared/mesh/json-patch.ts';
-import { mergeObjects, mergeThreeWay } from '../../../shared/mesh/three-way-merge.ts';
+import { mergeObjects, mergeThreeWay } from '../../../shared/drafts/three-way-merge.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch, deepClone } from '../../../shared/mesh/model/index.ts';
 
 interface Http {
   name: string;

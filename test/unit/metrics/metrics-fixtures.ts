@@ -1,5 +1,5 @@
 import type { PrometheusClient, RangeSeries } from '../../../main/core/metrics/prometheus-client.ts';
-import type { ServiceRelease } from '../../../shared/mesh/release-model.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 
 const HOST = 'reviews.bookinfo.svc.cluster.local';
 const BOUNDS = ['5', '10', '25', '50', '100', '250', '500', '1000', '+Inf'];
@@ -28,7 +28,7 @@ export function fakeRelease(versions: string[], percents: number[]): ServiceRele
       destinations: versions.map((version, i) => ({
         version,
         rawWeight: percents[i] ?? 0,
-        percent: percents[i] ?? 0,
+        weight: percents[i] ?? 0,
         pointer: `/spec/http/0/route/${i}`,
       })),
     },

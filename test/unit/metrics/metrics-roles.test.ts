@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rolesOf } from '../../../main/core/metrics/metrics-subscription.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
-import { readIstioReleases } from '../../../shared/mesh/read-istio.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 
 // Which versions the live comparison judges: a version that takes requests through a content rule
 // is a canary too, even when the catch-all gives it nothing.

@@ -6,8 +6,8 @@ import { orderContexts } from '../../../renderer/src/stores/clusters-store.ts';
 import {
   createReleaseStore,
   desiredInput,
-  draftChanged,
-  draftKey,
+  editChanged,
+  editKey,
 } from '../../../renderer/src/stores/release-store.ts';
 import { filterServices } from '../../../renderer/src/stores/services-store.ts';
 import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-schemas.ts';
@@ -30,22 +30,22 @@ function view(weights: Record<string, number>): ReleaseView {
 }
 
 describe('the release store', () => {
-  const key = draftKey('demo', 'istio:shop/payment');
+  const key = editKey('demo', 'istio:shop/payment');
 
   it('keeps edits local and marks them unapplied until the cluster confirms the same split', () => {
     const store = createReleaseStore(quietApi);
     store.getState().received(view({ v1: 90, v2: 10 }));
-    expect(draftChanged(store.getState().drafts[key])).toBe(false);
+    expect(editChanged(store.getState().edits[key])).toBe(false);
     store.getState().move(key, 'v2', 30);
-    const draft = store.getState().drafts[key];
-    expect(draftChanged(draft)).toBe(true);
+    const draft = store.getState().edits[key];
+    expect(editChanged(draft)).toBe(true);
     expect(draft && desiredInput(draft).split).toEqual([
       { version: 'v1', weight: 70 },
       { version: 'v2', weight: 30 },
     ]);
     store.getState().received(view({ v1: 70, v2: 30 }));
-    expect(draftChanged(store.getState().drafts[key])).toBe(false);
-    expect(store.getState().drafts[key]?.confirmed).toBe(true);
+    expect(editChanged(store.getState().edits[key])).toBe(false);
+    expect(store.getState().edits[key]?.confirmed).toBe(true);
   });
 
   it('shows both sides when the cluster changes under an unapplied edit, and can take theirs', () => {
@@ -53,12 +53,12 @@ describe('the release store', () => {
     store.getState().received(view({ v1: 90, v2: 10 }));
     store.getState().move(key, 'v2', 20);
     store.getState().received(view({ v1: 50, v2: 50 }));
-    const conflict = store.getState().drafts[key]?.conflict;
+    const conflict = store.getState().edits[key]?.conflict;
     expect(conflict?.theirs.map((v) => v.weight)).toEqual([50, 50]);
-    expect(store.getState().drafts[key]?.split.map((v) => v.weight)).toEqual([80, 20]);
+    expect(store.getState().edits[key]?.split.map((v) => v.weight)).toEqual([80, 20]);
     store.getState().resolve(key, 'theirs');
-    expect(store.getState().drafts[key]?.split.map((v) => v.weight)).toEqual([50, 50]);
-    expect(store.getState().drafts[key]?.conflict).toBeUndefined();
+    expect(store.getState().edits[key]?.split.map((v) => v.weight)).toEqual([50, 50]);
+    expect(store.getState().edits[key]?.conflict).toBeUndefined();
   });
 
   it('sends edited rules with their conditions and untouched ones by id only', () => {
@@ -76,13 +76,13 @@ describe('the release store', () => {
       ],
     });
     store.getState().addRule(key, 'v2');
-    const d = store.getState().drafts[key];
+    const d = store.getState().edits[key];
     if (!d) throw new Error('no draft');
     const rules = desiredInput(d).rules;
     expect(rules[0]).toEqual({ id: 'http:0', version: 'v2', enabled: true });
     expect(rules[1]?.conditions?.[0]?.[0]).toMatchObject({ kind: 'header' });
     store.getState().moveRule(key, rules.length > 1 ? (d.rules[1]?.key ?? '') : '', -1);
-    expect(store.getState().drafts[key]?.rules[0]?.id).toBeUndefined();
+    expect(store.getState().edits[key]?.rules[0]?.id).toBeUndefined();
   });
 });
 

@@ -54,7 +54,7 @@ describe('the drafts store', () => {
     const view = t.drafts.getState().open?.view;
     const key = view && draftReleaseKey(view);
     expect(key).toBe('draft:d1|istio:bookinfo/reviews');
-    expect(t.releases.getState().drafts[key ?? '']?.split.map((v) => v.weight)).toEqual([100, 0]);
+    expect(t.releases.getState().edits[key ?? '']?.split.map((v) => v.weight)).toEqual([100, 0]);
     expect(t.sent('release.get')).toEqual([]);
     expect(t.drafts.getState().isDirty()).toBe(false);
   });
@@ -188,6 +188,6 @@ describe('the drafts store', () => {
     await t.drafts.getState().openDraft('d1');
     expect(await t.drafts.getState().remove('d1')).toBeUndefined();
     expect(t.drafts.getState().open).toBeUndefined();
-    expect(t.releases.getState().drafts['draft:d1|istio:bookinfo/reviews']).toBeUndefined();
+    expect(t.releases.getState().edits['draft:d1|istio:bookinfo/reviews']).toBeUndefined();
   });
 });

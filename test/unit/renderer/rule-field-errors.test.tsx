@@ -7,7 +7,7 @@ import { RulePreview, useRulePreview } from '../../../renderer/src/features/rule
 import { RulesEditor } from '../../../renderer/src/features/rules/rules-editor.tsx';
 import {
   createReleaseStore,
-  draftKey,
+  editKey,
   type ReleaseStore,
 } from '../../../renderer/src/stores/release-store.ts';
 import type { PreviewView } from '../../../shared/api/console-schemas.ts';
@@ -24,7 +24,7 @@ const at = {
   host: 'payment.shop.svc.cluster.local',
   name: 'payment',
 };
-const key = draftKey(at.contextId, at.releaseId);
+const key = editKey(at.contextId, at.releaseId);
 const versions = ['v1', 'v2'];
 
 const preview: PreviewView = {
@@ -40,14 +40,14 @@ const preview: PreviewView = {
 };
 
 function Harness({ api, store }: { api: ApiClient; store: ReleaseStore }) {
-  const draft = store((s) => s.drafts[key]);
+  const draft = store((s) => s.edits[key]);
   const rules = draft?.rules ?? [];
   const checks = useRuleChecks(api, rules, versions);
   const state = useRulePreview(api, at.contextId, at.releaseId, draft, checks);
   return (
     <>
       <RulesEditor
-        draftKey={key}
+        editKey={key}
         rules={rules}
         versions={versions}
         editable
@@ -86,7 +86,7 @@ describe('rule errors at the field', () => {
     const store = createReleaseStore(fake.api);
     store.getState().received(releaseViewFixture({ v1: 100, v2: 0 }, at));
     store.getState().addRule(key, 'v2');
-    const ruleKey = store.getState().drafts[key]?.rules[0]?.key ?? '';
+    const ruleKey = store.getState().edits[key]?.rules[0]?.key ?? '';
     await act(async () => dom.root.render(<Harness api={fake.api} store={store} />));
 
     const typeRegex = async (value: string) =>
@@ -135,7 +135,7 @@ describe('rule errors at the field', () => {
     const store = createReleaseStore(fake.api);
     store.getState().received(releaseViewFixture({ v1: 100, v2: 0 }, at));
     store.getState().addRule(key, 'v2');
-    const ruleKey = store.getState().drafts[key]?.rules[0]?.key ?? '';
+    const ruleKey = store.getState().edits[key]?.rules[0]?.key ?? '';
     store.getState().updateRule(key, ruleKey, {
       version: 'v7',
       conditions: [[{ kind: 'header', name: '', op: 'exact', value: '1' }]],

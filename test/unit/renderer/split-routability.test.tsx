@@ -3,9 +3,9 @@ import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
 import { SplitEditor } from '../../../renderer/src/features/release/split-editor.tsx';
-import { createReleaseStore, draftKey } from '../../../renderer/src/stores/release-store.ts';
+import { createReleaseStore, editKey } from '../../../renderer/src/stores/release-store.ts';
 import type { ReleaseView } from '../../../shared/api/console-schemas.ts';
-import { SPLIT_RULE, type VersionWeight } from '../../../shared/mesh/weights.ts';
+import { SPLIT_RULE, type VersionWeight } from '../../../shared/mesh/model/index.ts';
 import { freshDomHost } from './dom-host.ts';
 import { releaseViewFixture } from './drafts-fixtures.ts';
 
@@ -41,7 +41,7 @@ const v4Undeclared = (v: ReleaseView) => {
 };
 
 describe('the release store with versions that cannot take traffic', () => {
-  const key = draftKey('demo', at.releaseId);
+  const key = editKey('demo', at.releaseId);
 
   it('marks them with the reason and never gives them weight', () => {
     const store = createReleaseStore(quietApi);
@@ -51,7 +51,7 @@ describe('the release store with versions that cannot take traffic', () => {
         v4Undeclared(v);
       }),
     );
-    const split = () => store.getState().drafts[key]?.split ?? [];
+    const split = () => store.getState().edits[key]?.split ?? [];
     expect(split().map((v) => v.blocked)).toEqual([
       undefined,
       undefined,
@@ -62,7 +62,7 @@ describe('the release store with versions that cannot take traffic', () => {
     expect(split().map((v) => v.weight)).toEqual([40, 60, 0, 0]);
     store.getState().move(key, 'v3', 25);
     expect(split().map((v) => v.weight)).toEqual([40, 60, 0, 0]);
-    expect(store.getState().drafts[key]?.notice).toBe(
+    expect(store.getState().edits[key]?.notice).toBe(
       'v3 cannot take traffic: no pods are running: its weight can only go down',
     );
     store.getState().even(key);
@@ -74,11 +74,11 @@ describe('the release store with versions that cannot take traffic', () => {
     store.getState().received(view({ v1: 90, v2: 10, v3: 0 }, v3Down));
     store.getState().move(key, 'v2', 30);
     store.getState().received(view({ v1: 90, v2: 10, v3: 0 }));
-    const split = store.getState().drafts[key]?.split ?? [];
+    const split = store.getState().edits[key]?.split ?? [];
     expect(split.map((v) => v.weight)).toEqual([70, 30, 0]);
     expect(split.every((v) => v.blocked === undefined)).toBe(true);
     store.getState().move(key, 'v3', 10);
-    expect(store.getState().drafts[key]?.split.find((v) => v.version === 'v3')?.weight).toBe(10);
+    expect(store.getState().edits[key]?.split.find((v) => v.version === 'v3')?.weight).toBe(10);
   });
 });
 

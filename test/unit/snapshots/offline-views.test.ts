@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createReleaseLinter } from '../../../main/core/console/release-views.ts';
-import { re2Engine } from '../../../main/core/re2-engine.ts';
 import {
   createOfflineViews,
   offlineReason,
@@ -10,6 +8,8 @@ import {
 import type { Snapshot } from '../../../main/core/snapshots/snapshot-schema.ts';
 import { isSnapshotKind, stripForSnapshot } from '../../../main/core/snapshots/snapshot-schema.ts';
 import type { SnapshotStore } from '../../../main/core/snapshots/snapshot-store.ts';
+import { createReleaseLinter } from '../../../main/core/views/release-views.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import { clusterObjects, REVIEWS } from './snapshot-fixtures.ts';
 
 const AT = '2026-03-01T10:00:00.000Z';

@@ -5,7 +5,7 @@ import type { CacheChange, WatchCache } from '../../../main/core/cluster/watch-c
 import { createSnapshotCapture } from '../../../main/core/snapshots/snapshot-capture.ts';
 import type { SnapshotStore } from '../../../main/core/snapshots/snapshot-store.ts';
 import type { ContextStatus } from '../../../shared/api/contract.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
 

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedObjects } from '../../../main/demo/seed/seed-objects.ts';
-import type { KubeObject } from '../../../shared/mesh/istio-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 export const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

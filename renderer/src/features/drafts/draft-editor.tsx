@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ClustersStore } from '../../stores/clusters-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
-import { draftChanged } from '../../stores/release-store.ts';
+import { editChanged } from '../../stores/release-store.ts';
 import { versionColor } from '../release/service-view.tsx';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
 import { DraftChanges } from './draft-changes.tsx';
@@ -28,7 +28,7 @@ export function DraftEditor({ drafts, releases, clusters }: DraftEditorProps) {
   const notice = drafts((s) => s.notice);
   const compared = drafts((s) => s.compare !== undefined);
   const key = open ? draftReleaseKey(open.view) : undefined;
-  const releaseDraft = releases((s) => (key ? s.drafts[key] : undefined));
+  const releaseDraft = releases((s) => (key ? s.edits[key] : undefined));
   const context = clusters((s) => s.contexts.find((c) => c.id === open?.view.contextId));
   const [confirmClose, setConfirmClose] = useState(false);
   const versionList = open?.view.release?.versions.map((v) => v.name).join('\u0000');
@@ -38,7 +38,7 @@ export function DraftEditor({ drafts, releases, clusters }: DraftEditorProps) {
   const { view } = open;
   const s = drafts.getState();
   const contextName = context?.name ?? view.contextId;
-  const dirty = open.notes !== view.notes || draftChanged(releaseDraft);
+  const dirty = open.notes !== view.notes || editChanged(releaseDraft);
   const connected = context?.status === 'connected';
   const applied = open.justApplied || view.applied !== undefined;
   const close = () => (dirty ? setConfirmClose(true) : s.close());
@@ -65,7 +65,7 @@ export function DraftEditor({ drafts, releases, clusters }: DraftEditorProps) {
       {view.release && key && releaseDraft ? (
         <DraftPolicy
           release={view.release}
-          draftKey={key}
+          editKey={key}
           draft={releaseDraft}
           releases={releases}
           color={color}

@@ -6,21 +6,21 @@ import type {
 } from '../../../../shared/api/draft-schemas.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
-import { draftKey } from '../../stores/release-store.ts';
+import { editKey } from '../../stores/release-store.ts';
 
 // How a draft lives in the release store (its own key), and how overlap choices are kept.
 
 /** The release-store key of a draft's own release (`draft:<id>|<releaseId>`), when it has a route. */
 export function draftReleaseKey(view: Pick<DraftView, 'id' | 'release'>): string | undefined {
-  return view.release ? draftKey(`${DRAFT_CONTEXT_PREFIX}${view.id}`, view.release.releaseId) : undefined;
+  return view.release ? editKey(`${DRAFT_CONTEXT_PREFIX}${view.id}`, view.release.releaseId) : undefined;
 }
 
 /** Drops a draft's release from the release store (its view and its edits). */
 export function forgetDraftRelease(releases: ReleaseStore, key: string): void {
   releases.setState((s) => {
     const { [key]: _v, ...views } = s.views;
-    const { [key]: _d, ...drafts } = s.drafts;
-    return { views, drafts };
+    const { [key]: _d, ...edits } = s.edits;
+    return { views, edits };
   });
 }
 
@@ -30,7 +30,7 @@ export function seedDraftRelease(releases: ReleaseStore, view: DraftView): void 
   if (!key || !view.release) return;
   // Locks are the operator's aids, not part of the draft: they survive a re-seed.
   const locked = new Set(
-    (releases.getState().drafts[key]?.split ?? []).filter((v) => v.locked).map((v) => v.version),
+    (releases.getState().edits[key]?.split ?? []).filter((v) => v.locked).map((v) => v.version),
   );
   forgetDraftRelease(releases, key);
   releases.getState().received({ ...view.release, contextId: `${DRAFT_CONTEXT_PREFIX}${view.id}` });

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
-import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
+import type { ReleaseEdit, ReleaseStore } from '../../stores/release-store.ts';
 import { SplitEditor } from '../release/split-editor.tsx';
 import { VersionCard } from '../release/version-card.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
@@ -13,14 +13,14 @@ const noCutOver = () => {};
  */
 export function DraftPolicy({
   release,
-  draftKey,
+  editKey,
   draft,
   releases,
   color,
 }: {
   release: ReleaseView;
-  draftKey: string;
-  draft: ReleaseDraft;
+  editKey: string;
+  draft: ReleaseEdit;
   releases: ReleaseStore;
   color: (version: string) => string;
 }) {
@@ -51,12 +51,12 @@ export function DraftPolicy({
         editable
         color={color}
         notice={draft.notice}
-        onMove={(version, weight) => s.move(draftKey, version, weight)}
-        onLock={(version, locked) => s.lock(draftKey, version, locked)}
-        onEven={() => s.even(draftKey)}
+        onMove={(version, weight) => s.move(editKey, version, weight)}
+        onLock={(version, locked) => s.lock(editKey, version, locked)}
+        onEven={() => s.even(editKey)}
       />
       <RulesEditor
-        draftKey={draftKey}
+        editKey={editKey}
         rules={draft.rules}
         versions={versions}
         editable

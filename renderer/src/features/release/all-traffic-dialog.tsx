@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { AllTrafficView, RuleOutcomeView } from '../../../../shared/api/release-flow-schemas.ts';
-import { roundedPercents } from '../../../../shared/mesh/effective-traffic.ts';
+import { roundedPercents } from '../../../../shared/mesh/evaluate/index.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import { metricsStoreFor } from '../../stores/metrics-store.ts';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';

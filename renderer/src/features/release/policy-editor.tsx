@@ -2,8 +2,8 @@ import { useMemo } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
-import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
-import { desiredInput, draftChanged, draftKey } from '../../stores/release-store.ts';
+import type { ReleaseEdit, ReleaseStore } from '../../stores/release-store.ts';
+import { desiredInput, editChanged, editKey } from '../../stores/release-store.ts';
 import { useRuleChecks } from '../rules/rule-checks.ts';
 import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
@@ -14,7 +14,7 @@ interface PolicyEditorProps {
   api: ApiClient;
   contextId: string;
   view: ReleaseView;
-  draft: ReleaseDraft;
+  draft: ReleaseEdit;
   releases: ReleaseStore;
   apply: ApplyStore;
   color: (version: string) => string;
@@ -33,9 +33,9 @@ export function PolicyEditor({
   color,
   workflowId,
 }: PolicyEditorProps) {
-  const key = draftKey(contextId, view.releaseId);
+  const key = editKey(contextId, view.releaseId);
   const s = releases.getState();
-  const changed = draftChanged(draft);
+  const changed = editChanged(draft);
   const editable = view.editable && !draft.conflict;
   const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
   const checks = useRuleChecks(api, draft.rules, versions);
@@ -63,7 +63,7 @@ export function PolicyEditor({
         traffic={traffic}
       />
       <RulesEditor
-        draftKey={key}
+        editKey={key}
         rules={draft.rules}
         versions={versions}
         editable={editable}
@@ -84,7 +84,7 @@ export function PolicyEditor({
               .plan(
                 contextId,
                 view.releaseId,
-                desiredInput(releases.getState().drafts[key] ?? draft),
+                desiredInput(releases.getState().edits[key] ?? draft),
                 `Change ${view.name}`,
                 workflowId,
               )

@@ -7,7 +7,7 @@ import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
-import { draftChanged, draftKey } from '../../stores/release-store.ts';
+import { editChanged, editKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { MetricsPanel } from '../metrics/metrics-panel.tsx';
@@ -45,9 +45,9 @@ export function ServiceView({
   wizard,
   drafts,
 }: ServiceViewProps) {
-  const key = draftKey(contextId, releaseId);
+  const key = editKey(contextId, releaseId);
   const view = releases((s) => s.views[key]);
-  const draft = releases((s) => s.drafts[key]);
+  const draft = releases((s) => s.edits[key]);
   const error = releases((s) => s.errors[key]);
   const [confirm, setConfirm] = useState<{ version: string; kind: 'switch' | 'rollback' } | null>(null);
   const [drafting, setDrafting] = useState<{ busy: boolean; error?: ApiError | undefined }>({ busy: false });
@@ -85,7 +85,7 @@ export function ServiceView({
     );
 
   const s = releases.getState();
-  const changed = draftChanged(draft);
+  const changed = editChanged(draft);
   const editable = view.editable;
   const canDraft = !contextId.startsWith(DRAFT_CONTEXT_PREFIX);
   const draftAChange = async () => {

@@ -1,4 +1,4 @@
-import type { VersionWeight } from '../../../../shared/mesh/weights.ts';
+import type { VersionWeight } from '../../../../shared/mesh/model/index.ts';
 import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 
 interface SplitBarProps {

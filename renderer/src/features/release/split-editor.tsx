@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { SPLIT_RULE, type VersionWeight } from '../../../../shared/mesh/weights.ts';
+import { SPLIT_RULE, type VersionWeight } from '../../../../shared/mesh/model/index.ts';
 import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 import { SplitBar } from './split-bar.tsx';
 import { WeightSlider } from './weight-slider.tsx';

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import type { ConditionView } from '../../../../shared/api/console-schemas.ts';
-import type { ConditionProblems } from '../../../../shared/mesh/rule-fields.ts';
+import type { ConditionProblems } from '../../../../shared/mesh/policy/index.ts';
 
 const OSES = ['android', 'ios', 'ipados', 'windows', 'macos', 'linux', 'chromeos'] as const;
 const BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung'] as const;

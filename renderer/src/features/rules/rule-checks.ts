@@ -6,9 +6,9 @@ import {
   regexPatterns,
   ruleProblems,
   verdictPending,
-} from '../../../../shared/mesh/rule-fields.ts';
+} from '../../../../shared/mesh/policy/index.ts';
 import type { ApiClient } from '../../api/api-client.ts';
-import type { RuleDraft } from '../../stores/release-store.ts';
+import type { RuleEdit } from '../../stores/release-store.ts';
 
 // The problems of the rules being edited, for the fields and the live preview. RE2 lives in main:
 // patterns are asked about through `rules.check` a moment after the last keystroke, each distinct
@@ -36,7 +36,7 @@ const cacheOf = (api: ApiClient) => {
 };
 
 /** The problems of every rule, from a verdict lookup (pure: also used where no API is at hand). */
-export function checkRules(rules: readonly RuleDraft[], versions: readonly string[], verdict: RegexVerdict) {
+export function checkRules(rules: readonly RuleEdit[], versions: readonly string[], verdict: RegexVerdict) {
   const byRule: Record<string, RuleProblems> = {};
   let firstBroken: string | undefined;
   rules.forEach((r, i) => {
@@ -51,7 +51,7 @@ export function checkRules(rules: readonly RuleDraft[], versions: readonly strin
 /** Checks the rules as they are typed; `api` undefined checks everything but RE2 syntax. */
 export function useRuleChecks(
   api: ApiClient | undefined,
-  rules: readonly RuleDraft[],
+  rules: readonly RuleEdit[],
   versions: readonly string[],
 ): RuleChecks {
   // A copy of the client's verdicts, replaced when new ones arrive (so the memos below re-run).

@@ -4,7 +4,7 @@ import { sampleTooLargeMessage } from '../../../../shared/api/console-schemas.ts
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from '../../../../shared/api/limits.ts';
 import type { ApiClient } from '../../api/api-client.ts';
-import type { ReleaseDraft } from '../../stores/release-store.ts';
+import type { ReleaseEdit } from '../../stores/release-store.ts';
 import { desiredInput } from '../../stores/release-store.ts';
 import type { RuleChecks } from './rule-checks.ts';
 
@@ -32,7 +32,7 @@ export function useRulePreview(
   api: ApiClient,
   contextId: string,
   releaseId: string,
-  draft: ReleaseDraft | undefined,
+  draft: ReleaseEdit | undefined,
   checks?: RuleChecks,
 ): RulePreviewState {
   const [sample, setSample] = useState<PreviewSample>('demo');

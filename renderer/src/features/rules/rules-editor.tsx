@@ -1,14 +1,14 @@
 import { memo, useId, useMemo } from 'react';
 import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
-import { firstProblem, type RuleProblems } from '../../../../shared/mesh/rule-fields.ts';
-import type { ReleaseStore, RuleDraft } from '../../stores/release-store.ts';
+import { firstProblem, type RuleProblems } from '../../../../shared/mesh/policy/index.ts';
+import type { ReleaseStore, RuleEdit } from '../../stores/release-store.ts';
 import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
 import { checkRules, type RuleChecks } from './rule-checks.ts';
 
 interface RulesEditorProps {
-  draftKey: string;
+  editKey: string;
   /** The draft's rules alone, so a split edit does not re-render the rules. */
-  rules: RuleDraft[];
+  rules: RuleEdit[];
   versions: string[];
   editable: boolean;
   lint: LintFindingView[];
@@ -25,26 +25,26 @@ function RuleEditor({
   count,
   versions,
   editable,
-  draftKey,
+  editKey,
   store,
   share,
   problems,
 }: {
-  rule: RuleDraft;
+  rule: RuleEdit;
   index: number;
   count: number;
   versions: string[];
   editable: boolean;
-  draftKey: string;
+  editKey: string;
   store: ReleaseStore;
   share: number | undefined;
   problems: RuleProblems | undefined;
 }) {
   const id = useId();
   const s = store.getState();
-  const update = (change: Partial<RuleDraft>) => s.updateRule(draftKey, rule.key, change);
+  const update = (change: Partial<RuleEdit>) => s.updateRule(editKey, rule.key, change);
   const alternatives = rule.conditions;
-  const setAlternatives = (conditions: NonNullable<RuleDraft['conditions']>) =>
+  const setAlternatives = (conditions: NonNullable<RuleEdit['conditions']>) =>
     update({ conditions, edited: true });
   const label = `Rule ${index + 1}`;
   return (
@@ -90,7 +90,7 @@ function RuleEditor({
             className="icon"
             aria-label={`Move ${label} up`}
             disabled={!editable || index === 0}
-            onClick={() => s.moveRule(draftKey, rule.key, -1)}
+            onClick={() => s.moveRule(editKey, rule.key, -1)}
           >
             ↑
           </button>
@@ -99,7 +99,7 @@ function RuleEditor({
             className="icon"
             aria-label={`Move ${label} down`}
             disabled={!editable || index === count - 1}
-            onClick={() => s.moveRule(draftKey, rule.key, 1)}
+            onClick={() => s.moveRule(editKey, rule.key, 1)}
           >
             ↓
           </button>
@@ -107,7 +107,7 @@ function RuleEditor({
             type="button"
             className="secondary danger"
             disabled={!editable}
-            onClick={() => s.removeRule(draftKey, rule.key)}
+            onClick={() => s.removeRule(editKey, rule.key)}
           >
             Delete {label.toLowerCase()}
           </button>
@@ -184,7 +184,7 @@ function RuleEditor({
 
 /** Content rules in order (the first that matches wins), with lint findings inline. */
 export const RulesEditor = memo(function RulesEditor({
-  draftKey,
+  editKey,
   rules,
   versions,
   editable,
@@ -209,7 +209,7 @@ export const RulesEditor = memo(function RulesEditor({
         <button
           type="button"
           disabled={!editable || versions.length === 0}
-          onClick={() => store.getState().addRule(draftKey, versions[versions.length - 1] ?? '')}
+          onClick={() => store.getState().addRule(editKey, versions[versions.length - 1] ?? '')}
         >
           Add rule
         </button>
@@ -224,7 +224,7 @@ export const RulesEditor = memo(function RulesEditor({
             count={rules.length}
             versions={versions}
             editable={editable}
-            draftKey={draftKey}
+            editKey={editKey}
             store={store}
             share={preview?.[r.key]}
             problems={problems?.[r.key]}

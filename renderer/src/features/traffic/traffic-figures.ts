@@ -1,6 +1,6 @@
 import type { PreviewView } from '../../../../shared/api/console-schemas.ts';
 import type { MetricsSnapshot } from '../../../../shared/api/metrics-schemas.ts';
-import { measuredShares, roundedPercents } from '../../../../shared/mesh/effective-traffic.ts';
+import { measuredShares, roundedPercents } from '../../../../shared/mesh/evaluate/index.ts';
 
 // The share of requests each version receives, as the screens show it: measured by Prometheus when
 // requests are flowing, else estimated by routing a sample population through the route (content

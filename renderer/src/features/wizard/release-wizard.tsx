@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
-import type { ReleaseDraft, ReleaseStore } from '../../stores/release-store.ts';
-import { draftChanged } from '../../stores/release-store.ts';
+import type { ReleaseEdit, ReleaseStore } from '../../stores/release-store.ts';
+import { editChanged } from '../../stores/release-store.ts';
 import type { WizardStep, WizardStore } from '../../stores/wizard-store.ts';
 import { isFinished, STEP_TITLES, stepOf, WIZARD_STEPS, wizardKey } from '../../stores/wizard-store.ts';
 import { PolicyEditor } from '../release/policy-editor.tsx';
@@ -16,7 +16,7 @@ import { DoneStep, FinalizeStep, ObserveStep, RolloutStep } from './wizard-steps
 interface ReleaseWizardProps {
   api: ApiClient;
   view: ReleaseView;
-  draft: ReleaseDraft;
+  draft: ReleaseEdit;
   releases: ReleaseStore;
   apply: ApplyStore;
   wizard: WizardStore;
@@ -94,14 +94,14 @@ export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color
               workflowId={release.id}
             />
             <div className="row">
-              {!draftChanged(draft) && draft.confirmed && (
+              {!editChanged(draft) && draft.confirmed && (
                 <span className="chip chip-ok" role="status">
                   Split confirmed by the cluster
                 </span>
               )}
               <button
                 type="button"
-                disabled={draftChanged(draft)}
+                disabled={editChanged(draft)}
                 onClick={() => wizard.getState().choose('observe')}
               >
                 Next: observe

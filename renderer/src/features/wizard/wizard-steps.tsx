@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { GrayscaleReleaseView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
-import { desiredInput, draftKey } from '../../stores/release-store.ts';
+import { desiredInput, editKey } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { CLUSTER_PHASES } from '../../stores/wizard-store.ts';
 import type { TrafficFigures } from '../traffic/traffic-figures.ts';
@@ -134,12 +134,12 @@ export function FinalizeStep({
   const pinned = view.rules.filter((r) => r.enabled && r.version === old);
   const share = view.versions.find((x) => x.name === old)?.weight ?? 0;
   const moveRules = () => {
-    const key = draftKey(release.contextId, release.releaseId);
+    const key = editKey(release.contextId, release.releaseId);
     const s = releases.getState();
     s.discard(key);
-    for (const r of s.drafts[key]?.rules ?? [])
+    for (const r of s.edits[key]?.rules ?? [])
       if (r.version === old) releases.getState().updateRule(key, r.key, { version: v });
-    const d = releases.getState().drafts[key];
+    const d = releases.getState().edits[key];
     if (d)
       void apply
         .getState()

@@ -1,0 +1,62 @@
+import type {
+  GrayscaleProgress,
+  GrayscaleReleaseView,
+  RolloutProgressView,
+} from '../../../shared/api/console-schemas.ts';
+import type { ReleaseState } from './rollout-state.ts';
+
+/** One folder of release states per context; context ids (`kube:<name>`) become safe folder names. */
+export function storeDirName(contextId: string): string {
+  const safe = contextId.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+  // A short hash keeps `kube:a_b` and `kube:a-b` apart after the replacement.
+  let h = 0;
+  for (const ch of contextId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return `${safe}-${h.toString(36)}`;
+}
+
+export function grayscaleView(
+  contextId: string,
+  s: ReleaseState,
+  running: boolean,
+  rollout: RolloutProgressView | undefined,
+): GrayscaleReleaseView {
+  return {
+    id: s.id,
+    contextId,
+    releaseId: s.serviceReleaseId,
+    namespace: s.namespace,
+    stable: { version: s.stable.version, deployment: s.stable.deployment },
+    canary: {
+      version: s.canary.version,
+      deployment: s.canary.deployment,
+      image: s.canary.image,
+      replicas: s.canary.replicas,
+    },
+    phase: s.phase,
+    running,
+    ...(s.split ? { split: s.split } : {}),
+    ...(s.finalizeMode ? { finalizeMode: s.finalizeMode } : {}),
+    ...(rollout ? { rollout } : {}),
+    ...(s.lastError !== undefined ? { lastError: s.lastError } : {}),
+    changes: s.historyIds.length,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+export function grayscaleProgressOf(
+  contextId: string,
+  s: ReleaseState,
+  running: boolean,
+  extra: Partial<GrayscaleProgress>,
+): GrayscaleProgress {
+  return {
+    contextId,
+    id: s.id,
+    releaseId: s.serviceReleaseId,
+    phase: s.phase,
+    running,
+    ...(s.lastError !== undefined ? { error: s.lastError } : {}),
+    ...extra,
+  };
+}

@@ -1,0 +1,90 @@
+// "Switch all traffic to X" and "Roll back to Y" as one reviewed change: the pure edit (catch-all to
+// 100%, the other rules disabled, retargeted or kept), its plan, and the words the confirmation and
+// History use for it.
+
+import type { CallRequest } from '../../../shared/api/contract.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/evaluate/index.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { AllTrafficEdit, ReleasePlan } from '../../../shared/mesh/plan/index.ts';
+import { planRelease, routeAllTrafficTo } from '../../../shared/mesh/plan/index.ts';
+
+export interface AllTrafficChange {
+  edit: AllTrafficEdit;
+  plan: ReleasePlan;
+  /** For History: what was done, naming each rule's outcome. */
+  description: string;
+  /** For the review: one line. */
+  summary: string;
+  restores?: string;
+}
+
+const ruleName = (r: { id: string; name?: string }) => r.name ?? r.id;
+
+/** The version holding most of the catch-all route now (the one being rolled back from). */
+function majority(release: ServiceRelease): string | undefined {
+  const top = [...(release.defaultRoute?.destinations ?? [])].sort((a, b) => b.weight - a.weight)[0];
+  return top && top.weight > 0 ? top.version : undefined;
+}
+
+export function planAllTraffic(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  req: CallRequest<'release.allTraffic'>,
+): AllTrafficChange {
+  // A ReleaseEditError crosses the contract as 'invalid-request' (handlers/api-failures.ts).
+  const edit = routeAllTrafficTo(release, req.version, { rules: req.rules });
+  const plan = planRelease(release, edit.desired, objects);
+  const host = release.host.split('.')[0] ?? release.host;
+  const verb = req.purpose === 'rollback' ? `roll back to ${req.version}` : `all traffic to ${req.version}`;
+  const byOutcome = (o: string) => edit.rules.filter((r) => r.outcome === o).map(ruleName);
+  const parts = [
+    ['disabled', 'disabled (kept in the route, can be re-enabled)'],
+    ['retargeted', `retargeted to ${req.version}`],
+    ['kept', 'kept (their requests still reach their versions)'],
+  ]
+    .map(([o, words]) => {
+      const names = byOutcome(o!);
+      return names.length ? `rule(s) ${names.join(', ')} ${words}` : '';
+    })
+    .filter(Boolean);
+  const from = majority(release);
+  const restores =
+    req.purpose === 'rollback'
+      ? `${req.version} takes all of ${host}'s traffic again${from && from !== req.version ? `, as before ${from} took it over` : ''}${edit.drained.length ? `; ${edit.drained.join(', ')} stop receiving requests` : ''}`
+      : undefined;
+  return {
+    edit,
+    plan,
+    description: `${host}: ${verb}${parts.length ? `; ${parts.join('; ')}` : ''}`,
+    summary:
+      plan.steps.length === 0
+        ? 'Nothing to change: the cluster already has this.'
+        : `${plan.steps.length} step(s) on ${release.host}`,
+    ...(restores ? { restores } : {}),
+  };
+}
+
+/**
+ * Where a sample population goes before and after the change (the effective traffic: content rules
+ * first, then the catch-all), for the confirmation to show beside the split.
+ */
+export function allTrafficShares(
+  release: ServiceRelease,
+  edit: AllTrafficEdit,
+  requests: readonly MeshRequest[],
+  engine: RegexEngine,
+  basis: string,
+): {
+  basis: string;
+  before: Array<{ version: string; share: number }>;
+  after: Array<{ version: string; share: number }>;
+} {
+  const population = requests.map((request) => ({ request }));
+  const shares = (x: Parameters<typeof releaseTrafficRoutes>[0]) =>
+    effectiveTraffic(releaseTrafficRoutes(x, engine).routes, population).versions.map((v) => ({
+      version: v.version,
+      share: v.share,
+    }));
+  return { basis, before: shares(release), after: shares(edit.desired) };
+}

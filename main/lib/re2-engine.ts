@@ -1,0 +1,73 @@
+import { RE2 } from 're2-wasm';
+import type { RegexEngine } from '../../shared/mesh/model/index.ts';
+
+const MEMO_MAX_ENTRIES = 4096;
+const MEMO_MAX_VALUE_LENGTH = 1024;
+const PREFIX = /^Invalid regular expression: \/.*\/[a-z]*: /s;
+
+function compile(pattern: string): RE2 {
+  return new RE2(pattern, 'u');
+}
+
+function messageOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(PREFIX, '');
+}
+
+/**
+ * RE2 through re2-wasm (no native build). Compiled patterns are cached: the demo mesh evaluates the
+ * same few patterns for every simulated request.
+ */
+export function createRe2Engine(): RegexEngine {
+  const checks = new Map<string, string | null>();
+  const matchers = new Map<string, (value: string) => boolean>();
+
+  function check(pattern: string): string | null {
+    const cached = checks.get(pattern);
+    if (cached !== undefined) return cached;
+    let result: string | null = null;
+    try {
+      // The raw pattern is compiled on its own first: 'a)|(b' is invalid, yet wrapped in
+      // ^(?:…)$ it would compile into something else and escape the anchors.
+      compile(pattern);
+    } catch (err) {
+      result = messageOf(err);
+    }
+    checks.set(pattern, result);
+    return result;
+  }
+
+  function fullMatcher(pattern: string): (value: string) => boolean {
+    const cached = matchers.get(pattern);
+    if (cached) return cached;
+    const error = check(pattern);
+    if (error !== null) throw new Error(`invalid RE2 regex '${pattern}': ${error}`);
+    // \z rather than $: RE2 in this wrapper treats $ as end of text without multiline, but \z says so.
+    const re = compile(`^(?:${pattern})\\z`);
+    // Each call crosses into WebAssembly; simulated traffic repeats a few user agents and cookies
+    // endlessly, so recent answers are remembered (bounded, values of sane length only).
+    const memo = new Map<string, boolean>();
+    const matcher = (value: string) => {
+      const known = memo.get(value);
+      if (known !== undefined) return known;
+      const result = re.test(value);
+      if (value.length <= MEMO_MAX_VALUE_LENGTH) {
+        if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+        memo.set(value, result);
+      }
+      return result;
+    };
+    matchers.set(pattern, matcher);
+    return matcher;
+  }
+
+  return { check, fullMatcher };
+}
+
+let shared: RegexEngine | undefined;
+
+/** One engine per process, so its caches are shared by every caller. */
+export function re2Engine(): RegexEngine {
+  shared ??= createRe2Engine();
+  return shared;
+}

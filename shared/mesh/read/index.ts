@@ -1,0 +1,10 @@
+// shared/mesh/read: Reading a cluster's routing objects (Istio VirtualServices and DestinationRules, Gateway API
+// HTTPRoutes) into ServiceReleases, and where their versions come from.
+// This file is the folder's public face: code outside the folder imports from here.
+
+export * from './read-gateway-api.ts';
+export * from './read-istio.ts';
+export * from './read-istio-checks.ts';
+export * from './read-istio-destinations.ts';
+export * from './read-istio-pointers.ts';
+export * from './versions.ts';

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../../shared/mesh/model/index.ts';
+import {
+  isCatchAllGatewayMatch,
+  readReleases,
+  toGatewayMatches,
+  toIstioMatches,
+} from '../../../../shared/mesh/read/index.ts';
+
+function route(spec: Record<string, unknown>, apiVersion = 'gateway.networking.k8s.io/v1'): KubeObject {
+  return { apiVersion, kind: 'HTTPRoute', metadata: { name: 'checkout', namespace: 'shop' }, spec };
+}
+
+describe('readReleases on Gateway API HTTPRoutes', () => {
+  it('takes one Service per version and shows proportional weights as percentages', () => {
+    const [r] = readReleases([
+      route({
+        hostnames: ['checkout.example.com'],
+        rules: [
+          {
+            backendRefs: [
+              { name: 'v1-svc', port: 80, weight: 3 },
+              { name: 'v2-svc', port: 80, weight: 1 },
+            ],
+          },
+        ],
+      }),
+    ]);
+    expect(r!.flavor).toBe('gateway-api');
+    expect(r!.host).toBe('checkout.example.com');
+    expect(r!.versions.map((v) => [v.name, v.origin])).toEqual([
+      ['v1-svc', 'service'],
+      ['v2-svc', 'service'],
+    ]);
+    expect(r!.defaultRoute?.destinations.map((d) => [d.rawWeight, d.weight])).toEqual([
+      [3, 75],
+      [1, 25],
+    ]);
+  });
+
+  it('counts a backendRef without weight as 1', () => {
+    const [r] = readReleases([route({ rules: [{ backendRefs: [{ name: 'a' }, { name: 'b' }] }] })]);
+    expect(r!.defaultRoute?.destinations.map((d) => d.weight)).toEqual([50, 50]);
+  });
+
+  it('reads matched single-backend rules as content rules whatever their position', () => {
+    const [r] = readReleases([
+      route({
+        rules: [
+          { backendRefs: [{ name: 'stable' }] },
+          {
+            matches: [{ headers: [{ name: 'X-Canary', value: 'true' }] }],
+            backendRefs: [{ name: 'canary' }],
+          },
+        ],
+      }),
+    ]);
+    expect(r!.defaultRoute?.index).toBe(0);
+    expect(r!.rules).toMatchObject([
+      { id: 'rule:1', version: 'canary', matches: [{ headers: { 'x-canary': { exact: 'true' } } }] },
+    ]);
+  });
+
+  it('names a backend in another namespace namespace/name', () => {
+    const [r] = readReleases([route({ rules: [{ backendRefs: [{ name: 'svc', namespace: 'other' }] }] })]);
+    expect(r!.versions[0]!.name).toBe('other/svc');
+  });
+
+  it('refuses the pre-release networking.x-k8s.io HTTPRoute with a reason', () => {
+    const [r] = readReleases([route({ rules: [] }, 'networking.x-k8s.io/v1alpha1')]);
+    expect(r!.editable).toBe(false);
+    expect(r!.readOnlyReasons[0]).toMatch(/pre-release API networking\.x-k8s\.io\/v1alpha1/);
+  });
+
+  it('keeps redirect-only rules and non-Service backends as other routes', () => {
+    const [r] = readReleases([
+      route({
+        rules: [
+          { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] },
+          {
+            matches: [{ path: { value: '/x' } }],
+            backendRefs: [{ name: 'pool', group: 'inference.networking.k8s.io', kind: 'InferencePool' }],
+          },
+        ],
+      }),
+    ]);
+    expect(r!.otherRoutes.map((o) => o.reason)).toEqual([
+      'has no backendRefs',
+      'backendRefs[0] is not a core Service',
+    ]);
+  });
+
+  it('knows PathPrefix "/" and no matches as catch-all, a longer prefix not', () => {
+    expect(isCatchAllGatewayMatch([{ path: { type: 'PathPrefix', value: '/' } }])).toBe(true);
+    expect(isCatchAllGatewayMatch(undefined)).toBe(true);
+    expect(isCatchAllGatewayMatch([{ path: { type: 'PathPrefix', value: '/a' } }])).toBe(false);
+  });
+
+  it('converts matches between the Gateway API and the Istio shapes', () => {
+    expect(
+      toIstioMatches([
+        {
+          path: { type: 'Exact', value: '/a' },
+          queryParams: [{ name: 'q', type: 'RegularExpression', value: 'x.*' }],
+          method: 'GET',
+        },
+      ]),
+    ).toEqual([{ uri: { exact: '/a' }, queryParams: { q: { regex: 'x.*' } }, method: { exact: 'GET' } }]);
+    expect(toGatewayMatches([{ headers: { 'x-a': { exact: '1' }, 'x-b': { prefix: 'p.' } } }])).toEqual([
+      {
+        headers: [
+          { name: 'x-a', type: 'Exact', value: '1' },
+          { name: 'x-b', type: 'RegularExpression', value: '^p\\..*' },
+        ],
+      },
+    ]);
+    expect(() => toGatewayMatches([{ sourceLabels: { app: 'x' } }])).toThrow(/no Gateway API equivalent/);
+  });
+});
