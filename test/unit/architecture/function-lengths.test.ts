@@ -15,7 +15,6 @@ const NOT_YET_SPLIT = [
   'main/core/cluster/release-index.ts:createReleaseIndex',
   'main/core/cluster/session-manager.ts:createSessionManager',
   'main/core/cluster/watch-cache.ts:createWatchCache',
-  'main/core/drafts/drafts-service.ts:createDraftsService',
   'main/core/metrics/metrics-service.ts:createMetricsService',
   'main/core/rollout/rollouts.ts:createRollouts',
 ];
