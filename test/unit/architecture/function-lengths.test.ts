@@ -16,7 +16,6 @@ const NOT_YET_SPLIT = [
   'main/core/cluster/session-manager.ts:createSessionManager',
   'main/core/cluster/watch-cache.ts:createWatchCache',
   'main/core/metrics/metrics-service.ts:createMetricsService',
-  'main/core/rollout/rollouts.ts:createRollouts',
 ];
 
 describe(`functions in main/core (at most ${MOST_LINES} lines)`, () => {
