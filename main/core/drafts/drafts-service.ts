@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import type { DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
+import type { CallRequest } from '../../../shared/api/contract.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
@@ -31,6 +32,7 @@ import { draftChanges, editDraft, releaseOfBase, startDraft } from './draft-obje
 import { inputForBase } from './draft-rule-ids.ts';
 import type { Draft } from './draft-schema.ts';
 import { createSerializer, newDraftId } from './draft-service-support.ts';
+import type { DraftStore } from './draft-store.ts';
 import { createDraftStore } from './draft-store.ts';
 import { describeDesired, draftSummary, draftView } from './draft-views.ts';
 
@@ -64,6 +66,68 @@ export interface DraftsServiceDependencies {
   log?: (message: string) => void;
 }
 
+async function freshId(store: DraftStore, service: string): Promise<string> {
+  for (;;) {
+    const id = newDraftId(service);
+    if (!(await store.get(id))) return id;
+  }
+}
+
+/** The view's edit of the split and rules, kept relative to the base, with the versions the draft adds. */
+function withDesired(draft: Draft, input: DesiredReleaseInput, engine: RegexEngine): Draft {
+  // The view's rule ids are those of the drafted objects; the draft stores base ids.
+  const edit = inputForBase(draft, input);
+  return editDraft(draft, (current) => ({
+    ...edit.finish(desiredFromInput(releaseForInput(draft, current), edit.input, engine)),
+    release: current.release,
+    addedVersions: current.addedVersions,
+  }));
+}
+
+/** A draft with an update applied; an edited split or version is planned now to name what is wrong. */
+function updatedDraft(
+  draft: Draft,
+  { desired, newVersion, notes, name }: Omit<CallRequest<'drafts.update'>, 'id'>,
+  engine: RegexEngine,
+): Draft {
+  let out = draft;
+  if (desired) out = withDesired(out, desired, engine);
+  if (newVersion !== undefined)
+    out = newVersion === null ? withoutNewVersion(out) : withNewVersion(out, newVersion);
+  if (desired || newVersion !== undefined) {
+    const { applied: _applied, ...rest } = out;
+    // Planning now is what names a bad weight, an unknown version or a broken regex.
+    draftChanges(rest);
+    out = rest;
+  }
+  if (notes !== undefined) out = { ...out, notes };
+  if (name !== undefined) out = { ...out, name };
+  return out;
+}
+
+async function compareWithLive(
+  liveObjects: DraftsServiceDependencies['liveObjects'],
+  draft: Draft,
+  resolutions: Parameters<typeof compareDraft>[2],
+  when: Date,
+): Promise<DraftComparison> {
+  const keys = draftChangedObjects(draft).map(objectKeyOf);
+  let live: Array<KubeObject | undefined>;
+  try {
+    // Asked even with no keys: a compare always speaks for a connected cluster.
+    live = await liveObjects(draft.context, keys);
+  } catch (err) {
+    if (err instanceof ApiFailure && (err.code === 'unavailable' || err.code === 'timeout'))
+      throw new ApiFailure(
+        err.code,
+        `comparing draft “${draft.name}” with the cluster needs context '${draft.context}' connected: ${err.message}`,
+      );
+    throw err;
+  }
+  const byKey = new Map(keys.map((k, i) => [keyText(k), live[i]]));
+  return compareDraft(draft, byKey, resolutions, when);
+}
+
 export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls {
   const engine = deps.engine ?? re2Engine();
   const now = deps.now ?? (() => new Date());
@@ -78,49 +142,10 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
     return draft;
   }
 
-  async function freshId(service: string): Promise<string> {
-    for (;;) {
-      const id = newDraftId(service);
-      if (!(await store.get(id))) return id;
-    }
-  }
-
-  /** The view's edit of the split and rules, kept relative to the base, with the versions the draft adds. */
-  function withDesired(draft: Draft, input: DesiredReleaseInput): Draft {
-    // The view's rule ids are those of the drafted objects; the draft stores base ids.
-    const edit = inputForBase(draft, input);
-    return editDraft(draft, (current) => ({
-      ...edit.finish(desiredFromInput(releaseForInput(draft, current), edit.input, engine)),
-      release: current.release,
-      addedVersions: current.addedVersions,
-    }));
-  }
-
   async function saveAndView(draft: Draft) {
     const saved = await store.save(draft);
     announce([saved.id]);
     return draftView(saved, engine);
-  }
-
-  async function compareWithLive(
-    draft: Draft,
-    resolutions: Parameters<typeof compareDraft>[2],
-  ): Promise<DraftComparison> {
-    const keys = draftChangedObjects(draft).map(objectKeyOf);
-    let live: Array<KubeObject | undefined>;
-    try {
-      // Asked even with no keys: a compare always speaks for a connected cluster.
-      live = await deps.liveObjects(draft.context, keys);
-    } catch (err) {
-      if (err instanceof ApiFailure && (err.code === 'unavailable' || err.code === 'timeout'))
-        throw new ApiFailure(
-          err.code,
-          `comparing draft “${draft.name}” with the cluster needs context '${draft.context}' connected: ${err.message}`,
-        );
-      throw err;
-    }
-    const byKey = new Map(keys.map((k, i) => [keyText(k), live[i]]));
-    return compareDraft(draft, byKey, resolutions, now());
   }
 
   /**
@@ -158,7 +183,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       const at = now();
       const service = serviceNameOf(release.host);
       const draft = startDraft({
-        id: await freshId(service),
+        id: await freshId(store, service),
         name: name ?? `${service} — ${at.toISOString().slice(0, 10)}`,
         context: contextId,
         namespace: release.namespace,
@@ -174,7 +199,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       const picked = importDraft(req);
       const service = serviceNameOf(picked.host);
       const draft = startDraft({
-        id: await freshId(service),
+        id: await freshId(store, service),
         name: req.name ?? `${service} from ${req.files.map((f) => f.name).join(', ')}`,
         context: req.contextId,
         namespace: req.namespace,
@@ -191,18 +216,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
 
     'drafts.update': ({ id, desired, newVersion, notes, name }) =>
       serial(id, async () => {
-        let draft = await load(id);
-        if (desired) draft = withDesired(draft, desired);
-        if (newVersion !== undefined)
-          draft = newVersion === null ? withoutNewVersion(draft) : withNewVersion(draft, newVersion);
-        if (desired || newVersion !== undefined) {
-          const { applied: _applied, ...rest } = draft;
-          // Planning now is what names a bad weight, an unknown version or a broken regex.
-          draftChanges(rest);
-          draft = rest;
-        }
-        if (notes !== undefined) draft = { ...draft, notes };
-        if (name !== undefined) draft = { ...draft, name };
+        const draft = updatedDraft(await load(id), { desired, newVersion, notes, name }, engine);
         return saveAndView(draft);
       }),
 
@@ -211,7 +225,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       const at = now().toISOString();
       return saveAndView({
         ...source,
-        id: await freshId(serviceNameOf(releaseOfBase(source)?.host ?? source.host)),
+        id: await freshId(store, serviceNameOf(releaseOfBase(source)?.host ?? source.host)),
         name: name ?? `${source.name} (copy)`,
         createdAt: at,
         updatedAt: at,
@@ -226,12 +240,12 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       }),
 
     'drafts.compare': async ({ id, resolutions }) =>
-      (await compareWithLive(await load(id), resolutions ?? [])).view,
+      (await compareWithLive(deps.liveObjects, await load(id), resolutions ?? [], now())).view,
 
     'drafts.plan': async ({ id, resolutions }) => {
       const draft = await load(id);
       refuseTrafficToNewVersions(draft);
-      const comparison = await compareWithLive(draft, resolutions ?? []);
+      const comparison = await compareWithLive(deps.liveObjects, draft, resolutions ?? [], now());
       if (!comparison.view.ok)
         throw new ApiFailure(
           'conflict',

@@ -80,13 +80,104 @@ const hasPoints = (s: MetricsSnapshot) => s.series.some((v) => v.t.length > 0);
  * time (the service it shows), one batch of queries per interval, nothing while that page is
  * hidden. Another page hiding, reloading or closing does not touch it.
  */
-export function createMetricsService(deps: MetricsServiceDependencies): MetricsCalls & {
-  /** The Prometheus the charts of a context read (the release wizard's promote gate asks it too). */
-  prometheusFor(contextId: string): Promise<{ client: PrometheusClient } | { none: string }>;
-  /** A page or window went away (socket closed, window destroyed, page reloaded): drop what it watched. */
-  dropClient(clientId: string): void;
-  dispose(): void;
-} {
+/** The Prometheus the charts of a context read: the URL set in settings, else the one found. */
+async function clientFor(
+  deps: MetricsServiceDependencies,
+  contextId: string,
+): Promise<{ client: PrometheusClient; source: PrometheusSourceView } | { none: string }> {
+  if (deps.clientFor) return (await deps.clientFor(contextId)) ?? { none: 'no Prometheus in this test' };
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  const setting = await deps.settings.get(contextId);
+  if (setting) {
+    const transport = urlTransport(setting.url, setting.auth, deps.fetch);
+    return {
+      client: createPrometheusClient({ transport, timeoutMs }),
+      source: { kind: 'url', description: transport.description },
+    };
+  }
+  const session = deps.session(contextId);
+  const where = session.info().prometheus;
+  if (where?.kind === 'url') {
+    const transport = urlTransport(where.url, { kind: 'none' }, deps.fetch);
+    return {
+      client: createPrometheusClient({ transport, timeoutMs }),
+      source: { kind: 'url', description: transport.description },
+    };
+  }
+  if (where?.kind === 'service' && session.client) {
+    const description = `Prometheus service ${where.namespace}/${where.name}:${where.port} (through the API server)`;
+    return {
+      client: createPrometheusClient({
+        transport: kubeProxyTransport(session.client, where.proxyPath, description),
+        timeoutMs,
+      }),
+      source: { kind: 'service', description },
+    };
+  }
+  return {
+    none: where?.kind === 'none' ? where.reason : 'the cluster has not been probed for Prometheus yet',
+  };
+}
+
+/** The release of a synced session, read again on each call (throws a clear failure). */
+async function releaseOf(
+  sessionOf: MetricsServiceDependencies['session'],
+  contextId: string,
+  releaseId: string,
+): Promise<() => ServiceRelease | undefined> {
+  const session = sessionOf(contextId);
+  const { cache, releases } = session;
+  if (!cache || !releases) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
+  if (!cache.synced) {
+    await cache.whenSynced(SYNC_TIMEOUT_MS).catch(() => {
+      throw new ApiFailure('timeout', `the cluster of '${contextId}' did not list its objects in time`);
+    });
+    releases.flush();
+  }
+  if (!releases.get(releaseId)) releases.flush();
+  if (!releases.get(releaseId))
+    throw new ApiFailure('not-found', `no service '${releaseId}' in this cluster (it may have been deleted)`);
+  return () => session.releases?.get(releaseId);
+}
+
+function settingsView(
+  contextId: string,
+  s: Awaited<ReturnType<PrometheusSettingsStore['get']>>,
+): PrometheusSettingsView {
+  return { contextId, url: s?.url ?? null, authKind: s?.auth.kind ?? 'none' };
+}
+
+/** What a subscription answers when the context has no Prometheus to read. */
+function noPrometheusSnapshot(
+  spec: SubscriptionSpec,
+  reason: string,
+  release: ServiceRelease | undefined,
+  at: number,
+): MetricsSnapshot {
+  const roles = rolesOf(release);
+  return {
+    contextId: spec.contextId,
+    releaseId: spec.releaseId,
+    mode: 'replace',
+    state: 'no-prometheus',
+    message: `No Prometheus found: ${reason}. ${HOW_TO_SET}`,
+    source: { kind: 'none', reason: reason },
+    intervalMs: spec.intervalMs,
+    windowSeconds: spec.windowSeconds,
+    stepSeconds: stepSecondsFor(spec.windowSeconds, spec.intervalMs),
+    count4xxAsErrors: spec.count4xxAsErrors,
+    ...(roles.stable ? { stable: roles.stable } : {}),
+    canaries: roles.canaries,
+    series: [],
+    latest: [],
+    verdicts: [],
+    queries: 0,
+    updatedAt: at,
+  };
+}
+
+/** The pages that watch metrics and their one live subscription each, polled on a timer. */
+function createMetricsRuntime(deps: MetricsServiceDependencies) {
   const now = deps.now ?? Date.now;
   const clients = new Map<string, Client>();
 
@@ -100,62 +191,6 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
   }
 
   const isCurrent = (a: Active) => clients.get(a.clientId)?.active === a;
-
-  async function clientFor(
-    contextId: string,
-  ): Promise<{ client: PrometheusClient; source: PrometheusSourceView } | { none: string }> {
-    if (deps.clientFor) return (await deps.clientFor(contextId)) ?? { none: 'no Prometheus in this test' };
-    const timeoutMs = deps.timeoutMs ?? 10_000;
-    const setting = await deps.settings.get(contextId);
-    if (setting) {
-      const transport = urlTransport(setting.url, setting.auth, deps.fetch);
-      return {
-        client: createPrometheusClient({ transport, timeoutMs }),
-        source: { kind: 'url', description: transport.description },
-      };
-    }
-    const session = deps.session(contextId);
-    const where = session.info().prometheus;
-    if (where?.kind === 'url') {
-      const transport = urlTransport(where.url, { kind: 'none' }, deps.fetch);
-      return {
-        client: createPrometheusClient({ transport, timeoutMs }),
-        source: { kind: 'url', description: transport.description },
-      };
-    }
-    if (where?.kind === 'service' && session.client) {
-      const description = `Prometheus service ${where.namespace}/${where.name}:${where.port} (through the API server)`;
-      return {
-        client: createPrometheusClient({
-          transport: kubeProxyTransport(session.client, where.proxyPath, description),
-          timeoutMs,
-        }),
-        source: { kind: 'service', description },
-      };
-    }
-    return {
-      none: where?.kind === 'none' ? where.reason : 'the cluster has not been probed for Prometheus yet',
-    };
-  }
-
-  async function releaseOf(contextId: string, releaseId: string): Promise<() => ServiceRelease | undefined> {
-    const session = deps.session(contextId);
-    const { cache, releases } = session;
-    if (!cache || !releases) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
-    if (!cache.synced) {
-      await cache.whenSynced(SYNC_TIMEOUT_MS).catch(() => {
-        throw new ApiFailure('timeout', `the cluster of '${contextId}' did not list its objects in time`);
-      });
-      releases.flush();
-    }
-    if (!releases.get(releaseId)) releases.flush();
-    if (!releases.get(releaseId))
-      throw new ApiFailure(
-        'not-found',
-        `no service '${releaseId}' in this cluster (it may have been deleted)`,
-      );
-    return () => session.releases?.get(releaseId);
-  }
 
   function halt(a: Active | undefined) {
     if (!a) return;
@@ -216,9 +251,9 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
   async function start(clientId: string, spec: SubscriptionSpec): Promise<MetricsSnapshot> {
     stop(clientId);
     const client = clientOf(clientId);
-    const release = await releaseOf(spec.contextId, spec.releaseId);
+    const release = await releaseOf(deps.session, spec.contextId, spec.releaseId);
     const key = `${spec.contextId}\u0000${spec.releaseId}`;
-    const found = await clientFor(spec.contextId);
+    const found = await clientFor(deps, spec.contextId);
     const a: Active = {
       clientId,
       key,
@@ -244,26 +279,7 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
     client.active = a;
     if ('none' in found) {
       clearInterval(a.timer);
-      const roles = rolesOf(release());
-      return {
-        contextId: spec.contextId,
-        releaseId: spec.releaseId,
-        mode: 'replace',
-        state: 'no-prometheus',
-        message: `No Prometheus found: ${found.none}. ${HOW_TO_SET}`,
-        source: { kind: 'none', reason: found.none },
-        intervalMs: spec.intervalMs,
-        windowSeconds: spec.windowSeconds,
-        stepSeconds: stepSecondsFor(spec.windowSeconds, spec.intervalMs),
-        count4xxAsErrors: spec.count4xxAsErrors,
-        ...(roles.stable ? { stable: roles.stable } : {}),
-        canaries: roles.canaries,
-        series: [],
-        latest: [],
-        verdicts: [],
-        queries: 0,
-        updatedAt: now(),
-      };
+      return noPrometheusSnapshot(spec, found.none, release(), now());
     }
     a.sub = createMetricsSubscription(spec, {
       client: found.client,
@@ -283,12 +299,17 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
     return first ?? a.sub.stateOnly('paused');
   }
 
-  function settingsView(
-    contextId: string,
-    s: Awaited<ReturnType<PrometheusSettingsStore['get']>>,
-  ): PrometheusSettingsView {
-    return { contextId, url: s?.url ?? null, authKind: s?.auth.kind ?? 'none' };
-  }
+  return { now, clients, clientOf, stop, start, tick, deliver, chase };
+}
+
+export function createMetricsService(deps: MetricsServiceDependencies): MetricsCalls & {
+  /** The Prometheus the charts of a context read (the release wizard's promote gate asks it too). */
+  prometheusFor(contextId: string): Promise<{ client: PrometheusClient } | { none: string }>;
+  /** A page or window went away (socket closed, window destroyed, page reloaded): drop what it watched. */
+  dropClient(clientId: string): void;
+  dispose(): void;
+} {
+  const { now, clients, clientOf, stop, start, tick, deliver, chase } = createMetricsRuntime(deps);
 
   return {
     async 'metrics.subscribe'(req, caller = LOCAL_CALLER) {
@@ -356,6 +377,6 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
       for (const clientId of clients.keys()) stop(clientId);
       clients.clear();
     },
-    prometheusFor: (contextId) => clientFor(contextId),
+    prometheusFor: (contextId) => clientFor(deps, contextId),
   };
 }

@@ -4,7 +4,7 @@
 // `resumeReleases()` can carry on after the app restarts.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { addContentRule, routeAllTrafficTo, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
 import type { ReleaseHealth } from './rollout-health.ts';
@@ -13,7 +13,12 @@ import { createPhaseRunners } from './rollout-phases.ts';
 import type { ReleaseState } from './rollout-state.ts';
 import { FINISHED, WAITING_FOR_OPERATOR } from './rollout-state.ts';
 import { createReleaseSteps, failureOf } from './rollout-steps.ts';
-import type { ResumeReport, RolloutWorkflow, RolloutWorkflowDeps } from './rollout-workflow-types.ts';
+import type {
+  ResumeReport,
+  RolloutWorkflow,
+  RolloutWorkflowDeps,
+  StartRelease,
+} from './rollout-workflow-types.ts';
 
 export type {
   ResumeReport,
@@ -21,6 +26,64 @@ export type {
   RolloutWorkflowDeps,
   StartRelease,
 } from './rollout-workflow-types.ts';
+
+/** A new rollout's state: the stable version's Deployment and its clone for the new version. */
+function newRolloutState(
+  context: string,
+  input: StartRelease,
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  when: Date,
+): { state: ReleaseState; stable: KubeObject } {
+  const stableVersion = release.versions.find((v) => v.name === input.stableVersion);
+  if (!stableVersion)
+    throw new ApiFailure(
+      'invalid-request',
+      `'${input.stableVersion}' is not a version of ${release.id} (versions: ${release.versions.map((v) => v.name).join(', ')})`,
+    );
+  const stableName = stableVersion.deployments[0];
+  const stable = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === stableName);
+  if (!stable)
+    throw new ApiFailure('not-found', `version '${input.stableVersion}' has no Deployment to clone`);
+  let clone: KubeObject;
+  try {
+    clone = cloneDeploymentForVersion(stable, {
+      version: input.version,
+      image: input.image,
+      replicas: input.replicas,
+      ...(input.container ? { container: input.container } : {}),
+      ...(input.deploymentName ? { name: input.deploymentName } : {}),
+    });
+  } catch (err) {
+    throw failureOf(err);
+  }
+  const key = podVersionLabel(stable)?.key ?? 'version';
+  const labels = Object.fromEntries(
+    Object.entries(stableVersion.labels).map(([k, v]) => [k, k === key ? input.version : v]),
+  );
+  if (!(key in labels)) labels[key] = input.version;
+  const host = release.host.split('.')[0] ?? release.host;
+  const at = when.toISOString();
+  const state: ReleaseState = {
+    id: `${input.namespace}.${host}.${input.version}`.toLowerCase(),
+    context,
+    namespace: input.namespace,
+    serviceReleaseId: release.id,
+    stable: { version: input.stableVersion, deployment: stable.metadata.name },
+    canary: {
+      version: input.version,
+      deployment: clone.metadata.name,
+      image: input.image,
+      replicas: input.replicas,
+      labels,
+    },
+    phase: 'creating',
+    historyIds: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  return { state, stable };
+}
 
 export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflow {
   const steps = createReleaseSteps(deps);
@@ -59,53 +122,7 @@ export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflo
   return {
     async start(input) {
       const { release, objects } = await current(input);
-      const stableVersion = release.versions.find((v) => v.name === input.stableVersion);
-      if (!stableVersion)
-        throw new ApiFailure(
-          'invalid-request',
-          `'${input.stableVersion}' is not a version of ${release.id} (versions: ${release.versions.map((v) => v.name).join(', ')})`,
-        );
-      const stableName = stableVersion.deployments[0];
-      const stable = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === stableName);
-      if (!stable)
-        throw new ApiFailure('not-found', `version '${input.stableVersion}' has no Deployment to clone`);
-      let clone: KubeObject;
-      try {
-        clone = cloneDeploymentForVersion(stable, {
-          version: input.version,
-          image: input.image,
-          replicas: input.replicas,
-          ...(input.container ? { container: input.container } : {}),
-          ...(input.deploymentName ? { name: input.deploymentName } : {}),
-        });
-      } catch (err) {
-        throw failureOf(err);
-      }
-      const key = podVersionLabel(stable)?.key ?? 'version';
-      const labels = Object.fromEntries(
-        Object.entries(stableVersion.labels).map(([k, v]) => [k, k === key ? input.version : v]),
-      );
-      if (!(key in labels)) labels[key] = input.version;
-      const host = release.host.split('.')[0] ?? release.host;
-      const at = now().toISOString();
-      const s: ReleaseState = {
-        id: `${input.namespace}.${host}.${input.version}`.toLowerCase(),
-        context: deps.context,
-        namespace: input.namespace,
-        serviceReleaseId: release.id,
-        stable: { version: input.stableVersion, deployment: stable.metadata.name },
-        canary: {
-          version: input.version,
-          deployment: clone.metadata.name,
-          image: input.image,
-          replicas: input.replicas,
-          labels,
-        },
-        phase: 'creating',
-        historyIds: [],
-        createdAt: at,
-        updatedAt: at,
-      };
+      const { state: s, stable } = newRolloutState(deps.context, input, release, objects, now());
       const previous = await deps.store.load(s.id);
       if (previous && !FINISHED.includes(previous.phase))
         throw new ApiFailure('conflict', `release ${s.id} is already in progress (${previous.phase})`);

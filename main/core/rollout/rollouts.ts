@@ -90,7 +90,47 @@ function onlyOne(store: ReleaseStateStore, id: string): ReleaseStateStore {
   };
 }
 
-export function createRollouts(deps: RolloutsDependencies): Rollouts {
+/** A workflow over a connected session, for one operation (its events name their release). */
+async function workflowOf(
+  deps: RolloutsDependencies,
+  contextId: string,
+  session: ClusterSession,
+  serviceReleaseId: string,
+  store: ReleaseStateStore,
+  onEvent: (e: ReleaseEvent) => void,
+): Promise<RolloutWorkflow> {
+  const { client, cache } = session;
+  if (!client || !cache) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
+  const release = session.releases?.get(serviceReleaseId);
+  const user = await deps.userOf(contextId);
+  return createRolloutWorkflow({
+    api: createKubeApi(client),
+    engine: deps.engineFor(session),
+    store,
+    watcher: watcherFromWatchCache(cache),
+    context: contextId,
+    user,
+    ...(release?.flavor === 'istio' ? { istioApiVersion: release.route.apiVersion } : {}),
+    ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
+    ...(deps.health
+      ? {
+          health: async (s: ReleaseState, r: ServiceRelease) => {
+            const verdict = await deps.health!(contextId, r, s.canary.version, s.stable.version);
+            return {
+              status: verdict.status,
+              canary: s.canary.version,
+              stable: s.stable.version,
+              verdict,
+            };
+          },
+        }
+      : {}),
+    onEvent,
+  });
+}
+
+/** What the wizard's calls share: state stores, running operations, progress events, views. */
+function createRolloutRuntime(deps: RolloutsDependencies) {
   const stores = new Map<string, ReleaseStateStore>();
   const running = new Map<string, Promise<unknown>>();
   const lastRollout = new Map<string, GrayscaleProgress['rollout']>();
@@ -119,43 +159,16 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
     );
   }
 
-  async function workflowFor(
+  function workflowFor(
     contextId: string,
     session: ClusterSession,
     serviceReleaseId: string,
     store: ReleaseStateStore,
     listen?: (e: ReleaseEvent) => void,
   ): Promise<RolloutWorkflow> {
-    const { client, cache } = session;
-    if (!client || !cache) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
-    const release = session.releases?.get(serviceReleaseId);
-    const user = await deps.userOf(contextId);
-    return createRolloutWorkflow({
-      api: createKubeApi(client),
-      engine: deps.engineFor(session),
-      store,
-      watcher: watcherFromWatchCache(cache),
-      context: contextId,
-      user,
-      ...(release?.flavor === 'istio' ? { istioApiVersion: release.route.apiVersion } : {}),
-      ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
-      ...(deps.health
-        ? {
-            health: async (s: ReleaseState, r: ServiceRelease) => {
-              const verdict = await deps.health!(contextId, r, s.canary.version, s.stable.version);
-              return {
-                status: verdict.status,
-                canary: s.canary.version,
-                stable: s.stable.version,
-                verdict,
-              };
-            },
-          }
-        : {}),
-      onEvent: (e) => {
-        listen?.(e);
-        void onEvent(contextId, e);
-      },
+    return workflowOf(deps, contextId, session, serviceReleaseId, store, (e) => {
+      listen?.(e);
+      void onEvent(contextId, e);
     });
   }
 
@@ -243,6 +256,26 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
       if (after) emitProgress(contextId, after, {});
     }
   }
+
+  return {
+    storeOf,
+    writable,
+    emitProgress,
+    workflowFor,
+    view,
+    background,
+    load,
+    notRunning,
+    operate,
+    running,
+    runKey,
+  };
+}
+
+export function createRollouts(deps: RolloutsDependencies): Rollouts {
+  const rt = createRolloutRuntime(deps);
+  const { storeOf, writable, emitProgress, workflowFor, view, background, load, notRunning, operate } = rt;
+  const { running, runKey } = rt;
 
   return {
     async start(req) {

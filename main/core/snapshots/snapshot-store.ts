@@ -98,6 +98,41 @@ export function snapshotFileName(contextId: string): string {
   return `${safe}.json`;
 }
 
+/** The schemaVersion at the start of the file when it is newer than this store reads. */
+async function peekNewer(dir: string, name: string): Promise<number | undefined> {
+  const fh = await open(join(dir, name), READ_NONBLOCK).catch(() => undefined);
+  if (!fh) return undefined;
+  try {
+    if (!(await fh.stat()).isFile()) return undefined;
+    const buffer = Buffer.alloc(256);
+    const { bytesRead } = await fh.read(buffer, 0, buffer.length, 0);
+    const m = /^\{\s*"schemaVersion"\s*:\s*(\d+)/.exec(buffer.subarray(0, bytesRead).toString('utf8'));
+    const v = m ? Number(m[1]) : undefined;
+    return v !== undefined && v > SNAPSHOT_SCHEMA_VERSION ? v : undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The header at the start of the file, or undefined when it is not there as this store writes it. */
+async function peek(dir: string, name: string): Promise<SnapshotHeader | undefined> {
+  const fh = await open(join(dir, name), READ_NONBLOCK);
+  try {
+    if (!(await fh.stat()).isFile()) return undefined;
+    const buffer = Buffer.alloc(PEEK_BYTES);
+    const { bytesRead } = await fh.read(buffer, 0, PEEK_BYTES, 0);
+    const start = buffer.subarray(0, bytesRead).toString('utf8');
+    const end = start.indexOf(OBJECTS_KEY);
+    if (end < 0) return undefined;
+    const parsed = snapshotHeaderSchema.safeParse(JSON.parse(`${start.slice(0, end)}}`));
+    return parsed.success && snapshotFileName(parsed.data.contextId) === name ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
 export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotStore {
   const { dir } = deps;
   const now = deps.now ?? (() => new Date());
@@ -155,41 +190,6 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     return { problem: await setAside(name, reason) };
   }
 
-  /** The schemaVersion at the start of the file when it is newer than this store reads. */
-  async function peekNewer(name: string): Promise<number | undefined> {
-    const fh = await open(join(dir, name), READ_NONBLOCK).catch(() => undefined);
-    if (!fh) return undefined;
-    try {
-      if (!(await fh.stat()).isFile()) return undefined;
-      const buffer = Buffer.alloc(256);
-      const { bytesRead } = await fh.read(buffer, 0, buffer.length, 0);
-      const m = /^\{\s*"schemaVersion"\s*:\s*(\d+)/.exec(buffer.subarray(0, bytesRead).toString('utf8'));
-      const v = m ? Number(m[1]) : undefined;
-      return v !== undefined && v > SNAPSHOT_SCHEMA_VERSION ? v : undefined;
-    } finally {
-      await fh.close();
-    }
-  }
-
-  /** The header at the start of the file, or undefined when it is not there as this store writes it. */
-  async function peek(name: string): Promise<SnapshotHeader | undefined> {
-    const fh = await open(join(dir, name), READ_NONBLOCK);
-    try {
-      if (!(await fh.stat()).isFile()) return undefined;
-      const buffer = Buffer.alloc(PEEK_BYTES);
-      const { bytesRead } = await fh.read(buffer, 0, PEEK_BYTES, 0);
-      const start = buffer.subarray(0, bytesRead).toString('utf8');
-      const end = start.indexOf(OBJECTS_KEY);
-      if (end < 0) return undefined;
-      const parsed = snapshotHeaderSchema.safeParse(JSON.parse(`${start.slice(0, end)}}`));
-      return parsed.success && snapshotFileName(parsed.data.contextId) === name ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      await fh.close();
-    }
-  }
-
   async function headerOf(name: string): Promise<SnapshotHeader | undefined> {
     const s = await stat(join(dir, name)).catch(() => undefined);
     if (!s) return undefined;
@@ -197,7 +197,7 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     if (known && known.mtimeMs === s.mtimeMs && known.size === s.size) return known.header;
     // A header this store did not write is checked whole: a bad file is set aside now, not later.
     const header =
-      (await peek(name)) ??
+      (await peek(dir, name)) ??
       (await loadFile(name).then((r) => (r && 'snapshot' in r ? r.snapshot : undefined)));
     if (header) headers.set(name, { mtimeMs: s.mtimeMs, size: s.size, header: pickHeader(header) });
     return header;
@@ -218,7 +218,7 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       const name = snapshotFileName(checked.contextId);
       await ensurePrivateDir(dir);
       // A newer Switchyard's snapshot is kept: this one cannot write what that one would read.
-      const found = await peekNewer(name);
+      const found = await peekNewer(dir, name);
       if (found !== undefined) {
         newer(name, found);
         throw new Error(newerSchemaReason(name, found, SNAPSHOT_SCHEMA_VERSION));
@@ -270,7 +270,7 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
       const newer: SnapshotProblem[] = [];
       for (const name of all) {
         if (!name.endsWith('.json') || setAsideOriginal(name) !== undefined) continue;
-        const found = await peekNewer(name);
+        const found = await peekNewer(dir, name);
         if (found !== undefined)
           newer.push({
             file: name,

@@ -4,9 +4,10 @@ import { repoRoot } from '../../helpers/shared-reference.ts';
 
 const MOST_LINES = 150;
 
-// Factories still longer than MOST_LINES, each to be split in its own change (several sit in code
-// other work is changing now). The list may only shrink: a new long function fails, and so does a
-// listed one that has become short enough without being taken off the list.
+// Factories still longer than MOST_LINES: all in the watch, release index and apply paths that the
+// performance work (issue 13) is changing now, to be split after it lands. The list may only
+// shrink: a new long function fails, and so does a listed one that has become short enough
+// without being taken off the list.
 const NOT_YET_SPLIT = [
   'main/core/apply/apply-engine.ts:apply',
   'main/core/apply/apply-engine.ts:createApplyEngine',
@@ -15,11 +16,6 @@ const NOT_YET_SPLIT = [
   'main/core/cluster/release-index.ts:createReleaseIndex',
   'main/core/cluster/session-manager.ts:createSessionManager',
   'main/core/cluster/watch-cache.ts:createWatchCache',
-  'main/core/drafts/drafts-service.ts:createDraftsService',
-  'main/core/metrics/metrics-service.ts:createMetricsService',
-  'main/core/rollout/rollouts.ts:createRollouts',
-  'main/core/rollout/rollout-workflow.ts:createRolloutWorkflow',
-  'main/core/snapshots/snapshot-store.ts:createSnapshotStore',
 ];
 
 describe(`functions in main/core (at most ${MOST_LINES} lines)`, () => {

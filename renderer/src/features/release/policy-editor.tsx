@@ -14,7 +14,7 @@ interface PolicyEditorProps {
   api: ApiClient;
   contextId: string;
   view: ReleaseView;
-  draft: ReleaseEdit;
+  edit: ReleaseEdit;
   releases: ReleaseStore;
   apply: ApplyStore;
   color: (version: string) => string;
@@ -27,7 +27,7 @@ export function PolicyEditor({
   api,
   contextId,
   view,
-  draft,
+  edit,
   releases,
   apply,
   color,
@@ -35,28 +35,28 @@ export function PolicyEditor({
 }: PolicyEditorProps) {
   const key = editKey(contextId, view.releaseId);
   const s = releases.getState();
-  const changed = editChanged(draft);
-  const editable = view.editable && !draft.conflict;
+  const changed = editChanged(edit);
+  const editable = view.editable && !edit.conflict;
   const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
-  const checks = useRuleChecks(api, draft.rules, versions);
-  const preview = useRulePreview(api, contextId, view.releaseId, draft, checks);
+  const checks = useRuleChecks(api, edit.rules, versions);
+  const preview = useRulePreview(api, contextId, view.releaseId, edit, checks);
   const traffic = useMemo(
     () =>
       estimatedForSplit(
         preview.preview,
-        draft.split,
+        edit.split,
         preview.sample === 'demo' ? undefined : preview.sample.fileName,
       ),
-    [preview.preview, preview.sample, draft.split],
+    [preview.preview, preview.sample, edit.split],
   );
 
   return (
     <>
       <SplitEditor
-        split={draft.split}
+        split={edit.split}
         editable={editable}
         color={color}
-        notice={draft.notice}
+        notice={edit.notice}
         onMove={(version, weight) => s.move(key, version, weight)}
         onLock={(version, locked) => s.lock(key, version, locked)}
         onEven={() => s.even(key)}
@@ -64,7 +64,7 @@ export function PolicyEditor({
       />
       <RulesEditor
         editKey={key}
-        rules={draft.rules}
+        rules={edit.rules}
         versions={versions}
         editable={editable}
         lint={view.lint}
@@ -84,7 +84,7 @@ export function PolicyEditor({
               .plan(
                 contextId,
                 view.releaseId,
-                desiredInput(releases.getState().edits[key] ?? draft),
+                desiredInput(releases.getState().edits[key] ?? edit),
                 `Change ${view.name}`,
                 workflowId,
               )

@@ -47,7 +47,7 @@ export function ServiceView({
 }: ServiceViewProps) {
   const key = editKey(contextId, releaseId);
   const view = releases((s) => s.views[key]);
-  const draft = releases((s) => s.edits[key]);
+  const edit = releases((s) => s.edits[key]);
   const error = releases((s) => s.errors[key]);
   const [confirm, setConfirm] = useState<{ version: string; kind: 'switch' | 'rollback' } | null>(null);
   const [drafting, setDrafting] = useState<{ busy: boolean; error?: ApiError | undefined }>({ busy: false });
@@ -77,7 +77,7 @@ export function ServiceView({
       </section>
     );
   }
-  if (!view || !draft)
+  if (!view || !edit)
     return (
       <section className="panel" aria-busy="true" aria-label="Service">
         Loading {releaseId}…
@@ -85,7 +85,7 @@ export function ServiceView({
     );
 
   const s = releases.getState();
-  const changed = editChanged(draft);
+  const changed = editChanged(edit);
   const editable = view.editable;
   const canDraft = !contextId.startsWith(DRAFT_CONTEXT_PREFIX);
   const draftAChange = async () => {
@@ -121,12 +121,12 @@ export function ServiceView({
             Unapplied changes
           </span>
         )}
-        {!changed && draft.confirmed && (
+        {!changed && edit.confirmed && (
           <span className="chip chip-ok" role="status">
             Split confirmed by the cluster
           </span>
         )}
-        {draft.awaitingConfirm && <span className="chip">Applied — waiting for the cluster to confirm…</span>}
+        {edit.awaitingConfirm && <span className="chip">Applied — waiting for the cluster to confirm…</span>}
         {canDraft && (
           <button
             type="button"
@@ -150,17 +150,17 @@ export function ServiceView({
           {view.readOnlyReasons.length === 0 && 'This service cannot be edited here.'}
         </div>
       )}
-      {draft.conflict && (
+      {edit.conflict && (
         <section role="alert" aria-label="Conflict" className="conflict">
           <h3>The cluster changed while you were editing</h3>
           <div className="two-sides">
             <div>
               <h4>Yours (unapplied)</h4>
-              <p>{draft.split.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
+              <p>{edit.split.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
             </div>
             <div>
               <h4>Theirs (in the cluster now)</h4>
-              <p>{draft.conflict.theirs.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
+              <p>{edit.conflict.theirs.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
             </div>
           </div>
           <div className="row">
@@ -179,7 +179,7 @@ export function ServiceView({
             key={v.name}
             version={v}
             color={color(v.name)}
-            desiredWeight={draft.split.find((x) => x.version === v.name)?.weight ?? 0}
+            desiredWeight={edit.split.find((x) => x.version === v.name)?.weight ?? 0}
             isRollbackTarget={view.previousStable === v.name}
             editable={editable}
             traffic={traffic.best}
@@ -192,7 +192,7 @@ export function ServiceView({
         <ReleaseWizard
           api={api}
           view={view}
-          draft={draft}
+          edit={edit}
           releases={releases}
           apply={apply}
           wizard={wizard}
@@ -215,7 +215,7 @@ export function ServiceView({
             api={api}
             contextId={contextId}
             view={view}
-            draft={draft}
+            edit={edit}
             releases={releases}
             apply={apply}
             color={color}

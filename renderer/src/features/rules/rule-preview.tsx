@@ -32,13 +32,13 @@ export function useRulePreview(
   api: ApiClient,
   contextId: string,
   releaseId: string,
-  draft: ReleaseEdit | undefined,
+  edit: ReleaseEdit | undefined,
   checks?: RuleChecks,
 ): RulePreviewState {
   const [sample, setSample] = useState<PreviewSample>('demo');
   const [preview, setPreview] = useState<PreviewView>();
   const [error, setError] = useState<ApiError>();
-  const desired = useMemo(() => (draft ? JSON.stringify(desiredInput(draft)) : undefined), [draft]);
+  const desired = useMemo(() => (edit ? JSON.stringify(desiredInput(edit)) : undefined), [edit]);
   const held = checks?.firstBroken;
   const waiting = checks?.pending === true;
 
@@ -75,7 +75,7 @@ export function useRulePreview(
     };
   }, [api, contextId, releaseId, desired, sample, held, waiting]);
 
-  const rules = draft?.rules;
+  const rules = edit?.rules;
   const byRule = useMemo(() => {
     if (!preview || !rules) return undefined;
     const out: Record<string, number> = {};

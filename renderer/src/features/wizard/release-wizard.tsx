@@ -16,7 +16,7 @@ import { DoneStep, FinalizeStep, ObserveStep, RolloutStep } from './wizard-steps
 interface ReleaseWizardProps {
   api: ApiClient;
   view: ReleaseView;
-  draft: ReleaseEdit;
+  edit: ReleaseEdit;
   releases: ReleaseStore;
   apply: ApplyStore;
   wizard: WizardStore;
@@ -24,7 +24,7 @@ interface ReleaseWizardProps {
 }
 
 /** A whole grayscale release as a stepper; every step but the last can abort it. */
-export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color }: ReleaseWizardProps) {
+export function ReleaseWizard({ api, view, edit, releases, apply, wizard, color }: ReleaseWizardProps) {
   const traffic = useReleaseTraffic(api, view);
   const panel = wizard((s) => s.panel);
   const release = wizard((s) =>
@@ -87,21 +87,21 @@ export function ReleaseWizard({ api, view, draft, releases, apply, wizard, color
               api={api}
               contextId={view.contextId}
               view={view}
-              draft={draft}
+              edit={edit}
               releases={releases}
               apply={apply}
               color={color}
               workflowId={release.id}
             />
             <div className="row">
-              {!editChanged(draft) && draft.confirmed && (
+              {!editChanged(edit) && edit.confirmed && (
                 <span className="chip chip-ok" role="status">
                   Split confirmed by the cluster
                 </span>
               )}
               <button
                 type="button"
-                disabled={editChanged(draft)}
+                disabled={editChanged(edit)}
                 onClick={() => wizard.getState().choose('observe')}
               >
                 Next: observe
