@@ -1,3 +1,4 @@
+import type { TrafficSplit } from '../../shared/mesh/model/index.ts';
 import { setSplit } from '../../shared/mesh/plan/index.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
@@ -24,19 +25,20 @@ Examples:
   switchyard split -f route.yaml --host example.com --set echo-v1=50 --set echo-v2=50 --write
 `;
 
-/** 'v1=90,v2=10' (possibly repeated) → {v1: 90, v2: 10}; malformed entries are usage errors. */
-export function parseWeights(items: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+/** 'v1=90,v2=10' (possibly repeated) → [{v1, 90}, {v2, 10}]; malformed entries are usage errors. */
+export function parseWeights(items: readonly string[]): TrafficSplit {
+  const out: TrafficSplit = [];
   for (const part of items.flatMap((s) => s.split(','))) {
     const item = part.trim();
     if (item === '') continue;
     const m = /^([^=\s]+)=(\d+)$/.exec(item);
     if (!m) throw new UsageError(`--set '${item}': expected VERSION=WEIGHT with a whole-number weight`);
-    const name = m[1]!;
-    if (name in out) throw new UsageError(`--set: version '${name}' is given twice`);
-    out[name] = Number(m[2]);
+    const version = m[1]!;
+    if (out.some((s) => s.version === version))
+      throw new UsageError(`--set: version '${version}' is given twice`);
+    out.push({ version, weight: Number(m[2]) });
   }
-  if (Object.keys(out).length === 0) throw new UsageError('give the split with --set VERSION=WEIGHT,...');
+  if (out.length === 0) throw new UsageError('give the split with --set VERSION=WEIGHT,...');
   return out;
 }
 

@@ -287,7 +287,7 @@ export const GrayscaleReleaseView = z.object({
   phase: GrayscalePhase,
   /** An operation on it is running in main now (a restarted app has none until resumed). */
   running: z.boolean(),
-  split: z.record(z.string(), z.number()).optional(),
+  split: z.array(z.object({ version: z.string(), weight: z.number() })).optional(),
   finalizeMode: z.enum(['scale-to-zero', 'delete']).optional(),
   rollout: RolloutProgressView.optional(),
   lastError: z.string().optional(),

@@ -24,7 +24,15 @@ try {
     const start = performance.now();
     const objects = h.objects();
     const release = h.release();
-    const plan = planRelease(release, setSplit(release, { v1: 90 - v2, v2, v3: 10 }), objects);
+    const plan = planRelease(
+      release,
+      setSplit(release, [
+        { version: 'v1', weight: 90 - v2 },
+        { version: 'v2', weight: v2 },
+        { version: 'v3', weight: 10 },
+      ]),
+      objects,
+    );
     const result = await h.engine.apply({ plan, objects, context: 'demo-admin', user: 'bench' });
     const ms = performance.now() - start;
     if (!result.ok) throw new Error(`apply failed: ${result.error.message}`);

@@ -71,7 +71,14 @@ const times: number[] = [];
 for (let k = 0; k < runs + 500; k++) {
   const v1 = 50 + (k % 40);
   const t0 = performance.now();
-  planRelease(release, setSplit(release, { v1, v2: 100 - v1 }), one);
+  planRelease(
+    release,
+    setSplit(release, [
+      { version: 'v1', weight: v1 },
+      { version: 'v2', weight: 100 - v1 },
+    ]),
+    one,
+  );
   const dt = performance.now() - t0;
   if (k >= 500) times.push(dt);
 }

@@ -125,9 +125,10 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
       desired = removeContentRule(desired, r.id);
     const stableShare =
       release.defaultRoute?.destinations.find((d) => d.version === s.stable.version)?.weight ?? 0;
-    if (release.defaultRoute && stableShare !== 100) desired = setSplit(desired, { [s.stable.version]: 100 });
+    if (release.defaultRoute && stableShare !== 100)
+      desired = setSplit(desired, [{ version: s.stable.version, weight: 100 }]);
     await run(s, planRelease(release, desired, objects), objects, `all traffic back to ${s.stable.version}`);
-    s.split = { [s.stable.version]: 100 };
+    s.split = [{ version: s.stable.version, weight: 100 }];
     if (s.abortScaleToZero && (await exists(deploymentTarget(s.namespace, s.canary.deployment))))
       await scale(s, s.canary.deployment, 0);
     return save(s, 'aborted');

@@ -24,6 +24,21 @@ function fileOf(dir: string, id: string): string {
   return join(dir, `${id}.json`);
 }
 
+/**
+ * A state saved before the split kept one shape from slider to patch held `split` as a
+ * version→percent record; it reads back as the TrafficSplit every other part of the app uses.
+ */
+export function upgradeState(s: ReleaseState): ReleaseState {
+  const split: unknown = s.split;
+  if (split === undefined || Array.isArray(split) || typeof split !== 'object' || split === null) return s;
+  return {
+    ...s,
+    split: Object.entries(split as Record<string, unknown>)
+      .filter((e): e is [string, number] => typeof e[1] === 'number')
+      .map(([version, weight]) => ({ version, weight })),
+  };
+}
+
 export function createReleaseStateStore(dir: string): ReleaseStateStore {
   return {
     async save(state) {
@@ -33,7 +48,7 @@ export function createReleaseStateStore(dir: string): ReleaseStateStore {
     },
     async load(id) {
       const text = await readTextIfExists(fileOf(dir, id));
-      return text === undefined ? undefined : (JSON.parse(text) as ReleaseState);
+      return text === undefined ? undefined : upgradeState(JSON.parse(text) as ReleaseState);
     },
     async list() {
       let files: string[];
@@ -51,7 +66,7 @@ export function createReleaseStateStore(dir: string): ReleaseStateStore {
           if (s === null) continue;
           if (typeof s.id !== 'string' || typeof s.phase !== 'string')
             throw new Error('not a release state (id or phase missing)');
-          releases.push(s);
+          releases.push(upgradeState(s));
         } catch (err) {
           unreadable.push({ file: f, reason: (err as Error).message });
         }

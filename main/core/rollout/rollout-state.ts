@@ -1,5 +1,6 @@
 // A release in progress, as saved between steps so the app can pick it up after a restart.
 
+import type { TrafficSplit } from '../../../shared/mesh/model/index.ts';
 import type { ApplyProgress } from '../apply/apply-types.ts';
 import type { RolloutProgress } from './rollout-progress.ts';
 
@@ -35,8 +36,8 @@ export interface ReleaseState {
     labels: Record<string, string>;
   };
   phase: ReleasePhase;
-  /** The last split applied through this release, percent per version. */
-  split?: Record<string, number>;
+  /** The last split applied through this release (files from before 0.2 hold a version→percent record). */
+  split?: TrafficSplit;
   finalizeMode?: 'scale-to-zero' | 'delete';
   abortScaleToZero?: boolean;
   /** History entries of every change this release made, oldest first. */

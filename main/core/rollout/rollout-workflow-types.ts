@@ -1,7 +1,7 @@
 // The release workflow's contract: what it needs, what starting a release takes, what resuming
 // reports, and the operations the wizard calls.
 
-import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { KubeObject, ServiceRelease, TrafficSplit } from '../../../shared/mesh/model/index.ts';
 import type { NewContentRule, OtherRulesChoice } from '../../../shared/mesh/plan/index.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';
@@ -63,7 +63,7 @@ export interface ResumeReport {
 
 export interface RolloutWorkflow {
   start(input: StartRelease): Promise<ReleaseState>;
-  route(id: string, weights: Record<string, number>): Promise<ReleaseState>;
+  route(id: string, split: Readonly<TrafficSplit>): Promise<ReleaseState>;
   addRule(id: string, rule: Omit<NewContentRule, 'version'>): Promise<ReleaseState>;
   /** The canary's health next to the stable version, as the promote gate judges it. */
   health(id: string): Promise<ReleaseHealth>;

@@ -129,18 +129,16 @@ export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflo
       await save(s, 'creating');
       return guarded(s, () => continueStart(s, stable));
     },
-    async route(id, weights) {
+    async route(id, split) {
       const s = await load(id);
       requirePhase(s, ['ready', 'routing', 'promoted'], 'route');
       return guarded(s, async () => {
         await applyDesired(
           s,
-          (r) => setSplit(r, weights),
-          `split ${Object.entries(weights)
-            .map(([v, w]) => `${v} ${w}%`)
-            .join(', ')}`,
+          (r) => setSplit(r, split),
+          `split ${split.map((v) => `${v.version} ${v.weight}%`).join(', ')}`,
         );
-        s.split = { ...weights };
+        s.split = split.map((v) => ({ version: v.version, weight: v.weight }));
         return save(s, 'routing');
       });
     },
@@ -176,7 +174,7 @@ export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflo
           (r) => routeAllTrafficTo(r, s.canary.version, { rules }).desired,
           `promote ${s.canary.version}: all traffic${rules === 'keep' ? ' of the split (rules kept)' : rules === 'retarget' ? ', its rules retargeted' : ', rules to other versions disabled'}${opts.override ? ' (health check overridden)' : ''}`,
         );
-        s.split = { [s.canary.version]: 100 };
+        s.split = [{ version: s.canary.version, weight: 100 }];
         return save(s, 'promoted');
       });
     },

@@ -7,7 +7,7 @@ import type {
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ReleaseHealthView } from '../../../shared/api/release-flow-schemas.ts';
-import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { ServiceRelease, TrafficSplit } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';
@@ -69,12 +69,7 @@ export interface Rollouts {
   abort(req: CallRequest<'release.abort'>): Promise<GrayscaleReleaseView>;
   resume(req: CallRequest<'release.resume'>): Promise<GrayscaleReleaseView>;
   /** A change reviewed and applied through the console for a release in the wizard. */
-  recordRouted(
-    contextId: string,
-    id: string,
-    split: Record<string, number>,
-    historyId?: string,
-  ): Promise<void>;
+  recordRouted(contextId: string, id: string, split: TrafficSplit, historyId?: string): Promise<void>;
   /** Resolves once background operations have settled (tests, shutdown). */
   settled(): Promise<void>;
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LintFindingView, PlanView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { KubeObject, ServiceRelease, TrafficSplit } from '../../../shared/mesh/model/index.ts';
 import { createApplyEngine } from '../apply/apply-engine.ts';
 import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import { targetKey } from '../apply/apply-types.ts';
@@ -27,7 +27,7 @@ export interface StoredPlan {
   undoOf?: string;
   createdAt: number;
   /** The wizard's release this change belongs to, and the split it sets. */
-  workflow?: { id: string; split: Record<string, number> };
+  workflow?: { id: string; split: TrafficSplit };
   /** Runs after a successful apply (a draft marks itself applied). */
   onApplied?: (historyId: string | undefined) => Promise<void>;
 }

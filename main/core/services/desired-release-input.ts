@@ -58,7 +58,7 @@ export function desiredFromInput(
   const splitChanged =
     input.split.length > 0 && input.split.some((s) => (current.get(s.version) ?? 0) !== s.weight);
   if (splitChanged) {
-    desired = setSplit(desired, Object.fromEntries(input.split.map((s) => [s.version, s.weight])));
+    desired = setSplit(desired, input.split);
   }
 
   const existing = new Map(desired.rules.map((r) => [r.id, r]));

@@ -26,7 +26,7 @@ export async function planEdit(
   const split = desired.split.map((x) => `${x.version} ${x.weight}%`).join(', ');
   const description = `${release.host}: ${split}${desired.rules.length ? `; ${desired.rules.filter((r) => r.enabled).length} rule(s)` : ''}`;
   const workflow = workflowId
-    ? { id: workflowId, split: Object.fromEntries(desired.split.map((x) => [x.version, x.weight])) }
+    ? { id: workflowId, split: desired.split.map((x) => ({ version: x.version, weight: x.weight })) }
     : undefined;
   const stored = s.plans.store({
     contextId,

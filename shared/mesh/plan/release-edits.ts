@@ -121,8 +121,9 @@ function requireRoutable(d: DesiredRelease, name: string, field: string): void {
 /**
  * Sets the catch-all route's split. Every listed weight is a whole percent; together they must make
  * 100; versions not listed get 0 (their destinations stay, at weight 0, so rolling back is one edit).
+ * The split keeps the shape and the name `weight` it has from the slider to the patch.
  */
-export function setSplit(x: Input, weights: Record<string, number>): DesiredRelease {
+export function setSplit(x: Input, wanted: Readonly<TrafficSplit>): DesiredRelease {
   const d = start(x);
   const dr = d.release.defaultRoute;
   const field = dr ? fieldOf(dr.pointer) : routesField(d);
@@ -134,23 +135,32 @@ export function setSplit(x: Input, weights: Record<string, number>): DesiredRele
     );
   }
   let total = 0;
-  for (const [name, w] of Object.entries(weights)) {
-    if (!Number.isInteger(w) || w < 0 || w > 100) {
+  const named = new Map<string, number>();
+  for (const { version, weight } of wanted) {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
       throw new ReleaseEditError(
-        `weight of '${name}' must be a whole number from 0 to 100, got ${w}`,
+        `weight of '${version}' must be a whole number from 0 to 100, got ${weight}`,
         d.release.route,
         field,
       );
     }
-    total += w;
-    requireRoutable(d, name, field);
+    if (named.has(version)) {
+      throw new ReleaseEditError(
+        `version '${version}' is named twice in the split; give each version one weight`,
+        d.release.route,
+        field,
+      );
+    }
+    named.set(version, weight);
+    total += weight;
+    requireRoutable(d, version, field);
   }
   if (total !== 100) {
     throw new ReleaseEditError(`weights add up to ${total}, not 100`, d.release.route, field);
   }
-  const split = d.split.map((s) => ({ version: s.version, weight: weights[s.version] ?? 0 }));
-  for (const [name, w] of Object.entries(weights)) {
-    if (w > 0 && !split.some((s) => s.version === name)) split.push({ version: name, weight: w });
+  const split = d.split.map((s) => ({ version: s.version, weight: named.get(s.version) ?? 0 }));
+  for (const { version, weight } of wanted) {
+    if (weight > 0 && !split.some((s) => s.version === version)) split.push({ version, weight });
   }
   d.split = split;
   return d;
@@ -162,7 +172,7 @@ export function setSplit(x: Input, weights: Record<string, number>): DesiredRele
  * routeAllTrafficTo in all-traffic.ts (the three levels are listed at allWeightTo, model/weights.ts).
  */
 export function setCatchAllTo(x: Input, version: string): DesiredRelease {
-  return setSplit(x, { [version]: 100 });
+  return setSplit(x, [{ version, weight: 100 }]);
 }
 
 /** Adds a content rule; by default last among the rules, i.e. just before the catch-all route. */

@@ -32,7 +32,15 @@ describe('field manager of Switchyard’s writes, as the demo mesh records it', 
     const before = await h.api.get(vsRef);
     expect(managersOf(before)).not.toContainEqual({ manager: 'switchyard', operation: 'Update' });
     const release = h.release();
-    const plan = planRelease(release, setSplit(release, { v1: 70, v2: 20, v3: 10 }), h.objects());
+    const plan = planRelease(
+      release,
+      setSplit(release, [
+        { version: 'v1', weight: 70 },
+        { version: 'v2', weight: 20 },
+        { version: 'v3', weight: 10 },
+      ]),
+      h.objects(),
+    );
     const result = await h.engine.apply({
       plan,
       objects: h.objects(),

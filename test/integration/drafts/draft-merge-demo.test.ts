@@ -63,7 +63,8 @@ async function draftFromLive(id: string, split: Record<string, number>) {
     objects: await liveRouting(),
     now: new Date(),
   });
-  await store.save(editDraft(started, (d) => setSplit(d, split)));
+  const shares = Object.entries(split).map(([version, weight]) => ({ version, weight }));
+  await store.save(editDraft(started, (d) => setSplit(d, shares)));
   const draft = await store.get(id);
   if (!draft) throw new Error('the saved draft is missing');
   return draft;

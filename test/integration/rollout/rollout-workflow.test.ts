@@ -87,7 +87,12 @@ describe('release workflow against the demo mesh', () => {
       'ready',
     ]);
 
-    const routed = await wf.route(started.id, { v1: 60, v2: 10, v3: 10, v4: 20 });
+    const routed = await wf.route(started.id, [
+      { version: 'v1', weight: 60 },
+      { version: 'v2', weight: 10 },
+      { version: 'v3', weight: 10 },
+      { version: 'v4', weight: 20 },
+    ]);
     expect(routed.phase).toBe('routing');
     expect(splitOf(await h.api.get(vsRef))).toEqual({ v1: 60, v2: 10, v3: 10, v4: 20 });
 
@@ -133,7 +138,11 @@ describe('release workflow against the demo mesh', () => {
       image: IMAGE,
       replicas: 1,
     });
-    await wf.route(s.id, { v2: 50, v4: 40, v5: 10 });
+    await wf.route(s.id, [
+      { version: 'v2', weight: 50 },
+      { version: 'v4', weight: 40 },
+      { version: 'v5', weight: 10 },
+    ]);
     await expect(wf.finalize(s.id, 'delete')).rejects.toThrow(
       'cannot finalize release bookinfo.reviews.v5: it is routing',
     );

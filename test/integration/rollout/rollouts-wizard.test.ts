@@ -110,7 +110,7 @@ describe('the release wizard calls against the demo mesh', () => {
     expect((await h['release.apply']({ planId: plan.planId })).ok).toBe(true);
     const routed = await workflow(h, started.id);
     expect(routed?.phase).toBe('routing');
-    expect(routed?.split?.v4).toBe(10);
+    expect(routed?.split?.find((s) => s.version === 'v4')?.weight).toBe(10);
 
     // The gate: v4 has served too few requests to be judged, so promoting needs an explicit override.
     const health = await h['release.health']({ contextId: 'demo', id: started.id });

@@ -153,7 +153,12 @@ describe('switchyard split', () => {
   it('rejects a malformed --set as a usage error', async () => {
     expect(() => parseWeights(['v1=ninety'])).toThrow(/expected VERSION=WEIGHT/);
     expect(() => parseWeights(['v1=10', 'v1=90'])).toThrow(/given twice/);
-    expect(parseWeights(['v1=90, v2=10'])).toEqual({ v1: 90, v2: 10 });
+    expect(parseWeights(['v1=90, v2=10'])).toEqual([
+      { version: 'v1', weight: 90 },
+      { version: 'v2', weight: 10 },
+    ]);
+    // A version may be named like an Object property: it is a name, not a key lookup.
+    expect(parseWeights(['constructor=100'])).toEqual([{ version: 'constructor', weight: 100 }]);
     const r = await run(['split', '-f', 'x.yaml', '--host', 'h', '--set', 'v1=9.5'], tmpdir());
     expect(r.code).toBe(2);
   });

@@ -45,7 +45,14 @@ describe('an apply whose history line cannot be written', () => {
     const release = readIstioReleases(objects())[0]!;
 
     const result = await engine.apply({
-      plan: planRelease(release, setSplit(release, { v1: 50, v2: 50 }), objects()),
+      plan: planRelease(
+        release,
+        setSplit(release, [
+          { version: 'v1', weight: 50 },
+          { version: 'v2', weight: 50 },
+        ]),
+        objects(),
+      ),
       ...who,
     });
     expect(weights(kube.read(vsRef))).toEqual([50, 50]);
@@ -75,7 +82,14 @@ describe('an apply whose history line cannot be written', () => {
     const objects = () => [kube.read(vsRef), kube.read(drRef)] as KubeObject[];
     const release = readIstioReleases(objects())[0]!;
     const result = await engine.apply({
-      plan: planRelease(release, setSplit(release, { v1: 30, v2: 70 }), objects()),
+      plan: planRelease(
+        release,
+        setSplit(release, [
+          { version: 'v1', weight: 30 },
+          { version: 'v2', weight: 70 },
+        ]),
+        objects(),
+      ),
       ...who,
     });
     expect(result).toMatchObject({

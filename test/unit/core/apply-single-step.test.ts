@@ -38,7 +38,14 @@ function setup() {
 describe('a reviewed single-step change', () => {
   it('is written with one request, no second dry-run', async () => {
     const t = setup();
-    const plan = planRelease(t.release(), setSplit(t.release(), { v1: 50, v2: 50 }), t.objects());
+    const plan = planRelease(
+      t.release(),
+      setSplit(t.release(), [
+        { version: 'v1', weight: 50 },
+        { version: 'v2', weight: 50 },
+      ]),
+      t.objects(),
+    );
     expect(plan.steps).toHaveLength(1);
     t.kube.calls.length = 0;
     const progress: ApplyProgress['type'][] = [];
@@ -55,7 +62,14 @@ describe('a reviewed single-step change', () => {
 
   it('that the server refuses changes nothing and says why', async () => {
     const t = setup();
-    const plan = planRelease(t.release(), setSplit(t.release(), { v1: 50, v2: 50 }), t.objects());
+    const plan = planRelease(
+      t.release(),
+      setSplit(t.release(), [
+        { version: 'v1', weight: 50 },
+        { version: 'v2', weight: 50 },
+      ]),
+      t.objects(),
+    );
     t.kube.failNext('patch', 403);
     const result = await t.engine.apply({ plan, objects: t.objects(), ...who });
     expect(result.ok).toBe(false);
@@ -65,11 +79,11 @@ describe('a reviewed single-step change', () => {
 
   it('a plan of several steps is still dry-run whole before the first write', async () => {
     const t = setup();
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), {
-      v1: 80,
-      v2: 10,
-      v3: 10,
-    });
+    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
+      { version: 'v1', weight: 80 },
+      { version: 'v2', weight: 10 },
+      { version: 'v3', weight: 10 },
+    ]);
     const plan = planRelease(t.release(), desired, t.objects());
     expect(plan.steps.length).toBeGreaterThan(1);
     t.kube.calls.length = 0;

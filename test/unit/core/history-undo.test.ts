@@ -44,11 +44,11 @@ describe('undo', () => {
     const t = await setup();
     const vsBefore = t.kube.read(vsRef)!;
     const drBefore = t.kube.read(drRef)!;
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), {
-      v1: 80,
-      v2: 10,
-      v3: 10,
-    });
+    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
+      { version: 'v1', weight: 80 },
+      { version: 'v2', weight: 10 },
+      { version: 'v3', weight: 10 },
+    ]);
     const applied = await t.engine.apply({ plan: planRelease(t.release(), desired, t.objects()), ...who });
     expect(applied.ok).toBe(true);
     const id = applied.ok ? (applied.historyId as string) : '';
@@ -70,7 +70,14 @@ describe('undo', () => {
   it('refuses with before, after and live when the changed field was changed again since', async () => {
     const t = await setup();
     const applied = await t.engine.apply({
-      plan: planRelease(t.release(), setSplit(t.release(), { v1: 50, v2: 50 }), t.objects()),
+      plan: planRelease(
+        t.release(),
+        setSplit(t.release(), [
+          { version: 'v1', weight: 50 },
+          { version: 'v2', weight: 50 },
+        ]),
+        t.objects(),
+      ),
       ...who,
     });
     const id = applied.ok ? (applied.historyId as string) : '';
@@ -101,7 +108,14 @@ describe('undo', () => {
   it('keeps a concurrent change to another field while undoing', async () => {
     const t = await setup();
     const applied = await t.engine.apply({
-      plan: planRelease(t.release(), setSplit(t.release(), { v1: 50, v2: 50 }), t.objects()),
+      plan: planRelease(
+        t.release(),
+        setSplit(t.release(), [
+          { version: 'v1', weight: 50 },
+          { version: 'v2', weight: 50 },
+        ]),
+        t.objects(),
+      ),
       ...who,
     });
     const id = applied.ok ? (applied.historyId as string) : '';

@@ -26,18 +26,34 @@ function withServerFields(draft: Draft): Draft {
   return d;
 }
 
-const canary = (d: Draft) => editDraft(d, (x) => setSplit(x, { v1: 70, v2: 30 }));
+const canary = (d: Draft) =>
+  editDraft(d, (x) =>
+    setSplit(x, [
+      { version: 'v1', weight: 70 },
+      { version: 'v2', weight: 30 },
+    ]),
+  );
 const withRule = (d: Draft) =>
   editDraft(d, (x) =>
-    addContentRule(setSplit(x, { v1: 50, v2: 50 }), {
-      name: 'beta',
-      matches: [{ headers: { 'x-beta': { exact: '1' } } }],
-      version: 'v2',
-    }),
+    addContentRule(
+      setSplit(x, [
+        { version: 'v1', weight: 50 },
+        { version: 'v2', weight: 50 },
+      ]),
+      {
+        name: 'beta',
+        matches: [{ headers: { 'x-beta': { exact: '1' } } }],
+        version: 'v2',
+      },
+    ),
   );
 const withVersion = (d: Draft) =>
   editDraft(d, (x) =>
-    setSplit(addVersion(x, { name: 'v3', labels: { version: 'v3' } }), { v1: 80, v2: 10, v3: 10 }),
+    setSplit(addVersion(x, { name: 'v3', labels: { version: 'v3' } }), [
+      { version: 'v1', weight: 80 },
+      { version: 'v2', weight: 10 },
+      { version: 'v3', weight: 10 },
+    ]),
   );
 
 describe('importing YAML into a draft', () => {

@@ -137,7 +137,13 @@ describe('a new version in a draft', () => {
     expect(removed.newVersion).toBeUndefined();
     expect(removed.newObjects).toEqual([]);
     expect(removed.desired?.addedVersions).toEqual([]);
-    const weighted = editDraft(draft, (d) => setSplit(d, { v1: 80, v2: 10, v3: 10 }));
+    const weighted = editDraft(draft, (d) =>
+      setSplit(d, [
+        { version: 'v1', weight: 80 },
+        { version: 'v2', weight: 10 },
+        { version: 'v3', weight: 10 },
+      ]),
+    );
     expect(() => withoutNewVersion(weighted)).toThrow(/'v3' still receives 10% of traffic/);
   });
 
@@ -146,7 +152,13 @@ describe('a new version in a draft', () => {
     expect(() => refuseTrafficToNewVersions(draft)).not.toThrow();
     const message =
       'v3 is created by this draft and has no ready pods yet: apply with v3 at 0%, then move traffic once its rollout is ready';
-    const weighted = editDraft(draft, (d) => setSplit(d, { v1: 80, v2: 10, v3: 10 }));
+    const weighted = editDraft(draft, (d) =>
+      setSplit(d, [
+        { version: 'v1', weight: 80 },
+        { version: 'v2', weight: 10 },
+        { version: 'v3', weight: 10 },
+      ]),
+    );
     expect(refusal(() => refuseTrafficToNewVersions(weighted))).toMatchObject({
       code: 'invalid-request',
       message,

@@ -35,7 +35,12 @@ function splitOfVs(objects: ReturnType<typeof draftObjects>) {
 
 describe('draft store', () => {
   it('saves a draft and reads it back equal, stamped with the save time', async () => {
-    const draft = editDraft(draftFromFixture(), (d) => setSplit(d, { v1: 70, v2: 30 }));
+    const draft = editDraft(draftFromFixture(), (d) =>
+      setSplit(d, [
+        { version: 'v1', weight: 70 },
+        { version: 'v2', weight: 30 },
+      ]),
+    );
     const saved = await store.save(draft);
     expect(saved.updatedAt).toBe(now.toISOString());
     expect(await store.get(draft.id)).toEqual(saved);
@@ -109,7 +114,12 @@ describe('draft store', () => {
 
 describe('the split in a draft file', () => {
   it('is `weight` in memory and stays `percent` on disk, so every app version reads the file', async () => {
-    const draft = editDraft(draftFromFixture(), (d) => setSplit(d, { v1: 70, v2: 30 }));
+    const draft = editDraft(draftFromFixture(), (d) =>
+      setSplit(d, [
+        { version: 'v1', weight: 70 },
+        { version: 'v2', weight: 30 },
+      ]),
+    );
     const saved = await store.save(draft);
     expect(saved.desired?.split).toEqual([
       { version: 'v1', weight: 70 },
@@ -218,9 +228,16 @@ describe('draft store: entries it cannot read, newer drafts, modes and a full di
   it('keeps the saved draft and leaves no temp file when the disk is full', async () => {
     const saved = await store.save(draftFromFixture('a'));
     const full = createDraftStore({ dir, now: () => now, writeOptions: { writeData: diskFullAfter(20) } });
-    await expect(full.save(editDraft(saved, (d) => setSplit(d, { v1: 10, v2: 90 })))).rejects.toThrow(
-      'ENOSPC',
-    );
+    await expect(
+      full.save(
+        editDraft(saved, (d) =>
+          setSplit(d, [
+            { version: 'v1', weight: 10 },
+            { version: 'v2', weight: 90 },
+          ]),
+        ),
+      ),
+    ).rejects.toThrow('ENOSPC');
     expect(await readdir(dir)).toEqual(['a.json']);
     expect(await store.get('a')).toEqual(saved);
   });

@@ -40,7 +40,14 @@ async function setup() {
   const release = () => readIstioReleases(objects())[0]!;
   const split = async (weights: Record<string, number>) => {
     const r = await engine.apply({
-      plan: planRelease(release(), setSplit(release(), weights), objects()),
+      plan: planRelease(
+        release(),
+        setSplit(
+          release(),
+          Object.entries(weights).map(([version, weight]) => ({ version, weight })),
+        ),
+        objects(),
+      ),
       ...who,
     });
     if (!r.ok) throw new Error('apply failed');

@@ -34,7 +34,10 @@ function write(text: string, weights: number[]): string {
   const release = readReleases(objs)[0]!;
   const plan = planRelease(
     release,
-    setSplit(release, Object.fromEntries(weights.map((w, k) => [`v${k + 1}`, w]))),
+    setSplit(
+      release,
+      weights.map((weight, k) => ({ version: `v${k + 1}`, weight })),
+    ),
     objs,
   );
   return plan.steps.reduce((t, s) => applyPatchToYaml(t, 0, s.patch), text);

@@ -39,7 +39,8 @@ function docOf(docs: Doc[], r: { kind: string; namespace: string; name: string }
 /** Applies a split through plan + YAML edit and returns the new text and the patched objects. */
 function splitText(text: string, docs: Doc[], release: ServiceRelease, weights: Record<string, number>) {
   const objects = docs.map((d) => d.object);
-  const plan = planRelease(release, setSplit(release, weights), objects);
+  const split = Object.entries(weights).map(([version, weight]) => ({ version, weight }));
+  const plan = planRelease(release, setSplit(release, split), objects);
   let out = text;
   const expected = new Map<number, unknown>();
   for (const step of plan.steps) {
@@ -78,7 +79,12 @@ function checkFile(file: string): void {
   for (const release of releases) {
     if (!release.editable) {
       expect(release.readOnlyReasons.length).toBeGreaterThan(0);
-      expect(() => setSplit(release, currentSplit(release))).toThrow(ReleaseEditError);
+      expect(() =>
+        setSplit(
+          release,
+          Object.entries(currentSplit(release)).map(([version, weight]) => ({ version, weight })),
+        ),
+      ).toThrow(ReleaseEditError);
       continue;
     }
     if (!release.defaultRoute || release.defaultRoute.destinations.length === 0) continue;
