@@ -244,7 +244,7 @@ export type HistoryEntryView = z.infer<typeof HistoryEntryView>;
 
 // The release wizard: one grayscale release of a new version, as main's release workflow keeps it.
 
-export const GrayscalePhase = z.enum([
+export const RolloutPlanPhase = z.enum([
   'creating',
   'rolling-out',
   'adding-subset',
@@ -256,7 +256,7 @@ export const GrayscalePhase = z.enum([
   'aborting',
   'aborted',
 ]);
-export type GrayscalePhase = z.infer<typeof GrayscalePhase>;
+export type RolloutPlanPhase = z.infer<typeof RolloutPlanPhase>;
 
 export const RolloutProgressView = z.object({
   replicas: z.number().int(),
@@ -270,7 +270,7 @@ export const RolloutProgressView = z.object({
 });
 export type RolloutProgressView = z.infer<typeof RolloutProgressView>;
 
-export const GrayscaleReleaseView = z.object({
+export const RolloutPlanView = z.object({
   /** `<namespace>.<service>.<version>`. */
   id: z.string(),
   contextId: z.string(),
@@ -284,7 +284,7 @@ export const GrayscaleReleaseView = z.object({
     image: z.string(),
     replicas: z.number().int(),
   }),
-  phase: GrayscalePhase,
+  phase: RolloutPlanPhase,
   /** An operation on it is running in main now (a restarted app has none until resumed). */
   running: z.boolean(),
   split: z.array(z.object({ version: z.string(), weight: z.number() })).optional(),
@@ -295,32 +295,32 @@ export const GrayscaleReleaseView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export type GrayscaleReleaseView = z.infer<typeof GrayscaleReleaseView>;
+export type RolloutPlanView = z.infer<typeof RolloutPlanView>;
 
 /**
  * A grayscale release's id as the calls that act on one take it (`<namespace>.<service>.<version>`):
  * it names a file in the data folder, so anything else is refused where it arrives.
  */
-export const GrayscaleReleaseId = z
+export const RolloutPlanId = z
   .string()
   .regex(
     /^[a-z0-9][a-z0-9.-]{0,200}$/,
     'not a release id (<namespace>.<service>.<version>: lower-case letters, digits, "." and "-")',
   );
 
-export const GrayscaleProgress = z.object({
+export const RolloutPlanProgress = z.object({
   contextId: z.string(),
   id: z.string(),
   releaseId: z.string(),
-  phase: GrayscalePhase,
+  phase: RolloutPlanPhase,
   running: z.boolean(),
   rollout: RolloutProgressView.optional(),
   message: z.string().optional(),
   error: z.string().optional(),
 });
-export type GrayscaleProgress = z.infer<typeof GrayscaleProgress>;
+export type RolloutPlanProgress = z.infer<typeof RolloutPlanProgress>;
 
-export const GrayscaleStartInput = z.object({
+export const RolloutPlanStartInput = z.object({
   contextId: z.string(),
   releaseId: z.string(),
   fromVersion: z.string().min(1),

@@ -3,10 +3,10 @@ import {
   ApplyProgress,
   ApplyResultView,
   DesiredReleaseInput,
-  GrayscaleProgress,
-  GrayscaleReleaseId,
-  GrayscaleReleaseView,
-  GrayscaleStartInput,
+  RolloutPlanProgress,
+  RolloutPlanId,
+  RolloutPlanView,
+  RolloutPlanStartInput,
   HistoryEntryView,
   PlanView,
   PreviewView,
@@ -148,39 +148,37 @@ export const calls = {
     z.object({ patterns: z.array(z.string().max(4096)).max(100) }).strict(),
     z.object({ results: z.array(z.object({ pattern: z.string(), error: z.string().nullable() })) }),
   ),
-  // The release wizard: one grayscale release of a new version, resumable after a restart.
-  'release.start': call(GrayscaleStartInput.strict(), GrayscaleReleaseView),
-  'release.workflows': call(
+  // A rollout plan (the release wizard's workflow): one grayscale release of a new version, from the
+  // clone of the stable Deployment to finalize, saved between steps and resumable after a restart.
+  'rollout.start': call(RolloutPlanStartInput.strict(), RolloutPlanView),
+  'rollout.list': call(
     z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict(),
-    z.object({ releases: z.array(GrayscaleReleaseView) }),
+    z.object({ rollouts: z.array(RolloutPlanView) }),
   ),
   // Promote: all traffic to the canary; refused unless it is healthy or `override` is set.
-  'release.promote': call(
+  'rollout.promote': call(
     z
       .object({
         contextId: z.string(),
-        id: GrayscaleReleaseId,
+        id: RolloutPlanId,
         override: z.boolean().optional(),
         rules: OtherRulesChoiceSchema.optional(),
       })
       .strict(),
-    GrayscaleReleaseView,
+    RolloutPlanView,
   ),
   // Finalize answers a plan to review; applying it (release.apply) finalizes the release.
-  'release.finalize': call(
+  'rollout.finalize': call(
     z
-      .object({ contextId: z.string(), id: GrayscaleReleaseId, mode: z.enum(['scale-to-zero', 'delete']) })
+      .object({ contextId: z.string(), id: RolloutPlanId, mode: z.enum(['scale-to-zero', 'delete']) })
       .strict(),
     PlanView,
   ),
-  'release.abort': call(
-    z.object({ contextId: z.string(), id: GrayscaleReleaseId, scaleToZero: z.boolean().optional() }).strict(),
-    GrayscaleReleaseView,
+  'rollout.abort': call(
+    z.object({ contextId: z.string(), id: RolloutPlanId, scaleToZero: z.boolean().optional() }).strict(),
+    RolloutPlanView,
   ),
-  'release.resume': call(
-    z.object({ contextId: z.string(), id: GrayscaleReleaseId }).strict(),
-    GrayscaleReleaseView,
-  ),
+  'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
@@ -199,7 +197,7 @@ export const events = {
   'release.changed': ReleaseView,
   'apply.progress': ApplyProgress,
   'metrics.update': MetricsSnapshot,
-  'release.progress': GrayscaleProgress,
+  'rollout.progress': RolloutPlanProgress,
   ...releaseFlowEvents,
   ...draftEvents,
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GrayscaleReleaseId, HistoryEntryView, PlanView } from './console-schemas.ts';
+import { RolloutPlanId, HistoryEntryView, PlanView } from './console-schemas.ts';
 import { HealthVerdictView } from './metrics-schemas.ts';
 
 // "All traffic to one version" (switch, roll back) with what happens to each content rule, and the
@@ -67,8 +67,8 @@ export type ReleaseHealthView = z.infer<typeof ReleaseHealthView>;
 
 export const releaseFlowCalls = {
   'release.allTraffic': { request: AllTrafficRequest, response: AllTrafficView },
-  'release.health': {
-    request: z.object({ contextId: z.string(), id: GrayscaleReleaseId }).strict(),
+  'rollout.health': {
+    request: z.object({ contextId: z.string(), id: RolloutPlanId }).strict(),
     response: ReleaseHealthView,
   },
 } as const;

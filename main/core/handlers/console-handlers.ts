@@ -10,6 +10,7 @@ import { reviewExternalPlan } from '../services/release-changes.ts';
 import { draftBase, liveObjects } from '../services/release-reads.ts';
 import { historyHandlers } from './history.ts';
 import { releaseHandlers } from './release.ts';
+import { rolloutHandlers } from './rollout.ts';
 import { ruleHandlers } from './rules.ts';
 import { serviceHandlers } from './services.ts';
 import { sessionHandlers } from './sessions.ts';
@@ -28,14 +29,14 @@ export type ConsoleCalls = Pick<
   | 'history.undo'
   | 'release.preview'
   | 'rules.check'
-  | 'release.start'
-  | 'release.workflows'
-  | 'release.promote'
-  | 'release.finalize'
-  | 'release.abort'
-  | 'release.resume'
+  | 'rollout.start'
+  | 'rollout.list'
+  | 'rollout.promote'
+  | 'rollout.finalize'
+  | 'rollout.abort'
+  | 'rollout.resume'
   | 'release.allTraffic'
-  | 'release.health'
+  | 'rollout.health'
 >;
 
 /** What the other services of main (metrics, drafts) need of the console's: not contract calls. */
@@ -61,6 +62,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     ...sessionHandlers(s),
     ...serviceHandlers(s),
     ...releaseHandlers(s),
+    ...rolloutHandlers(s.rollouts),
     ...historyHandlers(s),
     ...ruleHandlers(s.engine),
     listContexts: () => s.sessions.listContexts(),

@@ -1,6 +1,6 @@
 import type {
-  GrayscaleProgress,
-  GrayscaleReleaseView,
+  RolloutPlanProgress,
+  RolloutPlanView,
   RolloutProgressView,
 } from '../../../shared/api/console-schemas.ts';
 import type { ReleaseState } from './rollout-state.ts';
@@ -14,12 +14,12 @@ export function storeDirName(contextId: string): string {
   return `${safe}-${h.toString(36)}`;
 }
 
-export function grayscaleView(
+export function rolloutPlanView(
   contextId: string,
   s: ReleaseState,
   running: boolean,
   rollout: RolloutProgressView | undefined,
-): GrayscaleReleaseView {
+): RolloutPlanView {
   return {
     id: s.id,
     contextId,
@@ -44,12 +44,12 @@ export function grayscaleView(
   };
 }
 
-export function grayscaleProgressOf(
+export function rolloutPlanProgressOf(
   contextId: string,
   s: ReleaseState,
   running: boolean,
-  extra: Partial<GrayscaleProgress>,
-): GrayscaleProgress {
+  extra: Partial<RolloutPlanProgress>,
+): RolloutPlanProgress {
   return {
     contextId,
     id: s.id,

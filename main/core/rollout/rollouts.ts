@@ -1,9 +1,5 @@
 import { join } from 'node:path';
-import type {
-  GrayscaleProgress,
-  GrayscaleReleaseView,
-  PlanView,
-} from '../../../shared/api/console-schemas.ts';
+import type { RolloutPlanProgress, RolloutPlanView, PlanView } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ReleaseHealthView } from '../../../shared/api/release-flow-schemas.ts';
@@ -21,13 +17,13 @@ import type { ReleaseEvent, ReleaseState } from './rollout-state.ts';
 import { FINISHED } from './rollout-state.ts';
 import type { ReleaseStateStore } from './rollout-state-store.ts';
 import { createReleaseStateStore } from './rollout-state-store.ts';
-import { grayscaleProgressOf, grayscaleView, storeDirName } from './rollout-views.ts';
+import { rolloutPlanProgressOf, rolloutPlanView, storeDirName } from './rollout-views.ts';
 import type { RolloutWorkflow } from './rollout-workflow.ts';
 import { createRolloutWorkflow } from './rollout-workflow.ts';
 
 // The wizard's calls over engine F's release workflow. Operations that wait on the cluster (start,
 // resume) return once the release is saved and carry on in the background, reporting through
-// `release.progress`; a workflow instance is made per operation so its events name their release.
+// `rollout.progress`; a workflow instance is made per operation so its events name their release.
 
 export interface RolloutsDependencies {
   dataDir: string;
@@ -60,14 +56,14 @@ export interface RolloutsDependencies {
 }
 
 export interface Rollouts {
-  start(req: CallRequest<'release.start'>): Promise<GrayscaleReleaseView>;
-  list(req: CallRequest<'release.workflows'>): Promise<{ releases: GrayscaleReleaseView[] }>;
-  promote(req: CallRequest<'release.promote'>): Promise<GrayscaleReleaseView>;
-  health(req: CallRequest<'release.health'>): Promise<ReleaseHealthView>;
+  start(req: CallRequest<'rollout.start'>): Promise<RolloutPlanView>;
+  list(req: CallRequest<'rollout.list'>): Promise<{ rollouts: RolloutPlanView[] }>;
+  promote(req: CallRequest<'rollout.promote'>): Promise<RolloutPlanView>;
+  health(req: CallRequest<'rollout.health'>): Promise<ReleaseHealthView>;
   /** The finalize plan, for review: applying it finalizes the release. */
-  finalize(req: CallRequest<'release.finalize'>): Promise<PlanView>;
-  abort(req: CallRequest<'release.abort'>): Promise<GrayscaleReleaseView>;
-  resume(req: CallRequest<'release.resume'>): Promise<GrayscaleReleaseView>;
+  finalize(req: CallRequest<'rollout.finalize'>): Promise<PlanView>;
+  abort(req: CallRequest<'rollout.abort'>): Promise<RolloutPlanView>;
+  resume(req: CallRequest<'rollout.resume'>): Promise<RolloutPlanView>;
   /** A change reviewed and applied through the console for a release in the wizard. */
   recordRouted(contextId: string, id: string, split: TrafficSplit, historyId?: string): Promise<void>;
   /** Resolves once background operations have settled (tests, shutdown). */
@@ -128,7 +124,7 @@ async function workflowOf(
 function createRolloutRuntime(deps: RolloutsDependencies) {
   const stores = new Map<string, ReleaseStateStore>();
   const running = new Map<string, Promise<unknown>>();
-  const lastRollout = new Map<string, GrayscaleProgress['rollout']>();
+  const lastRollout = new Map<string, RolloutPlanProgress['rollout']>();
   const runKey = (contextId: string, id: string) => `${contextId}|${id}`;
 
   function storeOf(contextId: string): ReleaseStateStore {
@@ -147,10 +143,10 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
     return session;
   }
 
-  function emitProgress(contextId: string, state: ReleaseState, extra: Partial<GrayscaleProgress>) {
+  function emitProgress(contextId: string, state: ReleaseState, extra: Partial<RolloutPlanProgress>) {
     deps.emit(
-      'release.progress',
-      grayscaleProgressOf(contextId, state, running.has(runKey(contextId, state.id)), extra),
+      'rollout.progress',
+      rolloutPlanProgressOf(contextId, state, running.has(runKey(contextId, state.id)), extra),
     );
   }
 
@@ -182,7 +178,7 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
     else emitProgress(contextId, state, { message: `${e.progress.type}: ${e.progress.stepId}` });
   }
 
-  function view(contextId: string, state: ReleaseState, session?: ClusterSession): GrayscaleReleaseView {
+  function view(contextId: string, state: ReleaseState, session?: ClusterSession): RolloutPlanView {
     const key = runKey(contextId, state.id);
     const deployment = session?.cache?.find({
       resource: 'deployments',
@@ -194,7 +190,7 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
       const { name: _n, total: _t, ...p } = rolloutProgress(deployment);
       rollout = p;
     }
-    return grayscaleView(contextId, state, running.has(key), rollout);
+    return rolloutPlanView(contextId, state, running.has(key), rollout);
   }
 
   /** Runs `work` in the background; resolves once the release is saved (its first phase event). */
@@ -231,7 +227,7 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
     id: string,
     what: string,
     fn: (wf: RolloutWorkflow) => Promise<ReleaseState>,
-  ): Promise<GrayscaleReleaseView> {
+  ): Promise<RolloutPlanView> {
     const session = await writable(contextId);
     notRunning(contextId, id, what);
     const state = await load(contextId, id);
@@ -314,7 +310,7 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
         .filter((r) => !FINISHED.includes(r.phase))
         .filter((r) => releaseId === undefined || r.serviceReleaseId === releaseId)
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      return { releases: wanted.map((r) => view(contextId, r, session)) };
+      return { rollouts: wanted.map((r) => view(contextId, r, session)) };
     },
     promote: ({ contextId, id, override, rules }) =>
       operate(contextId, id, 'promote', (wf) =>

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import type {
-  GrayscalePhase,
-  GrayscaleProgress,
-  GrayscaleReleaseView,
+  RolloutPlanPhase,
+  RolloutPlanProgress,
+  RolloutPlanView,
   PlanView,
 } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
@@ -32,9 +32,9 @@ export const STEP_TITLES: Record<WizardStep, string> = {
   done: 'Done',
 };
 
-const FINISHED: readonly GrayscalePhase[] = ['finalized', 'aborted'];
+const FINISHED: readonly RolloutPlanPhase[] = ['finalized', 'aborted'];
 /** Phases where main waits on the cluster; after a restart nothing runs them until resumed. */
-export const CLUSTER_PHASES: readonly GrayscalePhase[] = [
+export const CLUSTER_PHASES: readonly RolloutPlanPhase[] = [
   'creating',
   'rolling-out',
   'adding-subset',
@@ -42,10 +42,10 @@ export const CLUSTER_PHASES: readonly GrayscalePhase[] = [
   'aborting',
 ];
 
-export const isFinished = (phase: GrayscalePhase) => FINISHED.includes(phase);
+export const isFinished = (phase: RolloutPlanPhase) => FINISHED.includes(phase);
 
 /** The step a release is at; in the operator's phases (ready, routing) the operator's own choice wins. */
-export function stepOf(release: GrayscaleReleaseView | undefined, chosen?: WizardStep): WizardStep {
+export function stepOf(release: RolloutPlanView | undefined, chosen?: WizardStep): WizardStep {
   if (!release) return 'create';
   switch (release.phase) {
     case 'creating':
@@ -70,7 +70,7 @@ export function stepOf(release: GrayscaleReleaseView | undefined, chosen?: Wizar
 export const wizardKey = (contextId: string, id: string) => `${contextId}|${id}`;
 
 /** A progress event folded into the release it reports on. */
-export function withProgress(r: GrayscaleReleaseView, p: GrayscaleProgress): GrayscaleReleaseView {
+export function withProgress(r: RolloutPlanView, p: RolloutPlanProgress): RolloutPlanView {
   const { lastError: _old, ...rest } = r;
   return {
     ...rest,
@@ -90,7 +90,7 @@ export interface WizardPanel {
 }
 
 interface WizardState {
-  releases: Record<string, GrayscaleReleaseView>;
+  releases: Record<string, RolloutPlanView>;
   panel?: WizardPanel;
   busy: boolean;
   error?: ApiError;
@@ -98,7 +98,7 @@ interface WizardState {
   openFor(contextId: string, releaseId: string, id?: string): void;
   choose(step: WizardStep): void;
   close(): void;
-  start(input: CallRequest<'release.start'>): Promise<void>;
+  start(input: CallRequest<'rollout.start'>): Promise<void>;
   /** The canary's health next to stable, per release (`wizardKey`), as the promote gate judges it. */
   health: Record<string, ReleaseHealthView>;
   loadHealth(): Promise<void>;
@@ -113,9 +113,9 @@ interface WizardState {
 /** Grayscale releases (the wizard) as main's release workflow reports them, and the open panel. */
 export function createWizardStore(api: ApiClient) {
   const store = create<WizardState>()((set, get) => {
-    const keep = (r: GrayscaleReleaseView) =>
+    const keep = (r: RolloutPlanView) =>
       set((s) => ({ releases: { ...s.releases, [wizardKey(r.contextId, r.id)]: r } }));
-    async function run<T extends GrayscaleReleaseView>(
+    async function run<T extends RolloutPlanView>(
       call: () => Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>,
     ): Promise<T | undefined> {
       set({ busy: true, error: undefined });
@@ -136,11 +136,11 @@ export function createWizardStore(api: ApiClient) {
       releases: {},
       busy: false,
       async load(contextId) {
-        const result = await api.call('release.workflows', { contextId });
+        const result = await api.call('rollout.list', { contextId });
         if (!result.ok) return;
         set((s) => {
           const releases = { ...s.releases };
-          for (const r of result.value.releases) releases[wizardKey(contextId, r.id)] = r;
+          for (const r of result.value.rollouts) releases[wizardKey(contextId, r.id)] = r;
           return { releases };
         });
       },
@@ -149,27 +149,27 @@ export function createWizardStore(api: ApiClient) {
       choose: (step) => set((s) => (s.panel ? { panel: { ...s.panel, chosen: step } } : {})),
       close: () => set({ panel: undefined, error: undefined }),
       async start(input) {
-        const r = await run(() => api.call('release.start', input));
+        const r = await run(() => api.call('rollout.start', input));
         if (r) set((s) => ({ panel: s.panel && { ...s.panel, id: r.id } }));
       },
       health: {},
       async loadHealth() {
         const c = current();
         if (!c) return;
-        const result = await api.call('release.health', c);
+        const result = await api.call('rollout.health', c);
         if (result.ok)
           set((s) => ({ health: { ...s.health, [wizardKey(c.contextId, c.id)]: result.value } }));
       },
       async promote(opts) {
         const c = current();
         if (!c) return false;
-        return (await run(() => api.call('release.promote', { ...c, ...opts }))) !== undefined;
+        return (await run(() => api.call('rollout.promote', { ...c, ...opts }))) !== undefined;
       },
       async finalize(mode) {
         const c = current();
         if (!c) return undefined;
         set({ busy: true, error: undefined });
-        const result = await api.call('release.finalize', { ...c, mode });
+        const result = await api.call('rollout.finalize', { ...c, mode });
         set({ busy: false });
         if (!result.ok) {
           set({ error: result.error });
@@ -179,15 +179,15 @@ export function createWizardStore(api: ApiClient) {
       },
       async abort(scaleToZero) {
         const c = current();
-        if (c) await run(() => api.call('release.abort', { ...c, scaleToZero }));
+        if (c) await run(() => api.call('rollout.abort', { ...c, scaleToZero }));
       },
       async resume(contextId, id) {
-        await run(() => api.call('release.resume', { contextId, id }));
+        await run(() => api.call('rollout.resume', { contextId, id }));
       },
       dismissError: () => set({ error: undefined }),
     };
   });
-  api.on('release.progress', (p) => {
+  api.on('rollout.progress', (p) => {
     const key = wizardKey(p.contextId, p.id);
     const known = store.getState().releases[key];
     if (known) store.setState((s) => ({ releases: { ...s.releases, [key]: withProgress(known, p) } }));

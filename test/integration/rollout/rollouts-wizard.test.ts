@@ -6,7 +6,7 @@ import { createConsoleHandlers } from '../../../main/core/handlers/console-handl
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
-import type { GrayscaleProgress, HistoryEntryView } from '../../../shared/api/console-schemas.ts';
+import type { RolloutPlanProgress, HistoryEntryView } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
@@ -16,7 +16,7 @@ type Handlers = ReturnType<typeof createConsoleHandlers>;
 
 let mesh: DemoMesh;
 const dataDir = mkdtempSync(join(tmpdir(), 'sy-wizard-'));
-const progress: GrayscaleProgress[] = [];
+const progress: RolloutPlanProgress[] = [];
 const recorded: HistoryEntryView[] = [];
 const open: Handlers[] = [];
 
@@ -25,7 +25,7 @@ function handlersFor(): Handlers {
     dataDir,
     env: { KUBECONFIG: join(dataDir, 'none') },
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
-      if (event === 'release.progress') progress.push(payload as GrayscaleProgress);
+      if (event === 'rollout.progress') progress.push(payload as RolloutPlanProgress);
       if (event === 'history.recorded') recorded.push(payload as HistoryEntryView);
     },
     demoKubeconfig: () => mesh.kubeconfigPath,
@@ -48,7 +48,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_
 }
 
 const workflow = async (h: Handlers, id: string) =>
-  (await h['release.workflows']({ contextId: 'demo' })).releases.find((r) => r.id === id);
+  (await h['rollout.list']({ contextId: 'demo' })).rollouts.find((r) => r.id === id);
 
 beforeAll(async () => {
   mesh = await startDemoMesh({ podReadyDelayMs: 1200, requestsPerSecond: 5 });
@@ -63,7 +63,7 @@ describe('the release wizard calls against the demo mesh', () => {
   it('creates v4 from v3, reports its rollout, routes by a reviewed plan, promotes and finalizes', async () => {
     const h = handlersFor();
     await h['sessions.open']({ contextId: 'demo' });
-    const started = await h['release.start']({
+    const started = await h['rollout.start']({
       contextId: 'demo',
       releaseId: REVIEWS,
       fromVersion: 'v3',
@@ -113,12 +113,12 @@ describe('the release wizard calls against the demo mesh', () => {
     expect(routed?.split?.find((s) => s.version === 'v4')?.weight).toBe(10);
 
     // The gate: v4 has served too few requests to be judged, so promoting needs an explicit override.
-    const health = await h['release.health']({ contextId: 'demo', id: started.id });
+    const health = await h['rollout.health']({ contextId: 'demo', id: started.id });
     expect(health).toMatchObject({ canary: 'v4', stable: 'v3' });
     // Judged from the demo's own Prometheus: too few requests to v4 yet.
     expect(health.status).toBe('not-enough-traffic');
     expect(health.verdict?.canary).toBe('v4');
-    await expect(h['release.promote']({ contextId: 'demo', id: started.id })).rejects.toThrow(
+    await expect(h['rollout.promote']({ contextId: 'demo', id: started.id })).rejects.toThrow(
       /not promoting v4: it is not known to be healthy.*explicit override/,
     );
     expect(
@@ -129,7 +129,7 @@ describe('the release wizard calls against the demo mesh', () => {
 
     const seen = recorded.length;
     // Kept rules: the operator chooses to leave jason-on-v2 and canary-header as they are.
-    const promoted = await h['release.promote']({
+    const promoted = await h['rollout.promote']({
       contextId: 'demo',
       id: started.id,
       override: true,
@@ -144,7 +144,7 @@ describe('the release wizard calls against the demo mesh', () => {
 
     // Rules that still send requests to v3 would keep it alive: finalizing refuses until they move.
     await expect(
-      h['release.finalize']({ contextId: 'demo', id: started.id, mode: 'delete' }),
+      h['rollout.finalize']({ contextId: 'demo', id: started.id, mode: 'delete' }),
     ).rejects.toThrow(/v3.*still/);
     const retarget = await h['release.allTraffic']({
       contextId: 'demo',
@@ -162,7 +162,7 @@ describe('the release wizard calls against the demo mesh', () => {
     expect((await h['release.apply']({ planId: retarget.plan.planId })).ok).toBe(true);
 
     // Finalize is a plan for review: nothing changes until it is applied.
-    const finalize = await h['release.finalize']({
+    const finalize = await h['rollout.finalize']({
       contextId: 'demo',
       id: started.id,
       mode: 'scale-to-zero',
@@ -195,7 +195,7 @@ describe('the release wizard calls against the demo mesh', () => {
   it('refuses a second release of the same version and an unknown stable version, saying why', async () => {
     const h = open[0]!;
     await expect(
-      h['release.start']({
+      h['rollout.start']({
         contextId: 'demo',
         releaseId: REVIEWS,
         fromVersion: 'v9',
@@ -209,7 +209,7 @@ describe('the release wizard calls against the demo mesh', () => {
   it('picks a release up again after the app restarts in the middle of its rollout, then aborts it', async () => {
     const first = handlersFor();
     await first['sessions.open']({ contextId: 'demo' });
-    const started = await first['release.start']({
+    const started = await first['rollout.start']({
       contextId: 'demo',
       releaseId: REVIEWS,
       fromVersion: 'v4',
@@ -226,7 +226,7 @@ describe('the release wizard calls against the demo mesh', () => {
     expect(waiting?.running).toBe(false);
     expect(['creating', 'rolling-out', 'adding-subset']).toContain(waiting?.phase);
 
-    const resumed = await second['release.resume']({ contextId: 'demo', id: started.id });
+    const resumed = await second['rollout.resume']({ contextId: 'demo', id: started.id });
     expect(resumed.running).toBe(true);
     await until('v5 to be ready after resuming', async () => {
       const w = await workflow(second, started.id);
@@ -250,7 +250,7 @@ describe('the release wizard calls against the demo mesh', () => {
     expect((await second['release.apply']({ planId: canary.planId })).ok).toBe(true);
 
     const seen = recorded.length;
-    const aborted = await second['release.abort']({ contextId: 'demo', id: started.id, scaleToZero: true });
+    const aborted = await second['rollout.abort']({ contextId: 'demo', id: started.id, scaleToZero: true });
     expect(aborted.phase).toBe('aborted');
     // Each step of the abort reached History as it happened: the route back to v4, the scale down.
     const abortEntries = recorded.slice(seen).map((e) => e.summary);

@@ -16,8 +16,8 @@ const handlers = fakeHandlers(
         'release.plan',
         'release.preview',
         'drafts.update',
-        'release.promote',
-        'release.abort',
+        'rollout.promote',
+        'rollout.abort',
       ] as CallName[]
     ).map((name) => [
       name,
@@ -69,9 +69,9 @@ describe('names entering the contract', () => {
 
 describe('grayscale release ids', () => {
   it.each(['', '../x', 'shop/reviews.v2', 'Shop.reviews.v2'])('are refused when they are %j', async (id) => {
-    expect(await refusal('release.promote', { contextId: 'demo', id })).toContain('id: not a release id');
-    expect(await refusal('release.abort', { contextId: 'demo', id })).toContain('id: not a release id');
-    expect(await refusal('release.health', { contextId: 'demo', id })).toContain('id: not a release id');
+    expect(await refusal('rollout.promote', { contextId: 'demo', id })).toContain('id: not a release id');
+    expect(await refusal('rollout.abort', { contextId: 'demo', id })).toContain('id: not a release id');
+    expect(await refusal('rollout.health', { contextId: 'demo', id })).toContain('id: not a release id');
   });
 });
 

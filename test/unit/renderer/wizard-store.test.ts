@@ -7,12 +7,9 @@ import {
   withProgress,
   wizardKey,
 } from '../../../renderer/src/stores/wizard-store.ts';
-import type { GrayscaleProgress, GrayscaleReleaseView } from '../../../shared/api/console-schemas.ts';
+import type { RolloutPlanProgress, RolloutPlanView } from '../../../shared/api/console-schemas.ts';
 
-function release(
-  phase: GrayscaleReleaseView['phase'],
-  extra: Partial<GrayscaleReleaseView> = {},
-): GrayscaleReleaseView {
+function release(phase: RolloutPlanView['phase'], extra: Partial<RolloutPlanView> = {}): RolloutPlanView {
   return {
     id: 'bookinfo.reviews.v4',
     contextId: 'demo',
@@ -57,7 +54,7 @@ describe('the wizard steps', () => {
 });
 
 describe('progress events', () => {
-  const progress = (p: Partial<GrayscaleProgress>): GrayscaleProgress => ({
+  const progress = (p: Partial<RolloutPlanProgress>): RolloutPlanProgress => ({
     contextId: 'demo',
     id: 'bookinfo.reviews.v4',
     releaseId: 'istio:bookinfo/reviews.bookinfo.svc.cluster.local',
@@ -89,10 +86,10 @@ describe('progress events', () => {
   });
 
   it('reach the store, which updates the release the panel shows', () => {
-    let emit: ((p: GrayscaleProgress) => void) | undefined;
+    let emit: ((p: RolloutPlanProgress) => void) | undefined;
     const api = {
-      on: (event: string, listener: (p: GrayscaleProgress) => void) => {
-        if (event === 'release.progress') emit = listener;
+      on: (event: string, listener: (p: RolloutPlanProgress) => void) => {
+        if (event === 'rollout.progress') emit = listener;
         return () => {};
       },
       call: async () => ({ ok: false, error: { code: 'unavailable', message: 'test' } }),

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { GrayscaleReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { RolloutPlanView } from '../../../../shared/api/console-schemas.ts';
 import type { ReleaseHealthView } from '../../../../shared/api/release-flow-schemas.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { wizardKey } from '../../stores/wizard-store.ts';
@@ -21,7 +21,7 @@ const STATUS_CHIP: Record<ReleaseHealthView['status'], string> = {
 const REFRESH_MS = 10_000;
 
 /** The release's own pair: the version being released against the stable one it replaces. */
-export function useReleaseHealth(release: GrayscaleReleaseView, wizard: WizardStore) {
+export function useReleaseHealth(release: RolloutPlanView, wizard: WizardStore) {
   const key = wizardKey(release.contextId, release.id);
   const health = wizard((s) => s.health[key]);
   useEffect(() => {
@@ -32,13 +32,7 @@ export function useReleaseHealth(release: GrayscaleReleaseView, wizard: WizardSt
   return health;
 }
 
-export function HealthCard({
-  release,
-  health,
-}: {
-  release: GrayscaleReleaseView;
-  health?: ReleaseHealthView;
-}) {
+export function HealthCard({ release, health }: { release: RolloutPlanView; health?: ReleaseHealthView }) {
   const { canary, stable } = release;
   const label = `Health of ${canary.version} against ${stable.version}`;
   if (!health)

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { GrayscaleReleaseView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { RolloutPlanView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { type OtherRulesChoice, OtherRulesChoiceField } from '../release/other-rules-choice.tsx';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
@@ -15,7 +15,7 @@ export function PromoteStep({
   view,
   wizard,
 }: {
-  release: GrayscaleReleaseView;
+  release: RolloutPlanView;
   view: ReleaseView;
   wizard: WizardStore;
 }) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { GrayscaleReleaseView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { RolloutPlanView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, editKey } from '../../stores/release-store.ts';
@@ -20,7 +20,7 @@ const splitText = (view: ReleaseView) =>
     .map((v) => `${v.name} ${v.weight}%`)
     .join(', ');
 
-export function RolloutStep({ release, wizard }: { release: GrayscaleReleaseView; wizard: WizardStore }) {
+export function RolloutStep({ release, wizard }: { release: RolloutPlanView; wizard: WizardStore }) {
   const r = release.rollout;
   const replicas = r?.replicas ?? release.canary.replicas;
   const stopped = !release.running && CLUSTER_PHASES.includes(release.phase);
@@ -65,7 +65,7 @@ export function ObserveStep({
   wizard,
   traffic,
 }: {
-  release: GrayscaleReleaseView;
+  release: RolloutPlanView;
   view: ReleaseView;
   wizard: WizardStore;
   /** The share of requests each version really gets (measured, else estimated). */
@@ -121,7 +121,7 @@ export function FinalizeStep({
   releases,
   apply,
 }: {
-  release: GrayscaleReleaseView;
+  release: RolloutPlanView;
   view: ReleaseView;
   wizard: WizardStore;
   releases: ReleaseStore;
@@ -214,7 +214,7 @@ export function DoneStep({
   view,
   wizard,
 }: {
-  release: GrayscaleReleaseView;
+  release: RolloutPlanView;
   view: ReleaseView;
   wizard: WizardStore;
 }) {
