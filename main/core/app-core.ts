@@ -6,6 +6,8 @@ import { createDemoLauncher } from './demo-launcher.ts';
 import { createDraftsService } from './drafts/drafts-service.ts';
 import { appHandlers } from './handlers/app.ts';
 import { createConsoleHandlers } from './handlers/console-handlers.ts';
+import { draftHandlers } from './handlers/drafts.ts';
+import { metricsHandlers } from './handlers/metrics.ts';
 import { kubeconfigPaths, listKubeconfigContexts } from './kubeconfig-contexts.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createPrometheusSettingsStore } from './metrics/prometheus-settings-store.ts';
@@ -68,7 +70,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     ...(deps.demoRequests ? { demoRequests: deps.demoRequests } : {}),
     // The promote gate reads the same Prometheus as the charts (a URL set in settings included).
     prometheusFor: async (contextId) => {
-      const found = await prometheusFor(contextId);
+      const found = await metrics.prometheusFor(contextId);
       return 'none' in found ? found : found.client;
     },
   });
@@ -77,29 +79,26 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     void listContexts().then((list) => emit('contexts.changed', list));
   });
 
-  const {
-    dispose: disposeMetrics,
-    prometheusFor,
-    dropClient,
-    ...metricsHandlers
-  } = createMetricsService({
+  const metrics = createMetricsService({
     session: (contextId) => consoleHandlers.session(contextId),
     settings: createPrometheusSettingsStore(deps.dataDir),
     emit,
   });
 
-  const draftHandlers = createDraftsService({
-    dataDir: deps.dataDir,
-    emit,
-    draftBase: (contextId, releaseId) => consoleHandlers.draftBase(contextId, releaseId),
-    liveObjects: (contextId, keys) => consoleHandlers.liveObjects(contextId, keys),
-    reviewPlan: (p) => consoleHandlers.reviewPlan(p),
-  });
+  const draftCalls = draftHandlers(
+    createDraftsService({
+      dataDir: deps.dataDir,
+      emit,
+      draftBase: (contextId, releaseId) => consoleHandlers.draftBase(contextId, releaseId),
+      liveObjects: (contextId, keys) => consoleHandlers.liveObjects(contextId, keys),
+      reviewPlan: (p) => consoleHandlers.reviewPlan(p),
+    }),
+  );
 
   const handlers: ApiHandlers = {
     ...consoleHandlers,
-    ...metricsHandlers,
-    ...draftHandlers,
+    ...metricsHandlers(metrics),
+    ...draftCalls,
     ...appHandlers(deps, listContexts, demo),
   };
   // These are main's own, not calls of the contract.
@@ -120,11 +119,11 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
       sinks.set(sink, clientId);
       return () => {
         sinks.delete(sink);
-        if (clientId !== undefined) dropClient(clientId);
+        if (clientId !== undefined) metrics.dropClient(clientId);
       };
     },
     clientReset(clientId) {
-      dropClient(clientId);
+      metrics.dropClient(clientId);
     },
     async openDemoIfNoContexts() {
       const listing = await listKubeconfigContexts(kubeconfigPaths(deps.env));
@@ -140,7 +139,7 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     beginDemo: (after) => ({ started: demo.open(after).then(() => undefined) }),
     async dispose() {
       sinks.clear();
-      disposeMetrics();
+      metrics.dispose();
       await consoleHandlers.dispose();
       await demo.stop();
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RolloutPlanId, HistoryEntryView, PlanView } from './console-schemas.ts';
+import { HistoryEntryView, PlanView, RolloutPlanId } from './console-schemas.ts';
 import { HealthVerdictView } from './metrics-schemas.ts';
 
 // "All traffic to one version" (switch, roll back) with what happens to each content rule, and the

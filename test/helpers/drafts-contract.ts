@@ -1,5 +1,5 @@
-import type { DraftCalls } from '../../main/core/drafts/drafts-service.ts';
 import { apiFailureOf } from '../../main/core/handlers/api-failures.ts';
+import type { DraftCalls } from '../../main/core/handlers/drafts.ts';
 import { draftCalls } from '../../shared/api/draft-schemas.ts';
 import type { KubeObject } from '../../shared/mesh/model/index.ts';
 

@@ -1,11 +1,11 @@
-// The drafts.* calls: drafts kept in `<dataDir>/drafts`, started from the cluster (or its offline
+// The drafts service behind the drafts.* calls: drafts kept in `<dataDir>/drafts`, started from the cluster (or its offline
 // snapshot) or from the operator's YAML, edited with the console's own desired-release input,
 // compared three ways with the live objects and applied through the console's review and the
 // safe apply engine. Every change to the stored drafts is announced with 'drafts.changed'.
 
 import { join } from 'node:path';
 import type { DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
-import type { CallRequest } from '../../../shared/api/contract.ts';
+import type { CallName, CallRequest, CallResponse } from '../../../shared/api/contract.ts';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
@@ -13,7 +13,7 @@ import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject, RegexEngine } from '../../../shared/mesh/model/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
 import { re2Engine } from '../../lib/re2-engine.ts';
-import type { ApiHandlers, EventSink } from '../api-dispatch.ts';
+import type { EventSink } from '../api-dispatch.ts';
 import type { DraftBase, ExternalPlan } from '../services/console-services.ts';
 import { desiredFromInput } from '../services/desired-release-input.ts';
 import { serviceNameOf } from '../views/release-views.ts';
@@ -36,19 +36,21 @@ import type { DraftStore } from './draft-store.ts';
 import { createDraftStore } from './draft-store.ts';
 import { describeDesired, draftSummary, draftView } from './draft-views.ts';
 
-export type DraftCalls = Pick<
-  ApiHandlers,
-  | 'drafts.list'
-  | 'drafts.create'
-  | 'drafts.import'
-  | 'drafts.get'
-  | 'drafts.update'
-  | 'drafts.duplicate'
-  | 'drafts.delete'
-  | 'drafts.compare'
-  | 'drafts.plan'
-  | 'drafts.export'
->;
+type Call<C extends CallName> = (req: CallRequest<C>) => Promise<CallResponse<C>>;
+
+/** The saved offline drafts: what the drafts.* calls (handlers/drafts.ts) are adapters over. */
+export interface DraftsService {
+  list: Call<'drafts.list'>;
+  create: Call<'drafts.create'>;
+  importFiles: Call<'drafts.import'>;
+  get: Call<'drafts.get'>;
+  update: Call<'drafts.update'>;
+  duplicate: Call<'drafts.duplicate'>;
+  remove: Call<'drafts.delete'>;
+  compare: Call<'drafts.compare'>;
+  plan: Call<'drafts.plan'>;
+  exportAs: Call<'drafts.export'>;
+}
 
 export interface DraftsServiceDependencies {
   /** Drafts live in `<dataDir>/drafts`. */
@@ -128,7 +130,7 @@ async function compareWithLive(
   return compareDraft(draft, byKey, resolutions, when);
 }
 
-export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls {
+export function createDraftsService(deps: DraftsServiceDependencies): DraftsService {
   const engine = deps.engine ?? re2Engine();
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? ((m: string) => console.warn(m));
@@ -167,12 +169,12 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
   }
 
   return {
-    'drafts.list': async () => {
+    list: async () => {
       const { drafts, problems } = await store.list();
       return { drafts: drafts.map(draftSummary), problems };
     },
 
-    'drafts.create': async ({ contextId, releaseId, name }) => {
+    create: async ({ contextId, releaseId, name }) => {
       const base = await deps.draftBase(contextId, releaseId);
       const release = readReleases(base.objects).find((r) => r.id === releaseId);
       if (!release)
@@ -195,7 +197,7 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       return saveAndView({ ...draft, base: { ...draft.base, capturedAt: base.capturedAt } });
     },
 
-    'drafts.import': async (req) => {
+    importFiles: async (req) => {
       const picked = importDraft(req);
       const service = serviceNameOf(picked.host);
       const draft = startDraft({
@@ -212,15 +214,15 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       return saveAndView(draft);
     },
 
-    'drafts.get': async ({ id }) => draftView(await load(id), engine),
+    get: async ({ id }) => draftView(await load(id), engine),
 
-    'drafts.update': ({ id, desired, newVersion, notes, name }) =>
+    update: ({ id, desired, newVersion, notes, name }) =>
       serial(id, async () => {
         const draft = updatedDraft(await load(id), { desired, newVersion, notes, name }, engine);
         return saveAndView(draft);
       }),
 
-    'drafts.duplicate': async ({ id, name }) => {
+    duplicate: async ({ id, name }) => {
       const { applied: _applied, ...source } = await load(id);
       const at = now().toISOString();
       return saveAndView({
@@ -232,17 +234,17 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       });
     },
 
-    'drafts.delete': ({ id }) =>
+    remove: ({ id }) =>
       serial(id, async () => {
         await store.remove(id);
         announce([id]);
         return { deleted: true };
       }),
 
-    'drafts.compare': async ({ id, resolutions }) =>
+    compare: async ({ id, resolutions }) =>
       (await compareWithLive(deps.liveObjects, await load(id), resolutions ?? [], now())).view,
 
-    'drafts.plan': async ({ id, resolutions }) => {
+    plan: async ({ id, resolutions }) => {
       const draft = await load(id);
       refuseTrafficToNewVersions(draft);
       const comparison = await compareWithLive(deps.liveObjects, draft, resolutions ?? [], now());
@@ -274,6 +276,6 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftCalls
       });
     },
 
-    'drafts.export': async (req) => exportDraft(await load(req.id), req),
+    exportAs: async (req) => exportDraft(await load(req.id), req),
   };
 }

@@ -1,3 +1,4 @@
+import type { CallName } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type {
   MetricsSnapshot,
@@ -21,14 +22,21 @@ import type { PrometheusClient } from './prometheus-client.ts';
 import { createPrometheusClient, kubeProxyTransport, urlTransport } from './prometheus-client.ts';
 import type { PrometheusSettingsStore } from './prometheus-settings-store.ts';
 
-export type MetricsCalls = Pick<
-  ApiHandlers,
-  | 'metrics.subscribe'
-  | 'metrics.unsubscribe'
-  | 'metrics.visibility'
-  | 'metrics.settings.get'
-  | 'metrics.settings.set'
->;
+type Call<C extends CallName> = ApiHandlers[C];
+
+/** Live per-version metrics for the pages, and where each context's Prometheus is: what the metrics.* calls adapt. */
+export interface MetricsService {
+  subscribe: Call<'metrics.subscribe'>;
+  unsubscribe: Call<'metrics.unsubscribe'>;
+  setVisibility: Call<'metrics.visibility'>;
+  getSettings: Call<'metrics.settings.get'>;
+  setSettings: Call<'metrics.settings.set'>;
+  /** The Prometheus the charts of a context read (the release wizard's promote gate asks it too). */
+  prometheusFor(contextId: string): Promise<{ client: PrometheusClient } | { none: string }>;
+  /** A page or window went away (socket closed, window destroyed, page reloaded): drop what it watched. */
+  dropClient(clientId: string): void;
+  dispose(): void;
+}
 
 export interface MetricsServiceDependencies {
   /** The open session of a context (throws a clear ApiFailure when it is not open). */
@@ -302,17 +310,11 @@ function createMetricsRuntime(deps: MetricsServiceDependencies) {
   return { now, clients, clientOf, stop, start, tick, deliver, chase };
 }
 
-export function createMetricsService(deps: MetricsServiceDependencies): MetricsCalls & {
-  /** The Prometheus the charts of a context read (the release wizard's promote gate asks it too). */
-  prometheusFor(contextId: string): Promise<{ client: PrometheusClient } | { none: string }>;
-  /** A page or window went away (socket closed, window destroyed, page reloaded): drop what it watched. */
-  dropClient(clientId: string): void;
-  dispose(): void;
-} {
+export function createMetricsService(deps: MetricsServiceDependencies): MetricsService {
   const { now, clients, clientOf, stop, start, tick, deliver, chase } = createMetricsRuntime(deps);
 
   return {
-    async 'metrics.subscribe'(req, caller = LOCAL_CALLER) {
+    async subscribe(req, caller = LOCAL_CALLER) {
       // The page says whether it is in view as it subscribes: a reloaded page starts from its own state.
       if (req.visible !== undefined) clientOf(caller.clientId).visible = req.visible;
       return start(caller.clientId, {
@@ -323,12 +325,12 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
         count4xxAsErrors: req.count4xxAsErrors ?? false,
       });
     },
-    async 'metrics.unsubscribe'({ contextId, releaseId }, caller = LOCAL_CALLER) {
+    async unsubscribe({ contextId, releaseId }, caller = LOCAL_CALLER) {
       const had = clients.get(caller.clientId)?.active?.key === `${contextId}\u0000${releaseId}`;
       if (had) stop(caller.clientId);
       return { unsubscribed: had };
     },
-    async 'metrics.visibility'({ visible }, caller = LOCAL_CALLER) {
+    async setVisibility({ visible }, caller = LOCAL_CALLER) {
       const client = clientOf(caller.clientId);
       const wasHidden = !client.visible;
       client.visible = visible;
@@ -343,10 +345,10 @@ export function createMetricsService(deps: MetricsServiceDependencies): MetricsC
       }
       return { paused: !visible };
     },
-    async 'metrics.settings.get'({ contextId }) {
+    async getSettings({ contextId }) {
       return settingsView(contextId, await deps.settings.get(contextId));
     },
-    async 'metrics.settings.set'({ contextId, url, auth }) {
+    async setSettings({ contextId, url, auth }) {
       if (url === null) await deps.settings.set(contextId, undefined);
       else {
         if (!/^https?:\/\//i.test(url))

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RolloutPlanProgress, RolloutPlanView, PlanView } from '../../../shared/api/console-schemas.ts';
+import type { PlanView, RolloutPlanProgress, RolloutPlanView } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ReleaseHealthView } from '../../../shared/api/release-flow-schemas.ts';

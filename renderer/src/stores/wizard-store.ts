@@ -1,9 +1,9 @@
 import { create } from 'zustand';
 import type {
+  PlanView,
   RolloutPlanPhase,
   RolloutPlanProgress,
   RolloutPlanView,
-  PlanView,
 } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
+import { draftHandlers } from '../../../main/core/handlers/drafts.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 
@@ -65,13 +66,15 @@ describe('a new version drafted from the offline snapshot', () => {
 
   it('copies v1’s Deployment from the snapshot with the mesh stopped', async () => {
     const h = handlers as ReturnType<typeof handlersOn>;
-    const drafts = createDraftsService({
-      dataDir,
-      emit: () => {},
-      draftBase: (c, r) => h.draftBase(c, r),
-      liveObjects: (c, k) => h.liveObjects(c, k),
-      reviewPlan: (p) => h.reviewPlan(p),
-    });
+    const drafts = draftHandlers(
+      createDraftsService({
+        dataDir,
+        emit: () => {},
+        draftBase: (c, r) => h.draftBase(c, r),
+        liveObjects: (c, k) => h.liveObjects(c, k),
+        reviewPlan: (p) => h.reviewPlan(p),
+      }),
+    );
     const created = await drafts['drafts.create']({ contextId: CONTEXT, releaseId: PAYMENT, name: 'train' });
     expect(created.baseSource).toBe('snapshot');
     const view = await drafts['drafts.update']({

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
-import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
+import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
+import { draftHandlers } from '../../../main/core/handlers/drafts.ts';
 import type { KubeApi } from '../../../main/core/kube-api.ts';
 import { createKubeApi } from '../../../main/core/kube-api.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
@@ -36,13 +37,15 @@ const events: Array<{ event: EventName; payload: unknown }> = [];
 
 function draftsService(): DraftCalls {
   return checkedDraftCalls(
-    createDraftsService({
-      dataDir,
-      emit: <E extends EventName>(event: E, payload: EventPayload<E>) => events.push({ event, payload }),
-      draftBase: (contextId, releaseId) => handlers.draftBase(contextId, releaseId),
-      liveObjects: (contextId, keys) => handlers.liveObjects(contextId, keys),
-      reviewPlan: (p) => handlers.reviewPlan(p),
-    }),
+    draftHandlers(
+      createDraftsService({
+        dataDir,
+        emit: <E extends EventName>(event: E, payload: EventPayload<E>) => events.push({ event, payload }),
+        draftBase: (contextId, releaseId) => handlers.draftBase(contextId, releaseId),
+        liveObjects: (contextId, keys) => handlers.liveObjects(contextId, keys),
+        reviewPlan: (p) => handlers.reviewPlan(p),
+      }),
+    ),
   );
 }
 

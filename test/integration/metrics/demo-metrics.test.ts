@@ -23,7 +23,7 @@ describe("live metrics from the demo mesh's Prometheus, through the API server's
       `a verdict on ${canary} of ${releaseId}`,
       60_000,
       async () => {
-        const s = await rig.metrics['metrics.subscribe']({
+        const s = await rig.metrics.subscribe({
           contextId: 'demo',
           releaseId,
           windowSeconds: 300,
@@ -36,7 +36,7 @@ describe("live metrics from the demo mesh's Prometheus, through the API server's
 
   it('finds the Prometheus service and shows requests per second per version in the configured split', async () => {
     const s = await waitFor('traffic to reviews', 30_000, async () => {
-      const snap = await rig.metrics['metrics.subscribe']({ contextId: 'demo', releaseId: REVIEWS });
+      const snap = await rig.metrics.subscribe({ contextId: 'demo', releaseId: REVIEWS });
       return snap.latest.some((l) => (l.rps ?? 0) > 0) && near(sharesOf(snap), { v1: 80, v2: 10, v3: 10 }, 5)
         ? snap
         : undefined;
@@ -72,7 +72,7 @@ describe("live metrics from the demo mesh's Prometheus, through the API server's
 
   it('streams appended points at the interval and pauses while the window is hidden', async () => {
     rig.updates.length = 0;
-    const first = await rig.metrics['metrics.subscribe']({
+    const first = await rig.metrics.subscribe({
       contextId: 'demo',
       releaseId: REVIEWS,
       intervalMs: 1000,
@@ -86,19 +86,19 @@ describe("live metrics from the demo mesh's Prometheus, through the API server's
     expect(appended.length).toBeGreaterThan(0);
     expect(Math.min(...appended)).toBeGreaterThan(lastT);
 
-    expect(await rig.metrics['metrics.visibility']({ visible: false })).toEqual({ paused: true });
+    expect(await rig.metrics.setVisibility({ visible: false })).toEqual({ paused: true });
     await new Promise((r) => setTimeout(r, 1200));
     const before = rig.updates.length;
     await new Promise((r) => setTimeout(r, 2500));
     expect(rig.updates.length).toBe(before);
-    await rig.metrics['metrics.visibility']({ visible: true });
+    await rig.metrics.setVisibility({ visible: true });
     await waitFor(
       'an update after showing the window again',
       5000,
       async () => (rig.updates.length > before ? true : undefined),
       200,
     );
-    expect(await rig.metrics['metrics.unsubscribe']({ contextId: 'demo', releaseId: REVIEWS })).toEqual({
+    expect(await rig.metrics.unsubscribe({ contextId: 'demo', releaseId: REVIEWS })).toEqual({
       unsubscribed: true,
     });
   }, 30_000);

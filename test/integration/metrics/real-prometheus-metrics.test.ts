@@ -48,7 +48,7 @@ describe.skipIf(!havePrometheus)(
         'the demo Prometheus and the real one to agree',
         100_000,
         async () => {
-          const s = await rig.metrics['metrics.subscribe']({
+          const s = await rig.metrics.subscribe({
             contextId: 'demo',
             releaseId: REVIEWS,
             intervalMs: 5000,
@@ -75,20 +75,20 @@ describe.skipIf(!havePrometheus)(
     }, 120_000);
 
     it('reads the real Prometheus at a URL set for the context, with a bearer token, and sees the same split', async () => {
-      const set = await rig.metrics['metrics.settings.set']({
+      const set = await rig.metrics.setSettings({
         contextId: 'demo',
         url: prom.url,
         auth: { kind: 'bearer', token: 'not-checked-by-this-prometheus' },
       });
       expect(set).toEqual({ contextId: 'demo', url: prom.url, authKind: 'bearer' });
-      const s = await rig.metrics['metrics.subscribe']({ contextId: 'demo', releaseId: REVIEWS });
+      const s = await rig.metrics.subscribe({ contextId: 'demo', releaseId: REVIEWS });
       expect(s.state).toBe('live');
       expect(s.source).toEqual({ kind: 'url', description: `Prometheus at ${prom.url}` });
       expect(near(sharesOf(s), { v1: 80, v2: 10, v3: 10 }, 5), JSON.stringify(sharesOf(s))).toBe(true);
       const v3 = s.verdicts.find((v) => v.canary === 'v3');
       expect(v3?.status, v3?.summary).toBe('worse');
-      await rig.metrics['metrics.settings.set']({ contextId: 'demo', url: null });
-      const back = await rig.metrics['metrics.subscribe']({ contextId: 'demo', releaseId: REVIEWS });
+      await rig.metrics.setSettings({ contextId: 'demo', url: null });
+      const back = await rig.metrics.subscribe({ contextId: 'demo', releaseId: REVIEWS });
       expect(back.source.kind).toBe('service');
     }, 30_000);
   },

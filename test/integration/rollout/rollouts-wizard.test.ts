@@ -6,7 +6,7 @@ import { createConsoleHandlers } from '../../../main/core/handlers/console-handl
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
-import type { RolloutPlanProgress, HistoryEntryView } from '../../../shared/api/console-schemas.ts';
+import type { HistoryEntryView, RolloutPlanProgress } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';

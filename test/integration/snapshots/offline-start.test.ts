@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
+import { draftHandlers } from '../../../main/core/handlers/drafts.ts';
 import { createSnapshotStore } from '../../../main/core/snapshots/snapshot-store.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
@@ -134,13 +135,15 @@ describe('starting with the cluster of the last session gone', () => {
   it('drafts a release from the snapshot with the mesh stopped, and keeps it across a restart', async () => {
     const events: string[] = [];
     const draftsOn = (h: ReturnType<typeof handlersOn>) =>
-      createDraftsService({
-        dataDir,
-        emit: (event) => events.push(event),
-        draftBase: (c, r) => h.draftBase(c, r),
-        liveObjects: (c, k) => h.liveObjects(c, k),
-        reviewPlan: (p) => h.reviewPlan(p),
-      });
+      draftHandlers(
+        createDraftsService({
+          dataDir,
+          emit: (event) => events.push(event),
+          draftBase: (c, r) => h.draftBase(c, r),
+          liveObjects: (c, k) => h.liveObjects(c, k),
+          reviewPlan: (p) => h.reviewPlan(p),
+        }),
+      );
     const drafts = draftsOn(handlers!);
     const created = await drafts['drafts.create']({ contextId: CONTEXT, releaseId: REVIEWS, name: 'train' });
     expect(created.baseSource).toBe('snapshot');

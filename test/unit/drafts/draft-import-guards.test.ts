@@ -2,7 +2,7 @@
 // operator's input (invalid-request, naming the file), never an internal error.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
+import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
 import { billionLaughs } from '../../helpers/billion-laughs.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 import type { FakeConsole } from './drafts-service-fakes.ts';

@@ -1,7 +1,7 @@
 // The drafts service over a fake console: comparing with the cluster and planning the apply.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
+import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
 import type { ExternalPlan } from '../../../main/core/services/console-services.ts';
 import type { ConflictResolution } from '../../../shared/api/draft-schemas.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';

@@ -5,8 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importYamlText, inNamespace } from '../../../main/core/drafts/draft-import.ts';
-import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
+import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
+import { draftHandlers } from '../../../main/core/handlers/drafts.ts';
 import type { ExternalPlan } from '../../../main/core/services/console-services.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
@@ -66,24 +67,30 @@ export async function fakeConsole(): Promise<FakeConsole> {
     events: [],
     service: () =>
       checkedDraftCalls(
-        createDraftsService({
-          dataDir: f.dir,
-          emit: (event, payload) => f.events.push({ event, payload }),
-          now: () => new Date('2026-03-04T05:06:07Z'),
-          async draftBase() {
-            if (f.offline) throw new ApiFailure('unavailable', "context 'prod' is not-connected");
-            return { origin: 'live', capturedAt: '2026-03-01T00:00:00.000Z', objects: [...f.live.values()] };
-          },
-          async liveObjects(_ctx, keys) {
-            if (f.offline) throw new ApiFailure('unavailable', "context 'prod' is not-connected");
-            return keys.map((k) => f.live.get(key(k)));
-          },
-          async reviewPlan(p) {
-            f.reviewed.push(p);
-            const { contextId, releaseId, summary } = p;
-            return { planId: 'plan-1', contextId, releaseId, summary, steps: [], lint: [] };
-          },
-        }),
+        draftHandlers(
+          createDraftsService({
+            dataDir: f.dir,
+            emit: (event, payload) => f.events.push({ event, payload }),
+            now: () => new Date('2026-03-04T05:06:07Z'),
+            async draftBase() {
+              if (f.offline) throw new ApiFailure('unavailable', "context 'prod' is not-connected");
+              return {
+                origin: 'live',
+                capturedAt: '2026-03-01T00:00:00.000Z',
+                objects: [...f.live.values()],
+              };
+            },
+            async liveObjects(_ctx, keys) {
+              if (f.offline) throw new ApiFailure('unavailable', "context 'prod' is not-connected");
+              return keys.map((k) => f.live.get(key(k)));
+            },
+            async reviewPlan(p) {
+              f.reviewed.push(p);
+              const { contextId, releaseId, summary } = p;
+              return { planId: 'plan-1', contextId, releaseId, summary, steps: [], lint: [] };
+            },
+          }),
+        ),
       ),
     liveEdit(ops) {
       const k = 'VirtualService/shop/reviews';

@@ -1,7 +1,7 @@
 // The drafts service over a fake console: importing the operator's YAML and exporting drafts.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
+import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 import type { FakeConsole } from './drafts-service-fakes.ts';
 import { failure, fakeConsole, RELEASE, split } from './drafts-service-fakes.ts';

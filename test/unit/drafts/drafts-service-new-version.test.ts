@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStep } from '../../../main/core/apply/apply-types.ts';
-import type { DraftCalls } from '../../../main/core/drafts/drafts-service.ts';
+import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 import type { FakeConsole } from './drafts-service-fakes.ts';
 import { failure, fakeConsole, RELEASE } from './drafts-service-fakes.ts';

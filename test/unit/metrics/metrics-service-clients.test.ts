@@ -43,9 +43,9 @@ afterEach(() => {
 describe('live metrics per page', () => {
   it('keeps streaming to a page while another page is hidden, and sends each page only its own', async () => {
     const { service, sent, pointsFor } = rig();
-    expect((await service['metrics.subscribe'](request, pageA)).state).toBe('live');
-    expect((await service['metrics.subscribe'](request, pageB)).state).toBe('live');
-    expect(await service['metrics.visibility']({ visible: false }, pageA)).toEqual({ paused: true });
+    expect((await service.subscribe(request, pageA)).state).toBe('live');
+    expect((await service.subscribe(request, pageB)).state).toBe('live');
+    expect(await service.setVisibility({ visible: false }, pageA)).toEqual({ paused: true });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(pointsFor('page-b')).toBeGreaterThan(0);
     expect(pointsFor('page-a')).toBe(0);
@@ -55,30 +55,30 @@ describe('live metrics per page', () => {
 
   it('keeps streaming to a page after another page closes', async () => {
     const { service, pointsFor } = rig();
-    await service['metrics.subscribe'](request, pageA);
-    await service['metrics.subscribe'](request, pageB);
+    await service.subscribe(request, pageA);
+    await service.subscribe(request, pageB);
     service.dropClient('page-a');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(pointsFor('page-b')).toBeGreaterThan(0);
     expect(pointsFor('page-a')).toBe(0);
     // The closed page's subscription is gone: nothing is left to unsubscribe.
-    expect(await service['metrics.unsubscribe'](request, pageA)).toEqual({ unsubscribed: false });
-    expect(await service['metrics.unsubscribe'](request, pageB)).toEqual({ unsubscribed: true });
+    expect(await service.unsubscribe(request, pageA)).toEqual({ unsubscribed: false });
+    expect(await service.unsubscribe(request, pageB)).toEqual({ unsubscribed: true });
     service.dispose();
   });
 
   it('answers a reloaded page live, whatever the page before it said', async () => {
     const { service } = rig();
-    await service['metrics.subscribe'](request, pageA);
-    await service['metrics.visibility']({ visible: false }, pageA);
+    await service.subscribe(request, pageA);
+    await service.setVisibility({ visible: false }, pageA);
     // The reload: the old page's socket closes, the new page subscribes saying it is in view.
     service.dropClient('page-a');
-    const fresh = await service['metrics.subscribe']({ ...request, visible: true }, { clientId: 'page-a2' });
+    const fresh = await service.subscribe({ ...request, visible: true }, { clientId: 'page-a2' });
     expect(fresh.state).toBe('live');
     expect(fresh.mode).toBe('replace');
     expect(fresh.series.some((s) => s.t.length > 0)).toBe(true);
     // A page that subscribes while hidden is paused, and only that page.
-    const hidden = await service['metrics.subscribe']({ ...request, visible: false }, pageB);
+    const hidden = await service.subscribe({ ...request, visible: false }, pageB);
     expect(hidden.state).toBe('paused');
     service.dispose();
   });
@@ -91,7 +91,7 @@ describe('live metrics per page', () => {
       range: async (...args) => (empty ? [] : full.range(...args)),
     };
     const { service, sent } = rig(client);
-    const first = await service['metrics.subscribe']({ ...request, intervalMs: 60_000 }, pageA);
+    const first = await service.subscribe({ ...request, intervalMs: 60_000 }, pageA);
     expect(first.series.every((s) => s.t.length === 0)).toBe(true);
     empty = false;
     await vi.advanceTimersByTimeAsync(5 * FIRST_POINT_RETRY_MS);
@@ -106,8 +106,8 @@ describe('live metrics per page', () => {
   it('stops the earlier of two overlapping subscribes of one page', async () => {
     const { service, sent } = rig();
     await Promise.all([
-      service['metrics.subscribe'](request, pageA),
-      service['metrics.subscribe']({ ...request, windowSeconds: 900 }, pageA),
+      service.subscribe(request, pageA),
+      service.subscribe({ ...request, windowSeconds: 900 }, pageA),
     ]);
     sent.length = 0;
     await vi.advanceTimersByTimeAsync(20_000);
@@ -132,7 +132,7 @@ describe('live metrics per page', () => {
         return { client: prom, source: { kind: 'url', description: 'fake' } };
       },
     });
-    const pending = service['metrics.subscribe'](request, pageA);
+    const pending = service.subscribe(request, pageA);
     service.dropClient('page-a');
     release();
     await expect(pending).rejects.toThrow('the page that asked for these metrics has gone');

@@ -106,7 +106,7 @@ describe('the metrics service', () => {
       settings: noSettings,
       emit: () => {},
     });
-    const s = await service['metrics.subscribe']({ contextId: 'kube:prod', releaseId: release.id });
+    const s = await service.subscribe({ contextId: 'kube:prod', releaseId: release.id });
     expect(s.state).toBe('no-prometheus');
     expect(s.source).toEqual({ kind: 'none', reason });
     expect(s.message).toContain('Set a Prometheus URL for this context');
@@ -129,7 +129,7 @@ describe('the metrics service', () => {
         },
       }),
     });
-    const s = await service['metrics.subscribe']({ contextId: 'kube:prod', releaseId: release.id });
+    const s = await service.subscribe({ contextId: 'kube:prod', releaseId: release.id });
     expect(s.state).toBe('error');
     expect(s.message).toBe('cannot reach Prometheus at http://x: ECONNREFUSED');
     service.dispose();
@@ -142,7 +142,7 @@ describe('the metrics service', () => {
       emit: () => {},
     });
     await expect(
-      service['metrics.settings.set']({ contextId: 'kube:prod', url: 'ftp://prom', auth: { kind: 'none' } }),
+      service.setSettings({ contextId: 'kube:prod', url: 'ftp://prom', auth: { kind: 'none' } }),
     ).rejects.toThrow('the Prometheus URL must start with http:// or https:// (got ftp://prom)');
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RolloutPlanView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { ReleaseView, RolloutPlanView } from '../../../../shared/api/console-schemas.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { type OtherRulesChoice, OtherRulesChoiceField } from '../release/other-rules-choice.tsx';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RolloutPlanView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
+import type { ReleaseView, RolloutPlanView } from '../../../../shared/api/console-schemas.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, editKey } from '../../stores/release-store.ts';
