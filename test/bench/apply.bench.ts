@@ -3,6 +3,7 @@
 // change costs. Run: npx tsx test/bench/apply.bench.ts (BENCH_RUNS=30 by default). Prints JSON.
 import { performance } from 'node:perf_hooks';
 import { planRelease, setSplit } from '../../shared/mesh/plan/index.ts';
+import { shares } from '../helpers/shares.ts';
 import { startHarness } from '../integration/apply/demo-harness.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
@@ -24,15 +25,7 @@ try {
     const start = performance.now();
     const objects = h.objects();
     const release = h.release();
-    const plan = planRelease(
-      release,
-      setSplit(release, [
-        { version: 'v1', weight: 90 - v2 },
-        { version: 'v2', weight: v2 },
-        { version: 'v3', weight: 10 },
-      ]),
-      objects,
-    );
+    const plan = planRelease(release, setSplit(release, shares({ v1: 90 - v2, v2, v3: 10 })), objects);
     const result = await h.engine.apply({ plan, objects, context: 'demo-admin', user: 'bench' });
     const ms = performance.now() - start;
     if (!result.ok) throw new Error(`apply failed: ${result.error.message}`);

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { KubeObject } from '../../shared/mesh/model/index.ts';
 import { planRelease, setSplit } from '../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../shared/mesh/read/index.ts';
+import { shares } from '../helpers/shares.ts';
 
 const SERVICES = 10_000;
 
@@ -71,14 +72,7 @@ const times: number[] = [];
 for (let k = 0; k < runs + 500; k++) {
   const v1 = 50 + (k % 40);
   const t0 = performance.now();
-  planRelease(
-    release,
-    setSplit(release, [
-      { version: 'v1', weight: v1 },
-      { version: 'v2', weight: 100 - v1 },
-    ]),
-    one,
-  );
+  planRelease(release, setSplit(release, shares({ v1, v2: 100 - v1 })), one);
   const dt = performance.now() - t0;
   if (k >= 500) times.push(dt);
 }

@@ -4,6 +4,7 @@ import { sameContent } from '../../../main/core/apply/inverse-patch.ts';
 import { verifyThroughWatchCache } from '../../../main/core/apply/watch-cache-adapter.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import type { Harness } from './demo-harness.ts';
 import { defaultRoute, splitOf, startHarness } from './demo-harness.ts';
 
@@ -40,15 +41,7 @@ function otherWriter(
 describe('apply engine against the demo mesh', () => {
   it('applies a weight change confirmed through the watch with one dry-run and one patch, keeping retries and timeouts', async () => {
     const release = h.release();
-    const plan = planRelease(
-      release,
-      setSplit(release, [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 25 },
-        { version: 'v3', weight: 25 },
-      ]),
-      h.objects(),
-    );
+    const plan = planRelease(release, setSplit(release, shares({ v1: 50, v2: 25, v3: 25 })), h.objects());
     h.resetCounts();
     const result = await h.engine.apply({ plan, objects: h.objects(), ...who });
     expect(result.ok).toBe(true);
@@ -66,12 +59,10 @@ describe('apply engine against the demo mesh', () => {
     const drBefore = await h.api.get(drRef);
     const vsBefore = await h.api.get(vsRef);
     const release = h.release();
-    const desired = setSplit(addVersion(release, { name: 'v9', labels: { app: 'reviews', version: 'v9' } }), [
-      { version: 'v1', weight: 50 },
-      { version: 'v2', weight: 25 },
-      { version: 'v3', weight: 15 },
-      { version: 'v9', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(release, { name: 'v9', labels: { app: 'reviews', version: 'v9' } }),
+      shares({ v1: 50, v2: 25, v3: 15, v9: 10 }),
+    );
     const result = await h.engine.apply({
       plan: planRelease(release, desired, h.objects()),
       objects: h.objects(),
@@ -96,15 +87,7 @@ describe('apply engine against the demo mesh', () => {
 
   it('rebases onto a concurrent writer who changed the retries timeout, and keeps both changes', async () => {
     const release = h.release();
-    const plan = planRelease(
-      release,
-      setSplit(release, [
-        { version: 'v1', weight: 60 },
-        { version: 'v2', weight: 20 },
-        { version: 'v3', weight: 20 },
-      ]),
-      h.objects(),
-    );
+    const plan = planRelease(release, setSplit(release, shares({ v1: 60, v2: 20, v3: 20 })), h.objects());
     const result = await h.engine.apply({
       plan,
       objects: h.objects(),
@@ -126,15 +109,7 @@ describe('apply engine against the demo mesh', () => {
 
   it('stops with both sides when the concurrent writer changed a weight', async () => {
     const release = h.release();
-    const plan = planRelease(
-      release,
-      setSplit(release, [
-        { version: 'v1', weight: 70 },
-        { version: 'v2', weight: 20 },
-        { version: 'v3', weight: 10 },
-      ]),
-      h.objects(),
-    );
+    const plan = planRelease(release, setSplit(release, shares({ v1: 70, v2: 20, v3: 10 })), h.objects());
     const result = await h.engine.apply({
       plan,
       objects: h.objects(),
@@ -166,7 +141,7 @@ describe('apply engine against the demo mesh', () => {
     const before = await h.api.get(vsRef);
     const release = h.release();
     const result = await viewerEngine.apply({
-      plan: planRelease(release, setSplit(release, [{ version: 'v1', weight: 100 }]), h.objects()),
+      plan: planRelease(release, setSplit(release, shares({ v1: 100 })), h.objects()),
       objects: h.objects(),
       context: 'demo-viewer',
       user: 'demo-viewer',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../../../main/core/kube-api.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import type { Harness } from './demo-harness.ts';
 import { startHarness } from './demo-harness.ts';
 
@@ -32,15 +33,7 @@ describe('field manager of Switchyard’s writes, as the demo mesh records it', 
     const before = await h.api.get(vsRef);
     expect(managersOf(before)).not.toContainEqual({ manager: 'switchyard', operation: 'Update' });
     const release = h.release();
-    const plan = planRelease(
-      release,
-      setSplit(release, [
-        { version: 'v1', weight: 70 },
-        { version: 'v2', weight: 20 },
-        { version: 'v3', weight: 10 },
-      ]),
-      h.objects(),
-    );
+    const plan = planRelease(release, setSplit(release, shares({ v1: 70, v2: 20, v3: 10 })), h.objects());
     const result = await h.engine.apply({
       plan,
       objects: h.objects(),

@@ -3,6 +3,7 @@ import { sameContent } from '../../../main/core/apply/inverse-patch.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import type { Harness } from './demo-harness.ts';
 import { splitOf, startHarness } from './demo-harness.ts';
 
@@ -38,12 +39,10 @@ describe('history and undo against the demo mesh', () => {
     const vsBefore = await h.api.get(vsRef);
     const drBefore = await h.api.get(drRef);
     const release = h.release();
-    const desired = setSplit(addVersion(release, { name: 'v7', labels: { app: 'reviews', version: 'v7' } }), [
-      { version: 'v1', weight: 70 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-      { version: 'v7', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(release, { name: 'v7', labels: { app: 'reviews', version: 'v7' } }),
+      shares({ v1: 70, v2: 10, v3: 10, v7: 10 }),
+    );
     const applied = await h.engine.apply({
       plan: planRelease(release, desired, h.objects()),
       objects: h.objects(),
@@ -71,15 +70,7 @@ describe('history and undo against the demo mesh', () => {
   it('refuses to undo after a concurrent change of the same weights, showing before, after and live', async () => {
     const release = h.release();
     const applied = await h.engine.apply({
-      plan: planRelease(
-        release,
-        setSplit(release, [
-          { version: 'v1', weight: 40 },
-          { version: 'v2', weight: 30 },
-          { version: 'v3', weight: 30 },
-        ]),
-        h.objects(),
-      ),
+      plan: planRelease(release, setSplit(release, shares({ v1: 40, v2: 30, v3: 30 })), h.objects()),
       objects: h.objects(),
       ...who,
     });

@@ -18,6 +18,7 @@ import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { DraftView } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import { checkedDraftCalls, splitOf } from '../../helpers/drafts-contract.ts';
+import { shares } from '../../helpers/shares.ts';
 
 const PAYMENT = 'istio:shop/payment.shop.svc.cluster.local';
 const IMAGE = 'ghcr.io/switchyard-demo/shop-payment:5.2.0';
@@ -94,11 +95,7 @@ async function paymentWithV3(name: string, v3: number): Promise<DraftView> {
     version: r.version,
     enabled: r.enabled,
   }));
-  const split = [
-    { version: 'v1', weight: 90 - v3 },
-    { version: 'v2', weight: 10 },
-    { version: 'v3', weight: v3 },
-  ];
+  const split = shares({ v1: 90 - v3, v2: 10, v3 });
   return drafts['drafts.update']({ id: created.id, desired: { split, rules } });
 }
 

@@ -6,6 +6,7 @@ import { createReleaseStateStore } from '../../../main/core/rollout/rollout-stat
 import type { RolloutWorkflowDeps } from '../../../main/core/rollout/rollout-workflow.ts';
 import { createRolloutWorkflow } from '../../../main/core/rollout/rollout-workflow.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
+import { shares } from '../../helpers/shares.ts';
 import type { Harness } from '../apply/demo-harness.ts';
 import { REVIEWS_ID, splitOf, startHarness } from '../apply/demo-harness.ts';
 import { countRequests, fetchExposition } from '../apply/mesh-telemetry.ts';
@@ -87,12 +88,7 @@ describe('release workflow against the demo mesh', () => {
       'ready',
     ]);
 
-    const routed = await wf.route(started.id, [
-      { version: 'v1', weight: 60 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-      { version: 'v4', weight: 20 },
-    ]);
+    const routed = await wf.route(started.id, shares({ v1: 60, v2: 10, v3: 10, v4: 20 }));
     expect(routed.phase).toBe('routing');
     expect(splitOf(await h.api.get(vsRef))).toEqual({ v1: 60, v2: 10, v3: 10, v4: 20 });
 
@@ -138,11 +134,7 @@ describe('release workflow against the demo mesh', () => {
       image: IMAGE,
       replicas: 1,
     });
-    await wf.route(s.id, [
-      { version: 'v2', weight: 50 },
-      { version: 'v4', weight: 40 },
-      { version: 'v5', weight: 10 },
-    ]);
+    await wf.route(s.id, shares({ v2: 50, v4: 40, v5: 10 }));
     await expect(wf.finalize(s.id, 'delete')).rejects.toThrow(
       'cannot finalize release bookinfo.reviews.v5: it is routing',
     );

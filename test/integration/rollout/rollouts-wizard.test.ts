@@ -8,6 +8,7 @@ import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
 import type { HistoryEntryView, RolloutPlanProgress } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
+import { shares } from '../../helpers/shares.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
 const IMAGE = 'docker.io/istio/examples-bookinfo-reviews-v3:1.20.2';
@@ -239,10 +240,7 @@ describe('the release wizard calls against the demo mesh', () => {
       contextId: 'demo',
       releaseId: REVIEWS,
       desired: {
-        split: [
-          { version: 'v4', weight: 90 },
-          { version: 'v5', weight: 10 },
-        ],
+        split: shares({ v4: 90, v5: 10 }),
         rules: before.rules.map((r) => ({ id: r.id, version: r.version, enabled: r.enabled })),
       },
       workflowId: started.id,

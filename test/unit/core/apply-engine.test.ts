@@ -6,6 +6,7 @@ import type { NewHistoryEntry } from '../../../main/core/history/history-types.t
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 
 const vsRef = {
@@ -50,14 +51,7 @@ const weights = (o: KubeObject | undefined) =>
 describe('apply engine', () => {
   it('applies a weight change with one dry-run and one patch, and records before and after', async () => {
     const t = setup();
-    const plan = planRelease(
-      t.release(),
-      setSplit(t.release(), [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      t.objects(),
-    );
+    const plan = planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects());
     t.kube.calls.length = 0;
     const result = await t.engine.apply({ plan, objects: t.objects(), ...who });
     expect(result.ok).toBe(true);
@@ -71,11 +65,10 @@ describe('apply engine', () => {
 
   it('adds the subset before routing to it, pausing between the dependent steps', async () => {
     const t = setup({ pauseMs: 300 });
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
-      { version: 'v1', weight: 80 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }),
+      shares({ v1: 80, v2: 10, v3: 10 }),
+    );
     const events: ApplyProgress['type'][] = [];
     t.kube.calls.length = 0;
     const result = await t.engine.apply({
@@ -95,11 +88,10 @@ describe('apply engine', () => {
     const t = setup();
     const drBefore = t.kube.read(drRef)!;
     const vsBefore = t.kube.read(vsRef)!;
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
-      { version: 'v1', weight: 80 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }),
+      shares({ v1: 80, v2: 10, v3: 10 }),
+    );
     t.kube.failNext('patch', 500, { kind: 'VirtualService' });
     const result = await t.engine.apply({ plan: planRelease(t.release(), desired, t.objects()), ...who });
     expect(result.ok).toBe(false);
@@ -119,14 +111,7 @@ describe('apply engine', () => {
     const before = t.kube.read(vsRef)!;
     t.kube.failNext('patch', 503, { afterWrite: true });
     const result = await t.engine.apply({
-      plan: planRelease(
-        t.release(),
-        setSplit(t.release(), [
-          { version: 'v1', weight: 0 },
-          { version: 'v2', weight: 100 },
-        ]),
-        t.objects(),
-      ),
+      plan: planRelease(t.release(), setSplit(t.release(), shares({ v1: 0, v2: 100 })), t.objects()),
       ...who,
     });
     expect(result.ok).toBe(false);
@@ -136,14 +121,7 @@ describe('apply engine', () => {
 
   it('rebases onto a concurrent change of another field and keeps both changes', async () => {
     const t = setup();
-    const plan = planRelease(
-      t.release(),
-      setSplit(t.release(), [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      t.objects(),
-    );
+    const plan = planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects());
     t.kube.beforeNext('patch', () => {
       const cur = t.kube.read(vsRef)!;
       (cur.spec as { http: Array<{ retries: { perTryTimeout: string } }> }).http[0]!.retries.perTryTimeout =
@@ -162,14 +140,7 @@ describe('apply engine', () => {
 
   it('stops with both sides when a concurrent change touched a weight it replaces', async () => {
     const t = setup();
-    const plan = planRelease(
-      t.release(),
-      setSplit(t.release(), [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      t.objects(),
-    );
+    const plan = planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects());
     t.kube.beforeNext('patch', () => {
       const cur = t.kube.read(vsRef)!;
       const route = (cur.spec as { http: Array<{ route: Array<{ weight: number }> }> }).http[0]!.route;
@@ -192,14 +163,7 @@ describe('apply engine', () => {
     const t = setup();
     t.kube.failNext('patch', 403, { dryRun: true });
     const result = await t.engine.apply({
-      plan: planRelease(
-        t.release(),
-        setSplit(t.release(), [
-          { version: 'v1', weight: 50 },
-          { version: 'v2', weight: 50 },
-        ]),
-        t.objects(),
-      ),
+      plan: planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects()),
       ...who,
     });
     expect(result.ok).toBe(false);
@@ -252,14 +216,7 @@ describe('apply engine', () => {
     });
     const before = t.kube.read(vsRef)!;
     const result = await never.apply({
-      plan: planRelease(
-        t.release(),
-        setSplit(t.release(), [
-          { version: 'v1', weight: 50 },
-          { version: 'v2', weight: 50 },
-        ]),
-        t.objects(),
-      ),
+      plan: planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects()),
       ...who,
     });
     expect(result.ok).toBe(false);
@@ -271,11 +228,10 @@ describe('apply engine', () => {
 
   it('dry-runs a plan and returns the server view of every step', async () => {
     const t = setup();
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
-      { version: 'v1', weight: 80 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }),
+      shares({ v1: 80, v2: 10, v3: 10 }),
+    );
     const dry = await t.engine.dryRun(planRelease(t.release(), desired, t.objects()), t.objects());
     expect(dry.ok).toBe(true);
     if (!dry.ok) return;

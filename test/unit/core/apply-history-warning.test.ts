@@ -14,6 +14,7 @@ import { ApplyResultView } from '../../../shared/api/console-schemas.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 
@@ -45,14 +46,7 @@ describe('an apply whose history line cannot be written', () => {
     const release = readIstioReleases(objects())[0]!;
 
     const result = await engine.apply({
-      plan: planRelease(
-        release,
-        setSplit(release, [
-          { version: 'v1', weight: 50 },
-          { version: 'v2', weight: 50 },
-        ]),
-        objects(),
-      ),
+      plan: planRelease(release, setSplit(release, shares({ v1: 50, v2: 50 })), objects()),
       ...who,
     });
     expect(weights(kube.read(vsRef))).toEqual([50, 50]);
@@ -82,14 +76,7 @@ describe('an apply whose history line cannot be written', () => {
     const objects = () => [kube.read(vsRef), kube.read(drRef)] as KubeObject[];
     const release = readIstioReleases(objects())[0]!;
     const result = await engine.apply({
-      plan: planRelease(
-        release,
-        setSplit(release, [
-          { version: 'v1', weight: 30 },
-          { version: 'v2', weight: 70 },
-        ]),
-        objects(),
-      ),
+      plan: planRelease(release, setSplit(release, shares({ v1: 30, v2: 70 })), objects()),
       ...who,
     });
     expect(result).toMatchObject({

@@ -4,6 +4,7 @@ import type { ApplyProgress } from '../../../main/core/apply/apply-types.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 
 // Click → confirmed, one round trip less: a reviewed change of one patch is written without a
@@ -38,14 +39,7 @@ function setup() {
 describe('a reviewed single-step change', () => {
   it('is written with one request, no second dry-run', async () => {
     const t = setup();
-    const plan = planRelease(
-      t.release(),
-      setSplit(t.release(), [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      t.objects(),
-    );
+    const plan = planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects());
     expect(plan.steps).toHaveLength(1);
     t.kube.calls.length = 0;
     const progress: ApplyProgress['type'][] = [];
@@ -62,14 +56,7 @@ describe('a reviewed single-step change', () => {
 
   it('that the server refuses changes nothing and says why', async () => {
     const t = setup();
-    const plan = planRelease(
-      t.release(),
-      setSplit(t.release(), [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      t.objects(),
-    );
+    const plan = planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects());
     t.kube.failNext('patch', 403);
     const result = await t.engine.apply({ plan, objects: t.objects(), ...who });
     expect(result.ok).toBe(false);
@@ -79,11 +66,10 @@ describe('a reviewed single-step change', () => {
 
   it('a plan of several steps is still dry-run whole before the first write', async () => {
     const t = setup();
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
-      { version: 'v1', weight: 80 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }),
+      shares({ v1: 80, v2: 10, v3: 10 }),
+    );
     const plan = planRelease(t.release(), desired, t.objects());
     expect(plan.steps.length).toBeGreaterThan(1);
     t.kube.calls.length = 0;

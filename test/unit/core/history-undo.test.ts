@@ -9,6 +9,7 @@ import { undoChange } from '../../../main/core/history/history-undo.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
 
 const vsRef = {
@@ -44,11 +45,10 @@ describe('undo', () => {
     const t = await setup();
     const vsBefore = t.kube.read(vsRef)!;
     const drBefore = t.kube.read(drRef)!;
-    const desired = setSplit(addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }), [
-      { version: 'v1', weight: 80 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(t.release(), { name: 'v3', labels: { version: 'v3' } }),
+      shares({ v1: 80, v2: 10, v3: 10 }),
+    );
     const applied = await t.engine.apply({ plan: planRelease(t.release(), desired, t.objects()), ...who });
     expect(applied.ok).toBe(true);
     const id = applied.ok ? (applied.historyId as string) : '';
@@ -70,14 +70,7 @@ describe('undo', () => {
   it('refuses with before, after and live when the changed field was changed again since', async () => {
     const t = await setup();
     const applied = await t.engine.apply({
-      plan: planRelease(
-        t.release(),
-        setSplit(t.release(), [
-          { version: 'v1', weight: 50 },
-          { version: 'v2', weight: 50 },
-        ]),
-        t.objects(),
-      ),
+      plan: planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects()),
       ...who,
     });
     const id = applied.ok ? (applied.historyId as string) : '';
@@ -108,14 +101,7 @@ describe('undo', () => {
   it('keeps a concurrent change to another field while undoing', async () => {
     const t = await setup();
     const applied = await t.engine.apply({
-      plan: planRelease(
-        t.release(),
-        setSplit(t.release(), [
-          { version: 'v1', weight: 50 },
-          { version: 'v2', weight: 50 },
-        ]),
-        t.objects(),
-      ),
+      plan: planRelease(t.release(), setSplit(t.release(), shares({ v1: 50, v2: 50 })), t.objects()),
       ...who,
     });
     const id = applied.ok ? (applied.historyId as string) : '';

@@ -9,6 +9,7 @@ import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { applyJsonPatch, deepClone } from '../../../shared/mesh/model/index.ts';
 import { addVersion, removeVersion, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { draftFromFixture } from './draft-fixtures.ts';
 
 const NOW = new Date('2026-02-01T00:00:00Z');
@@ -46,11 +47,7 @@ describe('the plan of a compared draft', () => {
   // v3 takes half, v1 leaves: its subset may only go once the route stopped using it.
   const swap = (d: Parameters<Parameters<typeof editDraft>[1]>[0]) =>
     removeVersion(
-      setSplit(addVersion(d, { name: 'v3', labels: { version: 'v3' } }), [
-        { version: 'v1', weight: 0 },
-        { version: 'v2', weight: 50 },
-        { version: 'v3', weight: 50 },
-      ]),
+      setSplit(addVersion(d, { name: 'v3', labels: { version: 'v3' } }), shares({ v1: 0, v2: 50, v3: 50 })),
       'v1',
     );
 
@@ -101,12 +98,7 @@ describe('the plan of a compared draft', () => {
   });
 
   it('is one patch per merged object, guarded by the live resourceVersion, and nothing for an unchanged one', () => {
-    const draft = clusterDraft((d) =>
-      setSplit(d, [
-        { version: 'v1', weight: 60 },
-        { version: 'v2', weight: 40 },
-      ]),
-    );
+    const draft = clusterDraft((d) => setSplit(d, shares({ v1: 60, v2: 40 })));
     const live = liveOf(draft, (o) => ({ ...o, metadata: { ...o.metadata, resourceVersion: '300' } }));
     const plan = draftEnginePlan(draft, compareDraft(draft, live, [], NOW), 'r');
     expect(plan.steps).toHaveLength(1);
@@ -124,12 +116,7 @@ describe('the plan of a compared draft', () => {
   });
 
   it('refuses a merge whose weights no longer add up to 100', () => {
-    const draft = clusterDraft((d) =>
-      setSplit(d, [
-        { version: 'v1', weight: 60 },
-        { version: 'v2', weight: 40 },
-      ]),
-    );
+    const draft = clusterDraft((d) => setSplit(d, shares({ v1: 60, v2: 40 })));
     const live = liveOf(draft, (o) => {
       if (o.kind !== 'VirtualService') return o;
       return applyJsonPatch(o, [

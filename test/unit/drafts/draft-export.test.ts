@@ -13,6 +13,7 @@ import type { Draft } from '../../../main/core/drafts/draft-schema.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { applyJsonPatch, deepClone, JsonPatchTestError } from '../../../shared/mesh/model/index.ts';
 import { addContentRule, addVersion, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { draftFromFixture, fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 
 function withServerFields(draft: Draft): Draft {
@@ -26,34 +27,18 @@ function withServerFields(draft: Draft): Draft {
   return d;
 }
 
-const canary = (d: Draft) =>
-  editDraft(d, (x) =>
-    setSplit(x, [
-      { version: 'v1', weight: 70 },
-      { version: 'v2', weight: 30 },
-    ]),
-  );
+const canary = (d: Draft) => editDraft(d, (x) => setSplit(x, shares({ v1: 70, v2: 30 })));
 const withRule = (d: Draft) =>
   editDraft(d, (x) =>
-    addContentRule(
-      setSplit(x, [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      {
-        name: 'beta',
-        matches: [{ headers: { 'x-beta': { exact: '1' } } }],
-        version: 'v2',
-      },
-    ),
+    addContentRule(setSplit(x, shares({ v1: 50, v2: 50 })), {
+      name: 'beta',
+      matches: [{ headers: { 'x-beta': { exact: '1' } } }],
+      version: 'v2',
+    }),
   );
 const withVersion = (d: Draft) =>
   editDraft(d, (x) =>
-    setSplit(addVersion(x, { name: 'v3', labels: { version: 'v3' } }), [
-      { version: 'v1', weight: 80 },
-      { version: 'v2', weight: 10 },
-      { version: 'v3', weight: 10 },
-    ]),
+    setSplit(addVersion(x, { name: 'v3', labels: { version: 'v3' } }), shares({ v1: 80, v2: 10, v3: 10 })),
   );
 
 describe('importing YAML into a draft', () => {

@@ -15,6 +15,7 @@ import { CURRENT_SCHEMA_VERSION, parseDraft } from '../../../main/core/drafts/dr
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addContentRule, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { draftFromFixture } from './draft-fixtures.ts';
 import { clusterDraft, NEW_IMAGE } from './new-version-fixtures.ts';
 
@@ -61,10 +62,7 @@ describe('a new version in a draft', () => {
     expect(spec.template.metadata.labels).toEqual({ app: 'reviews', version: 'v3' });
     expect(spec.template.spec.containers[0]?.image).toBe(NEW_IMAGE);
     expect(draft.desired?.addedVersions).toEqual([{ name: 'v3', labels: { version: 'v3' } }]);
-    expect(draft.desired?.split).toEqual([
-      { version: 'v1', weight: 90 },
-      { version: 'v2', weight: 10 },
-    ]);
+    expect(draft.desired?.split).toEqual(shares({ v1: 90, v2: 10 }));
   });
 
   it('lists the version in the draft’s release at 0% with its Deployment, the subset in the DestinationRule', () => {
@@ -137,13 +135,7 @@ describe('a new version in a draft', () => {
     expect(removed.newVersion).toBeUndefined();
     expect(removed.newObjects).toEqual([]);
     expect(removed.desired?.addedVersions).toEqual([]);
-    const weighted = editDraft(draft, (d) =>
-      setSplit(d, [
-        { version: 'v1', weight: 80 },
-        { version: 'v2', weight: 10 },
-        { version: 'v3', weight: 10 },
-      ]),
-    );
+    const weighted = editDraft(draft, (d) => setSplit(d, shares({ v1: 80, v2: 10, v3: 10 })));
     expect(() => withoutNewVersion(weighted)).toThrow(/'v3' still receives 10% of traffic/);
   });
 
@@ -152,13 +144,7 @@ describe('a new version in a draft', () => {
     expect(() => refuseTrafficToNewVersions(draft)).not.toThrow();
     const message =
       'v3 is created by this draft and has no ready pods yet: apply with v3 at 0%, then move traffic once its rollout is ready';
-    const weighted = editDraft(draft, (d) =>
-      setSplit(d, [
-        { version: 'v1', weight: 80 },
-        { version: 'v2', weight: 10 },
-        { version: 'v3', weight: 10 },
-      ]),
-    );
+    const weighted = editDraft(draft, (d) => setSplit(d, shares({ v1: 80, v2: 10, v3: 10 })));
     expect(refusal(() => refuseTrafficToNewVersions(weighted))).toMatchObject({
       code: 'invalid-request',
       message,

@@ -9,6 +9,7 @@ import { CURRENT_SCHEMA_VERSION } from '../../../main/core/drafts/draft-schema.t
 import type { DraftStore } from '../../../main/core/drafts/draft-store.ts';
 import { createDraftStore } from '../../../main/core/drafts/draft-store.ts';
 import { setSplit } from '../../../shared/mesh/plan/index.ts';
+import { shares } from '../../helpers/shares.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
 import { draftFromFixture, fixtureText } from './draft-fixtures.ts';
 
@@ -35,12 +36,7 @@ function splitOfVs(objects: ReturnType<typeof draftObjects>) {
 
 describe('draft store', () => {
   it('saves a draft and reads it back equal, stamped with the save time', async () => {
-    const draft = editDraft(draftFromFixture(), (d) =>
-      setSplit(d, [
-        { version: 'v1', weight: 70 },
-        { version: 'v2', weight: 30 },
-      ]),
-    );
+    const draft = editDraft(draftFromFixture(), (d) => setSplit(d, shares({ v1: 70, v2: 30 })));
     const saved = await store.save(draft);
     expect(saved.updatedAt).toBe(now.toISOString());
     expect(await store.get(draft.id)).toEqual(saved);
@@ -114,17 +110,9 @@ describe('draft store', () => {
 
 describe('the split in a draft file', () => {
   it('is `weight` in memory and stays `percent` on disk, so every app version reads the file', async () => {
-    const draft = editDraft(draftFromFixture(), (d) =>
-      setSplit(d, [
-        { version: 'v1', weight: 70 },
-        { version: 'v2', weight: 30 },
-      ]),
-    );
+    const draft = editDraft(draftFromFixture(), (d) => setSplit(d, shares({ v1: 70, v2: 30 })));
     const saved = await store.save(draft);
-    expect(saved.desired?.split).toEqual([
-      { version: 'v1', weight: 70 },
-      { version: 'v2', weight: 30 },
-    ]);
+    expect(saved.desired?.split).toEqual(shares({ v1: 70, v2: 30 }));
     const onDisk = JSON.parse(await readFile(join(dir, `${saved.id}.json`), 'utf8')) as {
       desired: { split: unknown };
     };
@@ -228,16 +216,9 @@ describe('draft store: entries it cannot read, newer drafts, modes and a full di
   it('keeps the saved draft and leaves no temp file when the disk is full', async () => {
     const saved = await store.save(draftFromFixture('a'));
     const full = createDraftStore({ dir, now: () => now, writeOptions: { writeData: diskFullAfter(20) } });
-    await expect(
-      full.save(
-        editDraft(saved, (d) =>
-          setSplit(d, [
-            { version: 'v1', weight: 10 },
-            { version: 'v2', weight: 90 },
-          ]),
-        ),
-      ),
-    ).rejects.toThrow('ENOSPC');
+    await expect(full.save(editDraft(saved, (d) => setSplit(d, shares({ v1: 10, v2: 90 }))))).rejects.toThrow(
+      'ENOSPC',
+    );
     expect(await readdir(dir)).toEqual(['a.json']);
     expect(await store.get('a')).toEqual(saved);
   });

@@ -13,6 +13,7 @@ import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
 import { applyJsonPatch } from '../../../shared/mesh/model/index.ts';
 import { checkedDraftCalls } from '../../helpers/drafts-contract.ts';
+import { shares } from '../../helpers/shares.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 
 export const RELEASE = 'istio:shop/reviews.shop.svc.cluster.local';
@@ -22,10 +23,7 @@ const key = (o: { kind: string; namespace: string; name: string }) => `${o.kind}
 
 /** A desired split of the fixture's reviews, keeping its testers rule. */
 export const split = (v1: number, v2: number) => ({
-  split: [
-    { version: 'v1', weight: v1 },
-    { version: 'v2', weight: v2 },
-  ],
+  split: shares({ v1, v2 }),
   rules: [{ id: 'http:0', version: 'v2', enabled: true }],
 });
 

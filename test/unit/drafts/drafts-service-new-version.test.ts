@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStep } from '../../../main/core/apply/apply-types.ts';
 import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
+import { shares } from '../../helpers/shares.ts';
 import { fixtureText, ROUTING_FILE } from './draft-fixtures.ts';
 import type { FakeConsole } from './drafts-service-fakes.ts';
 import { failure, fakeConsole, RELEASE } from './drafts-service-fakes.ts';
@@ -15,11 +16,7 @@ const REFUSED =
   'v3 is created by this draft and has no ready pods yet: apply with v3 at 0%, then move traffic once its rollout is ready';
 const testers = { id: 'http:0', version: 'v2', enabled: true };
 const weights = (v1: number, v2: number, v3: number) => ({
-  split: [
-    { version: 'v1', weight: v1 },
-    { version: 'v2', weight: v2 },
-    { version: 'v3', weight: v3 },
-  ],
+  split: shares({ v1, v2, v3 }),
   rules: [testers],
 });
 

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DraftCalls } from '../../../main/core/handlers/drafts.ts';
+import { shares } from '../../helpers/shares.ts';
 import type { FakeConsole } from './drafts-service-fakes.ts';
 import { failure, fakeConsole, RELEASE, split } from './drafts-service-fakes.ts';
 
@@ -63,7 +64,7 @@ describe('drafting from the cluster', () => {
     expect(weights.code).toBe('invalid-request');
     expect(weights.message).toMatch(/100/);
     const unknown = await failure(
-      drafts['drafts.update']({ id, desired: { split: [{ version: 'v9', weight: 100 }], rules: [] } }),
+      drafts['drafts.update']({ id, desired: { split: shares({ v9: 100 }), rules: [] } }),
     );
     expect(unknown).toMatchObject({ code: 'invalid-request' });
     expect(unknown.message).toMatch(/unknown version 'v9'/);

@@ -12,6 +12,7 @@ import {
   setSplit,
 } from '../../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../../shared/mesh/read/index.ts';
+import { shares } from '../../../helpers/shares.ts';
 
 const dest = (subset: string, weight?: number) => ({
   destination: { host: 'reviews', subset },
@@ -54,14 +55,7 @@ describe('planRelease', () => {
   it('plans a weight change as ONE step: test resourceVersion, test each old weight, then replace each weight', () => {
     const objects = cluster([{ route: [dest('v1', 90), dest('v2', 10)], retries: { attempts: 3 } }]);
     const r = release(objects);
-    const plan = planRelease(
-      r,
-      setSplit(r, [
-        { version: 'v1', weight: 70 },
-        { version: 'v2', weight: 30 },
-      ]),
-      objects,
-    );
+    const plan = planRelease(r, setSplit(r, shares({ v1: 70, v2: 30 })), objects);
     expect(plan.steps).toHaveLength(1);
     expect(plan.steps[0]!.target).toEqual({
       apiVersion: 'networking.istio.io/v1',
@@ -83,20 +77,13 @@ describe('planRelease', () => {
   it('plans nothing when the split is what the route already says', () => {
     const objects = cluster([{ route: [dest('v1')] }]);
     const r = release(objects);
-    expect(planRelease(r, setSplit(r, [{ version: 'v1', weight: 100 }]), objects).steps).toEqual([]);
+    expect(planRelease(r, setSplit(r, shares({ v1: 100 })), objects).steps).toEqual([]);
   });
 
   it('adds the weight keys and the new destination in the same patch when the route had no weights', () => {
     const objects = cluster([{ route: [dest('v1')] }]);
     const r = release(objects);
-    const plan = planRelease(
-      r,
-      setSplit(r, [
-        { version: 'v1', weight: 90 },
-        { version: 'v3', weight: 10 },
-      ]),
-      objects,
-    );
+    const plan = planRelease(r, setSplit(r, shares({ v1: 90, v3: 10 })), objects);
     expect(plan.steps).toHaveLength(1);
     expect(plan.steps[0]!.patch.filter((op) => op.op !== 'test')).toEqual([
       { op: 'add', path: '/spec/http/0/route/0/weight', value: 90 },
@@ -111,14 +98,7 @@ describe('planRelease', () => {
   it('fails to apply when someone changed the object since it was read', () => {
     const objects = cluster([{ route: [dest('v1', 90), dest('v2', 10)] }]);
     const r = release(objects);
-    const plan = planRelease(
-      r,
-      setSplit(r, [
-        { version: 'v1', weight: 50 },
-        { version: 'v2', weight: 50 },
-      ]),
-      objects,
-    );
+    const plan = planRelease(r, setSplit(r, shares({ v1: 50, v2: 50 })), objects);
     const moved = applyJsonPatch(objects[0]!, [
       { op: 'replace', path: '/spec/http/0/route/0/weight', value: 80 },
     ]);
@@ -138,10 +118,10 @@ describe('planRelease', () => {
   it('creates a new subset in a step BEFORE the route step that uses it (make-before-break)', () => {
     const objects = cluster([{ route: [dest('v1')] }], ['v1']);
     const r = release(objects);
-    const desired = setSplit(addVersion(r, { name: 'v2', labels: { version: 'v2' } }), [
-      { version: 'v1', weight: 90 },
-      { version: 'v2', weight: 10 },
-    ]);
+    const desired = setSplit(
+      addVersion(r, { name: 'v2', labels: { version: 'v2' } }),
+      shares({ v1: 90, v2: 10 }),
+    );
     const plan = planRelease(r, desired, objects);
     expect(plan.steps.map((s) => [s.id, s.target.kind, s.dependsOn])).toEqual([
       ['add-subsets', 'DestinationRule', undefined],
@@ -249,22 +229,14 @@ describe('planRelease', () => {
     const r = release(objects);
     let err: unknown;
     try {
-      setSplit(r, [
-        { version: 'v1', weight: 80 },
-        { version: 'v2', weight: 10 },
-      ]);
+      setSplit(r, shares({ v1: 80, v2: 10 }));
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ReleaseEditError);
     expect((err as ReleaseEditError).message).toBe('weights add up to 90, not 100');
     expect((err as ReleaseEditError).field).toBe('spec.http[0]');
-    expect(() =>
-      setSplit(r, [
-        { version: 'v1', weight: 99.5 },
-        { version: 'v2', weight: 0.5 },
-      ]),
-    ).toThrow(/whole number/);
+    expect(() => setSplit(r, shares({ v1: 99.5, v2: 0.5 }))).toThrow(/whole number/);
   });
 
   it('refuses a split that names one version twice, whichever weight would win', () => {
@@ -286,7 +258,7 @@ describe('planRelease', () => {
         spec: { hosts: ['x'], tcp: [{ route: [] }] },
       },
     ];
-    expect(() => setSplit(readReleases(objects)[0]!, [{ version: 'v1', weight: 100 }])).toThrow(/read-only/);
+    expect(() => setSplit(readReleases(objects)[0]!, shares({ v1: 100 }))).toThrow(/read-only/);
   });
 
   it('plans an HTTPRoute weight change on backendRefs, writes percentages, and adds a sibling Service as backend', () => {
@@ -314,21 +286,13 @@ describe('planRelease', () => {
       })),
     ];
     const r = readReleases(objects)[0]!;
-    const plan = planRelease(
-      r,
-      setSplit(r, [
-        { version: 'web-v1', weight: 50 },
-        { version: 'web-v2', weight: 40 },
-        { version: 'web-v3', weight: 10 },
-      ]),
-      objects,
-    );
+    const plan = planRelease(r, setSplit(r, shares({ 'web-v1': 50, 'web-v2': 40, 'web-v3': 10 })), objects);
     const [after] = apply(objects, plan);
     expect((after!.spec as { rules: Array<{ backendRefs: unknown }> }).rules[0]!.backendRefs).toEqual([
       { name: 'web-v1', port: 80, weight: 50 },
       { name: 'web-v2', port: 80, weight: 40 },
       { name: 'web-v3', port: 80, weight: 10 },
     ]);
-    expect(() => setSplit(r, [{ version: 'web-v9', weight: 100 }])).toThrow(/unknown version 'web-v9'/);
+    expect(() => setSplit(r, shares({ 'web-v9': 100 }))).toThrow(/unknown version 'web-v9'/);
   });
 });
