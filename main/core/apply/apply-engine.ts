@@ -3,21 +3,18 @@
 // with a pause before a step that depends on another, confirm each through the watch, roll back
 // what was done when a step fails, and record the change in the history.
 
-import type { ApiError } from '../../../shared/api/errors.ts';
 import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
-import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import type { HistoryKind, HistoryRecorder, HistoryStep } from '../history/history-types.ts';
 import { HistoryWriteError } from '../history/history-types.ts';
 import type { KubeApi } from '../kube-api.ts';
-import { KubeRequestError } from '../kube-api.ts';
 import { apiErrorOf } from './apply-errors.ts';
+import { prepare } from './apply-prepare.ts';
 import type {
   AnyPlan,
   ApplyFailed,
   ApplyProgress,
   ApplyResult,
   DryRunResult,
-  DryRunStep,
   EngineClock,
   EngineStep,
   ObjectReport,
@@ -25,7 +22,6 @@ import type {
   VerifyFn,
 } from './apply-types.ts';
 import { actionOf, systemEngineClock, targetKey } from './apply-types.ts';
-import { simulatePlan } from './plan-simulation.ts';
 import { RESOURCE_VERSION_PATH } from './rebase-patch.ts';
 import { rollBackSteps } from './rollback.ts';
 import type { WriteContext } from './step-writer.ts';
@@ -70,18 +66,6 @@ export interface ApplyEngine {
 
 export const DEFAULT_PAUSE_MS = 1000;
 
-function sameTarget(o: KubeObject, t: PlanTarget): boolean {
-  return (
-    targetKey({ ...t }) ===
-    targetKey({
-      apiVersion: o.apiVersion,
-      kind: o.kind,
-      namespace: o.metadata.namespace || 'default',
-      name: o.metadata.name,
-    })
-  );
-}
-
 /** Per object: unknown wins, then applied, then rolled back; untouched only when every step is. */
 export function objectReports(steps: readonly StepReport[]): ObjectReport[] {
   const rank = { unknown: 3, applied: 2, 'rolled-back': 1, untouched: 0 } as const;
@@ -92,10 +76,6 @@ export function objectReports(steps: readonly StepReport[]): ObjectReport[] {
     if (!cur || rank[s.state] > rank[cur.state]) byKey.set(key, { target: s.target, state: s.state });
   }
   return [...byKey.values()];
-}
-
-function patchOf(step: EngineStep): JsonPatchOp[] {
-  return actionOf(step) === 'patch' ? [...(step.patch ?? [])] : [];
 }
 
 /** The only change since the plan was made is our own earlier step: guard on our resourceVersion. */
@@ -110,111 +90,6 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
   const clock = deps.clock ?? systemEngineClock;
   const pauseMs = deps.pauseMs ?? DEFAULT_PAUSE_MS;
   const verifyTimeoutMs = deps.verifyTimeoutMs ?? 10_000;
-
-  async function loadBases(
-    plan: AnyPlan,
-    objects: readonly KubeObject[] | undefined,
-  ): Promise<Map<string, KubeObject | null>> {
-    const bases = new Map<string, KubeObject | null>();
-    for (const step of plan.steps) {
-      const key = targetKey(step.target);
-      if (bases.has(key)) continue;
-      const known = objects?.find((o) => sameTarget(o, step.target));
-      if (known) {
-        bases.set(key, known);
-        continue;
-      }
-      try {
-        bases.set(key, await deps.api.get(step.target));
-      } catch (err) {
-        if (err instanceof KubeRequestError && err.status === 404) bases.set(key, null);
-        else throw Object.assign(new Error('read failed'), { apiError: apiErrorOf(err, step.target) });
-      }
-    }
-    return bases;
-  }
-
-  /** Server-side dry-run of every step; rebased patches are kept for the real writes. */
-  async function dryRunSteps(
-    plan: AnyPlan,
-    bases: Map<string, KubeObject | null>,
-    patches: JsonPatchOp[][],
-    ctx: WriteContext,
-  ): Promise<DryRunResult> {
-    const out: DryRunStep[] = [];
-    for (const [i, step] of plan.steps.entries()) {
-      const key = targetKey(step.target);
-      const base = bases.get(key) ?? null;
-      // The server cannot dry-run a step on an object an earlier step creates or deletes.
-      const earlier = plan.steps.slice(0, i).filter((s) => targetKey(s.target) === key);
-      const skip =
-        earlier.length > 0 && (actionOf(step) !== 'patch' || earlier.some((s) => actionOf(s) !== 'patch'));
-      ctx.onProgress?.({ type: 'dry-run', stepId: step.id });
-      if (skip) {
-        out.push({
-          id: step.id,
-          description: step.description,
-          target: step.target,
-          before: base,
-          after: null,
-          changes: patchOf(step).filter((o) => o.op !== 'test'),
-        });
-        continue;
-      }
-      const w = await writeStep(ctx, step, base, patches[i] ?? [], true);
-      if (!w.ok) return { ok: false, error: w.error, ...(w.conflict ? { conflict: w.conflict } : {}) };
-      patches[i] = w.patch;
-      if (w.rebased > 0) bases.set(key, w.before);
-      out.push({
-        id: step.id,
-        description: step.description,
-        target: step.target,
-        before: w.before,
-        after: w.after,
-        changes: w.patch.filter((o) => o.op !== 'test'),
-      });
-    }
-    return { ok: true, steps: out };
-  }
-
-  type Prepared =
-    | {
-        ok: true;
-        bases: Map<string, KubeObject | null>;
-        patches: JsonPatchOp[][];
-        dry: Extract<DryRunResult, { ok: true }>;
-      }
-    | { ok: false; result: Extract<DryRunResult, { ok: false }> };
-
-  async function prepare(
-    plan: AnyPlan,
-    objects: readonly KubeObject[] | undefined,
-    ctx: WriteContext,
-    withDryRun = true,
-  ): Promise<Prepared> {
-    let bases: Map<string, KubeObject | null>;
-    try {
-      bases = await loadBases(plan, objects);
-    } catch (err) {
-      const apiError = (err as { apiError?: ApiError }).apiError;
-      return {
-        ok: false,
-        result: { ok: false, error: apiError ?? { code: 'internal', message: (err as Error).message } },
-      };
-    }
-    const sim = simulatePlan(plan, bases);
-    if (!sim.ok) return { ok: false, result: sim };
-    const patches = plan.steps.map(patchOf);
-    if (!withDryRun) return { ok: true, bases, patches, dry: { ok: true, steps: [] } };
-    const dry = await dryRunSteps(plan, bases, patches, ctx);
-    if (!dry.ok) return { ok: false, result: dry };
-    const rebasedSteps = plan.steps.map((s, i) =>
-      actionOf(s) === 'patch' ? { ...s, patch: patches[i] ?? [] } : s,
-    ) as EngineStep[];
-    const resim = simulatePlan({ ...plan, steps: rebasedSteps }, bases);
-    if (!resim.ok) return { ok: false, result: resim };
-    return { ok: true, bases, patches, dry };
-  }
 
   return {
     async dryRun(plan, objects) {
