@@ -3,34 +3,37 @@
 // with a pause before a step that depends on another, confirm each through the watch, roll back
 // what was done when a step fails, and record the change in the history.
 
-import type { ApiError } from '../../../shared/api/errors.ts';
-import type { JsonPatchOp, KubeObject } from '../../../shared/mesh/model/index.ts';
-import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
-import type { HistoryKind, HistoryRecorder, HistoryStep } from '../history/history-types.ts';
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { HistoryKind, HistoryRecorder, HistoryStep, NewHistoryEntry } from '../history/history-types.ts';
 import { HistoryWriteError } from '../history/history-types.ts';
 import type { KubeApi } from '../kube-api.ts';
-import { KubeRequestError } from '../kube-api.ts';
-import { apiErrorOf } from './apply-errors.ts';
+import { appliedResult, failedAfterRollback, failedBeforeWrites } from './apply-outcome.ts';
+import { prepare } from './apply-prepare.ts';
+import type { StepFailure, StepsState } from './apply-steps.ts';
+import {
+  isSinglePatch,
+  noteFailedWrite,
+  noteWrite,
+  notVerified,
+  patchToWrite,
+  untouchedReports,
+  verifyWrite,
+} from './apply-steps.ts';
 import type {
   AnyPlan,
-  ApplyFailed,
   ApplyProgress,
   ApplyResult,
   DryRunResult,
-  DryRunStep,
   EngineClock,
   EngineStep,
-  ObjectReport,
   StepReport,
   VerifyFn,
 } from './apply-types.ts';
 import { actionOf, systemEngineClock, targetKey } from './apply-types.ts';
-import { simulatePlan } from './plan-simulation.ts';
-import { RESOURCE_VERSION_PATH } from './rebase-patch.ts';
+import type { DoneStep } from './rollback.ts';
 import { rollBackSteps } from './rollback.ts';
 import type { WriteContext } from './step-writer.ts';
 import { writeStep } from './step-writer.ts';
-import { withTimeout } from './verify-timeout.ts';
 
 export interface ApplyEngineDeps {
   api: KubeApi;
@@ -70,151 +73,38 @@ export interface ApplyEngine {
 
 export const DEFAULT_PAUSE_MS = 1000;
 
-function sameTarget(o: KubeObject, t: PlanTarget): boolean {
-  return (
-    targetKey({ ...t }) ===
-    targetKey({
-      apiVersion: o.apiVersion,
-      kind: o.kind,
-      namespace: o.metadata.namespace || 'default',
-      name: o.metadata.name,
-    })
-  );
-}
+export { objectReports } from './apply-outcome.ts';
 
-/** Per object: unknown wins, then applied, then rolled back; untouched only when every step is. */
-export function objectReports(steps: readonly StepReport[]): ObjectReport[] {
-  const rank = { unknown: 3, applied: 2, 'rolled-back': 1, untouched: 0 } as const;
-  const byKey = new Map<string, ObjectReport>();
-  for (const s of steps) {
-    const key = targetKey(s.target);
-    const cur = byKey.get(key);
-    if (!cur || rank[s.state] > rank[cur.state]) byKey.set(key, { target: s.target, state: s.state });
-  }
-  return [...byKey.values()];
-}
-
-function patchOf(step: EngineStep): JsonPatchOp[] {
-  return actionOf(step) === 'patch' ? [...(step.patch ?? [])] : [];
-}
-
-/** The only change since the plan was made is our own earlier step: guard on our resourceVersion. */
-function onOwnWrite(patch: JsonPatchOp[], rv: string | undefined): JsonPatchOp[] {
-  if (rv === undefined) return patch;
-  return patch.map((op) =>
-    op.op === 'test' && op.path === RESOURCE_VERSION_PATH ? { ...op, value: rv } : op,
-  );
+/** The history line of an applied plan: its steps as written, before and after. */
+function historyEntryOf(req: ApplyRequest, done: readonly DoneStep[]): NewHistoryEntry {
+  const { plan } = req;
+  const steps: HistoryStep[] = done.map(({ index, before, after }) => {
+    const s = plan.steps[index] as EngineStep;
+    return {
+      id: s.id,
+      description: s.description,
+      target: s.target,
+      action: actionOf(s),
+      before,
+      after,
+    };
+  });
+  return {
+    context: req.context,
+    user: req.user,
+    kind: req.kind ?? 'change',
+    description: req.description ?? plan.steps.map((s) => s.description).join('; '),
+    releaseId: plan.releaseId,
+    ...(req.undoOf ? { undoOf: req.undoOf } : {}),
+    plan,
+    steps,
+  };
 }
 
 export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
   const clock = deps.clock ?? systemEngineClock;
   const pauseMs = deps.pauseMs ?? DEFAULT_PAUSE_MS;
   const verifyTimeoutMs = deps.verifyTimeoutMs ?? 10_000;
-
-  async function loadBases(
-    plan: AnyPlan,
-    objects: readonly KubeObject[] | undefined,
-  ): Promise<Map<string, KubeObject | null>> {
-    const bases = new Map<string, KubeObject | null>();
-    for (const step of plan.steps) {
-      const key = targetKey(step.target);
-      if (bases.has(key)) continue;
-      const known = objects?.find((o) => sameTarget(o, step.target));
-      if (known) {
-        bases.set(key, known);
-        continue;
-      }
-      try {
-        bases.set(key, await deps.api.get(step.target));
-      } catch (err) {
-        if (err instanceof KubeRequestError && err.status === 404) bases.set(key, null);
-        else throw Object.assign(new Error('read failed'), { apiError: apiErrorOf(err, step.target) });
-      }
-    }
-    return bases;
-  }
-
-  /** Server-side dry-run of every step; rebased patches are kept for the real writes. */
-  async function dryRunSteps(
-    plan: AnyPlan,
-    bases: Map<string, KubeObject | null>,
-    patches: JsonPatchOp[][],
-    ctx: WriteContext,
-  ): Promise<DryRunResult> {
-    const out: DryRunStep[] = [];
-    for (const [i, step] of plan.steps.entries()) {
-      const key = targetKey(step.target);
-      const base = bases.get(key) ?? null;
-      // The server cannot dry-run a step on an object an earlier step creates or deletes.
-      const earlier = plan.steps.slice(0, i).filter((s) => targetKey(s.target) === key);
-      const skip =
-        earlier.length > 0 && (actionOf(step) !== 'patch' || earlier.some((s) => actionOf(s) !== 'patch'));
-      ctx.onProgress?.({ type: 'dry-run', stepId: step.id });
-      if (skip) {
-        out.push({
-          id: step.id,
-          description: step.description,
-          target: step.target,
-          before: base,
-          after: null,
-          changes: patchOf(step).filter((o) => o.op !== 'test'),
-        });
-        continue;
-      }
-      const w = await writeStep(ctx, step, base, patches[i] ?? [], true);
-      if (!w.ok) return { ok: false, error: w.error, ...(w.conflict ? { conflict: w.conflict } : {}) };
-      patches[i] = w.patch;
-      if (w.rebased > 0) bases.set(key, w.before);
-      out.push({
-        id: step.id,
-        description: step.description,
-        target: step.target,
-        before: w.before,
-        after: w.after,
-        changes: w.patch.filter((o) => o.op !== 'test'),
-      });
-    }
-    return { ok: true, steps: out };
-  }
-
-  type Prepared =
-    | {
-        ok: true;
-        bases: Map<string, KubeObject | null>;
-        patches: JsonPatchOp[][];
-        dry: Extract<DryRunResult, { ok: true }>;
-      }
-    | { ok: false; result: Extract<DryRunResult, { ok: false }> };
-
-  async function prepare(
-    plan: AnyPlan,
-    objects: readonly KubeObject[] | undefined,
-    ctx: WriteContext,
-    withDryRun = true,
-  ): Promise<Prepared> {
-    let bases: Map<string, KubeObject | null>;
-    try {
-      bases = await loadBases(plan, objects);
-    } catch (err) {
-      const apiError = (err as { apiError?: ApiError }).apiError;
-      return {
-        ok: false,
-        result: { ok: false, error: apiError ?? { code: 'internal', message: (err as Error).message } },
-      };
-    }
-    const sim = simulatePlan(plan, bases);
-    if (!sim.ok) return { ok: false, result: sim };
-    const patches = plan.steps.map(patchOf);
-    if (!withDryRun) return { ok: true, bases, patches, dry: { ok: true, steps: [] } };
-    const dry = await dryRunSteps(plan, bases, patches, ctx);
-    if (!dry.ok) return { ok: false, result: dry };
-    const rebasedSteps = plan.steps.map((s, i) =>
-      actionOf(s) === 'patch' ? { ...s, patch: patches[i] ?? [] } : s,
-    ) as EngineStep[];
-    const resim = simulatePlan({ ...plan, steps: rebasedSteps }, bases);
-    if (!resim.ok) return { ok: false, result: resim };
-    return { ok: true, bases, patches, dry };
-  }
 
   return {
     async dryRun(plan, objects) {
@@ -230,40 +120,17 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
         maxRebases: deps.maxRebases ?? 3,
         ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       };
-      const reports: StepReport[] = plan.steps.map((s) => ({
-        id: s.id,
-        description: s.description,
-        target: s.target,
-        state: 'untouched',
-        rebased: 0,
-      }));
-      const single =
-        plan.steps.length === 1 && plan.steps[0] !== undefined && actionOf(plan.steps[0]) === 'patch';
+      const reports = untouchedReports(plan);
+      const single = isSinglePatch(plan);
       const prep = await prepare(
         plan,
         req.objects,
         ctx,
         !(deps.skipDryRunOfReviewedSingleStep === true && single),
       );
-      if (!prep.ok) {
-        const r = prep.result;
-        const objects = objectReports(reports);
-        return {
-          ok: false,
-          error: {
-            ...r.error,
-            details: { ...(r.error.details as object | undefined), steps: reports, objects },
-          },
-          steps: reports,
-          objects,
-          ...(r.conflict ? { conflict: r.conflict } : {}),
-          durationMs: clock.now() - started,
-        };
-      }
-      const live = new Map(prep.bases);
-      const written = new Set<string>();
-      const done: Array<{ index: number; before: KubeObject | null; after: KubeObject | null }> = [];
-      let failure: Pick<ApplyFailed, 'error' | 'conflict'> | undefined;
+      if (!prep.ok) return failedBeforeWrites(prep.result, reports, clock, started);
+      const state: StepsState = { live: new Map(prep.bases), written: new Set(), done: [] };
+      let failure: StepFailure | undefined;
 
       for (const [i, step] of plan.steps.entries()) {
         const key = targetKey(step.target);
@@ -273,42 +140,24 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
           await clock.sleep(pauseMs);
         }
         req.onProgress?.({ type: 'step-started', stepId: step.id });
-        const base = live.get(key) ?? null;
-        const planned = prep.patches[i] ?? [];
-        const patch = written.has(key) ? onOwnWrite(planned, base?.metadata.resourceVersion) : planned;
+        const base = state.live.get(key) ?? null;
+        const patch = patchToWrite(state, key, prep.patches[i] ?? [], base);
         const w = await writeStep(ctx, step, base, patch, false);
         report.rebased = w.rebased;
         if (!w.ok) {
-          report.error = w.error.message;
-          if (w.state === 'applied') {
-            report.state = 'applied';
-            done.push({ index: i, before: base, after: w.after ?? null });
-            live.set(key, w.after ?? null);
-          } else report.state = w.state;
-          failure = { error: w.error, ...(w.conflict ? { conflict: w.conflict } : {}) };
+          failure = noteFailedWrite(state, report, i, key, base, w);
           break;
         }
-        report.state = 'applied';
-        const rv = w.after?.metadata.resourceVersion;
-        if (rv !== undefined) report.resourceVersion = rv;
-        live.set(key, w.after);
-        written.add(key);
-        done.push({ index: i, before: w.before, after: w.after });
+        const rv = noteWrite(state, report, i, key, w);
         req.onProgress?.({
           type: 'step-applied',
           stepId: step.id,
           ...(rv !== undefined ? { resourceVersion: rv } : {}),
         });
         try {
-          const expected = w.after && rv !== undefined ? { resourceVersion: rv } : { deleted: true as const };
-          await withTimeout(
-            deps.verify(step.target, expected),
-            verifyTimeoutMs,
-            `${step.target.kind} ${step.target.namespace}/${step.target.name}`,
-          );
+          await verifyWrite(deps.verify, verifyTimeoutMs, step, w.after, rv);
         } catch (err) {
-          failure = { error: apiErrorOf(err, step.target) };
-          report.error = failure.error.message;
+          failure = notVerified(report, step, err);
           break;
         }
         req.onProgress?.({ type: 'step-verified', stepId: step.id });
@@ -318,78 +167,27 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
         const undone = await rollBackSteps(
           { ...ctx, verify: deps.verify, verifyTimeoutMs },
           plan,
-          done,
-          live,
+          state.done,
+          state.live,
           reports,
         );
-        const objects = objectReports(reports);
-        const summary =
-          undone.total === 0
-            ? 'nothing was changed'
-            : undone.failed === 0
-              ? `the ${undone.total} applied step(s) were rolled back`
-              : `${undone.failed} of ${undone.total} applied step(s) could not be rolled back: check their state`;
-        const error = {
-          ...failure.error,
-          message: `${failure.error.message}; ${summary}`,
-          details: {
-            ...(failure.error.details as object | undefined),
-            steps: reports,
-            objects,
-            ...(failure.conflict ? { conflict: failure.conflict } : {}),
-          },
-        };
-        return {
-          ok: false,
-          error,
-          steps: reports,
-          objects,
-          ...(failure.conflict ? { conflict: failure.conflict } : {}),
-          durationMs: clock.now() - started,
-        };
+        return failedAfterRollback(failure, undone, reports, clock, started);
       }
 
       // The cluster has the change now: whatever happens to the history line, the outcome is "applied".
       let historyId: string | undefined;
       let warning: string | undefined;
       if (deps.history) {
-        const steps: HistoryStep[] = done.map(({ index, before, after }) => {
-          const s = plan.steps[index] as EngineStep;
-          return {
-            id: s.id,
-            description: s.description,
-            target: s.target,
-            action: actionOf(s),
-            before,
-            after,
-          };
-        });
+        const entry = historyEntryOf(req, state.done);
         try {
-          const entry = await deps.history.record({
-            context: req.context,
-            user: req.user,
-            kind: req.kind ?? 'change',
-            description: req.description ?? plan.steps.map((s) => s.description).join('; '),
-            releaseId: plan.releaseId,
-            ...(req.undoOf ? { undoOf: req.undoOf } : {}),
-            plan,
-            steps,
-          });
-          historyId = entry.id;
+          historyId = (await deps.history.record(entry)).id;
         } catch (err) {
           // The store keeps an entry it could not write in memory: it stays undoable this session.
           if (err instanceof HistoryWriteError) historyId = err.entry.id;
           warning = `applied; could not record history: ${(err as Error).message}`;
         }
       }
-      return {
-        ok: true,
-        steps: reports,
-        objects: objectReports(reports),
-        ...(historyId ? { historyId } : {}),
-        ...(warning ? { warning } : {}),
-        durationMs: clock.now() - started,
-      };
+      return appliedResult(reports, historyId, warning, clock, started);
     },
   };
 }

@@ -1,0 +1,106 @@
+// One request to the API server: built with the context's credentials (client-node's agent and
+// Authorization header), sent, and answered within its timeout or cancelled by its signal.
+
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { apiErrorOf, describeError, KubeApiError, KubeConnectionError } from './kube-http-errors.ts';
+import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
+
+export async function readBody(res: IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res) text += chunk as string;
+  return text;
+}
+
+/** Builds and sends the request (its body included); the answer arrives on the ClientRequest. */
+export async function openRequest(
+  ctx: KubeHttpContext,
+  req: KubeRequest,
+): Promise<{ request: ClientRequest; url: URL }> {
+  const opts: RequestOptions = { headers: {} };
+  await ctx.kc.applyToHTTPSOptions(opts as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
+  const url = new URL(ctx.server + req.path);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+  let payload: string | undefined;
+  if (req.body !== undefined) {
+    payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    headers['Content-Type'] = req.contentType ?? 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  const request = send(url, {
+    method: req.method ?? 'GET',
+    headers,
+    agent: opts.agent,
+    ...(opts.auth ? { auth: opts.auth } : {}),
+  });
+  if (payload !== undefined) request.write(payload);
+  request.end();
+  return { request, url };
+}
+
+/** Runs `fn` when the signal aborts (at once when it already has); returns the detach. */
+export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    fn();
+    return () => {};
+  }
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}
+
+/** One request and its whole answer, parsed (JSON unless the request says otherwise). */
+export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest): Promise<T> {
+  const { server } = ctx;
+  const timeoutMs = req.timeoutMs ?? ctx.defaultTimeoutMs;
+  const { request, url } = await openRequest(ctx, req);
+  const what = `${req.method ?? 'GET'} ${url.pathname}`;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      request.destroy(
+        new KubeConnectionError(`${server} did not answer ${what} within ${timeoutMs / 1000} s`),
+      );
+    }, timeoutMs);
+    const detach = onAbort(req.signal, () =>
+      request.destroy(new KubeConnectionError(`${what} was cancelled`)),
+    );
+    const done = () => {
+      clearTimeout(timer);
+      detach();
+    };
+    request.on('error', (err: Error & { code?: string }) => {
+      done();
+      reject(
+        err instanceof KubeConnectionError
+          ? err
+          : new KubeConnectionError(`cannot reach ${server}: ${describeError(err)}`),
+      );
+    });
+    request.on('response', (res) => {
+      readBody(res).then(
+        (text) => {
+          done();
+          const status = res.statusCode ?? 0;
+          if (status >= 400) {
+            if (status === 401) ctx.onUnauthorized();
+            return reject(apiErrorOf(status, text, what));
+          }
+          try {
+            resolve((text === '' ? undefined : (req.parse ?? JSON.parse)(text)) as T);
+          } catch {
+            reject(new KubeApiError(status, `${what} answered with something that is not JSON`));
+          }
+        },
+        (err: Error) => {
+          done();
+          reject(new KubeConnectionError(`${server} broke off the answer to ${what}: ${err.message}`));
+        },
+      );
+    });
+  });
+}
