@@ -81,6 +81,8 @@ export async function streamRequest(
   return new Promise<void>((resolve, reject) => {
     let finished = false;
     let idle: NodeJS.Timeout | undefined;
+    // Set below; a signal already aborted settles before onAbort returns, so it must exist by then.
+    let detach = () => {};
     const settle = (err?: Error) => {
       if (finished) return;
       finished = true;
@@ -97,7 +99,7 @@ export async function streamRequest(
         settle(new KubeConnectionError(`${server} sent nothing on ${what} for ${idleMs / 1000} s`));
       }, idleMs);
     };
-    const detach = onAbort(req.signal, () => {
+    detach = onAbort(req.signal, () => {
       request.destroy();
       settle();
     });
