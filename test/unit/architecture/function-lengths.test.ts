@@ -13,7 +13,6 @@ const NOT_YET_SPLIT = [
   'main/core/apply/apply-engine.ts:createApplyEngine',
   'main/core/cluster/cluster-session.ts:createClusterSession',
   'main/core/cluster/kube-http-client.ts:createKubeHttpClient',
-  'main/core/cluster/release-index.ts:createReleaseIndex',
   'main/core/cluster/session-manager.ts:createSessionManager',
   'main/core/cluster/watch-cache.ts:createWatchCache',
 ];
