@@ -11,7 +11,6 @@ const MOST_LINES = 150;
 const NOT_YET_SPLIT = [
   'main/core/apply/apply-engine.ts:apply',
   'main/core/apply/apply-engine.ts:createApplyEngine',
-  'main/core/cluster/cluster-session.ts:createClusterSession',
   'main/core/cluster/kube-http-client.ts:createKubeHttpClient',
   'main/core/cluster/session-manager.ts:createSessionManager',
 ];
