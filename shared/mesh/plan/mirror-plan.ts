@@ -31,9 +31,14 @@ export function mirrorOps(
   if (!isPlainObject(route)) throw new ReleaseEditError(`no route at ${dr.pointer}`, current.route);
   const want = desired.mirror;
   const target = want ? (destinationOf(want.version).destination as Record<string, unknown>) : undefined;
+  // The new target in place of the old one, the old destination's other fields (port) kept.
   const dest = (old: unknown) => {
-    const { host: _h, subset: _s, ...rest } = isPlainObject(old) ? old : {};
-    return { ...rest, ...target };
+    const merged: Record<string, unknown> = isPlainObject(old) ? { ...old } : {};
+    merged.host = target?.host;
+    if (target?.subset !== undefined) merged.subset = target.subset;
+    else delete merged.subset;
+    if (merged.port === undefined && target?.port !== undefined) merged.port = target.port;
+    return merged;
   };
   if (route.mirror !== undefined && isReleaseVersion(current, route.mirror)) {
     if (!want) {
@@ -58,11 +63,28 @@ export function mirrorOps(
     return;
   }
   const value = { destination: target, percentage: { value: want.percentage } };
-  if (!list) return b.add(`${dr.pointer}/mirrors`, [value]);
   const first = mine[0];
-  if (first === undefined) return b.add(`${dr.pointer}/mirrors/-`, value);
-  const at = `${dr.pointer}/mirrors/${first}`;
-  const old = list[first] as Record<string, unknown>;
+  if (!list) b.add(`${dr.pointer}/mirrors`, [value]);
+  else if (first === undefined) b.add(`${dr.pointer}/mirrors/-`, value);
+  else
+    updateMirror(
+      b,
+      `${dr.pointer}/mirrors/${first}`,
+      list[first] as Record<string, unknown>,
+      dest,
+      want.percentage,
+      current,
+    );
+}
+
+function updateMirror(
+  b: PatchWriter,
+  at: string,
+  old: Record<string, unknown>,
+  dest: (old: unknown) => Record<string, unknown>,
+  percentage: number,
+  current: ServiceRelease,
+): void {
   if (!same(old.destination, dest(old.destination))) b.replace(`${at}/destination`, dest(old.destination));
-  setNested(b, at, ['percentage', 'value'], want.percentage, current.route);
+  setNested(b, at, ['percentage', 'value'], percentage, current.route);
 }

@@ -2,8 +2,8 @@
 // nested-field helpers they share: add a value under objects that may not exist yet, remove it with
 // the objects it leaves empty. Every other field of those objects stays.
 
-import { isPlainObject, ReleaseEditError } from '../model/index.ts';
 import type { SourceRef } from '../model/index.ts';
+import { isPlainObject, ReleaseEditError } from '../model/index.ts';
 
 export interface PatchWriter {
   at(pointer: string): unknown;
