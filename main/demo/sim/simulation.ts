@@ -12,7 +12,7 @@ import { createDeploymentController, type DeploymentController } from './deploym
 import { MeshRouter } from './mesh-router.ts';
 import { requestPopulation } from './request-population.ts';
 import { resolveSimResourceTypes } from './sim-resource-types.ts';
-import { TrafficSimulator } from './traffic-simulator.ts';
+import { TrafficSimulator, type VisitHop } from './traffic-simulator.ts';
 
 export interface SimulationDeps {
   store: ObjectStore;
@@ -51,6 +51,8 @@ export interface Simulation {
   readonly prometheus: PrometheusQueryApi;
   readonly router: MeshRouter;
   readonly controller: DeploymentController;
+  /** One visit of visitor `userIndex` to an entry service (`productpage`, `frontend`), hop by hop. */
+  visit(entryService: string, userIndex: number): VisitHop[];
 }
 
 const DEFAULT_TICK_MS = 250;
@@ -191,6 +193,9 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     },
     setRequestsPerSecond(rps: number) {
       traffic.rate = rps;
+    },
+    visit(entryService: string, userIndex: number) {
+      return traffic.visit(entryService, userIndex);
     },
   };
 }
