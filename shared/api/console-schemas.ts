@@ -382,5 +382,9 @@ export const PreviewView = z.object({
   ),
   /** Requests that reach no version (404 no route, 503 no subset, redirects, …). */
   other: z.array(ShareView.extend({ outcome: z.string() })),
+  /** With sticky sessions: the part of the sample a first answer would pin to each version. */
+  pinned: z.array(ShareView.extend({ version: z.string() })).optional(),
+  /** With a mirror: the part of the sample copied to each mirror target (answers discarded). */
+  mirrored: z.array(ShareView.extend({ version: z.string() })).optional(),
 });
 export type PreviewView = z.infer<typeof PreviewView>;

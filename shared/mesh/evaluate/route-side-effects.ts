@@ -41,3 +41,29 @@ export function destinationCookies(route: IstioHTTPRoute): Array<string | undefi
       return typeof v === 'string' ? v : undefined;
     });
 }
+
+export interface SideEffectShares {
+  /** Per version, the requests whose answer sets that version's sticky cookie (in first-seen order). */
+  pinned: Array<{ version: string; count: number }>;
+  /** Per mirror target (its subset, else its host), the expected number of copies. */
+  mirrored: Array<{ version: string; count: number }>;
+}
+
+/** Counts, over routed outcomes, where sticky cookies would pin users and how many copies mirrors send. */
+export function sideEffectShares(
+  outcomes: ReadonlyArray<{ kind: string; setCookie?: string; mirrors?: MirrorCopy[] }>,
+): SideEffectShares {
+  const pinned = new Map<string, number>();
+  const mirrored = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.kind !== 'route') continue;
+    const value = o.setCookie?.split(';')[0]?.split('=')[1]?.trim();
+    if (value) pinned.set(value, (pinned.get(value) ?? 0) + 1);
+    for (const m of o.mirrors ?? []) {
+      const key = m.destination.subset ?? m.destination.host;
+      mirrored.set(key, (mirrored.get(key) ?? 0) + m.percentage / 100);
+    }
+  }
+  const rows = (m: Map<string, number>) => [...m].map(([version, count]) => ({ version, count }));
+  return { pinned: rows(pinned), mirrored: rows(mirrored) };
+}
