@@ -31,7 +31,7 @@ function objects(http: unknown[]): KubeObject[] {
   ];
 }
 
-function after(
+function applied(
   objs: KubeObject[],
   edit: (r: ReturnType<typeof readReleases>[0]) => Parameters<typeof planRelease>[1],
 ) {
@@ -58,7 +58,7 @@ describe('mirrors and cookies in the evaluator', () => {
   });
 
   it('a routed outcome carries the route mirrors; the preview counts the expected copies', () => {
-    const objs = after(objects([{ route: [dest('v1', 100), dest('v2', 0)] }]), (r) =>
+    const objs = applied(objects([{ route: [dest('v1', 100), dest('v2', 0)] }]), (r) =>
       setMirror(r, { version: 'v2', percentage: 20 }),
     );
     const router = compileVirtualService(objs[0] as VirtualService, { engine });
@@ -72,7 +72,7 @@ describe('mirrors and cookies in the evaluator', () => {
   });
 
   it('with sticky on, first visits are pinned by the split and a returning cookie wins over the weights', () => {
-    const objs = after(objects([{ route: [dest('v1', 90), dest('v2', 10)] }]), (r) =>
+    const objs = applied(objects([{ route: [dest('v1', 90), dest('v2', 10)] }]), (r) =>
       setSticky(
         setSplit(r, [
           { version: 'v1', weight: 50 },
