@@ -10,6 +10,8 @@ import {
   setWeight,
 } from '../../../shared/mesh/model/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
+import type { MirrorStickyEdit } from './mirror-sticky-edit.ts';
+import { extrasChanged, extrasInput } from './mirror-sticky-edit.ts';
 
 /** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */
 export interface RuleEdit {
@@ -41,6 +43,8 @@ export interface ReleaseEdit {
   awaitingConfirm?: boolean;
   /** The last apply was confirmed by the cluster (shown until the next edit). */
   confirmed?: boolean;
+  /** Mirror and sticky changes (mirror-sticky-edit.ts); absent: as the cluster has them. */
+  extras?: MirrorStickyEdit;
 }
 
 export const editKey = (contextId: string, releaseId: string) => `${contextId}|${releaseId}`;
@@ -94,7 +98,9 @@ const looseRules = (rules: readonly RuleEdit[]) =>
 
 export function editChanged(d: ReleaseEdit | undefined): boolean {
   if (!d) return false;
-  return !sameSplit(d.base, d.split) || ruleShape(d.baseRules) !== ruleShape(d.rules);
+  return (
+    !sameSplit(d.base, d.split) || ruleShape(d.baseRules) !== ruleShape(d.rules) || extrasChanged(d.extras)
+  );
 }
 
 export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
@@ -107,6 +113,7 @@ export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
       enabled: r.enabled,
       ...(r.edited && r.conditions ? { conditions: r.conditions } : {}),
     })),
+    ...extrasInput(d.extras),
   };
 }
 
@@ -206,6 +213,7 @@ export function createReleaseStore(api: ApiClient) {
           rules: d.baseRules,
           notice: undefined,
           conflict: undefined,
+          extras: undefined,
         })),
       resolve: (key, keep) =>
         edit(key, (d) => {

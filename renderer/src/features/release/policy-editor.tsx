@@ -8,6 +8,7 @@ import { useRuleChecks } from '../rules/rule-checks.ts';
 import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
 import { estimatedForSplit } from '../traffic/traffic-figures.ts';
+import { MirrorStickyControls } from './mirror-sticky-controls.tsx';
 import { SplitEditor } from './split-editor.tsx';
 
 interface PolicyEditorProps {
@@ -61,6 +62,12 @@ export function PolicyEditor({
         onLock={(version, locked) => s.lock(key, version, locked)}
         onEven={() => s.even(key)}
         traffic={traffic}
+      />
+      <MirrorStickyControls
+        view={view}
+        extras={edit.extras}
+        editable={editable}
+        onChange={(extras) => s.edit(key, () => ({ extras }))}
       />
       <RulesEditor
         editKey={key}
