@@ -13,6 +13,7 @@ import {
   setMirror,
   setSplit,
   setSticky,
+  summarizeChange,
 } from '../../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../../shared/mesh/read/index.ts';
 import { shares } from '../../../helpers/shares.ts';
@@ -276,5 +277,28 @@ describe('setSticky / clearSticky', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('mirror and sticky changes in words', () => {
+  const summary = (before: KubeObject[], after: KubeObject[]) =>
+    summarizeChange([
+      {
+        target: { kind: 'VirtualService', namespace: 'default', name: 'reviews' },
+        before: before[0]!,
+        after: after[0]!,
+      },
+    ]);
+
+  it('names mirrors and sticky sessions, not the sticky rules', () => {
+    const base = cluster([{ name: 'main', route: [dest('v1', 90), dest('v2', 10)] }]);
+    const mirrored = run(base, (r) => setMirror(r, { version: 'v2', percentage: 20 })).after;
+    expect(summary(base, mirrored)).toBe('mirror to v2 at 20%');
+    expect(summary(mirrored, run(mirrored, (r) => clearMirror(r)).after)).toBe('stopped mirroring to v2');
+    const sticky = run(base, (r) => setSticky(r)).after;
+    expect(summary(base, sticky)).toBe('sticky sessions on (cookie sy-version)');
+    const back = run(sticky, (r) => setSplit(r, shares({ v1: 100, v2: 0 }))).after;
+    expect(summary(sticky, back)).toBe('v1 90% → 100% (switch all traffic); sticky rule for v2 removed');
+    expect(summary(sticky, run(sticky, (r) => clearSticky(r)).after)).toBe('sticky sessions off');
   });
 });
