@@ -95,6 +95,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 export function withStickyRules(d: DesiredRelease): DesiredRelease {
   const cfg = stickyConfigOf(d);
+  // Sticky never on here and not being turned off: rules are the operator's, whatever their names.
+  if (!cfg && d.sticky === undefined) return d;
   const wanted = cfg ? d.split.filter((s) => s.weight > 0).map((s) => s.version) : [];
   const fits = (r: DesiredRule, v: string) =>
     r.enabled && wanted.includes(v) && r.version === v && same(r.matches, stickyMatch(cfg!.cookie, v));

@@ -302,3 +302,14 @@ describe('mirror and sticky changes in words', () => {
     expect(summary(sticky, run(sticky, (r) => clearSticky(r)).after)).toBe('sticky sessions off');
   });
 });
+
+describe('sticky rules and releases that never turned sticky sessions on', () => {
+  it('leaves a rule that merely has a sticky-looking name alone', () => {
+    const objects = cluster([
+      { name: 'sy-sticky-v2', match: [{ headers: { 'x-a': { exact: '1' } } }], route: [dest('v2')] },
+      { name: 'main', route: [dest('v1', 90), dest('v2', 10)] },
+    ]);
+    const { after } = run(objects, (r) => setSplit(r, shares({ v1: 100, v2: 0 })));
+    expect(http(after).map((x) => x.name)).toEqual(['sy-sticky-v2', 'main']);
+  });
+});
