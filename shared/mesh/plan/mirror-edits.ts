@@ -5,32 +5,10 @@
 
 import type { MirrorTarget, ServiceRelease } from '../model/index.ts';
 import { ReleaseEditError } from '../model/index.ts';
+import { beginCatchAllEdit } from './catch-all-edit.ts';
 import type { DesiredMirror, DesiredRelease } from './release-edits.ts';
-import { desiredOf } from './release-edits.ts';
 
 type Input = ServiceRelease | DesiredRelease;
-
-function begin(x: Input, what: string): DesiredRelease {
-  const d = 'release' in x && 'split' in x ? x : desiredOf(x);
-  const r = d.release;
-  if (!r.editable) {
-    throw new ReleaseEditError(
-      `${r.route.kind} ${r.route.namespace}/${r.route.name} is read-only: ${r.readOnlyReasons.join('; ')}`,
-      r.route,
-    );
-  }
-  if (r.flavor !== 'istio') {
-    throw new ReleaseEditError(`${what} is supported on VirtualServices only`, r.route, 'spec.rules');
-  }
-  if (!r.defaultRoute) {
-    throw new ReleaseEditError(
-      `${r.route.kind} ${r.route.name} has no catch-all route (one without match) for ${what}`,
-      r.route,
-      'spec.http',
-    );
-  }
-  return { ...d };
-}
 
 /** The catch-all route's mirror to one of the release's versions, as the cluster has it. */
 export function catchAllMirror(release: ServiceRelease): MirrorTarget | undefined {
@@ -52,7 +30,7 @@ export function validMirrorPercentage(p: number): boolean {
 
 /** Mirrors `percentage`% of the catch-all route's requests to `version`, in the form the route uses. */
 export function setMirror(x: Input, mirror: DesiredMirror): DesiredRelease {
-  const d = begin(x, 'mirroring');
+  const d = beginCatchAllEdit(x, 'mirroring');
   const field = `spec.http[${d.release.defaultRoute!.index}].mirrors`;
   if (!validMirrorPercentage(mirror.percentage)) {
     throw new ReleaseEditError(
@@ -78,7 +56,7 @@ export function setMirror(x: Input, mirror: DesiredMirror): DesiredRelease {
 
 /** Stops mirroring the catch-all route's requests to the release's versions. */
 export function clearMirror(x: Input): DesiredRelease {
-  const d = begin(x, 'mirroring');
+  const d = beginCatchAllEdit(x, 'mirroring');
   d.mirror = null;
   return d;
 }

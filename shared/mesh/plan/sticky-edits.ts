@@ -14,43 +14,17 @@ import {
   stickyRuleName,
   stickyRuleVersion,
 } from '../model/index.ts';
+import { beginCatchAllEdit } from './catch-all-edit.ts';
 import type { DesiredRelease, DesiredRule, DesiredSticky } from './release-edits.ts';
-import { desiredOf } from './release-edits.ts';
 
 type Input = ServiceRelease | DesiredRelease;
 
 export const isStickyRule = (r: { name?: string | undefined }): boolean =>
   stickyRuleVersion(r.name) !== undefined;
 
-function begin(x: Input): DesiredRelease {
-  const d = 'release' in x && 'split' in x ? x : desiredOf(x);
-  const r = d.release;
-  if (!r.editable) {
-    throw new ReleaseEditError(
-      `${r.route.kind} ${r.route.namespace}/${r.route.name} is read-only: ${r.readOnlyReasons.join('; ')}`,
-      r.route,
-    );
-  }
-  if (r.flavor !== 'istio') {
-    throw new ReleaseEditError(
-      'sticky sessions are supported on VirtualServices only',
-      r.route,
-      'spec.rules',
-    );
-  }
-  if (!r.defaultRoute) {
-    throw new ReleaseEditError(
-      `${r.route.kind} ${r.route.name} has no catch-all route (one without match) to make sticky`,
-      r.route,
-      'spec.http',
-    );
-  }
-  return { ...d };
-}
-
 /** Turns sticky sessions on (or changes the cookie): `sy-version`, one day, unless told otherwise. */
 export function setSticky(x: Input, opts: Partial<DesiredSticky> = {}): DesiredRelease {
-  const d = begin(x);
+  const d = beginCatchAllEdit(x, 'sticky sessions');
   const cookie = opts.cookie ?? d.release.sticky?.cookie ?? DEFAULT_STICKY_COOKIE;
   const maxAgeSeconds = opts.maxAgeSeconds ?? d.release.sticky?.maxAgeSeconds ?? DEFAULT_STICKY_MAX_AGE;
   const field = `spec.http[${d.release.defaultRoute!.index}].route`;
@@ -74,7 +48,7 @@ export function setSticky(x: Input, opts: Partial<DesiredSticky> = {}): DesiredR
 
 /** Turns sticky sessions off: the cookie headers and the sticky rules go. */
 export function clearSticky(x: Input): DesiredRelease {
-  const d = begin(x);
+  const d = beginCatchAllEdit(x, 'sticky sessions');
   d.sticky = null;
   return withStickyRules(d);
 }

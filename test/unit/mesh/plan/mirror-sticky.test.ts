@@ -256,6 +256,17 @@ describe('setSticky / clearSticky', () => {
     expect(() => setSticky(r, { cookie: 'a b' })).toThrow(/cookie name/);
     expect(() => setSticky(r, { maxAgeSeconds: 0 })).toThrow(/Max-Age/);
     expect(() => setSticky(r, { maxAgeSeconds: 1.5 })).toThrow(/Max-Age/);
+    const gateway = readReleases([
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { rules: [{ backendRefs: [{ name: 'web-v1', port: 80 }] }] },
+      },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-v1', namespace: 'default' }, spec: {} },
+    ])[0]!;
+    expect(() => setSticky(gateway)).toThrow(/needs a VirtualService/);
+    expect(() => setMirror(gateway, { version: 'web-v1', percentage: 5 })).toThrow(/needs a VirtualService/);
   });
 
   it('any split with sticky on has exactly the routed versions pinned, and off restores the route (property)', () => {
