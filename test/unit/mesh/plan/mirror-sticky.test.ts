@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import type { KubeObject } from '../../../../shared/mesh/model/index.ts';
 import { applyJsonPatch, ReleaseEditError, stickyCookieRegex } from '../../../../shared/mesh/model/index.ts';
 import {
   addContentRule,
+  applyPatchToYaml,
   clearMirror,
   clearSticky,
   desiredOf,
@@ -322,5 +324,42 @@ describe('sticky rules and releases that never turned sticky sessions on', () =>
     ]);
     const { after } = run(objects, (r) => setSplit(r, shares({ v1: 100, v2: 0 })));
     expect(http(after).map((x) => x.name)).toEqual(['sy-sticky-v2', 'main']);
+  });
+});
+
+describe('mirror and sticky patches on YAML text', () => {
+  it('apply to a commented VirtualService file and read back as planned, comments kept', () => {
+    const text = [
+      '# reviews routing',
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata:',
+      '  name: reviews',
+      '  namespace: default',
+      'spec:',
+      '  hosts:',
+      '    - reviews',
+      '  http:',
+      '    - name: main # the catch-all',
+      '      route:',
+      '        - destination:',
+      '            host: reviews',
+      '            subset: v1',
+      '          weight: 90',
+      '        - destination:',
+      '            host: reviews',
+      '            subset: v2',
+      '          weight: 10',
+      '',
+    ].join('\n');
+    const objs = [parseDocument(text).toJS() as KubeObject, ...cluster([]).slice(1)];
+    const r = release(objs);
+    const plan = planRelease(r, setSticky(setMirror(r, { version: 'v2', percentage: 5 })), objs);
+    const out = plan.steps.reduce((t, s) => applyPatchToYaml(t, 0, s.patch), text);
+    expect(out).toContain('# the catch-all');
+    const back = release([parseDocument(out).toJS() as KubeObject, ...objs.slice(1)]);
+    expect(back.mirrors[0]).toMatchObject({ version: 'v2', percentage: 5 });
+    expect(back.sticky?.versions).toEqual(['v1', 'v2']);
+    expect(back.rules.map((x) => x.name)).toEqual(['sy-sticky-v1', 'sy-sticky-v2']);
   });
 });
