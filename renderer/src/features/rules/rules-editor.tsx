@@ -113,16 +113,16 @@ function RuleEditor({
             Delete {label.toLowerCase()}
           </button>
         </div>
+        {problems?.version && (
+          <p id={`${id}-version`} className="field-error">
+            Target version: {problems.version}
+          </p>
+        )}
         {stickyRuleVersion(rule.name) !== undefined && (
           <p className="muted small">
             Kept by “Keep each user on their version (sticky)”: requests carrying the version cookie go back
             to {stickyRuleVersion(rule.name)}. It follows the split and goes when that version gets 0%; turn
             sticky sessions off to remove it.
-          </p>
-        )}
-        {problems?.version && (
-          <p id={`${id}-version`} className="field-error">
-            Target version: {problems.version}
           </p>
         )}
         {alternatives === null ? (
