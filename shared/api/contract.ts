@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callGraphCalls } from './call-graph-schemas.ts';
 import {
   ApplyProgress,
   ApplyResultView,
@@ -180,6 +181,7 @@ export const calls = {
   ),
   'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
+  ...callGraphCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
