@@ -118,7 +118,10 @@ export class DemoFaults {
       );
     }
     const stale = partial.staleProxies;
-    if (stale !== undefined && !(Array.isArray(stale) && stale.every((p) => typeof p === 'string' && p !== '')))
+    if (
+      stale !== undefined &&
+      !(Array.isArray(stale) && stale.every((p) => typeof p === 'string' && p !== ''))
+    )
       throw new Error(
         `faults: staleProxies must be a list of proxy ids or id prefixes, not ${JSON.stringify(stale)}`,
       );

@@ -7,10 +7,11 @@
 // "/" push counter) followed by a UUID.
 //
 // Acknowledgements are settled when read (no timers), so a manual-clock simulation works too.
-import type { ServiceProxyHandler } from '../server/service-proxy.ts';
-import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
+
 import { ISTIOD_MONITORING_PORT } from '../seed/seed-objects.ts';
 import { hashString } from '../seed/seeded-random.ts';
+import type { ServiceProxyHandler } from '../server/service-proxy.ts';
+import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
 import { isPodReady } from './replica-set-pods.ts';
 import type { SimResourceTypes } from './sim-resource-types.ts';
 

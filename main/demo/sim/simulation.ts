@@ -9,7 +9,7 @@ import { createSeededRandom } from '../seed/seeded-random.ts';
 import type { ServiceProxyHandler } from '../server/service-proxy.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { createDeploymentController, type DeploymentController } from './deployment-controller.ts';
-import { type IstiodFaults, IstiodSync, ISTIOD_MONITORING_PORT, istiodHttpHandler } from './istiod-sync.ts';
+import { ISTIOD_MONITORING_PORT, type IstiodFaults, IstiodSync, istiodHttpHandler } from './istiod-sync.ts';
 import { MeshRouter } from './mesh-router.ts';
 import { requestPopulation } from './request-population.ts';
 import { resolveSimResourceTypes } from './sim-resource-types.ts';
