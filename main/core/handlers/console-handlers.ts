@@ -36,6 +36,7 @@ export type ConsoleCalls = Pick<
   | 'rollout.abort'
   | 'rollout.resume'
   | 'release.allTraffic'
+  | 'release.proxies'
   | 'rollout.health'
 >;
 

@@ -5,10 +5,18 @@ import { getRelease, previewEdit } from '../services/release-reads.ts';
 
 type ReleaseCalls = Pick<
   ApiHandlers,
-  'release.get' | 'release.plan' | 'release.apply' | 'release.preview' | 'release.allTraffic'
+  | 'release.get'
+  | 'release.plan'
+  | 'release.apply'
+  | 'release.preview'
+  | 'release.allTraffic'
+  | 'release.proxies'
 >;
 
-/** release.*: one service's view and its edits (plan, review, apply, preview, all traffic to one version). */
+/**
+ * release.*: one service's view and its edits (plan, review, apply, preview, all traffic to one
+ * version), and after an apply, at how many proxies it is in effect.
+ */
 export function releaseHandlers(s: ConsoleServices): ReleaseCalls {
   return {
     'release.get': ({ contextId, releaseId }) => getRelease(s, contextId, releaseId),
@@ -16,5 +24,6 @@ export function releaseHandlers(s: ConsoleServices): ReleaseCalls {
     'release.apply': ({ planId }) => applyPlan(s, planId),
     'release.preview': (req) => previewEdit(s, req),
     'release.allTraffic': (req) => planAllTrafficChange(s, req),
+    'release.proxies': ({ contextId, releaseId }) => s.proxies.convergence(contextId, releaseId),
   };
 }
