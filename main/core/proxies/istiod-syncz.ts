@@ -24,13 +24,13 @@ function proxyPath(at: IstiodLocation, path: string): string {
   return `/api/v1/namespaces/${at.namespace}/services/${at.name}:${ISTIOD_PORT}/proxy${path}`;
 }
 
-function describe(at: IstiodLocation): string {
+function sourceOf(at: IstiodLocation): string {
   return `istiod ${at.namespace}/${at.name}:${ISTIOD_PORT} /debug/syncz`;
 }
 
 /** The reason in words for an error answer of the service proxy or of istiod behind it. */
 export function reasonFor(err: unknown, at: IstiodLocation): { reason: string; transient: boolean } {
-  const where = describe(at);
+  const where = sourceOf(at);
   if (!(err instanceof KubeApiError))
     return { reason: `${where} did not answer: ${(err as Error).message}`, transient: true };
   const { status, reason, message } = err;
@@ -92,8 +92,8 @@ export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Pro
   if (!parsed.ok)
     return {
       ok: false,
-      reason: `${describe(at)} is not istiod's proxy status: ${parsed.reason}`,
+      reason: `${sourceOf(at)} is not istiod's proxy status: ${parsed.reason}`,
       transient: false,
     };
-  return { ok: true, proxies: parsed.proxies, source: describe(at) };
+  return { ok: true, proxies: parsed.proxies, source: sourceOf(at) };
 }
