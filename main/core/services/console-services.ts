@@ -187,6 +187,23 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
   });
 }
 
+/** Confirmation at the proxies over the console's synced sessions: a release's host and the session's client. */
+function proxyConfirmationsOver(ready: (contextId: string) => Promise<ClusterSession>): ProxyConfirmations {
+  return createProxyConfirmations({
+    async target(contextId, releaseId) {
+      const session = await ready(contextId);
+      const release = session.releases?.get(releaseId);
+      if (!release)
+        throw new ApiFailure(
+          'not-found',
+          `no service '${releaseId}' in this cluster (it may have been deleted)`,
+        );
+      if (!session.client) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
+      return { client: session.client, host: release.host, namespace: release.namespace };
+    },
+  });
+}
+
 export function createConsoleServices(deps: ConsoleDependencies): ConsoleServices {
   const engine = deps.engine ?? re2Engine();
   const lint = createReleaseLinter(engine);
@@ -278,19 +295,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
   }
 
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
-  const proxies = createProxyConfirmations({
-    async target(contextId, releaseId) {
-      const session = await ready(contextId);
-      const release = session.releases?.get(releaseId);
-      if (!release)
-        throw new ApiFailure(
-          'not-found',
-          `no service '${releaseId}' in this cluster (it may have been deleted)`,
-        );
-      if (!session.client) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
-      return { client: session.client, host: release.host, namespace: release.namespace };
-    },
-  });
+  const proxies = proxyConfirmationsOver(ready);
 
   return {
     emit: deps.emit,
