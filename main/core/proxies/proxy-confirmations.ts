@@ -65,7 +65,9 @@ interface Mark {
   baseline?: SyncBaseline;
 }
 
-const MARK_TIMEOUT_MS = 3000;
+const MARK_TIMEOUT_MS = 2000;
+/** After the status was found hidden (RBAC, no istiod, debug off), applies skip the baseline this long. */
+const HIDDEN_RECHECK_MS = 60_000;
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -89,6 +91,8 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
   const sleep = deps.sleep ?? defaultSleep;
   const marks = new Map<string, Mark>();
   const istiods = new Map<string, Promise<IstiodLocation>>();
+  /** When a context's status was last found hidden: an apply does not wait on a read that will fail. */
+  const hiddenAt = new Map<string, number>();
   const key = (contextId: string, releaseId: string) => `${contextId}\u0000${releaseId}`;
 
   async function read(contextId: string, client: KubeHttpClient): Promise<SynczRead> {
@@ -99,13 +103,18 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
     }
     const read = await readSyncz(client, await at);
     // Not found where it was: look for it again next time (it may have been reinstalled).
-    if (!read.ok && !read.transient) istiods.delete(contextId);
+    if (!read.ok && !read.transient) {
+      istiods.delete(contextId);
+      hiddenAt.set(contextId, now());
+    } else hiddenAt.delete(contextId);
     return read;
   }
 
   async function markChange(contextId: string, releaseId: string): Promise<void> {
     const mark: Mark = { at: now() };
     marks.set(key(contextId, releaseId), mark);
+    const hidden = hiddenAt.get(contextId);
+    if (hidden !== undefined && now() - hidden < HIDDEN_RECHECK_MS) return;
     try {
       const target = await deps.target(contextId, releaseId);
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -174,6 +183,7 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
     waitForProxies,
     forget(contextId) {
       istiods.delete(contextId);
+      hiddenAt.delete(contextId);
       for (const k of [...marks.keys()]) if (k.startsWith(`${contextId}\u0000`)) marks.delete(k);
     },
   };

@@ -93,6 +93,15 @@ describe('proxy confirmations', () => {
     expect(await service(client).waitForProxies('c', 'r')).toMatchObject({ known: true, inEffect: 1 });
   });
 
+  it('does not hold up an apply to read a status just found hidden', async () => {
+    const client = fakeClient([new KubeApiError(403, 'forbidden', 'Forbidden')]);
+    const p = service(client);
+    expect(await p.convergence('c', 'r')).toMatchObject({ known: false });
+    const asked = client.paths.length;
+    await p.markChange('c', 'r');
+    expect(client.paths).toHaveLength(asked);
+  });
+
   it('puts each way of being hidden into words', () => {
     expect(reasonFor(new KubeApiError(404, 'services "istiod" not found', 'NotFound'), at).reason).toBe(
       'no istiod Service istio-system/istiod in this cluster',
