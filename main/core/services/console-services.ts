@@ -294,8 +294,9 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
-  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
+  // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
   const proxies = proxyConfirmationsOver(ready);
+  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
 
   return {
     emit: deps.emit,
