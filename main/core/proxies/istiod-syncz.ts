@@ -14,6 +14,8 @@ const SYNCZ_TIMEOUT_MS = 5000;
 export interface IstiodLocation {
   namespace: string;
   name: string;
+  /** The Service's pod selector, when it could be read: finds the replicas behind it. */
+  selector?: Record<string, string>;
 }
 
 export type SynczRead =
@@ -28,15 +30,31 @@ function sourceOf(at: IstiodLocation): string {
   return `istiod ${at.namespace}/${at.name}:${ISTIOD_PORT} /debug/syncz`;
 }
 
-/** The reason in words for an error answer of the service proxy or of istiod behind it. */
-export function reasonFor(err: unknown, at: IstiodLocation): { reason: string; transient: boolean } {
-  const where = sourceOf(at);
+/** How istiod was reached: its Service's proxy, or one pod's (a replica). */
+interface Via {
+  source: string;
+  /** The proxy in RBAC's words: `the service proxy of istio-system/istiod (get services/proxy in istio-system)`. */
+  proxy: string;
+}
+
+const serviceVia = (at: IstiodLocation): Via => ({
+  source: sourceOf(at),
+  proxy: `the service proxy of ${at.namespace}/${at.name} (get services/proxy in ${at.namespace})`,
+});
+
+/** The reason in words for an error answer of the service (or pod) proxy or of istiod behind it. */
+export function reasonFor(
+  err: unknown,
+  at: IstiodLocation,
+  via: Via = serviceVia(at),
+): { reason: string; transient: boolean } {
+  const where = via.source;
   if (!(err instanceof KubeApiError))
     return { reason: `${where} did not answer: ${(err as Error).message}`, transient: true };
   const { status, reason, message } = err;
   if (status === 403 && reason === 'Forbidden')
     return {
-      reason: `RBAC hides the proxy status: this user may not use the service proxy of ${at.namespace}/${at.name} (get services/proxy in ${at.namespace}): ${message}`,
+      reason: `RBAC hides the proxy status: this user may not use ${via.proxy}: ${message}`,
       transient: false,
     };
   if (status === 404 && reason === 'NotFound')
@@ -59,41 +77,117 @@ export function reasonFor(err: unknown, at: IstiodLocation): { reason: string; t
 /** istiod's Service: `istio-system/istiod`, or the first Service there labelled app=istiod (revisions). */
 export async function findIstiod(client: KubeHttpClient): Promise<IstiodLocation> {
   const standard = { namespace: ISTIO_NAMESPACE, name: 'istiod' };
+  type Service = { metadata?: { name?: string }; spec?: { selector?: Record<string, string> } };
+  const located = (svc: Service, name: string): IstiodLocation => ({
+    namespace: ISTIO_NAMESPACE,
+    name,
+    ...(svc.spec?.selector ? { selector: svc.spec.selector } : {}),
+  });
   try {
-    await client.request({
+    const svc = await client.request<Service>({
       path: `/api/v1/namespaces/${ISTIO_NAMESPACE}/services/istiod`,
       timeoutMs: SYNCZ_TIMEOUT_MS,
     });
-    return standard;
+    return located(svc, 'istiod');
   } catch (err) {
     if (!(err instanceof KubeApiError) || err.status !== 404) return standard;
   }
   try {
-    const list = await client.request<{ items?: Array<{ metadata?: { name?: string } }> }>({
+    const list = await client.request<{ items?: Service[] }>({
       path: `/api/v1/namespaces/${ISTIO_NAMESPACE}/services?labelSelector=${encodeURIComponent('app=istiod')}`,
       timeoutMs: SYNCZ_TIMEOUT_MS,
     });
-    const name = list.items?.map((s) => s.metadata?.name).find((n): n is string => !!n);
-    return name ? { namespace: ISTIO_NAMESPACE, name } : standard;
+    const svc = list.items?.find((s) => !!s.metadata?.name);
+    return svc?.metadata?.name ? located(svc, svc.metadata.name) : standard;
   } catch {
     return standard;
   }
 }
 
-/** One read of istiod's /debug/syncz, parsed; a reason instead when it cannot be had. */
-export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Promise<SynczRead> {
+type Pod = {
+  metadata?: { name?: string; deletionTimestamp?: string };
+  status?: { phase?: string; conditions?: Array<{ type?: string; status?: string }> };
+};
+
+/** The ready istiod pods behind the Service; undefined when they cannot be listed (RBAC, no selector). */
+async function istiodReplicas(client: KubeHttpClient, at: IstiodLocation): Promise<string[] | undefined> {
+  if (!at.selector || Object.keys(at.selector).length === 0) return undefined;
+  const selector = Object.entries(at.selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  try {
+    const list = await client.request<{ items?: Pod[] }>({
+      path: `/api/v1/namespaces/${at.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`,
+      timeoutMs: SYNCZ_TIMEOUT_MS,
+    });
+    return (list.items ?? [])
+      .filter(
+        (p) =>
+          p.status?.phase === 'Running' &&
+          !p.metadata?.deletionTimestamp &&
+          p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      )
+      .map((p) => p.metadata?.name)
+      .filter((n): n is string => !!n)
+      .sort();
+  } catch {
+    return undefined;
+  }
+}
+
+async function readOne(
+  client: KubeHttpClient,
+  path: string,
+  at: IstiodLocation,
+  via: Via,
+): Promise<SynczRead> {
+  const { source } = via;
   let body: unknown;
   try {
-    body = await client.request({ path: proxyPath(at, '/debug/syncz'), timeoutMs: SYNCZ_TIMEOUT_MS });
+    body = await client.request({ path, timeoutMs: SYNCZ_TIMEOUT_MS });
   } catch (err) {
-    return { ok: false, ...reasonFor(err, at) };
+    return { ok: false, ...reasonFor(err, at, via) };
   }
   const parsed = parseSyncz(body);
   if (!parsed.ok)
     return {
       ok: false,
-      reason: `${sourceOf(at)} is not istiod's proxy status: ${parsed.reason}`,
+      reason: `${source} is not istiod's proxy status: ${parsed.reason}`,
       transient: false,
     };
-  return { ok: true, proxies: parsed.proxies, source: sourceOf(at) };
+  return { ok: true, proxies: parsed.proxies, source };
+}
+
+/**
+ * istiod's /debug/syncz, parsed; a reason instead when it cannot be had. Each istiod replica knows
+ * only the proxies connected to it: with several, every replica is read through its pod's proxy
+ * (pods/proxy) and the lists are joined; when that is not allowed, the Service's one replica is
+ * read and the source says the others' proxies are not counted.
+ */
+export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Promise<SynczRead> {
+  const service = () => readOne(client, proxyPath(at, '/debug/syncz'), at, serviceVia(at));
+  const replicas = await istiodReplicas(client, at);
+  if (!replicas || replicas.length < 2) return service();
+  const reads = await Promise.all(
+    replicas.map((pod) =>
+      readOne(client, `/api/v1/namespaces/${at.namespace}/pods/${pod}:${ISTIOD_PORT}/proxy/debug/syncz`, at, {
+        source: `istiod pod ${at.namespace}/${pod}:${ISTIOD_PORT} /debug/syncz`,
+        proxy: `the pod proxy of istiod's replicas (get pods/proxy in ${at.namespace})`,
+      }),
+    ),
+  );
+  const failed = reads.find((r) => !r.ok);
+  if (!failed) {
+    const byId = new Map<string, ProxySync>();
+    for (const r of reads) if (r.ok) for (const p of r.proxies) if (!byId.has(p.id)) byId.set(p.id, p);
+    const source = `${replicas.length} istiod replicas in ${at.namespace} (${replicas.join(', ')}:${ISTIOD_PORT}) /debug/syncz`;
+    return { ok: true, proxies: [...byId.values()], source };
+  }
+  const one = await service();
+  if (!one.ok) return one;
+  const why = failed.ok ? '' : `: ${failed.reason}`;
+  return {
+    ...one,
+    source: `${one.source}, one of ${replicas.length} istiod replicas (the proxies connected to the others are not counted; reading each replica failed${why})`,
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../main/core/cluster/kube-http-client.ts';
 import type { KubeHttpClient } from '../../../main/core/cluster/kube-http-types.ts';
-import { reasonFor } from '../../../main/core/proxies/istiod-syncz.ts';
+import { findIstiod, readSyncz, reasonFor } from '../../../main/core/proxies/istiod-syncz.ts';
 import { createProxyConfirmations } from '../../../main/core/proxies/proxy-confirmations.ts';
 
 const at = { namespace: 'istio-system', name: 'istiod' };
@@ -115,5 +115,57 @@ describe('proxy confirmations', () => {
       transient: true,
     });
     expect(reasonFor(new Error('ECONNRESET'), at).transient).toBe(true);
+  });
+
+  describe('with several istiod replicas', () => {
+    const readyPod = (name: string) => ({
+      metadata: { name },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    function replicaClient(podProxy: 'allowed' | 'forbidden'): KubeHttpClient & { paths: string[] } {
+      const paths: string[] = [];
+      return {
+        server: 'https://fake',
+        paths,
+        async request<T>({ path }: { path: string }): Promise<T> {
+          paths.push(path);
+          const answer = (): unknown => {
+            if (path.endsWith('/services/istiod')) return { spec: { selector: { app: 'istiod' } } };
+            if (path.includes('/pods?labelSelector=app%3Distiod'))
+              return {
+                items: [readyPod('istiod-b'), readyPod('istiod-a'), { metadata: { name: 'istiod-c' } }],
+              };
+            if (path.includes('/pods/istiod-')) {
+              if (podProxy === 'forbidden')
+                throw new KubeApiError(403, 'pods "istiod-a" is forbidden', 'Forbidden');
+              return path.includes('istiod-a') ? [proxy('a.bookinfo', 1, 1)] : [proxy('b.bookinfo', 1, 1)];
+            }
+            if (path.includes('/services/istiod:15014/proxy/debug/syncz')) return [proxy('a.bookinfo', 1, 1)];
+            throw new Error(`unexpected ${path}`);
+          };
+          return answer() as T;
+        },
+        stream: async () => {},
+      };
+    }
+
+    it('reads every ready replica through its pod proxy and joins their proxies', async () => {
+      const client = replicaClient('allowed');
+      const read = await readSyncz(client, await findIstiod(client));
+      expect(read.ok && read.proxies.map((p) => p.id).sort()).toEqual(['a.bookinfo', 'b.bookinfo']);
+      expect(read.ok && read.source).toBe(
+        '2 istiod replicas in istio-system (istiod-a, istiod-b:15014) /debug/syncz',
+      );
+      expect(client.paths).toContain('/api/v1/namespaces/istio-system/pods/istiod-a:15014/proxy/debug/syncz');
+    });
+
+    it('falls back to the Service when pods/proxy is denied, and says the others are not counted', async () => {
+      const client = replicaClient('forbidden');
+      const read = await readSyncz(client, await findIstiod(client));
+      expect(read.ok && read.proxies.map((p) => p.id)).toEqual(['a.bookinfo']);
+      expect(read.ok && read.source).toMatch(
+        /^istiod istio-system\/istiod:15014 \/debug\/syncz, one of 2 istiod replicas \(the proxies connected to the others are not counted; .*get pods\/proxy in istio-system/,
+      );
+    });
   });
 });
