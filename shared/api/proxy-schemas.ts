@@ -28,6 +28,8 @@ export const ProxyConvergenceView = z.discriminatedUnion('known', [
     since: z.string().optional(),
     /** Where the status came from ("istiod istio-system/istiod:15014 /debug/syncz"). */
     source: z.string(),
+    /** Only part of the mesh could be read (one of several istiod replicas): what is not counted. */
+    partial: z.string().optional(),
     checkedAt: z.string(),
   }),
   z.object({

@@ -19,7 +19,13 @@ export interface IstiodLocation {
 }
 
 export type SynczRead =
-  | { ok: true; proxies: ProxySync[]; source: string }
+  | {
+      ok: true;
+      proxies: ProxySync[];
+      source: string;
+      /** When only part of the mesh could be read: which part is missing, and why. */
+      partial?: string;
+    }
   | { ok: false; reason: string /** Worth asking again soon (a timeout, a 5xx). */; transient: boolean };
 
 function proxyPath(at: IstiodLocation, path: string): string {
@@ -188,6 +194,6 @@ export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Pro
   const why = failed.ok ? '' : `: ${failed.reason}`;
   return {
     ...one,
-    source: `${one.source}, one of ${replicas.length} istiod replicas (the proxies connected to the others are not counted; reading each replica failed${why})`,
+    partial: `read from one of ${replicas.length} istiod replicas; the proxies connected to the others are not counted (reading each replica failed${why})`,
   };
 }

@@ -157,6 +157,7 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
       counted: countedText(serving, target.namespace),
       ...(mark?.baseline ? { since: new Date(mark.at).toISOString() } : {}),
       source: got.source,
+      ...(got.partial ? { partial: got.partial } : {}),
       checkedAt,
     };
   }

@@ -28,7 +28,7 @@ export function ProxyConfirmation({ watch }: { watch: ProxyWatch }) {
       </p>
     );
   const all = view.inEffect === view.total;
-  const counted = ` (${view.counted})`;
+  const counted = ` (${view.counted}${view.partial ? `; ${view.partial}` : ''})`;
   if (all)
     return (
       <p role="status" className="ok" aria-label="Proxy status">
