@@ -18,6 +18,8 @@ import type { SimResourceTypes } from './sim-resource-types.ts';
 export const DEMO_ISTIO_VERSION = '1.27.1';
 /** Shortest and longest time a proxy takes to acknowledge a push (ms). */
 export const ACK_DELAY_MS = { min: 300, max: 1500 } as const;
+/** Changes this close to the last push wait for the next one (istiod's PILOT_DEBOUNCE_AFTER). */
+const DEBOUNCE_MS = 100;
 
 type XdsType = 'cluster' | 'listener' | 'route' | 'endpoint';
 const XDS_TYPES: XdsType[] = ['cluster', 'listener', 'route', 'endpoint'];
@@ -84,6 +86,8 @@ const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'Gateway', '
  */
 export class IstiodSync {
   private readonly proxies = new Map<string, Proxy>();
+  /** Ids of the proxies a stale fault holds. */
+  private readonly frozen = new Set<string>();
   private readonly injected = new Set<string>();
   private readonly logs = new Map<XdsType, PushLog>(XDS_TYPES.map((t) => [t, { recent: [] }]));
   private pushCount = 0;
@@ -113,9 +117,8 @@ export class IstiodSync {
     return type;
   }
 
-  private newPush(): Push {
+  private newPush(at = this.deps.now()): Push {
     this.pushCount++;
-    const at = this.deps.now();
     const time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return { version: `${time}/${this.pushCount}`, at };
   }
@@ -167,19 +170,27 @@ export class IstiodSync {
       this.proxies.set(id, { id, type, connect: { version: this.current.version, at: this.deps.now() } });
     } else if (!connected && had) {
       this.proxies.delete(id);
+      this.frozen.delete(id);
     }
     if (pushEndpoints && connected !== had) this.push(['endpoint']);
   }
 
   /** A push of the current configuration of `types` to every connected proxy. */
+  /**
+   * A push of the current configuration of `types` to every connected proxy. As istiod debounces
+   * (PILOT_DEBOUNCE_AFTER, 100 ms), changes within 100 ms of the last push go out together in one
+   * push 100 ms after it: a burst of pod changes at scale is a few pushes, not thousands.
+   */
   private push(types: XdsType[]): void {
     this.freezeStale();
-    const push = this.newPush();
+    const now = this.deps.now();
+    const pending = this.current.at > now ? this.current : undefined;
+    const push = pending ?? this.newPush(Math.max(now, this.current.at + DEBOUNCE_MS));
     this.current = push;
-    const horizon = push.at - ACK_DELAY_MS.max;
+    const horizon = now - ACK_DELAY_MS.max;
     for (const t of types) {
       const log = this.logs.get(t) as PushLog;
-      log.recent.push(push);
+      if (log.recent.at(-1) !== push) log.recent.push(push);
       // Pushes older than the longest delay are acknowledged everywhere: only the newest is kept.
       while ((log.recent[0]?.at ?? Number.POSITIVE_INFINITY) < horizon) log.settled = log.recent.shift();
     }
@@ -192,16 +203,24 @@ export class IstiodSync {
   /** Proxies a fault has just made stale keep what they acknowledged until now; cleared ones thaw. */
   private freezeStale(): void {
     const stale = this.deps.faults?.staleProxies() ?? [];
+    // Without the fault, and nothing frozen, there is nothing to do (a push stays O(1) at scale).
+    if (stale.length === 0 && this.frozen.size === 0) return;
     const now = this.deps.now();
     for (const proxy of this.proxies.values()) {
-      if (!this.isStale(proxy, stale)) proxy.frozen = undefined;
-      else proxy.frozen ??= new Map(XDS_TYPES.map((t) => [t, this.ackedPush(proxy, t, now)]));
+      if (!this.isStale(proxy, stale)) {
+        proxy.frozen = undefined;
+        this.frozen.delete(proxy.id);
+      } else if (!proxy.frozen) {
+        proxy.frozen = new Map(XDS_TYPES.map((t) => [t, this.ackedPush(proxy, t, now)]));
+        this.frozen.add(proxy.id);
+      }
     }
   }
 
-  private sentPush(proxy: Proxy, type: XdsType): Push {
+  private sentPush(proxy: Proxy, type: XdsType, now: number): Push {
     const log = this.logs.get(type) as PushLog;
-    const last = log.recent.at(-1) ?? log.settled;
+    // The newest push already sent (a debounced one may still be due).
+    const last = log.recent.findLast((p) => p.at <= now) ?? log.settled;
     return last && last.at >= proxy.connect.at && last.version !== proxy.connect.version
       ? last
       : proxy.connect;
@@ -221,8 +240,7 @@ export class IstiodSync {
 
   /** istiod's /debug/syncz body, optionally for one namespace's proxies (`?namespace=`). */
   syncz(namespace?: string): SyncStatusJson[] {
-    const stale = this.deps.faults?.staleProxies() ?? [];
-    if (stale.length > 0 || [...this.proxies.values()].some((p) => p.frozen)) this.freezeStale();
+    this.freezeStale();
     const now = this.deps.now();
     const out: SyncStatusJson[] = [];
     for (const id of [...this.proxies.keys()].sort()) {
@@ -235,7 +253,7 @@ export class IstiodSync {
         istio_version: DEMO_ISTIO_VERSION,
       };
       for (const t of XDS_TYPES) {
-        entry[`${t}_sent`] = this.nonce(this.sentPush(proxy, t), proxy, t);
+        entry[`${t}_sent`] = this.nonce(this.sentPush(proxy, t, now), proxy, t);
         const acked = this.ackedPush(proxy, t, now);
         if (acked) entry[`${t}_acked`] = this.nonce(acked, proxy, t);
       }

@@ -71,6 +71,19 @@ describe('the demo istiod', () => {
     expect(sim.istiod.syncz().every(synced)).toBe(true);
   });
 
+  it('debounces a burst of changes into one push 100 ms after the last, as istiod does', () => {
+    const { sim, store } = start();
+    changeReviews(store);
+    const first = sim.istiod.pushVersion;
+    changeReviews(store);
+    changeReviews(store);
+    const merged = sim.istiod.pushVersion;
+    expect(Number(merged.split('/')[1])).toBe(Number(first.split('/')[1]) + 1);
+    expect(sim.istiod.syncz().every((e) => e.route_sent?.startsWith(first))).toBe(true);
+    sim.advance(100);
+    expect(sim.istiod.syncz().every((e) => e.route_sent?.startsWith(merged))).toBe(true);
+  });
+
   it('keeps a proxy the fault names stale, and lets it catch up when the fault is cleared', () => {
     const { sim, store, faults } = start();
     faults.stale = ['reviews-v2'];
