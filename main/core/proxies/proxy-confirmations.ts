@@ -45,11 +45,14 @@ export interface WaitOptions {
 export interface ProxyConfirmations {
   /**
    * Records the proxies' state just before a change of a release is written: the change is in
-   * effect at a proxy once it acknowledged a newer push. Best effort: never throws, gives up after
-   * a few seconds (the reading then counts the proxies synced with istiod's latest push).
+   * effect at a proxy once it acknowledged a newer push. Never throws; gives up after 2 s, and the
+   * readings of that change then say there is nothing to compare with (known: false).
    */
   markChange(contextId: string, releaseId: string): Promise<void>;
-  /** One reading: in effect at N of M proxies, or why that is not known. */
+  /**
+   * One reading: in effect at N of M proxies, or why that is not known. Without a change marked in
+   * this session, it counts the proxies synced with istiod's latest push (`since` is then absent).
+   */
   convergence(contextId: string, releaseId: string): Promise<ProxyConvergenceView>;
   /**
    * Reads until the change is in effect at every proxy counted, the status is not known (and will
@@ -63,6 +66,8 @@ export interface ProxyConfirmations {
 interface Mark {
   at: number;
   baseline?: SyncBaseline;
+  /** Why there is no baseline (then no count is given: it would be a guess). */
+  missing?: string;
 }
 
 const MARK_TIMEOUT_MS = 2000;
@@ -114,7 +119,11 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
     const mark: Mark = { at: now() };
     marks.set(key(contextId, releaseId), mark);
     const hidden = hiddenAt.get(contextId);
-    if (hidden !== undefined && now() - hidden < HIDDEN_RECHECK_MS) return;
+    if (hidden !== undefined && now() - hidden < HIDDEN_RECHECK_MS) {
+      mark.missing = 'the proxy status was hidden when the change was applied';
+      return;
+    }
+    mark.missing = `istiod did not answer within ${MARK_TIMEOUT_MS / 1000} s before the change was written`;
     try {
       const target = await deps.target(contextId, releaseId);
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -124,9 +133,12 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
       const got = await Promise.race([read(contextId, target.client), timeout]).finally(() =>
         clearTimeout(timer),
       );
-      if (got?.ok) mark.baseline = baselineOf(got.proxies);
-    } catch {
-      // No baseline: readings count the proxies synced with istiod's latest push.
+      if (got?.ok) {
+        mark.baseline = baselineOf(got.proxies);
+        mark.missing = undefined;
+      } else if (got) mark.missing = got.reason;
+    } catch (err) {
+      mark.missing = (err as Error).message;
     }
   }
 
@@ -147,6 +159,15 @@ export function createProxyConfirmations(deps: ProxyConfirmationDeps): ProxyConf
         checkedAt,
       };
     const mark = marks.get(key(contextId, releaseId));
+    if (mark && !mark.baseline)
+      return {
+        known: false,
+        contextId,
+        releaseId,
+        reason: `no proxy status from just before the change to compare with (${mark.missing ?? 'not read'}): a proxy synced now may still have the old configuration`,
+        retryable: false,
+        checkedAt,
+      };
     const count = countInEffect(serving, mark?.baseline);
     return {
       known: true,

@@ -102,6 +102,20 @@ describe('proxy confirmations', () => {
     expect(client.paths).toHaveLength(asked);
   });
 
+  it('gives no count for a change it has no baseline of, rather than count proxies still on the old config', async () => {
+    const client = fakeClient([
+      new KubeApiError(503, 'no endpoints', 'ServiceUnavailable'),
+      [proxy('a.bookinfo', 1, 1)],
+    ]);
+    const p = service(client);
+    await p.markChange('c', 'r');
+    const v = await p.convergence('c', 'r');
+    expect(v).toMatchObject({ known: false, retryable: false });
+    expect(!v.known && v.reason).toMatch(
+      /^no proxy status from just before the change to compare with \(.*no ready endpoint/,
+    );
+  });
+
   it('puts each way of being hidden into words', () => {
     expect(reasonFor(new KubeApiError(404, 'services "istiod" not found', 'NotFound'), at).reason).toBe(
       'no istiod Service istio-system/istiod in this cluster',
