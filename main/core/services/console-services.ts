@@ -15,6 +15,8 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheus-client.ts';
+import type { ProxyConfirmations } from '../proxies/proxy-confirmations.ts';
+import { createProxyConfirmations } from '../proxies/proxy-confirmations.ts';
 import { judgeRelease } from '../rollout/rollout-health.ts';
 import type { Rollouts } from '../rollout/rollouts.ts';
 import { createRollouts } from '../rollout/rollouts.ts';
@@ -90,6 +92,8 @@ export interface ConsoleServices {
   events: ReturnType<typeof createConsoleEvents>;
   /** The rollout plans (the release wizard): a new version brought in step by step. */
   rollouts: Rollouts;
+  /** Confirmation at the proxies: at how many sidecars and gateways an applied change is in effect. */
+  proxies: ProxyConfirmations;
   /** The open, synced session of a context (waits for its first list; throws a clear failure). */
   ready(contextId: string): Promise<ClusterSession>;
   releaseOf(session: ClusterSession, releaseId: string): ServiceRelease;
@@ -187,6 +191,23 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
   });
 }
 
+/** Confirmation at the proxies over the console's synced sessions: a release's host and the session's client. */
+function proxyConfirmationsOver(ready: (contextId: string) => Promise<ClusterSession>): ProxyConfirmations {
+  return createProxyConfirmations({
+    async target(contextId, releaseId) {
+      const session = await ready(contextId);
+      const release = session.releases?.get(releaseId);
+      if (!release)
+        throw new ApiFailure(
+          'not-found',
+          `no service '${releaseId}' in this cluster (it may have been deleted)`,
+        );
+      if (!session.client) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
+      return { client: session.client, host: release.host, namespace: release.namespace };
+    },
+  });
+}
+
 export function createConsoleServices(deps: ConsoleDependencies): ConsoleServices {
   const engine = deps.engine ?? re2Engine();
   const lint = createReleaseLinter(engine);
@@ -277,6 +298,8 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
+  // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
+  const proxies = proxyConfirmationsOver(ready);
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
 
   return {
@@ -290,6 +313,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     plans,
     events,
     rollouts,
+    proxies,
     ready,
     releaseOf(session, releaseId) {
       const release = session.releases?.get(releaseId);
