@@ -2,17 +2,14 @@
 //
 // RE2 has no lookahead, so "Chrome but not Edge" cannot live in one regex: each preset is a fragment
 // that must occur somewhere in the user agent (`require`) and fragments that must not (`exclude`,
-// written to `withoutHeaders`). The lists mirror how ua-parser-js v1 names user agents; the test
-// test/unit/mesh/ua-presets-agreement.test.ts holds them to ≥ 99% agreement on real user agents.
+// written to `withoutHeaders`). Two tests hold them to real user agents:
+// - test/unit/mesh/policy/ua-corpus-agreement.test.ts: the OS presets on a labelled corpus of public
+//   test data, browsers and app agents alike (test/fixtures/user-agents/README.md), per preset;
+// - test/unit/mesh/policy/ua-presets-agreement.test.ts: OS and browser presets against ua-parser-js
+//   v1 on the `user-agents` package's browser traffic.
+// What each preset catches and cannot catch, in words for the operator: ua-preset-notes.ts.
 //
-// What each preset means, in ua-parser-js v1 terms (the mapping the agreement test uses):
-//   android  os.name 'Android'                    ios      os.name 'iOS' on an iPhone or iPod
-//   ipados   os.name 'iOS' with device.model 'iPad' (iPads in desktop mode send a Mac user agent
-//            and count as macOS on both sides)
-//   windows  os.name 'Windows' (not Windows Phone / Mobile / CE)
-//   macos    os.name 'Mac OS'                      chromeos os.name 'Chromium OS'
-//   linux    desktop GNU/Linux: os.name 'Linux' or a distribution (Ubuntu, Debian, Fedora, …);
-//            Android, ChromeOS, Tizen, webOS and KaiOS run Linux too but are not this preset.
+// The browser presets in ua-parser-js v1 terms:
 //   chrome   browser.name 'Chrome', 'Chrome Headless' or 'Chromium'. In-app web views
 //            ('Chrome WebView', 'Android Browser') are not Chrome: a release aimed at Chrome users
 //            should not reach the browser embedded in someone else's app.
@@ -149,7 +146,7 @@ export const OS_PRESET_DEFINITIONS: Readonly<Record<OsPreset, UaPreset>> = {
     label: 'iOS',
     alternatives: [
       {
-        require: 'iPhone|iPod|CFNetwork/\\S+ Darwin/|[(; ]iOS[ /;]\\d?',
+        require: 'iPhone|iPod|CFNetwork/\\S+ Darwin/|[(; ]iOS[ /;]',
         exclude: ['iPad', 'Darwin/\\S+ \\(', 'Windows Phone', 'IEMobile', 'Macintosh'],
       },
     ],
