@@ -10,6 +10,7 @@ import {
   OS_PRESETS as OSES,
   type PresetNote,
 } from '../../../../shared/mesh/policy/index.ts';
+
 type Kind = 'header' | 'cookie' | 'os' | 'browser' | 'query';
 
 /** A fresh condition of a kind, keeping the name and value typed so far where they fit. */
