@@ -14,7 +14,11 @@ import {
 
 const engine = re2Engine();
 const onCookie = (regex: string): HTTPMatchRequest => ({ headers: { cookie: { regex } } });
-const cookie = (name: string, value: string, op: 'exact' | 'regex' = 'exact'): Condition => ({
+const cookie = (
+  name: string,
+  value: string,
+  op: 'exact' | 'regex' = 'exact',
+): Extract<Condition, { kind: 'cookie' }> => ({
   kind: 'cookie',
   name,
   op,
