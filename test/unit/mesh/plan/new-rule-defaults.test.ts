@@ -46,7 +46,10 @@ function cluster(http: unknown[]): KubeObject[] {
 const xCanary = compileRule([{ kind: 'header', name: 'x-canary', op: 'exact', value: '1' }]);
 
 /** The http list after the plan's patch. */
-function after(objects: KubeObject[], plan: ReturnType<typeof planRelease>): Array<Record<string, unknown>> {
+function httpAfter(
+  objects: KubeObject[],
+  plan: ReturnType<typeof planRelease>,
+): Array<Record<string, unknown>> {
   const step = plan.steps.find((s) => s.target.kind === 'VirtualService')!;
   const vs = applyJsonPatch(objects[0]!, step.patch);
   return (vs.spec as { http: Array<Record<string, unknown>> }).http;
@@ -57,7 +60,7 @@ describe('new content rules', () => {
     const objects = cluster([catchAll]);
     const r = readReleases(objects)[0]!;
     const plan = planRelease(r, addContentRule(r, { matches: xCanary, version: 'canary' }), objects);
-    const [rule, rest] = after(objects, plan);
+    const [rule, rest] = httpAfter(objects, plan);
     expect(rule).toEqual({
       name: 'canary-header-x-canary',
       match: xCanary,
@@ -83,7 +86,7 @@ describe('new content rules', () => {
       name: 'beta-testers',
       settings: { timeout: '2s', retries: null },
     });
-    const [rule] = after(objects, planRelease(r, desired, objects));
+    const [rule] = httpAfter(objects, planRelease(r, desired, objects));
     expect(rule!.name).toBe('beta-testers');
     expect(rule!.timeout).toBe('2s');
     expect(rule).not.toHaveProperty('retries');
@@ -108,7 +111,7 @@ describe('new content rules', () => {
     const r = readReleases(objects)[0]!;
     const once = addContentRule(r, { matches: xCanary, version: 'canary' });
     const twice = addContentRule(once, { matches: xCanary, version: 'canary' });
-    const names = after(objects, planRelease(r, twice, objects)).map((h) => h.name);
+    const names = httpAfter(objects, planRelease(r, twice, objects)).map((h) => h.name);
     expect(names).toEqual([
       'canary-header-x-canary',
       'canary-header-x-canary-2',
