@@ -96,7 +96,7 @@ describe('new content rules', () => {
   it('inherit nothing the catch-all does not have', () => {
     const objects = cluster([{ route: [dest('v1', 100), dest('canary', 0)] }]);
     const r = readReleases(objects)[0]!;
-    const [rule] = after(
+    const [rule] = httpAfter(
       objects,
       planRelease(r, addContentRule(r, { matches: xCanary, version: 'canary' }), objects),
     );
