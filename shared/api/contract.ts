@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callGraphCalls } from './call-graph-schemas.ts';
 import {
   ApplyProgress,
   ApplyResultView,
@@ -22,6 +23,7 @@ import {
   PrometheusSettingsInput,
   PrometheusSettingsView,
 } from './metrics-schemas.ts';
+import { proxyCalls } from './proxy-schemas.ts';
 import { OtherRulesChoiceSchema, releaseFlowCalls, releaseFlowEvents } from './release-flow-schemas.ts';
 import { sessionCalls } from './session-schemas.ts';
 
@@ -180,6 +182,8 @@ export const calls = {
   ),
   'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
+  ...callGraphCalls,
+  ...proxyCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,

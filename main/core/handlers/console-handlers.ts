@@ -36,6 +36,9 @@ export type ConsoleCalls = Pick<
   | 'rollout.abort'
   | 'rollout.resume'
   | 'release.allTraffic'
+  | 'release.callers'
+  | 'release.planDownstream'
+  | 'release.proxies'
   | 'rollout.health'
 >;
 

@@ -15,6 +15,8 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheus-client.ts';
+import type { ProxyConfirmations } from '../proxies/proxy-confirmations.ts';
+import { createProxyConfirmations } from '../proxies/proxy-confirmations.ts';
 import { judgeRelease } from '../rollout/rollout-health.ts';
 import type { Rollouts } from '../rollout/rollouts.ts';
 import { createRollouts } from '../rollout/rollouts.ts';
@@ -90,6 +92,8 @@ export interface ConsoleServices {
   events: ReturnType<typeof createConsoleEvents>;
   /** The rollout plans (the release wizard): a new version brought in step by step. */
   rollouts: Rollouts;
+  /** Confirmation at the proxies: at how many sidecars and gateways an applied change is in effect. */
+  proxies: ProxyConfirmations;
   /** The open, synced session of a context (waits for its first list; throws a clear failure). */
   ready(contextId: string): Promise<ClusterSession>;
   releaseOf(session: ClusterSession, releaseId: string): ServiceRelease;
@@ -100,6 +104,8 @@ export interface ConsoleServices {
   /** A new History entry, pushed to the renderer as it is written. */
   announce(historyId: string | undefined): Promise<void>;
   demoRequests(): Promise<MeshRequest[]>;
+  /** The Prometheus the charts and the promote gate read (a URL set in settings wins), or why none. */
+  prometheus(contextId: string): Promise<PrometheusClient | { none: string }>;
   dispose(): Promise<void>;
 }
 
@@ -140,6 +146,12 @@ function clusterPrometheus(session: ClusterSession): PrometheusClient | { none: 
   });
 }
 
+/** The context's Prometheus: the one app-core passes (settings honoured), else the cluster's own. */
+function prometheusOf(deps: ConsoleDependencies, sessions: ConsoleSessions, contextId: string) {
+  if (deps.prometheusFor) return deps.prometheusFor(contextId);
+  return Promise.resolve(clusterPrometheus(sessions.session(contextId)));
+}
+
 interface WorkflowParts {
   sessions: ConsoleSessions;
   plans: ReturnType<typeof createConsolePlans>;
@@ -150,10 +162,6 @@ interface WorkflowParts {
 /** The release workflow (wizard) over the console's sessions and plans, judged by Prometheus. */
 function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollouts {
   const { sessions, plans, ready, announce } = parts;
-  async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
-    if (deps.prometheusFor) return deps.prometheusFor(contextId);
-    return clusterPrometheus(sessions.session(contextId));
-  }
   return createRollouts({
     dataDir: deps.dataDir,
     emit: deps.emit,
@@ -163,7 +171,7 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
     readOnlyReason: (session) => sessionFacts('', session).readOnlyReason,
     ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
     health: async (contextId, release, canary, stable) => {
-      const p = await prometheusFor(contextId);
+      const p = await prometheusOf(deps, sessions, contextId);
       if ('none' in p) throw new Error(`no Prometheus to judge it by: ${p.none}`);
       return judgeRelease({ client: p, release, canary, stable });
     },
@@ -179,6 +187,23 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
         onApplied: p.onApplied,
       });
       return plans.view(session, stored, p.summary);
+    },
+  });
+}
+
+/** Confirmation at the proxies over the console's synced sessions: a release's host and the session's client. */
+function proxyConfirmationsOver(ready: (contextId: string) => Promise<ClusterSession>): ProxyConfirmations {
+  return createProxyConfirmations({
+    async target(contextId, releaseId) {
+      const session = await ready(contextId);
+      const release = session.releases?.get(releaseId);
+      if (!release)
+        throw new ApiFailure(
+          'not-found',
+          `no service '${releaseId}' in this cluster (it may have been deleted)`,
+        );
+      if (!session.client) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
+      return { client: session.client, host: release.host, namespace: release.namespace };
     },
   });
 }
@@ -273,6 +298,8 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
+  // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
+  const proxies = proxyConfirmationsOver(ready);
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
 
   return {
@@ -286,6 +313,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     plans,
     events,
     rollouts,
+    proxies,
     ready,
     releaseOf(session, releaseId) {
       const release = session.releases?.get(releaseId);
@@ -314,6 +342,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
       demoSample ??= draw(DEMO_SAMPLE_SIZE);
       return demoSample;
     },
+    prometheus: (contextId) => prometheusOf(deps, sessions, contextId),
     async dispose() {
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
       // Pending snapshots are written first, while the caches still hold the objects.

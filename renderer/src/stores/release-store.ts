@@ -24,6 +24,23 @@ export interface RuleEdit {
   matchYaml?: string;
   /** The conditions were changed here (so main compiles them instead of keeping the match). */
   edited: boolean;
+  /** A new rule's timeout as typed: empty inherits the catch-all's, "none" gives it none. */
+  timeout?: string;
+  /** A new rule's retry attempts: undefined inherits the catch-all's, 0 gives it none. */
+  retryAttempts?: number | undefined;
+}
+
+/** The timeout and retries a new rule asks for; what it leaves out it inherits from the catch-all. */
+function ruleSettings(r: RuleEdit): Pick<DesiredReleaseInput['rules'][number], 'timeout' | 'retries'> {
+  if (r.id !== undefined) return {};
+  const timeout = r.timeout === 'none' ? null : r.timeout ? r.timeout : undefined;
+  const attempts = r.retryAttempts;
+  const retries =
+    attempts === undefined || Number.isNaN(attempts) ? undefined : attempts === 0 ? null : { attempts };
+  return {
+    ...(timeout !== undefined ? { timeout } : {}),
+    ...(retries !== undefined ? { retries } : {}),
+  };
 }
 
 /** The cluster changed under an unapplied edit: both sides, until the operator decides. */
@@ -89,7 +106,14 @@ const sameSplit = (a: readonly VersionWeight[], b: readonly VersionWeight[]) =>
 
 const ruleShape = (rules: readonly RuleEdit[]) =>
   JSON.stringify(
-    rules.map((r) => [r.id ?? null, r.name ?? null, r.version, r.enabled, r.edited ? r.conditions : null]),
+    rules.map((r) => [
+      r.id ?? null,
+      r.name ?? null,
+      r.version,
+      r.enabled,
+      r.edited ? r.conditions : null,
+      ruleSettings(r),
+    ]),
   );
 
 /** Rules compared by what they route, not by id: a rule the operator added has no id until applied. */
@@ -112,6 +136,7 @@ export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
       version: r.version,
       enabled: r.enabled,
       ...(r.edited && r.conditions ? { conditions: r.conditions } : {}),
+      ...ruleSettings(r),
     })),
     ...extrasInput(d.extras),
   };

@@ -7,6 +7,7 @@ export * from './change-summary.ts';
 export * from './mirror-edits.ts';
 export * from './mirror-plan.ts';
 export * from './mirror-sticky-summary.ts';
+export * from './new-rule-defaults.ts';
 export * from './patch-writer.ts';
 export * from './release-edits.ts';
 export * from './release-plan.ts';
