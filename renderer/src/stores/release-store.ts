@@ -8,6 +8,7 @@ import {
   evenSplit,
   setLocked,
   setWeight,
+  stickyRuleVersion,
 } from '../../../shared/mesh/model/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import type { MirrorStickyEdit } from './mirror-sticky-edit.ts';
@@ -266,18 +267,20 @@ export function createReleaseStore(api: ApiClient) {
           editChanged(d) ? { awaitingConfirm: true, confirmed: false } : { confirmed: d.confirmed ?? false },
         ),
       addRule: (key, version) =>
-        edit(key, (d) => ({
-          rules: [
-            ...d.rules,
-            {
-              key: newKey(),
-              version,
-              enabled: true,
-              conditions: [[{ kind: 'header', name: 'x-canary', op: 'exact', value: 'true' }]],
-              edited: true,
-            },
-          ],
-        })),
+        edit(key, (d) => {
+          const rule: RuleEdit = {
+            key: newKey(),
+            version,
+            enabled: true,
+            conditions: [[{ kind: 'header', name: 'x-canary', op: 'exact', value: 'true' }]],
+            edited: true,
+          };
+          // Before the sticky rules, where the planner puts it: the list shows the route's order.
+          const at = d.rules.findIndex((r) => stickyRuleVersion(r.name) !== undefined);
+          return {
+            rules: at < 0 ? [...d.rules, rule] : [...d.rules.slice(0, at), rule, ...d.rules.slice(at)],
+          };
+        }),
       updateRule: (key, ruleKey, change) =>
         edit(key, (d) => ({ rules: d.rules.map((r) => (r.key === ruleKey ? { ...r, ...change } : r)) })),
       removeRule: (key, ruleKey) => edit(key, (d) => ({ rules: d.rules.filter((r) => r.key !== ruleKey) })),

@@ -101,4 +101,32 @@ describe('Mirror traffic and sticky controls', () => {
     await act(async () => type(hours, '2'));
     expect(desiredInput(edit()).sticky).toEqual({ enabled: true, maxAgeSeconds: 7200 });
   });
+
+  it('adds a new rule before the sticky rules, where the planner puts it', () => {
+    const view = releaseViewFixture({ v1: 90, v2: 10 }, at);
+    const rule = (id: string, name: string, version: string) => ({
+      id,
+      name,
+      version,
+      enabled: true,
+      conditions: null,
+      matchYaml: '',
+    });
+    view.rules = [
+      rule('http:0', 'beta', 'v2'),
+      rule('http:1', 'sy-sticky-v1', 'v1'),
+      rule('http:2', 'sy-sticky-v2', 'v2'),
+    ];
+    view.sticky = { cookie: 'sy-version', maxAgeSeconds: 86400, versions: ['v1', 'v2'] };
+    const store = createReleaseStore(quietApi);
+    store.getState().received(view);
+    const key = editKey('demo', at.releaseId);
+    store.getState().addRule(key, 'v2');
+    expect(store.getState().edits[key]!.rules.map((r) => r.name ?? r.id ?? 'new')).toEqual([
+      'beta',
+      'new',
+      'sy-sticky-v1',
+      'sy-sticky-v2',
+    ]);
+  });
 });
