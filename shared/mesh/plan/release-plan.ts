@@ -12,6 +12,7 @@ import {
 } from '../model/index.ts';
 import { resolveHost, toGatewayMatches } from '../read/index.ts';
 import { mirrorOps } from './mirror-plan.ts';
+import { mirrorStickyPlanWords } from './mirror-sticky-summary.ts';
 import { defaultRuleName, inheritedRouteFields } from './new-rule-defaults.ts';
 import type { DesiredRelease, DesiredRule } from './release-edits.ts';
 import { withStickyRules } from './sticky-edits.ts';
@@ -126,7 +127,8 @@ export function planRelease(
 
 function describeRouteChange(current: ServiceRelease, desired: DesiredRelease): string {
   const split = desired.split.map((s) => `${s.version} ${s.weight}%`).join(', ');
-  return `update ${current.route.kind} ${current.route.namespace}/${current.route.name}: split ${split || '(none)'}; ${desired.rules.filter((r) => r.enabled).length} content rule(s)`;
+  const extra = mirrorStickyPlanWords(current, desired);
+  return `update ${current.route.kind} ${current.route.namespace}/${current.route.name}: split ${split || '(none)'}; ${desired.rules.filter((r) => r.enabled).length} content rule(s)${extra ? `; ${extra}` : ''}`;
 }
 
 /** The DestinationRule declaring the release's own host, where new subsets go. */

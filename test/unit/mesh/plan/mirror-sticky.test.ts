@@ -363,3 +363,21 @@ describe('mirror and sticky patches on YAML text', () => {
     expect(back.rules.map((x) => x.name)).toEqual(['sy-sticky-v1', 'sy-sticky-v2']);
   });
 });
+
+describe('the plan explains mirror and sticky changes', () => {
+  it('in the route step description', () => {
+    const base = cluster([{ name: 'main', route: [dest('v1', 90), dest('v2', 10)] }]);
+    const m = run(base, (r) => setMirror(r, { version: 'v2', percentage: 20 })).plan;
+    expect(m.steps[0]!.description).toMatch(
+      /mirror 20% of the catch-all's requests to v2 \(copies; their answers are discarded\)$/,
+    );
+    const s = run(base, (r) => setSticky(r, { maxAgeSeconds: 600 }));
+    expect(s.plan.steps[0]!.description).toMatch(
+      /sticky sessions: the first answer sets sy-version=<version> \(Max-Age 600s\) and a rule per version sends returning users back to it$/,
+    );
+    const back = run(s.after, (r) => setSplit(r, shares({ v1: 100, v2: 0 }))).plan;
+    expect(back.steps[0]!.description).toMatch(
+      /sticky rule for v2 removed \(v2 gets no catch-all traffic\)$/,
+    );
+  });
+});
