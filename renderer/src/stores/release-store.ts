@@ -117,9 +117,19 @@ const ruleShape = (rules: readonly RuleEdit[]) =>
     ]),
   );
 
-/** Rules compared by what they route, not by id: a rule the operator added has no id until applied. */
-const looseRules = (rules: readonly RuleEdit[]) =>
-  JSON.stringify(rules.filter((r) => r.enabled).map((r) => [r.version, r.name ?? null]));
+/**
+ * Whether the operator's rules are what the cluster now has, compared by what they route, not by
+ * id (a rule the operator added has no id until applied) nor by a name the operator left for the
+ * planner to give (a new rule is named from its version and conditions as it is written).
+ */
+function rulesLanded(mine: readonly RuleEdit[], theirs: readonly RuleEdit[]): boolean {
+  const a = mine.filter((r) => r.enabled);
+  const b = theirs.filter((r) => r.enabled);
+  return (
+    a.length === b.length &&
+    a.every((r, i) => r.version === b[i]?.version && (!r.name || r.name === b[i]?.name))
+  );
+}
 
 export function editChanged(d: ReleaseEdit | undefined): boolean {
   if (!d) return false;
@@ -192,7 +202,7 @@ export function createReleaseStore(api: ApiClient) {
             d !== undefined &&
             editChanged(d) &&
             sameSplit(d.split, split) &&
-            looseRules(d.rules) === looseRules(rules);
+            rulesLanded(d.rules, rules);
           if (!d || !editChanged(d) || d.awaitingConfirm || landed) {
             const locked = (v: VersionWeight) =>
               d?.split.find((x) => x.version === v.version)?.locked ?? false;
