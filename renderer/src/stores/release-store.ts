@@ -199,10 +199,7 @@ export function createReleaseStore(api: ApiClient) {
           const d = s.edits[key];
           let draft: ReleaseEdit;
           const landed =
-            d !== undefined &&
-            editChanged(d) &&
-            sameSplit(d.split, split) &&
-            rulesLanded(d.rules, rules);
+            d !== undefined && editChanged(d) && sameSplit(d.split, split) && rulesLanded(d.rules, rules);
           if (!d || !editChanged(d) || d.awaitingConfirm || landed) {
             const locked = (v: VersionWeight) =>
               d?.split.find((x) => x.version === v.version)?.locked ?? false;
