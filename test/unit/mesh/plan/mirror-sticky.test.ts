@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { KubeObject } from '../../../../shared/mesh/model/index.ts';
-import { applyJsonPatch, ReleaseEditError, stickyCookieRegex } from '../../../../shared/mesh/model/index.ts';
+import { ReleaseEditError, stickyCookieRegex } from '../../../../shared/mesh/model/index.ts';
 import {
   addContentRule,
   applyPatchToYaml,
@@ -18,41 +18,9 @@ import {
   summarizeChange,
 } from '../../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../../shared/mesh/read/index.ts';
+import { apply, cluster, dest, release } from '../../../helpers/reviews-routes.ts';
 import { shares } from '../../../helpers/shares.ts';
 
-const dest = (subset: string, weight?: number) => ({
-  destination: { host: 'reviews', subset },
-  ...(weight !== undefined ? { weight } : {}),
-});
-
-function cluster(http: unknown[], subsets = ['v1', 'v2', 'v3']): KubeObject[] {
-  return [
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'reviews', namespace: 'default', resourceVersion: '100' },
-      spec: { hosts: ['reviews'], http },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name: 'reviews', namespace: 'default', resourceVersion: '7' },
-      spec: { host: 'reviews', subsets: subsets.map((name) => ({ name, labels: { version: name } })) },
-    },
-  ];
-}
-
-function apply(objects: KubeObject[], plan: ReturnType<typeof planRelease>): KubeObject[] {
-  let out = objects;
-  for (const step of plan.steps) {
-    out = out.map((o) =>
-      o.kind === step.target.kind && o.metadata.name === step.target.name ? applyJsonPatch(o, step.patch) : o,
-    );
-  }
-  return out;
-}
-
-const release = (objects: KubeObject[]) => readReleases(objects)[0]!;
 const http = (objects: KubeObject[]) => (objects[0]!.spec as { http: Array<Record<string, unknown>> }).http;
 
 function run(objects: KubeObject[], edit: (r: ReturnType<typeof release>) => ReturnType<typeof desiredOf>) {

@@ -12,44 +12,8 @@ import {
   setSplit,
 } from '../../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../../shared/mesh/read/index.ts';
+import { apply, cluster, dest, release } from '../../../helpers/reviews-routes.ts';
 import { shares } from '../../../helpers/shares.ts';
-
-const dest = (subset: string, weight?: number) => ({
-  destination: { host: 'reviews', subset },
-  ...(weight !== undefined ? { weight } : {}),
-});
-
-function cluster(http: unknown[], subsets = ['v1', 'v2', 'v3']): KubeObject[] {
-  return [
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'reviews', namespace: 'default', resourceVersion: '100' },
-      spec: { hosts: ['reviews'], http },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name: 'reviews', namespace: 'default', resourceVersion: '7' },
-      spec: { host: 'reviews', subsets: subsets.map((name) => ({ name, labels: { version: name } })) },
-    },
-  ];
-}
-
-/** Applies the plan's steps in order to the objects, as the apply engine would. */
-function apply(objects: KubeObject[], plan: ReturnType<typeof planRelease>): KubeObject[] {
-  let out = objects;
-  for (const step of plan.steps) {
-    out = out.map((o) =>
-      o.kind === step.target.kind && o.metadata.name === step.target.name ? applyJsonPatch(o, step.patch) : o,
-    );
-  }
-  return out;
-}
-
-function release(objects: KubeObject[]) {
-  return readReleases(objects)[0]!;
-}
 
 describe('planRelease', () => {
   it('plans a weight change as ONE step: test resourceVersion, test each old weight, then replace each weight', () => {
