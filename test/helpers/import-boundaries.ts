@@ -115,7 +115,9 @@ export function findImportViolations(root: string): Violation[] {
         const folder = rel.split(sep)[1] ?? '';
         const allowed = SHARED_FOLDER_IMPORTS[folder];
         if (allowed && specifier.startsWith('.') && resolvesInto(file, specifier, 'shared')) {
-          const to = relative(root, resolve(dirname(file), specifier)).split(sep).join('/');
+          const to = relative(root, resolve(dirname(file), specifier))
+            .split(sep)
+            .join('/');
           const ok = [`shared/${folder}`, ...allowed].some((a) => to.startsWith(`${a}/`));
           if (!ok) add(`shared/${folder} may import only ${allowed.join(' and ')} of shared/`);
         }
