@@ -24,6 +24,7 @@ import {
 } from './metrics-schemas.ts';
 import { OtherRulesChoiceSchema, releaseFlowCalls, releaseFlowEvents } from './release-flow-schemas.ts';
 import { sessionCalls } from './session-schemas.ts';
+import { stepPlanCalls, stepPlanEvents } from './step-plan-schemas.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
 // each event (main → renderer) a payload schema. Both transports (Electron IPC and the browser
@@ -180,6 +181,8 @@ export const calls = {
   ),
   'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
+  // Release plans with gates (issue 16): a rollout's canary taken to 100% step by step.
+  ...stepPlanCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
@@ -199,6 +202,7 @@ export const events = {
   'metrics.update': MetricsSnapshot,
   'rollout.progress': RolloutPlanProgress,
   ...releaseFlowEvents,
+  ...stepPlanEvents,
   ...draftEvents,
 } as const;
 

@@ -18,6 +18,8 @@ import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheu
 import { judgeRelease } from '../rollout/rollout-health.ts';
 import type { Rollouts } from '../rollout/rollouts.ts';
 import { createRollouts } from '../rollout/rollouts.ts';
+import type { StepPlans, StepPlansDependencies } from '../rollout/step-plans.ts';
+import { createStepPlans } from '../rollout/step-plans.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
 import { historyViews, type LiveObjectLookup } from '../views/history-views.ts';
@@ -59,6 +61,8 @@ export interface ConsoleDependencies {
    * honours a URL set in settings); default: the Prometheus service the session found in the cluster.
    */
   prometheusFor?: (contextId: string) => Promise<PrometheusClient | { none: string }>;
+  /** Release plan timing (tests shorten these): see StepPlansDependencies. */
+  stepPlans?: Pick<StepPlansDependencies, 'timers' | 'tickMs' | 'minWindowSeconds' | 'interruptedAfterMs'>;
 }
 
 /** What a draft is based on: the objects as they were at `capturedAt`. */
@@ -90,6 +94,8 @@ export interface ConsoleServices {
   events: ReturnType<typeof createConsoleEvents>;
   /** The rollout plans (the release wizard): a new version brought in step by step. */
   rollouts: Rollouts;
+  /** Release plans with gates over the rollouts (`rollout.steps.*`). */
+  stepPlans: StepPlans;
   /** The open, synced session of a context (waits for its first list; throws a clear failure). */
   ready(contextId: string): Promise<ClusterSession>;
   releaseOf(session: ClusterSession, releaseId: string): ServiceRelease;
@@ -145,15 +151,12 @@ interface WorkflowParts {
   plans: ReturnType<typeof createConsolePlans>;
   ready(contextId: string): Promise<ClusterSession>;
   announce(historyId: string | undefined): Promise<void>;
+  prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }>;
 }
 
 /** The release workflow (wizard) over the console's sessions and plans, judged by Prometheus. */
 function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollouts {
-  const { sessions, plans, ready, announce } = parts;
-  async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
-    if (deps.prometheusFor) return deps.prometheusFor(contextId);
-    return clusterPrometheus(sessions.session(contextId));
-  }
+  const { sessions, plans, ready, announce, prometheusFor } = parts;
   return createRollouts({
     dataDir: deps.dataDir,
     emit: deps.emit,
@@ -181,6 +184,28 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
       return plans.view(session, stored, p.summary);
     },
   });
+}
+
+/** Release plans over the rollouts; saved running ones go on once their context's session connects. */
+function stepPlansOver(
+  deps: ConsoleDependencies,
+  parts: Pick<WorkflowParts, 'sessions' | 'ready' | 'prometheusFor'>,
+  rollouts: Rollouts,
+): { stepPlans: StepPlans; off: () => void } {
+  const stepPlans = createStepPlans({
+    dataDir: deps.dataDir,
+    emit: deps.emit,
+    rollouts,
+    ready: parts.ready,
+    prometheusFor: parts.prometheusFor,
+    ...deps.stepPlans,
+  });
+  // Their holds begin again: a hold interrupted by a closed session or a restart is not trusted.
+  const off = parts.sessions.onSessionChanged((contextId, info) => {
+    if (info.status === 'connected') void stepPlans.resumeContext(contextId).catch(() => undefined);
+    else if (info.status !== 'connecting') stepPlans.stopContext(contextId);
+  });
+  return { stepPlans, off };
 }
 
 export function createConsoleServices(deps: ConsoleDependencies): ConsoleServices {
@@ -273,7 +298,12 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
-  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
+  async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
+    if (deps.prometheusFor) return deps.prometheusFor(contextId);
+    return clusterPrometheus(sessions.session(contextId));
+  }
+  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce, prometheusFor });
+  const { stepPlans, off: offStepPlans } = stepPlansOver(deps, { sessions, ready, prometheusFor }, rollouts);
 
   return {
     emit: deps.emit,
@@ -286,6 +316,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     plans,
     events,
     rollouts,
+    stepPlans,
     ready,
     releaseOf(session, releaseId) {
       const release = session.releases?.get(releaseId);
@@ -318,6 +349,9 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
       // Pending snapshots are written first, while the caches still hold the objects.
       offSnapshotSessions();
+      offStepPlans();
+      stepPlans.dispose();
+      await stepPlans.settled();
       await snapshots.dispose();
       events.dispose();
       await sessions.dispose();
