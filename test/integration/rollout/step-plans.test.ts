@@ -1,0 +1,179 @@
+// Release plans with gates (issue 16) against the demo mesh over real HTTP: the console's handlers,
+// the rollout they drive, the demo's own Prometheus (sampled every second so holds can be short)
+// judging the canary against stable over each hold.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
+import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
+import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
+import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
+import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
+import type { StepPlanInput, StepPlanView } from '../../../shared/api/step-plan-schemas.ts';
+
+const PAYMENT = 'istio:shop/payment.shop.svc.cluster.local';
+const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
+const HOLD_SECONDS = 3;
+
+/** The default weights with short holds; success rate may drop 2 points (payment's 0.1% errors are noise over 100 requests). */
+const PLAN: StepPlanInput = {
+  steps: [
+    ...[1, 5, 25, 50].map((weight) => ({
+      kind: 'weight' as const,
+      weight,
+      holdSeconds: HOLD_SECONDS,
+      gates: { maxSuccessRateDropPoints: 2 },
+    })),
+    { kind: 'weight' as const, weight: 100 },
+  ],
+};
+
+type Handlers = ReturnType<typeof createConsoleHandlers>;
+
+let mesh: DemoMesh;
+const dataDir = mkdtempSync(join(tmpdir(), 'sy-steps-'));
+const changes: StepPlanView[] = [];
+const open: Handlers[] = [];
+
+function handlersFor(): Handlers {
+  const h = createConsoleHandlers({
+    dataDir,
+    env: { KUBECONFIG: join(dataDir, 'none') },
+    emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
+      if (event === 'rollout.steps.changed') changes.push(payload as StepPlanView);
+    },
+    demoKubeconfig: () => mesh.kubeconfigPath,
+    demoRequests: demoSampleRequests,
+    pauseMs: 10,
+    rolloutTimeoutMs: 20_000,
+    stepPlans: { tickMs: 200, minWindowSeconds: 3 },
+  });
+  open.push(h);
+  return h;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 50_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A rollout of `version` (its Deployment exists already, or is cloned from `from`), ready for a plan. */
+async function rolloutOf(h: Handlers, releaseId: string, from: string, version: string, image: string) {
+  const started = await h['rollout.start']({
+    contextId: 'demo',
+    releaseId,
+    fromVersion: from,
+    newVersion: version,
+    image,
+    replicas: 1,
+  });
+  await until(`${started.id} to be ready`, async () => {
+    const w = (await h['rollout.list']({ contextId: 'demo' })).rollouts.find((r) => r.id === started.id);
+    return w?.phase === 'ready' && !w.running ? w : undefined;
+  });
+  return started.id;
+}
+
+const virtualService = (namespace: string, name: string) => {
+  const type = mesh.store.typeFor('networking.istio.io/v1', 'VirtualService')!;
+  return mesh.store.get(type, namespace, name)!;
+};
+const defaultSplit = (namespace: string, name: string) => {
+  const http = (virtualService(namespace, name).spec as { http: Array<{ name?: string; route: unknown[] }> })
+    .http;
+  const def = http.find((r) => r.name === 'default') as {
+    route: Array<{ destination: { subset: string }; weight?: number }>;
+  };
+  return Object.fromEntries(def.route.map((d) => [d.destination.subset, d.weight ?? 100]));
+};
+
+const settledPlan = (h: Handlers, id: string, state: StepPlanView['state']) =>
+  until(`${id}'s plan to be ${state}`, async () => {
+    const v = await h['rollout.steps.get']({ contextId: 'demo', id });
+    if (v.state === 'failed' && state !== 'failed') throw new Error(`plan failed: ${v.outcome?.reason}`);
+    return v.state === state && !v.watching ? v : undefined;
+  });
+
+/** The canary's share at each step the plan applied, from its events, without repeats. */
+function appliedShares(id: string, canary: string): number[] {
+  const out: number[] = [];
+  for (const c of changes.filter((x) => x.id === id)) {
+    const w = c.split?.find((s) => s.version === canary)?.weight;
+    if (w !== undefined && out.at(-1) !== w) out.push(w);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  mesh = await startDemoMesh({ podReadyDelayMs: 0, requestsPerSecond: 300, scrapeIntervalMs: 1000 });
+  await handlersFor()['sessions.open']({ contextId: 'demo' });
+});
+
+afterAll(async () => {
+  for (const h of open) await h.dispose();
+  await mesh?.stop();
+});
+
+describe('release plans with gates on the demo mesh', () => {
+  it('promotes the healthy payment v2 to 100% through every step, one History entry per step', async () => {
+    const h = open[0]!;
+    const id = await rolloutOf(h, PAYMENT, 'v1', 'v2', 'ghcr.io/switchyard-demo/shop-payment:5.1.0');
+    expect(defaultSplit('shop', 'payment')).toEqual({ v1: 90, v2: 10 });
+    const began = Date.now();
+    const started = await h['rollout.steps.start']({ contextId: 'demo', id, plan: PLAN });
+    expect(started).toMatchObject({ state: 'running', currentStep: 0, canary: 'v2', stable: 'v1' });
+    expect(started.before.split).toEqual([
+      { version: 'v1', weight: 90 },
+      { version: 'v2', weight: 10 },
+    ]);
+    const done = await settledPlan(h, id, 'completed');
+    const tookMs = Date.now() - began;
+    expect(defaultSplit('shop', 'payment')).toEqual({ v1: 0, v2: 100 });
+    expect(appliedShares(id, 'v2')).toEqual([1, 5, 25, 50, 100]);
+    expect(done.outcome).toMatchObject({ kind: 'completed' });
+    expect(done.historyIds).toHaveLength(5);
+    const entries = (await h['history.list']({ contextId: 'demo', releaseId: PAYMENT })).entries;
+    const summaries = done.historyIds.map((hid) => entries.find((e) => e.id === hid)?.summary);
+    expect(summaries).toEqual(
+      [1, 2, 3, 4, 5].map((n) => expect.stringMatching(new RegExp(`release plan step ${n} of 5`))),
+    );
+    // Each gated step passed on at least 100 requests to each version, with its figures.
+    const passed = changes.filter((c) => c.id === id && c.gates?.results.every((g) => g.status === 'pass'));
+    expect(new Set(passed.map((c) => c.gates?.step))).toEqual(new Set([0, 1, 2, 3]));
+    console.log(
+      JSON.stringify({
+        figure: 'release plan payment v2: total time vs the sum of its holds',
+        totalMs: tookMs,
+        holdsMs: 4 * HOLD_SECONDS * 1000,
+      }),
+    );
+  }, 60_000);
+
+  it('stops reviews v3 (the worse canary) at its first gate and restores the route exactly as it was', async () => {
+    const h = open[0]!;
+    const before = structuredClone(virtualService('bookinfo', 'reviews').spec);
+    const id = await rolloutOf(h, REVIEWS, 'v1', 'v3', 'docker.io/istio/examples-bookinfo-reviews-v3:1.20.1');
+    await h['rollout.steps.start']({ contextId: 'demo', id, plan: PLAN });
+    const failed = await settledPlan(h, id, 'failed');
+    expect(failed.outcome).toMatchObject({ kind: 'failed', restored: true });
+    expect(failed.outcome?.reason).toMatch(/^step 1 of 5 \(1%\) stopped by its gate/);
+    const p95 = failed.outcome?.failed?.find((g) => g.gate === 'p95-latency');
+    expect(p95).toMatchObject({ status: 'fail', limit: 1.5 });
+    expect(p95!.canary!).toBeGreaterThan(1.5 * p95!.stable!);
+    expect(p95?.text).toMatch(/^p95 \d+ ms vs stable \d+ ms: [\d.]+× stable, above the 1.5× allowed$/);
+    // The canary never went past its first share; the route is back, split and rules, exactly.
+    expect(appliedShares(id, 'v3')).toEqual([1, 10]);
+    expect(virtualService('bookinfo', 'reviews').spec).toEqual(before);
+    expect(failed.historyIds).toHaveLength(2);
+    console.log(
+      JSON.stringify({ figure: 'release plan reviews v3: failed gates', failed: failed.outcome?.failed }),
+    );
+  }, 60_000);
+});
