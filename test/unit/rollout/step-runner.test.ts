@@ -181,7 +181,9 @@ describe('the step runner', () => {
     expect(w.restores).toEqual(['release plan: failed gate, route restored as before the plan']);
     expect(r.progress.state).toBe('failed');
     expect(r.outcome).toMatchObject({ kind: 'failed', restored: true });
-    expect(r.outcome?.reason).toMatch(/step 1 of 5 \(1%\) stopped by its gate: p95 390 ms vs stable 78 ms: 5.00× stable/);
+    expect(r.outcome?.reason).toMatch(
+      /step 1 of 5 \(1%\) stopped by its gate: p95 390 ms vs stable 78 ms: 5.00× stable/,
+    );
     expect(r.split).toEqual(r.before.split);
     expect(r.historyIds).toEqual(['h1', 'restore']);
   });
