@@ -84,7 +84,8 @@ const isWhole = (n: number) => Number.isInteger(n);
 
 function gateProblems(g: GateThresholds, step: number): PlanProblem[] {
   const out: PlanProblem[] = [];
-  const at = (field: string, message: string) => out.push({ step, field: `gates.${field}`, message });
+  const at = (field: string, message: string) =>
+    out.push({ step, field: `gates.${field}`, message: `step ${step + 1}: ${message}` });
   const drop = g.maxSuccessRateDropPoints;
   if (!Number.isFinite(drop) || drop < 0 || drop > PLAN_LIMITS.maxSuccessRateDropPoints)
     at('maxSuccessRateDropPoints', `the success-rate drop must be 0 to 100 points, got ${drop}`);
