@@ -68,6 +68,8 @@ export interface Rollouts {
   recordRouted(contextId: string, id: string, split: TrafficSplit, historyId?: string): Promise<void>;
   /** Resolves once background operations have settled (tests, shutdown). */
   settled(): Promise<void>;
+  /** The saved state of a release, if there is one (no session needed). */
+  state(contextId: string, id: string): Promise<ReleaseState | undefined>;
   /** A saved release on a writable session with no operation running on it (for its step plan). */
   prepare(
     contextId: string,
@@ -288,6 +290,7 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
       return { state: await load(contextId, id), session };
     },
     change: operate,
+    state: (contextId, id) => storeOf(contextId).load(id),
     async start(req) {
       const session = await writable(req.contextId);
       const release = session.releases?.get(req.releaseId);

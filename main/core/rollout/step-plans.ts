@@ -109,6 +109,11 @@ function runnerOf(
     minWindowSeconds: deps.minWindowSeconds ?? DEFAULT_MIN_WINDOW_SECONDS,
     interruptedAfterMs: deps.interruptedAfterMs ?? 30_000,
     changed,
+    async gone(r) {
+      const s = await deps.rollouts.state(r.contextId, r.id);
+      if (!s) return `the rollout ${r.id} is gone`;
+      return s.phase === 'ready' || s.phase === 'routing' ? undefined : `the rollout ${r.id} is ${s.phase}`;
+    },
     async figures(r, windowSeconds) {
       const session = await deps.ready(r.contextId);
       const release = session.releases?.get(r.serviceReleaseId);

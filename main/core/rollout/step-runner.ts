@@ -41,6 +41,8 @@ export interface StepRunnerDeps {
   /** Puts the route back as it was before the plan; answers its History entry. */
   restore(r: StepPlanRecord, description: string): Promise<string | undefined>;
   changed(r: StepPlanRecord): void;
+  /** Why the plan can no longer drive its rollout (finalized, aborted or promoted by the wizard), if so. */
+  gone?(r: StepPlanRecord): Promise<string | undefined>;
 }
 
 const keyOf = (contextId: string, id: string) => `${contextId}|${id}`;
@@ -131,6 +133,16 @@ export function createStepRunner(deps: StepRunnerDeps) {
       r.progress = restarted(r.progress, now);
     if (entry) entry.lastTickAt = now;
     try {
+      const gone = r.progress.state === 'running' ? await deps.gone?.(r) : undefined;
+      if (gone) {
+        r.progress = { ...r.progress, state: 'aborted' };
+        r.outcome = {
+          kind: 'aborted',
+          at: now,
+          reason: `${gone}: the plan stopped, its route left as it is`,
+        };
+        delete r.waiting;
+      }
       for (let n = 0; n < 2 * r.plan.steps.length + 4; n++) {
         let d = decideNext(r.plan, r.progress, deps.timers.now(), undefined, {
           minWindowSeconds: deps.minWindowSeconds,

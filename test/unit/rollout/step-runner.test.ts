@@ -88,6 +88,7 @@ function world(figures: (w: number) => GateFigures = good) {
   const restores: string[] = [];
   const windows: number[] = [];
   let failApply: string | undefined;
+  let goneWhy: string | undefined;
   const deps: StepRunnerDeps = {
     storeOf: () => store,
     timers: clock.timers,
@@ -108,6 +109,7 @@ function world(figures: (w: number) => GateFigures = good) {
       return 'restore';
     },
     changed: () => {},
+    gone: async () => goneWhy,
   };
   const runner = createStepRunner(deps);
   const record: StepPlanRecord = {
@@ -146,6 +148,9 @@ function world(figures: (w: number) => GateFigures = good) {
     get: async () => (await store.load(record.id))!,
     failApplies(message: string | undefined) {
       failApply = message;
+    },
+    rolloutGone(why: string) {
+      goneWhy = why;
     },
   };
 }
@@ -237,5 +242,19 @@ describe('the step runner', () => {
     expect(done.progress.state).toBe('aborted');
     expect(done.outcome).toMatchObject({ kind: 'aborted', restored: true });
     expect(w.restores).toEqual(['release plan: plan aborted, route restored as before the plan']);
+  });
+
+  it('stops, leaving the route alone, once the wizard took its rollout elsewhere (promoted, aborted)', async () => {
+    const w = world();
+    await w.begin();
+    w.rolloutGone('the rollout shop.payment.v2 is aborted');
+    await w.advance(120_000);
+    const r = await w.get();
+    expect(r.progress.state).toBe('aborted');
+    expect(r.outcome?.reason).toBe(
+      'the rollout shop.payment.v2 is aborted: the plan stopped, its route left as it is',
+    );
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect(w.restores).toEqual([]);
   });
 });
