@@ -160,7 +160,9 @@ export function createStepPlans(deps: StepPlansDependencies): StepPlans {
 
   const runner = runnerOf(deps, timers, storeOf, changed);
 
+  /** A saved plan of an open context (an unknown or closed context answers why, as rollout.* do). */
   async function load({ contextId, id }: Ref): Promise<StepPlanRecord> {
+    await deps.ready(contextId);
     const r = await storeOf(contextId).load(id);
     if (!r) throw new ApiFailure('not-found', `no release plan on rollout '${id}' in context '${contextId}'`);
     return r;

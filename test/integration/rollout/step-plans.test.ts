@@ -206,20 +206,18 @@ describe('release plans with gates on the demo mesh', () => {
     await new Promise((r) => setTimeout(r, 1000));
 
     const h2 = handlersFor();
-    // Saved, and waiting for its context to be opened: nothing is contacted before that.
-    expect(await h2['rollout.steps.get']({ contextId: 'demo', id })).toMatchObject({
-      state: 'running',
-      currentStep: 1,
-      appliedStep: 1,
-      holdStartedAt: mid.holdStartedAt,
-      watching: false,
-    });
+    // Saved, and left alone until its context is opened again: nothing is contacted before that.
+    const seen = changes.length;
+    await expect(h2['rollout.steps.get']({ contextId: 'demo', id })).rejects.toThrow(/not open/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(changes.length).toBe(seen);
     await h2['sessions.open']({ contextId: 'demo' });
     const resumed = await until('the plan to resume', async () => {
       const v = await h2['rollout.steps.get']({ contextId: 'demo', id });
       return v.watching && Date.parse(v.holdStartedAt ?? '') > quitAt ? v : undefined;
     });
-    expect(resumed).toMatchObject({ state: 'running', currentStep: 1 });
+    expect(resumed).toMatchObject({ state: 'running', currentStep: 1, appliedStep: 1 });
+    expect(Date.parse(resumed.holdStartedAt!)).toBeGreaterThan(Date.parse(mid.holdStartedAt!));
     const done = await settledPlan(h2, id, 'completed');
     expect(defaultSplit('bookinfo', 'reviews')).toMatchObject({ v1: 0, v2: 0, v3: 0, v4: 100 });
     expect(appliedShares(id, 'v4')).toEqual([20, 60, 100]);

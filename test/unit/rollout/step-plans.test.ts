@@ -8,6 +8,7 @@ import type { ReleaseState } from '../../../main/core/rollout/rollout-state.ts';
 import type { Rollouts } from '../../../main/core/rollout/rollouts.ts';
 import { createStepPlans, planOf } from '../../../main/core/rollout/step-plans.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
+import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { DEFAULT_GATES, defaultStepPlan } from '../../../shared/rollout/step-plan.ts';
 import { fakeHandlers } from '../../helpers/fake-handlers.ts';
@@ -60,8 +61,10 @@ function service(phase: ReleaseState['phase'] = 'ready') {
       if (e === 'rollout.steps.changed') events.push(p as EventPayload<'rollout.steps.changed'>);
     },
     rollouts,
-    ready: async () => {
-      throw new Error('not connected');
+    ready: async (contextId: string) => {
+      if (contextId !== 'demo')
+        throw new ApiFailure('unavailable', `context '${contextId}' is not open: open it first`);
+      return {} as ClusterSession;
     },
     prometheusFor: async () => ({ none: 'none in this test' }),
     // No tick ever runs: the plan stays as started.
@@ -155,6 +158,10 @@ describe('a plan given through the contract', () => {
     await expect(plans.get({ contextId: 'demo', id: 'shop.payment.v2' })).rejects.toMatchObject({
       code: 'not-found',
       message: "no release plan on rollout 'shop.payment.v2' in context 'demo'",
+    });
+    // A context that is not open is said so before any file is looked for (a made-up context included).
+    await expect(plans.pause({ contextId: 'x'.repeat(300), id: 'shop.payment.v2' })).rejects.toMatchObject({
+      code: 'unavailable',
     });
   });
 });
