@@ -217,6 +217,15 @@ export function createStepPlans(deps: StepPlansDependencies): StepPlans {
           'invalid-request',
           `${state.serviceReleaseId} has no catch-all route (one without match) for a plan to split`,
         );
+      const before = routeBefore(release);
+      const stable = state.stable.version;
+      if (!before.split.some((v) => v.version === stable && v.weight > 0))
+        throw new ApiFailure(
+          'invalid-request',
+          `cannot start a release plan on ${id}: its stable version ${stable} receives none of the catch-all route (${before.split
+            .map((v) => `${v.version} ${v.weight}%`)
+            .join(', ')}), and the gates compare the canary with it; route some traffic to ${stable} first`,
+        );
       const now = timers.now();
       const r: StepPlanRecord = {
         id,
@@ -226,7 +235,7 @@ export function createStepPlans(deps: StepPlansDependencies): StepPlans {
         stable: state.stable.version,
         plan,
         progress: startProgress(),
-        before: routeBefore(release),
+        before,
         historyIds: [],
         startedAt: now,
         updatedAt: now,

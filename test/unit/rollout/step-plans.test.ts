@@ -150,6 +150,22 @@ describe('a plan given through the contract', () => {
     plans.dispose();
   });
 
+  it('is refused when the stable version has no share of the route to compare the canary with', async () => {
+    const { plans } = service();
+    const dests = (release.defaultRoute as { destinations: Array<{ version: string; weight: number }> })
+      .destinations;
+    const saved = dests.map((d) => ({ ...d }));
+    dests[0]!.weight = 0;
+    dests[1]!.weight = 100;
+    try {
+      await expect(plans.start({ contextId: 'demo', id: 'shop.payment.v2' })).rejects.toThrow(
+        'cannot start a release plan on shop.payment.v2: its stable version v1 receives none of the catch-all route (v1 0%, v2 100%), and the gates compare the canary with it; route some traffic to v1 first',
+      );
+    } finally {
+      dests.splice(0, dests.length, ...saved);
+    }
+  });
+
   it('is refused on a rollout that is not ready or routing, and on one without a plan', async () => {
     const { plans } = service('promoted');
     await expect(plans.start({ contextId: 'demo', id: 'shop.payment.v2' })).rejects.toThrow(
