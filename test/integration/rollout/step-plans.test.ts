@@ -177,6 +177,58 @@ describe('release plans with gates on the demo mesh', () => {
     );
   }, 60_000);
 
+  it('waits for an approval, pauses, skips ahead, resumes, and an abort restores the route exactly', async () => {
+    const h = open[0]!;
+    const id = 'bookinfo.reviews.v3';
+    const before = structuredClone(virtualService('bookinfo', 'reviews').spec);
+    const call = { contextId: 'demo', id };
+    const started = await h['rollout.steps.start']({
+      ...call,
+      plan: {
+        steps: [
+          { kind: 'approval', note: 'the team lead agrees' },
+          { kind: 'weight', weight: 20, holdSeconds: 60 },
+          { kind: 'weight', weight: 50, holdSeconds: 60 },
+          { kind: 'weight', weight: 100 },
+        ],
+      },
+    });
+    expect(started.steps[0]).toEqual({ kind: 'approval', note: 'the team lead agrees' });
+    const asking = await until('the plan to ask for approval', async () => {
+      const v = await h['rollout.steps.get'](call);
+      return v.waiting ? v : undefined;
+    });
+    expect(asking).toMatchObject({
+      currentStep: 0,
+      waiting: 'waiting for approval of step 1 of 4 (approval)',
+    });
+    expect(virtualService('bookinfo', 'reviews').spec).toEqual(before);
+    await h['rollout.steps.approve'](call);
+    await until('the 20% step to hold', async () => {
+      const v = await h['rollout.steps.get'](call);
+      return v.appliedStep === 1 && v.holdEndsAt ? v : undefined;
+    });
+    expect(defaultSplit('bookinfo', 'reviews')).toEqual({ v1: 71, v2: 9, v3: 20 });
+    expect((await h['rollout.steps.pause'](call)).state).toBe('paused');
+    await expect(h['rollout.steps.skip']({ ...call, toStep: 0 })).rejects.toThrow(/can only skip ahead/);
+    expect((await h['rollout.steps.skip']({ ...call, toStep: 2 })).currentStep).toBe(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(defaultSplit('bookinfo', 'reviews').v3).toBe(20); // paused: the skip waits for resume
+    await h['rollout.steps.resume'](call);
+    await until('the 50% step to be applied', async () => {
+      const v = await h['rollout.steps.get'](call);
+      return v.appliedStep === 2 ? v : undefined;
+    });
+    expect(defaultSplit('bookinfo', 'reviews')).toEqual({ v1: 44, v2: 6, v3: 50 });
+    const aborted = await h['rollout.steps.abort'](call);
+    expect(aborted).toMatchObject({
+      state: 'aborted',
+      outcome: { kind: 'aborted', reason: 'aborted by the operator', restored: true },
+    });
+    expect(virtualService('bookinfo', 'reviews').spec).toEqual(before);
+    expect(appliedShares(id, 'v3').slice(-3)).toEqual([20, 50, 10]);
+  }, 60_000);
+
   it('resumes a plan after a restart mid-plan: its interrupted hold begins again, then it completes', async () => {
     const h1 = open[0]!;
     const id = await rolloutOf(
