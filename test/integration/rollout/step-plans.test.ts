@@ -10,7 +10,7 @@ import { createConsoleHandlers } from '../../../main/core/handlers/console-handl
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
-import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
+import { type EventName, type EventPayload, events } from '../../../shared/api/contract.ts';
 import type { StepPlanInput, StepPlanView } from '../../../shared/api/step-plan-schemas.ts';
 
 const PAYMENT = 'istio:shop/payment.shop.svc.cluster.local';
@@ -147,13 +147,30 @@ describe('release plans with gates on the demo mesh', () => {
     // Each gated step passed on at least 100 requests to each version, with its figures.
     const passed = changes.filter((c) => c.id === id && c.gates?.results.every((g) => g.status === 'pass'));
     expect(new Set(passed.map((c) => c.gates?.step))).toEqual(new Set([0, 1, 2, 3]));
+    // Per step: from its share applied to its gates passing (a hold, then waiting for 100 requests).
+    const steps = [0, 1, 2, 3].map((step) => {
+      const held = changes.find(
+        (c) => c.id === id && c.appliedStep === step && c.holdStartedAt,
+      )?.holdStartedAt;
+      const judged = changes.find(
+        (c) => c.id === id && c.gates?.step === step && c.currentStep > step,
+      )?.gates;
+      return {
+        step,
+        ms: Date.parse(judged?.at ?? '') - Date.parse(held ?? ''),
+        window: judged?.windowSeconds,
+      };
+    });
     console.log(
       JSON.stringify({
         figure: 'release plan payment v2: total time vs the sum of its holds',
         totalMs: tookMs,
         holdsMs: 4 * HOLD_SECONDS * 1000,
+        steps,
       }),
     );
+    // What the renderer is sent keeps to the contract's schema.
+    for (const c of changes) events['rollout.steps.changed'].parse(c);
   }, 60_000);
 
   it('stops reviews v3 (the worse canary) at its first gate and restores the route exactly as it was', async () => {
