@@ -18,17 +18,25 @@ export function routeBefore(release: ServiceRelease): RouteBefore {
 }
 
 /**
- * The release with its recorded split and rules back. A rule still in the route keeps its id (so it
- * is left or moved, not rewritten); one removed meanwhile comes back as a new rule; rules added
- * since the plan began go, since the route is restored as it was.
+ * The release with its recorded split and rules back. Rule ids are positions (`http:2`), so a
+ * recorded rule is found again by what it is: the same name, matches and version first, then the
+ * same name and matches (its version put back); it keeps that rule's id, so it is left or moved, not
+ * rewritten. A rule removed meanwhile comes back as a new one; rules added since the plan began go.
  */
 export function restoredRelease(release: ServiceRelease, before: RouteBefore): DesiredRelease {
   const d = setSplit(release, before.split);
-  const ids = new Set(d.rules.map((r) => r.id));
-  d.rules = before.rules.map((r) => {
-    if (r.id !== undefined && ids.has(r.id)) return { ...r };
-    const { id: _id, ...rest } = r;
-    return rest;
+  const free = [...d.rules];
+  const take = (same: (r: DesiredRule) => boolean) => {
+    const i = free.findIndex(same);
+    return i < 0 ? undefined : free.splice(i, 1)[0]?.id;
+  };
+  const what = (r: DesiredRule, withVersion: boolean) =>
+    JSON.stringify([r.name ?? null, r.matches, withVersion ? r.version : null]);
+  const ids = before.rules.map((r) => take((c) => what(c, true) === what(r, true)));
+  d.rules = before.rules.map((r, k) => {
+    const id = ids[k] ?? take((c) => what(c, false) === what(r, false));
+    const { id: _old, ...rest } = r;
+    return id === undefined ? rest : { ...rest, id };
   });
   return d;
 }
