@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callGraphCalls } from './call-graph-schemas.ts';
 import {
   ApplyProgress,
   ApplyResultView,
@@ -181,6 +182,7 @@ export const calls = {
   ),
   'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
+  ...callGraphCalls,
   // Release plans with gates (issue 16): a rollout's canary taken to 100% step by step.
   ...stepPlanCalls,
   // Offline drafts (issue 8).

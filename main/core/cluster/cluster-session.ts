@@ -1,31 +1,23 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ContextStatus } from '../../../shared/api/contract.ts';
 import type { ExecCredentialProvider } from '../kubeconfig/exec-credential-plugin.ts';
-import {
-  buildKubeConfig,
-  execCredentialKey,
-  missingCredentialFiles,
-} from '../kubeconfig/kube-client-config.ts';
 import type { ContextResolution } from '../kubeconfig/kubeconfig-merge.ts';
 import type { Permissions, PrometheusLocation } from './capabilities-probe.ts';
-import {
-  discoverMeshApis,
-  locatePrometheus,
-  probeReachability,
-  readOnlyReason,
-  reviewPermissions,
-} from './capabilities-probe.ts';
+import { probeReachability } from './capabilities-probe.ts';
 import type { Clock } from './clock.ts';
-import type { WatchedResource } from './cluster-resources.ts';
-import { watchedResources } from './cluster-resources.ts';
+import type { SessionState } from './cluster-session-connect.ts';
+import {
+  connect,
+  describeFailure,
+  startCache,
+  stopCache,
+  update,
+  withScope,
+} from './cluster-session-connect.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
-import { createKubeHttpClient, KubeApiError } from './kube-http-client.ts';
-import type { WatchScope } from './namespace-scope.ts';
 import { resolveWatchScope } from './namespace-scope.ts';
 import type { ReadReleases, ReleaseIndex } from './release-index.ts';
-import { createReleaseIndex } from './release-index.ts';
 import type { WatchCache, WatchCacheOptions } from './watch-cache.ts';
-import { createWatchCache } from './watch-cache.ts';
 
 /** Per-context settings the operator can set. */
 export interface SessionSettings {
@@ -90,247 +82,120 @@ export interface ClusterSession {
   onInfo(listener: (info: SessionInfo) => void): () => void;
 }
 
-/** The operator-facing sentence for a failed request, naming the server and the user. */
-export function describeFailure(err: unknown, server: string, user: string): string {
-  if (err instanceof KubeApiError) {
-    if (err.status === 401)
-      return `${server} rejected the credentials of ${user || 'this user'} (401 Unauthorized)`;
-    if (err.status === 403) return `${user || 'this user'} is not allowed: ${err.message}`;
-    return `${server} answered ${err.status}: ${err.message}`;
+export { describeFailure } from './cluster-session-connect.ts';
+
+/** Re-measures reachability and latency without touching the cache. */
+async function ping(s: SessionState): Promise<SessionInfo> {
+  if (!s.client || (s.info.status !== 'connected' && s.info.status !== 'read-only')) return s.info;
+  try {
+    const reach = await probeReachability(s.client, s.deps.clock, s.timeoutMs);
+    const next: SessionInfo = { ...s.info, latencyMs: reach.latencyMs, serverVersion: reach.serverVersion };
+    if (next.statusReason?.startsWith('unreachable: ')) {
+      const reason = [s.live?.readOnly, s.info.scopeReason].filter(Boolean).join('; ');
+      if (reason) next.statusReason = reason;
+      else delete next.statusReason;
+    }
+    update(s, next);
+  } catch (err) {
+    // The cache keeps retrying on its own; the status says why nothing moves meanwhile.
+    update(s, { ...s.info, statusReason: `unreachable: ${describeFailure(err, s.client.server, '')}` });
   }
-  return err instanceof Error ? err.message : String(err);
+  return s.info;
 }
 
-/** The status line: why the session is read-only, and why it watches fewer namespaces. */
-function withScope(next: SessionInfo, scope: WatchScope, readOnly: string | undefined): SessionInfo {
-  const out: SessionInfo = { ...next, watchNamespaces: scope.kind === 'all' ? 'all' : [...scope.namespaces] };
-  delete out.scopeReason;
-  if (scope.kind === 'namespaces' && scope.reason) out.scopeReason = scope.reason;
-  const reason = [readOnly, out.scopeReason].filter(Boolean).join('; ');
-  if (reason) out.statusReason = reason;
-  else delete out.statusReason;
-  return out;
+/** Swaps the watches of a live session for ones of the new scope (one rescope at a time). */
+function rescope(s: SessionState, override: SessionSettings | undefined): Promise<SessionInfo> {
+  // One at a time: the second waits for the first's watches to be swapped.
+  const run = s.rescoping
+    .catch(() => undefined)
+    .then(async () => {
+      const mine = s.generation;
+      const current = s.live;
+      if (!s.client || !current || (s.info.status !== 'connected' && s.info.status !== 'read-only'))
+        return s.info;
+      const settings = override ?? (await s.deps.settings?.()) ?? {};
+      const scope = await resolveWatchScope({
+        client: s.client,
+        resources: current.resources,
+        ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
+        ...(current.contextNamespace ? { contextNamespace: current.contextNamespace } : {}),
+      });
+      if (mine !== s.generation || s.live !== current) return s.info;
+      const old = { cache: s.cache, releases: s.releases };
+      startCache(s, current.resources, scope);
+      old.releases?.dispose();
+      await old.cache?.stop();
+      if (mine !== s.generation || s.live !== current) return s.info;
+      update(s, withScope(s.info, scope, current.readOnly));
+      return s.info;
+    });
+  s.rescoping = run;
+  return run;
 }
 
 export function createClusterSession(deps: ClusterSessionDependencies): ClusterSession {
-  const { clock } = deps;
-  const timeoutMs = deps.requestTimeoutMs ?? 10_000;
-  let info: SessionInfo = {
-    contextName: deps.contextName,
-    status: 'not-connected',
-    istioVersions: [],
-    gatewayVersions: [],
-  };
-  let client: KubeHttpClient | undefined;
-  let kubeConfig: KubeConfig | undefined;
-  let cache: WatchCache | undefined;
-  let releases: ReleaseIndex | undefined;
-  /** Of the live session: what it watches, where its context points, why it is read-only. */
-  let live: { resources: WatchedResource[]; contextNamespace?: string; readOnly?: string } | undefined;
-  let rescoping: Promise<unknown> = Promise.resolve();
-  let opening: Promise<SessionInfo> | undefined;
-  let generation = 0;
-  const listeners = new Set<(i: SessionInfo) => void>();
-
-  function update(next: SessionInfo) {
-    info = next;
-    for (const l of listeners) l(info);
-  }
-
-  async function stopCache() {
-    live = undefined;
-    releases?.dispose();
-    releases = undefined;
-    const c = cache;
-    cache = undefined;
-    await c?.stop();
-  }
-
-  async function connect(): Promise<SessionInfo> {
-    const mine = ++generation;
-    const base: SessionInfo = {
+  const s: SessionState = {
+    deps,
+    timeoutMs: deps.requestTimeoutMs ?? 10_000,
+    info: {
       contextName: deps.contextName,
-      status: 'connecting',
+      status: 'not-connected',
       istioVersions: [],
       gatewayVersions: [],
-    };
-    update(base);
-    const fail = (reason: string): SessionInfo => {
-      const failed: SessionInfo = { ...info, status: 'error', statusReason: reason };
-      if (mine === generation) update(failed);
-      return failed;
-    };
-    const resolution = deps.resolve();
-    if (!resolution.ok) return fail(resolution.reason);
-    const { resolved } = resolution;
-    const missing = missingCredentialFiles(resolved);
-    if (missing) return fail(missing);
-    try {
-      kubeConfig = await buildKubeConfig(resolved, deps.exec);
-      const key = execCredentialKey(resolved);
-      client = createKubeHttpClient(kubeConfig, { timeoutMs, onUnauthorized: () => deps.exec.forget(key) });
-    } catch (err) {
-      return fail(`cannot use context "${deps.contextName}": ${(err as Error).message}`);
-    }
-    const server = client.server;
-    const user = resolved.user.name;
-    update({ ...base, server });
-    try {
-      const reach = await probeReachability(client, clock, timeoutMs);
-      if (mine !== generation) return info;
-      update({ ...info, latencyMs: reach.latencyMs, serverVersion: reach.serverVersion });
-      const settings = (await deps.settings?.()) ?? {};
-      const [discovery, prometheus, permissions] = await Promise.all([
-        discoverMeshApis(client),
-        locatePrometheus(client, settings.prometheusUrl).catch(
-          (err): PrometheusLocation => ({
-            kind: 'none',
-            reason: `could not look for Prometheus: ${describeFailure(err, server, user)}`,
-          }),
-        ),
-        reviewPermissions(client, resolved.context.namespace).catch((err: unknown) => err as Error),
-      ]);
-      if (mine !== generation) return info;
-      const next: SessionInfo = {
-        ...info,
-        istioVersions: discovery.istioVersions,
-        gatewayVersions: discovery.gatewayVersions,
-        prometheus,
-        openedAt: new Date(clock.now()).toISOString(),
-      };
-      let readOnly: string | null;
-      if (permissions instanceof Error) {
-        readOnly = `could not check permissions: ${describeFailure(permissions, server, user)}`;
-      } else {
-        next.permissions = permissions;
-        readOnly = readOnlyReason(user, permissions, discovery);
-      }
-      if (discovery.istioVersions.length === 0 && discovery.gatewayVersions.length === 0) {
-        readOnly ??= 'the cluster serves neither networking.istio.io nor gateway.networking.k8s.io';
-      }
-      next.status = readOnly ? 'read-only' : 'connected';
-      const resources = watchedResources(discovery.istioVersions, discovery.gatewayVersions);
-      const contextNamespace = resolved.context.namespace;
-      // Throws the 403 (naming verb and resource) when no namespace at all may be listed.
-      const scope = await resolveWatchScope({
-        client,
-        resources,
-        ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
-        ...(contextNamespace ? { contextNamespace } : {}),
-      });
-      if (mine !== generation) return info;
-      startCache(resources, scope);
-      live = {
-        resources,
-        ...(contextNamespace ? { contextNamespace } : {}),
-        ...(readOnly ? { readOnly } : {}),
-      };
-      const opened = withScope(next, scope, readOnly ?? undefined);
-      update(opened);
-      return opened;
-    } catch (err) {
-      return fail(describeFailure(err, server, user));
-    }
-  }
-
-  function startCache(resources: WatchedResource[], scope: WatchScope) {
-    if (!client) return;
-    cache = createWatchCache({
-      client,
-      resources,
-      ...(scope.kind === 'namespaces' ? { namespaces: scope.namespaces } : {}),
-      clock,
-      ...deps.cache,
-    });
-    releases = createReleaseIndex({ cache, read: deps.readReleases, clock });
-    cache.start();
-  }
+    },
+    client: undefined,
+    kubeConfig: undefined,
+    cache: undefined,
+    releases: undefined,
+    live: undefined,
+    rescoping: Promise.resolve(),
+    opening: undefined,
+    generation: 0,
+    listeners: new Set(),
+  };
 
   return {
     contextName: deps.contextName,
-    info: () => info,
+    info: () => s.info,
     open() {
-      if (info.status === 'connected' || info.status === 'read-only') return Promise.resolve(info);
-      opening ??= (async () => {
-        await stopCache();
-        return connect();
+      if (s.info.status === 'connected' || s.info.status === 'read-only') return Promise.resolve(s.info);
+      s.opening ??= (async () => {
+        await stopCache(s);
+        return connect(s);
       })().finally(() => {
-        opening = undefined;
+        s.opening = undefined;
       });
-      return opening;
+      return s.opening;
     },
     async close() {
-      generation++;
-      await stopCache();
-      client = undefined;
-      kubeConfig = undefined;
-      update({
+      s.generation++;
+      await stopCache(s);
+      s.client = undefined;
+      s.kubeConfig = undefined;
+      update(s, {
         contextName: deps.contextName,
         status: 'not-connected',
         istioVersions: [],
         gatewayVersions: [],
       });
     },
-    async ping() {
-      if (!client || (info.status !== 'connected' && info.status !== 'read-only')) return info;
-      try {
-        const reach = await probeReachability(client, clock, timeoutMs);
-        const next: SessionInfo = { ...info, latencyMs: reach.latencyMs, serverVersion: reach.serverVersion };
-        if (next.statusReason?.startsWith('unreachable: ')) {
-          const reason = [live?.readOnly, info.scopeReason].filter(Boolean).join('; ');
-          if (reason) next.statusReason = reason;
-          else delete next.statusReason;
-        }
-        update(next);
-      } catch (err) {
-        // The cache keeps retrying on its own; the status says why nothing moves meanwhile.
-        update({ ...info, statusReason: `unreachable: ${describeFailure(err, client.server, '')}` });
-      }
-      return info;
-    },
-    rescope(override) {
-      // One at a time: the second waits for the first's watches to be swapped.
-      const run = rescoping
-        .catch(() => undefined)
-        .then(async () => {
-          const mine = generation;
-          const current = live;
-          if (!client || !current || (info.status !== 'connected' && info.status !== 'read-only'))
-            return info;
-          const settings = override ?? (await deps.settings?.()) ?? {};
-          const scope = await resolveWatchScope({
-            client,
-            resources: current.resources,
-            ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
-            ...(current.contextNamespace ? { contextNamespace: current.contextNamespace } : {}),
-          });
-          if (mine !== generation || live !== current) return info;
-          const old = { cache, releases };
-          startCache(current.resources, scope);
-          old.releases?.dispose();
-          await old.cache?.stop();
-          if (mine !== generation || live !== current) return info;
-          update(withScope(info, scope, current.readOnly));
-          return info;
-        });
-      rescoping = run;
-      return run;
-    },
+    ping: () => ping(s),
+    rescope: (override) => rescope(s, override),
     get client() {
-      return client;
+      return s.client;
     },
     get kubeConfig() {
-      return kubeConfig;
+      return s.kubeConfig;
     },
     get cache() {
-      return cache;
+      return s.cache;
     },
     get releases() {
-      return releases;
+      return s.releases;
     },
     onInfo(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      s.listeners.add(listener);
+      return () => s.listeners.delete(listener);
     },
   };
 }

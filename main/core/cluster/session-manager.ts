@@ -60,6 +60,29 @@ export function contextNameOf(id: string): string {
   return id.startsWith('kube:') ? id.slice('kube:'.length) : id;
 }
 
+/** The contexts of the kubeconfig files, with the status of the open ones and when each was last used. */
+function summarize(
+  s: KubeconfigSnapshot,
+  recents: RecentContext[],
+  sessions: ReadonlyMap<string, ClusterSession>,
+): ContextList {
+  const lastUsed = new Map(recents.map((r) => [r.name, r.lastUsed]));
+  const contexts = s.contexts.map((c): ContextSummary => {
+    const out: ContextSummary = { ...c };
+    const session = sessions.get(c.name);
+    if (session) {
+      const info = session.info();
+      out.status = info.status;
+      if (info.statusReason) out.statusReason = info.statusReason;
+      else delete out.statusReason;
+    }
+    const used = lastUsed.get(c.name);
+    if (used) out.lastUsed = used;
+    return out;
+  });
+  return { contexts, problems: s.problems };
+}
+
 export function createSessionManager(deps: SessionManagerDependencies): SessionManager {
   const recent = createRecentContextsStore(deps.dataDir, deps.recentLimit ?? 5);
   const exec: ExecCredentialProvider = createExecCredentialProvider({
@@ -90,27 +113,9 @@ export function createSessionManager(deps: SessionManagerDependencies): SessionM
     return recentList;
   }
 
-  function summarize(s: KubeconfigSnapshot, recents: RecentContext[]): ContextList {
-    const lastUsed = new Map(recents.map((r) => [r.name, r.lastUsed]));
-    const contexts = s.contexts.map((c): ContextSummary => {
-      const out: ContextSummary = { ...c };
-      const session = sessions.get(c.name);
-      if (session) {
-        const info = session.info();
-        out.status = info.status;
-        if (info.statusReason) out.statusReason = info.statusReason;
-        else delete out.statusReason;
-      }
-      const used = lastUsed.get(c.name);
-      if (used) out.lastUsed = used;
-      return out;
-    });
-    return { contexts, problems: s.problems };
-  }
-
   async function emitContexts() {
     if (contextListeners.size === 0) return;
-    const list = summarize(await load(), await recentContexts());
+    const list = summarize(await load(), await recentContexts(), sessions);
     for (const l of contextListeners) l(list);
   }
 
@@ -138,7 +143,7 @@ export function createSessionManager(deps: SessionManagerDependencies): SessionM
 
   const manager: SessionManager = {
     async listContexts() {
-      return summarize(await load(), await recentContexts());
+      return summarize(await load(), await recentContexts(), sessions);
     },
     async open(name) {
       await load();
@@ -183,7 +188,7 @@ export function createSessionManager(deps: SessionManagerDependencies): SessionM
           await session?.close();
         }
       }
-      const list = summarize(s, await recentContexts());
+      const list = summarize(s, await recentContexts(), sessions);
       for (const l of contextListeners) l(list);
       return list;
     },

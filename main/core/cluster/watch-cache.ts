@@ -1,13 +1,15 @@
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { createBackoff } from './backoff.ts';
-import type { BatchCoalescer, ObjectBatch } from './batch-coalescer.ts';
+import type { ObjectBatch } from './batch-coalescer.ts';
 import { createBatchCoalescer } from './batch-coalescer.ts';
 import type { Clock } from './clock.ts';
 import type { WatchedKey, WatchedResource } from './cluster-resources.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
-import type { ResourceWatch, StreamState } from './resource-watch.ts';
+import type { StreamState } from './resource-watch.ts';
 import { createListGate, startResourceWatch } from './resource-watch.ts';
+import type { WatchCacheState } from './watch-cache-entries.ts';
+import { nameKey, sinkFor } from './watch-cache-entries.ts';
 
 export interface CacheChange {
   resource: WatchedKey;
@@ -75,18 +77,6 @@ export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
 }
 
-interface Entry {
-  resource: WatchedKey;
-  object: KubeObject;
-}
-
-const nameKey = (resource: string, namespace: string | undefined, name: string) =>
-  `${resource}/${namespace ?? ''}/${name}`;
-
-function uidOf(resource: WatchedKey, o: KubeObject): string {
-  return o.metadata.uid ?? nameKey(resource, o.metadata.namespace, o.metadata.name);
-}
-
 /**
  * resourceVersions are opaque to clients, but every server we know uses increasing integers; when
  * both are integers a newer one also counts as seen (someone changed the object again since).
@@ -98,169 +88,133 @@ export function resourceVersionReached(current: string | undefined, wanted: stri
   return false;
 }
 
+const isSynced = (s: WatchCacheState) => s.streamCount > 0 && s.listed.size === s.streamCount;
+
+/** One stream per kind and namespace, all merged into the same indexes (by uid). */
+function startWatches(s: WatchCacheState) {
+  const { options } = s;
+  if (s.watches.length > 0) return;
+  const scopes: Array<string | undefined> = options.namespaces
+    ? [...new Set(options.namespaces)]
+    : [undefined];
+  s.streamCount = options.resources.length * scopes.length;
+  const listGate = createListGate(options.listConcurrency ?? 2);
+  for (const resource of options.resources) {
+    for (const namespace of scopes) {
+      s.watches.push(
+        startResourceWatch({
+          client: options.client,
+          resource,
+          ...(namespace !== undefined ? { namespace } : {}),
+          clock: s.clock,
+          backoff: createBackoff(options.backoff),
+          sink: sinkFor(s, resource, namespace),
+          listGate,
+          ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+          ...(options.watchTimeoutSeconds ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
+        }),
+      );
+    }
+  }
+}
+
+function whenSynced(s: WatchCacheState, timeoutMs: number | undefined): Promise<void> {
+  if (isSynced(s)) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let timer: unknown;
+    const check = () => {
+      if (!isSynced(s)) return;
+      s.syncWaiters.delete(check);
+      if (timer !== undefined) s.clock.clearTimeout(timer);
+      resolve();
+    };
+    s.syncWaiters.add(check);
+    if (timeoutMs !== undefined) {
+      timer = s.clock.setTimeout(() => {
+        s.syncWaiters.delete(check);
+        const waiting = [...s.statuses.values()].filter((st) => st.state.phase !== 'watching');
+        const why = waiting.map(
+          (st) =>
+            `${st.resource}${st.namespace !== undefined ? ` in ${st.namespace}` : ''}: ${st.state.phase === 'retrying' ? st.state.reason : st.state.phase}`,
+        );
+        reject(
+          new WaitTimeoutError(
+            `the cache did not list everything within ${timeoutMs} ms (${why.join('; ')})`,
+          ),
+        );
+      }, timeoutMs);
+    }
+  });
+}
+
+function waitFor<T>(
+  s: WatchCacheState,
+  cache: WatchCache,
+  predicate: (cache: WatchCache) => T | null | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const first = predicate(cache);
+    if (first) return resolve(first);
+    const check = () => {
+      const value = predicate(cache);
+      if (!value) return;
+      s.waiters.delete(check);
+      s.clock.clearTimeout(timer);
+      resolve(value);
+    };
+    const timer = s.clock.setTimeout(() => {
+      s.waiters.delete(check);
+      reject(new WaitTimeoutError(`the watch did not show ${what} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.waiters.add(check);
+  });
+}
+
 /** One session's list+watch of the mesh and workload kinds, objects indexed by uid. */
 export function createWatchCache(options: WatchCacheOptions): WatchCache {
-  const { clock } = options;
-  const entries = new Map<string, Entry>();
-  const byName = new Map<string, string>();
-  const streamMembers = new Map<string, Set<string>>();
-  const statuses = new Map<string, StreamStatus>();
-  const listed = new Set<string>();
   const batchListeners = new Set<(b: ObjectBatch<KubeObject>) => void>();
-  const changeListeners = new Set<(c: readonly CacheChange[]) => void>();
-  const stateListeners = new Set<(s: StreamStatus) => void>();
-  const waiters = new Set<() => void>();
-  const syncWaiters = new Set<() => void>();
-  let watches: ResourceWatch[] = [];
-  let streamCount = 0;
-
-  const coalescer: BatchCoalescer<KubeObject> = createBatchCoalescer<KubeObject>(
-    clock,
-    (batch) => {
-      for (const l of batchListeners) l(batch);
-    },
-    options.batchIntervalMs ?? 100,
-  );
-
-  function publish(changes: CacheChange[]) {
-    if (changes.length === 0) return;
-    for (const c of changes) {
-      const uid = uidOf(c.resource, c.object);
-      if (c.type === 'upsert') coalescer.upsert(uid, c.object);
-      else coalescer.delete(uid);
-    }
-    for (const l of changeListeners) l(changes);
-    for (const w of [...waiters]) w();
-  }
-
-  function put(stream: string, resource: WatchedKey, object: KubeObject, out: CacheChange[]) {
-    const uid = uidOf(resource, object);
-    const previous = entries.get(uid)?.object;
-    streamMembers.get(stream)?.add(uid);
-    if (
-      previous &&
-      previous.metadata.resourceVersion === object.metadata.resourceVersion &&
-      object.metadata.resourceVersion
-    )
-      return;
-    entries.set(uid, { resource, object });
-    byName.set(nameKey(resource, object.metadata.namespace, object.metadata.name), uid);
-    out.push(
-      previous ? { resource, type: 'upsert', object, previous } : { resource, type: 'upsert', object },
-    );
-  }
-
-  function drop(stream: string, resource: WatchedKey, uid: string, out: CacheChange[]) {
-    const entry = entries.get(uid);
-    streamMembers.get(stream)?.delete(uid);
-    if (!entry) return;
-    entries.delete(uid);
-    const key = nameKey(resource, entry.object.metadata.namespace, entry.object.metadata.name);
-    if (byName.get(key) === uid) byName.delete(key);
-    out.push({ resource, type: 'delete', object: entry.object, previous: entry.object });
-  }
-
-  function sinkFor(resource: WatchedResource, namespace: string | undefined) {
-    const stream = `${resource.key}|${namespace ?? '*'}`;
-    streamMembers.set(stream, new Set());
-    const status: StreamStatus = { resource: resource.key, state: { phase: 'listing' } };
-    if (namespace !== undefined) status.namespace = namespace;
-    statuses.set(stream, status);
-    return {
-      replace(items: KubeObject[]) {
-        const out: CacheChange[] = [];
-        const fresh = new Set(items.map((o) => uidOf(resource.key, o)));
-        for (const uid of [...(streamMembers.get(stream) ?? [])])
-          if (!fresh.has(uid)) drop(stream, resource.key, uid, out);
-        for (const o of items) put(stream, resource.key, o, out);
-        listed.add(stream);
-        publish(out);
-        if (listed.size === streamCount) for (const w of [...syncWaiters]) w();
+  const s: WatchCacheState = {
+    options,
+    clock: options.clock,
+    entries: new Map(),
+    byName: new Map(),
+    streamMembers: new Map(),
+    statuses: new Map(),
+    listed: new Set(),
+    batchListeners,
+    changeListeners: new Set(),
+    stateListeners: new Set(),
+    waiters: new Set(),
+    syncWaiters: new Set(),
+    watches: [],
+    streamCount: 0,
+    coalescer: createBatchCoalescer<KubeObject>(
+      options.clock,
+      (batch) => {
+        for (const l of batchListeners) l(batch);
       },
-      upsert(o: KubeObject) {
-        const out: CacheChange[] = [];
-        put(stream, resource.key, o, out);
-        publish(out);
-      },
-      remove(o: KubeObject) {
-        const out: CacheChange[] = [];
-        drop(stream, resource.key, uidOf(resource.key, o), out);
-        publish(out);
-      },
-      state(state: StreamState) {
-        status.state = state;
-        for (const l of stateListeners) l({ ...status });
-      },
-    };
-  }
+      options.batchIntervalMs ?? 100,
+    ),
+  };
+  const { entries, statuses, changeListeners, stateListeners } = s;
 
   const cache: WatchCache = {
-    start() {
-      if (watches.length > 0) return;
-      // One stream per kind and namespace, all merged into the same indexes (by uid).
-      const scopes: Array<string | undefined> = options.namespaces
-        ? [...new Set(options.namespaces)]
-        : [undefined];
-      streamCount = options.resources.length * scopes.length;
-      const listGate = createListGate(options.listConcurrency ?? 2);
-      for (const resource of options.resources) {
-        for (const namespace of scopes) {
-          watches.push(
-            startResourceWatch({
-              client: options.client,
-              resource,
-              ...(namespace !== undefined ? { namespace } : {}),
-              clock,
-              backoff: createBackoff(options.backoff),
-              sink: sinkFor(resource, namespace),
-              listGate,
-              ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-              ...(options.watchTimeoutSeconds ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
-            }),
-          );
-        }
-      }
-    },
+    start: () => startWatches(s),
     async stop() {
-      const stopping = watches;
-      watches = [];
+      const stopping = s.watches;
+      s.watches = [];
       await Promise.all(stopping.map((w) => w.stop()));
-      coalescer.dispose();
+      s.coalescer.dispose();
     },
     get synced() {
-      return streamCount > 0 && listed.size === streamCount;
+      return isSynced(s);
     },
-    whenSynced(timeoutMs) {
-      if (cache.synced) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        let timer: unknown;
-        const check = () => {
-          if (!cache.synced) return;
-          syncWaiters.delete(check);
-          if (timer !== undefined) clock.clearTimeout(timer);
-          resolve();
-        };
-        syncWaiters.add(check);
-        if (timeoutMs !== undefined) {
-          timer = clock.setTimeout(() => {
-            syncWaiters.delete(check);
-            const waiting = [...statuses.values()].filter((s) => s.state.phase !== 'watching');
-            const why = waiting.map(
-              (s) =>
-                `${s.resource}${s.namespace !== undefined ? ` in ${s.namespace}` : ''}: ${s.state.phase === 'retrying' ? s.state.reason : s.state.phase}`,
-            );
-            reject(
-              new WaitTimeoutError(
-                `the cache did not list everything within ${timeoutMs} ms (${why.join('; ')})`,
-              ),
-            );
-          }, timeoutMs);
-        }
-      });
-    },
+    whenSynced: (timeoutMs) => whenSynced(s, timeoutMs),
     get: (uid) => entries.get(uid)?.object,
     find(ref) {
-      const uid = byName.get(nameKey(ref.resource, ref.namespace, ref.name));
+      const uid = s.byName.get(nameKey(ref.resource, ref.namespace, ref.name));
       return uid === undefined ? undefined : entries.get(uid)?.object;
     },
     list(resource) {
@@ -274,7 +228,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
     get size() {
       return entries.size;
     },
-    streams: () => [...statuses.values()].map((s) => ({ ...s })),
+    streams: () => [...statuses.values()].map((st) => ({ ...st })),
     onBatch(listener) {
       batchListeners.add(listener);
       return () => batchListeners.delete(listener);
@@ -287,24 +241,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);
     },
-    waitFor(predicate, timeoutMs, what = 'the condition') {
-      return new Promise((resolve, reject) => {
-        const first = predicate(cache);
-        if (first) return resolve(first);
-        const check = () => {
-          const value = predicate(cache);
-          if (!value) return;
-          waiters.delete(check);
-          clock.clearTimeout(timer);
-          resolve(value);
-        };
-        const timer = clock.setTimeout(() => {
-          waiters.delete(check);
-          reject(new WaitTimeoutError(`the watch did not show ${what} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-      });
-    },
+    waitFor: (predicate, timeoutMs, what = 'the condition') => waitFor(s, cache, predicate, timeoutMs, what),
     waitForResourceVersion(ref, resourceVersion, timeoutMs) {
       const where = `${ref.resource} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
       return cache.waitFor(

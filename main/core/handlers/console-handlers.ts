@@ -36,6 +36,8 @@ export type ConsoleCalls = Pick<
   | 'rollout.abort'
   | 'rollout.resume'
   | 'release.allTraffic'
+  | 'release.callers'
+  | 'release.planDownstream'
   | 'rollout.health'
   | 'rollout.steps.start'
   | 'rollout.steps.get'

@@ -106,6 +106,8 @@ export interface ConsoleServices {
   /** A new History entry, pushed to the renderer as it is written. */
   announce(historyId: string | undefined): Promise<void>;
   demoRequests(): Promise<MeshRequest[]>;
+  /** The Prometheus the charts and the promote gate read (a URL set in settings wins), or why none. */
+  prometheus(contextId: string): Promise<PrometheusClient | { none: string }>;
   dispose(): Promise<void>;
 }
 
@@ -146,17 +148,22 @@ function clusterPrometheus(session: ClusterSession): PrometheusClient | { none: 
   });
 }
 
+/** The context's Prometheus: the one app-core passes (settings honoured), else the cluster's own. */
+function prometheusOf(deps: ConsoleDependencies, sessions: ConsoleSessions, contextId: string) {
+  if (deps.prometheusFor) return deps.prometheusFor(contextId);
+  return Promise.resolve(clusterPrometheus(sessions.session(contextId)));
+}
+
 interface WorkflowParts {
   sessions: ConsoleSessions;
   plans: ReturnType<typeof createConsolePlans>;
   ready(contextId: string): Promise<ClusterSession>;
   announce(historyId: string | undefined): Promise<void>;
-  prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }>;
 }
 
 /** The release workflow (wizard) over the console's sessions and plans, judged by Prometheus. */
 function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollouts {
-  const { sessions, plans, ready, announce, prometheusFor } = parts;
+  const { sessions, plans, ready, announce } = parts;
   return createRollouts({
     dataDir: deps.dataDir,
     emit: deps.emit,
@@ -166,7 +173,7 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
     readOnlyReason: (session) => sessionFacts('', session).readOnlyReason,
     ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
     health: async (contextId, release, canary, stable) => {
-      const p = await prometheusFor(contextId);
+      const p = await prometheusOf(deps, sessions, contextId);
       if ('none' in p) throw new Error(`no Prometheus to judge it by: ${p.none}`);
       return judgeRelease({ client: p, release, canary, stable });
     },
@@ -189,7 +196,9 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
 /** Release plans over the rollouts; saved running ones go on once their context's session connects. */
 function stepPlansOver(
   deps: ConsoleDependencies,
-  parts: Pick<WorkflowParts, 'sessions' | 'ready' | 'prometheusFor'>,
+  parts: Pick<WorkflowParts, 'sessions' | 'ready'> & {
+    prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }>;
+  },
   rollouts: Rollouts,
 ): { stepPlans: StepPlans; off: () => void } {
   const stepPlans = createStepPlans({
@@ -298,11 +307,8 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
-  async function prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }> {
-    if (deps.prometheusFor) return deps.prometheusFor(contextId);
-    return clusterPrometheus(sessions.session(contextId));
-  }
-  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce, prometheusFor });
+  const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
+  const prometheusFor = (contextId: string) => prometheusOf(deps, sessions, contextId);
   const { stepPlans, off: offStepPlans } = stepPlansOver(deps, { sessions, ready, prometheusFor }, rollouts);
 
   return {
@@ -345,6 +351,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
       demoSample ??= draw(DEMO_SAMPLE_SIZE);
       return demoSample;
     },
+    prometheus: (contextId) => prometheusOf(deps, sessions, contextId),
     async dispose() {
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
       // Pending snapshots are written first, while the caches still hold the objects.

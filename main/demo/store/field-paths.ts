@@ -3,23 +3,14 @@
 // the FieldsV1 tree form. Lists are atomic (one leaf), except in built-in kinds where items carry
 // a merge key (name, containerPort, port): those are associative, like `+listType=map`.
 
+import { UNOWNED_METADATA } from '../../../shared/mesh/model/index.ts';
+
 /** A path as its FieldsV1 elements joined by newlines (JSON in `k:`/`v:` never holds a raw newline). */
 export type FieldPath = string;
 export const SEP = '\n';
 
 /** Identity metadata nobody owns. */
-export const ignoredMetadata: ReadonlySet<string> = new Set([
-  'name',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-]);
+export const ignoredMetadata: ReadonlySet<string> = new Set(UNOWNED_METADATA);
 
 export function isMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

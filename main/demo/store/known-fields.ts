@@ -2,28 +2,12 @@
 // for fieldValidation: Strict answers 400, Warn adds a Warning header, and both Warn and Ignore
 // prune, as a structural CRD schema does. Beyond the depth listed here, anything is accepted.
 
+import { OBJECT_META_FIELDS } from '../../../shared/mesh/model/index.ts';
+
 /** A node: a list of known keys with optional children (`*` marks an open map). */
 type Shape = { [key: string]: Shape | true };
 
-const objectMeta: Shape = Object.fromEntries(
-  [
-    'name',
-    'generateName',
-    'namespace',
-    'uid',
-    'resourceVersion',
-    'generation',
-    'creationTimestamp',
-    'deletionTimestamp',
-    'deletionGracePeriodSeconds',
-    'labels',
-    'annotations',
-    'ownerReferences',
-    'finalizers',
-    'managedFields',
-    'selfLink',
-  ].map((k) => [k, true]),
-);
+const objectMeta: Shape = Object.fromEntries(OBJECT_META_FIELDS.map((k) => [k, true]));
 
 const destination: Shape = { host: true, subset: true, port: true };
 const httpRoute: Shape = {

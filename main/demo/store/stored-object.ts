@@ -1,3 +1,4 @@
+import { OBJECT_META_FIELDS } from '../../../shared/mesh/model/index.ts';
 import { rfc3339At } from './compact-strings.ts';
 import type { KubeObject } from './object-store.ts';
 
@@ -36,21 +37,7 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const metadataOrder = [
-  'name',
-  'generateName',
-  'namespace',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-];
+const metadataOrder = OBJECT_META_FIELDS;
 
 /** Key order as the API server prints it: apiVersion, kind, metadata, spec…, status last. */
 export function normalized(obj: KubeObject): KubeObject {

@@ -4,17 +4,51 @@
 import type { KubeObject } from './istio-types.ts';
 import { deepEqual } from './json-patch.ts';
 
-/** metadata fields the server sets (or that only say how the server stored the object). */
-export const SERVER_MANAGED_METADATA: readonly string[] = [
+/**
+ * Every field of a Kubernetes ObjectMeta, in the order the API server prints them: the one list
+ * the app and the demo mesh's API server both read (what to hide, what nobody owns, what a
+ * typo is, how to order an answer).
+ */
+export const OBJECT_META_FIELDS = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
   'uid',
   'resourceVersion',
   'generation',
-  'managedFields',
   'creationTimestamp',
   'deletionTimestamp',
   'deletionGracePeriodSeconds',
-  'selfLink',
-];
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+] as const;
+export type ObjectMetaField = (typeof OBJECT_META_FIELDS)[number];
+
+/** What the operator writes into metadata; every other field is identity or the server's. */
+const OPERATOR_METADATA: ReadonlySet<ObjectMetaField> = new Set([
+  'generateName',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+]);
+
+/** The object's identity: who it is, not what it holds. */
+const IDENTITY_METADATA: ReadonlySet<ObjectMetaField> = new Set(['name', 'namespace']);
+
+/** metadata fields the server sets (or that only say how the server stored the object). */
+export const SERVER_MANAGED_METADATA: readonly string[] = OBJECT_META_FIELDS.filter(
+  (f) => !OPERATOR_METADATA.has(f) && !IDENTITY_METADATA.has(f),
+);
+
+/** metadata no field manager owns: the identity and what the server sets. */
+export const UNOWNED_METADATA: readonly string[] = OBJECT_META_FIELDS.filter(
+  (f) => !OPERATOR_METADATA.has(f),
+);
 
 /** Written by `kubectl apply` (client-side): a copy of the whole object, noise in any diff. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';

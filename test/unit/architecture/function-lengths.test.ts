@@ -4,17 +4,6 @@ import { repoRoot } from '../../helpers/shared-reference.ts';
 
 const MOST_LINES = 150;
 
-// Factories still longer than MOST_LINES: all in the watch, release index and apply paths that the
-// performance work (issue 13) is changing now, to be split after it lands. The list may only
-// shrink: a new long function fails, and so does a listed one that has become short enough
-// without being taken off the list.
-const NOT_YET_SPLIT = [
-  'main/core/cluster/cluster-session.ts:createClusterSession',
-  'main/core/cluster/release-index.ts:createReleaseIndex',
-  'main/core/cluster/session-manager.ts:createSessionManager',
-  'main/core/cluster/watch-cache.ts:createWatchCache',
-];
-
 describe(`functions in main/core (at most ${MOST_LINES} lines)`, () => {
   const sizes = functionSizes(repoRoot, 'main/core');
 
@@ -25,13 +14,11 @@ describe(`functions in main/core (at most ${MOST_LINES} lines)`, () => {
     ).toBeDefined();
   });
 
-  it('has no function longer than that outside the shrinking list', () => {
-    const long = sizes.filter((f) => f.lines > MOST_LINES).map((f) => `${f.file}:${f.name}`);
-    const unlisted = sizes
-      .filter((f) => f.lines > MOST_LINES && !NOT_YET_SPLIT.includes(`${f.file}:${f.name}`))
+  it('has no function longer than that', () => {
+    const long = sizes
+      .filter((f) => f.lines > MOST_LINES)
       .map((f) => `${f.file}:${f.line} ${f.name} (${f.lines} lines)`);
-    expect(unlisted).toEqual([]);
-    expect([...new Set(long)].sort()).toEqual([...NOT_YET_SPLIT].sort());
+    expect(long).toEqual([]);
   });
 
   it('measures a function from its first to its last line', () => {

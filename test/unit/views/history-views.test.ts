@@ -9,7 +9,7 @@ import { historyViews, type LiveObjectLookup, withIntent } from '../../../main/c
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
-import { createMemoryKube, reviewsObjects } from '../core/apply-memory-kube-api.ts';
+import { createMemoryKube, reviewsObjects } from '../apply/apply-memory-kube-api.ts';
 
 // History entries read as actions, undo entries say what they undid, and Undo says why it cannot
 // apply (already undone, or the object changed since, with the resourceVersions it compared).

@@ -6,6 +6,7 @@ import type { ReleaseEdit, ReleaseStore } from '../../stores/release-store.ts';
 import { desiredInput, editChanged, editKey } from '../../stores/release-store.ts';
 import { useRuleChecks } from '../rules/rule-checks.ts';
 import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
+import { RuleReach } from '../rules/rule-reach.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
 import { estimatedForSplit } from '../traffic/traffic-figures.ts';
 import { SplitEditor } from './split-editor.tsx';
@@ -73,6 +74,7 @@ export function PolicyEditor({
         checks={checks}
       />
       <RulePreview state={preview} />
+      <RuleReach api={api} view={view} apply={apply} />
       <div className="row sticky-actions">
         <button
           type="button"

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../../shared/mesh/model/index.ts';
 import {
   LAST_APPLIED_ANNOTATION,
+  OBJECT_META_FIELDS,
   reviewPair,
   SERVER_MANAGED_METADATA,
+  UNOWNED_METADATA,
   withoutServerFields,
 } from '../../../../shared/mesh/model/index.ts';
 
@@ -88,5 +90,24 @@ describe('server-managed fields', () => {
         expect(withoutServerFields(out)).toEqual(out);
       }),
     );
+  });
+});
+
+describe('the one list of ObjectMeta fields', () => {
+  it('names what the server sets, and what nobody owns adds only the identity', () => {
+    expect([...SERVER_MANAGED_METADATA].sort()).toEqual(
+      [
+        'creationTimestamp',
+        'deletionGracePeriodSeconds',
+        'deletionTimestamp',
+        'generation',
+        'managedFields',
+        'resourceVersion',
+        'selfLink',
+        'uid',
+      ].sort(),
+    );
+    expect([...UNOWNED_METADATA].sort()).toEqual([...SERVER_MANAGED_METADATA, 'name', 'namespace'].sort());
+    for (const f of UNOWNED_METADATA) expect(OBJECT_META_FIELDS).toContain(f);
   });
 });

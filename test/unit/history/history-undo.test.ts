@@ -10,7 +10,7 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { addVersion, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { shares } from '../../helpers/shares.ts';
-import { createMemoryKube, reviewsObjects } from './apply-memory-kube-api.ts';
+import { createMemoryKube, reviewsObjects } from '../apply/apply-memory-kube-api.ts';
 
 const vsRef = {
   apiVersion: 'networking.istio.io/v1',

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHistoryStore, parseHistoryLines } from '../../../main/core/history/history-store.ts';
 import type { NewHistoryEntry } from '../../../main/core/history/history-types.ts';
 import { HistoryWriteError } from '../../../main/core/history/history-types.ts';
+import { reviewsObjects } from '../apply/apply-memory-kube-api.ts';
 import { diskFullAfter } from '../local-files/disk-full.ts';
-import { reviewsObjects } from './apply-memory-kube-api.ts';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

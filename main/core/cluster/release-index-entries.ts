@@ -1,0 +1,230 @@
+import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { WatchedKey } from './cluster-resources.ts';
+
+// The release index's view of the cache: every object by uid, indexed by what a route's release is
+// read from (hosts, DestinationRules, Services, selected workloads), so a change marks only the
+// routes it touches and a route's inputs are found without scanning the cache.
+
+export interface ReleaseIndexEntries {
+  objects: Map<string, KubeObject>;
+  /** The hosts of each route (by route uid). */
+  routeHostIndex: Map<string, Set<string>>;
+  hostRoutes: Map<string, Set<string>>;
+  hostDrs: Map<string, Set<string>>;
+  servicesByNs: Map<string, Set<string>>;
+  serviceByHost: Map<string, string>;
+  deploymentsByNs: Map<string, Set<string>>;
+}
+
+const ROUTE_KINDS = new Set<WatchedKey>(['virtualservices', 'httproutes']);
+const SELECTED_KINDS = new Set<WatchedKey>(['deployments', 'replicasets', 'pods']);
+
+export const nsOf = (o: KubeObject) => o.metadata.namespace || 'default';
+export const uidOf = (o: KubeObject) => o.metadata.uid ?? `${o.kind}/${nsOf(o)}/${o.metadata.name}`;
+
+function fqdn(host: string, namespace: string): string {
+  return host.includes('.') || host.includes('*') ? host : `${host}.${namespace}.svc.cluster.local`;
+}
+
+function kindKey(o: KubeObject): WatchedKey | null {
+  switch (o.kind) {
+    case 'VirtualService':
+      return 'virtualservices';
+    case 'HTTPRoute':
+      return 'httproutes';
+    case 'DestinationRule':
+      return 'destinationrules';
+    case 'Service':
+      return 'services';
+    case 'Deployment':
+      return 'deployments';
+    case 'ReplicaSet':
+      return 'replicasets';
+    case 'Pod':
+      return 'pods';
+    default:
+      return null;
+  }
+}
+
+/** Every host a route object depends on: the hosts it answers for and every destination. */
+export function routeHosts(o: KubeObject): Set<string> {
+  const ns = nsOf(o);
+  const hosts = new Set<string>();
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  if (o.kind === 'VirtualService') {
+    for (const h of (spec.hosts as unknown[]) ?? []) if (typeof h === 'string') hosts.add(fqdn(h, ns));
+    for (const section of ['http', 'tcp', 'tls'] as const) {
+      for (const route of (spec[section] as Array<Record<string, unknown>>) ?? []) {
+        const targets = [
+          ...((route?.route as unknown[]) ?? []),
+          route?.mirror ? { destination: route.mirror } : null,
+        ];
+        for (const t of targets) {
+          const host = (t as { destination?: { host?: unknown } } | null)?.destination?.host;
+          if (typeof host === 'string') hosts.add(fqdn(host, ns));
+        }
+      }
+    }
+  } else {
+    for (const h of (spec.hostnames as unknown[]) ?? []) if (typeof h === 'string') hosts.add(h);
+    for (const rule of (spec.rules as Array<Record<string, unknown>>) ?? []) {
+      for (const ref of (rule?.backendRefs as Array<Record<string, unknown>>) ?? []) {
+        if (typeof ref?.name === 'string' && (ref.kind === undefined || ref.kind === 'Service')) {
+          const refNs = typeof ref.namespace === 'string' ? ref.namespace : ns;
+          hosts.add(`${ref.name}.${refNs}.svc.cluster.local`);
+        }
+      }
+    }
+  }
+  return hosts;
+}
+
+function selectorOf(service: KubeObject): Record<string, string> | null {
+  const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  return selector && Object.keys(selector).length > 0 ? selector : null;
+}
+
+function workloadLabels(o: KubeObject): Record<string, string> | undefined {
+  if (o.kind === 'Pod') return o.metadata.labels;
+  return (o.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template
+    ?.metadata?.labels;
+}
+
+const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
+  labels !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+function add<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
+
+export function createReleaseIndexEntries(): ReleaseIndexEntries {
+  return {
+    objects: new Map(),
+    routeHostIndex: new Map(),
+    hostRoutes: new Map(),
+    hostDrs: new Map(),
+    servicesByNs: new Map(),
+    serviceByHost: new Map(),
+    deploymentsByNs: new Map(),
+  };
+}
+
+/** Adds (`on`) or removes one object and what it is indexed by. */
+export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean) {
+  const uid = uidOf(o);
+  const ns = nsOf(o);
+  const key = kindKey(o);
+  if (key === 'virtualservices' || key === 'httproutes') {
+    if (on) {
+      const hosts = routeHosts(o);
+      e.routeHostIndex.set(uid, hosts);
+      for (const h of hosts) add(e.hostRoutes, h, uid);
+    } else {
+      for (const h of e.routeHostIndex.get(uid) ?? []) remove(e.hostRoutes, h, uid);
+      e.routeHostIndex.delete(uid);
+    }
+  } else if (key === 'destinationrules') {
+    const host = (o.spec as { host?: unknown } | undefined)?.host;
+    if (typeof host === 'string') (on ? add : remove)(e.hostDrs, fqdn(host, ns), uid);
+  } else if (key === 'services') {
+    (on ? add : remove)(e.servicesByNs, ns, uid);
+    const host = `${o.metadata.name}.${ns}.svc.cluster.local`;
+    if (on) e.serviceByHost.set(host, uid);
+    else if (e.serviceByHost.get(host) === uid) e.serviceByHost.delete(host);
+  } else if (key === 'deployments') {
+    (on ? add : remove)(e.deploymentsByNs, ns, uid);
+  }
+  if (on) e.objects.set(uid, o);
+  else e.objects.delete(uid);
+}
+
+function markHost(e: ReleaseIndexEntries, host: string, dirtyRoutes: Set<string>) {
+  for (const r of e.hostRoutes.get(host) ?? []) dirtyRoutes.add(r);
+}
+
+/** Adds to `dirtyRoutes` every route whose release a change of `o` may change. */
+export function markDirty(
+  e: ReleaseIndexEntries,
+  o: KubeObject,
+  resource: WatchedKey,
+  dirtyRoutes: Set<string>,
+) {
+  const ns = nsOf(o);
+  if (ROUTE_KINDS.has(resource)) {
+    dirtyRoutes.add(uidOf(o));
+    // Routes sharing a host may turn read-only (or back) when another claims it.
+    for (const h of e.routeHostIndex.get(uidOf(o)) ?? routeHosts(o)) markHost(e, h, dirtyRoutes);
+  } else if (resource === 'destinationrules') {
+    const host = (o.spec as { host?: unknown } | undefined)?.host;
+    if (typeof host === 'string') markHost(e, fqdn(host, ns), dirtyRoutes);
+  } else if (resource === 'services') {
+    markHost(e, `${o.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+  } else if (SELECTED_KINDS.has(resource)) {
+    const labels = workloadLabels(o);
+    for (const sUid of e.servicesByNs.get(ns) ?? []) {
+      const service = e.objects.get(sUid);
+      const selector = service && selectorOf(service);
+      if (service && selector && selects(selector, labels))
+        markHost(e, `${service.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+    }
+  }
+}
+
+/** The objects one route's release is read from, and nothing else. */
+export function inputsOf(e: ReleaseIndexEntries, routeUid: string): KubeObject[] {
+  const route = e.objects.get(routeUid);
+  if (!route) return [];
+  const out = new Map<string, KubeObject>([[routeUid, route]]);
+  const ns = new Map<string, Array<Record<string, string>>>();
+  for (const host of e.routeHostIndex.get(routeUid) ?? []) {
+    for (const r of e.hostRoutes.get(host) ?? []) {
+      const o = e.objects.get(r);
+      if (o) out.set(r, o);
+    }
+    for (const d of e.hostDrs.get(host) ?? []) {
+      const o = e.objects.get(d);
+      if (o) out.set(d, o);
+    }
+    const sUid = e.serviceByHost.get(host);
+    const service = sUid ? e.objects.get(sUid) : undefined;
+    if (service && sUid) {
+      out.set(sUid, service);
+      const selector = selectorOf(service);
+      if (selector) ns.set(nsOf(service), [...(ns.get(nsOf(service)) ?? []), selector]);
+    }
+  }
+  for (const [namespace, selectors] of ns) {
+    for (const dUid of e.deploymentsByNs.get(namespace) ?? []) {
+      const d = e.objects.get(dUid);
+      if (d && selectors.some((s) => selects(s, workloadLabels(d)))) out.set(dUid, d);
+    }
+  }
+  return [...out.values()];
+}
+
+/** The releases of `all` that belong to one route (by uid, else by kind, name and namespace). */
+export function releasesOfRoute(
+  e: ReleaseIndexEntries,
+  all: ServiceRelease[],
+  routeUid: string,
+): ServiceRelease[] {
+  const route = e.objects.get(routeUid);
+  return all.filter((r) =>
+    r.route.uid !== undefined
+      ? r.route.uid === routeUid
+      : route !== undefined &&
+        r.route.kind === route.kind &&
+        r.route.name === route.metadata.name &&
+        r.route.namespace === nsOf(route),
+  );
+}

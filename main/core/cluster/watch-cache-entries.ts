@@ -1,0 +1,120 @@
+import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import type { BatchCoalescer, ObjectBatch } from './batch-coalescer.ts';
+import type { Clock } from './clock.ts';
+import type { WatchedKey, WatchedResource } from './cluster-resources.ts';
+import type { ResourceWatch, StreamState } from './resource-watch.ts';
+import type { CacheChange, StreamStatus, WatchCacheOptions } from './watch-cache.ts';
+
+// The watch cache's objects and streams: what each stream's list and watch events do to the
+// indexes, and how the changes reach the listeners (uncoalesced) and the renderer (coalesced).
+
+interface Entry {
+  resource: WatchedKey;
+  object: KubeObject;
+}
+
+/** One cache's indexes, streams and listeners, passed to the functions below. */
+export interface WatchCacheState {
+  options: WatchCacheOptions;
+  clock: Clock;
+  entries: Map<string, Entry>;
+  /** `resource/namespace/name` → uid. */
+  byName: Map<string, string>;
+  /** The uids each stream (`key|namespace`) has delivered. */
+  streamMembers: Map<string, Set<string>>;
+  statuses: Map<string, StreamStatus>;
+  /** The streams that have listed at least once. */
+  listed: Set<string>;
+  batchListeners: Set<(b: ObjectBatch<KubeObject>) => void>;
+  changeListeners: Set<(c: readonly CacheChange[]) => void>;
+  stateListeners: Set<(s: StreamStatus) => void>;
+  waiters: Set<() => void>;
+  syncWaiters: Set<() => void>;
+  watches: ResourceWatch[];
+  streamCount: number;
+  coalescer: BatchCoalescer<KubeObject>;
+}
+
+export const nameKey = (resource: string, namespace: string | undefined, name: string) =>
+  `${resource}/${namespace ?? ''}/${name}`;
+
+function uidOf(resource: WatchedKey, o: KubeObject): string {
+  return o.metadata.uid ?? nameKey(resource, o.metadata.namespace, o.metadata.name);
+}
+
+function publish(s: WatchCacheState, changes: CacheChange[]) {
+  if (changes.length === 0) return;
+  for (const c of changes) {
+    const uid = uidOf(c.resource, c.object);
+    if (c.type === 'upsert') s.coalescer.upsert(uid, c.object);
+    else s.coalescer.delete(uid);
+  }
+  for (const l of s.changeListeners) l(changes);
+  for (const w of [...s.waiters]) w();
+}
+
+function put(
+  s: WatchCacheState,
+  stream: string,
+  resource: WatchedKey,
+  object: KubeObject,
+  out: CacheChange[],
+) {
+  const uid = uidOf(resource, object);
+  const previous = s.entries.get(uid)?.object;
+  s.streamMembers.get(stream)?.add(uid);
+  if (
+    previous &&
+    previous.metadata.resourceVersion === object.metadata.resourceVersion &&
+    object.metadata.resourceVersion
+  )
+    return;
+  s.entries.set(uid, { resource, object });
+  s.byName.set(nameKey(resource, object.metadata.namespace, object.metadata.name), uid);
+  out.push(previous ? { resource, type: 'upsert', object, previous } : { resource, type: 'upsert', object });
+}
+
+function drop(s: WatchCacheState, stream: string, resource: WatchedKey, uid: string, out: CacheChange[]) {
+  const entry = s.entries.get(uid);
+  s.streamMembers.get(stream)?.delete(uid);
+  if (!entry) return;
+  s.entries.delete(uid);
+  const key = nameKey(resource, entry.object.metadata.namespace, entry.object.metadata.name);
+  if (s.byName.get(key) === uid) s.byName.delete(key);
+  out.push({ resource, type: 'delete', object: entry.object, previous: entry.object });
+}
+
+/** What one stream (a kind, in one namespace or all) writes its lists, events and state into. */
+export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace: string | undefined) {
+  const stream = `${resource.key}|${namespace ?? '*'}`;
+  s.streamMembers.set(stream, new Set());
+  const status: StreamStatus = { resource: resource.key, state: { phase: 'listing' } };
+  if (namespace !== undefined) status.namespace = namespace;
+  s.statuses.set(stream, status);
+  return {
+    replace(items: KubeObject[]) {
+      const out: CacheChange[] = [];
+      const fresh = new Set(items.map((o) => uidOf(resource.key, o)));
+      for (const uid of [...(s.streamMembers.get(stream) ?? [])])
+        if (!fresh.has(uid)) drop(s, stream, resource.key, uid, out);
+      for (const o of items) put(s, stream, resource.key, o, out);
+      s.listed.add(stream);
+      publish(s, out);
+      if (s.listed.size === s.streamCount) for (const w of [...s.syncWaiters]) w();
+    },
+    upsert(o: KubeObject) {
+      const out: CacheChange[] = [];
+      put(s, stream, resource.key, o, out);
+      publish(s, out);
+    },
+    remove(o: KubeObject) {
+      const out: CacheChange[] = [];
+      drop(s, stream, resource.key, uidOf(resource.key, o), out);
+      publish(s, out);
+    },
+    state(state: StreamState) {
+      status.state = state;
+      for (const l of s.stateListeners) l({ ...status });
+    },
+  };
+}

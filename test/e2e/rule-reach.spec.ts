@@ -1,0 +1,40 @@
+// Issue 16, "content rules past the entry service": on reviews (called only by productpage), the
+// console says its header rules depend on productpage forwarding the headers, names the caller from
+// the mesh's metrics, and lists the service it calls with the versions found there.
+
+import { expect, test } from '@playwright/test';
+import { startFreshWebAppPerFile } from './fresh-web-app.ts';
+
+const url = startFreshWebAppPerFile();
+
+test('reviews’ rules are shown to depend on productpage forwarding their headers', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(url());
+  await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews');
+  await page.getByRole('option', { name: 'reviews in bookinfo' }).click();
+  await expect(page.getByRole('heading', { name: /^reviews/, level: 2 })).toBeVisible();
+
+  const reach = page.getByRole('region', { name: 'Where the rules reach' });
+  await expect(reach).toBeVisible();
+  // The demo's Prometheus needs a scrape or two before a fresh mesh has callers to show.
+  await expect
+    .poll(
+      async () => {
+        const note = reach.getByRole('note');
+        const text = (await note.count()) ? await note.textContent() : '';
+        if (!text?.includes('not an entry point'))
+          await reach
+            .getByRole('button', { name: 'Check the callers again' })
+            .click()
+            .catch(() => {});
+        return text ?? '';
+      },
+      { timeout: 90_000, intervals: [2000] },
+    )
+    .toContain('reviews is not an entry point: every request comes from productpage-v1');
+  await expect(reach.getByRole('note')).toContainText('forwards the end-user, x-canary headers');
+  await expect(reach.getByRole('list', { name: 'Callers' })).toContainText('productpage-v1');
+  const calls = reach.getByRole('list', { name: 'Services this one calls' });
+  await expect(calls).toContainText('ratings');
+  await expect(calls).toContainText("none of the rules' versions runs there");
+});
