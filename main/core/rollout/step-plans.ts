@@ -31,7 +31,9 @@ import type { EventSink } from '../api-dispatch.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import { versionStats, windowStats } from './rollout-health.ts';
+import type { ReleaseState } from './rollout-state.ts';
 import { storeDirName } from './rollout-views.ts';
+import type { RolloutWorkflow } from './rollout-workflow.ts';
 import type { Rollouts } from './rollouts.ts';
 import { routeBefore } from './step-plan-route.ts';
 import type { StepPlanRecord, StepPlanStore } from './step-plan-store.ts';
@@ -95,6 +97,23 @@ function failureOf(err: unknown): never {
   throw err;
 }
 
+/** A change of the plan's rollout; answers its History entry, if it wrote one (no change writes none). */
+async function changeOf(
+  deps: StepPlansDependencies,
+  r: StepPlanRecord,
+  what: string,
+  fn: (wf: RolloutWorkflow) => Promise<ReleaseState>,
+): Promise<string | undefined> {
+  const before = (await deps.rollouts.state(r.contextId, r.id))?.historyIds.length ?? 0;
+  let historyId: string | undefined;
+  await deps.rollouts.change(r.contextId, r.id, what, async (wf) => {
+    const out = await fn(wf);
+    if (out.historyIds.length > before) historyId = out.historyIds.at(-1);
+    return out;
+  });
+  return historyId;
+}
+
 /** The runner over the rollouts: weight steps and restores through their safe apply, gates from Prometheus. */
 function runnerOf(
   deps: StepPlansDependencies,
@@ -123,24 +142,10 @@ function runnerOf(
       const stats = await windowStats({ client: p, release, windowSeconds });
       return { canary: versionStats(stats, r.canary), stable: versionStats(stats, r.stable), windowSeconds };
     },
-    async applySplit(r, split, description) {
-      let historyId: string | undefined;
-      await deps.rollouts.change(r.contextId, r.id, 'apply a step of the release plan of', async (wf) => {
-        const out = await wf.route(r.id, split, description);
-        historyId = out.historyIds.at(-1);
-        return out;
-      });
-      return historyId !== undefined && !r.historyIds.includes(historyId) ? historyId : undefined;
-    },
-    async restore(r, description) {
-      let historyId: string | undefined;
-      await deps.rollouts.change(r.contextId, r.id, 'restore the route of', async (wf) => {
-        const out = await wf.restoreRoute(r.id, r.before, description);
-        historyId = out.historyIds.at(-1);
-        return out;
-      });
-      return historyId !== undefined && !r.historyIds.includes(historyId) ? historyId : undefined;
-    },
+    applySplit: (r, split, description) =>
+      changeOf(deps, r, 'apply a step of the release plan of', (wf) => wf.route(r.id, split, description)),
+    restore: (r, description) =>
+      changeOf(deps, r, 'restore the route of', (wf) => wf.restoreRoute(r.id, r.before, description)),
   });
 }
 
