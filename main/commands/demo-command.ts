@@ -28,6 +28,8 @@ Fault injection for tests: POST ${'/switchyard.io/demo/faults'} with the admin t
   {"failNext": {"verb": "patch", "resource": "virtualservices", "code": 500}}
   {"set": {"latencyMs": 200, "errorRate": 0.1, "errorCode": 429}}
   {"dropWatches": true}   {"reset": true}
+  {"set": {"staleProxies": ["reviews-v2"]}}   (those proxies acknowledge no further push from istiod)
+  {"set": {"proxyStatusHidden": true}}        (istiod's /debug/syncz answers 404)
 `;
 
 function wholeNumber(name: string, text: string | undefined, min: number, max: number): number | undefined {

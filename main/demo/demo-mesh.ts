@@ -82,6 +82,7 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
       : startSimulation({
           store,
           registerServiceProxy: proxies.register,
+          faults,
           seed,
           services,
           podReadyDelayMs: options.podReadyDelayMs ?? 1500,

@@ -1,5 +1,7 @@
 // Fault knobs for tests: latency, error answers (5xx, 429 with Retry-After) on a share of API
-// requests or on exactly the next matching ones, connections closed mid-request, watches dropped.
+// requests or on exactly the next matching ones, connections closed mid-request, watches dropped,
+// and in the mesh: proxies that stay stale (acknowledge no further push from istiod) and istiod's
+// debug endpoints switched off.
 
 /** Which API requests a fault applies to; every field left out matches anything. */
 export interface FaultFilter {
@@ -20,6 +22,13 @@ export interface FaultSettings {
   /** Share (0..1) of matching requests whose connection the server destroys without answering. */
   closeRate: number;
   filter: FaultFilter;
+  /**
+   * Proxies that acknowledge no further configuration push from the demo istiod: proxy ids
+   * (`pod.namespace`) or their leading part, e.g. 'reviews-v2' or 'istio-ingressgateway'.
+   */
+  staleProxies: string[];
+  /** istiod's debug endpoints (`/debug/syncz`) answer 404, as with ENABLE_DEBUG_ON_HTTP=false. */
+  proxyStatusHidden: boolean;
 }
 
 export interface FailNextRule extends FaultFilter {
@@ -48,6 +57,8 @@ const defaults: FaultSettings = {
   retryAfterSeconds: 1,
   closeRate: 0,
   filter: {},
+  staleProxies: [],
+  proxyStatusHidden: false,
 };
 
 function listOf(v: string | string[] | undefined): string[] | undefined {
@@ -87,7 +98,11 @@ export class DemoFaults {
   private readonly watchDroppers = new Set<() => void>();
 
   current(): FaultSettings {
-    return { ...this.settings, filter: { ...this.settings.filter } };
+    return {
+      ...this.settings,
+      filter: { ...this.settings.filter },
+      staleProxies: [...this.settings.staleProxies],
+    };
   }
 
   set(partial: Partial<FaultSettings>): void {
@@ -102,7 +117,24 @@ export class DemoFaults {
         `faults: latencyMs must be a number of milliseconds >= 0, not ${JSON.stringify(partial.latencyMs)}`,
       );
     }
-    this.settings = { ...this.settings, ...partial, filter: partial.filter ?? this.settings.filter };
+    const stale = partial.staleProxies;
+    if (
+      stale !== undefined &&
+      !(Array.isArray(stale) && stale.every((p) => typeof p === 'string' && p !== ''))
+    )
+      throw new Error(
+        `faults: staleProxies must be a list of proxy ids or id prefixes, not ${JSON.stringify(stale)}`,
+      );
+    if (partial.proxyStatusHidden !== undefined && typeof partial.proxyStatusHidden !== 'boolean')
+      throw new Error(
+        `faults: proxyStatusHidden must be true or false, not ${JSON.stringify(partial.proxyStatusHidden)}`,
+      );
+    this.settings = {
+      ...this.settings,
+      ...partial,
+      filter: partial.filter ?? this.settings.filter,
+      staleProxies: stale ? [...stale] : this.settings.staleProxies,
+    };
   }
 
   reset(): void {
@@ -132,6 +164,16 @@ export class DemoFaults {
   onDropWatches(drop: () => void): () => void {
     this.watchDroppers.add(drop);
     return () => this.watchDroppers.delete(drop);
+  }
+
+  /** The proxies the demo istiod keeps stale (see `staleProxies`). */
+  staleProxies(): readonly string[] {
+    return this.settings.staleProxies;
+  }
+
+  /** Whether the demo istiod hides its debug endpoints (see `proxyStatusHidden`). */
+  debugHidden(): boolean {
+    return this.settings.proxyStatusHidden;
   }
 
   decide(facts: RequestFacts): FaultDecision {

@@ -143,6 +143,9 @@ const SplitInput = z
     }
   });
 
+/** An Istio duration as a route's timeout takes it: "10s", "1.5s", "250ms", "1m", "1h". */
+const IstioDuration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration such as 10s or 250ms');
+
 export const DesiredReleaseInput = z.object({
   split: SplitInput,
   rules: z.array(
@@ -153,6 +156,17 @@ export const DesiredReleaseInput = z.object({
       enabled: z.boolean(),
       /** ORed alternatives, each an ANDed list of conditions; absent keeps an existing rule's match as is. */
       conditions: z.array(z.array(ConditionSchema)).optional(),
+      /** A new rule's own timeout; absent inherits the catch-all's, null means none. */
+      timeout: IstioDuration.nullable().optional(),
+      /** A new rule's own retries; absent inherits the catch-all's, null means none. */
+      retries: z
+        .object({
+          attempts: z.number().int().min(0).max(100),
+          perTryTimeout: IstioDuration.optional(),
+          retryOn: z.string().max(200).optional(),
+        })
+        .nullable()
+        .optional(),
     }),
   ),
 });

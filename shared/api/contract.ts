@@ -23,6 +23,7 @@ import {
   PrometheusSettingsInput,
   PrometheusSettingsView,
 } from './metrics-schemas.ts';
+import { proxyCalls } from './proxy-schemas.ts';
 import { OtherRulesChoiceSchema, releaseFlowCalls, releaseFlowEvents } from './release-flow-schemas.ts';
 import { sessionCalls } from './session-schemas.ts';
 import { stepPlanCalls, stepPlanEvents } from './step-plan-schemas.ts';
@@ -183,6 +184,7 @@ export const calls = {
   'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
   ...callGraphCalls,
+  ...proxyCalls,
   // Release plans with gates (issue 16): a rollout's canary taken to 100% step by step.
   ...stepPlanCalls,
   // Offline drafts (issue 8).

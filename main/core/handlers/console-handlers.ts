@@ -38,6 +38,7 @@ export type ConsoleCalls = Pick<
   | 'release.allTraffic'
   | 'release.callers'
   | 'release.planDownstream'
+  | 'release.proxies'
   | 'rollout.health'
   | 'rollout.steps.start'
   | 'rollout.steps.get'

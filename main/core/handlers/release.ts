@@ -13,9 +13,13 @@ type ReleaseCalls = Pick<
   | 'release.allTraffic'
   | 'release.callers'
   | 'release.planDownstream'
+  | 'release.proxies'
 >;
 
-/** release.*: one service's view and its edits (plan, review, apply, preview, all traffic to one version). */
+/**
+ * release.*: one service's view and its edits (plan, review, apply, preview, all traffic to one
+ * version), and after an apply, at how many proxies it is in effect.
+ */
 export function releaseHandlers(s: ConsoleServices): ReleaseCalls {
   return {
     'release.get': ({ contextId, releaseId }) => getRelease(s, contextId, releaseId),
@@ -25,5 +29,6 @@ export function releaseHandlers(s: ConsoleServices): ReleaseCalls {
     'release.allTraffic': (req) => planAllTrafficChange(s, req),
     'release.callers': (req) => releaseCallers(s, req),
     'release.planDownstream': (req) => planDownstream(s, req),
+    'release.proxies': ({ contextId, releaseId }) => s.proxies.convergence(contextId, releaseId),
   };
 }

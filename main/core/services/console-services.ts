@@ -15,6 +15,8 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createHistoryStore } from '../history/history-store.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import { createPrometheusClient, kubeProxyTransport } from '../metrics/prometheus-client.ts';
+import type { ProxyConfirmations } from '../proxies/proxy-confirmations.ts';
+import { createProxyConfirmations } from '../proxies/proxy-confirmations.ts';
 import { judgeRelease } from '../rollout/rollout-health.ts';
 import type { Rollouts } from '../rollout/rollouts.ts';
 import { createRollouts } from '../rollout/rollouts.ts';
@@ -94,6 +96,8 @@ export interface ConsoleServices {
   events: ReturnType<typeof createConsoleEvents>;
   /** The rollout plans (the release wizard): a new version brought in step by step. */
   rollouts: Rollouts;
+  /** Confirmation at the proxies: at how many sidecars and gateways an applied change is in effect. */
+  proxies: ProxyConfirmations;
   /** Release plans with gates over the rollouts (`rollout.steps.*`). */
   stepPlans: StepPlans;
   /** The open, synced session of a context (waits for its first list; throws a clear failure). */
@@ -217,6 +221,23 @@ function stepPlansOver(
   return { stepPlans, off };
 }
 
+/** Confirmation at the proxies over the console's synced sessions: a release's host and the session's client. */
+function proxyConfirmationsOver(ready: (contextId: string) => Promise<ClusterSession>): ProxyConfirmations {
+  return createProxyConfirmations({
+    async target(contextId, releaseId) {
+      const session = await ready(contextId);
+      const release = session.releases?.get(releaseId);
+      if (!release)
+        throw new ApiFailure(
+          'not-found',
+          `no service '${releaseId}' in this cluster (it may have been deleted)`,
+        );
+      if (!session.client) throw new ApiFailure('unavailable', `context '${contextId}' is not connected`);
+      return { client: session.client, host: release.host, namespace: release.namespace };
+    },
+  });
+}
+
 export function createConsoleServices(deps: ConsoleDependencies): ConsoleServices {
   const engine = deps.engine ?? re2Engine();
   const lint = createReleaseLinter(engine);
@@ -307,6 +328,8 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     if (view) deps.emit('history.recorded', view);
   }
 
+  // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
+  const proxies = proxyConfirmationsOver(ready);
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
   const prometheusFor = (contextId: string) => prometheusOf(deps, sessions, contextId);
   const { stepPlans, off: offStepPlans } = stepPlansOver(deps, { sessions, ready, prometheusFor }, rollouts);
@@ -322,6 +345,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     plans,
     events,
     rollouts,
+    proxies,
     stepPlans,
     ready,
     releaseOf(session, releaseId) {

@@ -83,10 +83,15 @@ export function desiredFromInput(
       ? compileAlternatives(r.conditions as Condition[][], engine, where)
       : (before?.matches ?? []);
     const name = r.name !== undefined && r.name !== '' ? { name: r.name } : {};
+    const given = {
+      ...(r.timeout !== undefined ? { timeout: r.timeout } : {}),
+      ...(r.retries !== undefined ? { retries: r.retries } : {}),
+    };
+    const settings = Object.keys(given).length > 0 ? { settings: given } : {};
     if (!before) {
       if (matches.length === 0)
         throw new ApiFailure('invalid-request', `${where}: a new rule needs conditions`);
-      return { ...name, matches, version: r.version, enabled: r.enabled };
+      return { ...name, matches, version: r.version, enabled: r.enabled, ...settings };
     }
     const unchanged =
       same(matches, before.matches) &&
@@ -100,7 +105,7 @@ export function desiredFromInput(
     }
     // Disabling keeps the rule (and its id) so the planner can store it in the annotation.
     if (!r.enabled && before.enabled && unchanged) return { ...before, enabled: false };
-    return { ...name, matches, version: r.version, enabled: r.enabled };
+    return { ...name, matches, version: r.version, enabled: r.enabled, ...settings };
   });
   return { ...desired, rules };
 }

@@ -48,6 +48,8 @@ export async function applyPlan(s: ConsoleServices, planId: string): Promise<Cal
   const session = await s.ready(stored.contextId);
   const summary = await s.sessions.summary(stored.contextId);
   s.plans.forget(planId);
+  // What the proxies have before the write: the change is in effect where a newer push is acknowledged.
+  await s.proxies.markChange(stored.contextId, stored.releaseId);
   const result = await s.plans.engineFor(session).apply({
     plan: stored.plan,
     context: stored.contextId,

@@ -172,6 +172,17 @@ export function demoService(namespace: string, name: string): DemoService | unde
   return DEMO_SERVICES.find((s) => s.namespace === namespace && s.name === name);
 }
 
-export function profileOf(namespace: string, app: string, version: string): VersionProfile {
-  return demoService(namespace, app)?.versions.find((v) => v.version === version)?.profile ?? DEFAULT_PROFILE;
+/** An image without its tag or digest: `docker.io/istio/examples-bookinfo-reviews-v3`. */
+const repositoryOf = (image: string) => image.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+
+/**
+ * How a version behaves: its own profile, else that of the demo version whose image it runs (a new
+ * version cloned with reviews-v3's image is as slow and as flaky as v3), else a healthy default.
+ */
+export function profileOf(namespace: string, app: string, version: string, image?: string): VersionProfile {
+  const versions = demoService(namespace, app)?.versions ?? [];
+  const own = versions.find((v) => v.version === version);
+  if (own) return own.profile;
+  const repository = image === undefined ? undefined : repositoryOf(image);
+  return versions.find((v) => repositoryOf(v.image) === repository)?.profile ?? DEFAULT_PROFILE;
 }

@@ -28,6 +28,8 @@ export interface SeedOptions {
 
 export const MESH_TELEMETRY_PORT = 15090;
 export const PROMETHEUS_PORT = 9090;
+/** istiod's monitoring port, where its debug endpoints are served. */
+export const ISTIOD_MONITORING_PORT = 15014;
 
 function clusterIpFactory(random: SeededRandom): () => string {
   const used = new Set<string>();
@@ -54,6 +56,16 @@ function istioSystemObjects(nextIp: () => string): KubeObject[] {
   Object.assign(gatewayDeployment.metadata.labels ?? {}, gatewayLabels);
   const spec = gatewayDeployment.spec as { template: { metadata: { labels: Record<string, string> } } };
   Object.assign(spec.template.metadata.labels, gatewayLabels);
+  const istiodDeployment = deploymentObject(
+    ns,
+    'istiod',
+    { version: 'v1', image: 'docker.io/istio/pilot:1.27.1', replicas: 1 },
+    ISTIOD_MONITORING_PORT,
+  );
+  const istiodLabels = { app: 'istiod', istio: 'pilot' };
+  Object.assign(istiodDeployment.metadata.labels ?? {}, istiodLabels);
+  const istiodSpec = istiodDeployment.spec as { template: { metadata: { labels: Record<string, string> } } };
+  Object.assign(istiodSpec.template.metadata.labels, istiodLabels);
   const plainService = (
     name: string,
     port: number,
@@ -82,6 +94,9 @@ function istioSystemObjects(nextIp: () => string): KubeObject[] {
   return [
     gatewayDeployment,
     plainService('istio-ingressgateway', 80, 'http2', gatewayLabels),
+    // istiod's monitoring port: /metrics and the debug endpoints (/debug/syncz: proxy status).
+    istiodDeployment,
+    plainService('istiod', ISTIOD_MONITORING_PORT, 'http-monitoring', istiodLabels),
     plainService('prometheus', PROMETHEUS_PORT, 'http', { app: 'prometheus' }),
     plainService('mesh-telemetry', MESH_TELEMETRY_PORT, 'http-envoy-prom', { app: 'mesh-telemetry' }),
     ...DEMO_ENTRIES.map((e) => gateway(e.gateway, e.authority)),

@@ -1,9 +1,12 @@
-// OpenAPI v3 documents, as small as kubectl allows: each group-version lists its paths with
-// the x-kubernetes-group-version-kind extension and the fieldValidation/dryRun parameters, so
-// kubectl leaves validation to the server (which answers 422) instead of validating client-side.
-// Strategic merge patch is deliberately not advertised: kubectl then builds it from its own
-// compiled-in types, which are complete, rather than from these schemas, which are not.
+// OpenAPI v3 documents: each group-version lists its paths with the x-kubernetes-group-version-kind
+// extension and the fieldValidation/dryRun parameters, so kubectl leaves validation to the server
+// (which answers 422) instead of validating client-side. The custom kinds (Istio's and Gateway
+// API's) are described by their CRDs' full structural schemas, as a real API server publishes
+// them, so `kubectl explain virtualservice.spec.http.route.weight` works; the built-in kinds keep
+// open schemas. Strategic merge patch is deliberately not advertised: kubectl then builds it from
+// its own compiled-in types, which are complete, rather than from these schemas.
 import { createHash } from 'node:crypto';
+import crdSchemas from '../store/crd-schemas.json';
 import type { ServedResource } from '../store/resource-types.ts';
 import { apiVersionOf, groupVersions, servedResources } from '../store/resource-types.ts';
 import { serverVersion } from './discovery.ts';
@@ -92,9 +95,17 @@ function operations(r: ServedResource) {
   return paths;
 }
 
+type Schema = { properties?: Record<string, unknown> } & Record<string, unknown>;
+
+/** The structural schema of a custom kind's CRD (generated from the reference CRDs), if there is one. */
+function crdSchemaOf(r: ServedResource): Schema | undefined {
+  return (crdSchemas as Record<string, Schema>)[`${r.group}/${r.version}/${r.kind}`];
+}
+
 function schemaOf(r: ServedResource) {
   const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  return {
+  const structural = crdSchemaOf(r);
+  const base = {
     type: 'object',
     description: `${r.kind} (${apiVersionOf(r)}) served by the Switchyard demo mesh.`,
     properties: {
@@ -115,6 +126,15 @@ function schemaOf(r: ServedResource) {
       status: { ...open, description: `The observed state of the ${r.kind}.` },
     },
     'x-kubernetes-group-version-kind': [{ group: r.group, version: r.version, kind: r.kind }],
+  };
+  if (!structural) return base;
+  // As kube-apiserver publishes a CRD: its schema, with apiVersion, kind and metadata described.
+  const { apiVersion, kind, metadata } = base.properties;
+  return {
+    ...structural,
+    description: (structural.description as string | undefined) ?? base.description,
+    properties: { ...structural.properties, apiVersion, kind, metadata },
+    'x-kubernetes-group-version-kind': base['x-kubernetes-group-version-kind'],
   };
 }
 

@@ -18,6 +18,8 @@ export interface Endpoint {
   version: string;
   namespace: string;
   serviceAccount: string;
+  /** The image of the pod's first container: a new version runs like the version whose image it runs. */
+  image?: string;
 }
 
 export interface RoutedService {
@@ -283,5 +285,11 @@ export function endpointOf(pod: KubeObject): Endpoint {
     serviceAccount: String(
       (pod.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default',
     ),
+    ...imageOf(pod),
   };
+}
+
+function imageOf(pod: KubeObject): { image?: string } {
+  const image = (pod.spec as { containers?: Array<{ image?: unknown }> } | undefined)?.containers?.[0]?.image;
+  return typeof image === 'string' ? { image } : {};
 }

@@ -9,6 +9,7 @@ import { createSeededRandom } from '../seed/seeded-random.ts';
 import type { ServiceProxyHandler } from '../server/service-proxy.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { createDeploymentController, type DeploymentController } from './deployment-controller.ts';
+import { ISTIOD_MONITORING_PORT, type IstiodFaults, IstiodSync, istiodHttpHandler } from './istiod-sync.ts';
 import { MeshRouter } from './mesh-router.ts';
 import { requestPopulation } from './request-population.ts';
 import { resolveSimResourceTypes } from './sim-resource-types.ts';
@@ -37,6 +38,8 @@ export interface SimulationDeps {
   retentionMs?: number;
   /** When true no timers run: tests drive the simulation with `advance()`. */
   manualClock?: boolean;
+  /** The demo's fault knobs for istiod: stale proxies, hidden debug endpoints. */
+  faults?: IstiodFaults;
 }
 
 export interface Simulation {
@@ -51,6 +54,8 @@ export interface Simulation {
   readonly prometheus: PrometheusQueryApi;
   readonly router: MeshRouter;
   readonly controller: DeploymentController;
+  /** The demo istiod: which proxies have acknowledged which configuration push. */
+  readonly istiod: IstiodSync;
 }
 
 const DEFAULT_TICK_MS = 250;
@@ -115,7 +120,21 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     requestsPerSecond: deps.requestsPerSecond,
   });
 
+  const istiod = new IstiodSync({
+    store: deps.store,
+    types,
+    now,
+    seed: deps.seed,
+    ...(deps.faults ? { faults: deps.faults } : {}),
+  });
+
   const unmount = [
+    deps.registerServiceProxy(
+      ISTIO_NAMESPACE,
+      'istiod',
+      ISTIOD_MONITORING_PORT,
+      istiodHttpHandler(istiod, deps.faults),
+    ),
     deps.registerServiceProxy(
       ISTIO_NAMESPACE,
       'mesh-telemetry',
@@ -162,12 +181,14 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     prometheus,
     router,
     controller,
+    istiod,
     async stop() {
       stopped = true;
       for (const t of timers) clearInterval(t);
       if (readinessTimer) clearTimeout(readinessTimer);
       controller.dispose();
       router.dispose();
+      istiod.dispose();
       for (const u of unmount) if (typeof u === 'function') (u as () => void)();
     },
     advance(ms: number) {

@@ -80,7 +80,7 @@ export class TrafficSimulator {
   }
 
   private latency(endpoint: Endpoint): { own: number; failed: boolean } {
-    const p = profileOf(endpoint.namespace, endpoint.app, endpoint.version);
+    const p = profileOf(endpoint.namespace, endpoint.app, endpoint.version, endpoint.image);
     const sigma = Math.log(p.p95Ms / p.medianMs) / Z95;
     const own = Math.exp(Math.log(p.medianMs) + sigma * this.deps.random.normal());
     return { own, failed: this.deps.random.next() < p.errorRate };

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ApplyResultView, DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
+import type { ProxyConvergenceView } from '../../../shared/api/proxy-schemas.ts';
 import type { ApiClient } from '../api/api-client.ts';
 
 export type ReviewStatus = 'planning' | 'ready' | 'applying' | 'applied' | 'failed';
@@ -21,7 +22,22 @@ export interface Review {
   result?: ApplyResultView;
   /** Told how the apply of this review ended (a draft marks itself applied, or compares again). */
   hooks?: ReviewHooks;
+  /** After an apply: at how many proxies the change is in effect, read until all or the wait is over. */
+  proxies?: ProxyWatch;
 }
+
+export interface ProxyWatch {
+  /** The latest reading (absent until the first one arrives). */
+  view?: ProxyConvergenceView;
+  /** The call itself failed: why. */
+  unavailable?: string;
+  /** No more readings: every proxy has it, the status cannot be known, or the wait ran out. */
+  settled: boolean;
+}
+
+/** How long the dialog keeps reading the proxies after an apply, and how often. */
+export const PROXY_WAIT_MS = 30_000;
+export const PROXY_POLL_MS = 500;
 
 export interface ReviewHooks {
   onApplied?: (result: ApplyResultView) => void;
@@ -62,6 +78,30 @@ function allConfirmed(plan: PlanView, progress: Record<string, StepProgress>): b
 
 /** The review → apply flow with per-step progress, and the toast that offers undo. */
 export function createApplyStore(api: ApiClient, onApplied: (contextId: string, releaseId: string) => void) {
+  /** Reads `release.proxies` for the applied plan until settled, while its review stays open. */
+  function followProxies(planId: string, contextId: string, releaseId: string): void {
+    const deadline = Date.now() + PROXY_WAIT_MS;
+    const update = (proxies: ProxyWatch) => {
+      const review = store.getState().review;
+      if (review?.plan?.planId !== planId) return false;
+      store.setState({ review: { ...review, proxies } });
+      return true;
+    };
+    const read = async () => {
+      const r = await api.call('release.proxies', { contextId, releaseId });
+      if (!r.ok) {
+        update({ unavailable: r.error.message, settled: true });
+        return;
+      }
+      const view = r.value;
+      const done = view.known ? view.inEffect === view.total : !view.retryable;
+      const settled = done || Date.now() + PROXY_POLL_MS > deadline;
+      if (update({ view, settled }) && !settled) setTimeout(() => void read(), PROXY_POLL_MS);
+    };
+    update({ settled: false });
+    void read();
+  }
+
   const store = create<ApplyState>()((set, get) => ({
     appliedCount: 0,
     async plan(contextId, releaseId, desired, title, workflowId) {
@@ -121,6 +161,7 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
           },
         }));
         review.hooks?.onApplied?.(value);
+        followProxies(plan.planId, plan.contextId, plan.releaseId);
       } else {
         set({
           review: now && {

@@ -22,6 +22,23 @@ export interface RuleEdit {
   matchYaml?: string;
   /** The conditions were changed here (so main compiles them instead of keeping the match). */
   edited: boolean;
+  /** A new rule's timeout as typed: empty inherits the catch-all's, "none" gives it none. */
+  timeout?: string;
+  /** A new rule's retry attempts: undefined inherits the catch-all's, 0 gives it none. */
+  retryAttempts?: number | undefined;
+}
+
+/** The timeout and retries a new rule asks for; what it leaves out it inherits from the catch-all. */
+function ruleSettings(r: RuleEdit): Pick<DesiredReleaseInput['rules'][number], 'timeout' | 'retries'> {
+  if (r.id !== undefined) return {};
+  const timeout = r.timeout === 'none' ? null : r.timeout ? r.timeout : undefined;
+  const attempts = r.retryAttempts;
+  const retries =
+    attempts === undefined || Number.isNaN(attempts) ? undefined : attempts === 0 ? null : { attempts };
+  return {
+    ...(timeout !== undefined ? { timeout } : {}),
+    ...(retries !== undefined ? { retries } : {}),
+  };
 }
 
 /** The cluster changed under an unapplied edit: both sides, until the operator decides. */
@@ -85,12 +102,29 @@ const sameSplit = (a: readonly VersionWeight[], b: readonly VersionWeight[]) =>
 
 const ruleShape = (rules: readonly RuleEdit[]) =>
   JSON.stringify(
-    rules.map((r) => [r.id ?? null, r.name ?? null, r.version, r.enabled, r.edited ? r.conditions : null]),
+    rules.map((r) => [
+      r.id ?? null,
+      r.name ?? null,
+      r.version,
+      r.enabled,
+      r.edited ? r.conditions : null,
+      ruleSettings(r),
+    ]),
   );
 
-/** Rules compared by what they route, not by id: a rule the operator added has no id until applied. */
-const looseRules = (rules: readonly RuleEdit[]) =>
-  JSON.stringify(rules.filter((r) => r.enabled).map((r) => [r.version, r.name ?? null]));
+/**
+ * Whether the operator's rules are what the cluster now has, compared by what they route, not by
+ * id (a rule the operator added has no id until applied) nor by a name the operator left for the
+ * planner to give (a new rule is named from its version and conditions as it is written).
+ */
+function rulesLanded(mine: readonly RuleEdit[], theirs: readonly RuleEdit[]): boolean {
+  const a = mine.filter((r) => r.enabled);
+  const b = theirs.filter((r) => r.enabled);
+  return (
+    a.length === b.length &&
+    a.every((r, i) => r.version === b[i]?.version && (!r.name || r.name === b[i]?.name))
+  );
+}
 
 export function editChanged(d: ReleaseEdit | undefined): boolean {
   if (!d) return false;
@@ -106,6 +140,7 @@ export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
       version: r.version,
       enabled: r.enabled,
       ...(r.edited && r.conditions ? { conditions: r.conditions } : {}),
+      ...ruleSettings(r),
     })),
   };
 }
@@ -159,7 +194,7 @@ export function createReleaseStore(api: ApiClient) {
             d !== undefined &&
             editChanged(d) &&
             sameSplit(d.split, split) &&
-            looseRules(d.rules) === looseRules(rules);
+            rulesLanded(d.rules, rules);
           if (!d || !editChanged(d) || d.awaitingConfirm || landed) {
             const locked = (v: VersionWeight) =>
               d?.split.find((x) => x.version === v.version)?.locked ?? false;

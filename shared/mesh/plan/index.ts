@@ -4,6 +4,7 @@
 
 export * from './all-traffic.ts';
 export * from './change-summary.ts';
+export * from './new-rule-defaults.ts';
 export * from './release-edits.ts';
 export * from './release-plan.ts';
 export * from './yaml-edit.ts';

@@ -4,6 +4,7 @@
 
 import type { HTTPMatchRequest, ReleaseVersion, ServiceRelease, TrafficSplit } from '../model/index.ts';
 import { fieldOf, ReleaseEditError } from '../model/index.ts';
+import type { RouteSettings } from './new-rule-defaults.ts';
 
 export interface DesiredRule {
   /** An existing rule (`http:3`, `rule:1`) or a disabled one (`disabled:0`); absent for a new rule. */
@@ -12,6 +13,8 @@ export interface DesiredRule {
   matches: HTTPMatchRequest[];
   version: string;
   enabled: boolean;
+  /** A new rule's own timeout/retries; what it leaves out it inherits from the catch-all route. */
+  settings?: RouteSettings;
 }
 
 export interface DesiredVersion {
@@ -32,7 +35,10 @@ export interface DesiredRelease {
 export interface NewContentRule {
   matches: HTTPMatchRequest[];
   version: string;
+  /** Without one, the plan names the rule from its version and conditions (new-rule-defaults.ts). */
   name?: string;
+  /** Without them, the rule inherits the catch-all route's timeout and retries. */
+  settings?: RouteSettings;
 }
 
 type Input = ServiceRelease | DesiredRelease;
@@ -190,6 +196,7 @@ export function addContentRule(x: Input, rule: NewContentRule, position?: number
     matches: rule.matches,
     version: rule.version,
     enabled: true,
+    ...(rule.settings !== undefined ? { settings: rule.settings } : {}),
   };
   d.rules.splice(anchor ? d.rules.indexOf(anchor) : d.rules.length, 0, newRule);
   return d;

@@ -11,6 +11,7 @@ import {
   ReleaseEditError,
 } from '../model/index.ts';
 import { resolveHost, toGatewayMatches } from '../read/index.ts';
+import { defaultRuleName, inheritedRouteFields } from './new-rule-defaults.ts';
 import type { DesiredRelease, DesiredRule } from './release-edits.ts';
 
 export interface PlanTarget {
@@ -257,20 +258,42 @@ function targetFor(
   };
 }
 
+/**
+ * A new rule's route: its name (given, or made from its version and conditions on Istio; Gateway
+ * API rules keep a name only when given, as older CRDs have no `name`), its match and target, and
+ * the catch-all's per-route settings (new-rule-defaults.ts).
+ */
 function newRoute(
   current: ServiceRelease,
   desired: DesiredRelease,
   rule: DesiredRule,
   b: PatchBuilder,
+  taken: Set<string>,
 ): unknown {
   const target = targetFor(current, desired, rule.version, b);
-  const name = rule.name !== undefined ? { name: rule.name } : {};
-  if (current.flavor === 'istio') return { ...name, match: rule.matches, route: [target] };
+  const named =
+    rule.name ??
+    (current.flavor === 'istio' ? defaultRuleName(rule.version, rule.matches, taken) : undefined);
+  if (named !== undefined) taken.add(named);
+  const name = named !== undefined ? { name: named } : {};
+  const catchAll = current.defaultRoute ? b.at(current.defaultRoute.pointer) : undefined;
+  const inherited = inheritedRouteFields(current.flavor, catchAll, rule.settings);
+  if (current.flavor === 'istio') return { ...name, match: rule.matches, route: [target], ...inherited };
   try {
-    return { ...name, matches: toGatewayMatches(rule.matches), backendRefs: [target] };
+    return { ...name, matches: toGatewayMatches(rule.matches), backendRefs: [target], ...inherited };
   } catch (err) {
     throw new ReleaseEditError((err as Error).message, current.route, 'spec.rules');
   }
+}
+
+/** Route names in use: in the route list as it is, among the desired rules and the disabled ones. */
+function takenNames(list: unknown, desired: DesiredRelease, current: ServiceRelease): Set<string> {
+  const names = new Set<string>();
+  for (const entry of Array.isArray(list) ? list : [])
+    if (isPlainObject(entry) && typeof entry.name === 'string') names.add(entry.name);
+  for (const r of desired.rules) if (r.name !== undefined) names.add(r.name);
+  for (const r of current.disabledRules) if (r.name !== undefined) names.add(r.name);
+  return names;
 }
 
 function ruleOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuilder): void {
@@ -305,12 +328,13 @@ function ruleOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuild
   const total = (b.at(`/spec/${listKey}`) as unknown[] | undefined)?.length ?? 0;
   const removedIdx = new Set(removed.map((r) => r.index));
   const inserts = new Map<number, unknown[]>();
+  const taken = takenNames(b.at(`/spec/${listKey}`), desired, current);
   enabled.forEach((r, k) => {
     if (r.id !== undefined && byId.has(r.id)) return;
     const next = enabled.slice(k + 1).find((x) => x.id !== undefined && byId.has(x.id));
     const anchor = next ? byId.get(next.id!)!.index : (current.defaultRoute?.index ?? total);
     const stored = current.disabledRules.find((d) => d.id === r.id);
-    const value = stored ? stored.route : newRoute(current, desired, r, b);
+    const value = stored ? stored.route : newRoute(current, desired, r, b, taken);
     inserts.set(anchor, [...(inserts.get(anchor) ?? []), value]);
   });
   for (const r of [...removed].sort((x, y) => y.index - x.index)) b.remove(r.pointer);

@@ -2,7 +2,8 @@
 // in words. Anything a Condition cannot say exactly (uri, method, a withoutHeaders regex, …) gives null.
 
 import type { HTTPMatchRequest, StringMatch } from '../model/index.ts';
-import { type Condition, compileRule, cookiePattern, unescapeLiteral } from './content-policy.ts';
+import { type Condition, compileRule, unescapeLiteral } from './content-policy.ts';
+import { recogniseCookies } from './cookie-describe.ts';
 import {
   BROWSER_PRESETS,
   type BrowserPreset,
@@ -42,76 +43,6 @@ function recognisePresets(match: string, exclude: string | undefined): Presets |
     }
   }
   return null;
-}
-
-const COOKIE_SHAPE = /^\(\?:\.\*;\)\?\\s\*\(\?:(.*)\)\\s\*\(\?:;\.\*\)\?$/s;
-
-/** Reads a cookie-header regex written by cookiePattern back into cookie conditions. */
-function recogniseCookies(pattern: string): Array<Extract<Condition, { kind: 'cookie' }>> | null {
-  const inner = COOKIE_SHAPE.exec(pattern)?.[1];
-  if (inner === undefined) return null;
-  // Only the first order is parsed; re-compiling and comparing proves the reading right.
-  const cookies: Array<Extract<Condition, { kind: 'cookie' }>> = [];
-  let rest = inner;
-  while (rest.length > 0) {
-    const eq = rest.indexOf('=');
-    if (eq <= 0) return null;
-    const name = unescapeLiteral(rest.slice(0, eq));
-    if (name === null) return null;
-    rest = rest.slice(eq + 1);
-    let value: string;
-    let op: 'exact' | 'regex';
-    if (rest.startsWith('(?:')) {
-      const end = closingParen(rest);
-      if (end === -1) return null;
-      value = rest.slice(3, end);
-      op = 'regex';
-      rest = rest.slice(end + 1);
-    } else {
-      const stop = literalEnd(rest);
-      const raw = stop === -1 ? rest : rest.slice(0, stop);
-      const literal = unescapeLiteral(raw);
-      if (literal === null) return null;
-      value = literal;
-      op = 'exact';
-      rest = stop === -1 ? '' : rest.slice(stop);
-    }
-    cookies.push({ kind: 'cookie', name, op, value });
-    if (rest.startsWith('|') || rest === '') break;
-    const sep = '\\s*;(?:.*;)?\\s*';
-    if (!rest.startsWith(sep)) return null;
-    rest = rest.slice(sep.length);
-  }
-  return cookiePattern(cookies) === pattern ? cookies : null;
-}
-
-/** Where an escaped literal ends: at the separator to the next cookie, or at the '|' between orders. */
-function literalEnd(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith('\\s*;', i) || text[i] === '|') return i;
-    if (text[i] === '\\') i++;
-  }
-  return -1;
-}
-
-/** Index of the parenthesis closing the group opened at 0, skipping escapes and character classes. */
-function closingParen(text: string): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') {
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
 }
 
 /**

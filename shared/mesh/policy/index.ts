@@ -5,4 +5,5 @@
 export * from './content-policy.ts';
 export * from './content-policy-describe.ts';
 export * from './rule-fields.ts';
+export * from './ua-preset-notes.ts';
 export * from './ua-presets.ts';

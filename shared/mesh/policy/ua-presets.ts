@@ -2,17 +2,14 @@
 //
 // RE2 has no lookahead, so "Chrome but not Edge" cannot live in one regex: each preset is a fragment
 // that must occur somewhere in the user agent (`require`) and fragments that must not (`exclude`,
-// written to `withoutHeaders`). The lists mirror how ua-parser-js v1 names user agents; the test
-// test/unit/mesh/ua-presets-agreement.test.ts holds them to ≥ 99% agreement on real user agents.
+// written to `withoutHeaders`). Two tests hold them to real user agents:
+// - test/unit/mesh/policy/ua-corpus-agreement.test.ts: the OS presets on a labelled corpus of public
+//   test data, browsers and app agents alike (test/fixtures/user-agents/README.md), per preset;
+// - test/unit/mesh/policy/ua-presets-agreement.test.ts: OS and browser presets against ua-parser-js
+//   v1 on the `user-agents` package's browser traffic.
+// What each preset catches and cannot catch, in words for the operator: ua-preset-notes.ts.
 //
-// What each preset means, in ua-parser-js v1 terms (the mapping the agreement test uses):
-//   android  os.name 'Android'                    ios      os.name 'iOS' on an iPhone or iPod
-//   ipados   os.name 'iOS' with device.model 'iPad' (iPads in desktop mode send a Mac user agent
-//            and count as macOS on both sides)
-//   windows  os.name 'Windows' (not Windows Phone / Mobile / CE)
-//   macos    os.name 'Mac OS'                      chromeos os.name 'Chromium OS'
-//   linux    desktop GNU/Linux: os.name 'Linux' or a distribution (Ubuntu, Debian, Fedora, …);
-//            Android, ChromeOS, Tizen, webOS and KaiOS run Linux too but are not this preset.
+// The browser presets in ua-parser-js v1 terms:
 //   chrome   browser.name 'Chrome', 'Chrome Headless' or 'Chromium'. In-app web views
 //            ('Chrome WebView', 'Android Browser') are not Chrome: a release aimed at Chrome users
 //            should not reach the browser embedded in someone else's app.
@@ -118,44 +115,90 @@ const NOT_FIREFOX = [
   'K-Meleon/',
 ];
 
+// Apple's URLSession agent is "App/1 CFNetwork/1410.0.3 Darwin/22.4.0" on iOS and iPadOS; on macOS
+// the architecture follows in parentheses ("Darwin/23.4.0 (arm64)"), which is how the two are told
+// apart: their Darwin versions overlap.
+const MAC_DARWIN = 'Darwin/\\S+ \\((?:x86_64|i386|arm64e?|ppc)\\)';
+const TV_AND_READERS = [
+  'GoogleTV',
+  'Large Screen',
+  'HbbTV',
+  'SmartTV',
+  'SMART-TV',
+  'NetCast',
+  'Kindle',
+  'Silk/',
+];
+
 export const OS_PRESET_DEFINITIONS: Readonly<Record<OsPreset, UaPreset>> = {
   android: {
     label: 'Android',
-    alternatives: [{ require: 'Android', exclude: ['Windows Phone', 'HarmonyOS', 'OpenHarmony'] }],
+    alternatives: [
+      {
+        // Dalvik/ is Android's default agent for apps; okhttp/ the default of the HTTP client most
+        // Android apps use; "Adr" is UC Browser's short form; Silk is Fire OS (Android) on Kindle Fire.
+        require: 'Android|Dalvik/|okhttp/|; Adr \\d|Silk/',
+        exclude: ['Windows Phone', 'HarmonyOS', 'OpenHarmony', 'PlayStation'],
+      },
+    ],
   },
-  ios: { label: 'iOS', alternatives: [{ require: '\\((?:iPhone|iPod)', exclude: [] }] },
-  ipados: { label: 'iPadOS', alternatives: [{ require: '\\(iPad', exclude: [] }] },
+  ios: {
+    label: 'iOS',
+    alternatives: [
+      {
+        require: 'iPhone|iPod|CFNetwork/\\S+ Darwin/|[(; ]iOS[ /;]',
+        exclude: ['iPad', 'Darwin/\\S+ \\(', 'Windows Phone', 'IEMobile', 'Macintosh'],
+      },
+    ],
+  },
+  ipados: { label: 'iPadOS', alternatives: [{ require: 'iPad', exclude: ['Windows Phone', 'Macintosh'] }] },
   windows: {
     label: 'Windows',
     alternatives: [
       {
-        require: 'Windows NT|Windows (?:95|98|ME|XP|2000)|Win(?:32|64|95|98|NT)',
-        exclude: ['Windows Phone', 'Windows Mobile', 'Windows CE', 'IEMobile'],
+        require: '\\bWindows\\b|\\bWin(?:16|32|64|95|98|NT|3\\.1)|\\bWin (?:9x|NT)\\b',
+        // "wds" is UC Browser's short form of Windows Phone; ZuneWP7 marks Windows Phone 7's desktop mode.
+        exclude: [
+          'Windows Phone',
+          'Windows Mobile',
+          'Windows ?CE',
+          '; wds \\d',
+          'IEMobile',
+          'ZuneWP7',
+          'Xbox',
+        ],
       },
     ],
   },
   macos: {
     label: 'macOS',
     alternatives: [
-      { require: 'Macintosh|Mac OS X|Mac_PowerPC', exclude: ['iPhone', 'iPad', 'iPod', 'like Mac OS X'] },
+      {
+        require: `Macintosh|Mac OS X|Mac_PowerPC|${MAC_DARWIN}`,
+        exclude: ['iPhone', 'iPad', 'iPod', 'like Mac OS X', 'Silk/'],
+      },
     ],
   },
   linux: {
     label: 'Linux',
     alternatives: [
       {
-        require: 'Linux',
+        require: 'Linux|CentOS',
         exclude: [
           'Android',
           'CrOS',
           'Tizen',
           'Web0S',
           'webOS',
+          'hpwOS',
           'KaiOS',
           'KAIOS',
           'HarmonyOS',
           'Sailfish',
-          'SmartTV',
+          'Maemo',
+          'FreeBSD',
+          'UCWEB',
+          ...TV_AND_READERS,
         ],
       },
     ],

@@ -157,8 +157,9 @@ describe('the release wizard calls against the demo mesh', () => {
     expect(retarget.rules.map((r) => [r.name, r.outcome])).toEqual([
       ['jason-on-v2', 'retargeted'],
       ['canary-header', 'retargeted'],
-      [undefined, 'unchanged'],
-      [undefined, 'unchanged'],
+      // The rollout's own rules, named from their version and condition when they were added.
+      ['v4-header-x-canary', 'unchanged'],
+      ['v4-os-android', 'unchanged'],
     ]);
     expect((await h['release.apply']({ planId: retarget.plan.planId })).ok).toBe(true);
 

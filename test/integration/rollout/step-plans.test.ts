@@ -248,12 +248,13 @@ describe('release plans with gates on the demo mesh', () => {
 
   it('resumes a plan after a restart mid-plan: its interrupted hold begins again, then it completes', async () => {
     const h1 = open[0]!;
+    // v4 runs reviews-v1's image: the demo gives it v1's behaviour, a healthy canary.
     const id = await rolloutOf(
       h1,
       REVIEWS,
       'v1',
       'v4',
-      'docker.io/istio/examples-bookinfo-reviews-v3:1.20.2',
+      'docker.io/istio/examples-bookinfo-reviews-v1:1.20.2',
     );
     const plan: StepPlanInput = {
       steps: [

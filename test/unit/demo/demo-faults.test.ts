@@ -2,6 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { DemoFaults } from '../../../main/demo/faults.ts';
 
 describe('demo fault knobs', () => {
+  it('keeps chosen proxies stale and hides the proxy status until reset, refusing malformed values', () => {
+    const f = new DemoFaults();
+    expect(f.staleProxies()).toEqual([]);
+    f.set({ staleProxies: ['reviews-v2', 'istio-ingressgateway'], proxyStatusHidden: true });
+    expect(f.staleProxies()).toEqual(['reviews-v2', 'istio-ingressgateway']);
+    expect(f.debugHidden()).toBe(true);
+    expect(f.current()).toMatchObject({
+      staleProxies: ['reviews-v2', 'istio-ingressgateway'],
+      proxyStatusHidden: true,
+    });
+    expect(() => f.set({ staleProxies: 'reviews-v2' as never })).toThrow(/staleProxies must be a list/);
+    expect(() => f.set({ staleProxies: [''] })).toThrow(/staleProxies must be a list/);
+    expect(() => f.set({ proxyStatusHidden: 'yes' as never })).toThrow(
+      /proxyStatusHidden must be true or false/,
+    );
+    f.reset();
+    expect(f.staleProxies()).toEqual([]);
+    expect(f.debugHidden()).toBe(false);
+  });
+
   it('fails exactly the next matching request, then passes again', () => {
     const f = new DemoFaults();
     f.failNext({ verb: 'patch', resource: 'virtualservices', code: 503 });

@@ -61,6 +61,26 @@ describe('the release store', () => {
     expect(store.getState().edits[key]?.conflict).toBeUndefined();
   });
 
+  it('takes a new rule named by the planner as landed, not as someone else’s change', () => {
+    const store = createReleaseStore(quietApi);
+    store.getState().received(view({ v1: 90, v2: 10 }));
+    store.getState().addRule(key, 'v2');
+    expect(editChanged(store.getState().edits[key])).toBe(true);
+    const named = {
+      id: 'http:0',
+      name: 'v2-header-x-canary',
+      version: 'v2',
+      enabled: true,
+      conditions: [[{ kind: 'header' as const, name: 'x-canary', op: 'exact' as const, value: 'true' }]],
+      matchYaml: '',
+    };
+    store.getState().received({ ...view({ v1: 90, v2: 10 }), rules: [named] });
+    const edit = store.getState().edits[key];
+    expect(edit?.conflict).toBeUndefined();
+    expect(edit?.confirmed).toBe(true);
+    expect(edit?.rules.map((r) => r.name)).toEqual(['v2-header-x-canary']);
+  });
+
   it('sends edited rules with their conditions and untouched ones by id only', () => {
     const store = createReleaseStore(quietApi);
     store.getState().received({

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { ApplyStore } from '../../stores/apply-store.ts';
+import { ProxyConfirmation } from './proxy-confirmation.tsx';
 import { YamlDiff } from './yaml-diff.tsx';
 
 const stepStateWords: Record<string, string> = {
@@ -117,10 +118,11 @@ export function ReviewDialog({ store }: { store: ApplyStore }) {
         )}
         {status === 'applied' && (
           <p role="status" className="ok">
-            Applied and confirmed by the cluster
+            Applied and confirmed by the cluster (accepted by the API server)
             {result?.historyId ? ' — it is in History, where you can undo it' : ''}.
           </p>
         )}
+        {status === 'applied' && review.proxies && <ProxyConfirmation watch={review.proxies} />}
         {status === 'applied' && result?.warning && (
           <p role="alert" className="warn">
             {result.warning}

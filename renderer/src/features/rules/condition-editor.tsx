@@ -1,9 +1,16 @@
 import { useId } from 'react';
 import type { ConditionView } from '../../../../shared/api/console-schemas.ts';
-import type { ConditionProblems } from '../../../../shared/mesh/policy/index.ts';
+import {
+  BROWSER_PRESET_DEFINITIONS,
+  BROWSER_PRESET_NOTES,
+  BROWSER_PRESETS as BROWSERS,
+  type ConditionProblems,
+  OS_PRESET_DEFINITIONS,
+  OS_PRESET_NOTES,
+  OS_PRESETS as OSES,
+  type PresetNote,
+} from '../../../../shared/mesh/policy/index.ts';
 
-const OSES = ['android', 'ios', 'ipados', 'windows', 'macos', 'linux', 'chromeos'] as const;
-const BROWSERS = ['chrome', 'safari', 'firefox', 'edge', 'opera', 'samsung'] as const;
 type Kind = 'header' | 'cookie' | 'os' | 'browser' | 'query';
 
 /** A fresh condition of a kind, keeping the name and value typed so far where they fit. */
@@ -50,6 +57,9 @@ export function ConditionEditor({
   const id = useId();
   const nameError = problems?.name;
   const valueError = problems?.value;
+  const note: PresetNote | null =
+    c.kind === 'os' ? OS_PRESET_NOTES[c.os] : c.kind === 'browser' ? BROWSER_PRESET_NOTES[c.browser] : null;
+  const noteId = note ? `${id}-preset` : undefined;
   return (
     <fieldset className="condition" aria-label="Condition">
       <select
@@ -68,13 +78,14 @@ export function ConditionEditor({
       {c.kind === 'os' && (
         <select
           aria-label="Operating system"
+          aria-describedby={noteId}
           value={c.os}
           disabled={disabled}
           onChange={(e) => onChange({ kind: 'os', os: e.target.value as (typeof OSES)[number] })}
         >
           {OSES.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {OS_PRESET_DEFINITIONS[o].label}
             </option>
           ))}
         </select>
@@ -82,6 +93,7 @@ export function ConditionEditor({
       {c.kind === 'browser' && (
         <select
           aria-label="Browser"
+          aria-describedby={noteId}
           value={c.browser}
           disabled={disabled}
           onChange={(e) =>
@@ -90,7 +102,7 @@ export function ConditionEditor({
         >
           {BROWSERS.map((b) => (
             <option key={b} value={b}>
-              {b}
+              {BROWSER_PRESET_DEFINITIONS[b].label}
             </option>
           ))}
         </select>
@@ -143,6 +155,11 @@ export function ConditionEditor({
       >
         ×
       </button>
+      {note && (
+        <p id={noteId} className="preset-note">
+          Catches: {note.catches} Cannot catch: {note.cannotCatch}
+        </p>
+      )}
       {nameError && (
         <p id={`${id}-name`} className="field-error">
           Name: {nameError}

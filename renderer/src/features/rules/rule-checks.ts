@@ -9,6 +9,7 @@ import {
 } from '../../../../shared/mesh/policy/index.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { RuleEdit } from '../../stores/release-store.ts';
+import { timeoutProblem } from './rule-settings.tsx';
 
 // The problems of the rules being edited, for the fields and the live preview. RE2 lives in main:
 // patterns are asked about through `rules.check` a moment after the last keystroke, each distinct
@@ -42,7 +43,8 @@ export function checkRules(rules: readonly RuleEdit[], versions: readonly string
   rules.forEach((r, i) => {
     const p = ruleProblems(r, versions, verdict);
     byRule[r.key] = p;
-    const first = firstProblem(p);
+    const timeout = timeoutProblem(r.timeout);
+    const first = firstProblem(p) ?? (timeout ? `Timeout: ${timeout}` : undefined);
     if (first && firstBroken === undefined) firstBroken = `Rule ${i + 1}: ${first}`;
   });
   return { byRule, ...(firstBroken ? { firstBroken } : {}), pending: verdictPending(rules, verdict) };

@@ -4,6 +4,7 @@ import { firstProblem, type RuleProblems } from '../../../../shared/mesh/policy/
 import type { ReleaseStore, RuleEdit } from '../../stores/release-store.ts';
 import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
 import { checkRules, type RuleChecks } from './rule-checks.ts';
+import { RuleSettings } from './rule-settings.tsx';
 
 interface RulesEditorProps {
   editKey: string;
@@ -112,6 +113,7 @@ function RuleEditor({
             Delete {label.toLowerCase()}
           </button>
         </div>
+        {rule.id === undefined && <RuleSettings rule={rule} disabled={!editable} onChange={update} />}
         {problems?.version && (
           <p id={`${id}-version`} className="field-error">
             Target version: {problems.version}

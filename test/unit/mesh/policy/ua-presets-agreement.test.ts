@@ -3,8 +3,8 @@
 // Sample: every distinct user agent in the `user-agents` package's data (952 in version 2.1),
 // plus the well-known published user agents below, which cover browsers the package barely
 // samples (Edge and Opera on Android, Samsung Internet, older Safari, iPod, Windows Phone, in-app
-// browsers). Each one is classified by ua-parser-js (mapped to presets as documented in
-// shared/mesh/ua-presets.ts) and by the compiled Istio matches under RE2 full-match semantics,
+// browsers). Each one is classified by ua-parser-js (mapped to presets by expectedOs and
+// expectedBrowser below) and by the compiled Istio matches under RE2 full-match semantics,
 // through the same evaluator the demo mesh uses. Agreement means both name the same preset, or
 // both name none; it is counted per family (OS, browser), and an iPad counts as iPadOS when
 // ua-parser-js reports os 'iOS' with device model 'iPad'.

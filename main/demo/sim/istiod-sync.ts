@@ -1,0 +1,289 @@
+// The demo's istiod, as far as proxy status goes: every ready pod with a sidecar (namespaces with
+// istio-injection=enabled) and every ingress gateway pod is a connected proxy. A change to a routing
+// object starts a full push (CDS, LDS, RDS, EDS), a Pod change an endpoints-only push; each proxy
+// acknowledges a push 0.3-1.5 s later (seeded), unless a fault keeps it stale. `/debug/syncz` on
+// istiod:15014 answers the shape istiod's debug endpoint has: one entry per proxy with the nonce
+// sent and the nonce acknowledged per xDS type, each nonce being the push version (RFC 3339 time
+// "/" push counter) followed by a UUID.
+//
+// Acknowledgements are settled when read (no timers), so a manual-clock simulation works too.
+
+import { ISTIOD_MONITORING_PORT } from '../seed/seed-objects.ts';
+import { hashString } from '../seed/seeded-random.ts';
+import type { ServiceProxyHandler } from '../server/service-proxy.ts';
+import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
+import { isPodReady } from './replica-set-pods.ts';
+import type { SimResourceTypes } from './sim-resource-types.ts';
+
+export const DEMO_ISTIO_VERSION = '1.27.1';
+/** Shortest and longest time a proxy takes to acknowledge a push (ms). */
+export const ACK_DELAY_MS = { min: 300, max: 1500 } as const;
+/** Changes this close to the last push wait for the next one (istiod's PILOT_DEBOUNCE_AFTER). */
+const DEBOUNCE_MS = 100;
+
+type XdsType = 'cluster' | 'listener' | 'route' | 'endpoint';
+const XDS_TYPES: XdsType[] = ['cluster', 'listener', 'route', 'endpoint'];
+const FULL_PUSH: XdsType[] = XDS_TYPES;
+
+/** One push of configuration to every connected proxy. */
+interface Push {
+  version: string;
+  at: number;
+}
+
+/** The pushes of one xDS type: the newest one every proxy has surely acknowledged, and the later ones. */
+interface PushLog {
+  settled?: Push;
+  recent: Push[];
+}
+
+interface Proxy {
+  id: string;
+  type: 'sidecar' | 'router';
+  /** The configuration it was sent when it connected. */
+  connect: Push;
+  /** While a fault keeps it stale: what it had acknowledged per type when it went stale. */
+  frozen?: Map<XdsType, Push | undefined>;
+}
+
+/** What istiod's /debug/syncz answers per proxy (JSON names as istiod writes them; empty ones left out). */
+export interface SyncStatusJson {
+  cluster_id: string;
+  proxy: string;
+  proxy_type: string;
+  istio_version: string;
+  cluster_sent?: string;
+  cluster_acked?: string;
+  listener_sent?: string;
+  listener_acked?: string;
+  route_sent?: string;
+  route_acked?: string;
+  endpoint_sent?: string;
+  endpoint_acked?: string;
+}
+
+export interface IstiodFaults {
+  /** Proxy ids (or their leading part, e.g. a pod name prefix) that acknowledge no further push. */
+  staleProxies(): readonly string[];
+  /** True when the debug endpoints are switched off (ENABLE_DEBUG_ON_HTTP=false): 404. */
+  debugHidden(): boolean;
+}
+
+export interface IstiodDeps {
+  store: ObjectStore;
+  types: SimResourceTypes;
+  now: () => number;
+  seed: number;
+  faults?: IstiodFaults;
+}
+
+const ROUTING_KINDS = new Set(['VirtualService', 'DestinationRule', 'Gateway', 'HTTPRoute', 'ServiceEntry']);
+
+/**
+ * Pushes are kept per xDS type, not per proxy: a push costs O(1) however many proxies there are
+ * (50,000 at scale), and each proxy's sent and acknowledged nonces are worked out when read, from
+ * a delay drawn (seeded) per push and proxy.
+ */
+export class IstiodSync {
+  private readonly proxies = new Map<string, Proxy>();
+  /** Ids of the proxies a stale fault holds. */
+  private readonly frozen = new Set<string>();
+  private readonly injected = new Set<string>();
+  private readonly logs = new Map<XdsType, PushLog>(XDS_TYPES.map((t) => [t, { recent: [] }]));
+  private pushCount = 0;
+  private current: Push;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: IstiodDeps) {
+    this.current = this.newPush();
+    for (const ns of deps.store.list(this.namespaceType()))
+      if (ns.metadata.labels?.['istio-injection'] === 'enabled') this.injected.add(ns.metadata.name);
+    for (const pod of deps.store.list(deps.types.pod)) this.podChanged(pod, false);
+    this.unsubscribe = deps.store.subscribe((ev) => this.onEvent(ev));
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  /** The current push version, e.g. "2026-12-05T08:00:01Z/7". */
+  get pushVersion(): string {
+    return this.current.version;
+  }
+
+  private namespaceType() {
+    const type = this.deps.store.typeFor('v1', 'Namespace');
+    if (!type) throw new Error('demo istiod: the object store does not serve Namespaces');
+    return type;
+  }
+
+  private newPush(at = this.deps.now()): Push {
+    this.pushCount++;
+    const time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return { version: `${time}/${this.pushCount}`, at };
+  }
+
+  /** istiod's nonce: the push version and a UUID (here derived from the seed, push, proxy and type). */
+  private nonce(push: Push, proxy: Proxy, type: XdsType): string {
+    let h = hashString(`${this.deps.seed}|${push.version}|${proxy.id}|${type}`);
+    let hex = '';
+    while (hex.length < 32) {
+      h = hashString(hex, h);
+      hex += h.toString(16).padStart(8, '0');
+    }
+    return `${push.version}${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  /** When `proxy` acknowledges `push`: 0.3-1.5 s after it, seeded per push and proxy. */
+  private ackAt(push: Push, proxy: Proxy): number {
+    const share = hashString(`${this.deps.seed}|ack|${push.version}|${proxy.id}`) / 0x1_0000_0000;
+    return push.at + ACK_DELAY_MS.min + share * (ACK_DELAY_MS.max - ACK_DELAY_MS.min);
+  }
+
+  private onEvent(ev: StoreEvent): void {
+    const kind = ev.resource.kind;
+    if (kind === 'Namespace') {
+      if (ev.type !== 'DELETED' && ev.object.metadata.labels?.['istio-injection'] === 'enabled')
+        this.injected.add(ev.object.metadata.name);
+      else this.injected.delete(ev.object.metadata.name);
+    } else if (kind === 'Pod') {
+      this.podChanged(ev.object, ev.type !== 'DELETED');
+    } else if (ROUTING_KINDS.has(kind) || kind === 'Service') {
+      this.push(FULL_PUSH);
+    }
+  }
+
+  private proxyTypeOf(pod: KubeObject): Proxy['type'] | undefined {
+    const labels = pod.metadata.labels ?? {};
+    if (labels.istio === 'ingressgateway' || labels.istio === 'egressgateway') return 'router';
+    if (this.injected.has(pod.metadata.namespace ?? '')) return 'sidecar';
+    return undefined;
+  }
+
+  private podChanged(pod: KubeObject, pushEndpoints: boolean): void {
+    const id = `${pod.metadata.name}.${pod.metadata.namespace ?? 'default'}`;
+    const type = this.proxyTypeOf(pod);
+    const connected = type !== undefined && isPodReady(pod) && !pod.metadata.deletionTimestamp;
+    const had = this.proxies.has(id);
+    if (connected && !had) {
+      // A new proxy connects and is sent the current configuration at once.
+      this.proxies.set(id, { id, type, connect: { version: this.current.version, at: this.deps.now() } });
+    } else if (!connected && had) {
+      this.proxies.delete(id);
+      this.frozen.delete(id);
+    }
+    if (pushEndpoints && connected !== had) this.push(['endpoint']);
+  }
+
+  /** A push of the current configuration of `types` to every connected proxy. */
+  /**
+   * A push of the current configuration of `types` to every connected proxy. As istiod debounces
+   * (PILOT_DEBOUNCE_AFTER, 100 ms), changes within 100 ms of the last push go out together in one
+   * push 100 ms after it: a burst of pod changes at scale is a few pushes, not thousands.
+   */
+  private push(types: XdsType[]): void {
+    this.freezeStale();
+    const now = this.deps.now();
+    const pending = this.current.at > now ? this.current : undefined;
+    const push = pending ?? this.newPush(Math.max(now, this.current.at + DEBOUNCE_MS));
+    this.current = push;
+    const horizon = now - ACK_DELAY_MS.max;
+    for (const t of types) {
+      const log = this.logs.get(t) as PushLog;
+      if (log.recent.at(-1) !== push) log.recent.push(push);
+      // Pushes older than the longest delay are acknowledged everywhere: only the newest is kept.
+      while ((log.recent[0]?.at ?? Number.POSITIVE_INFINITY) < horizon) log.settled = log.recent.shift();
+    }
+  }
+
+  private isStale(proxy: Proxy, stale: readonly string[]): boolean {
+    return stale.some((s) => s !== '' && proxy.id.startsWith(s));
+  }
+
+  /** Proxies a fault has just made stale keep what they acknowledged until now; cleared ones thaw. */
+  private freezeStale(): void {
+    const stale = this.deps.faults?.staleProxies() ?? [];
+    // Without the fault, and nothing frozen, there is nothing to do (a push stays O(1) at scale).
+    if (stale.length === 0 && this.frozen.size === 0) return;
+    const now = this.deps.now();
+    for (const proxy of this.proxies.values()) {
+      if (!this.isStale(proxy, stale)) {
+        proxy.frozen = undefined;
+        this.frozen.delete(proxy.id);
+      } else if (!proxy.frozen) {
+        proxy.frozen = new Map(XDS_TYPES.map((t) => [t, this.ackedPush(proxy, t, now)]));
+        this.frozen.add(proxy.id);
+      }
+    }
+  }
+
+  private sentPush(proxy: Proxy, type: XdsType, now: number): Push {
+    const log = this.logs.get(type) as PushLog;
+    // The newest push already sent (a debounced one may still be due).
+    const last = log.recent.findLast((p) => p.at <= now) ?? log.settled;
+    return last && last.at >= proxy.connect.at && last.version !== proxy.connect.version
+      ? last
+      : proxy.connect;
+  }
+
+  private ackedPush(proxy: Proxy, type: XdsType, now: number): Push | undefined {
+    if (proxy.frozen) return proxy.frozen.get(type);
+    const log = this.logs.get(type) as PushLog;
+    const candidates = [...log.recent].reverse();
+    if (log.settled) candidates.push(log.settled);
+    for (const push of candidates) {
+      if (push.at < proxy.connect.at) break;
+      if (this.ackAt(push, proxy) <= now) return push;
+    }
+    return this.ackAt(proxy.connect, proxy) <= now ? proxy.connect : undefined;
+  }
+
+  /** istiod's /debug/syncz body, optionally for one namespace's proxies (`?namespace=`). */
+  syncz(namespace?: string): SyncStatusJson[] {
+    this.freezeStale();
+    const now = this.deps.now();
+    const out: SyncStatusJson[] = [];
+    for (const id of [...this.proxies.keys()].sort()) {
+      if (namespace && !id.endsWith(`.${namespace}`)) continue;
+      const proxy = this.proxies.get(id) as Proxy;
+      const entry: SyncStatusJson = {
+        cluster_id: 'Kubernetes',
+        proxy: id,
+        proxy_type: proxy.type,
+        istio_version: DEMO_ISTIO_VERSION,
+      };
+      for (const t of XDS_TYPES) {
+        entry[`${t}_sent`] = this.nonce(this.sentPush(proxy, t, now), proxy, t);
+        const acked = this.ackedPush(proxy, t, now);
+        if (acked) entry[`${t}_acked`] = this.nonce(acked, proxy, t);
+      }
+      out.push(entry);
+    }
+    return out;
+  }
+}
+
+export { ISTIOD_MONITORING_PORT };
+
+/** istiod:15014 through the service proxy: `/debug/syncz`, `/ready`; 404 for the rest. */
+export function istiodHttpHandler(istiod: IstiodSync, faults?: IstiodFaults): ServiceProxyHandler {
+  return (req, res, subpath) => {
+    const url = new URL(subpath || '/', 'http://istiod.local');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    if (path === '/ready') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end();
+      return;
+    }
+    if (path === '/debug/syncz' && !faults?.debugHidden()) {
+      const body = JSON.stringify(istiod.syncz(url.searchParams.get('namespace') ?? undefined), null, 2);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
+  };
+}

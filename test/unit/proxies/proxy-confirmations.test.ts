@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { KubeApiError } from '../../../main/core/cluster/kube-http-client.ts';
+import type { KubeHttpClient } from '../../../main/core/cluster/kube-http-types.ts';
+import { findIstiod, readSyncz, reasonFor } from '../../../main/core/proxies/istiod-syncz.ts';
+import { createProxyConfirmations } from '../../../main/core/proxies/proxy-confirmations.ts';
+
+const at = { namespace: 'istio-system', name: 'istiod' };
+const nonce = (push: number) =>
+  `2026-12-05T08:00:0${push}Z/${push}0000000${push}-aaaa-4bbb-accc-00000000000${push}`;
+const proxy = (id: string, sent: number, acked: number, type = 'sidecar') => ({
+  proxy: id,
+  proxy_type: type,
+  route_sent: nonce(sent),
+  route_acked: nonce(acked),
+  cluster_sent: nonce(sent),
+  cluster_acked: nonce(acked),
+});
+
+/** A client whose syncz answers are taken from `answers` in turn (the last one repeats). */
+function fakeClient(answers: Array<unknown[] | Error>): KubeHttpClient & { paths: string[] } {
+  const paths: string[] = [];
+  let i = 0;
+  return {
+    server: 'https://fake',
+    paths,
+    async request<T>({ path }: { path: string }): Promise<T> {
+      paths.push(path);
+      if (path.endsWith('/services/istiod')) return {} as T;
+      const a = answers[Math.min(i++, answers.length - 1)];
+      if (a instanceof Error) throw a;
+      return a as T;
+    },
+    stream: async () => {},
+  };
+}
+
+function service(client: KubeHttpClient) {
+  let t = 0;
+  return createProxyConfirmations({
+    target: async () => ({ client, host: 'reviews.bookinfo.svc.cluster.local', namespace: 'bookinfo' }),
+    now: () => (t += 100),
+    sleep: async () => {},
+  });
+}
+
+describe('proxy confirmations', () => {
+  it('reads syncz through the service proxy of istiod:15014 and measures against the baseline of markChange', async () => {
+    const client = fakeClient([
+      [proxy('a.bookinfo', 1, 1), proxy('gw.istio-system', 1, 1, 'router'), proxy('x.shop', 1, 1)],
+      [proxy('a.bookinfo', 2, 2), proxy('gw.istio-system', 2, 1, 'router'), proxy('x.shop', 2, 2)],
+      [proxy('a.bookinfo', 2, 2), proxy('gw.istio-system', 2, 2, 'router'), proxy('x.shop', 2, 2)],
+    ]);
+    const p = service(client);
+    await p.markChange('c', 'r');
+    expect(client.paths.at(-1)).toBe(
+      '/api/v1/namespaces/istio-system/services/istiod:15014/proxy/debug/syncz',
+    );
+    const readings: number[] = [];
+    const last = await p.waitForProxies('c', 'r', {
+      onReading: (v) => {
+        if (v.known) readings.push(v.inEffect);
+      },
+    });
+    expect(readings).toEqual([1, 2]);
+    expect(last).toMatchObject({
+      known: true,
+      inEffect: 2,
+      total: 2,
+      stale: [],
+      host: 'reviews.bookinfo.svc.cluster.local',
+    });
+    expect(last.known && last.counted).toBe('1 sidecar in namespace bookinfo and 1 gateway');
+  });
+
+  it('stops waiting at the timeout with the stale proxies named', async () => {
+    const client = fakeClient([[proxy('a.bookinfo', 1, 1)], [proxy('a.bookinfo', 2, 1)]]);
+    const p = service(client);
+    await p.markChange('c', 'r');
+    const last = await p.waitForProxies('c', 'r', { timeoutMs: 1000, intervalMs: 200 });
+    expect(last).toMatchObject({ known: true, inEffect: 0, total: 1, stale: [{ id: 'a.bookinfo' }] });
+  });
+
+  it('answers known: false at once when the status is hidden, and keeps asking while it is a passing trouble', async () => {
+    const forbidden = new KubeApiError(403, 'services "istiod:15014" is forbidden', 'Forbidden');
+    expect(await service(fakeClient([forbidden])).waitForProxies('c', 'r')).toMatchObject({
+      known: false,
+      retryable: false,
+    });
+    const client = fakeClient([
+      new KubeApiError(503, 'no endpoints available', 'ServiceUnavailable'),
+      [proxy('a.bookinfo', 1, 1)],
+    ]);
+    expect(await service(client).waitForProxies('c', 'r')).toMatchObject({ known: true, inEffect: 1 });
+  });
+
+  it('does not hold up an apply to read a status just found hidden', async () => {
+    const client = fakeClient([new KubeApiError(403, 'forbidden', 'Forbidden')]);
+    const p = service(client);
+    expect(await p.convergence('c', 'r')).toMatchObject({ known: false });
+    const asked = client.paths.length;
+    await p.markChange('c', 'r');
+    expect(client.paths).toHaveLength(asked);
+  });
+
+  it('gives no count for a change it has no baseline of, rather than count proxies still on the old config', async () => {
+    const client = fakeClient([
+      new KubeApiError(503, 'no endpoints', 'ServiceUnavailable'),
+      [proxy('a.bookinfo', 1, 1)],
+    ]);
+    const p = service(client);
+    await p.markChange('c', 'r');
+    const v = await p.convergence('c', 'r');
+    expect(v).toMatchObject({ known: false, retryable: false });
+    expect(!v.known && v.reason).toMatch(
+      /^no proxy status from just before the change to compare with \(.*no ready endpoint/,
+    );
+  });
+
+  it('puts each way of being hidden into words', () => {
+    expect(reasonFor(new KubeApiError(404, 'services "istiod" not found', 'NotFound'), at).reason).toBe(
+      'no istiod Service istio-system/istiod in this cluster',
+    );
+    expect(reasonFor(new KubeApiError(404, 'answered 404: 404 page not found'), at).reason).toMatch(
+      /the mesh's settings hide istiod's debug endpoints \(ENABLE_DEBUG_ON_HTTP=false\)$/,
+    );
+    expect(reasonFor(new KubeApiError(401, 'answered 401'), at).reason).toMatch(/debug auth/);
+    expect(reasonFor(new KubeApiError(503, 'no endpoints', 'ServiceUnavailable'), at)).toEqual({
+      reason: 'istiod istio-system/istiod:15014 /debug/syncz: istiod has no ready endpoint (no endpoints)',
+      transient: true,
+    });
+    expect(reasonFor(new Error('ECONNRESET'), at).transient).toBe(true);
+  });
+
+  describe('with several istiod replicas', () => {
+    const readyPod = (name: string) => ({
+      metadata: { name },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    function replicaClient(podProxy: 'allowed' | 'forbidden'): KubeHttpClient & { paths: string[] } {
+      const paths: string[] = [];
+      return {
+        server: 'https://fake',
+        paths,
+        async request<T>({ path }: { path: string }): Promise<T> {
+          paths.push(path);
+          const answer = (): unknown => {
+            if (path.endsWith('/services/istiod')) return { spec: { selector: { app: 'istiod' } } };
+            if (path.includes('/pods?labelSelector=app%3Distiod'))
+              return {
+                items: [readyPod('istiod-b'), readyPod('istiod-a'), { metadata: { name: 'istiod-c' } }],
+              };
+            if (path.includes('/pods/istiod-')) {
+              if (podProxy === 'forbidden')
+                throw new KubeApiError(403, 'pods "istiod-a" is forbidden', 'Forbidden');
+              return path.includes('istiod-a') ? [proxy('a.bookinfo', 1, 1)] : [proxy('b.bookinfo', 1, 1)];
+            }
+            if (path.includes('/services/istiod:15014/proxy/debug/syncz')) return [proxy('a.bookinfo', 1, 1)];
+            throw new Error(`unexpected ${path}`);
+          };
+          return answer() as T;
+        },
+        stream: async () => {},
+      };
+    }
+
+    it('reads every ready replica through its pod proxy and joins their proxies', async () => {
+      const client = replicaClient('allowed');
+      const read = await readSyncz(client, await findIstiod(client));
+      expect(read.ok && read.proxies.map((p) => p.id).sort()).toEqual(['a.bookinfo', 'b.bookinfo']);
+      expect(read.ok && read.source).toBe(
+        '2 istiod replicas in istio-system (istiod-a, istiod-b:15014) /debug/syncz',
+      );
+      expect(client.paths).toContain('/api/v1/namespaces/istio-system/pods/istiod-a:15014/proxy/debug/syncz');
+    });
+
+    it('falls back to the Service when pods/proxy is denied, and says the others are not counted', async () => {
+      const client = replicaClient('forbidden');
+      const read = await readSyncz(client, await findIstiod(client));
+      expect(read.ok && read.proxies.map((p) => p.id)).toEqual(['a.bookinfo']);
+      expect(read.ok && read.source).toBe('istiod istio-system/istiod:15014 /debug/syncz');
+      expect(read.ok && read.partial).toMatch(
+        /^read from one of 2 istiod replicas; the proxies connected to the others are not counted \(.*get pods\/proxy in istio-system/,
+      );
+    });
+  });
+});
