@@ -200,17 +200,15 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
 /** Release plans over the rollouts; saved running ones go on once their context's session connects. */
 function stepPlansOver(
   deps: ConsoleDependencies,
-  parts: Pick<WorkflowParts, 'sessions' | 'ready'> & {
-    prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }>;
-  },
+  parts: Pick<WorkflowParts, 'sessions' | 'ready'>,
   rollouts: Rollouts,
-): { stepPlans: StepPlans; off: () => void } {
+): { stepPlans: StepPlans; dispose: () => Promise<void> } {
   const stepPlans = createStepPlans({
     dataDir: deps.dataDir,
     emit: deps.emit,
     rollouts,
     ready: parts.ready,
-    prometheusFor: parts.prometheusFor,
+    prometheusFor: (contextId) => prometheusOf(deps, parts.sessions, contextId),
     ...deps.stepPlans,
   });
   // Their holds begin again: a hold interrupted by a closed session or a restart is not trusted.
@@ -218,7 +216,12 @@ function stepPlansOver(
     if (info.status === 'connected') void stepPlans.resumeContext(contextId).catch(() => undefined);
     else if (info.status !== 'connecting') stepPlans.stopContext(contextId);
   });
-  return { stepPlans, off };
+  const dispose = async () => {
+    off();
+    stepPlans.dispose();
+    await stepPlans.settled();
+  };
+  return { stepPlans, dispose };
 }
 
 /** Confirmation at the proxies over the console's synced sessions: a release's host and the session's client. */
@@ -331,8 +334,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
   // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
   const proxies = proxyConfirmationsOver(ready);
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
-  const prometheusFor = (contextId: string) => prometheusOf(deps, sessions, contextId);
-  const { stepPlans, off: offStepPlans } = stepPlansOver(deps, { sessions, ready, prometheusFor }, rollouts);
+  const { stepPlans, dispose: disposeStepPlans } = stepPlansOver(deps, { sessions, ready }, rollouts);
 
   return {
     emit: deps.emit,
@@ -380,9 +382,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
       // Pending snapshots are written first, while the caches still hold the objects.
       offSnapshotSessions();
-      offStepPlans();
-      stepPlans.dispose();
-      await stepPlans.settled();
+      await disposeStepPlans();
       await snapshots.dispose();
       events.dispose();
       await sessions.dispose();

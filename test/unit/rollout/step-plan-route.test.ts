@@ -77,17 +77,33 @@ const change = (
 };
 
 describe('restoring the route before a plan', () => {
-  it('puts back the split and the rules exactly, whatever the plan and others did meanwhile', () => {
+  it('puts back the split and the rules exactly, a rule added meanwhile gone', () => {
     const start = cluster();
     const before = routeBefore(readReleases(start)[0]!);
     let now = change(start, (r) => setSplit(r, shares({ v1: 44, v2: 6, v3: 50 })));
-    // Meanwhile someone removed the jason rule and added another.
-    now = change(now, (r) => removeContentRule(r, r.rules[0]!.id));
     now = change(now, (r) =>
-      addContentRule(r, { matches: [{ headers: { 'x-team': { exact: 'qa' } } }], version: 'v3', name: 'qa' }),
+      addContentRule(
+        r,
+        { matches: [{ headers: { 'x-team': { exact: 'qa' } } }], version: 'v3', name: 'qa' },
+        0,
+      ),
     );
     const restored = change(now, (r) => restoredRelease(r, before));
     expect(restored[0]!.spec).toEqual(start[0]!.spec);
+  });
+
+  it('brings back a rule removed meanwhile, in its place (as a new rule: its match and route)', () => {
+    const start = cluster();
+    const before = routeBefore(readReleases(start)[0]!);
+    let now = change(start, (r) => removeContentRule(r, r.rules[0]!.id));
+    now = change(now, (r) =>
+      addContentRule(r, { matches: [{ headers: { 'x-team': { exact: 'qa' } } }], version: 'v3', name: 'qa' }),
+    );
+    const http = (change(now, (r) => restoredRelease(r, before))[0]!.spec as { http: unknown[] }).http;
+    const was = (start[0]!.spec as { http: unknown[] }).http;
+    expect(http).toHaveLength(2);
+    expect(http[0]).toMatchObject(was[0] as object);
+    expect(http[1]).toEqual(was[1]);
   });
 
   it('puts a rule retargeted meanwhile back on its version, in place', () => {
