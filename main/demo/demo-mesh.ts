@@ -9,7 +9,7 @@ import { demoKubeconfigYaml, writeDemoKubeconfig } from './kubeconfig-writer.ts'
 import { seedObjects } from './seed/seed-objects.ts';
 import { startApiServer } from './server/api-server.ts';
 import { type RegisterServiceProxy, ServiceProxyRegistry } from './server/service-proxy.ts';
-import { startSimulation } from './sim/simulation.ts';
+import { type Simulation, startSimulation } from './sim/simulation.ts';
 import { crdObjects } from './store/crd-objects.ts';
 import { MemoryObjectStore } from './store/memory-object-store.ts';
 import type { KubeObject } from './store/object-store.ts';
@@ -50,6 +50,8 @@ export interface DemoMesh {
   store: MemoryObjectStore;
   faults: DemoFaults;
   registerServiceProxy: RegisterServiceProxy;
+  /** The simulated traffic (absent with `simulation: false`): tests send single visits through it. */
+  simulation?: Simulation;
   stop(): Promise<void>;
 }
 
@@ -119,5 +121,6 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
     },
   };
   if (tls) mesh.caCert = tls.caCert;
+  if (simulation) mesh.simulation = simulation;
   return mesh;
 }

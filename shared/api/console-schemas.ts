@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from './errors.ts';
 import { formatBytes, jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from './limits.ts';
+import { MirrorInput, MirrorView, StickyInput, StickyView } from './mirror-schemas.ts';
 
 // What the console shows and sends: views computed in main from its caches (never raw objects with
 // credentials), and the operator's desired release. Ids: a release is `<flavor>:<namespace>/<host>`.
@@ -111,6 +112,10 @@ export const ReleaseView = z.object({
   versions: z.array(VersionView),
   rules: z.array(ContentRuleView),
   mirrors: z.array(z.object({ host: z.string(), version: z.string().optional(), percentage: z.number() })),
+  /** The catch-all route's mirror to one of the versions (mirror-schemas.ts), when there is one. */
+  mirror: MirrorView.optional(),
+  /** Sticky sessions, when the catch-all route's destinations set the version cookie. */
+  sticky: StickyView.optional(),
   lint: z.array(LintFindingView),
   sources: z.array(
     z.object({
@@ -169,6 +174,10 @@ export const DesiredReleaseInput = z.object({
         .optional(),
     }),
   ),
+  /** The catch-all route's mirror: absent keeps it, null removes it. */
+  mirror: MirrorInput.nullable().optional(),
+  /** Sticky sessions: absent keeps them as they are. */
+  sticky: StickyInput.optional(),
 });
 export type DesiredReleaseInput = z.infer<typeof DesiredReleaseInput>;
 
@@ -387,5 +396,9 @@ export const PreviewView = z.object({
   ),
   /** Requests that reach no version (404 no route, 503 no subset, redirects, …). */
   other: z.array(ShareView.extend({ outcome: z.string() })),
+  /** With sticky sessions: the part of the sample a first answer would pin to each version. */
+  pinned: z.array(ShareView.extend({ version: z.string() })).optional(),
+  /** With a mirror: the part of the sample copied to each mirror target (answers discarded). */
+  mirrored: z.array(ShareView.extend({ version: z.string() })).optional(),
 });
 export type PreviewView = z.infer<typeof PreviewView>;

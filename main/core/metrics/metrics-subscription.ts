@@ -49,7 +49,8 @@ export function rateWindowSecondsFor(stepSeconds: number): number {
 /**
  * Stable: the version with most of the default route; canaries: every other version that receives
  * traffic, through a catch-all weight or a content rule (a rule's target after "all traffic to v1"
- * still takes requests, so it is still compared).
+ * still takes requests, so it is still compared). A mirror's target is a canary too: the copies it
+ * answers are what a shadow test judges, at 100/0 as much as during a split.
  */
 export function rolesOf(release: ServiceRelease | undefined): { stable?: string; canaries: string[] } {
   const dests = [...(release?.defaultRoute?.destinations ?? [])]
@@ -57,9 +58,13 @@ export function rolesOf(release: ServiceRelease | undefined): { stable?: string;
     .sort((a, b) => b.weight - a.weight);
   const stable = dests[0]?.version;
   const receiving = release ? versionsReceivingTraffic(release) : [];
+  const mirrored = (release?.mirrors ?? []).flatMap((m) => (m.version !== undefined ? [m.version] : []));
   const canaries = [
-    ...dests.slice(1).map((d) => d.version),
-    ...receiving.filter((v) => v !== stable && !dests.some((d) => d.version === v)),
+    ...new Set([
+      ...dests.slice(1).map((d) => d.version),
+      ...receiving.filter((v) => v !== stable && !dests.some((d) => d.version === v)),
+      ...mirrored.filter((v) => v !== stable),
+    ]),
   ];
   return stable ? { stable, canaries } : { canaries };
 }

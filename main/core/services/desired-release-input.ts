@@ -5,6 +5,7 @@ import type { DesiredRelease, DesiredRule } from '../../../shared/mesh/plan/inde
 import { desiredOf, setSplit } from '../../../shared/mesh/plan/index.ts';
 import type { Condition } from '../../../shared/mesh/policy/index.ts';
 import { compileRule } from '../../../shared/mesh/policy/index.ts';
+import { withMirrorAndSticky } from './mirror-sticky-input.ts';
 
 // The console sends the whole desired state (split + ordered rules); the routing core plans
 // minimal changes from it. Rules the operator edited or moved are planned as removed and re-added,
@@ -107,5 +108,5 @@ export function desiredFromInput(
     if (!r.enabled && before.enabled && unchanged) return { ...before, enabled: false };
     return { ...name, matches, version: r.version, enabled: r.enabled, ...settings };
   });
-  return { ...desired, rules };
+  return withMirrorAndSticky({ ...desired, rules }, input);
 }

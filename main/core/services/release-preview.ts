@@ -9,6 +9,7 @@ import {
   RouteCompileError,
   routedTrafficRoutes,
   serviceKeys,
+  sideEffectShares,
 } from '../../../shared/mesh/evaluate/index.ts';
 import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import {
@@ -123,6 +124,9 @@ export function previewRelease(opts: {
     if (!r.catchAll && position !== undefined) caughtAt.set(position, r.share);
   });
   const caught = [...caughtAt.values()].reduce((s, x) => s + x, 0);
+  const effects = sideEffectShares(result.outcomes);
+  const rows = (list: Array<{ version: string; count: number }>) =>
+    list.map((x) => ({ version: x.version, count: Math.round(x.count), share: total ? x.count / total : 0 }));
   return {
     total,
     source: opts.source,
@@ -135,5 +139,7 @@ export function previewRelease(opts: {
       viaCatchAll: v.viaCatchAll,
     })),
     other: result.other.map((o) => ({ outcome: o.outcome, count: o.count, share: o.share })),
+    ...(effects.pinned.length > 0 ? { pinned: rows(effects.pinned) } : {}),
+    ...(effects.mirrored.length > 0 ? { mirrored: rows(effects.mirrored) } : {}),
   };
 }

@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/mesh/model/index.ts';
 import { describeMatches } from '../../../shared/mesh/policy/index.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
+import { mirrorAndStickyViews } from './mirror-sticky-views.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may
 // see (no raw objects, no credentials), with the running state of every version.
@@ -222,6 +223,7 @@ export function releaseView(
       ...(m.version !== undefined ? { version: m.version } : {}),
       percentage: m.percentage,
     })),
+    ...mirrorAndStickyViews(release),
     lint: lint(release, lookup, pods),
     sources: release.sources.map((s) => ({
       kind: s.kind,

@@ -29,8 +29,24 @@ export interface RoutedService {
   namespace: string;
 }
 
+/** A copy of the request the route mirrors: to `host` (FQDN) and `subset`, for `percentage`% of requests. */
+export interface MirrorTarget {
+  host: string;
+  subset?: string;
+  percentage: number;
+}
+
 export type RouteResult =
-  | { ok: true; service: RoutedService; endpoint: Endpoint; timeoutMs?: number }
+  | {
+      ok: true;
+      service: RoutedService;
+      endpoint: Endpoint;
+      timeoutMs?: number;
+      /** The route's mirrors (copies are fire-and-forget: the caller never sees their answers). */
+      mirrors?: MirrorTarget[];
+      /** The Set-Cookie the destination adds to its response (sticky canaries). */
+      setCookie?: string;
+    }
   | { ok: false; code: number; flags: string; service?: RoutedService; reason: string };
 
 interface CompiledEntry {
@@ -166,7 +182,18 @@ export class MeshRouter {
     const outcome = entry.router.route({ ...request, gateway }, random);
     if (outcome.kind === 'route') {
       const dest = canonicalHost(outcome.destination.host, entry.namespace);
-      return this.toEndpoint(dest, outcome.destination.subset, entry.timeouts[outcome.ruleIndex]);
+      const routed = this.toEndpoint(dest, outcome.destination.subset, entry.timeouts[outcome.ruleIndex]);
+      if (!routed.ok) return routed;
+      const mirrors = outcome.mirrors?.map((m) => ({
+        host: canonicalHost(m.destination.host, entry.namespace),
+        ...(m.destination.subset !== undefined ? { subset: m.destination.subset } : {}),
+        percentage: m.percentage,
+      }));
+      return {
+        ...routed,
+        ...(mirrors && mirrors.length > 0 ? { mirrors } : {}),
+        ...(outcome.setCookie !== undefined ? { setCookie: outcome.setCookie } : {}),
+      };
     }
     if (outcome.kind === 'notFound') return { ok: false, code: 404, flags: 'NR', reason: outcome.message };
     if (outcome.kind === 'unavailable') {
@@ -184,6 +211,11 @@ export class MeshRouter {
     if (outcome.kind === 'delegate')
       return { ok: false, code: 404, flags: 'NR', reason: 'delegate VirtualServices are not simulated' };
     return { ok: false, code: outcome.status, flags: '-', reason: outcome.kind };
+  }
+
+  /** Where a mirrored copy lands: a ready pod of the mirror's host and subset, as for any request. */
+  mirrorEndpoint(target: MirrorTarget): RouteResult {
+    return this.toEndpoint(target.host, target.subset, undefined);
   }
 
   private serviceOf(host: string): RoutedService | undefined {

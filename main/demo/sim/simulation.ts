@@ -13,7 +13,7 @@ import { ISTIOD_MONITORING_PORT, type IstiodFaults, IstiodSync, istiodHttpHandle
 import { MeshRouter } from './mesh-router.ts';
 import { requestPopulation } from './request-population.ts';
 import { resolveSimResourceTypes } from './sim-resource-types.ts';
-import { TrafficSimulator } from './traffic-simulator.ts';
+import { TrafficSimulator, type VisitHop } from './traffic-simulator.ts';
 
 export interface SimulationDeps {
   store: ObjectStore;
@@ -56,6 +56,8 @@ export interface Simulation {
   readonly controller: DeploymentController;
   /** The demo istiod: which proxies have acknowledged which configuration push. */
   readonly istiod: IstiodSync;
+  /** One visit of visitor `userIndex` to an entry service (`productpage`, `frontend`), hop by hop. */
+  visit(entryService: string, userIndex: number): VisitHop[];
 }
 
 const DEFAULT_TICK_MS = 250;
@@ -212,6 +214,9 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     },
     setRequestsPerSecond(rps: number) {
       traffic.rate = rps;
+    },
+    visit(entryService: string, userIndex: number) {
+      return traffic.visit(entryService, userIndex);
     },
   };
 }

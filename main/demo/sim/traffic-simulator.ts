@@ -1,8 +1,16 @@
 import type { IstioMetricsRegistry, IstioRequestLabels } from '../metrics/istio-metrics-registry.ts';
 import { DEMO_ENTRIES, type DemoEntry, demoService, ISTIO_NAMESPACE, profileOf } from '../seed/demo-apps.ts';
 import type { SeededRandom } from '../seed/seeded-random.ts';
-import type { Endpoint, MeshRouter, RoutedService } from './mesh-router.ts';
+import type { Endpoint, MeshRouter, MirrorTarget, RoutedService } from './mesh-router.ts';
 import { propagatedHeaders, type SimulatedUser, visitorHeaders } from './request-population.ts';
+import { VisitorCookies } from './visitor-cookies.ts';
+
+/** One hop of a visit, for tests: the service and version that answered, or received a mirrored copy. */
+export interface VisitHop {
+  service: string;
+  version: string;
+  mirrored: boolean;
+}
 
 /** The calling side of a hop: a workload, or the ingress gateway. */
 interface Caller {
@@ -54,6 +62,10 @@ export class TrafficSimulator {
   private carry = 0;
   private requestCounter = 0;
   private readonly entries: readonly DemoEntry[];
+  private readonly cookies = new VisitorCookies();
+  /** The visitor whose request is being walked (cookies set along the way go to their jar). */
+  private sessionId: string | undefined;
+  private trace: VisitHop[] | undefined;
   rate: number;
 
   constructor(private readonly deps: TrafficSimulatorDeps) {
@@ -70,13 +82,47 @@ export class TrafficSimulator {
     return n * this.entries.length;
   }
 
-  private sendVisitorRequest(entry: DemoEntry): void {
+  /** One visit of a given visitor (population index) to an entry service, with every hop it made. */
+  visit(entryService: string, userIndex: number): VisitHop[] {
+    const entry = this.entries.find((e) => e.service === entryService);
+    const user = this.deps.population[userIndex];
+    if (!entry || !user) throw new Error(`no entry '${entryService}' or visitor ${userIndex}`);
+    this.trace = [];
+    try {
+      this.sendVisitorRequest(entry, user);
+      return this.trace;
+    } finally {
+      this.trace = undefined;
+    }
+  }
+
+  private sendVisitorRequest(entry: DemoEntry, chosen?: SimulatedUser): void {
     const { random, population } = this.deps;
-    const user = population[random.int(population.length)] as SimulatedUser;
+    const user = chosen ?? (population[random.int(population.length)] as SimulatedUser);
     const id = `${(++this.requestCounter).toString(16).padStart(8, '0')}-${random.suffix(4)}`;
     const headers = visitorHeaders(user, id);
+    headers.cookie = this.cookies.header(user.sessionId, headers.cookie ?? '');
     const path = random.pick(entry.paths);
+    this.sessionId = user.sessionId;
     this.hop(INGRESS, entry.authority, `${ISTIO_NAMESPACE}/${entry.gateway}`, path, headers, 0);
+    this.sessionId = undefined;
+  }
+
+  /**
+   * The route's mirrored copies: each is sent with its probability and answered by a pod of the
+   * mirror target, whose sidecar reports it (reporter="destination") like any request; the caller's
+   * sidecar does not (Istio reports no source metrics for mirrored requests, istio/istio#23496), and
+   * the answer is discarded. The copy's own downstream calls are not simulated.
+   */
+  private mirror(caller: Caller, mirrors: readonly MirrorTarget[]): void {
+    for (const m of mirrors) {
+      if (this.deps.random.next() * 100 >= m.percentage) continue;
+      const copy = this.deps.router.mirrorEndpoint(m);
+      if (!copy.ok) continue;
+      const { own, failed } = this.latency(copy.endpoint);
+      this.record('destination', caller, copy.service, copy.endpoint, failed ? 503 : 200, '-', own);
+      this.trace?.push({ service: copy.service.name, version: copy.endpoint.version, mirrored: true });
+    }
   }
 
   private latency(endpoint: Endpoint): { own: number; failed: boolean } {
@@ -114,6 +160,10 @@ export class TrafficSimulator {
       return { code: routed.code, durationMs };
     }
     const { endpoint, service } = routed;
+    this.trace?.push({ service: service.name, version: endpoint.version, mirrored: false });
+    if (routed.mirrors) this.mirror(caller, routed.mirrors);
+    if (routed.setCookie !== undefined && this.sessionId !== undefined)
+      this.cookies.keep(this.sessionId, routed.setCookie);
     const { own, failed } = this.latency(endpoint);
     let code = failed ? (random.next() < 0.8 ? 503 : 500) : 200;
     let durationMs = own;

@@ -8,8 +8,11 @@ import {
   evenSplit,
   setLocked,
   setWeight,
+  stickyRuleVersion,
 } from '../../../shared/mesh/model/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
+import type { MirrorStickyEdit } from './mirror-sticky-edit.ts';
+import { extrasChanged, extrasInput } from './mirror-sticky-edit.ts';
 
 /** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */
 export interface RuleEdit {
@@ -58,6 +61,8 @@ export interface ReleaseEdit {
   awaitingConfirm?: boolean;
   /** The last apply was confirmed by the cluster (shown until the next edit). */
   confirmed?: boolean;
+  /** Mirror and sticky changes (mirror-sticky-edit.ts); absent: as the cluster has them. */
+  extras?: MirrorStickyEdit;
 }
 
 export const editKey = (contextId: string, releaseId: string) => `${contextId}|${releaseId}`;
@@ -128,7 +133,9 @@ function rulesLanded(mine: readonly RuleEdit[], theirs: readonly RuleEdit[]): bo
 
 export function editChanged(d: ReleaseEdit | undefined): boolean {
   if (!d) return false;
-  return !sameSplit(d.base, d.split) || ruleShape(d.baseRules) !== ruleShape(d.rules);
+  return (
+    !sameSplit(d.base, d.split) || ruleShape(d.baseRules) !== ruleShape(d.rules) || extrasChanged(d.extras)
+  );
 }
 
 export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
@@ -142,6 +149,7 @@ export function desiredInput(d: ReleaseEdit): DesiredReleaseInput {
       ...(r.edited && r.conditions ? { conditions: r.conditions } : {}),
       ...ruleSettings(r),
     })),
+    ...extrasInput(d.extras),
   };
 }
 
@@ -191,10 +199,7 @@ export function createReleaseStore(api: ApiClient) {
           const d = s.edits[key];
           let draft: ReleaseEdit;
           const landed =
-            d !== undefined &&
-            editChanged(d) &&
-            sameSplit(d.split, split) &&
-            rulesLanded(d.rules, rules);
+            d !== undefined && editChanged(d) && sameSplit(d.split, split) && rulesLanded(d.rules, rules);
           if (!d || !editChanged(d) || d.awaitingConfirm || landed) {
             const locked = (v: VersionWeight) =>
               d?.split.find((x) => x.version === v.version)?.locked ?? false;
@@ -241,6 +246,7 @@ export function createReleaseStore(api: ApiClient) {
           rules: d.baseRules,
           notice: undefined,
           conflict: undefined,
+          extras: undefined,
         })),
       resolve: (key, keep) =>
         edit(key, (d) => {
@@ -268,18 +274,20 @@ export function createReleaseStore(api: ApiClient) {
           editChanged(d) ? { awaitingConfirm: true, confirmed: false } : { confirmed: d.confirmed ?? false },
         ),
       addRule: (key, version) =>
-        edit(key, (d) => ({
-          rules: [
-            ...d.rules,
-            {
-              key: newKey(),
-              version,
-              enabled: true,
-              conditions: [[{ kind: 'header', name: 'x-canary', op: 'exact', value: 'true' }]],
-              edited: true,
-            },
-          ],
-        })),
+        edit(key, (d) => {
+          const rule: RuleEdit = {
+            key: newKey(),
+            version,
+            enabled: true,
+            conditions: [[{ kind: 'header', name: 'x-canary', op: 'exact', value: 'true' }]],
+            edited: true,
+          };
+          // Before the sticky rules, where the planner puts it: the list shows the route's order.
+          const at = d.rules.findIndex((r) => stickyRuleVersion(r.name) !== undefined);
+          return {
+            rules: at < 0 ? [...d.rules, rule] : [...d.rules.slice(0, at), rule, ...d.rules.slice(at)],
+          };
+        }),
       updateRule: (key, ruleKey, change) =>
         edit(key, (d) => ({ rules: d.rules.map((r) => (r.key === ruleKey ? { ...r, ...change } : r)) })),
       removeRule: (key, ruleKey) => edit(key, (d) => ({ rules: d.rules.filter((r) => r.key !== ruleKey) })),

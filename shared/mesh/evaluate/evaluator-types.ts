@@ -36,6 +36,10 @@ export type RouteOutcome =
       version: string;
       destination: Destination;
       destinationIndex: number;
+      /** Copies of the request the route mirrors (route-side-effects.ts); absent when none. */
+      mirrors?: Array<{ destination: Destination; percentage: number }>;
+      /** The Set-Cookie the picked destination adds to its response; absent when none. */
+      setCookie?: string;
     })
   | (RuleRef & { kind: 'redirect'; status: number; redirect: unknown })
   /** `reason`: why a Gateway API route answers 500 itself (no backend weight, an unknown backend). */

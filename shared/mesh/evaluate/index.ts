@@ -11,5 +11,6 @@ export * from './gateway-match.ts';
 export * from './preview.ts';
 export * from './route-action.ts';
 export * from './route-match.ts';
+export * from './route-side-effects.ts';
 export * from './rule-outcome.ts';
 export * from './weighted-pick.ts';

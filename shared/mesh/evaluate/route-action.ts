@@ -6,6 +6,7 @@ import type { DestinationRule, IstioHTTPRoute } from '../model/index.ts';
 import { canonicalHost, hostMatches } from '../model/index.ts';
 import type { RouteOutcome, RouterOptions, RuleRef } from './evaluator-types.ts';
 import type { Predicate, PreparedRequest } from './route-match.ts';
+import { destinationCookies, routeMirrors } from './route-side-effects.ts';
 import { answerAt, routeToTarget } from './rule-outcome.ts';
 import { weightedPicker } from './weighted-pick.ts';
 
@@ -74,6 +75,8 @@ export function compileAction(
     const missing = subsetsOf && subset ? !known?.has(subset) : false;
     return { destination, host, subset, missing, index: i, version: subset || destination.host };
   });
+  const mirrors = routeMirrors(route);
+  const cookies = destinationCookies(route);
   return (_r, random, ref) => {
     if (!pick)
       return answerAt(ref, {
@@ -91,11 +94,18 @@ export function compileAction(
         message: `subset '${t.subset}' of ${t.host} is not defined in any DestinationRule`,
         destination: t.destination,
       });
-    return routeToTarget(
+    const out = routeToTarget(
       ref,
       t,
       options,
       () => `${t.host}${t.subset ? ` subset ${t.subset}` : ''} has no ready endpoints`,
     );
+    if (out.kind !== 'route') return out;
+    const setCookie = cookies[t.index];
+    return {
+      ...out,
+      ...(mirrors.length > 0 ? { mirrors } : {}),
+      ...(setCookie !== undefined ? { setCookie } : {}),
+    };
   };
 }

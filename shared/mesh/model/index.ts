@@ -9,4 +9,5 @@ export * from './regex-engine.ts';
 export * from './release-model.ts';
 export * from './route-hosts.ts';
 export * from './server-fields.ts';
+export * from './sticky.ts';
 export * from './weights.ts';

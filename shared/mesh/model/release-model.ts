@@ -4,6 +4,7 @@
 // and is never rewritten; `pointer`s say where each owned piece lives so writers touch only that.
 
 import type { HTTPMatchRequest } from './istio-types.ts';
+import type { StickySessions } from './sticky.ts';
 
 export type VersionOrigin = 'subset' | 'deployment' | 'service';
 
@@ -112,6 +113,8 @@ export interface ServiceRelease {
   disabledRules: DisabledRule[];
   otherRoutes: OtherRoute[];
   mirrors: MirrorTarget[];
+  /** Sticky sessions on the catch-all route (sticky.ts), when its destinations set the cookie. */
+  sticky?: StickySessions;
   /** The route object (VirtualService or HTTPRoute) the release edits. */
   route: SourceRef;
   /** Every object the release came from: the route, DestinationRules, Services, Deployments. */

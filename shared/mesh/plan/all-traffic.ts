@@ -6,6 +6,7 @@ import type { ServiceRelease } from '../model/index.ts';
 import { ReleaseEditError } from '../model/index.ts';
 import type { DesiredRelease } from './release-edits.ts';
 import { desiredOf, retargetRule, setCatchAllTo, setRuleEnabled } from './release-edits.ts';
+import { isStickyRule, withStickyRules } from './sticky-edits.ts';
 
 /** What to do with content rules that route to another version. */
 export type OtherRulesChoice = 'disable' | 'retarget' | 'keep';
@@ -75,7 +76,8 @@ export function routeAllTrafficTo(
   let d = setCatchAllTo(before, version);
   const rules: RuleOutcome[] = [];
   for (const r of before.rules) {
-    if (!r.enabled) continue;
+    // Sticky rules follow the split (withStickyRules below): the drained versions' rules go.
+    if (!r.enabled || isStickyRule(r)) continue;
     if (r.id === undefined) {
       throw new ReleaseEditError(
         'apply or discard the new content rules before sending all traffic to one version',
@@ -93,6 +95,7 @@ export function routeAllTrafficTo(
       rules.push({ ...base, outcome: 'retargeted' });
     } else rules.push({ ...base, outcome: 'kept' });
   }
+  d = withStickyRules(d);
   const after = new Set(routedVersions(d));
   return {
     version,

@@ -3,9 +3,10 @@
 // these instead of the raw desired split, so an entry reads as the action it was.
 
 import type { HTTPMatchRequest, KubeObject, ServiceRelease, TrafficSplit } from '../model/index.ts';
-import { isPlainObject } from '../model/index.ts';
+import { isPlainObject, stickyRuleVersion } from '../model/index.ts';
 import { describeMatches, formatCondition } from '../policy/index.ts';
 import { readReleases } from '../read/index.ts';
+import { mirrorStickyPhrases } from './mirror-sticky-summary.ts';
 
 export interface ChangeStep {
   target: { kind: string; namespace: string; name: string };
@@ -70,7 +71,9 @@ const signature = (r: RuleLike) => JSON.stringify([r.name ?? null, r.version, r.
 
 function rulesOf(release: ServiceRelease): { enabled: RuleLike[]; disabled: RuleLike[] } {
   return {
-    enabled: release.rules.map((r) => ({ name: r.name, version: r.version, matches: r.matches })),
+    enabled: release.rules
+      .filter((r) => stickyRuleVersion(r.name) === undefined)
+      .map((r) => ({ name: r.name, version: r.version, matches: r.matches })),
     disabled: release.disabledRules.map((r) => ({
       name: r.name,
       version: r.version,
@@ -153,7 +156,7 @@ function stepPhrases(s: ChangeStep): string[] {
     const out: string[] = [];
     const split = splitPhrase(b.defaultRoute?.destinations ?? [], a.defaultRoute?.destinations ?? []);
     if (split) out.push(split);
-    out.push(...rulePhrases(b, a));
+    out.push(...rulePhrases(b, a), ...mirrorStickyPhrases(b, a));
     return out.length ? out : [`changed ${what}`];
   }
   if (!s.before) return [`created ${what}`];

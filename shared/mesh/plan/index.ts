@@ -4,8 +4,14 @@
 
 export * from './all-traffic.ts';
 export * from './change-summary.ts';
+export * from './mirror-edits.ts';
+export * from './mirror-plan.ts';
+export * from './mirror-sticky-summary.ts';
 export * from './new-rule-defaults.ts';
+export * from './patch-writer.ts';
 export * from './release-edits.ts';
 export * from './release-plan.ts';
+export * from './sticky-edits.ts';
+export * from './sticky-plan.ts';
 export * from './yaml-edit.ts';
 export * from './yaml-values.ts';

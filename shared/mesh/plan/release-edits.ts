@@ -30,6 +30,23 @@ export interface DesiredRelease {
   rules: DesiredRule[];
   addedVersions: DesiredVersion[];
   removedVersions: string[];
+  /** The catch-all route's mirror: absent keeps it as it is, null removes it (mirror-edits.ts). */
+  mirror?: DesiredMirror | null;
+  /** Sticky sessions: absent keeps them as they are, null turns them off (sticky-edits.ts). */
+  sticky?: DesiredSticky | null;
+}
+
+/** Copies of `percentage`% of the catch-all route's requests go to `version` (answers discarded). */
+export interface DesiredMirror {
+  version: string;
+  /** 0–100, at most one decimal (Istio's percentage is a double). */
+  percentage: number;
+}
+
+/** Each user keeps the version they first got, by a cookie naming it (model/sticky.ts). */
+export interface DesiredSticky {
+  cookie: string;
+  maxAgeSeconds: number;
 }
 
 export interface NewContentRule {
@@ -85,7 +102,7 @@ function start(x: Input): DesiredRelease {
     );
   }
   return {
-    release: d.release,
+    ...d,
     split: d.split.map((s) => ({ ...s })),
     rules: d.rules.map((r) => ({ ...r })),
     addedVersions: d.addedVersions.map((v) => ({ ...v })),

@@ -11,8 +11,12 @@ import {
   ReleaseEditError,
 } from '../model/index.ts';
 import { resolveHost, toGatewayMatches } from '../read/index.ts';
+import { mirrorOps } from './mirror-plan.ts';
+import { mirrorStickyPlanWords } from './mirror-sticky-summary.ts';
 import { defaultRuleName, inheritedRouteFields } from './new-rule-defaults.ts';
 import type { DesiredRelease, DesiredRule } from './release-edits.ts';
+import { withStickyRules } from './sticky-edits.ts';
+import { stickyDestinationFields, stickyOps } from './sticky-plan.ts';
 
 export interface PlanTarget {
   apiVersion: string;
@@ -81,9 +85,11 @@ class PatchBuilder {
 
 export function planRelease(
   current: ServiceRelease,
-  desired: DesiredRelease,
+  asked: DesiredRelease,
   objects: readonly KubeObject[],
 ): ReleasePlan {
+  // Sticky rules follow the split: a version without catch-all traffic keeps no sticky rule.
+  const desired = withStickyRules(asked);
   if (!current.editable) {
     throw new ReleaseEditError(
       `${current.route.kind} ${current.route.name} is read-only: ${current.readOnlyReasons.join('; ')}`,
@@ -96,6 +102,9 @@ export function planRelease(
   if (addStep) steps.push(addStep);
 
   const b = new PatchBuilder(routeObject);
+  // Mirror and cookie headers first: they write at the pointers the route has before any move.
+  mirrorOps(current, desired, b, (v) => targetFor(current, desired, v, b));
+  stickyOps(current, desired, b);
   splitOps(current, desired, b);
   ruleOps(current, desired, b);
   const routeOps = b.ops();
@@ -118,7 +127,8 @@ export function planRelease(
 
 function describeRouteChange(current: ServiceRelease, desired: DesiredRelease): string {
   const split = desired.split.map((s) => `${s.version} ${s.weight}%`).join(', ');
-  return `update ${current.route.kind} ${current.route.namespace}/${current.route.name}: split ${split || '(none)'}; ${desired.rules.filter((r) => r.enabled).length} content rule(s)`;
+  const extra = mirrorStickyPlanWords(current, desired);
+  return `update ${current.route.kind} ${current.route.namespace}/${current.route.name}: split ${split || '(none)'}; ${desired.rules.filter((r) => r.enabled).length} content rule(s)${extra ? `; ${extra}` : ''}`;
 }
 
 /** The DestinationRule declaring the release's own host, where new subsets go. */
@@ -226,7 +236,11 @@ function splitOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuil
   }
   for (const s of desired.split) {
     if (cur.some((d) => d.version === s.version)) continue;
-    b.add(`${dr.pointer}/${listKey}/-`, { ...targetFor(current, desired, s.version, b), weight: s.weight });
+    b.add(`${dr.pointer}/${listKey}/-`, {
+      ...targetFor(current, desired, s.version, b),
+      weight: s.weight,
+      ...(current.flavor === 'istio' ? stickyDestinationFields(desired, s.version) : {}),
+    });
   }
 }
 

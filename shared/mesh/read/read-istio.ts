@@ -33,6 +33,7 @@ import {
   readDefaultSplit,
 } from './read-istio-destinations.ts';
 import { httpPointer, otherRoute, routeName, ruleId } from './read-istio-pointers.ts';
+import { readSticky } from './read-sticky.ts';
 import type { RoutedDestination, WorkloadIndex } from './versions.ts';
 import {
   attachDeployments,
@@ -271,6 +272,7 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
   });
 
   const disabledRules = readDisabledRules(vs, r.reasons);
+  const sticky = readSticky(dr, dr ? ((http[dr.index] as IstioHTTPRoute).route ?? []) : []);
   r.others.sort((a, b) => a.index - b.index);
   const host = hosts[0] !== undefined ? resolver.resolve(hosts[0], ns) : name;
   return {
@@ -285,6 +287,7 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
     disabledRules,
     otherRoutes: r.others,
     mirrors,
+    ...(sticky ? { sticky } : {}),
     route,
     sources,
     editable: r.reasons.length === 0,

@@ -41,4 +41,17 @@ describe('rolesOf', () => {
     const all = readIstioReleases([vs([{ route: [to('v1', 100), to('v2', 0)] }]), dr])[0];
     expect(rolesOf(all)).toEqual({ stable: 'v1', canaries: [] });
   });
+
+  it('judges a mirror target as a canary while the split is 100/0 (shadow testing)', () => {
+    const mirrored = readIstioReleases([
+      vs([
+        {
+          route: [to('v1', 100), to('v2', 0)],
+          mirrors: [{ destination: { host: 'reviews', subset: 'v2' } }],
+        },
+      ]),
+      dr,
+    ])[0];
+    expect(rolesOf(mirrored)).toEqual({ stable: 'v1', canaries: ['v2'] });
+  });
 });

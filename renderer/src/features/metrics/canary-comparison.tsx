@@ -2,6 +2,7 @@ import type { ReleaseView } from '../../../../shared/api/console-schemas.ts';
 import type { MetricsSnapshot, VersionLatest } from '../../../../shared/api/metrics-schemas.ts';
 import { measuredFigures } from '../traffic/traffic-figures.ts';
 import { formatValue } from './chart-options.ts';
+import { MirroredNote } from './mirrored-note.tsx';
 
 interface CanaryComparisonProps {
   snapshot: MetricsSnapshot;
@@ -59,6 +60,7 @@ export function CanaryComparison({ snapshot, view }: CanaryComparisonProps) {
         )}
       </h3>
       {verdict && <p>{verdict.summary}</p>}
+      <MirroredNote view={view} stable={stable} latest={byVersion} />
       <table>
         <thead>
           <tr>

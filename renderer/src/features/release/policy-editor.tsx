@@ -9,6 +9,7 @@ import { RulePreview, useRulePreview } from '../rules/rule-preview.tsx';
 import { RuleReach } from '../rules/rule-reach.tsx';
 import { RulesEditor } from '../rules/rules-editor.tsx';
 import { estimatedForSplit } from '../traffic/traffic-figures.ts';
+import { MirrorStickyControls } from './mirror-sticky-controls.tsx';
 import { SplitEditor } from './split-editor.tsx';
 
 interface PolicyEditorProps {
@@ -62,6 +63,12 @@ export function PolicyEditor({
         onLock={(version, locked) => s.lock(key, version, locked)}
         onEven={() => s.even(key)}
         traffic={traffic}
+      />
+      <MirrorStickyControls
+        view={view}
+        extras={edit.extras}
+        editable={editable}
+        onChange={(extras) => s.edit(key, () => ({ extras }))}
       />
       <RulesEditor
         editKey={key}

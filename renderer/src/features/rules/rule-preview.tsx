@@ -191,6 +191,24 @@ export const RulePreview = memo(function RulePreview({ state }: { state: RulePre
           <li className="muted">caught by no rule: {pct(preview.unmatched.share)}</li>
         </ul>
       )}
+      {preview?.pinned && (
+        <ul className="preview-shares" aria-label="First visits pinned by the sticky cookie">
+          {preview.pinned.map((p) => (
+            <li key={p.version}>
+              pinned to {p.version}: {pct(p.share)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {preview?.mirrored && (
+        <ul className="preview-shares" aria-label="Requests copied by the mirror">
+          {preview.mirrored.map((m) => (
+            <li key={m.version}>
+              copied to {m.version}: {pct(m.share)} (answers discarded)
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 });

@@ -1,5 +1,6 @@
 import { memo, useId, useMemo } from 'react';
 import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
+import { stickyRuleVersion } from '../../../../shared/mesh/model/index.ts';
 import { firstProblem, type RuleProblems } from '../../../../shared/mesh/policy/index.ts';
 import type { ReleaseStore, RuleEdit } from '../../stores/release-store.ts';
 import { ConditionEditor, conditionOfKind } from './condition-editor.tsx';
@@ -117,6 +118,13 @@ function RuleEditor({
         {problems?.version && (
           <p id={`${id}-version`} className="field-error">
             Target version: {problems.version}
+          </p>
+        )}
+        {stickyRuleVersion(rule.name) !== undefined && (
+          <p className="muted small">
+            Kept by “Keep each user on their version (sticky)”: requests carrying the version cookie go back
+            to {stickyRuleVersion(rule.name)}. It follows the split and goes when that version gets 0%; turn
+            sticky sessions off to remove it.
           </p>
         )}
         {alternatives === null ? (
