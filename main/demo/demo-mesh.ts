@@ -27,6 +27,8 @@ export interface DemoMeshOptions {
   services?: number;
   podReadyDelayMs?: number;
   requestsPerSecond?: number;
+  /** How often the demo Prometheus samples every series (default 5 s; tests with short windows use less). */
+  scrapeIntervalMs?: number;
   /** Run without the simulation (no controllers, traffic or Prometheus): a bare API server. */
   simulation?: boolean;
   /** Objects to load instead of the seed (namespaces first). */
@@ -87,6 +89,7 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
           services,
           podReadyDelayMs: options.podReadyDelayMs ?? 1500,
           requestsPerSecond: options.requestsPerSecond ?? 20,
+          ...(options.scrapeIntervalMs !== undefined ? { scrapeIntervalMs: options.scrapeIntervalMs } : {}),
         });
 
   const tokens = { admin: users.admin.token, viewer: users.viewer.token, team: users.team.token };

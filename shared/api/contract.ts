@@ -26,6 +26,7 @@ import {
 import { proxyCalls } from './proxy-schemas.ts';
 import { OtherRulesChoiceSchema, releaseFlowCalls, releaseFlowEvents } from './release-flow-schemas.ts';
 import { sessionCalls } from './session-schemas.ts';
+import { stepPlanCalls, stepPlanEvents } from './step-plan-schemas.ts';
 
 // The one contract between renderer and main. Each call has a request and a response schema;
 // each event (main → renderer) a payload schema. Both transports (Electron IPC and the browser
@@ -184,6 +185,8 @@ export const calls = {
   ...releaseFlowCalls,
   ...callGraphCalls,
   ...proxyCalls,
+  // Release plans with gates (issue 16): a rollout's canary taken to 100% step by step.
+  ...stepPlanCalls,
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
@@ -203,6 +206,7 @@ export const events = {
   'metrics.update': MetricsSnapshot,
   'rollout.progress': RolloutPlanProgress,
   ...releaseFlowEvents,
+  ...stepPlanEvents,
   ...draftEvents,
 } as const;
 

@@ -76,6 +76,15 @@ function meshStageOf(relPath: string): { stage: string; file: string } | undefin
   return { stage: parts[2] as string, file: parts[3] as string };
 }
 
+/**
+ * What each folder of shared/ may import of the others (besides itself), where that is narrower
+ * than "anything in shared/": the release plan's decisions read plain weights and window figures,
+ * never the contract (which imports them) or a later stage of shared/mesh.
+ */
+export const SHARED_FOLDER_IMPORTS: Record<string, readonly string[]> = {
+  rollout: ['shared/mesh/model', 'shared/metrics'],
+};
+
 /** The folder of main/ a path (relative to the root) is in: main/core/x.ts → core; main/cli.ts → cli.ts. */
 function mainFolderOf(relPath: string): string | undefined {
   const parts = relPath.split(sep);
@@ -103,6 +112,15 @@ export function findImportViolations(root: string): Violation[] {
         if (uiPackages.test(specifier)) add('shared/ may not import React or other UI libraries');
         if (resolvesInto(file, specifier, 'main') || resolvesInto(file, specifier, 'renderer'))
           add('shared/ may not import main/ or renderer/');
+        const folder = rel.split(sep)[1] ?? '';
+        const allowed = SHARED_FOLDER_IMPORTS[folder];
+        if (allowed && specifier.startsWith('.') && resolvesInto(file, specifier, 'shared')) {
+          const to = relative(root, resolve(dirname(file), specifier))
+            .split(sep)
+            .join('/');
+          const ok = [`shared/${folder}`, ...allowed].some((a) => to.startsWith(`${a}/`));
+          if (!ok) add(`shared/${folder} may import only ${allowed.join(' and ')} of shared/`);
+        }
       }
       if (inside(file, 'renderer')) {
         if (resolvesInto(file, specifier, 'main')) add('renderer/ may not import main/');

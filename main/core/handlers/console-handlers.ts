@@ -40,6 +40,13 @@ export type ConsoleCalls = Pick<
   | 'release.planDownstream'
   | 'release.proxies'
   | 'rollout.health'
+  | 'rollout.steps.start'
+  | 'rollout.steps.get'
+  | 'rollout.steps.pause'
+  | 'rollout.steps.resume'
+  | 'rollout.steps.skip'
+  | 'rollout.steps.approve'
+  | 'rollout.steps.abort'
 >;
 
 /** What the other services of main (metrics, drafts) need of the console's: not contract calls. */
@@ -65,7 +72,7 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     ...sessionHandlers(s),
     ...serviceHandlers(s),
     ...releaseHandlers(s),
-    ...rolloutHandlers(s.rollouts),
+    ...rolloutHandlers(s.rollouts, s.stepPlans),
     ...historyHandlers(s),
     ...ruleHandlers(s.engine),
     listContexts: () => s.sessions.listContexts(),

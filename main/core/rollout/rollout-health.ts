@@ -28,16 +28,14 @@ function statsOf(version: string, stats: Map<string, VersionWindowStats>): Versi
   return s;
 }
 
-/** Judges `canary` against `stable` over the last `windowSeconds`, from Prometheus's own counters. */
-export async function judgeRelease(opts: {
+/** Each version's requests, failures and latency histogram over the last `windowSeconds`, from Prometheus. */
+export async function windowStats(opts: {
   client: PrometheusClient;
   release: ServiceRelease;
-  canary: string;
-  stable: string;
-  windowSeconds?: number;
+  windowSeconds: number;
   count4xxAsErrors?: boolean;
-}): Promise<HealthVerdict> {
-  const windowSeconds = opts.windowSeconds ?? PROMOTE_VERDICT_WINDOW_SECONDS;
+}): Promise<Map<string, VersionWindowStats>> {
+  const { windowSeconds } = opts;
   const target = targetOf(opts.release);
   const by = VERSION_LABELS.join(', ');
   const sel = selector(target);
@@ -69,9 +67,28 @@ export async function judgeRelease(opts: {
     statsOf(version, stats).buckets = [...m]
       .sort((a, b) => a[0] - b[0])
       .map(([le, count]) => ({ le, count }));
+  return stats;
+}
+
+/** One version's window from `windowStats` (no requests when Prometheus saw none). */
+export function versionStats(stats: Map<string, VersionWindowStats>, version: string): VersionWindowStats {
+  return stats.get(version) ?? { version, requests: 0, failures: 0, buckets: [] };
+}
+
+/** Judges `canary` against `stable` over the last `windowSeconds`, from Prometheus's own counters. */
+export async function judgeRelease(opts: {
+  client: PrometheusClient;
+  release: ServiceRelease;
+  canary: string;
+  stable: string;
+  windowSeconds?: number;
+  count4xxAsErrors?: boolean;
+}): Promise<HealthVerdict> {
+  const windowSeconds = opts.windowSeconds ?? PROMOTE_VERDICT_WINDOW_SECONDS;
+  const stats = await windowStats({ ...opts, windowSeconds });
   const stable = stats.get(opts.stable);
   return judgeCanary({
-    canary: statsOf(opts.canary, stats),
+    canary: versionStats(stats, opts.canary),
     ...(stable ? { stable } : {}),
     windowSeconds,
   });

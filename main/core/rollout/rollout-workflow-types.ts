@@ -10,6 +10,7 @@ import type { ReleaseHealth } from './rollout-health.ts';
 import type { ObjectWatcher } from './rollout-progress.ts';
 import type { ReleaseEvent, ReleasePhase, ReleaseState } from './rollout-state.ts';
 import type { ReleaseStateStore } from './rollout-state-store.ts';
+import type { RouteBefore } from './step-plan-route.ts';
 
 export interface RolloutWorkflowDeps {
   api: KubeApi;
@@ -63,7 +64,10 @@ export interface ResumeReport {
 
 export interface RolloutWorkflow {
   start(input: StartRelease): Promise<ReleaseState>;
-  route(id: string, split: Readonly<TrafficSplit>): Promise<ReleaseState>;
+  /** Applies a split to the catch-all route (`description` names it in History, e.g. a plan's step). */
+  route(id: string, split: Readonly<TrafficSplit>, description?: string): Promise<ReleaseState>;
+  /** Puts the route back as it was before a release plan began: its split and its rules. */
+  restoreRoute(id: string, before: RouteBefore, description: string): Promise<ReleaseState>;
   addRule(id: string, rule: Omit<NewContentRule, 'version'>): Promise<ReleaseState>;
   /** The canary's health next to the stable version, as the promote gate judges it. */
   health(id: string): Promise<ReleaseHealth>;

@@ -19,6 +19,7 @@ import type {
   RolloutWorkflowDeps,
   StartRelease,
 } from './rollout-workflow-types.ts';
+import { restoredRelease } from './step-plan-route.ts';
 
 export type {
   ResumeReport,
@@ -129,16 +130,22 @@ export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflo
       await save(s, 'creating');
       return guarded(s, () => continueStart(s, stable));
     },
-    async route(id, split) {
+    async route(id, split, description) {
       const s = await load(id);
       requirePhase(s, ['ready', 'routing', 'promoted'], 'route');
       return guarded(s, async () => {
-        await applyDesired(
-          s,
-          (r) => setSplit(r, split),
-          `split ${split.map((v) => `${v.version} ${v.weight}%`).join(', ')}`,
-        );
+        const shares = `split ${split.map((v) => `${v.version} ${v.weight}%`).join(', ')}`;
+        await applyDesired(s, (r) => setSplit(r, split), description ? `${description}: ${shares}` : shares);
         s.split = split.map((v) => ({ version: v.version, weight: v.weight }));
+        return save(s, 'routing');
+      });
+    },
+    async restoreRoute(id, before, description) {
+      const s = await load(id);
+      requirePhase(s, ['ready', 'routing', 'promoted'], 'restore the route of');
+      return guarded(s, async () => {
+        await applyDesired(s, (r) => restoredRelease(r, before), description);
+        s.split = before.split.map((v) => ({ version: v.version, weight: v.weight }));
         return save(s, 'routing');
       });
     },

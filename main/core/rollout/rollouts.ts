@@ -68,6 +68,21 @@ export interface Rollouts {
   recordRouted(contextId: string, id: string, split: TrafficSplit, historyId?: string): Promise<void>;
   /** Resolves once background operations have settled (tests, shutdown). */
   settled(): Promise<void>;
+  /** The saved state of a release, if there is one (no session needed). */
+  state(contextId: string, id: string): Promise<ReleaseState | undefined>;
+  /** A saved release on a writable session with no operation running on it (for its step plan). */
+  prepare(
+    contextId: string,
+    id: string,
+    what: string,
+  ): Promise<{ state: ReleaseState; session: ClusterSession }>;
+  /** A change of a release made the way the wizard's own operations are (progress and History told). */
+  change(
+    contextId: string,
+    id: string,
+    what: string,
+    fn: (wf: RolloutWorkflow) => Promise<ReleaseState>,
+  ): Promise<RolloutPlanView>;
 }
 
 /** A store that shows the workflow only one release, so `resumeReleases()` continues just that one. */
@@ -269,6 +284,13 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
   const { running, runKey } = rt;
 
   return {
+    async prepare(contextId, id, what) {
+      const session = await writable(contextId);
+      notRunning(contextId, id, what);
+      return { state: await load(contextId, id), session };
+    },
+    change: operate,
+    state: (contextId, id) => storeOf(contextId).load(id),
     async start(req) {
       const session = await writable(req.contextId);
       const release = session.releases?.get(req.releaseId);

@@ -20,6 +20,8 @@ import { createProxyConfirmations } from '../proxies/proxy-confirmations.ts';
 import { judgeRelease } from '../rollout/rollout-health.ts';
 import type { Rollouts } from '../rollout/rollouts.ts';
 import { createRollouts } from '../rollout/rollouts.ts';
+import type { StepPlans, StepPlansDependencies } from '../rollout/step-plans.ts';
+import { createStepPlans } from '../rollout/step-plans.ts';
 import type { SnapshotOptions } from '../snapshots/console-snapshots.ts';
 import { createConsoleSnapshots } from '../snapshots/console-snapshots.ts';
 import { historyViews, type LiveObjectLookup } from '../views/history-views.ts';
@@ -61,6 +63,8 @@ export interface ConsoleDependencies {
    * honours a URL set in settings); default: the Prometheus service the session found in the cluster.
    */
   prometheusFor?: (contextId: string) => Promise<PrometheusClient | { none: string }>;
+  /** Release plan timing (tests shorten these): see StepPlansDependencies. */
+  stepPlans?: Pick<StepPlansDependencies, 'timers' | 'tickMs' | 'minWindowSeconds' | 'interruptedAfterMs'>;
 }
 
 /** What a draft is based on: the objects as they were at `capturedAt`. */
@@ -94,6 +98,8 @@ export interface ConsoleServices {
   rollouts: Rollouts;
   /** Confirmation at the proxies: at how many sidecars and gateways an applied change is in effect. */
   proxies: ProxyConfirmations;
+  /** Release plans with gates over the rollouts (`rollout.steps.*`). */
+  stepPlans: StepPlans;
   /** The open, synced session of a context (waits for its first list; throws a clear failure). */
   ready(contextId: string): Promise<ClusterSession>;
   releaseOf(session: ClusterSession, releaseId: string): ServiceRelease;
@@ -189,6 +195,33 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
       return plans.view(session, stored, p.summary);
     },
   });
+}
+
+/** Release plans over the rollouts; saved running ones go on once their context's session connects. */
+function stepPlansOver(
+  deps: ConsoleDependencies,
+  parts: Pick<WorkflowParts, 'sessions' | 'ready'>,
+  rollouts: Rollouts,
+): { stepPlans: StepPlans; dispose: () => Promise<void> } {
+  const stepPlans = createStepPlans({
+    dataDir: deps.dataDir,
+    emit: deps.emit,
+    rollouts,
+    ready: parts.ready,
+    prometheusFor: (contextId) => prometheusOf(deps, parts.sessions, contextId),
+    ...deps.stepPlans,
+  });
+  // Their holds begin again: a hold interrupted by a closed session or a restart is not trusted.
+  const off = parts.sessions.onSessionChanged((contextId, info) => {
+    if (info.status === 'connected') void stepPlans.resumeContext(contextId).catch(() => undefined);
+    else if (info.status !== 'connecting') stepPlans.stopContext(contextId);
+  });
+  const dispose = async () => {
+    off();
+    stepPlans.dispose();
+    await stepPlans.settled();
+  };
+  return { stepPlans, dispose };
 }
 
 /** Confirmation at the proxies over the console's synced sessions: a release's host and the session's client. */
@@ -301,6 +334,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
   // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
   const proxies = proxyConfirmationsOver(ready);
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
+  const { stepPlans, dispose: disposeStepPlans } = stepPlansOver(deps, { sessions, ready }, rollouts);
 
   return {
     emit: deps.emit,
@@ -314,6 +348,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     events,
     rollouts,
     proxies,
+    stepPlans,
     ready,
     releaseOf(session, releaseId) {
       const release = session.releases?.get(releaseId);
@@ -347,6 +382,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
       // Operations still waiting on a rollout are left behind: their saved state resumes later.
       // Pending snapshots are written first, while the caches still hold the objects.
       offSnapshotSessions();
+      await disposeStepPlans();
       await snapshots.dispose();
       events.dispose();
       await sessions.dispose();

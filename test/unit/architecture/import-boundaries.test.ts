@@ -24,6 +24,15 @@ describe('the layering of ARCHITECTURE.md', () => {
     });
   });
 
+  it('keeps shared/rollout (release plans) pure: no Node, only shared/mesh/model and shared/metrics', () => {
+    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('shared/rollout'));
+    expect(found.map((v) => `${v.line}:${v.rule}`)).toEqual([
+      '1:shared/ may not import Node built-ins',
+      '2:shared/rollout may import only shared/mesh/model and shared/metrics of shared/',
+      '3:shared/rollout may import only shared/mesh/model and shared/metrics of shared/',
+    ]);
+  });
+
   it('catches renderer/ importing main/, statically and dynamically', () => {
     const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('renderer'));
     expect(found.map((v) => v.rule)).toEqual([

@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import type { StepPlanRecord, StepPlanStore } from '../../../main/core/rollout/step-plan-store.ts';
+import type { StepRunnerDeps, Timers } from '../../../main/core/rollout/step-runner.ts';
+import { createStepRunner } from '../../../main/core/rollout/step-runner.ts';
+import type { TrafficSplit } from '../../../shared/mesh/model/index.ts';
+import type { GateFigures } from '../../../shared/rollout/step-gates.ts';
+import { defaultStepPlan } from '../../../shared/rollout/step-plan.ts';
+import { aborting, paused, resumed } from '../../../shared/rollout/step-progress.ts';
+
+// The runner over a manual clock and fakes of its world: a store in memory, figures the test
+// chooses, and the applies and restores it asked for, in order.
+
+function manualTimers(start = 1_000_000) {
+  let now = start;
+  let queue: Array<{ at: number; fn: () => void; id: number }> = [];
+  let ids = 0;
+  const timers: Timers = {
+    now: () => now,
+    after(ms, fn) {
+      const id = ++ids;
+      queue.push({ at: now + ms, fn, id });
+      return () => {
+        queue = queue.filter((t) => t.id !== id);
+      };
+    },
+  };
+  return {
+    timers,
+    /** Moves the clock by `ms`, running every timer that falls due (and what they schedule). */
+    async advance(ms: number, settle: () => Promise<void>) {
+      const end = now + ms;
+      for (;;) {
+        queue.sort((a, b) => a.at - b.at);
+        const next = queue[0];
+        if (!next || next.at > end) break;
+        queue.shift();
+        now = Math.max(now, next.at);
+        next.fn();
+        await settle();
+      }
+      now = end;
+    },
+    jump(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+function stats(version: string, requests: number, failures: number, p95: number) {
+  return {
+    version,
+    requests,
+    failures,
+    buckets: [
+      { le: p95 / 2, count: 0 },
+      { le: p95, count: requests },
+      { le: Number.POSITIVE_INFINITY, count: requests },
+    ],
+  };
+}
+const good = (w: number): GateFigures => ({
+  canary: stats('v2', 200, 0, 80),
+  stable: stats('v1', 2000, 0, 80),
+  windowSeconds: w,
+});
+const slow = (w: number): GateFigures => ({
+  canary: stats('v2', 200, 0, 400),
+  stable: stats('v1', 2000, 0, 80),
+  windowSeconds: w,
+});
+
+function world(figures: (w: number) => GateFigures = good) {
+  const clock = manualTimers();
+  const saved = new Map<string, StepPlanRecord>();
+  const store: StepPlanStore = {
+    async save(r) {
+      saved.set(r.id, structuredClone(r));
+    },
+    async load(id) {
+      const r = saved.get(id);
+      return r ? structuredClone(r) : undefined;
+    },
+    async list() {
+      return { plans: [...saved.values()].map((r) => structuredClone(r)), unreadable: [] };
+    },
+  };
+  const applied: TrafficSplit[] = [];
+  const restores: string[] = [];
+  const windows: number[] = [];
+  let failApply: string | undefined;
+  let goneWhy: string | undefined;
+  const deps: StepRunnerDeps = {
+    storeOf: () => store,
+    timers: clock.timers,
+    tickMs: 1000,
+    minWindowSeconds: 5,
+    interruptedAfterMs: 30_000,
+    async figures(_r, w) {
+      windows.push(w);
+      return figures(w);
+    },
+    async applySplit(_r, split) {
+      if (failApply) throw new Error(failApply);
+      applied.push(split);
+      return `h${applied.length}`;
+    },
+    async restore(_r, description) {
+      restores.push(description);
+      return 'restore';
+    },
+    changed: () => {},
+    gone: async () => goneWhy,
+  };
+  const runner = createStepRunner(deps);
+  const record: StepPlanRecord = {
+    id: 'shop.payment.v2',
+    contextId: 'demo',
+    serviceReleaseId: 'istio:shop/payment.shop.svc.cluster.local',
+    canary: 'v2',
+    stable: 'v1',
+    plan: defaultStepPlan({ holdSeconds: 60 }),
+    progress: { state: 'running', current: 0 },
+    before: {
+      split: [
+        { version: 'v1', weight: 90 },
+        { version: 'v2', weight: 10 },
+      ],
+      rules: [],
+    },
+    historyIds: [],
+    startedAt: clock.timers.now(),
+    updatedAt: clock.timers.now(),
+  };
+  const settle = () => runner.settled();
+  return {
+    clock,
+    store,
+    runner,
+    applied,
+    restores,
+    windows,
+    async begin() {
+      await store.save(record);
+      runner.watch('demo', record.id);
+      await clock.advance(0, settle);
+    },
+    advance: (ms: number) => clock.advance(ms, settle),
+    get: async () => (await store.load(record.id))!,
+    failApplies(message: string | undefined) {
+      failApply = message;
+    },
+    rolloutGone(why: string) {
+      goneWhy = why;
+    },
+  };
+}
+
+const canaryShares = (splits: TrafficSplit[]) => splits.map((s) => s.find((x) => x.version === 'v2')?.weight);
+
+describe('the step runner', () => {
+  it('applies each step, holds it, reads the gates over the hold and completes at 100%', async () => {
+    const w = world();
+    await w.begin();
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect(w.applied[0]).toEqual([
+      { version: 'v1', weight: 99 },
+      { version: 'v2', weight: 1 },
+    ]);
+    await w.advance(59_000);
+    expect(canaryShares(w.applied)).toEqual([1]);
+    await w.advance(4 * 61_000);
+    expect(canaryShares(w.applied)).toEqual([1, 5, 25, 50, 100]);
+    const r = await w.get();
+    expect(r.progress.state).toBe('completed');
+    expect(r.historyIds).toEqual(['h1', 'h2', 'h3', 'h4', 'h5']);
+    expect(w.windows.every((x) => x >= 60)).toBe(true);
+    expect(w.runner.watching('demo', r.id)).toBe(false);
+  });
+
+  it('stops on a failing gate and restores the route as it was, saying why', async () => {
+    const w = world(slow);
+    await w.begin();
+    await w.advance(61_000);
+    const r = await w.get();
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect(w.restores).toEqual(['release plan: failed gate, route restored as before the plan']);
+    expect(r.progress.state).toBe('failed');
+    expect(r.outcome).toMatchObject({ kind: 'failed', restored: true });
+    expect(r.outcome?.reason).toMatch(
+      /step 1 of 5 \(1%\) stopped by its gate: p95 390 ms vs stable 78 ms: 5.00× stable/,
+    );
+    expect(r.split).toEqual(r.before.split);
+    expect(r.historyIds).toEqual(['h1', 'restore']);
+  });
+
+  it('begins a hold again after the machine slept through it', async () => {
+    const w = world();
+    await w.begin();
+    const began = (await w.get()).progress.holdStartedAt!;
+    await w.advance(30_000);
+    w.clock.jump(120_000); // asleep: no tick for two minutes, past the 60 s hold
+    const woke = w.clock.timers.now();
+    await w.advance(1000);
+    const r = await w.get();
+    expect(r.progress.current).toBe(0);
+    expect(r.progress.holdStartedAt).toBeGreaterThanOrEqual(woke);
+    expect(r.progress.holdStartedAt).toBeGreaterThanOrEqual(began + 150_000);
+    expect(canaryShares(w.applied)).toEqual([1]);
+  });
+
+  it('keeps a failed apply for the next tick, with the reason on the plan', async () => {
+    const w = world();
+    w.failApplies('the VirtualService changed meanwhile');
+    await w.begin();
+    expect((await w.get()).lastError).toBe('the VirtualService changed meanwhile');
+    w.failApplies(undefined);
+    await w.advance(1000);
+    const r = await w.get();
+    expect(r.lastError).toBeUndefined();
+    expect(r.progress.appliedStep).toBe(0);
+  });
+
+  it('stops looking at a paused plan; resumed, its hold begins again; aborted, the route is restored', async () => {
+    const w = world();
+    await w.begin();
+    await w.advance(10_000);
+    const r = await w.get();
+    await w.store.save({ ...r, progress: paused(r.progress) });
+    await w.advance(1000);
+    expect(w.runner.watching('demo', r.id)).toBe(false);
+    await w.advance(200_000);
+    const p = await w.get();
+    const back = resumed(p.progress, w.clock.timers.now());
+    await w.store.save({ ...p, progress: back });
+    w.runner.watch('demo', r.id);
+    await w.advance(59_000);
+    expect(canaryShares(w.applied)).toEqual([1]);
+    const q = await w.get();
+    await w.store.save({ ...q, progress: aborting(q.progress) });
+    await w.runner.lookNow('demo', r.id);
+    const done = await w.get();
+    expect(done.progress.state).toBe('aborted');
+    expect(done.outcome).toMatchObject({ kind: 'aborted', restored: true });
+    expect(w.restores).toEqual(['release plan: plan aborted, route restored as before the plan']);
+  });
+
+  it('stops, leaving the route alone, once the wizard took its rollout elsewhere (promoted, aborted)', async () => {
+    const w = world();
+    await w.begin();
+    w.rolloutGone('the rollout shop.payment.v2 is aborted');
+    await w.advance(120_000);
+    const r = await w.get();
+    expect(r.progress.state).toBe('aborted');
+    expect(r.outcome?.reason).toBe(
+      'the rollout shop.payment.v2 is aborted: the plan stopped, its route left as it is',
+    );
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect(w.restores).toEqual([]);
+  });
+});
