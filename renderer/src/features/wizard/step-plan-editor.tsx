@@ -10,7 +10,12 @@ interface Row {
   gates: typeof DEFAULT_GATES;
 }
 
-const row = (weight: number): Row => ({ weight, holdSeconds: 300, gates: DEFAULT_GATES });
+// At 100% no request reaches the stable version to compare with: the last step does not hold.
+const row = (weight: number): Row => ({
+  weight,
+  holdSeconds: weight === 100 ? 0 : 300,
+  gates: DEFAULT_GATES,
+});
 export const DEFAULT_ROWS: Row[] = [1, 5, 25, 50, 100].map(row);
 
 /** Keys for a plan's steps: a step is its position in the plan. */
@@ -124,7 +129,7 @@ export function StepPlanEditor({
                 <NumberField
                   label={`p95 ratio allowed at step ${i + 1} (×)`}
                   value={r.gates.maxP95Ratio}
-                  min={0.01}
+                  min={1}
                   step={0.1}
                   onChange={(v) => setGate(i, { maxP95Ratio: v })}
                 />
