@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, type IpcMainInvokeEvent, protocol, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  type IpcMainInvokeEvent,
+  Notification,
+  protocol,
+  session,
+  shell,
+} from 'electron';
 import { createAppCore } from '../core/app-core.ts';
 import { loadLoginShellEnvironment } from '../core/login-shell-env.ts';
 import { demoSampleRequests, startEmbeddedDemo } from '../demo/embedded-demo.ts';
@@ -8,6 +16,7 @@ import { appDocsPrefixes } from './external-links.ts';
 import { loadLinkAllowList } from './external-links-file.ts';
 import { forwardEvents, wireIpc } from './ipc-wiring.ts';
 import { denyAllPermissions } from './permissions.ts';
+import { notifyPlanOutcomes } from './plan-notifications.ts';
 import {
   APP_SCHEME,
   chooseRendererSource,
@@ -105,6 +114,9 @@ async function start() {
     );
   const unwire = wireIpc(core, trusted);
   const unforward = forwardEvents(core, win.webContents);
+  const unnotify = notifyPlanOutcomes(core, (title, body) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  });
 
   win.on('close', () => {
     saveWindowBounds(dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() });
@@ -118,6 +130,7 @@ async function start() {
   app.on('window-all-closed', () => {
     unwire();
     unforward();
+    unnotify();
     void core.dispose().finally(() => app.quit());
   });
 

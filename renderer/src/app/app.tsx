@@ -15,6 +15,7 @@ import { HistoryPanel } from '../features/history/history-panel.tsx';
 import { ServiceView } from '../features/release/service-view.tsx';
 import { ServiceList } from '../features/services/service-list.tsx';
 import { SessionBanner } from '../features/shell/session-banner.tsx';
+import { PlanNoticeToast } from '../features/wizard/plan-notice.tsx';
 import { ResumeBanner } from '../features/wizard/resume-banner.tsx';
 import type { ApplyStore } from '../stores/apply-store.ts';
 import type { ClustersStore } from '../stores/clusters-store.ts';
@@ -23,6 +24,7 @@ import type { DraftsStore } from '../stores/drafts-store.ts';
 import type { ReleaseStore } from '../stores/release-store.ts';
 import { desiredInput, editChanged, editKey } from '../stores/release-store.ts';
 import type { ServicesStore } from '../stores/services-store.ts';
+import { stepPlanStoreFor } from '../stores/step-plan-store.ts';
 import type { WizardStore } from '../stores/wizard-store.ts';
 import { usePlaceInUrl } from './use-place-in-url.ts';
 
@@ -179,6 +181,7 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
       </footer>
       <ReviewDialog store={apply} />
       <UndoToast store={apply} />
+      <PlanNoticeToast store={stepPlanStoreFor(api)} />
       {help && <ShortcutsSheet onClose={() => setHelp(false)} />}
     </div>
   );

@@ -11,6 +11,7 @@ import { useReleaseTraffic } from '../traffic/use-traffic-figures.ts';
 import { AbortDialog } from './abort-dialog.tsx';
 import { CreateStep } from './create-step.tsx';
 import { PromoteStep } from './promote-step.tsx';
+import { StepPlanPanel } from './step-plan-panel.tsx';
 import { DoneStep, FinalizeStep, ObserveStep, RolloutStep } from './wizard-steps.tsx';
 
 interface ReleaseWizardProps {
@@ -110,7 +111,10 @@ export function ReleaseWizard({ api, view, edit, releases, apply, wizard, color 
           </>
         )}
         {release && step === 'observe' && (
-          <ObserveStep release={release} view={view} wizard={wizard} traffic={traffic.best} />
+          <>
+            <ObserveStep release={release} view={view} wizard={wizard} traffic={traffic.best} />
+            <StepPlanPanel api={api} release={release} />
+          </>
         )}
         {release && step === 'promote' && <PromoteStep release={release} view={view} wizard={wizard} />}
         {release && step === 'finalize' && (
