@@ -21,6 +21,7 @@ export function stepPlanView(r: StepPlanRecord, watching: boolean): StepPlanView
     ...(r.progress.appliedStep !== undefined ? { appliedStep: r.progress.appliedStep } : {}),
     ...(holding ? { holdStartedAt: iso(held), holdEndsAt: iso(held + step.holdSeconds * 1000) } : {}),
     ...(r.waiting !== undefined ? { waiting: r.waiting } : {}),
+    ...(r.proxies !== undefined ? { proxies: r.proxies } : {}),
     ...(r.split ? { split: r.split } : {}),
     before: { split: r.before.split, rules: r.before.rules.length },
     ...(r.gates ? { gates: { ...r.gates, at: iso(r.gates.at) } } : {}),

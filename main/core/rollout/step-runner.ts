@@ -38,6 +38,12 @@ export interface StepRunnerDeps {
   figures(r: StepPlanRecord, windowSeconds: number): Promise<GateFigures>;
   /** Applies a weight step's split through the rollout's safe apply; answers its History entry. */
   applySplit(r: StepPlanRecord, split: TrafficSplit, description: string): Promise<string | undefined>;
+  /**
+   * Whether a step just applied is in effect at the proxies that serve the host. Not ok holds the
+   * step's hold back (the next tick asks again, without applying again); an unknown status is ok,
+   * with its reason as the note (the apply's own confirmation stands, nothing is guessed).
+   */
+  inEffect?(r: StepPlanRecord): Promise<{ ok: true; note?: string } | { ok: false; why: string }>;
   /** Puts the route back as it was before the plan; answers its History entry. */
   restore(r: StepPlanRecord, description: string): Promise<string | undefined>;
   changed(r: StepPlanRecord): void;
@@ -58,10 +64,20 @@ async function carryOut(
   const label = (i: number) => stepLabel(r.plan, i);
   switch (d.kind) {
     case 'apply': {
-      const split = stepSplit(r.before.split, r.canary, r.stable, d.weight);
-      const historyId = await deps.applySplit(r, split, `release plan ${label(d.step)}`);
-      if (historyId) r.historyIds.push(historyId);
-      r.split = split;
+      if (r.proxyWait?.step !== d.step) {
+        const split = stepSplit(r.before.split, r.canary, r.stable, d.weight);
+        const historyId = await deps.applySplit(r, split, `release plan ${label(d.step)}`);
+        if (historyId) r.historyIds.push(historyId);
+        r.split = split;
+      }
+      const proxies = deps.inEffect ? await deps.inEffect(r) : undefined;
+      if (proxies) r.proxies = proxies.ok ? proxies.note : proxies.why;
+      if (proxies && !proxies.ok) {
+        r.proxyWait = { step: d.step };
+        r.waiting = `${label(d.step)} is not in effect everywhere yet: ${proxies.why}`;
+        return false;
+      }
+      delete r.proxyWait;
       r.progress = applied(r.progress, d.step, deps.timers.now());
       delete r.waiting;
       return true;
