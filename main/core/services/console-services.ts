@@ -126,6 +126,22 @@ export function sessionFacts(contextId: string, session: ClusterSession): Sessio
     : { contextId };
 }
 
+/** The release of a synced session, or a clear not-found. */
+function releaseOf(session: ClusterSession, releaseId: string): ServiceRelease {
+  const release = session.releases?.get(releaseId);
+  if (!release)
+    throw new ApiFailure('not-found', `no service '${releaseId}' in this cluster (it may have been deleted)`);
+  return release;
+}
+
+/** The routes, DestinationRules, Services and Deployments a release is read from, as the cache has them. */
+function sourceObjects(session: ClusterSession, release: { sources: ReleaseSources }): KubeObject[] {
+  const lookup = cacheLookup(session.cache!);
+  return release.sources
+    .map((s) => lookup.find(s.kind, s.namespace, s.name))
+    .filter((o): o is KubeObject => o !== undefined);
+}
+
 /** Refuses a change on a read-only session, naming why it is read-only. */
 export function refuseReadOnly(contextId: string, session: ClusterSession): void {
   const facts = sessionFacts(contextId, session);
@@ -355,21 +371,8 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
     proxies,
     stepPlans,
     ready,
-    releaseOf(session, releaseId) {
-      const release = session.releases?.get(releaseId);
-      if (!release)
-        throw new ApiFailure(
-          'not-found',
-          `no service '${releaseId}' in this cluster (it may have been deleted)`,
-        );
-      return release;
-    },
-    sourceObjects(session, release) {
-      const lookup = cacheLookup(session.cache!);
-      return release.sources
-        .map((s) => lookup.find(s.kind, s.namespace, s.name))
-        .filter((o): o is KubeObject => o !== undefined);
-    },
+    releaseOf,
+    sourceObjects,
     liveLookupOf,
     announce,
     demoRequests() {
