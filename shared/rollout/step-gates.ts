@@ -49,7 +49,9 @@ function requestsGate(f: GateFigures, t: GateThresholds): GateResult {
   const c = Math.round(f.canary.requests);
   const s = Math.round(f.stable.requests);
   const enough = c >= t.minRequests && s >= t.minRequests;
-  const to = f.mirror ? `mirrored request(s) to ${f.canary.version}${mirroredNote(f)}` : `request(s) to ${f.canary.version}`;
+  const to = f.mirror
+    ? `mirrored request(s) to ${f.canary.version}${mirroredNote(f)}`
+    : `request(s) to ${f.canary.version}`;
   return {
     gate: 'requests',
     status: enough ? 'pass' : 'no-data',

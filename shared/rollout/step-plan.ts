@@ -121,7 +121,8 @@ function gateProblems(g: GateThresholds, step: number): PlanProblem[] {
 const oneDecimal = (p: number) => Math.abs(p * 10 - Math.round(p * 10)) < 1e-9;
 
 function holdProblem(holdSeconds: number, i: number): PlanProblem[] {
-  if (Number.isFinite(holdSeconds) && holdSeconds >= 0 && holdSeconds <= PLAN_LIMITS.maxHoldSeconds) return [];
+  if (Number.isFinite(holdSeconds) && holdSeconds >= 0 && holdSeconds <= PLAN_LIMITS.maxHoldSeconds)
+    return [];
   return [
     {
       step: i,

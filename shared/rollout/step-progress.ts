@@ -73,7 +73,9 @@ export function approved(plan: StepPlan, p: StepProgress): StepProgress {
   requireState(p, ['running', 'paused'], 'approve a step of');
   const step = plan.steps[p.current];
   if (step?.kind !== 'approval')
-    throw new StepPlanError(`step ${p.current + 1} is not waiting for an approval (it is a ${step?.kind ?? 'missing'} step)`);
+    throw new StepPlanError(
+      `step ${p.current + 1} is not waiting for an approval (it is a ${step?.kind ?? 'missing'} step)`,
+    );
   return { ...p, approvedStep: p.current };
 }
 

@@ -4,11 +4,18 @@
 // One plan's ticks and the operator's operations on it run one at a time, never interleaved.
 
 import type { TrafficSplit } from '../../../shared/mesh/model/index.ts';
+import type { DesiredMirror } from '../../../shared/mesh/plan/index.ts';
 import type { StepDecision } from '../../../shared/rollout/step-decision.ts';
 import { decideNext, FINISHED_PLAN_STATES, stepSplit } from '../../../shared/rollout/step-decision.ts';
 import type { GateFigures } from '../../../shared/rollout/step-gates.ts';
 import { stepLabel } from '../../../shared/rollout/step-plan.ts';
-import { advanced, applied, restarted } from '../../../shared/rollout/step-progress.ts';
+import {
+  advanced,
+  applied,
+  mirrored,
+  mirrorEnded,
+  restarted,
+} from '../../../shared/rollout/step-progress.ts';
 import type { StepPlanRecord, StepPlanStore } from './step-plan-store.ts';
 
 export interface Timers {
@@ -38,6 +45,12 @@ export interface StepRunnerDeps {
   figures(r: StepPlanRecord, windowSeconds: number): Promise<GateFigures>;
   /** Applies a weight step's split through the rollout's safe apply; answers its History entry. */
   applySplit(r: StepPlanRecord, split: TrafficSplit, description: string): Promise<string | undefined>;
+  /** Sets (or with null removes) a mirror step's mirror through the same safe apply; its History entry. */
+  applyMirror(
+    r: StepPlanRecord,
+    mirror: DesiredMirror | null,
+    description: string,
+  ): Promise<string | undefined>;
   /** Puts the route back as it was before the plan; answers its History entry. */
   restore(r: StepPlanRecord, description: string): Promise<string | undefined>;
   changed(r: StepPlanRecord): void;
@@ -98,8 +111,26 @@ async function carryOut(
         restored: true,
       };
       r.split = r.before.split;
-      r.progress = { ...r.progress, state: r.outcome.kind === 'failed' ? 'failed' : 'aborted' };
+      r.progress = mirrorEnded({ ...r.progress, state: r.outcome.kind === 'failed' ? 'failed' : 'aborted' });
       return false;
+    }
+    case 'mirror': {
+      const mirror = { version: r.canary, percentage: d.percent };
+      const historyId = await deps.applyMirror(r, mirror, `release plan ${label(d.step)}`);
+      if (historyId) r.historyIds.push(historyId);
+      r.progress = mirrored(r.progress, d.step, deps.timers.now());
+      delete r.waiting;
+      return true;
+    }
+    case 'end-mirror': {
+      const back = r.before.mirror
+        ? `the mirror to ${r.before.mirror.version} as before the plan`
+        : 'no mirror';
+      const what = `release plan: ${label(d.step)} left, ${back}`;
+      const historyId = await deps.applyMirror(r, r.before.mirror ?? null, what);
+      if (historyId) r.historyIds.push(historyId);
+      r.progress = mirrorEnded(r.progress);
+      return true;
     }
     default:
       return false;

@@ -86,6 +86,7 @@ function world(figures: (w: number) => GateFigures = good) {
   };
   const applied: TrafficSplit[] = [];
   const restores: string[] = [];
+  const mirrors: Array<{ version: string; percentage: number } | null> = [];
   const windows: number[] = [];
   let failApply: string | undefined;
   let goneWhy: string | undefined;
@@ -103,6 +104,11 @@ function world(figures: (w: number) => GateFigures = good) {
       if (failApply) throw new Error(failApply);
       applied.push(split);
       return `h${applied.length}`;
+    },
+    async applyMirror(_r, mirror) {
+      if (failApply) throw new Error(failApply);
+      mirrors.push(mirror);
+      return `m${mirrors.length}`;
     },
     async restore(_r, description) {
       restores.push(description);
