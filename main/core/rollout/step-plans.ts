@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import type { StepPlanInput, StepPlanView } from '../../../shared/api/step-plan-schemas.ts';
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { setMirror } from '../../../shared/mesh/plan/index.ts';
-import type { StepPlanInput, StepPlanView } from '../../../shared/api/step-plan-schemas.ts';
 import type { StepProgress } from '../../../shared/rollout/step-decision.ts';
 import { DEFAULT_MIN_WINDOW_SECONDS, FINISHED_PLAN_STATES } from '../../../shared/rollout/step-decision.ts';
 import type { StepPlan } from '../../../shared/rollout/step-plan.ts';

@@ -12,8 +12,8 @@ import { stepLabel } from '../../../shared/rollout/step-plan.ts';
 import {
   advanced,
   applied,
-  mirrored,
   mirrorEnded,
+  mirrored,
   restarted,
 } from '../../../shared/rollout/step-progress.ts';
 import type { StepPlanRecord, StepPlanStore } from './step-plan-store.ts';
