@@ -23,6 +23,7 @@ const release = {
   },
   rules: [{ id: 'http:0', name: 'internal-users', matches: [], version: 'v2' }],
   disabledRules: [],
+  mirrors: [],
 } as unknown as ServiceRelease;
 
 function state(phase: ReleaseState['phase']): ReleaseState {
