@@ -15,8 +15,8 @@ import {
   advanced,
   applied,
   approved,
-  mirrored,
   mirrorEnded,
+  mirrored,
   skippedTo,
   startProgress,
 } from '../../../shared/rollout/step-progress.ts';
