@@ -100,8 +100,10 @@ export const StepPlanView = z.object({
   /** The current weight step's hold (ISO times); it restarts after a pause, restart or sleep. */
   holdStartedAt: z.string().optional(),
   holdEndsAt: z.string().optional(),
-  /** Why the plan is not moving on: the gate's data, an approval, Prometheus. */
+  /** Why the plan is not moving on: the gate's data, an approval, Prometheus, proxies not yet in effect. */
   waiting: z.string().optional(),
+  /** The proxies after the last step: "in effect at 9 of 9 proxies", or why that is not known. */
+  proxies: z.string().optional(),
   /** The split the last weight step applied. */
   split: Split.optional(),
   /** The route before the plan: its split, how many content rules it had, its mirror (null: none). */

@@ -96,7 +96,7 @@ const pct = (v: number | null) =>
 const ms = (v: number | null) => (v === null ? 'n/a' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`);
 
 /** Whether the canary's failure share exceeds the baseline's by more than chance (two-proportion z). */
-function significantlyMoreFailures(
+export function significantlyMoreFailures(
   c: VersionWindowStats,
   b: { requests: number; failures: number },
 ): boolean {

@@ -3,7 +3,7 @@
 // a stopped release says which gate failed and by how much.
 
 import type { VersionWindowStats } from '../metrics/health-verdict.ts';
-import { p95Ms, successRatePercent } from '../metrics/health-verdict.ts';
+import { p95Ms, significantlyMoreFailures, successRatePercent } from '../metrics/health-verdict.ts';
 import type { GateThresholds } from './step-plan.ts';
 
 /** The two versions' traffic over the judged window (counts, not rates), as Prometheus had it. */
@@ -71,14 +71,19 @@ function successGate(f: GateFigures, t: GateThresholds, judged: boolean): GateRe
   if (!judged || c === null || s === null)
     return { ...base, status: 'no-data', text: 'success rate: not enough requests to judge yet' };
   const drop = s - c;
-  const fail = drop > t.maxSuccessRateDropPoints;
+  const over = drop > t.maxSuccessRateDropPoints;
+  // A drop over the limit fails only when it is more than chance: one failure more in 100 requests
+  // is a point, and a healthy canary must not be rolled back for it (the verdict's z-test).
+  const fail = over && significantlyMoreFailures(f.canary, f.stable);
   const vs = `${f.mirror ? 'mirrored ' : ''}success rate ${pct(c)} vs stable ${pct(s)}`;
   return {
     ...base,
     status: fail ? 'fail' : 'pass',
     text: fail
       ? `${vs}: ${drop.toFixed(1)} points lower, more than the ${num(t.maxSuccessRateDropPoints)} allowed`
-      : `${vs} (at most ${num(t.maxSuccessRateDropPoints)} points lower allowed)`,
+      : over
+        ? `${vs}: ${drop.toFixed(1)} points lower, but within chance over ${f.canary.requests} requests`
+        : `${vs} (at most ${num(t.maxSuccessRateDropPoints)} points lower allowed)`,
   };
 }
 

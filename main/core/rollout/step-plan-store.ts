@@ -46,6 +46,10 @@ export interface StepPlanRecord {
   gates?: GateReading;
   /** Why the plan is not moving on (figures, data, approval); absent while it just holds. */
   waiting?: string;
+  /** A step applied but not yet in effect at every proxy: its hold waits (the step is not applied again). */
+  proxyWait?: { step: number };
+  /** The last reading of the proxies after a step: "in effect at 9 of 9 proxies", or why unknown. */
+  proxies?: string;
   outcome?: PlanOutcome;
   historyIds: string[];
   startedAt: number;

@@ -24,6 +24,7 @@ export function stepPlanView(r: StepPlanRecord, watching: boolean): StepPlanView
     ...(r.progress.mirrorOn !== undefined ? { mirrorOn: r.progress.mirrorOn } : {}),
     ...(holding ? { holdStartedAt: iso(held), holdEndsAt: iso(held + step.holdSeconds * 1000) } : {}),
     ...(r.waiting !== undefined ? { waiting: r.waiting } : {}),
+    ...(r.proxies !== undefined ? { proxies: r.proxies } : {}),
     ...(r.split ? { split: r.split } : {}),
     before: {
       split: r.before.split,

@@ -32,6 +32,7 @@ import {
 import type { EventSink } from '../api-dispatch.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
+import type { ProxyConfirmations } from '../proxies/proxy-confirmations.ts';
 import { versionStats, windowStats } from './rollout-health.ts';
 import type { ReleaseState } from './rollout-state.ts';
 import { storeDirName } from './rollout-views.ts';
@@ -50,6 +51,10 @@ export interface StepPlansDependencies {
   rollouts: Rollouts;
   ready(contextId: string): Promise<ClusterSession>;
   prometheusFor(contextId: string): Promise<PrometheusClient | { none: string }>;
+  /** Confirmation at the proxies: a step's hold begins once it is in effect at all of them. */
+  proxies?: Pick<ProxyConfirmations, 'waitForProxies'>;
+  /** How long one look waits for the proxies before it lets the plan's other work go on (default 5 s). */
+  proxyWaitMs?: number;
   timers?: Timers;
   /** How often a running plan is looked at (default 1 s). */
   tickMs?: number;
@@ -169,6 +174,7 @@ function runnerOf(
       const canaryWeight = (r.split ?? r.before.split).find((v) => v.version === r.canary)?.weight ?? 0;
       return { canary, stable, windowSeconds, mirror: { canaryWeight } };
     },
+    inEffect: (r) => stepInEffect(deps, r),
     applySplit: (r, split, description) =>
       changeOf(deps, r, 'apply a step of the release plan of', (wf) => wf.route(r.id, split, description)),
     applyMirror: (r, mirror, description) =>
@@ -178,6 +184,25 @@ function runnerOf(
     restore: (r, description) =>
       changeOf(deps, r, 'restore the route of', (wf) => wf.restoreRoute(r.id, r.before, description)),
   });
+}
+
+/** Whether the step just applied is in effect at every proxy of the host (unknown: go on, say why). */
+async function stepInEffect(
+  deps: StepPlansDependencies,
+  r: StepPlanRecord,
+): Promise<{ ok: true; note?: string } | { ok: false; why: string }> {
+  if (!deps.proxies) return { ok: true };
+  const v = await deps.proxies.waitForProxies(r.contextId, r.serviceReleaseId, {
+    timeoutMs: deps.proxyWaitMs ?? 5000,
+  });
+  if (!v.known) return { ok: true, note: `proxy status not known: ${v.reason}` };
+  const count = `in effect at ${v.inEffect} of ${v.total} proxies`;
+  if (v.inEffect >= v.total) return { ok: true, note: count };
+  const stale = v.stale.map((p) => p.id);
+  return {
+    ok: false,
+    why: `${count}; waiting for ${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}`,
+  };
 }
 
 export function createStepPlans(deps: StepPlansDependencies): StepPlans {

@@ -51,6 +51,12 @@ export interface StepRunnerDeps {
     mirror: DesiredMirror | null,
     description: string,
   ): Promise<string | undefined>;
+  /**
+   * Whether a step just applied is in effect at the proxies that serve the host. Not ok holds the
+   * step's hold back (the next tick asks again, without applying again); an unknown status is ok,
+   * with its reason as the note (the apply's own confirmation stands, nothing is guessed).
+   */
+  inEffect?(r: StepPlanRecord): Promise<{ ok: true; note?: string } | { ok: false; why: string }>;
   /** Puts the route back as it was before the plan; answers its History entry. */
   restore(r: StepPlanRecord, description: string): Promise<string | undefined>;
   changed(r: StepPlanRecord): void;
@@ -60,6 +66,19 @@ export interface StepRunnerDeps {
 
 const keyOf = (contextId: string, id: string) => `${contextId}|${id}`;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Whether the step just applied is in effect at the proxies (not: the plan waits, saying why). */
+async function inEffectAt(deps: StepRunnerDeps, r: StepPlanRecord, step: number, label: string) {
+  const proxies = deps.inEffect ? await deps.inEffect(r) : undefined;
+  if (proxies) r.proxies = proxies.ok ? proxies.note : proxies.why;
+  if (proxies && !proxies.ok) {
+    r.proxyWait = { step };
+    r.waiting = `${label} is not in effect everywhere yet: ${proxies.why}`;
+    return false;
+  }
+  delete r.proxyWait;
+  return true;
+}
 
 /** Carries out one decision on the record; true when the plan can go on at once. */
 async function carryOut(
@@ -71,10 +90,20 @@ async function carryOut(
   const label = (i: number) => stepLabel(r.plan, i);
   switch (d.kind) {
     case 'apply': {
-      const split = stepSplit(r.before.split, r.canary, r.stable, d.weight);
-      const historyId = await deps.applySplit(r, split, `release plan ${label(d.step)}`);
-      if (historyId) r.historyIds.push(historyId);
-      r.split = split;
+      if (r.proxyWait?.step !== d.step) {
+        const split = stepSplit(r.before.split, r.canary, r.stable, d.weight);
+        const historyId = await deps.applySplit(r, split, `release plan ${label(d.step)}`);
+        if (historyId) r.historyIds.push(historyId);
+        r.split = split;
+      }
+      const proxies = deps.inEffect ? await deps.inEffect(r) : undefined;
+      if (proxies) r.proxies = proxies.ok ? proxies.note : proxies.why;
+      if (proxies && !proxies.ok) {
+        r.proxyWait = { step: d.step };
+        r.waiting = `${label(d.step)} is not in effect everywhere yet: ${proxies.why}`;
+        return false;
+      }
+      delete r.proxyWait;
       r.progress = applied(r.progress, d.step, deps.timers.now());
       delete r.waiting;
       return true;
@@ -115,9 +144,14 @@ async function carryOut(
       return false;
     }
     case 'mirror': {
-      const mirror = { version: r.canary, percentage: d.percent };
-      const historyId = await deps.applyMirror(r, mirror, `release plan ${label(d.step)}`);
-      if (historyId) r.historyIds.push(historyId);
+      // As a weight step: applied once, its hold begins once the mirror is in effect at the proxies.
+      if (r.proxyWait?.step !== d.step) {
+        const mirror = { version: r.canary, percentage: d.percent };
+        const historyId = await deps.applyMirror(r, mirror, `release plan ${label(d.step)}`);
+        if (historyId) r.historyIds.push(historyId);
+        r.progress = { ...r.progress, mirrorOn: d.step };
+      }
+      if (!(await inEffectAt(deps, r, d.step, label(d.step)))) return false;
       r.progress = mirrored(r.progress, d.step, deps.timers.now());
       delete r.waiting;
       return true;

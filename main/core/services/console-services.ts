@@ -200,7 +200,7 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
 /** Release plans over the rollouts; saved running ones go on once their context's session connects. */
 function stepPlansOver(
   deps: ConsoleDependencies,
-  parts: Pick<WorkflowParts, 'sessions' | 'ready'>,
+  parts: Pick<WorkflowParts, 'sessions' | 'ready'> & { proxies: ProxyConfirmations },
   rollouts: Rollouts,
 ): { stepPlans: StepPlans; dispose: () => Promise<void> } {
   const stepPlans = createStepPlans({
@@ -208,6 +208,7 @@ function stepPlansOver(
     emit: deps.emit,
     rollouts,
     ready: parts.ready,
+    proxies: parts.proxies,
     prometheusFor: (contextId) => prometheusOf(deps, parts.sessions, contextId),
     ...deps.stepPlans,
   });
@@ -334,7 +335,11 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
   // Before the workflow: a rollout's next step can wait on proxies.waitForProxies.
   const proxies = proxyConfirmationsOver(ready);
   const rollouts = createWorkflow(deps, { sessions, plans, ready, announce });
-  const { stepPlans, dispose: disposeStepPlans } = stepPlansOver(deps, { sessions, ready }, rollouts);
+  const { stepPlans, dispose: disposeStepPlans } = stepPlansOver(
+    deps,
+    { sessions, ready, proxies },
+    rollouts,
+  );
 
   return {
     emit: deps.emit,

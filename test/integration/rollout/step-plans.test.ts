@@ -302,4 +302,44 @@ describe('release plans with gates on the demo mesh', () => {
       }),
     );
   }, 60_000);
+
+  it('holds a step back while a proxy is stale: its hold begins once the step is in effect at every proxy', async () => {
+    const h = open.at(-1)!;
+    const CART = 'istio:shop/cart.shop.svc.cluster.local';
+    const id = await rolloutOf(h, CART, 'v1', 'v2', 'ghcr.io/switchyard-demo/shop-cart:1.9.2');
+    mesh.faults.set({ staleProxies: ['cart-v1'] });
+    try {
+      const plan: StepPlanInput = {
+        steps: [
+          {
+            kind: 'weight',
+            weight: 10,
+            holdSeconds: 2,
+            gates: { maxSuccessRateDropPoints: 5, minRequests: 10 },
+          },
+          { kind: 'weight', weight: 100 },
+        ],
+      };
+      await h['rollout.steps.start']({ contextId: 'demo', id, plan });
+      const held = await until('the first step to wait for the proxies', async () => {
+        const v = await h['rollout.steps.get']({ contextId: 'demo', id });
+        return v.waiting?.includes('not in effect everywhere yet') ? v : undefined;
+      });
+      const [, inEffect, total] = /in effect at (\d+) of (\d+) proxies/.exec(held.proxies ?? '') ?? [];
+      expect(Number(inEffect)).toBeLessThan(Number(total));
+      expect(held.waiting).toMatch(/waiting for cart-v1/);
+      // Well past the 2 s hold, the step has still not begun to hold: the next step waits.
+      await new Promise((r) => setTimeout(r, 4000));
+      const still = await h['rollout.steps.get']({ contextId: 'demo', id });
+      expect(still.currentStep).toBe(0);
+      expect(still.holdStartedAt).toBeUndefined();
+      expect(still.split?.find((x) => x.version === 'v2')?.weight).toBe(10);
+      mesh.faults.set({ staleProxies: [] });
+      const done = await settledPlan(h, id, 'completed');
+      expect(done.proxies).toMatch(/in effect at (\d+) of \1 proxies/);
+      expect(appliedShares(id, 'v2')).toEqual([10, 100]);
+    } finally {
+      mesh.faults.set({ staleProxies: [] });
+    }
+  }, 60_000);
 });

@@ -94,6 +94,8 @@ function world(
   const windows: number[] = [];
   let failApply: string | undefined;
   let goneWhy: string | undefined;
+  let stale: string[] = [];
+  const proxyReads: number[] = [];
   const deps: StepRunnerDeps = {
     storeOf: () => store,
     timers: clock.timers,
@@ -120,6 +122,12 @@ function world(
     },
     changed: () => {},
     gone: async () => goneWhy,
+    async inEffect() {
+      proxyReads.push(applied.length);
+      return stale.length
+        ? { ok: false, why: `in effect at ${9 - stale.length} of 9 proxies; waiting for ${stale.join(', ')}` }
+        : { ok: true, note: 'in effect at 9 of 9 proxies' };
+    },
   };
   const runner = createStepRunner(deps);
   const record: StepPlanRecord = {
@@ -163,6 +171,10 @@ function world(
     rolloutGone(why: string) {
       goneWhy = why;
     },
+    staleProxies(ids: string[]) {
+      stale = ids;
+    },
+    proxyReads,
   };
 }
 
@@ -186,6 +198,31 @@ describe('the step runner', () => {
     expect(r.historyIds).toEqual(['h1', 'h2', 'h3', 'h4', 'h5']);
     expect(w.windows.every((x) => x >= 60)).toBe(true);
     expect(w.runner.watching('demo', r.id)).toBe(false);
+  });
+
+  it('holds a step back until it is in effect at every proxy, without applying it again', async () => {
+    const w = world();
+    w.staleProxies(['reviews-v2-abc.bookinfo']);
+    await w.begin();
+    expect(canaryShares(w.applied)).toEqual([1]);
+    await w.advance(120_000);
+    let r = await w.get();
+    // Two minutes on, step 1's hold has not begun: one apply, many readings, the stale proxy named.
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect(w.proxyReads.length).toBeGreaterThan(10);
+    expect(r.progress.holdStartedAt).toBeUndefined();
+    expect(r.waiting).toMatch(
+      /not in effect everywhere yet: in effect at 8 of 9 proxies; waiting for reviews-v2-abc/,
+    );
+    expect(r.proxies).toMatch(/8 of 9/);
+    w.staleProxies([]);
+    await w.advance(1000);
+    r = await w.get();
+    expect(r.progress.holdStartedAt).toBeDefined();
+    expect(r.proxies).toBe('in effect at 9 of 9 proxies');
+    expect(r.waiting).toBeUndefined();
+    await w.advance(61_000);
+    expect(canaryShares(w.applied)).toEqual([1, 5]);
   });
 
   it('stops on a failing gate and restores the route as it was, saying why', async () => {

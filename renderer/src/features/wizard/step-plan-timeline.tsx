@@ -156,6 +156,7 @@ export function StepPlanTimeline({ plan, store }: { plan: StepPlanView; store: S
         })}
       </ol>
       {plan.waiting && live && <p className="muted small">{plan.waiting}</p>}
+      {plan.proxies && live && <p className="muted small">After the last step: {plan.proxies}</p>}
       {plan.lastError && <p className="banner banner-warn small">{plan.lastError}</p>}
       <GateTable plan={plan} />
       <Outcome plan={plan} />
