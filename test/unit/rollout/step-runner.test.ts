@@ -346,4 +346,30 @@ describe('the step runner', () => {
     expect(w.applied).toEqual([]);
     expect(r.outcome?.reason).toMatch(/step 1 of 3 \(mirror 50%\) stopped by its gate: p95 390 ms/);
   });
+
+  it('holds a mirror step back until its mirror is in effect at every proxy, setting it once', async () => {
+    const plan: StepPlan = {
+      steps: [
+        { kind: 'mirror', percent: 50, holdSeconds: 60, gates: { ...DEFAULT_GATES } },
+        ...defaultStepPlan({ weights: [100] }).steps,
+      ],
+    };
+    const w = world(good, plan);
+    w.staleProxies(['reviews-v2-abc.bookinfo']);
+    await w.begin();
+    await w.advance(10_000);
+    let r = await w.get();
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }]);
+    expect(r.progress).toMatchObject({ mirrorOn: 0 });
+    expect(r.progress.holdStartedAt).toBeUndefined();
+    expect(r.waiting).toMatch(/step 1 of 2 \(mirror 50%\) is not in effect everywhere yet/);
+    w.staleProxies([]);
+    await w.advance(1000);
+    r = await w.get();
+    expect(r.progress).toMatchObject({ appliedStep: 0, mirrorOn: 0 });
+    expect(r.progress.holdStartedAt).toBeDefined();
+    await w.advance(61_000);
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }, null]);
+    expect((await w.get()).progress.state).toBe('completed');
+  });
 });
