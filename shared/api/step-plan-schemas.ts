@@ -23,6 +23,21 @@ export const WeightStepInput = z
   })
   .strict();
 
+/**
+ * A mirror step: copies of `percent`% (above 0, at most 100, one decimal) of the catch-all route's
+ * requests go to the canary while it holds, its split weight unchanged; its gates judge the canary's
+ * requests as its own sidecar reports them (reporter="destination"). A hold or a gate left out takes
+ * its default. The mirror is removed when the plan leaves the step, and by a restore.
+ */
+export const MirrorStepInput = z
+  .object({
+    kind: z.literal('mirror'),
+    percent: z.number(),
+    holdSeconds: z.number().optional(),
+    gates: GateThresholdsView.partial().strict().optional(),
+  })
+  .strict();
+
 export const ApprovalStepInput = z
   .object({ kind: z.literal('approval'), note: z.string().max(PLAN_LIMITS.maxNoteLength).optional() })
   .strict();
@@ -30,7 +45,7 @@ export const ApprovalStepInput = z
 export const StepPlanInput = z
   .object({
     steps: z
-      .array(z.discriminatedUnion('kind', [WeightStepInput, ApprovalStepInput]))
+      .array(z.discriminatedUnion('kind', [WeightStepInput, ApprovalStepInput, MirrorStepInput]))
       .max(PLAN_LIMITS.maxSteps),
   })
   .strict();
@@ -44,6 +59,12 @@ const PlanStepView = z.discriminatedUnion('kind', [
     gates: GateThresholdsView,
   }),
   z.object({ kind: z.literal('approval'), note: z.string().optional() }),
+  z.object({
+    kind: z.literal('mirror'),
+    percent: z.number(),
+    holdSeconds: z.number(),
+    gates: GateThresholdsView,
+  }),
 ]);
 
 export const GateResultView = z.object({
@@ -72,8 +93,10 @@ export const StepPlanView = z.object({
   state: z.enum(['running', 'paused', 'rolling-back', 'completed', 'failed', 'aborted']),
   /** The step being carried out, 0-based (`steps.length` once completed). */
   currentStep: z.number().int(),
-  /** The last weight step whose share is applied, 0-based. */
+  /** The last weight step whose share (or mirror step whose mirror) was applied, 0-based. */
   appliedStep: z.number().int().optional(),
+  /** The mirror step whose mirror is on the route now, 0-based. */
+  mirrorOn: z.number().int().optional(),
   /** The current weight step's hold (ISO times); it restarts after a pause, restart or sleep. */
   holdStartedAt: z.string().optional(),
   holdEndsAt: z.string().optional(),
@@ -83,8 +106,12 @@ export const StepPlanView = z.object({
   proxies: z.string().optional(),
   /** The split the last weight step applied. */
   split: Split.optional(),
-  /** The route before the plan: its split, and how many content rules it had. */
-  before: z.object({ split: Split, rules: z.number().int() }),
+  /** The route before the plan: its split, how many content rules it had, its mirror (null: none). */
+  before: z.object({
+    split: Split,
+    rules: z.number().int(),
+    mirror: z.object({ version: z.string(), percentage: z.number() }).nullable().optional(),
+  }),
   /** The latest reading of a step's gates, figures included. */
   gates: z
     .object({

@@ -25,11 +25,15 @@ export interface StepProgress {
   holdStartedAt?: number;
   /** The approval step the operator approved. */
   approvedStep?: number;
+  /** The mirror step whose mirror is on the route now (removed before anything else once it is left). */
+  mirrorOn?: number;
 }
 
 export type StepDecision =
   | { kind: 'idle'; why: string }
   | { kind: 'apply'; step: number; weight: number }
+  | { kind: 'mirror'; step: number; percent: number }
+  | { kind: 'end-mirror'; step: number }
   | { kind: 'start-hold'; step: number }
   | { kind: 'hold'; step: number; remainingMs: number; endsAt: number }
   | { kind: 'measure'; step: number; windowSeconds: number }
@@ -52,9 +56,10 @@ export function gateWindowSeconds(holdStartedAt: number, now: number, minWindowS
   return Math.max(minWindowSeconds, Math.ceil((now - holdStartedAt) / 1000));
 }
 
-function judgeWeightStep(plan: StepPlan, p: StepProgress, i: number, figures: GateFigures): StepDecision {
+function judgeStep(plan: StepPlan, p: StepProgress, i: number, figures: GateFigures): StepDecision {
   const step = plan.steps[i];
-  if (step?.kind !== 'weight') return { kind: 'idle', why: `step ${i + 1} is not a weight step` };
+  if (step?.kind !== 'weight' && step?.kind !== 'mirror')
+    return { kind: 'idle', why: `step ${i + 1} has no gates` };
   const gates = evaluateGates(figures, step.gates);
   const failed = gates.filter((g) => g.status === 'fail');
   if (failed.length > 0)
@@ -76,7 +81,9 @@ function judgeWeightStep(plan: StepPlan, p: StepProgress, i: number, figures: Ga
 /**
  * The next thing to do. Without `figures`, a weight step whose hold is over answers `measure` with
  * the window to read; called again with them, it answers `fail`, `wait-for-data` or `advance`.
- * Nothing advances on a gate without data, and a failing gate always stops the plan.
+ * Nothing advances on a gate without data, and a failing gate always stops the plan. A mirror is
+ * on only while its own step is current: once the plan has left that step (it passed, or was
+ * skipped) the mirror is removed before anything else is done.
  */
 export function decideNext(
   plan: StepPlan,
@@ -88,15 +95,20 @@ export function decideNext(
   if (p.state === 'rolling-back') return { kind: 'restore' };
   if (p.state !== 'running') return { kind: 'idle', why: `the plan is ${p.state}` };
   const i = p.current;
+  if (p.mirrorOn !== undefined && p.mirrorOn !== i) return { kind: 'end-mirror', step: p.mirrorOn };
   const step = plan.steps[i];
   if (step === undefined) return { kind: 'complete', step: plan.steps.length - 1 };
   if (step.kind === 'approval')
     return p.approvedStep === i
       ? { kind: 'advance', step: i, to: i + 1 }
       : { kind: 'wait-for-approval', step: i };
-  if (p.appliedStep !== i) return { kind: 'apply', step: i, weight: step.weight };
-  // All traffic on the canary: nothing is left to compare it with, and nothing further to do.
-  if (step.weight === 100) return { kind: 'complete', step: i };
+  if (step.kind === 'mirror') {
+    if (p.appliedStep !== i) return { kind: 'mirror', step: i, percent: step.percent };
+  } else {
+    if (p.appliedStep !== i) return { kind: 'apply', step: i, weight: step.weight };
+    // All traffic on the canary: nothing is left to compare it with, and nothing further to do.
+    if (step.weight === 100) return { kind: 'complete', step: i };
+  }
   if (p.holdStartedAt === undefined) return { kind: 'start-hold', step: i };
   const endsAt = p.holdStartedAt + step.holdSeconds * 1000;
   if (now < endsAt) return { kind: 'hold', step: i, remainingMs: endsAt - now, endsAt };
@@ -104,7 +116,7 @@ export function decideNext(
     const min = opts.minWindowSeconds ?? DEFAULT_MIN_WINDOW_SECONDS;
     return { kind: 'measure', step: i, windowSeconds: gateWindowSeconds(p.holdStartedAt, now, min) };
   }
-  return judgeWeightStep(plan, p, i, figures);
+  return judgeStep(plan, p, i, figures);
 }
 
 /**

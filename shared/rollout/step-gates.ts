@@ -11,6 +11,11 @@ export interface GateFigures {
   canary: VersionWindowStats;
   stable: VersionWindowStats;
   windowSeconds: number;
+  /**
+   * A mirror step's figures: the canary's are its sidecar's (reporter="destination"), which count
+   * the copies mirrored to it plus whatever share of the split it has (`canaryWeight`, usually 0).
+   */
+  mirror?: { canaryWeight: number };
 }
 
 export type GateName = 'requests' | 'success-rate' | 'p95-latency';
@@ -31,17 +36,29 @@ const pct = (v: number) => `${v >= 99.95 && v < 100 ? v.toFixed(2) : v.toFixed(1
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
 const num = (v: number) => String(Number(v.toFixed(2)));
 
+/** Where a mirror step's canary requests come from, in words (empty for a weight step). */
+function mirroredNote(f: GateFigures): string {
+  if (!f.mirror) return '';
+  const w = f.mirror.canaryWeight;
+  return w > 0
+    ? ` (reporter="destination": the copies mirrored to it plus its own ${w}% share)`
+    : ' (reporter="destination": at 0% weight, exactly the copies mirrored to it)';
+}
+
 function requestsGate(f: GateFigures, t: GateThresholds): GateResult {
   const c = Math.round(f.canary.requests);
   const s = Math.round(f.stable.requests);
   const enough = c >= t.minRequests && s >= t.minRequests;
+  const to = f.mirror
+    ? `mirrored request(s) to ${f.canary.version}${mirroredNote(f)}`
+    : `request(s) to ${f.canary.version}`;
   return {
     gate: 'requests',
     status: enough ? 'pass' : 'no-data',
     canary: c,
     stable: s,
     limit: t.minRequests,
-    text: `${c} request(s) to ${f.canary.version} and ${s} to ${f.stable.version} in ${f.windowSeconds} s${
+    text: `${c} ${to} and ${s} to ${f.stable.version} in ${f.windowSeconds} s${
       enough ? '' : `: at least ${t.minRequests} each are needed to judge`
     }`,
   };
@@ -58,7 +75,7 @@ function successGate(f: GateFigures, t: GateThresholds, judged: boolean): GateRe
   // A drop over the limit fails only when it is more than chance: one failure more in 100 requests
   // is a point, and a healthy canary must not be rolled back for it (the verdict's z-test).
   const fail = over && significantlyMoreFailures(f.canary, f.stable);
-  const vs = `success rate ${pct(c)} vs stable ${pct(s)}`;
+  const vs = `${f.mirror ? 'mirrored ' : ''}success rate ${pct(c)} vs stable ${pct(s)}`;
   return {
     ...base,
     status: fail ? 'fail' : 'pass',
@@ -79,7 +96,7 @@ function latencyGate(f: GateFigures, t: GateThresholds, judged: boolean): GateRe
     return { ...base, status: 'no-data', text: 'p95 latency: no latency figures for both versions yet' };
   const ratio = c / s;
   const fail = c > s * t.maxP95Ratio;
-  const vs = `p95 ${ms(c)} vs stable ${ms(s)}`;
+  const vs = `${f.mirror ? 'mirrored ' : ''}p95 ${ms(c)} vs stable ${ms(s)}`;
   return {
     ...base,
     status: fail ? 'fail' : 'pass',
@@ -89,7 +106,7 @@ function latencyGate(f: GateFigures, t: GateThresholds, judged: boolean): GateRe
   };
 }
 
-/** The gates of one weight step over `figures`: requests first, then success rate and p95. */
+/** The gates of one weight or mirror step over `figures`: requests first, then success rate and p95. */
 export function evaluateGates(f: GateFigures, t: GateThresholds): GateResult[] {
   const requests = requestsGate(f, t);
   const judged = requests.status === 'pass';

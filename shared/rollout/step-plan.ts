@@ -1,7 +1,9 @@
 // A release plan: the steps that take a canary from its first share of traffic to all of it. A
 // weight step sends the canary its share, holds it there, and lets it go on only when its gates,
 // read over the hold, say it serves as well as the stable version; an approval step waits for the
-// operator. Pure: the model, its defaults, and why a plan is refused, field by field.
+// operator; a mirror step copies a share of the stable version's traffic to the canary (a shadow
+// test: clients only see the split's answers) and judges the canary on those copies. Pure: the
+// model, its defaults, and why a plan is refused, field by field.
 
 /** What a weight step's gates ask of the canary against the stable version, over its hold. */
 export interface GateThresholds {
@@ -34,7 +36,22 @@ export interface ApprovalStep {
   note?: string;
 }
 
-export type PlanStep = WeightStep | ApprovalStep;
+/**
+ * Copies of `percent`% of the catch-all route's requests go to the canary while the step holds; the
+ * canary's split weight stays as it is (usually 0%, before the first weight step). Its gates judge
+ * the canary's requests as its own sidecar reports them (reporter="destination"), which at 0% weight
+ * are exactly the mirrored copies. The mirror is removed once the plan leaves the step (the next
+ * step, a skip) and by a restore; it is never kept into a weight step, whose gates it would blur.
+ */
+export interface MirrorStep {
+  kind: 'mirror';
+  /** The share of the catch-all route's requests copied to the canary: above 0, at most 100, one decimal. */
+  percent: number;
+  holdSeconds: number;
+  gates: GateThresholds;
+}
+
+export type PlanStep = WeightStep | ApprovalStep | MirrorStep;
 
 export interface StepPlan {
   steps: PlanStep[];
@@ -101,6 +118,40 @@ function gateProblems(g: GateThresholds, step: number): PlanProblem[] {
   return out;
 }
 
+const oneDecimal = (p: number) => Math.abs(p * 10 - Math.round(p * 10)) < 1e-9;
+
+function holdProblem(holdSeconds: number, i: number): PlanProblem[] {
+  if (Number.isFinite(holdSeconds) && holdSeconds >= 0 && holdSeconds <= PLAN_LIMITS.maxHoldSeconds)
+    return [];
+  return [
+    {
+      step: i,
+      field: 'holdSeconds',
+      message: `step ${i + 1}: the hold must be 0 to ${PLAN_LIMITS.maxHoldSeconds} seconds, got ${holdSeconds}`,
+    },
+  ];
+}
+
+/** A mirror step's problems; `previous` is the canary's share of the weight steps before it. */
+export function mirrorProblems(s: MirrorStep, i: number, previous: number | undefined): PlanProblem[] {
+  const out: PlanProblem[] = [];
+  const label = `step ${i + 1}`;
+  if (!Number.isFinite(s.percent) || s.percent <= 0 || s.percent > 100 || !oneDecimal(s.percent))
+    out.push({
+      step: i,
+      field: 'percent',
+      message: `${label}: the mirrored share must be above 0 and at most 100 percent, with at most one decimal, got ${s.percent}`,
+    });
+  if (previous !== undefined && previous >= 100)
+    out.push({
+      step: i,
+      field: 'percent',
+      message: `${label}: after a step at 100% the stable version has no traffic left to mirror or to compare with`,
+    });
+  out.push(...holdProblem(s.holdSeconds, i), ...gateProblems(s.gates, i));
+  return out;
+}
+
 function weightProblems(
   s: WeightStep,
   i: number,
@@ -121,12 +172,8 @@ function weightProblems(
       field: 'weight',
       message: `${label}: weights must rise from step to step; ${s.weight}% does not rise above ${previous}%`,
     });
-  if (!Number.isFinite(s.holdSeconds) || s.holdSeconds < 0 || s.holdSeconds > PLAN_LIMITS.maxHoldSeconds)
-    out.push({
-      step: i,
-      field: 'holdSeconds',
-      message: `${label}: the hold must be 0 to ${PLAN_LIMITS.maxHoldSeconds} seconds, got ${s.holdSeconds}`,
-    });
+  const hold = holdProblem(s.holdSeconds, i);
+  if (hold.length > 0) out.push(...hold);
   else if (last && s.weight === 100 && s.holdSeconds > 0)
     out.push({
       step: i,
@@ -149,7 +196,8 @@ export function planProblems(plan: StepPlan): PlanProblem[] {
     if (s.kind === 'weight') {
       out.push(...weightProblems(s, i, previous, i === steps.length - 1));
       if (isWhole(s.weight)) previous = Math.max(previous ?? 0, s.weight);
-    } else if (s.note !== undefined && s.note.length > PLAN_LIMITS.maxNoteLength)
+    } else if (s.kind === 'mirror') out.push(...mirrorProblems(s, i, previous));
+    else if (s.note !== undefined && s.note.length > PLAN_LIMITS.maxNoteLength)
       out.push({
         step: i,
         field: 'note',
@@ -160,7 +208,7 @@ export function planProblems(plan: StepPlan): PlanProblem[] {
   if (last?.kind !== 'weight' || last.weight !== 100)
     out.push({
       step: steps.length - 1,
-      message: `the last step must send the canary 100% of traffic, but it is ${last?.kind === 'weight' ? `${last.weight}%` : 'an approval'}`,
+      message: `the last step must send the canary 100% of traffic, but it is ${last?.kind === 'weight' ? `${last.weight}%` : last?.kind === 'mirror' ? 'a mirror step' : 'an approval'}`,
     });
   return out;
 }
@@ -175,9 +223,16 @@ export function weightsOf(plan: StepPlan): number[] {
   return plan.steps.flatMap((s) => (s.kind === 'weight' ? [s.weight] : []));
 }
 
-/** Step `i` in words: "step 2 of 5 (5%)", "step 3 of 5 (approval)". */
+/** Step `i` in words: "step 2 of 5 (5%)", "step 3 of 5 (approval)", "step 1 of 6 (mirror 20%)". */
 export function stepLabel(plan: StepPlan, i: number): string {
   const s = plan.steps[i];
-  const what = s === undefined ? '' : s.kind === 'weight' ? ` (${s.weight}%)` : ' (approval)';
+  const what =
+    s === undefined
+      ? ''
+      : s.kind === 'weight'
+        ? ` (${s.weight}%)`
+        : s.kind === 'mirror'
+          ? ` (mirror ${s.percent}%)`
+          : ' (approval)';
   return `step ${i + 1} of ${plan.steps.length}${what}`;
 }

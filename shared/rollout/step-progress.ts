@@ -17,9 +17,20 @@ function requireState(p: StepProgress, allowed: readonly PlanState[], what: stri
   if (!allowed.includes(p.state)) throw new StepPlanError(`cannot ${what} the plan: it is ${p.state}`);
 }
 
-/** A weight step's share is applied: its hold begins now. */
+/** A weight step's share (or a mirror step's mirror) is applied: its hold begins now. */
 export function applied(p: StepProgress, step: number, now: number): StepProgress {
   return { ...p, appliedStep: step, holdStartedAt: now };
+}
+
+/** A mirror step's mirror is on the route: its hold begins now. */
+export function mirrored(p: StepProgress, step: number, now: number): StepProgress {
+  return { ...applied(p, step, now), mirrorOn: step };
+}
+
+/** The mirror is off the route again (the plan left its step, or the route was restored). */
+export function mirrorEnded(p: StepProgress): StepProgress {
+  const { mirrorOn: _m, ...rest } = p;
+  return rest;
 }
 
 export function advanced(p: StepProgress, to: number): StepProgress {
@@ -62,7 +73,9 @@ export function approved(plan: StepPlan, p: StepProgress): StepProgress {
   requireState(p, ['running', 'paused'], 'approve a step of');
   const step = plan.steps[p.current];
   if (step?.kind !== 'approval')
-    throw new StepPlanError(`step ${p.current + 1} is not waiting for an approval (it is a weight step)`);
+    throw new StepPlanError(
+      `step ${p.current + 1} is not waiting for an approval (it is a ${step?.kind ?? 'missing'} step)`,
+    );
   return { ...p, approvedStep: p.current };
 }
 

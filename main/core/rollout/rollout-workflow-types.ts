@@ -2,7 +2,7 @@
 // reports, and the operations the wizard calls.
 
 import type { KubeObject, ServiceRelease, TrafficSplit } from '../../../shared/mesh/model/index.ts';
-import type { NewContentRule, OtherRulesChoice } from '../../../shared/mesh/plan/index.ts';
+import type { DesiredMirror, NewContentRule, OtherRulesChoice } from '../../../shared/mesh/plan/index.ts';
 import type { ApplyEngine } from '../apply/apply-engine.ts';
 import type { EnginePlan } from '../apply/apply-types.ts';
 import type { KubeApi } from '../kube-api.ts';
@@ -66,6 +66,8 @@ export interface RolloutWorkflow {
   start(input: StartRelease): Promise<ReleaseState>;
   /** Applies a split to the catch-all route (`description` names it in History, e.g. a plan's step). */
   route(id: string, split: Readonly<TrafficSplit>, description?: string): Promise<ReleaseState>;
+  /** Mirrors a share of the catch-all route to a version (null: no mirror); the split stays. */
+  mirror(id: string, mirror: DesiredMirror | null, description: string): Promise<ReleaseState>;
   /** Puts the route back as it was before a release plan began: its split and its rules. */
   restoreRoute(id: string, before: RouteBefore, description: string): Promise<ReleaseState>;
   addRule(id: string, rule: Omit<NewContentRule, 'version'>): Promise<ReleaseState>;

@@ -5,7 +5,13 @@
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
-import { addContentRule, routeAllTrafficTo, setSplit } from '../../../shared/mesh/plan/index.ts';
+import {
+  addContentRule,
+  clearMirror,
+  routeAllTrafficTo,
+  setMirror,
+  setSplit,
+} from '../../../shared/mesh/plan/index.ts';
 import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
 import type { ReleaseHealth } from './rollout-health.ts';
 import { healthSummary } from './rollout-health.ts';
@@ -137,6 +143,14 @@ export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflo
         const shares = `split ${split.map((v) => `${v.version} ${v.weight}%`).join(', ')}`;
         await applyDesired(s, (r) => setSplit(r, split), description ? `${description}: ${shares}` : shares);
         s.split = split.map((v) => ({ version: v.version, weight: v.weight }));
+        return save(s, 'routing');
+      });
+    },
+    async mirror(id, mirror, description) {
+      const s = await load(id);
+      requirePhase(s, ['ready', 'routing'], 'mirror traffic of');
+      return guarded(s, async () => {
+        await applyDesired(s, (r) => (mirror ? setMirror(r, mirror) : clearMirror(r)), description);
         return save(s, 'routing');
       });
     },

@@ -8,7 +8,9 @@ export function stepPlanView(r: StepPlanRecord, watching: boolean): StepPlanView
   const step = r.plan.steps[r.progress.current];
   const held = r.progress.holdStartedAt;
   const holding =
-    held !== undefined && step?.kind === 'weight' && r.progress.appliedStep === r.progress.current;
+    held !== undefined &&
+    (step?.kind === 'weight' || step?.kind === 'mirror') &&
+    r.progress.appliedStep === r.progress.current;
   return {
     contextId: r.contextId,
     id: r.id,
@@ -19,11 +21,16 @@ export function stepPlanView(r: StepPlanRecord, watching: boolean): StepPlanView
     state: r.progress.state,
     currentStep: r.progress.current,
     ...(r.progress.appliedStep !== undefined ? { appliedStep: r.progress.appliedStep } : {}),
+    ...(r.progress.mirrorOn !== undefined ? { mirrorOn: r.progress.mirrorOn } : {}),
     ...(holding ? { holdStartedAt: iso(held), holdEndsAt: iso(held + step.holdSeconds * 1000) } : {}),
     ...(r.waiting !== undefined ? { waiting: r.waiting } : {}),
     ...(r.proxies !== undefined ? { proxies: r.proxies } : {}),
     ...(r.split ? { split: r.split } : {}),
-    before: { split: r.before.split, rules: r.before.rules.length },
+    before: {
+      split: r.before.split,
+      rules: r.before.rules.length,
+      ...(r.before.mirror !== undefined ? { mirror: r.before.mirror } : {}),
+    },
     ...(r.gates ? { gates: { ...r.gates, at: iso(r.gates.at) } } : {}),
     ...(r.outcome ? { outcome: { ...r.outcome, at: iso(r.outcome.at) } } : {}),
     historyIds: r.historyIds,

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { StepPlanInput, StepPlanView } from '../../../shared/api/step-plan-schemas.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { setMirror } from '../../../shared/mesh/plan/index.ts';
 import type { StepProgress } from '../../../shared/rollout/step-decision.ts';
 import { DEFAULT_MIN_WINDOW_SECONDS, FINISHED_PLAN_STATES } from '../../../shared/rollout/step-decision.ts';
 import type { StepPlan } from '../../../shared/rollout/step-plan.ts';
@@ -87,14 +89,35 @@ export function planOf(input: StepPlanInput | undefined): StepPlan {
     steps: input.steps.map((s) =>
       s.kind === 'approval'
         ? { kind: 'approval', ...(s.note !== undefined ? { note: s.note } : {}) }
-        : {
-            kind: 'weight',
-            weight: s.weight,
-            holdSeconds: s.holdSeconds ?? (s.weight === 100 ? 0 : DEFAULT_HOLD_SECONDS),
-            gates: { ...DEFAULT_GATES, ...s.gates },
-          },
+        : s.kind === 'mirror'
+          ? {
+              kind: 'mirror',
+              percent: s.percent,
+              holdSeconds: s.holdSeconds ?? DEFAULT_HOLD_SECONDS,
+              gates: { ...DEFAULT_GATES, ...s.gates },
+            }
+          : {
+              kind: 'weight',
+              weight: s.weight,
+              holdSeconds: s.holdSeconds ?? (s.weight === 100 ? 0 : DEFAULT_HOLD_SECONDS),
+              gates: { ...DEFAULT_GATES, ...s.gates },
+            },
     ),
   };
+}
+
+/** A plan with a mirror step on a route that cannot mirror to the canary (Gateway API, …) is refused. */
+function mirrorRefusal(plan: StepPlan, release: ServiceRelease, canary: string): void {
+  const i = plan.steps.findIndex((s) => s.kind === 'mirror');
+  if (i < 0) return;
+  try {
+    setMirror(release, { version: canary, percentage: 100 });
+  } catch (err) {
+    throw new ApiFailure(
+      'invalid-request',
+      `step ${i + 1} mirrors traffic to ${canary}, which ${release.id} cannot: ${(err as Error).message}`,
+    );
+  }
 }
 
 function failureOf(err: unknown): never {
@@ -145,11 +168,19 @@ function runnerOf(
       const p = await deps.prometheusFor(r.contextId);
       if ('none' in p) throw new Error(`no Prometheus to read the gates from: ${p.none}`);
       const stats = await windowStats({ client: p, release, windowSeconds });
-      return { canary: versionStats(stats, r.canary), stable: versionStats(stats, r.stable), windowSeconds };
+      const canary = versionStats(stats, r.canary);
+      const stable = versionStats(stats, r.stable);
+      if (r.plan.steps[r.progress.current]?.kind !== 'mirror') return { canary, stable, windowSeconds };
+      const canaryWeight = (r.split ?? r.before.split).find((v) => v.version === r.canary)?.weight ?? 0;
+      return { canary, stable, windowSeconds, mirror: { canaryWeight } };
     },
     inEffect: (r) => stepInEffect(deps, r),
     applySplit: (r, split, description) =>
       changeOf(deps, r, 'apply a step of the release plan of', (wf) => wf.route(r.id, split, description)),
+    applyMirror: (r, mirror, description) =>
+      changeOf(deps, r, 'mirror traffic in the release plan of', (wf) =>
+        wf.mirror(r.id, mirror, description),
+      ),
     restore: (r, description) =>
       changeOf(deps, r, 'restore the route of', (wf) => wf.restoreRoute(r.id, r.before, description)),
   });
@@ -248,6 +279,7 @@ export function createStepPlans(deps: StepPlansDependencies): StepPlans {
           `${state.serviceReleaseId} has no catch-all route (one without match) for a plan to split`,
         );
       const before = routeBefore(release);
+      mirrorRefusal(plan, release, state.canary.version);
       const stable = state.stable.version;
       if (!before.split.some((v) => v.version === stable && v.weight > 0))
         throw new ApiFailure(

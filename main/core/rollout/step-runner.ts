@@ -4,11 +4,18 @@
 // One plan's ticks and the operator's operations on it run one at a time, never interleaved.
 
 import type { TrafficSplit } from '../../../shared/mesh/model/index.ts';
+import type { DesiredMirror } from '../../../shared/mesh/plan/index.ts';
 import type { StepDecision } from '../../../shared/rollout/step-decision.ts';
 import { decideNext, FINISHED_PLAN_STATES, stepSplit } from '../../../shared/rollout/step-decision.ts';
 import type { GateFigures } from '../../../shared/rollout/step-gates.ts';
 import { stepLabel } from '../../../shared/rollout/step-plan.ts';
-import { advanced, applied, restarted } from '../../../shared/rollout/step-progress.ts';
+import {
+  advanced,
+  applied,
+  mirrorEnded,
+  mirrored,
+  restarted,
+} from '../../../shared/rollout/step-progress.ts';
 import type { StepPlanRecord, StepPlanStore } from './step-plan-store.ts';
 
 export interface Timers {
@@ -38,6 +45,12 @@ export interface StepRunnerDeps {
   figures(r: StepPlanRecord, windowSeconds: number): Promise<GateFigures>;
   /** Applies a weight step's split through the rollout's safe apply; answers its History entry. */
   applySplit(r: StepPlanRecord, split: TrafficSplit, description: string): Promise<string | undefined>;
+  /** Sets (or with null removes) a mirror step's mirror through the same safe apply; its History entry. */
+  applyMirror(
+    r: StepPlanRecord,
+    mirror: DesiredMirror | null,
+    description: string,
+  ): Promise<string | undefined>;
   /**
    * Whether a step just applied is in effect at the proxies that serve the host. Not ok holds the
    * step's hold back (the next tick asks again, without applying again); an unknown status is ok,
@@ -53,6 +66,19 @@ export interface StepRunnerDeps {
 
 const keyOf = (contextId: string, id: string) => `${contextId}|${id}`;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Whether the step just applied is in effect at the proxies (not: the plan waits, saying why). */
+async function inEffectAt(deps: StepRunnerDeps, r: StepPlanRecord, step: number, label: string) {
+  const proxies = deps.inEffect ? await deps.inEffect(r) : undefined;
+  if (proxies) r.proxies = proxies.ok ? proxies.note : proxies.why;
+  if (proxies && !proxies.ok) {
+    r.proxyWait = { step };
+    r.waiting = `${label} is not in effect everywhere yet: ${proxies.why}`;
+    return false;
+  }
+  delete r.proxyWait;
+  return true;
+}
 
 /** Carries out one decision on the record; true when the plan can go on at once. */
 async function carryOut(
@@ -114,8 +140,31 @@ async function carryOut(
         restored: true,
       };
       r.split = r.before.split;
-      r.progress = { ...r.progress, state: r.outcome.kind === 'failed' ? 'failed' : 'aborted' };
+      r.progress = mirrorEnded({ ...r.progress, state: r.outcome.kind === 'failed' ? 'failed' : 'aborted' });
       return false;
+    }
+    case 'mirror': {
+      // As a weight step: applied once, its hold begins once the mirror is in effect at the proxies.
+      if (r.proxyWait?.step !== d.step) {
+        const mirror = { version: r.canary, percentage: d.percent };
+        const historyId = await deps.applyMirror(r, mirror, `release plan ${label(d.step)}`);
+        if (historyId) r.historyIds.push(historyId);
+        r.progress = { ...r.progress, mirrorOn: d.step };
+      }
+      if (!(await inEffectAt(deps, r, d.step, label(d.step)))) return false;
+      r.progress = mirrored(r.progress, d.step, deps.timers.now());
+      delete r.waiting;
+      return true;
+    }
+    case 'end-mirror': {
+      const back = r.before.mirror
+        ? `the mirror to ${r.before.mirror.version} as before the plan`
+        : 'no mirror';
+      const what = `release plan: ${label(d.step)} left, ${back}`;
+      const historyId = await deps.applyMirror(r, r.before.mirror ?? null, what);
+      if (historyId) r.historyIds.push(historyId);
+      r.progress = mirrorEnded(r.progress);
+      return true;
     }
     default:
       return false;

@@ -9,9 +9,11 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { applyJsonPatch } from '../../../shared/mesh/model/index.ts';
 import {
   addContentRule,
+  clearMirror,
   planRelease,
   removeContentRule,
   retargetRule,
+  setMirror,
   setSplit,
 } from '../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
@@ -112,6 +114,33 @@ describe('restoring the route before a plan', () => {
     const now = change(start, (r) => retargetRule(r, r.rules[0]!.id, 'v3'));
     expect(now[0]!.spec).not.toEqual(start[0]!.spec);
     expect(change(now, (r) => restoredRelease(r, before))[0]!.spec).toEqual(start[0]!.spec);
+  });
+
+  it("removes a mirror step's mirror, with the split and rules, leaving no mirror field behind", () => {
+    const start = cluster();
+    const before = routeBefore(readReleases(start)[0]!);
+    expect(before.mirror).toBeNull();
+    let now = change(start, (r) => setMirror(r, { version: 'v3', percentage: 50 }));
+    expect(JSON.stringify(now[0]!.spec)).toContain('mirrors');
+    now = change(now, (r) => setSplit(r, shares({ v1: 40, v2: 10, v3: 50 })));
+    expect(change(now, (r) => restoredRelease(r, before))[0]!.spec).toEqual(start[0]!.spec);
+  });
+
+  it("puts back the mirror the route had before the plan, in place of the step's", () => {
+    const mirroring = change(cluster(), (r) => setMirror(r, { version: 'v2', percentage: 12.5 }));
+    const before = routeBefore(readReleases(mirroring)[0]!);
+    expect(before.mirror).toEqual({ version: 'v2', percentage: 12.5 });
+    const now = change(mirroring, (r) => setMirror(r, { version: 'v3', percentage: 50 }));
+    expect(change(now, (r) => restoredRelease(r, before))[0]!.spec).toEqual(mirroring[0]!.spec);
+    const cleared = change(mirroring, (r) => clearMirror(r));
+    expect(change(cleared, (r) => restoredRelease(r, before))[0]!.spec).toEqual(mirroring[0]!.spec);
+  });
+
+  it('leaves the mirror alone for a plan saved before mirror steps (no mirror recorded)', () => {
+    const start = cluster();
+    const { mirror: _none, ...old } = routeBefore(readReleases(start)[0]!);
+    const now = change(start, (r) => setMirror(r, { version: 'v3', percentage: 50 }));
+    expect(change(now, (r) => restoredRelease(r, old))[0]!.spec).toEqual(now[0]!.spec);
   });
 
   it('is no change at all when nothing moved', () => {

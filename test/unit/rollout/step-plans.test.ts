@@ -9,6 +9,7 @@ import type { Rollouts } from '../../../main/core/rollout/rollouts.ts';
 import { createStepPlans, planOf } from '../../../main/core/rollout/step-plans.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import { StepPlanInput } from '../../../shared/api/step-plan-schemas.ts';
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { DEFAULT_GATES, defaultStepPlan } from '../../../shared/rollout/step-plan.ts';
 import { fakeHandlers } from '../../helpers/fake-handlers.ts';
@@ -23,6 +24,7 @@ const release = {
   },
   rules: [{ id: 'http:0', name: 'internal-users', matches: [], version: 'v2' }],
   disabledRules: [],
+  mirrors: [],
 } as unknown as ServiceRelease;
 
 function state(phase: ReleaseState['phase']): ReleaseState {
@@ -89,6 +91,23 @@ describe('a plan given through the contract', () => {
       { kind: 'approval' },
       { kind: 'weight', weight: 100, holdSeconds: 0, gates: DEFAULT_GATES },
     ]);
+  });
+
+  it('takes a mirror step, with a hold and gates by default, as the contract checks it', () => {
+    const input = {
+      steps: [
+        { kind: 'mirror' as const, percent: 12.5, gates: { minRequests: 50 } },
+        { kind: 'weight' as const, weight: 100 },
+      ],
+    };
+    expect(StepPlanInput.parse(input)).toEqual(input);
+    expect(() => StepPlanInput.parse({ steps: [{ kind: 'mirror', percent: 5, weight: 5 }] })).toThrow();
+    expect(planOf(input).steps[0]).toEqual({
+      kind: 'mirror',
+      percent: 12.5,
+      holdSeconds: 300,
+      gates: { ...DEFAULT_GATES, minRequests: 50 },
+    });
   });
 
   it('is refused, step by step, before anything of the cluster is touched', async () => {

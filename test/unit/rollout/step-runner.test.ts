@@ -4,7 +4,8 @@ import type { StepRunnerDeps, Timers } from '../../../main/core/rollout/step-run
 import { createStepRunner } from '../../../main/core/rollout/step-runner.ts';
 import type { TrafficSplit } from '../../../shared/mesh/model/index.ts';
 import type { GateFigures } from '../../../shared/rollout/step-gates.ts';
-import { defaultStepPlan } from '../../../shared/rollout/step-plan.ts';
+import type { StepPlan } from '../../../shared/rollout/step-plan.ts';
+import { DEFAULT_GATES, defaultStepPlan } from '../../../shared/rollout/step-plan.ts';
 import { aborting, paused, resumed } from '../../../shared/rollout/step-progress.ts';
 
 // The runner over a manual clock and fakes of its world: a store in memory, figures the test
@@ -69,7 +70,10 @@ const slow = (w: number): GateFigures => ({
   windowSeconds: w,
 });
 
-function world(figures: (w: number) => GateFigures = good) {
+function world(
+  figures: (w: number) => GateFigures = good,
+  plan: StepPlan = defaultStepPlan({ holdSeconds: 60 }),
+) {
   const clock = manualTimers();
   const saved = new Map<string, StepPlanRecord>();
   const store: StepPlanStore = {
@@ -86,6 +90,7 @@ function world(figures: (w: number) => GateFigures = good) {
   };
   const applied: TrafficSplit[] = [];
   const restores: string[] = [];
+  const mirrors: Array<{ version: string; percentage: number } | null> = [];
   const windows: number[] = [];
   let failApply: string | undefined;
   let goneWhy: string | undefined;
@@ -105,6 +110,11 @@ function world(figures: (w: number) => GateFigures = good) {
       if (failApply) throw new Error(failApply);
       applied.push(split);
       return `h${applied.length}`;
+    },
+    async applyMirror(_r, mirror) {
+      if (failApply) throw new Error(failApply);
+      mirrors.push(mirror);
+      return `m${mirrors.length}`;
     },
     async restore(_r, description) {
       restores.push(description);
@@ -126,7 +136,7 @@ function world(figures: (w: number) => GateFigures = good) {
     serviceReleaseId: 'istio:shop/payment.shop.svc.cluster.local',
     canary: 'v2',
     stable: 'v1',
-    plan: defaultStepPlan({ holdSeconds: 60 }),
+    plan,
     progress: { state: 'running', current: 0 },
     before: {
       split: [
@@ -146,6 +156,7 @@ function world(figures: (w: number) => GateFigures = good) {
     runner,
     applied,
     restores,
+    mirrors,
     windows,
     async begin() {
       await store.save(record);
@@ -293,5 +304,72 @@ describe('the step runner', () => {
     );
     expect(canaryShares(w.applied)).toEqual([1]);
     expect(w.restores).toEqual([]);
+  });
+
+  it('mirrors before the first weight, removes the mirror when the step passes, then applies the weights', async () => {
+    const plan: StepPlan = {
+      steps: [
+        { kind: 'mirror', percent: 50, holdSeconds: 60, gates: { ...DEFAULT_GATES } },
+        ...defaultStepPlan({ weights: [5, 100], holdSeconds: 60 }).steps,
+      ],
+    };
+    const w = world(good, plan);
+    await w.begin();
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }]);
+    expect(w.applied).toEqual([]);
+    expect((await w.get()).progress).toMatchObject({ mirrorOn: 0, appliedStep: 0 });
+    await w.advance(61_000);
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }, null]);
+    expect(canaryShares(w.applied)).toEqual([5]);
+    const r = await w.get();
+    expect(r.progress.mirrorOn).toBeUndefined();
+    expect(r.historyIds).toEqual(['m1', 'm2', 'h1']);
+    await w.advance(61_000);
+    expect((await w.get()).progress.state).toBe('completed');
+  });
+
+  it('restores (the mirror with the route) when a mirror step fails, and removes no mirror twice', async () => {
+    const plan: StepPlan = {
+      steps: [
+        { kind: 'mirror', percent: 50, holdSeconds: 60, gates: { ...DEFAULT_GATES } },
+        ...defaultStepPlan({ weights: [5, 100], holdSeconds: 60 }).steps,
+      ],
+    };
+    const w = world(slow, plan);
+    await w.begin();
+    await w.advance(61_000);
+    const r = await w.get();
+    expect(r.progress).toMatchObject({ state: 'failed' });
+    expect(r.progress.mirrorOn).toBeUndefined();
+    expect(w.restores).toEqual(['release plan: failed gate, route restored as before the plan']);
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }]);
+    expect(w.applied).toEqual([]);
+    expect(r.outcome?.reason).toMatch(/step 1 of 3 \(mirror 50%\) stopped by its gate: p95 390 ms/);
+  });
+
+  it('holds a mirror step back until its mirror is in effect at every proxy, setting it once', async () => {
+    const plan: StepPlan = {
+      steps: [
+        { kind: 'mirror', percent: 50, holdSeconds: 60, gates: { ...DEFAULT_GATES } },
+        ...defaultStepPlan({ weights: [100] }).steps,
+      ],
+    };
+    const w = world(good, plan);
+    w.staleProxies(['reviews-v2-abc.bookinfo']);
+    await w.begin();
+    await w.advance(10_000);
+    let r = await w.get();
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }]);
+    expect(r.progress).toMatchObject({ mirrorOn: 0 });
+    expect(r.progress.holdStartedAt).toBeUndefined();
+    expect(r.waiting).toMatch(/step 1 of 2 \(mirror 50%\) is not in effect everywhere yet/);
+    w.staleProxies([]);
+    await w.advance(1000);
+    r = await w.get();
+    expect(r.progress).toMatchObject({ appliedStep: 0, mirrorOn: 0 });
+    expect(r.progress.holdStartedAt).toBeDefined();
+    await w.advance(61_000);
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 50 }, null]);
+    expect((await w.get()).progress.state).toBe('completed');
   });
 });

@@ -5,6 +5,8 @@ import type { StepPlanInput } from '../../../../shared/api/step-plan-schemas.ts'
 export const DEFAULT_GATES = { maxSuccessRateDropPoints: 1, maxP95Ratio: 1.5, minRequests: 100 };
 
 interface Row {
+  /** A weight step, or a mirror step (whose `weight` is the share of traffic mirrored). */
+  kind: 'weight' | 'mirror';
   weight: number;
   holdSeconds: number;
   gates: typeof DEFAULT_GATES;
@@ -12,10 +14,14 @@ interface Row {
 
 // At 100% no request reaches the stable version to compare with: the last step does not hold.
 const row = (weight: number): Row => ({
+  kind: 'weight',
   weight,
   holdSeconds: weight === 100 ? 0 : 300,
   gates: DEFAULT_GATES,
 });
+
+/** A shadow test before the first weight: 20% of the traffic copied to the canary, held 5 minutes. */
+const mirrorRow = (): Row => ({ kind: 'mirror', weight: 20, holdSeconds: 300, gates: DEFAULT_GATES });
 export const DEFAULT_ROWS: Row[] = [1, 5, 25, 50, 100].map(row);
 
 /** Keys for a plan's steps: a step is its position in the plan. */
@@ -75,7 +81,9 @@ export function StepPlanEditor({
     rows.forEach((r, i) => {
       if (approval && i === rows.length - 1)
         steps.push({ kind: 'approval', note: `before ${canary} takes all traffic` });
-      steps.push({ kind: 'weight', weight: r.weight, holdSeconds: r.holdSeconds, gates: r.gates });
+      if (r.kind === 'mirror')
+        steps.push({ kind: 'mirror', percent: r.weight, holdSeconds: r.holdSeconds, gates: r.gates });
+      else steps.push({ kind: 'weight', weight: r.weight, holdSeconds: r.holdSeconds, gates: r.gates });
     });
     return { steps };
   };
@@ -84,7 +92,9 @@ export function StepPlanEditor({
       <p className="muted small">
         Switchyard moves {canary} through these shares while the app runs. Over each hold it compares {canary}{' '}
         with {stable}; a failing gate stops the plan and restores the route as it was before it (split and
-        rules). Nothing advances without the gates' data.
+        rules). Nothing advances without the gates' data. A mirror step copies a share of the traffic to{' '}
+        {canary} without changing its weight (clients see only the answers of the split) and judges {canary}{' '}
+        on the copies, as its own sidecar reports them; the mirror is removed when the step ends.
       </p>
       <table aria-label="Steps of the plan">
         <thead>
@@ -101,13 +111,24 @@ export function StepPlanEditor({
             <tr key={STEP_KEYS[i]}>
               <th scope="row">{i + 1}</th>
               <td>
-                <NumberField
-                  label={`Weight of step ${i + 1} (%)`}
-                  value={r.weight}
-                  min={1}
-                  max={100}
-                  onChange={(v) => setRow(i, { weight: v })}
-                />
+                {r.kind === 'mirror' ? (
+                  <NumberField
+                    label={`Mirror share of step ${i + 1} (%)`}
+                    value={r.weight}
+                    min={0.1}
+                    max={100}
+                    step={0.1}
+                    onChange={(v) => setRow(i, { weight: v })}
+                  />
+                ) : (
+                  <NumberField
+                    label={`Weight of step ${i + 1} (%)`}
+                    value={r.weight}
+                    min={1}
+                    max={100}
+                    onChange={(v) => setRow(i, { weight: v })}
+                  />
+                )}
               </td>
               <td>
                 <NumberField
@@ -161,12 +182,20 @@ export function StepPlanEditor({
           onClick={() =>
             setRows((rs) => [
               ...rs.slice(0, -1),
-              row(Math.min(99, (rs.at(-2)?.weight ?? 0) + 10)),
+              row(Math.min(99, (rs.slice(0, -1).findLast((r) => r.kind === 'weight')?.weight ?? 0) + 10)),
               rs.at(-1) ?? row(100),
             ])
           }
         >
           Add a step
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={rows.some((r) => r.kind === 'mirror')}
+          onClick={() => setRows((rs) => [mirrorRow(), ...rs])}
+        >
+          Add a mirror step
         </button>
         <label className="small">
           <input type="checkbox" checked={approval} onChange={(e) => setApproval(e.currentTarget.checked)} />{' '}

@@ -37,19 +37,23 @@ function useSecondsLeft(endsAt: string | undefined): number | undefined {
 function stepText(plan: StepPlanView, i: number): string {
   const s = plan.steps[i];
   if (!s) return '';
-  return s.kind === 'weight'
-    ? `${s.weight}% to ${plan.canary}, hold ${clock(s.holdSeconds)}`
-    : `Approval${s.note ? `: ${s.note}` : ''}`;
+  if (s.kind === 'weight') return `${s.weight}% to ${plan.canary}, hold ${clock(s.holdSeconds)}`;
+  if (s.kind === 'mirror')
+    return `Mirror ${s.percent}% of ${plan.stable}'s traffic to ${plan.canary}, hold ${clock(s.holdSeconds)}`;
+  return `Approval${s.note ? `: ${s.note}` : ''}`;
 }
 
 function GateTable({ plan }: { plan: StepPlanView }) {
   const g = plan.gates;
   if (!g) return null;
+  const mirror = plan.steps[g.step]?.kind === 'mirror';
   return (
     <table aria-label={`Gates of step ${g.step + 1}`} className="small">
       <caption className="muted">
-        {plan.canary} against {plan.stable}, over the last {clock(g.windowSeconds)} (read{' '}
-        {new Date(g.at).toLocaleTimeString()})
+        {mirror
+          ? `${plan.canary}'s mirrored requests (as its own sidecar reports them, reporter="destination") against ${plan.stable}`
+          : `${plan.canary} against ${plan.stable}`}
+        , over the last {clock(g.windowSeconds)} (read {new Date(g.at).toLocaleTimeString()})
       </caption>
       <thead>
         <tr>
