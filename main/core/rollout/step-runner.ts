@@ -96,14 +96,7 @@ async function carryOut(
         if (historyId) r.historyIds.push(historyId);
         r.split = split;
       }
-      const proxies = deps.inEffect ? await deps.inEffect(r) : undefined;
-      if (proxies) r.proxies = proxies.ok ? proxies.note : proxies.why;
-      if (proxies && !proxies.ok) {
-        r.proxyWait = { step: d.step };
-        r.waiting = `${label(d.step)} is not in effect everywhere yet: ${proxies.why}`;
-        return false;
-      }
-      delete r.proxyWait;
+      if (!(await inEffectAt(deps, r, d.step, label(d.step)))) return false;
       r.progress = applied(r.progress, d.step, deps.timers.now());
       delete r.waiting;
       return true;
