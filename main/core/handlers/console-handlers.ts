@@ -2,7 +2,6 @@ import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { ContextList } from '../../../shared/api/contract.ts';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
-import type { ApiHandlers } from '../api-dispatch.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { ConsoleDependencies, DraftBase, ExternalPlan } from '../services/console-services.ts';
 import { createConsoleServices } from '../services/console-services.ts';
@@ -15,39 +14,13 @@ import { ruleHandlers } from './rules.ts';
 import { serviceHandlers } from './services.ts';
 import { sessionHandlers } from './sessions.ts';
 
-export type ConsoleCalls = Pick<
-  ApiHandlers,
-  | 'sessions.open'
-  | 'sessions.close'
-  | 'sessions.namespaces.get'
-  | 'sessions.namespaces.set'
-  | 'services.list'
-  | 'release.get'
-  | 'release.plan'
-  | 'release.apply'
-  | 'history.list'
-  | 'history.undo'
-  | 'release.preview'
-  | 'rules.check'
-  | 'rollout.start'
-  | 'rollout.list'
-  | 'rollout.promote'
-  | 'rollout.finalize'
-  | 'rollout.abort'
-  | 'rollout.resume'
-  | 'release.allTraffic'
-  | 'release.callers'
-  | 'release.planDownstream'
-  | 'release.proxies'
-  | 'rollout.health'
-  | 'rollout.steps.start'
-  | 'rollout.steps.get'
-  | 'rollout.steps.pause'
-  | 'rollout.steps.resume'
-  | 'rollout.steps.skip'
-  | 'rollout.steps.approve'
-  | 'rollout.steps.abort'
->;
+/** The console's contract calls: what its namespaces' adapters answer, each listed in its own file. */
+export type ConsoleCalls = ReturnType<typeof sessionHandlers> &
+  ReturnType<typeof serviceHandlers> &
+  ReturnType<typeof releaseHandlers> &
+  ReturnType<typeof rolloutHandlers> &
+  ReturnType<typeof historyHandlers> &
+  ReturnType<typeof ruleHandlers>;
 
 /** What the other services of main (metrics, drafts) need of the console's: not contract calls. */
 export interface ConsoleInternals {
