@@ -59,6 +59,11 @@ interface CompiledEntry {
   timeouts: Array<number | undefined>;
   /** An HTTPRoute: a backendRef to a Service that does not exist answers 500, as Istio does. */
   gatewayApi: boolean;
+  /**
+   * Which of several routes for one host wins: VirtualServices ('') in the order they came, then
+   * HTTPRoutes oldest first, then by namespace/name (Gateway API's rule for conflicting routes).
+   */
+  rank: string;
 }
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -200,7 +205,7 @@ export class MeshRouter {
         ? spec.gateways.map((g) => gatewayKey(String(g), namespace))
         : ['mesh'];
     const timeouts = (spec.http ?? []).map((r) => parseDurationMs(r?.timeout));
-    this.add({ key, namespace, hosts, gateways, router, timeouts, gatewayApi: false });
+    this.add({ key, namespace, hosts, gateways, router, timeouts, gatewayApi: false, rank: '' });
   }
 
   /** Compiles an HTTPRoute; one that fails to compile routes nothing (kept in `rejected`, key `HTTPRoute:ns/name`). */
@@ -219,7 +224,16 @@ export class MeshRouter {
       ? (spec.rules as Array<{ timeouts?: { request?: unknown } }>)
       : [];
     const timeouts = rules.map((r) => parseDurationMs(r?.timeouts?.request));
-    this.add({ key, namespace, ...httpRouteBinding(spec, namespace), router, timeouts, gatewayApi: true });
+    const rank = `${obj.metadata.creationTimestamp ?? ''}|${namespace}/${obj.metadata.name}`;
+    this.add({
+      key,
+      namespace,
+      ...httpRouteBinding(spec, namespace),
+      router,
+      timeouts,
+      gatewayApi: true,
+      rank,
+    });
   }
 
   private add(entry: CompiledEntry): void {
@@ -227,7 +241,7 @@ export class MeshRouter {
     this.entries.set(key, entry);
     for (const h of hosts) {
       if (h.includes('*')) this.wildcard.add(entry);
-      else this.byHost.set(h, [...(this.byHost.get(h) ?? []), entry]);
+      else this.byHost.set(h, [...(this.byHost.get(h) ?? []), entry].sort(byRank));
     }
   }
 
@@ -385,6 +399,10 @@ export class MeshRouter {
       .filter((p) => isPodReady(p) && wanted.every(([k, v]) => p.metadata.labels?.[k] === v))
       .map((p) => endpointOf(p));
   }
+}
+
+function byRank(a: CompiledEntry, b: CompiledEntry): number {
+  return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0;
 }
 
 function routeKey(namespace: string, name: string): string {
