@@ -68,6 +68,8 @@ export const VersionView = z.object({
   rollout: RolloutView.optional(),
   /** Share of the default route, in percent. */
   weight: z.number().int(),
+  /** Gateway API: the backendRef's own (relative) weight in the catch-all, an omitted one as 1. */
+  rawWeight: z.number().optional(),
   declared: z.boolean(),
   /** True where pods cannot be known (an offline snapshot or a draft keeps none; a host outside the cluster). */
   podsUnknown: z.boolean().optional(),

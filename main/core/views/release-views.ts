@@ -15,6 +15,7 @@ import type {
   ServiceRelease,
   SourceRef,
 } from '../../../shared/mesh/model/index.ts';
+import { effectiveBackendWeight } from '../../../shared/mesh/model/index.ts';
 import { describeMatches } from '../../../shared/mesh/policy/index.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
 import { mirrorAndStickyViews } from './mirror-sticky-views.ts';
@@ -144,7 +145,9 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
   const counts = podCounts(pods ?? []);
   const first = deployments[0];
   const image = first ? imageOf(first) : undefined;
-  const weight = release.defaultRoute?.destinations.find((d) => d.version === v.name)?.weight ?? 0;
+  const dest = release.defaultRoute?.destinations.find((d) => d.version === v.name);
+  const weight = dest?.weight ?? 0;
+  const relative = release.flavor === 'gateway-api' && dest !== undefined;
   return {
     name: v.name,
     ...(v.subset !== undefined ? { subset: v.subset } : {}),
@@ -157,6 +160,7 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
     ...(counts.oldestCreatedAt ? { createdAt: counts.oldestCreatedAt } : {}),
     ...(first ? { rollout: rolloutOf(first) } : {}),
     weight,
+    ...(relative ? { rawWeight: effectiveBackendWeight(dest.rawWeight) } : {}),
     declared: v.declared,
     ...(pods === null ? { podsUnknown: true } : {}),
   };

@@ -50,8 +50,10 @@ export function relativeWeightsFor(
   return percent.map((p) => p / divisor);
 }
 
-/** How a version's share reads when its weight is relative: "90 (weight 9)"; just "90" when the same. */
+/**
+ * How a version's share reads when its weight is relative: "90% (weight 9)". The raw weight is
+ * always shown, even when it equals the percentage, so the operator sees which scale the route uses.
+ */
 export function shareWithRawWeight(percent: number, raw: number | undefined): string {
-  const weight = effectiveBackendWeight(raw);
-  return weight === percent ? `${percent}` : `${percent} (weight ${weight})`;
+  return `${percent}% (weight ${effectiveBackendWeight(raw)})`;
 }

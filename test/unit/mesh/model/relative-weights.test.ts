@@ -96,9 +96,9 @@ describe('relativeWeightsFor (the scale rule)', () => {
 });
 
 describe('shareWithRawWeight', () => {
-  it('shows the raw weight beside the percentage when they differ', () => {
-    expect(shareWithRawWeight(90, 9)).toBe('90 (weight 9)');
-    expect(shareWithRawWeight(50, undefined)).toBe('50 (weight 1)');
-    expect(shareWithRawWeight(90, 90)).toBe('90');
+  it('shows the raw weight beside the percentage, an omitted one as 1', () => {
+    expect(shareWithRawWeight(90, 9)).toBe('90% (weight 9)');
+    expect(shareWithRawWeight(50, undefined)).toBe('50% (weight 1)');
+    expect(shareWithRawWeight(90, 90)).toBe('90% (weight 90)');
   });
 });
