@@ -25,7 +25,11 @@ function promWith(series: Array<{ labels: Labels; perSecond: number }>) {
   }));
   let end = T0;
   for (let t = T0; t <= T0 + 300_000; t += STEP) {
-    store.append(t, (put) => series.forEach((s, i) => put(made[i]!, (s.perSecond * (t - T0)) / 1000)));
+    store.append(t, (put) => {
+      series.forEach((s, i) => {
+        put(made[i]!, (s.perSecond * (t - T0)) / 1000);
+      });
+    });
     end = t;
   }
   return { api: new PrometheusQueryApi(store, re2Engine(), () => end), end };
