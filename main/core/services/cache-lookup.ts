@@ -43,5 +43,8 @@ export function cacheLookup(cache: Pick<WatchCache, 'find' | 'list'>): ObjectLoo
       }
       return podsByNs.get(namespace) ?? [];
     },
+    routes() {
+      return [...cache.list('virtualservices'), ...cache.list('httproutes')];
+    },
   };
 }

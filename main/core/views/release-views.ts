@@ -18,6 +18,7 @@ import type {
 import { effectiveBackendWeight } from '../../../shared/mesh/model/index.ts';
 import { describeMatches } from '../../../shared/mesh/policy/index.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
+import { meshModeFindings } from './mesh-mode-views.ts';
 import { mirrorAndStickyViews } from './mirror-sticky-views.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may
@@ -28,6 +29,8 @@ export interface ObjectLookup {
   find(kind: string, namespace: string, name: string): KubeObject | undefined;
   /** Pods of one namespace. */
   pods(namespace: string): readonly KubeObject[];
+  /** Every VirtualService and HTTPRoute known (for the mixed-mesh lint); absent where unknown. */
+  routes?(): readonly KubeObject[];
 }
 
 /** What the session adds to every release: a read-only session makes every release read-only. */
@@ -228,7 +231,7 @@ export function releaseView(
       percentage: m.percentage,
     })),
     ...mirrorAndStickyViews(release),
-    lint: lint(release, lookup, pods),
+    lint: [...lint(release, lookup, pods), ...meshModeFindings(release, lookup)],
     sources: release.sources.map((s) => ({
       kind: s.kind,
       namespace: s.namespace,

@@ -140,10 +140,19 @@ function ambientChecks(o: KubeObject, facts: MeshModeFacts): RawFinding[] {
   return out;
 }
 
-/** Mixed and ambient mesh findings (SY170–SY173) over routing objects, in object order. */
-export function lintMeshModes(objects: readonly KubeObject[], facts: MeshModeFacts = {}): LintFinding[] {
-  const raw: Array<{ index: number; raw: RawFinding }> = [...mixedHosts(objects)];
+/**
+ * Mixed and ambient mesh findings (SY170–SY173) over routing objects, in object order. With
+ * `onlyIndex`, the findings of that one object (read against all the others).
+ */
+export function lintMeshModes(
+  objects: readonly KubeObject[],
+  facts: MeshModeFacts = {},
+  onlyIndex?: number,
+): LintFinding[] {
+  const wanted = (index: number) => onlyIndex === undefined || index === onlyIndex;
+  const raw: Array<{ index: number; raw: RawFinding }> = mixedHosts(objects).filter((r) => wanted(r.index));
   objects.forEach((o, index) => {
+    if (!wanted(index)) return;
     for (const r of ambientChecks(o, facts)) raw.push({ index, raw: r });
   });
   return raw

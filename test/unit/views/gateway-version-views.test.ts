@@ -2,7 +2,8 @@
 // (image), their pods counted the way each Service selects them, and the relative backend weight.
 
 import { describe, expect, it } from 'vitest';
-import { versionView } from '../../../main/core/views/release-views.ts';
+import { createReleaseLinter, releaseView, versionView } from '../../../main/core/views/release-views.ts';
+import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
 import { CATALOG_ROUTE_ID, catalogRoute, storefrontCatalog } from '../../helpers/storefront-objects.ts';
@@ -23,6 +24,7 @@ function lookupOf(objects: KubeObject[]) {
       ),
     pods: (namespace: string) =>
       objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === namespace),
+    routes: () => objects.filter((o) => o.kind === 'VirtualService' || o.kind === 'HTTPRoute'),
   };
 }
 
@@ -58,5 +60,42 @@ describe('version views of an HTTPRoute release', () => {
       ['catalog-v2', 50, 1],
       ['catalog-v1', 50, 1],
     ]);
+  });
+});
+
+describe('the release view of an HTTPRoute in a mixed or ambient mesh', () => {
+  const lint = createReleaseLinter(re2Engine());
+  const catalogVs: KubeObject = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'catalog-legacy', namespace: 'storefront' },
+    spec: { hosts: ['catalog'], http: [{ route: [{ destination: { host: 'catalog' } }] }] },
+  };
+
+  it('shows SY170 when a VirtualService routes the same host, and nothing without it', () => {
+    const mixed = [...storefrontCatalog(), catalogVs];
+    const release = readReleases(mixed).find((r) => r.id === CATALOG_ROUTE_ID)!;
+    const view = releaseView(release, lookupOf(mixed), { contextId: 'c' }, lint);
+    expect(view.lint.filter((f) => f.code === 'SY170').map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /also VirtualService storefront\/catalog-legacy\): Istio does not support mixing/,
+      ),
+    ]);
+    const plain = storefrontCatalog();
+    const alone = readReleases(plain).find((r) => r.id === CATALOG_ROUTE_ID)!;
+    expect(
+      releaseView(alone, lookupOf(plain), { contextId: 'c' }, lint).lint.map((f) => f.code),
+    ).not.toContain('SY170');
+  });
+
+  it('shows SY172 when the parent Service uses a waypoint', () => {
+    const objects = storefrontCatalog().map((o) =>
+      o.kind === 'Service' && o.metadata.name === 'catalog'
+        ? { ...o, metadata: { ...o.metadata, labels: { 'istio.io/use-waypoint': 'waypoint' } } }
+        : o,
+    );
+    const release = readReleases(objects).find((r) => r.id === CATALOG_ROUTE_ID)!;
+    const view = releaseView(release, lookupOf(objects), { contextId: 'c' }, lint);
+    expect(view.lint.map((f) => [f.code, f.severity])).toContainEqual(['SY172', 'info']);
   });
 });

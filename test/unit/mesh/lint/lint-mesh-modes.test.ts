@@ -131,3 +131,18 @@ describe('lintMeshModes', () => {
     ).toBe(false);
   });
 });
+
+describe('lintMeshModes for one object', () => {
+  it('reports only that object, read against the others', () => {
+    const objects = [vs('catalog', 'storefront', ['catalog']), catalogRoute(), vs('x', 'ledger', ['x'])];
+    const facts = ledgerFacts({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(lintMeshModes(objects, facts).map((f) => [f.code, f.objectIndex])).toEqual([
+      ['SY170', 0],
+      ['SY170', 1],
+      ['SY171', 2],
+    ]);
+    expect(lintMeshModes(objects, facts, 1).map((f) => [f.code, f.object.name])).toEqual([
+      ['SY170', 'catalog'],
+    ]);
+  });
+});
