@@ -170,3 +170,34 @@ export function lintMeshModes(
       };
     });
 }
+
+/** The mesh hosts a routing object claims: a mesh VirtualService's hosts, a GAMMA HTTPRoute's parents. */
+export function meshHostsClaimedBy(o: KubeObject | null): string[] {
+  if (!o) return [];
+  if (isVirtualService(o)) return meshHostsOf(o);
+  if (isGatewayHTTPRoute(o)) return meshRouteHostsOf(o);
+  return [];
+}
+
+/**
+ * Why a write must be refused because it would mix a VirtualService and an HTTPRoute on one
+ * service (created, or given a host it did not route before), or null when it mixes nothing.
+ * `existing` holds the cluster's routes of the other kind (others are ignored).
+ */
+export function meshMixRefusal(
+  before: KubeObject | null,
+  after: KubeObject,
+  existing: readonly KubeObject[],
+): string | null {
+  const had = new Set(meshHostsClaimedBy(before));
+  const added = meshHostsClaimedBy(after).filter((h) => !had.has(h));
+  if (added.length === 0) return null;
+  const otherKind = isVirtualService(after) ? 'HTTPRoute' : 'VirtualService';
+  for (const o of existing) {
+    if (o.kind !== otherKind) continue;
+    const host = meshHostsClaimedBy(o).find((h) => added.includes(h));
+    if (host)
+      return `${who(after)} would route host ${host}, which ${who(o)} already routes: Istio does not support a VirtualService and an HTTPRoute for one service (which rules apply is undefined), so Switchyard does not create the mix; route ${host} with one kind`;
+  }
+  return null;
+}

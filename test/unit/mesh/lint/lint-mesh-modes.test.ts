@@ -8,6 +8,7 @@ import {
   LINT_CODES,
   lintMeshModes,
   type MeshModeFacts,
+  meshMixRefusal,
   waypointOf,
 } from '../../../../shared/mesh/lint/index.ts';
 import type { KubeObject } from '../../../../shared/mesh/model/index.ts';
@@ -144,5 +145,32 @@ describe('lintMeshModes for one object', () => {
     expect(lintMeshModes(objects, facts, 1).map((f) => [f.code, f.object.name])).toEqual([
       ['SY170', 'catalog'],
     ]);
+  });
+});
+
+describe('meshMixRefusal', () => {
+  it('refuses a VirtualService for a host an HTTPRoute already routes, naming both', () => {
+    const refusal = meshMixRefusal(null, vs('catalog', 'storefront', ['catalog']), [catalogRoute()]);
+    expect(refusal).toBe(
+      'VirtualService storefront/catalog would route host catalog.storefront.svc.cluster.local, which HTTPRoute storefront/catalog already routes: Istio does not support a VirtualService and an HTTPRoute for one service (which rules apply is undefined), so Switchyard does not create the mix; route catalog.storefront.svc.cluster.local with one kind',
+    );
+  });
+
+  it('refuses an HTTPRoute whose parent Service a mesh VirtualService routes, and a host added to a VirtualService', () => {
+    expect(meshMixRefusal(null, catalogRoute(), [vs('legacy', 'storefront', ['catalog'])])).toMatch(
+      /^HTTPRoute storefront\/catalog would route host catalog\.storefront\.svc\.cluster\.local, which VirtualService storefront\/legacy/,
+    );
+    const before = vs('search', 'storefront', ['search']);
+    const after = vs('search', 'storefront', ['search', 'catalog']);
+    expect(meshMixRefusal(before, after, [catalogRoute()])).toMatch(/would route host catalog\./);
+  });
+
+  it('lets through what mixes nothing: other hosts, unchanged hosts, an ingress-only VirtualService', () => {
+    expect(meshMixRefusal(null, vs('search', 'storefront', ['search']), [catalogRoute()])).toBeNull();
+    const mixedAlready = vs('catalog', 'storefront', ['catalog']);
+    expect(meshMixRefusal(mixedAlready, mixedAlready, [catalogRoute()])).toBeNull();
+    expect(
+      meshMixRefusal(null, vs('edge', 'storefront', ['catalog'], ['storefront/edge']), [catalogRoute()]),
+    ).toBeNull();
   });
 });
