@@ -34,6 +34,11 @@ export const ConditionSchema = z.discriminatedUnion('kind', [
     value: z.string(),
   }),
   z.object({ kind: z.literal('sourceLabel'), name: z.string().min(1), value: z.string() }),
+  z.object({ kind: z.literal('path'), op: z.enum(['exact', 'prefix', 'regex']), value: z.string().min(1) }),
+  z.object({
+    kind: z.literal('method'),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']),
+  }),
 ]);
 export type ConditionView = z.infer<typeof ConditionSchema>;
 

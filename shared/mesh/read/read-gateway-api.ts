@@ -331,6 +331,10 @@ export function toGatewayMatches(matches: readonly HTTPMatchRequest[]): Array<Re
   return matches.map((m) => {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(m)) {
+      if (k === 'withoutHeaders')
+        throw new Error(
+          'a header that must be absent or not match (withoutHeaders; most OS and browser presets exclude look-alikes this way) has no Gateway API equivalent: an HTTPRoute matches only what is present',
+        );
       if (!['headers', 'queryParams', 'uri', 'method', 'name'].includes(k)) {
         throw new Error(`match field '${k}' has no Gateway API equivalent`);
       }
