@@ -78,7 +78,7 @@ export function describeMatch(match: HTTPMatchRequest): Condition[] | null {
   }
   if (match.method !== undefined) {
     const m = oneOf(match.method);
-    if (!m || m.op !== 'exact' || !(HTTP_METHODS as readonly string[]).includes(m.value)) return null;
+    if (m?.op !== 'exact' || !(HTTP_METHODS as readonly string[]).includes(m.value)) return null;
     out.push({ kind: 'method', method: m.value as HttpMethod });
   }
   const headers = { ...(match.headers ?? {}) };
