@@ -7,6 +7,7 @@ import type { ReleaseLinter } from '../views/release-views.ts';
 import { releaseView, summarizeRelease } from '../views/release-views.ts';
 import { cacheLookup } from './cache-lookup.ts';
 import type { ConsoleSessions } from './console-sessions.ts';
+import { namespaceLabelsOf } from './namespace-labels.ts';
 import type { StableVersions } from './stable-versions.ts';
 
 // Main's truth reaching the renderer: session status, service list deltas (already coalesced by
@@ -34,7 +35,7 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
   function publish(contextId: string, session: ClusterSession, changes: ReleaseChanges) {
     const cache = session.cache;
     if (!cache) return;
-    const lookup = cacheLookup(cache);
+    const lookup = cacheLookup(cache, namespaceLabelsOf(session.client));
     const reason = readOnlyReason(session);
     const facts = reason ? { contextId, readOnlyReason: reason } : { contextId };
     const payload: EventPayload<'services.changed'> = {

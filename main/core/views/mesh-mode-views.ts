@@ -5,12 +5,14 @@ import type { ObjectLookup } from './release-views.ts';
 
 // The mixed and ambient mesh findings (SY170–SY173) of one release's route, read against every
 // route the session knows: a VirtualService elsewhere routing the same host is what makes a mix.
-// Namespace labels are not watched: ambient is known from the pods istio-cni enrolled, waypoints
-// from the Services' istio.io/use-waypoint label.
+// Namespace labels are not watched: the live view reads its namespace's labels once in a while
+// (services/namespace-labels.ts); without them, ambient is known from the pods istio-cni enrolled
+// and waypoints from the Services' istio.io/use-waypoint label.
 
 /** What the mesh-mode lint can learn from the watch cache. */
 export function meshModeFacts(lookup: ObjectLookup): MeshModeFacts {
   return {
+    ...(lookup.namespaceLabels ? { namespaceLabels: (ns: string) => lookup.namespaceLabels?.(ns) } : {}),
     service: (namespace, name) => lookup.find('Service', namespace, name),
     pods: (namespace) => lookup.pods(namespace),
   };

@@ -31,6 +31,8 @@ export interface ObjectLookup {
   pods(namespace: string): readonly KubeObject[];
   /** Every VirtualService and HTTPRoute known (for the mixed-mesh lint); absent where unknown. */
   routes?(): readonly KubeObject[];
+  /** A namespace's labels where the session read them (ambient mode, waypoints). */
+  namespaceLabels?(namespace: string): Readonly<Record<string, string>> | undefined;
 }
 
 /** What the session adds to every release: a read-only session makes every release read-only. */

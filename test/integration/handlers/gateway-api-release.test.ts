@@ -24,13 +24,17 @@ let mesh: DemoMesh;
 let h: ReturnType<typeof createConsoleHandlers>;
 const recorded: HistoryEntryView[] = [];
 
-/** The HTTPRoute as the demo's API server has it (not the app's cache). */
-function getRoute(): Promise<KubeObject> {
+/** One call to the demo's API server as its admin (as kubectl would), outside the app. */
+function kube(path: string, method = 'GET', body?: unknown): Promise<KubeObject> {
   return new Promise((resolve, reject) => {
     const req = request(
-      new URL(ROUTE_PATH, mesh.url),
+      new URL(path, mesh.url),
       {
-        headers: { Authorization: `Bearer ${mesh.tokens.admin}` },
+        method,
+        headers: {
+          Authorization: `Bearer ${mesh.tokens.admin}`,
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
         ...(mesh.caCert ? { ca: mesh.caCert } : {}),
       },
       (res) => {
@@ -40,14 +44,17 @@ function getRoute(): Promise<KubeObject> {
           text += c;
         });
         res.on('end', () =>
-          res.statusCode === 200 ? resolve(JSON.parse(text) as KubeObject) : reject(new Error(text)),
+          (res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text) as KubeObject) : reject(new Error(text)),
         );
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body ? JSON.stringify(body) : undefined);
   });
 }
+
+/** The HTTPRoute as the demo's API server has it (not the app's cache). */
+const getRoute = () => kube(ROUTE_PATH);
 
 type Rule = {
   matches?: Array<Record<string, unknown>>;
@@ -243,5 +250,44 @@ describe('the catalog HTTPRoute release, against the demo mesh', () => {
     const v2 = preview.versions.find((v) => v.version === 'catalog-v2');
     expect(v2?.viaRules).toBeCloseTo(0.2, 9);
     expect(v2?.viaCatchAll).toBeCloseTo(0.08, 9);
+  });
+});
+
+describe('mixed and ambient meshes in the demo', () => {
+  it('shows the ambient accounts route as applied by the ledger waypoint (SY172)', async () => {
+    const view = await h['release.get']({ contextId: 'demo', releaseId: 'gateway-api:ledger/accounts' });
+    const found = view.lint.filter((f) => f.code === 'SY172');
+    expect(found.map((f) => f.severity)).toEqual(['info']);
+    expect(found[0]?.message).toMatch(/^applied by waypoint waypoint /);
+  });
+
+  it('shows SY170 on the catalog once a VirtualService routes its host too, and not after it is gone', async () => {
+    const vsPath = '/apis/networking.istio.io/v1/namespaces/storefront/virtualservices';
+    await kube(vsPath, 'POST', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'catalog-legacy', namespace: 'storefront' },
+      spec: { hosts: ['catalog'], http: [{ route: [{ destination: { host: 'catalog-v1' } }] }] },
+    });
+    try {
+      await expect
+        .poll(async () => {
+          const view = await h['release.get']({ contextId: 'demo', releaseId: CATALOG });
+          return view.lint.filter((f) => f.code === 'SY170').map((f) => f.message);
+        })
+        .toEqual([
+          expect.stringMatching(
+            /also VirtualService storefront\/catalog-legacy\): Istio does not support mixing/,
+          ),
+        ]);
+    } finally {
+      await kube(`${vsPath}/catalog-legacy`, 'DELETE');
+    }
+    await expect
+      .poll(async () => {
+        const view = await h['release.get']({ contextId: 'demo', releaseId: CATALOG });
+        return view.lint.filter((f) => f.code === 'SY170').length;
+      })
+      .toBe(0);
   });
 });
