@@ -1,4 +1,5 @@
 import type { EventPayload } from '../../../shared/api/contract.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { ApplyProgress } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
@@ -18,6 +19,11 @@ export interface ConsoleEventsDependencies {
   emit: EventSink;
   lint: ReleaseLinter;
   stable: StableVersions;
+}
+
+/** The host a release id names: `istio:<ns>/<host>`; a Gateway API id names its route, not a host. */
+function hostOfId(id: string): string {
+  return id.startsWith('istio:') ? id.slice(id.indexOf('/') + 1) : '';
 }
 
 /** How many open service views per context get live release.changed events. */
@@ -45,9 +51,17 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
     };
     deps.emit('services.changed', payload);
     const open = new Set(watched.get(contextId) ?? []);
-    for (const r of changes.upserts) {
-      if (open.has(r.id))
-        deps.emit('release.changed', releaseView(r, lookup, facts, deps.lint, deps.stable.observe(r)));
+    const send = (r: ServiceRelease) =>
+      deps.emit('release.changed', releaseView(r, lookup, facts, deps.lint, deps.stable.observe(r)));
+    for (const r of changes.upserts) if (open.has(r.id)) send(r);
+    // A route of the other kind appearing, changing or going for an open release's host changes
+    // what its view says of the mix (SY170): that view is sent again too.
+    const touched = new Set([...changes.upserts.map((r) => r.host), ...changes.deletes.map(hostOfId)]);
+    const index = session.releases;
+    for (const id of open) {
+      if (changes.upserts.some((r) => r.id === id)) continue;
+      const r = index?.get(id);
+      if (r && touched.has(r.host)) send(r);
     }
   }
 
