@@ -34,6 +34,11 @@ export const ConditionSchema = z.discriminatedUnion('kind', [
     value: z.string(),
   }),
   z.object({ kind: z.literal('sourceLabel'), name: z.string().min(1), value: z.string() }),
+  z.object({ kind: z.literal('path'), op: z.enum(['exact', 'prefix', 'regex']), value: z.string().min(1) }),
+  z.object({
+    kind: z.literal('method'),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']),
+  }),
 ]);
 export type ConditionView = z.infer<typeof ConditionSchema>;
 
@@ -68,6 +73,8 @@ export const VersionView = z.object({
   rollout: RolloutView.optional(),
   /** Share of the default route, in percent. */
   weight: z.number().int(),
+  /** Gateway API: the backendRef's own (relative) weight in the catch-all, an omitted one as 1. */
+  rawWeight: z.number().optional(),
   declared: z.boolean(),
   /** True where pods cannot be known (an offline snapshot or a draft keeps none; a host outside the cluster). */
   podsUnknown: z.boolean().optional(),

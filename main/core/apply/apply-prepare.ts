@@ -10,6 +10,7 @@ import { KubeRequestError } from '../kube-api.ts';
 import { apiErrorOf } from './apply-errors.ts';
 import type { AnyPlan, DryRunResult, DryRunStep, EngineStep } from './apply-types.ts';
 import { actionOf, targetKey } from './apply-types.ts';
+import { meshMixGuard } from './mesh-mix-guard.ts';
 import { simulatePlan } from './plan-simulation.ts';
 import type { WriteContext } from './step-writer.ts';
 import { writeStep } from './step-writer.ts';
@@ -125,6 +126,13 @@ export async function prepare(
   }
   const sim = simulatePlan(plan, bases);
   if (!sim.ok) return { ok: false, result: sim };
+  try {
+    const mix = await meshMixGuard(ctx.api, sim.steps);
+    if (mix) return { ok: false, result: mix };
+  } catch (err) {
+    const message = `could not check for a VirtualService and an HTTPRoute on one service: ${(err as Error).message}`;
+    return { ok: false, result: { ok: false, error: { code: 'unavailable', message } } };
+  }
   const patches = plan.steps.map(patchOf);
   if (!withDryRun) return { ok: true, bases, patches, dry: { ok: true, steps: [] } };
   const dry = await dryRunSteps(plan, bases, patches, ctx);

@@ -25,19 +25,25 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
 /**
- * The series selector. `reporter="destination"`: the server-side proxy's report, which Kiali and
- * Istio's service dashboard use for a service's inbound view; it counts each request once (the
- * caller's proxy reports it too, as reporter="source") and its latency is the server's own.
+ * The series selector. The server side's report, counting each request once (the caller's proxy
+ * reports it too, as reporter="source") with the server's own latency: `reporter="destination"`,
+ * the callee's sidecar, which Kiali and Istio's service dashboard use for a service's inbound view;
+ * or, in an ambient namespace (no sidecars), `reporter="waypoint"`, the waypoint that applies the
+ * service's HTTPRoute. A request is reported by one of the two: a sidecar client does not send
+ * through the callee's waypoint, and an ambient pod has no sidecar to report it.
+ * Gateway API traffic is reported under the backend Service actually reached (one per version).
  */
+export const SERVER_REPORTERS = 'destination|waypoint';
+
 export function selector(target: MetricsTarget): string {
   const services = target.services.map(escapeRegex).join('|');
-  return `reporter="destination",destination_service=~"${quote(services)}"`;
+  return `reporter=~"${SERVER_REPORTERS}",destination_service=~"${quote(services)}"`;
 }
 
 /**
  * Requests per second by version and response code:
  *   sum by (destination_service, destination_version, destination_canonical_revision, response_code)
- *     (rate(istio_requests_total{reporter="destination",destination_service=~"<hosts>"}[<rate>]))
+ *     (rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"<hosts>"}[<rate>]))
  * The sum over codes is the request rate; the share of failing codes (0 and 5xx, plus 4xx when the
  * operator asks, as Kiali's switch does) gives the success rate, without a second query.
  */

@@ -24,7 +24,10 @@ export function refOf(target: Pick<PlanTarget, 'kind' | 'namespace' | 'name'>): 
 }
 
 /** Looks objects up in the watch cache; pods are grouped by namespace once per lookup. */
-export function cacheLookup(cache: Pick<WatchCache, 'find' | 'list'>): ObjectLookup {
+export function cacheLookup(
+  cache: Pick<WatchCache, 'find' | 'list'>,
+  namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined,
+): ObjectLookup {
   let podsByNs: Map<string, KubeObject[]> | undefined;
   return {
     find(kind, namespace, name) {
@@ -43,5 +46,9 @@ export function cacheLookup(cache: Pick<WatchCache, 'find' | 'list'>): ObjectLoo
       }
       return podsByNs.get(namespace) ?? [];
     },
+    routes() {
+      return [...cache.list('virtualservices'), ...cache.list('httproutes')];
+    },
+    ...(namespaceLabels ? { namespaceLabels } : {}),
   };
 }

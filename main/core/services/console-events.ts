@@ -1,4 +1,5 @@
 import type { EventPayload } from '../../../shared/api/contract.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { EventSink } from '../api-dispatch.ts';
 import type { ApplyProgress } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
@@ -7,6 +8,7 @@ import type { ReleaseLinter } from '../views/release-views.ts';
 import { releaseView, summarizeRelease } from '../views/release-views.ts';
 import { cacheLookup } from './cache-lookup.ts';
 import type { ConsoleSessions } from './console-sessions.ts';
+import { namespaceLabelsOf } from './namespace-labels.ts';
 import type { StableVersions } from './stable-versions.ts';
 
 // Main's truth reaching the renderer: session status, service list deltas (already coalesced by
@@ -17,6 +19,11 @@ export interface ConsoleEventsDependencies {
   emit: EventSink;
   lint: ReleaseLinter;
   stable: StableVersions;
+}
+
+/** The host a release id names: `istio:<ns>/<host>`; a Gateway API id names its route, not a host. */
+function hostOfId(id: string): string {
+  return id.startsWith('istio:') ? id.slice(id.indexOf('/') + 1) : '';
 }
 
 /** How many open service views per context get live release.changed events. */
@@ -34,7 +41,7 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
   function publish(contextId: string, session: ClusterSession, changes: ReleaseChanges) {
     const cache = session.cache;
     if (!cache) return;
-    const lookup = cacheLookup(cache);
+    const lookup = cacheLookup(cache, namespaceLabelsOf(session.client));
     const reason = readOnlyReason(session);
     const facts = reason ? { contextId, readOnlyReason: reason } : { contextId };
     const payload: EventPayload<'services.changed'> = {
@@ -44,9 +51,17 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
     };
     deps.emit('services.changed', payload);
     const open = new Set(watched.get(contextId) ?? []);
-    for (const r of changes.upserts) {
-      if (open.has(r.id))
-        deps.emit('release.changed', releaseView(r, lookup, facts, deps.lint, deps.stable.observe(r)));
+    const send = (r: ServiceRelease) =>
+      deps.emit('release.changed', releaseView(r, lookup, facts, deps.lint, deps.stable.observe(r)));
+    for (const r of changes.upserts) if (open.has(r.id)) send(r);
+    // A route of the other kind appearing, changing or going for an open release's host changes
+    // what its view says of the mix (SY170): that view is sent again too.
+    const touched = new Set([...changes.upserts.map((r) => r.host), ...changes.deletes.map(hostOfId)]);
+    const index = session.releases;
+    for (const id of open) {
+      if (changes.upserts.some((r) => r.id === id)) continue;
+      const r = index?.get(id);
+      if (r && touched.has(r.host)) send(r);
     }
   }
 

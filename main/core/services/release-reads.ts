@@ -11,6 +11,7 @@ import { releaseView, summarizeRelease } from '../views/release-views.ts';
 import { cacheLookup, refOf } from './cache-lookup.ts';
 import type { ConsoleServices, DraftBase } from './console-services.ts';
 import { sessionFacts } from './console-services.ts';
+import { loadNamespaceLabels, namespaceLabelsOf } from './namespace-labels.ts';
 import { previewRelease } from './release-preview.ts';
 import { parseSampleJsonl } from './sample-traffic.ts';
 
@@ -40,9 +41,10 @@ export function getRelease(s: ConsoleServices, contextId: string, releaseId: str
       const session = await s.ready(contextId);
       const release = s.releaseOf(session, releaseId);
       s.events.watchRelease(contextId, releaseId);
+      await loadNamespaceLabels(session.client, release.namespace);
       return releaseView(
         release,
-        cacheLookup(session.cache!),
+        cacheLookup(session.cache!, namespaceLabelsOf(session.client)),
         sessionFacts(contextId, session),
         s.lint,
         s.stable.observe(release),

@@ -15,8 +15,10 @@ import type {
   ServiceRelease,
   SourceRef,
 } from '../../../shared/mesh/model/index.ts';
+import { effectiveBackendWeight } from '../../../shared/mesh/model/index.ts';
 import { describeMatches } from '../../../shared/mesh/policy/index.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
+import { meshModeFindings } from './mesh-mode-views.ts';
 import { mirrorAndStickyViews } from './mirror-sticky-views.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may
@@ -27,6 +29,10 @@ export interface ObjectLookup {
   find(kind: string, namespace: string, name: string): KubeObject | undefined;
   /** Pods of one namespace. */
   pods(namespace: string): readonly KubeObject[];
+  /** Every VirtualService and HTTPRoute known (for the mixed-mesh lint); absent where unknown. */
+  routes?(): readonly KubeObject[];
+  /** A namespace's labels where the session read them (ambient mode, waypoints). */
+  namespaceLabels?(namespace: string): Readonly<Record<string, string>> | undefined;
 }
 
 /** What the session adds to every release: a read-only session makes every release read-only. */
@@ -144,7 +150,9 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
   const counts = podCounts(pods ?? []);
   const first = deployments[0];
   const image = first ? imageOf(first) : undefined;
-  const weight = release.defaultRoute?.destinations.find((d) => d.version === v.name)?.weight ?? 0;
+  const dest = release.defaultRoute?.destinations.find((d) => d.version === v.name);
+  const weight = dest?.weight ?? 0;
+  const relative = release.flavor === 'gateway-api' && dest !== undefined;
   return {
     name: v.name,
     ...(v.subset !== undefined ? { subset: v.subset } : {}),
@@ -157,6 +165,7 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
     ...(counts.oldestCreatedAt ? { createdAt: counts.oldestCreatedAt } : {}),
     ...(first ? { rollout: rolloutOf(first) } : {}),
     weight,
+    ...(relative ? { rawWeight: effectiveBackendWeight(dest.rawWeight) } : {}),
     declared: v.declared,
     ...(pods === null ? { podsUnknown: true } : {}),
   };
@@ -224,7 +233,7 @@ export function releaseView(
       percentage: m.percentage,
     })),
     ...mirrorAndStickyViews(release),
-    lint: lint(release, lookup, pods),
+    lint: [...lint(release, lookup, pods), ...meshModeFindings(release, lookup)],
     sources: release.sources.map((s) => ({
       kind: s.kind,
       namespace: s.namespace,

@@ -6,6 +6,7 @@ export * from './lint-destination-rule.ts';
 export * from './lint-findings.ts';
 export * from './lint-gateway-route.ts';
 export * from './lint-match-fields.ts';
+export * from './lint-mesh-modes.ts';
 export * from './lint-objects.ts';
 export * from './lint-route-subsets.ts';
 export * from './lint-routes.ts';

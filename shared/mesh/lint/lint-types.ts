@@ -52,6 +52,10 @@ export const LINT_CODES = {
   SY140: { severity: 'warning', title: 'several VirtualServices for one host' },
   SY150: { severity: 'warning', title: 'content rule on a service that is not an entry point' },
   SY160: { severity: 'warning', title: 'object managed by another controller' },
+  SY170: { severity: 'warning', title: 'host routed by both a VirtualService and an HTTPRoute' },
+  SY171: { severity: 'warning', title: 'VirtualService in an ambient namespace' },
+  SY172: { severity: 'info', title: 'HTTPRoute applied by a waypoint' },
+  SY173: { severity: 'warning', title: 'HTTPRoute in an ambient namespace without a waypoint' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type LintCode = keyof typeof LINT_CODES;

@@ -6,6 +6,7 @@ export * from './host-memo.ts';
 export * from './istio-types.ts';
 export * from './json-patch.ts';
 export * from './regex-engine.ts';
+export * from './relative-weights.ts';
 export * from './release-model.ts';
 export * from './route-hosts.ts';
 export * from './server-fields.ts';

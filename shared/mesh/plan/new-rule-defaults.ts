@@ -80,6 +80,10 @@ function conditionWords(c: Condition): string {
       return `browser-${c.browser}`;
     case 'sourceLabel':
       return `source-${c.name}`;
+    case 'path':
+      return `path-${c.value}`;
+    case 'method':
+      return `method-${c.method}`;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   getAtPointer,
   isPlainObject,
   ReleaseEditError,
+  relativeWeightsFor,
 } from '../model/index.ts';
 import { resolveHost, toGatewayMatches } from '../read/index.ts';
 import { mirrorOps } from './mirror-plan.ts';
@@ -224,9 +225,21 @@ function splitOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuil
   if (unchanged) return;
   const want = new Map(desired.split.map((s) => [s.version, s.weight]));
   const listKey = current.flavor === 'istio' ? 'route' : 'backendRefs';
+  if (current.flavor === 'gateway-api') {
+    // Relative weights: written in the operator's scale (THE SCALE RULE, relative-weights.ts).
+    const rawNow = new Map(cur.map((d) => [d.version, d.rawWeight]));
+    const raw = relativeWeightsFor(
+      desired.split.map((s) => (rawNow.has(s.version) ? rawNow.get(s.version) : null)),
+      desired.split.map((s) => s.weight),
+    );
+    desired.split.forEach((s, i) => {
+      want.set(s.version, raw[i] ?? 0);
+    });
+  }
   for (const d of cur) {
     const w = want.get(d.version);
     if (w === undefined || w === d.rawWeight) continue;
+    if (d.rawWeight === undefined && current.flavor === 'gateway-api' && w === 1) continue;
     if (d.rawWeight === undefined) b.add(`${d.pointer}/weight`, w);
     else b.replace(`${d.pointer}/weight`, w);
   }
@@ -238,7 +251,7 @@ function splitOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuil
     if (cur.some((d) => d.version === s.version)) continue;
     b.add(`${dr.pointer}/${listKey}/-`, {
       ...targetFor(current, desired, s.version, b),
-      weight: s.weight,
+      weight: want.get(s.version) ?? s.weight,
       ...(current.flavor === 'istio' ? stickyDestinationFields(desired, s.version) : {}),
     });
   }

@@ -1,8 +1,15 @@
 // The reverse of compileRule: read an HTTPMatchRequest back as conditions, so the UI can show a rule
-// in words. Anything a Condition cannot say exactly (uri, method, a withoutHeaders regex, …) gives null.
+// in words. Anything a Condition cannot say exactly (a withoutHeaders regex, a uri prefix '/', …) gives null.
 
 import type { HTTPMatchRequest, StringMatch } from '../model/index.ts';
-import { type Condition, compileRule, unescapeLiteral } from './content-policy.ts';
+import {
+  type Condition,
+  compileRule,
+  HTTP_METHODS,
+  type HttpMethod,
+  pathConditionError,
+  unescapeLiteral,
+} from './content-policy.ts';
 import { recogniseCookies } from './cookie-describe.ts';
 import {
   BROWSER_PRESETS,
@@ -14,7 +21,14 @@ import {
 
 /** Keys that only name or label a match and say nothing about which requests it takes. */
 const NEUTRAL_KEYS = new Set(['name', 'statPrefix']);
-const EXPRESSIBLE_KEYS = new Set(['headers', 'withoutHeaders', 'queryParams', 'sourceLabels']);
+const EXPRESSIBLE_KEYS = new Set([
+  'uri',
+  'method',
+  'headers',
+  'withoutHeaders',
+  'queryParams',
+  'sourceLabels',
+]);
 
 function oneOf(sm: unknown): { op: 'exact' | 'prefix' | 'regex' | 'empty'; value: string } | null {
   if (!sm || typeof sm !== 'object' || Array.isArray(sm)) return null;
@@ -57,6 +71,16 @@ export function describeMatch(match: HTTPMatchRequest): Condition[] | null {
     if (!EXPRESSIBLE_KEYS.has(key)) return null;
   }
   const out: Condition[] = [];
+  if (match.uri !== undefined) {
+    const m = oneOf(match.uri);
+    if (!m || m.op === 'empty' || pathConditionError(m.op, m.value) !== null) return null;
+    out.push({ kind: 'path', op: m.op, value: m.value });
+  }
+  if (match.method !== undefined) {
+    const m = oneOf(match.method);
+    if (m?.op !== 'exact' || !(HTTP_METHODS as readonly string[]).includes(m.value)) return null;
+    out.push({ kind: 'method', method: m.value as HttpMethod });
+  }
   const headers = { ...(match.headers ?? {}) };
   const without = { ...(match.withoutHeaders ?? {}) };
   if (typeof headers !== 'object' || typeof without !== 'object') return null;

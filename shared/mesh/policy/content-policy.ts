@@ -28,7 +28,34 @@ export type Condition =
   | { kind: 'os'; os: OsPreset }
   | { kind: 'browser'; browser: BrowserPreset }
   | { kind: 'query'; name: string; op: 'exact' | 'prefix' | 'regex'; value: string }
-  | { kind: 'sourceLabel'; name: string; value: string };
+  | { kind: 'sourceLabel'; name: string; value: string }
+  /** The request path (Istio `uri`; Gateway API `path`: Exact, PathPrefix, RegularExpression). */
+  | { kind: 'path'; op: 'exact' | 'prefix' | 'regex'; value: string }
+  /** The HTTP method (Istio `method.exact`; Gateway API `method`). */
+  | { kind: 'method'; method: HttpMethod };
+
+/** The methods a Gateway API HTTPRoute match accepts (its CRD's enum); Istio takes them too. */
+export const HTTP_METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Why a path condition cannot be written; null when it can. */
+export function pathConditionError(op: 'exact' | 'prefix' | 'regex', value: string): string | null {
+  if (value === '') return 'the path is empty';
+  if (op !== 'regex' && !value.startsWith('/')) return `the path '${value}' must start with '/'`;
+  if (op === 'prefix' && value === '/')
+    return "the path prefix '/' matches every request: leave the rule without a path condition";
+  return null;
+}
 
 /** Header keys Istio ignores in `headers` (they are matched by their own fields). */
 export const RESERVED_HEADER_KEYS = new Set(['uri', 'scheme', 'method', 'authority']);
@@ -60,7 +87,8 @@ export function unescapeLiteral(pattern: string): string | null {
 
 const SYNTAX =
   'header:NAME=VALUE, header:NAME~REGEX, header:NAME^PREFIX, header:NAME, !header:NAME, cookie:NAME=VALUE, ' +
-  'cookie:NAME~REGEX, os:NAME, browser:NAME, query:NAME=VALUE, query:NAME~REGEX, source:LABEL=VALUE';
+  'cookie:NAME~REGEX, os:NAME, browser:NAME, query:NAME=VALUE, query:NAME~REGEX, source:LABEL=VALUE, ' +
+  'path:=/EXACT, path:^/PREFIX, path:~REGEX, method:GET';
 
 function splitOperator(rest: string, ops: string): { name: string; op: string | null; value: string } {
   let at = -1;
@@ -139,9 +167,24 @@ export function parseCondition(text: string): Condition {
       if (op === null) throw new Error(`condition '${text}': expected source:LABEL=VALUE`);
       return { kind: 'sourceLabel', name, value };
     }
+    case 'path': {
+      const ops = { '=': 'exact', '~': 'regex', '^': 'prefix' } as const;
+      const op = ops[rest[0] as keyof typeof ops];
+      if (!op) throw new Error(`condition '${text}': expected path:=/EXACT, path:^/PREFIX or path:~REGEX`);
+      const value = rest.slice(1);
+      const problem = pathConditionError(op, value);
+      if (problem) throw new Error(`condition '${text}': ${problem}`);
+      return { kind: 'path', op, value };
+    }
+    case 'method': {
+      const method = rest.trim().toUpperCase();
+      if (!(HTTP_METHODS as readonly string[]).includes(method))
+        throw new Error(`condition '${text}': unknown method '${rest}' (known: ${HTTP_METHODS.join(', ')})`);
+      return { kind: 'method', method: method as HttpMethod };
+    }
     default:
       throw new Error(
-        `condition '${text}': unknown kind '${kind}' (expected header, cookie, os, browser, query or source)`,
+        `condition '${text}': unknown kind '${kind}' (expected header, cookie, os, browser, query, source, path or method)`,
       );
   }
 }
@@ -176,6 +219,10 @@ export function formatCondition(c: Condition): string {
       return `query:${c.name}${{ exact: '=', regex: '~', prefix: '^' }[c.op]}${c.value}`;
     case 'sourceLabel':
       return `source:${c.name}=${c.value}`;
+    case 'path':
+      return `path:${{ exact: '=', regex: '~', prefix: '^' }[c.op]}${c.value}`;
+    case 'method':
+      return `method:${c.method}`;
   }
 }
 
@@ -217,6 +264,8 @@ export function compileRule(conditions: readonly Condition[], engine?: RegexEngi
   const cookies: Array<Extract<Condition, { kind: 'cookie' }>> = [];
   let os: OsPreset | undefined;
   let browser: BrowserPreset | undefined;
+  let uri: StringMatch | undefined;
+  let method: HttpMethod | undefined;
   const claim = (map: Record<string, unknown>, key: string, what: string) => {
     if (key in map)
       throw new Error(`a rule can hold one condition on ${what} '${key}'; '${key}' appears twice`);
@@ -260,6 +309,23 @@ export function compileRule(conditions: readonly Condition[], engine?: RegexEngi
         claim(sourceLabels, c.name, 'source label');
         sourceLabels[c.name] = c.value;
         break;
+      case 'path': {
+        if (uri)
+          throw new Error('a rule can hold one path condition; put each in a rule of its own to OR them');
+        const problem = pathConditionError(c.op, c.value);
+        if (problem) throw new Error(`condition '${formatCondition(c)}': ${problem}`);
+        uri = { [c.op]: c.value };
+        break;
+      }
+      case 'method':
+        if (method && method !== c.method)
+          throw new Error(
+            `a rule can name one method (found ${method} and ${c.method}); put each in a rule of its own to OR them`,
+          );
+        if (!(HTTP_METHODS as readonly string[]).includes(c.method))
+          throw new Error(`unknown method '${c.method}' (known: ${HTTP_METHODS.join(', ')})`);
+        method = c.method;
+        break;
     }
   }
   if (cookies.length > 0) {
@@ -277,6 +343,8 @@ export function compileRule(conditions: readonly Condition[], engine?: RegexEngi
   if (ua.length > 0 && ('user-agent' in headers || 'user-agent' in withoutHeaders))
     throw new Error('a rule cannot combine os:/browser: presets with a header condition on user-agent');
   const base = (): HTTPMatchRequest => ({
+    ...(uri ? { uri: { ...uri } } : {}),
+    ...(method ? { method: { exact: method } } : {}),
     ...(Object.keys(headers).length ? { headers: { ...headers } } : {}),
     ...(Object.keys(withoutHeaders).length ? { withoutHeaders: { ...withoutHeaders } } : {}),
     ...(Object.keys(queryParams).length ? { queryParams: { ...queryParams } } : {}),

@@ -8,6 +8,7 @@ import {
   type Condition,
   compileRule,
   HEADER_NAME,
+  pathConditionError,
   RESERVED_HEADER_KEYS,
 } from './content-policy.ts';
 
@@ -41,7 +42,10 @@ const NAMED = { header: 'header', cookie: 'cookie', query: 'query parameter' } a
 
 /** The pattern a condition hands to RE2 as written by the operator, if any. */
 export function regexOf(c: Condition): string | undefined {
-  if ((c.kind === 'header' || c.kind === 'cookie' || c.kind === 'query') && c.op === 'regex')
+  if (
+    (c.kind === 'header' || c.kind === 'cookie' || c.kind === 'query' || c.kind === 'path') &&
+    c.op === 'regex'
+  )
     return c.value ?? '';
   return undefined;
 }
@@ -83,6 +87,10 @@ function valueProblem(c: Condition, verdict: RegexVerdict): string | undefined {
     return error ? `Not a valid RE2 pattern: ${error}.` : undefined;
   }
   if (c.kind === 'cookie' && c.value.includes(';')) return `A cookie value cannot contain ';'.`;
+  if (c.kind === 'path') {
+    const problem = pathConditionError(c.op, c.value);
+    if (problem) return `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+  }
   return undefined;
 }
 

@@ -21,7 +21,7 @@ import {
   isPlainObject,
   sourceRefOf,
 } from '../model/index.ts';
-import { indexWorkloads, resolveHost, versionLabelOf } from './versions.ts';
+import { indexWorkloads, resolveHost, versionLabelOf, type WorkloadIndex } from './versions.ts';
 
 export const GATEWAY_API_VERSIONS = ['v1', 'v1beta1'];
 
@@ -58,7 +58,7 @@ export function readGatewayApiReleases(objects: readonly KubeObject[]): ServiceR
   // An index loop: this runs once per call over every object, often before the JIT optimizes it.
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i]!;
-    if (isGatewayHTTPRoute(o)) out.push(readHTTPRoute(o, workloads.services));
+    if (isGatewayHTTPRoute(o)) out.push(readHTTPRoute(o, workloads));
     else if (o.kind === 'HTTPRoute' && LEGACY_GROUPS.has(groupOf(o.apiVersion))) out.push(legacyRoute(o));
   }
   return out;
@@ -88,7 +88,8 @@ function legacyRoute(o: KubeObject): ServiceRelease {
   };
 }
 
-function readHTTPRoute(hr: GatewayHTTPRoute, services: Map<string, KubeObject>): ServiceRelease {
+function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceRelease {
+  const services = workloads.services;
   const ns = nsOf(hr);
   const name = hr.metadata.name;
   const spec = isPlainObject(hr.spec) ? hr.spec : {};
@@ -191,6 +192,7 @@ function readHTTPRoute(hr: GatewayHTTPRoute, services: Map<string, KubeObject>):
     });
   });
   addSiblingServices(versions, services, ns, sources);
+  attachBackendDeployments(versions, workloads, sources);
   // Rules are chosen by specificity, not order, in Gateway API: a split is only owned on the catch-all.
   return {
     id: `gateway-api:${ns}/${name}`,
@@ -245,6 +247,31 @@ function addSiblingServices(
       deployments: [],
     });
     sources.push(sourceRefOf(svc));
+  }
+}
+
+/**
+ * The Deployments behind each backend Service: those in the Service's namespace whose pod template
+ * the Service's selector selects (a version's labels are that selector). A Service without a
+ * selector selects none.
+ */
+function attachBackendDeployments(
+  versions: ReleaseVersion[],
+  workloads: WorkloadIndex,
+  sources: ServiceRelease['sources'],
+): void {
+  for (const v of versions) {
+    if (Object.keys(v.labels).length === 0) continue;
+    const svcNs = /^[^.]+\.([^.]+)\.svc/.exec(v.fqdn)?.[1];
+    if (!svcNs) continue;
+    for (const d of workloads.deployments.get(svcNs) ?? []) {
+      const template = (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } })
+        ?.template;
+      const labels = template?.metadata?.labels ?? {};
+      if (!Object.entries(v.labels).every(([k, val]) => labels[k] === val)) continue;
+      v.deployments.push(d.metadata.name);
+      sources.push(sourceRefOf(d));
+    }
   }
 }
 
@@ -304,6 +331,10 @@ export function toGatewayMatches(matches: readonly HTTPMatchRequest[]): Array<Re
   return matches.map((m) => {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(m)) {
+      if (k === 'withoutHeaders')
+        throw new Error(
+          'a header that must be absent or not match (withoutHeaders; most OS and browser presets exclude look-alikes this way) has no Gateway API equivalent: an HTTPRoute matches only what is present',
+        );
       if (!['headers', 'queryParams', 'uri', 'method', 'name'].includes(k)) {
         throw new Error(`match field '${k}' has no Gateway API equivalent`);
       }

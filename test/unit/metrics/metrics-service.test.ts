@@ -76,10 +76,10 @@ describe('one refresh of a service with four versions', () => {
     expect(next?.series[0]?.t).toHaveLength(1);
   });
 
-  it('builds queries that select the destination reporter of the service and group by version', () => {
+  it('builds queries that select the server-side reporter (sidecar or waypoint) of the service and group by version', () => {
     const target = targetOf(release);
     expect(requestsQuery(target, 60)).toBe(
-      'sum by (destination_service, destination_version, destination_canonical_revision, response_code) (rate(istio_requests_total{reporter="destination",destination_service=~"reviews\\\\.bookinfo\\\\.svc\\\\.cluster\\\\.local"}[60s]))',
+      'sum by (destination_service, destination_version, destination_canonical_revision, response_code) (rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"reviews\\\\.bookinfo\\\\.svc\\\\.cluster\\\\.local"}[60s]))',
     );
     expect(latencyQuery(target, 60)).toContain('istio_request_duration_milliseconds_bucket');
     expect(

@@ -135,6 +135,35 @@ describe('the version card and split bar show the effective share', () => {
     expect(dom.host.textContent).toContain('Switch all traffic to v1');
   });
 
+  it("shows an HTTPRoute version's relative backend weight beside its percentage", () => {
+    act(() =>
+      dom.root.render(
+        <VersionCard
+          version={{ ...view.versions[0]!, name: 'catalog-v1', weight: 90, rawWeight: 9 }}
+          color="#000"
+          desiredWeight={90}
+          isRollbackTarget={false}
+          editable
+          onCutOver={() => {}}
+        />,
+      ),
+    );
+    expect(dom.host.textContent).toContain('Backend weight90% (weight 9)');
+    act(() =>
+      dom.root.render(
+        <VersionCard
+          version={view.versions[0]!}
+          color="#000"
+          desiredWeight={100}
+          isRollbackTarget={false}
+          editable
+          onCutOver={() => {}}
+        />,
+      ),
+    );
+    expect(dom.host.textContent).not.toContain('Backend weight');
+  });
+
   it('labels the bar with the source and the catch-all weights where they differ', () => {
     act(() =>
       dom.root.render(

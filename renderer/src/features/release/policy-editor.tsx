@@ -76,6 +76,7 @@ export function PolicyEditor({
         versions={versions}
         editable={editable}
         lint={view.lint}
+        flavor={view.flavor}
         store={releases}
         preview={preview.byRule}
         checks={checks}

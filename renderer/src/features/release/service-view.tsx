@@ -16,6 +16,7 @@ import { useReleaseTraffic } from '../traffic/use-traffic-figures.ts';
 import { ReleaseWizard } from '../wizard/release-wizard.tsx';
 import type { AllTrafficKind } from './all-traffic-dialog.tsx';
 import { AllTrafficDialog } from './all-traffic-dialog.tsx';
+import { MeshModeNotes } from './mesh-mode-notes.tsx';
 import { PolicyEditor } from './policy-editor.tsx';
 import { VersionCard } from './version-card.tsx';
 
@@ -150,6 +151,7 @@ export function ServiceView({
           {view.readOnlyReasons.length === 0 && 'This service cannot be edited here.'}
         </div>
       )}
+      <MeshModeNotes lint={view.lint} />
       {edit.conflict && (
         <section role="alert" aria-label="Conflict" className="conflict">
           <h3>The cluster changed while you were editing</h3>

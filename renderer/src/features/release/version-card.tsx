@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { VersionView } from '../../../../shared/api/console-schemas.ts';
+import { shareWithRawWeight } from '../../../../shared/mesh/model/index.ts';
 import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 
 export function ageOf(createdAt: string | undefined, now = Date.now()): string {
@@ -58,6 +59,14 @@ export const VersionCard = memo(function VersionCard({
         )}
       </header>
       <dl>
+        {v.rawWeight !== undefined && (
+          <>
+            <dt title="HTTPRoute backendRef weights are relative: the share is this weight over their sum">
+              Backend weight
+            </dt>
+            <dd>{shareWithRawWeight(v.weight, v.rawWeight)}</dd>
+          </>
+        )}
         {share !== undefined && weightDiffers && (
           <>
             <dt>Catch-all weight</dt>

@@ -11,7 +11,9 @@ import {
   type PresetNote,
 } from '../../../../shared/mesh/policy/index.ts';
 
-type Kind = 'header' | 'cookie' | 'os' | 'browser' | 'query';
+type Kind = 'header' | 'cookie' | 'os' | 'browser' | 'query' | 'path' | 'method';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] as const;
 
 /** A fresh condition of a kind, keeping the name and value typed so far where they fit. */
 export function conditionOfKind(kind: Kind, from?: ConditionView): ConditionView {
@@ -28,6 +30,10 @@ export function conditionOfKind(kind: Kind, from?: ConditionView): ConditionView
       return { kind, os: 'android' };
     case 'browser':
       return { kind, browser: 'chrome' };
+    case 'path':
+      return { kind, op: 'prefix', value: value.startsWith('/') ? value : '/api' };
+    case 'method':
+      return { kind, method: 'GET' };
   }
 }
 
@@ -36,6 +42,13 @@ const OPS: Record<'header' | 'cookie' | 'query', readonly string[]> = {
   cookie: ['exact', 'regex'],
   query: ['exact', 'prefix', 'regex'],
 };
+
+/** A path match in the words of both APIs: Istio's uri exact/prefix/regex, Gateway API's path types. */
+const PATH_OPS = [
+  { op: 'exact', label: 'Exact' },
+  { op: 'prefix', label: 'PathPrefix' },
+  { op: 'regex', label: 'RegularExpression' },
+] as const;
 
 interface ConditionEditorProps {
   condition: ConditionView;
@@ -46,7 +59,7 @@ interface ConditionEditorProps {
   onRemove: () => void;
 }
 
-/** One condition of a rule: on a header, a cookie, a query parameter, the OS or the browser. */
+/** One condition of a rule: on a header, a cookie, a query parameter, the path, the method, the OS or the browser. */
 export function ConditionEditor({
   condition: c,
   problems,
@@ -71,6 +84,8 @@ export function ConditionEditor({
         <option value="header">Header</option>
         <option value="cookie">Cookie</option>
         <option value="query">Query parameter</option>
+        <option value="path">Path</option>
+        <option value="method">Method</option>
         <option value="os">Operating system</option>
         <option value="browser">Browser</option>
         {c.kind === 'sourceLabel' && <option value="sourceLabel">Source label</option>}
@@ -140,6 +155,44 @@ export function ConditionEditor({
             />
           )}
         </>
+      )}
+      {c.kind === 'path' && (
+        <>
+          <select
+            aria-label="Path match"
+            value={c.op}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...c, op: e.target.value as typeof c.op })}
+          >
+            {PATH_OPS.map((o) => (
+              <option key={o.op} value={o.op}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          <input
+            aria-label="Path"
+            value={c.value}
+            aria-invalid={valueError ? true : undefined}
+            aria-describedby={valueError ? `${id}-value` : undefined}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...c, value: e.target.value })}
+          />
+        </>
+      )}
+      {c.kind === 'method' && (
+        <select
+          aria-label="Method"
+          value={c.method}
+          disabled={disabled}
+          onChange={(e) => onChange({ kind: 'method', method: e.target.value as (typeof METHODS)[number] })}
+        >
+          {METHODS.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
       )}
       {c.kind === 'sourceLabel' && (
         <span className="mono">

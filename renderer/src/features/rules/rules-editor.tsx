@@ -19,7 +19,14 @@ interface RulesEditorProps {
   preview?: Record<string, number> | undefined;
   /** The problems of each rule as typed (with RE2's verdicts); without them, all but RE2 syntax is checked here. */
   checks?: RuleChecks | undefined;
+  /** The route's kind: on Gateway API, regex matches carry a note on their support. */
+  flavor?: 'istio' | 'gateway-api' | undefined;
 }
+
+/** Why regex conditions, cookies and OS/browser presets may not work the same on every Gateway API implementation. */
+export const GATEWAY_REGEX_NOTE =
+  "Gateway API's RegularExpression match (written for regex conditions, cookies and OS/browser presets) is " +
+  'implementation-specific: Istio supports it with RE2 syntax; another implementation may reject the route or read the pattern differently.';
 
 function RuleEditor({
   rule,
@@ -202,6 +209,7 @@ export const RulesEditor = memo(function RulesEditor({
   store,
   preview,
   checks,
+  flavor,
 }: RulesEditorProps) {
   const local = useMemo(
     () => (checks ? undefined : checkRules(rules, versions, () => null)),
@@ -224,6 +232,11 @@ export const RulesEditor = memo(function RulesEditor({
           Add rule
         </button>
       </div>
+      {flavor === 'gateway-api' && (
+        <p role="note" aria-label="Regular expressions on Gateway API" className="muted small">
+          {GATEWAY_REGEX_NOTE}
+        </p>
+      )}
       {rules.length === 0 && <p className="muted">No content rules: every request follows the split.</p>}
       <ol className="rules">
         {rules.map((r, i) => (

@@ -129,7 +129,8 @@ describe('new content rules', () => {
     expect(defaultRuleName('v2', iosSafari, none)).toBe('v2-os-ios-browser-safari');
     const beta = compileRule([{ kind: 'cookie', name: 'Beta_Group', op: 'exact', value: '1' }]);
     expect(defaultRuleName('v2', beta, none)).toBe('v2-cookie-beta-group');
-    expect(defaultRuleName('v2', [{ uri: { prefix: '/api' } }], none)).toBe('v2-rule');
+    expect(defaultRuleName('v2', [{ uri: { prefix: '/api' } }], none)).toBe('v2-path-api');
+    expect(defaultRuleName('v2', [{ scheme: { exact: 'https' } }], none)).toBe('v2-rule');
     const long = compileRule([{ kind: 'header', name: `x-${'a'.repeat(80)}`, op: 'present' }]);
     expect(defaultRuleName('v2', long, none).length).toBeLessThanOrEqual(63);
   });

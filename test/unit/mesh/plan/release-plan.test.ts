@@ -225,7 +225,7 @@ describe('planRelease', () => {
     expect(() => setSplit(readReleases(objects)[0]!, shares({ v1: 100 }))).toThrow(/read-only/);
   });
 
-  it('plans an HTTPRoute weight change on backendRefs, writes percentages, and adds a sibling Service as backend', () => {
+  it('plans an HTTPRoute weight change on backendRefs in lowest terms, and adds a sibling Service as backend', () => {
     const objects: KubeObject[] = [
       {
         apiVersion: 'gateway.networking.k8s.io/v1',
@@ -253,10 +253,63 @@ describe('planRelease', () => {
     const plan = planRelease(r, setSplit(r, shares({ 'web-v1': 50, 'web-v2': 40, 'web-v3': 10 })), objects);
     const [after] = apply(objects, plan);
     expect((after!.spec as { rules: Array<{ backendRefs: unknown }> }).rules[0]!.backendRefs).toEqual([
-      { name: 'web-v1', port: 80, weight: 50 },
-      { name: 'web-v2', port: 80, weight: 40 },
-      { name: 'web-v3', port: 80, weight: 10 },
+      { name: 'web-v1', port: 80, weight: 5 },
+      { name: 'web-v2', port: 80, weight: 4 },
+      { name: 'web-v3', port: 80, weight: 1 },
     ]);
     expect(() => setSplit(r, shares({ 'web-v9': 100 }))).toThrow(/unknown version 'web-v9'/);
+  });
+
+  describe("HTTPRoute weights are written in the operator's scale", () => {
+    const route = (weights: Array<number | undefined>): KubeObject[] => [
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'web', namespace: 'default', resourceVersion: '7' },
+        spec: {
+          rules: [
+            {
+              backendRefs: weights.map((w, i) => ({
+                name: `web-v${i + 1}`,
+                port: 80,
+                ...(w !== undefined ? { weight: w } : {}),
+              })),
+            },
+          ],
+        },
+      },
+    ];
+    const written = (objects: KubeObject[], split: Record<string, number>) => {
+      const r = readReleases(objects)[0]!;
+      const plan = planRelease(r, setSplit(r, shares(split)), objects);
+      const [after] = apply(objects, plan);
+      const refs = (after!.spec as { rules: Array<{ backendRefs: Array<{ weight?: number }> }> }).rules[0]!
+        .backendRefs;
+      return { plan, weights: refs.map((x) => x.weight) };
+    };
+
+    it('1:1 moved to 75/25 writes 3:1', () => {
+      expect(written(route([1, 1]), { 'web-v1': 75, 'web-v2': 25 }).weights).toEqual([3, 1]);
+    });
+
+    it('omitted weights (1 each) moved to 75/25 write 3, and leave the omitted 1 as it is', () => {
+      expect(written(route([undefined, undefined]), { 'web-v1': 75, 'web-v2': 25 }).weights).toEqual([
+        3,
+        undefined,
+      ]);
+    });
+
+    it('9:1 moved to 80/20 keeps the total of 10: 8:2', () => {
+      expect(written(route([9, 1]), { 'web-v1': 80, 'web-v2': 20 }).weights).toEqual([8, 2]);
+    });
+
+    it('90:10 moved to 100/0 writes 100:0', () => {
+      expect(written(route([90, 10]), { 'web-v1': 100, 'web-v2': 0 }).weights).toEqual([100, 0]);
+    });
+
+    it('the split as it is shown writes nothing', () => {
+      const { plan } = written(route([1, 1, 1]), { 'web-v1': 34, 'web-v2': 33, 'web-v3': 33 });
+      expect(plan.steps.flatMap((s) => s.patch.filter((op) => op.op !== 'test'))).toEqual([]);
+    });
   });
 });

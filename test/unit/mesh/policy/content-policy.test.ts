@@ -199,8 +199,15 @@ describe('describeMatch', () => {
       { kind: 'header', name: 'user-agent', op: 'regex', value: '.*Safari.*' },
     ]);
   });
-  it('gives null for what a condition cannot say: a uri match', () => {
-    expect(describeMatch({ uri: { prefix: '/api' } })).toBeNull();
+  it('gives null for what a condition cannot say: a uri prefix / (every request), a scheme', () => {
+    expect(describeMatch({ uri: { prefix: '/' } })).toBeNull();
+    expect(describeMatch({ scheme: { exact: 'https' } })).toBeNull();
+  });
+  it('reads a uri and a method match back as path and method conditions', () => {
+    expect(describeMatch({ uri: { prefix: '/api' }, method: { exact: 'GET' } })).toEqual([
+      { kind: 'path', op: 'prefix', value: '/api' },
+      { kind: 'method', method: 'GET' },
+    ]);
   });
   it('gives null for a withoutHeaders regex it did not write', () => {
     expect(describeMatch({ withoutHeaders: { 'user-agent': { regex: '.*Edg.*' } } })).toBeNull();

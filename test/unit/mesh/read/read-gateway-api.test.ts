@@ -6,6 +6,7 @@ import {
   toGatewayMatches,
   toIstioMatches,
 } from '../../../../shared/mesh/read/index.ts';
+import { CATALOG_ROUTE_ID, storefrontCatalog } from '../../../helpers/storefront-objects.ts';
 
 function route(spec: Record<string, unknown>, apiVersion = 'gateway.networking.k8s.io/v1'): KubeObject {
   return { apiVersion, kind: 'HTTPRoute', metadata: { name: 'checkout', namespace: 'shop' }, spec };
@@ -115,5 +116,45 @@ describe('readReleases on Gateway API HTTPRoutes', () => {
       },
     ]);
     expect(() => toGatewayMatches([{ sourceLabels: { app: 'x' } }])).toThrow(/no Gateway API equivalent/);
+  });
+});
+
+describe('the versions of an HTTPRoute release (the storefront catalog)', () => {
+  it('come from the backend Services, with the Deployments their selectors select', () => {
+    const objects = storefrontCatalog();
+    const other: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'catalog-v1', namespace: 'elsewhere' },
+      spec: { template: { metadata: { labels: { app: 'catalog', version: 'v1' } } } },
+    };
+    const r = readReleases([...objects, other]).find((x) => x.id === CATALOG_ROUTE_ID)!;
+    expect(r.host).toBe('catalog.storefront.svc.cluster.local');
+    expect(r.versions.map((v) => [v.name, v.fqdn, v.labels, v.deployments])).toEqual([
+      [
+        'catalog-v2',
+        'catalog-v2.storefront.svc.cluster.local',
+        { app: 'catalog', version: 'v2' },
+        ['catalog-v2'],
+      ],
+      [
+        'catalog-v1',
+        'catalog-v1.storefront.svc.cluster.local',
+        { app: 'catalog', version: 'v1' },
+        ['catalog-v1'],
+      ],
+    ]);
+    expect(r.defaultRoute?.destinations.map((d) => [d.version, d.rawWeight, d.weight])).toEqual([
+      ['catalog-v1', 90, 90],
+      ['catalog-v2', 10, 10],
+    ]);
+    expect(r.rules.map((x) => [x.version, x.matches])).toEqual([
+      ['catalog-v2', [{ headers: { 'x-canary': { exact: 'always' } } }]],
+      ['catalog-v2', [{ queryParams: { beta: { exact: '1' } } }]],
+    ]);
+    expect(r.sources.filter((s) => s.kind === 'Deployment').map((s) => `${s.namespace}/${s.name}`)).toEqual([
+      'storefront/catalog-v2',
+      'storefront/catalog-v1',
+    ]);
   });
 });
