@@ -190,6 +190,7 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
       emitProgress(contextId, state, { rollout, message: `rollout: ${e.progress.message}` });
     } else if (e.type === 'phase') emitProgress(contextId, state, { phase: e.phase });
     else if (e.type === 'error') emitProgress(contextId, state, { error: e.message });
+    else if (e.type === 'note') emitProgress(contextId, state, { message: e.message });
     else emitProgress(contextId, state, { message: `${e.progress.type}: ${e.progress.stepId}` });
   }
 
@@ -298,11 +299,6 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
         throw new ApiFailure(
           'not-found',
           `no service '${req.releaseId}' in this cluster (it may have been deleted)`,
-        );
-      if (release.flavor !== 'istio')
-        throw new ApiFailure(
-          'invalid-request',
-          `${release.host} is routed by a Gateway API HTTPRoute: the release wizard supports Istio VirtualServices`,
         );
       const store = storeOf(req.contextId);
       // The first saved phase means the input was accepted; the rest runs in the background.
