@@ -6,6 +6,8 @@
  * its p95 is about 40 ms above v2's. payment v2 is a healthy canary (same profile as v1).
  */
 
+import { GATEWAY_API_SERVICES } from './gateway-api-apps.ts';
+
 /** How one version of a service behaves: latency is log-normal, given by its median and p95. */
 export interface VersionProfile {
   /** Share of requests answered with a 5xx (0..1). */
@@ -24,6 +26,10 @@ export interface DemoVersion {
 /** A call a service makes while serving a request; `probability` is per incoming request. */
 export interface DownstreamCall {
   service: string;
+  /** The callee's namespace when it is not the caller's (storefront's web calls ledger's accounts). */
+  namespace?: string;
+  /** The paths the call is sent with, one picked per call (default '/'). */
+  paths?: string[];
   probability: number;
   /** Only these versions of the caller make the call (bookinfo reviews v1 never calls ratings). */
   fromVersions?: string[];
@@ -43,8 +49,10 @@ export interface DemoEntry {
   /** The service that receives outside traffic through the ingress gateway. */
   service: string;
   namespace: string;
-  /** The Gateway (in istio-system) the entry VirtualService binds to. */
+  /** The Gateway the entry route binds to (an Istio Gateway in istio-system unless `gatewayNamespace`). */
   gateway: string;
+  /** Where the Gateway is, for a Gateway API Gateway (default istio-system). */
+  gatewayNamespace?: string;
   authority: string;
   paths: string[];
 }
@@ -168,8 +176,11 @@ export const DEMO_ENTRIES: readonly DemoEntry[] = [
 /** Used for versions an operator adds (a new reviews-v4 Deployment): healthy, ordinary latency. */
 export const DEFAULT_PROFILE: VersionProfile = { errorRate: 0.002, medianMs: 15, p95Ms: 45 };
 
+/** Every seeded app the simulation knows: the Istio apps and the Gateway API ones. */
+const ALL_SERVICES: readonly DemoService[] = [...DEMO_SERVICES, ...GATEWAY_API_SERVICES];
+
 export function demoService(namespace: string, name: string): DemoService | undefined {
-  return DEMO_SERVICES.find((s) => s.namespace === namespace && s.name === name);
+  return ALL_SERVICES.find((s) => s.namespace === namespace && s.name === name);
 }
 
 /** An image without its tag or digest: `docker.io/istio/examples-bookinfo-reviews-v3`. */

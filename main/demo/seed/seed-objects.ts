@@ -15,6 +15,7 @@ import {
   namespaceObject,
   serviceObject,
 } from './kube-object-builders.ts';
+import { gatewayApiObjects } from './seed-gateway-api.ts';
 import { seededVirtualServices } from './seed-virtual-services.ts';
 import { createSeededRandom, type SeededRandom } from './seeded-random.ts';
 
@@ -134,7 +135,10 @@ export function seedObjects(opts: SeedOptions): KubeObject[] {
   objects.push(...istioSystemObjects(nextIp));
   for (const s of DEMO_SERVICES) objects.push(...demoServiceObjects(s, nextIp));
   objects.push(...seededVirtualServices());
+  const generated = generatedServiceObjects(opts.services, nextIp);
+  // Their cluster IPs are drawn last, so the Istio apps' and generated services' IPs stay as they were.
+  objects.push(...gatewayApiObjects(nextIp));
   // One by one: spread into push(), 50,000 services' objects overflow the call stack.
-  for (const o of generatedServiceObjects(opts.services, nextIp)) objects.push(o);
+  for (const o of generated) objects.push(o);
   return objects;
 }

@@ -1,5 +1,7 @@
 // The demo's istiod, as far as proxy status goes: every ready pod with a sidecar (namespaces with
-// istio-injection=enabled) and every ingress gateway pod is a connected proxy. A change to a routing
+// istio-injection=enabled), every ingress gateway pod and every waypoint pod is a connected proxy;
+// the pods of an ambient namespace (istio.io/dataplane-mode=ambient, no injection) have no proxy of
+// their own. A change to a routing
 // object starts a full push (CDS, LDS, RDS, EDS), a Pod change an endpoints-only push; each proxy
 // acknowledges a push 0.3-1.5 s later (seeded), unless a fault keeps it stale. `/debug/syncz` on
 // istiod:15014 answers the shape istiod's debug endpoint has: one entry per proxy with the nonce
@@ -156,6 +158,8 @@ export class IstiodSync {
   private proxyTypeOf(pod: KubeObject): Proxy['type'] | undefined {
     const labels = pod.metadata.labels ?? {};
     if (labels.istio === 'ingressgateway' || labels.istio === 'egressgateway') return 'router';
+    // A waypoint (a Gateway of class istio-waypoint) is an Envoy router like a gateway.
+    if (labels['gateway.networking.k8s.io/gateway-name'] !== undefined) return 'router';
     if (this.injected.has(pod.metadata.namespace ?? '')) return 'sidecar';
     return undefined;
   }

@@ -1,6 +1,7 @@
 import {
   type CompiledRouter,
   canonicalHost,
+  compileHTTPRoute,
   compileVirtualService,
   hostMatches,
   type MeshRequest,
@@ -56,7 +57,17 @@ interface CompiledEntry {
   gateways: string[];
   router: CompiledRouter;
   timeouts: Array<number | undefined>;
+  /** An HTTPRoute: a backendRef to a Service that does not exist answers 500, as Istio does. */
+  gatewayApi: boolean;
+  /**
+   * Which of several routes for one host wins: VirtualServices ('') in the order they came, then
+   * HTTPRoutes oldest first, then by namespace/name (Gateway API's rule for conflicting routes).
+   */
+  rank: string;
 }
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+const AMBIENT_LABEL = 'istio.io/dataplane-mode';
 
 const SUFFIX = '.svc.cluster.local';
 
@@ -73,12 +84,37 @@ function gatewayKey(name: string, namespace: string): string {
   return name === 'mesh' || name.includes('/') ? name : `${namespace}/${name}`;
 }
 
+/** Where an HTTPRoute applies: its Service parents' FQDNs for mesh traffic, its hostnames on its Gateways. */
+function httpRouteBinding(
+  spec: Record<string, unknown>,
+  namespace: string,
+): { hosts: string[]; gateways: string[] } {
+  const hosts = new Set<string>();
+  const gateways = new Set<string>();
+  const hostnames = Array.isArray(spec.hostnames)
+    ? spec.hostnames.filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase())
+    : [];
+  for (const p of Array.isArray(spec.parentRefs) ? spec.parentRefs : []) {
+    const ref = p as { group?: unknown; kind?: unknown; name?: unknown; namespace?: unknown };
+    if (typeof ref.name !== 'string') continue;
+    const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : namespace;
+    if (ref.kind === 'Service' && (ref.group ?? '') === '') {
+      hosts.add(`${ref.name}.${ns}${SUFFIX}`);
+      gateways.add('mesh');
+    } else if ((ref.kind ?? 'Gateway') === 'Gateway' && (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP) {
+      for (const h of hostnames.length > 0 ? hostnames : ['*']) hosts.add(h);
+      gateways.add(`${ns}/${ref.name}`);
+    }
+  }
+  return { hosts: [...hosts], gateways: [...gateways] };
+}
+
 /**
- * Routes simulated requests the way the sidecars would: finds the VirtualService for the host (or
- * for the gateway and authority), evaluates it with the shared evaluator, resolves the subset
- * through the DestinationRule to pod labels and picks a ready pod. VirtualServices are compiled
- * one by one as they change; endpoints are cached per namespace until a pod, Service or
- * DestinationRule there changes.
+ * Routes simulated requests the way the sidecars (and gateways, and waypoints) would: finds the
+ * VirtualService or HTTPRoute for the host (or for the gateway and authority), evaluates it with
+ * the shared evaluator, resolves the subset through the DestinationRule (or the backendRef's own
+ * Service) to pod labels and picks a ready pod. Routes are compiled one by one as they change;
+ * endpoints are cached per namespace until a pod, Service or DestinationRule there changes.
  */
 export class MeshRouter {
   private readonly entries = new Map<string, CompiledEntry>();
@@ -89,6 +125,8 @@ export class MeshRouter {
   private readonly unsubscribe: () => void;
   /** VirtualServices that failed to compile, with the reason (they route nothing, like a rejected config). */
   readonly rejected = new Map<string, string>();
+  /** Namespaces labelled istio.io/dataplane-mode=ambient: no sidecars, L7 reported by their waypoint. */
+  private readonly ambient = new Set<string>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -96,6 +134,8 @@ export class MeshRouter {
     private readonly engine: RegexEngine,
   ) {
     for (const vs of store.list(types.virtualService)) this.compile(vs);
+    if (types.httpRoute) for (const hr of store.list(types.httpRoute)) this.compileRoute(hr);
+    if (types.namespace) for (const ns of store.list(types.namespace)) this.namespaceChanged(ns, true);
     this.unsubscribe = store.subscribe((ev) => this.onEvent(ev));
   }
 
@@ -110,6 +150,11 @@ export class MeshRouter {
       const key = objectKey(ns, ev.object.metadata.name);
       this.remove(key);
       if (ev.type !== 'DELETED') this.compile(ev.object);
+    } else if (kind === 'HTTPRoute' && ev.resource.group === GATEWAY_GROUP) {
+      this.remove(routeKey(ns, ev.object.metadata.name));
+      if (ev.type !== 'DELETED') this.compileRoute(ev.object);
+    } else if (kind === 'Namespace') {
+      this.namespaceChanged(ev.object, ev.type !== 'DELETED');
     } else if (
       kind === 'Pod' ||
       kind === 'Service' ||
@@ -117,6 +162,16 @@ export class MeshRouter {
     ) {
       this.endpointCache.delete(ns);
     }
+  }
+
+  private namespaceChanged(ns: KubeObject, present: boolean): void {
+    if (present && ns.metadata.labels?.[AMBIENT_LABEL] === 'ambient') this.ambient.add(ns.metadata.name);
+    else this.ambient.delete(ns.metadata.name);
+  }
+
+  /** True for an ambient namespace: its pods have no sidecar; a waypoint reports their L7 traffic. */
+  isAmbient(namespace: string): boolean {
+    return this.ambient.has(namespace);
   }
 
   private remove(key: string): void {
@@ -150,11 +205,43 @@ export class MeshRouter {
         ? spec.gateways.map((g) => gatewayKey(String(g), namespace))
         : ['mesh'];
     const timeouts = (spec.http ?? []).map((r) => parseDurationMs(r?.timeout));
-    const entry: CompiledEntry = { key, namespace, hosts, gateways, router, timeouts };
+    this.add({ key, namespace, hosts, gateways, router, timeouts, gatewayApi: false, rank: '' });
+  }
+
+  /** Compiles an HTTPRoute; one that fails to compile routes nothing (kept in `rejected`, key `HTTPRoute:ns/name`). */
+  private compileRoute(obj: KubeObject): void {
+    const namespace = obj.metadata.namespace ?? 'default';
+    const key = routeKey(namespace, obj.metadata.name);
+    let router: CompiledRouter;
+    try {
+      router = compileHTTPRoute(obj, { engine: this.engine });
+    } catch (err) {
+      this.rejected.set(key, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    const spec = (obj.spec ?? {}) as Record<string, unknown>;
+    const rules = Array.isArray(spec.rules)
+      ? (spec.rules as Array<{ timeouts?: { request?: unknown } }>)
+      : [];
+    const timeouts = rules.map((r) => parseDurationMs(r?.timeouts?.request));
+    const rank = `${obj.metadata.creationTimestamp ?? ''}|${namespace}/${obj.metadata.name}`;
+    this.add({
+      key,
+      namespace,
+      ...httpRouteBinding(spec, namespace),
+      router,
+      timeouts,
+      gatewayApi: true,
+      rank,
+    });
+  }
+
+  private add(entry: CompiledEntry): void {
+    const { key, hosts } = entry;
     this.entries.set(key, entry);
     for (const h of hosts) {
       if (h.includes('*')) this.wildcard.add(entry);
-      else this.byHost.set(h, [...(this.byHost.get(h) ?? []), entry]);
+      else this.byHost.set(h, [...(this.byHost.get(h) ?? []), entry].sort(byRank));
     }
   }
 
@@ -182,6 +269,10 @@ export class MeshRouter {
     const outcome = entry.router.route({ ...request, gateway }, random);
     if (outcome.kind === 'route') {
       const dest = canonicalHost(outcome.destination.host, entry.namespace);
+      if (entry.gatewayApi) {
+        const missing = this.missingBackend(dest);
+        if (missing) return missing;
+      }
       const routed = this.toEndpoint(dest, outcome.destination.subset, entry.timeouts[outcome.ruleIndex]);
       if (!routed.ok) return routed;
       const mirrors = outcome.mirrors?.map((m) => ({
@@ -211,6 +302,19 @@ export class MeshRouter {
     if (outcome.kind === 'delegate')
       return { ok: false, code: 404, flags: 'NR', reason: 'delegate VirtualServices are not simulated' };
     return { ok: false, code: outcome.status, flags: '-', reason: outcome.kind };
+  }
+
+  /** A backendRef to a Service that does not exist: Istio answers 500 for the requests sent its way. */
+  private missingBackend(host: string): RouteResult | undefined {
+    const service = this.serviceOf(host);
+    if (service && this.store.get(this.types.service, service.namespace, service.name)) return undefined;
+    return {
+      ok: false,
+      code: 500,
+      flags: '-',
+      reason: `backendRef Service ${host} not found`,
+      ...(service ? { service } : {}),
+    };
   }
 
   /** Where a mirrored copy lands: a ready pod of the mirror's host and subset, as for any request. */
@@ -295,6 +399,14 @@ export class MeshRouter {
       .filter((p) => isPodReady(p) && wanted.every(([k, v]) => p.metadata.labels?.[k] === v))
       .map((p) => endpointOf(p));
   }
+}
+
+function byRank(a: CompiledEntry, b: CompiledEntry): number {
+  return a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0;
+}
+
+function routeKey(namespace: string, name: string): string {
+  return `HTTPRoute:${objectKey(namespace, name)}`;
 }
 
 export function endpointOf(pod: KubeObject): Endpoint {

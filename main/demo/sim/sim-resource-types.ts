@@ -8,6 +8,10 @@ export interface SimResourceTypes {
   service: ResourceType;
   virtualService: ResourceType;
   destinationRule: ResourceType;
+  /** Gateway API kinds, when the store serves them (a store without them routes by VirtualServices only). */
+  httpRoute?: ResourceType;
+  gateway?: ResourceType;
+  namespace?: ResourceType;
 }
 
 const ISTIO_VERSIONS = [
@@ -26,6 +30,18 @@ function required(store: ObjectStore, apiVersions: string[], kind: string): Reso
   );
 }
 
+const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+
+function optional<K extends string>(
+  store: ObjectStore,
+  key: K,
+  apiVersion: string,
+  kind: string,
+): Partial<Record<K, ResourceType>> {
+  const type = store.typeFor(apiVersion, kind);
+  return type ? ({ [key]: type } as Record<K, ResourceType>) : {};
+}
+
 export function resolveSimResourceTypes(store: ObjectStore): SimResourceTypes {
   return {
     deployment: required(store, ['apps/v1'], 'Deployment'),
@@ -34,6 +50,9 @@ export function resolveSimResourceTypes(store: ObjectStore): SimResourceTypes {
     service: required(store, ['v1'], 'Service'),
     virtualService: required(store, ISTIO_VERSIONS, 'VirtualService'),
     destinationRule: required(store, ISTIO_VERSIONS, 'DestinationRule'),
+    ...optional(store, 'httpRoute', GATEWAY_API_VERSION, 'HTTPRoute'),
+    ...optional(store, 'gateway', GATEWAY_API_VERSION, 'Gateway'),
+    ...optional(store, 'namespace', 'v1', 'Namespace'),
   };
 }
 

@@ -9,6 +9,7 @@ import { createSeededRandom } from '../seed/seeded-random.ts';
 import type { ServiceProxyHandler } from '../server/service-proxy.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { createDeploymentController, type DeploymentController } from './deployment-controller.ts';
+import { GatewayApiController } from './gateway-api-controller.ts';
 import { ISTIOD_MONITORING_PORT, type IstiodFaults, IstiodSync, istiodHttpHandler } from './istiod-sync.ts';
 import { MeshRouter } from './mesh-router.ts';
 import { requestPopulation } from './request-population.ts';
@@ -66,7 +67,8 @@ const DEFAULT_RETENTION_MS = 6 * 3600_000;
 
 /**
  * Starts the simulated mesh on top of the demo API server's store: the Deployment/ReplicaSet/Pod
- * controllers, visitor traffic routed through the VirtualServices, the sidecar metrics exposition
+ * controllers, the Gateway API status controller, visitor traffic routed through the VirtualServices
+ * and HTTPRoutes, the sidecar (and waypoint) metrics exposition
  * (mesh-telemetry:15090) and the Prometheus API (prometheus:9090).
  */
 export function startSimulation(deps: SimulationDeps): Simulation {
@@ -90,6 +92,7 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     syncQueued = false;
     if (stopped) return;
     const due = controller.sync();
+    gatewayApi.sync();
     if (manual) return;
     if (readinessTimer) clearTimeout(readinessTimer);
     readinessTimer = due === undefined ? undefined : setTimeout(runControllers, Math.max(1, due));
@@ -100,6 +103,18 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     random: random.fork('controllers'),
     now,
     podReadyDelayMs: deps.podReadyDelayMs,
+    onWork: () => {
+      if (manual || syncQueued || stopped) return;
+      syncQueued = true;
+      setImmediate(runControllers);
+    },
+  });
+
+  // Status of HTTPRoutes and Gateways, as Istio's gateway controller writes it.
+  const gatewayApi = new GatewayApiController({
+    store: deps.store,
+    types,
+    now,
     onWork: () => {
       if (manual || syncQueued || stopped) return;
       syncQueued = true;
@@ -153,6 +168,7 @@ export function startSimulation(deps: SimulationDeps): Simulation {
 
   controller.markAll();
   controller.sync();
+  gatewayApi.sync();
 
   let lastTraffic = now();
   let nextScrape = Math.ceil(now() / scrapeMs) * scrapeMs;
@@ -189,6 +205,7 @@ export function startSimulation(deps: SimulationDeps): Simulation {
       for (const t of timers) clearInterval(t);
       if (readinessTimer) clearTimeout(readinessTimer);
       controller.dispose();
+      gatewayApi.dispose();
       router.dispose();
       istiod.dispose();
       for (const u of unmount) if (typeof u === 'function') (u as () => void)();
@@ -200,6 +217,7 @@ export function startSimulation(deps: SimulationDeps): Simulation {
       while (simulatedNow < end) {
         simulatedNow = Math.min(end, simulatedNow + tickMs);
         controller.sync();
+        gatewayApi.sync();
         const elapsed = simulatedNow - lastTraffic;
         lastTraffic = simulatedNow;
         traffic.tick(elapsed);
@@ -211,6 +229,7 @@ export function startSimulation(deps: SimulationDeps): Simulation {
     },
     syncControllers() {
       controller.sync();
+      gatewayApi.sync();
     },
     setRequestsPerSecond(rps: number) {
       traffic.rate = rps;

@@ -1,5 +1,6 @@
 import type { IstioMetricsRegistry, IstioRequestLabels } from '../metrics/istio-metrics-registry.ts';
 import { DEMO_ENTRIES, type DemoEntry, demoService, ISTIO_NAMESPACE, profileOf } from '../seed/demo-apps.ts';
+import { GATEWAY_API_ENTRIES } from '../seed/gateway-api-apps.ts';
 import type { SeededRandom } from '../seed/seeded-random.ts';
 import type { Endpoint, MeshRouter, MirrorTarget, RoutedService } from './mesh-router.ts';
 import { propagatedHeaders, type SimulatedUser, visitorHeaders } from './request-population.ts';
@@ -47,7 +48,7 @@ export interface TrafficSimulatorDeps {
   registry: IstioMetricsRegistry;
   random: SeededRandom;
   population: readonly SimulatedUser[];
-  /** Requests per second sent to each entry service (productpage, shop frontend). */
+  /** Requests per second sent to each entry service (productpage, shop frontend, storefront web). */
   requestsPerSecond: number;
   entries?: readonly DemoEntry[];
 }
@@ -69,7 +70,7 @@ export class TrafficSimulator {
   rate: number;
 
   constructor(private readonly deps: TrafficSimulatorDeps) {
-    this.entries = deps.entries ?? DEMO_ENTRIES;
+    this.entries = deps.entries ?? [...DEMO_ENTRIES, ...GATEWAY_API_ENTRIES];
     this.rate = deps.requestsPerSecond;
   }
 
@@ -104,7 +105,8 @@ export class TrafficSimulator {
     headers.cookie = this.cookies.header(user.sessionId, headers.cookie ?? '');
     const path = random.pick(entry.paths);
     this.sessionId = user.sessionId;
-    this.hop(INGRESS, entry.authority, `${ISTIO_NAMESPACE}/${entry.gateway}`, path, headers, 0);
+    const gateway = `${entry.gatewayNamespace ?? ISTIO_NAMESPACE}/${entry.gateway}`;
+    this.hop(INGRESS, entry.authority, gateway, path, headers, 0);
     this.sessionId = undefined;
   }
 
@@ -176,9 +178,9 @@ export class TrafficSimulator {
         const self: Caller = endpoint;
         const downstream = this.hop(
           self,
-          `${call.service}.${endpoint.namespace}.svc.cluster.local`,
+          `${call.service}.${call.namespace ?? endpoint.namespace}.svc.cluster.local`,
           'mesh',
-          '/',
+          call.paths ? random.pick(call.paths) : '/',
           forwarded,
           depth + 1,
         );
@@ -199,6 +201,11 @@ export class TrafficSimulator {
     return { code: seenCode, durationMs: seenDuration };
   }
 
+  /**
+   * Records one request as one proxy saw it. In an ambient namespace there is no sidecar: the
+   * callee's side is reported by the namespace's waypoint (reporter="waypoint"), and an ambient
+   * caller reports nothing of its own.
+   */
   private record(
     reporter: 'source' | 'destination',
     caller: Caller,
@@ -209,9 +216,13 @@ export class TrafficSimulator {
     durationMs: number,
   ): void {
     const unknown = 'unknown';
+    const { router } = this.deps;
+    if (reporter === 'source' && router.isAmbient(caller.namespace)) return;
+    const waypoint =
+      reporter === 'destination' && endpoint !== undefined && router.isAmbient(endpoint.namespace);
     const mtls = reporter === 'destination' && endpoint !== undefined;
     const labels: IstioRequestLabels = {
-      reporter,
+      reporter: waypoint ? 'waypoint' : reporter,
       source_workload: caller.workload,
       source_canonical_service: caller.app,
       source_canonical_revision: caller.version === unknown ? 'latest' : caller.version,

@@ -109,6 +109,34 @@ const specs: Spec[] = [
     virtual: true,
     verbs: ['create'],
   },
+  // Gateway API before Istio: the real API server lists CRD groups of equal priority by name, so
+  // kubectl resolves a bare `gateways` to gateway.networking.k8s.io (Istio's is `gw` or its full name).
+  {
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1'],
+    resource: 'httproutes',
+    kind: 'HTTPRoute',
+    categories: ['gateway-api'],
+    subresources: ['status'],
+    custom: true,
+    printerColumns: [{ name: 'Hostnames', type: 'string', jsonPath: '.spec.hostnames' }, ageColumn],
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1'],
+    resource: 'gateways',
+    kind: 'Gateway',
+    shortNames: ['gtw'],
+    categories: ['gateway-api'],
+    subresources: ['status'],
+    custom: true,
+    printerColumns: [
+      { name: 'Class', type: 'string', jsonPath: '.spec.gatewayClassName' },
+      { name: 'Address', type: 'string', jsonPath: '.status.addresses[*].value' },
+      { name: 'Programmed', type: 'string', jsonPath: '.status.conditions[?(@.type=="Programmed")].status' },
+      ageColumn,
+    ],
+  },
   {
     group: 'networking.istio.io',
     versions: ['v1', 'v1beta1'],
@@ -163,32 +191,6 @@ const specs: Spec[] = [
     subresources: ['status'],
     custom: true,
     printerColumns: [ageColumn],
-  },
-  {
-    group: 'gateway.networking.k8s.io',
-    versions: ['v1'],
-    resource: 'httproutes',
-    kind: 'HTTPRoute',
-    categories: ['gateway-api'],
-    subresources: ['status'],
-    custom: true,
-    printerColumns: [{ name: 'Hostnames', type: 'string', jsonPath: '.spec.hostnames' }, ageColumn],
-  },
-  {
-    group: 'gateway.networking.k8s.io',
-    versions: ['v1'],
-    resource: 'gateways',
-    kind: 'Gateway',
-    shortNames: ['gtw'],
-    categories: ['gateway-api'],
-    subresources: ['status'],
-    custom: true,
-    printerColumns: [
-      { name: 'Class', type: 'string', jsonPath: '.spec.gatewayClassName' },
-      { name: 'Address', type: 'string', jsonPath: '.status.addresses[*].value' },
-      { name: 'Programmed', type: 'string', jsonPath: '.status.conditions[?(@.type=="Programmed")].status' },
-      ageColumn,
-    ],
   },
 ];
 

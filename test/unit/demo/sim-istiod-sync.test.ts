@@ -46,7 +46,10 @@ describe('the demo istiod', () => {
     expect(all.some((e) => e.proxy_type === 'router' && e.proxy.startsWith('istio-ingressgateway-'))).toBe(
       true,
     );
-    expect(all.every((e) => /^[a-z0-9-]+\.(bookinfo|shop|istio-system)$/.test(e.proxy))).toBe(true);
+    expect(
+      all.every((e) => /^[a-z0-9-]+\.(bookinfo|shop|storefront|ledger|istio-system)$/.test(e.proxy)),
+    ).toBe(true);
+    expect(all.some((e) => e.proxy_type === 'sidecar' && e.proxy.startsWith('catalog-v2-'))).toBe(true);
     // istiod itself and Prometheus have no sidecar.
     expect(all.some((e) => e.proxy.startsWith('istiod-'))).toBe(false);
     const [first] = all;
@@ -56,6 +59,16 @@ describe('the demo istiod', () => {
     );
     expect(all.every(synced)).toBe(true);
     expect(sim.istiod.syncz('shop').every((e) => e.proxy.endsWith('.shop'))).toBe(true);
+  });
+
+  it('counts no sidecar in the ambient ledger namespace: its one proxy is the waypoint, a router', () => {
+    const { sim, store } = start();
+    const ledgerPods = store.list(typeOfKind(store, 'Pod'), 'ledger').map((p) => p.metadata.name);
+    expect(ledgerPods.some((n) => n.startsWith('accounts-v1-'))).toBe(true);
+    const ledger = sim.istiod.syncz('ledger');
+    expect(ledger.map((e) => [e.proxy.replace(/-[a-z0-9]+-[a-z0-9]+\.ledger$/, ''), e.proxy_type])).toEqual([
+      ['waypoint', 'router'],
+    ]);
   });
 
   it('pushes a routing change to every proxy, acknowledged 0.3-1.5 s later', () => {
