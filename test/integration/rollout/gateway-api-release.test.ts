@@ -192,6 +192,9 @@ describe('a new version released on a Gateway API HTTPRoute (demo mesh)', () => 
     await sleep(1500);
     const failuresAfter = await searchFailures(h.demo);
     expect(failuresAfter.total - failuresBefore.total).toBeGreaterThan(20);
+    console.info(
+      `gateway-api release: ${failuresAfter.total - failuresBefore.total} requests to search, ${failuresAfter.failed - failuresBefore.failed} failed`,
+    );
     expect(failuresAfter.failed - failuresBefore.failed).toBe(0);
   });
 
