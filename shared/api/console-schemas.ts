@@ -307,6 +307,19 @@ export const RolloutPlanView = z.object({
     image: z.string(),
     replicas: z.number().int(),
   }),
+  /**
+   * Gateway API releases: the versions are backend Services. `endpointsReady` is the timeline's line
+   * once the new Service had ready endpoints ("Service search-v2 created, endpoints ready"); after
+   * finalize the old Service is offered for deletion (`rollout.deleteOldService`) until it is deleted.
+   */
+  backendService: z
+    .object({
+      service: z.string(),
+      stableService: z.string(),
+      endpointsReady: z.string().optional(),
+      stableServiceDeleted: z.boolean(),
+    })
+    .optional(),
   phase: RolloutPlanPhase,
   /** An operation on it is running in main now (a restarted app has none until resumed). */
   running: z.boolean(),

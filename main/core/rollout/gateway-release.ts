@@ -204,7 +204,9 @@ export function createGatewaySteps(deps: RolloutWorkflowDeps, steps: ReleaseStep
     const service = s.gateway!.service;
     const svc = await createService(s, service);
     const ready = await awaitEndpoints(s, svc);
-    note(s, `Service ${service} created, endpoints ready (${ready.ready} ready, from ${ready.source}s)`);
+    s.gateway!.endpointsReady = `Service ${service} created, endpoints ready (${ready.ready} ready, from ${ready.source}s)`;
+    await steps.save(s);
+    note(s, s.gateway!.endpointsReady);
     const { release, objects } = await current(s);
     if (release.defaultRoute?.destinations.some((d) => d.version === service)) return;
     const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === release.route.name);

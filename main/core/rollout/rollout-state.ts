@@ -47,6 +47,8 @@ export interface ReleaseState {
     /** The version label's value on the new pods (`v2`). */
     labelVersion: string;
     backendRefsBefore?: unknown[];
+    /** The timeline's line once the new Service had ready endpoints. */
+    endpointsReady?: string;
     /** The old version's backend Service was deleted (offered after finalize, on request). */
     stableServiceDeleted?: boolean;
   };

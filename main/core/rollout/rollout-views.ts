@@ -32,6 +32,16 @@ export function rolloutPlanView(
       image: s.canary.image,
       replicas: s.canary.replicas,
     },
+    ...(s.gateway
+      ? {
+          backendService: {
+            service: s.gateway.service,
+            stableService: s.gateway.stableService,
+            ...(s.gateway.endpointsReady ? { endpointsReady: s.gateway.endpointsReady } : {}),
+            stableServiceDeleted: s.gateway.stableServiceDeleted ?? false,
+          },
+        }
+      : {}),
     phase: s.phase,
     running,
     ...(s.split ? { split: s.split } : {}),

@@ -63,6 +63,8 @@ export interface Rollouts {
   /** The finalize plan, for review: applying it finalizes the release. */
   finalize(req: CallRequest<'rollout.finalize'>): Promise<PlanView>;
   abort(req: CallRequest<'rollout.abort'>): Promise<RolloutPlanView>;
+  /** Gateway API, after finalize: the plan deleting the old backend Service, for review. */
+  deleteOldService(req: CallRequest<'rollout.deleteOldService'>): Promise<PlanView>;
   resume(req: CallRequest<'rollout.resume'>): Promise<RolloutPlanView>;
   /** A change reviewed and applied through the console for a release in the wizard. */
   recordRouted(contextId: string, id: string, split: TrafficSplit, historyId?: string): Promise<void>;
@@ -367,6 +369,24 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
           const after = await wf.markFinalized(id, historyId);
           session.releases?.flush();
           emitProgress(contextId, after, { phase: after.phase });
+        },
+      });
+    },
+    async deleteOldService({ contextId, id }) {
+      const session = await writable(contextId);
+      notRunning(contextId, id, 'delete the old Service of');
+      const state = await load(contextId, id);
+      const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
+      const planned = await wf.planRetireService(id);
+      return deps.review({
+        contextId,
+        releaseId: state.serviceReleaseId,
+        plan: planned.plan,
+        description: `${id}: ${planned.description}`,
+        summary: `Delete Service ${state.gateway?.stableService ?? ''} of the old version: 1 step`,
+        onApplied: async (historyId) => {
+          const after = await wf.markServiceRetired(id, historyId);
+          emitProgress(contextId, after, { message: planned.description });
         },
       });
     },
