@@ -103,13 +103,15 @@ export function deploymentOfService(svc: KubeObject, objects: readonly KubeObjec
  * to it, but receiving nothing. Refused on an Istio release, without a catch-all rule, or when the
  * rule lists it already.
  */
-export function addBackendAtZero(release: ServiceRelease, service: string): DesiredRelease {
+export function addBackendAtZero(x: ServiceRelease | DesiredRelease, service: string): DesiredRelease {
+  const isDesired = 'release' in x && 'split' in x;
+  const release = isDesired ? x.release : x;
   if (release.flavor !== 'gateway-api')
     throw new ReleaseEditError(
       'backendRefs are Gateway API routes; add an Istio version as a subset',
       release.route,
     );
-  const d = desiredOf(release);
+  const d = isDesired ? { ...x, split: x.split.map((v) => ({ ...v })) } : desiredOf(release);
   if (!release.defaultRoute)
     throw new ReleaseEditError(
       `HTTPRoute ${release.route.name} has no catch-all rule (one without matches) to add ${service} to`,
