@@ -76,7 +76,7 @@ describe('the release wizard on a Gateway API route', () => {
     act(() =>
       dom.root.render(<DoneStep release={release('finalized')} view={view} wizard={wizard} apply={apply} />),
     );
-    const group = dom.host.querySelector('[role="group"][aria-label="Old version\'s Service"]');
+    const group = dom.host.querySelector('fieldset[aria-label="Old version\'s Service"]');
     expect(group?.textContent).toContain('Service search-v1 no longer receives requests from the route');
     await act(async () => buttonIn(dom.host, 'Review deleting Service search-v1').click());
     expect(calls).toEqual([

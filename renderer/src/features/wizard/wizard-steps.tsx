@@ -232,12 +232,12 @@ function OldServiceOffer({
     if (plan) apply.getState().openPlan(plan, `Delete Service ${b.stableService}`);
   };
   return (
-    <div className="row" role="group" aria-label="Old version's Service">
+    <fieldset className="row" aria-label="Old version's Service">
       <span>Service {b.stableService} no longer receives requests from the route. Delete it?</span>
       <button type="button" className="secondary" onClick={() => void review()}>
         Review deleting Service {b.stableService}
       </button>
-    </div>
+    </fieldset>
   );
 }
 
