@@ -68,14 +68,17 @@ describe('sessions against the demo mesh', () => {
     expect(info?.prometheus).toMatchObject({ kind: 'service', name: expect.stringMatching(/^prometheus/) });
   });
 
-  it('fills the cache and computes a release per VirtualService host', async () => {
+  it('fills the cache and computes a release per VirtualService host and per HTTPRoute', async () => {
     const session = sessions.session('demo-admin');
     await session?.cache?.whenSynced(20_000);
     expect(session?.cache?.list('virtualservices').length).toBeGreaterThan(0);
     expect(session?.cache?.list('pods').length).toBeGreaterThan(0);
     session?.releases?.flush();
     const releases = session?.releases?.releases() ?? [];
-    expect(releases.length).toBe(session?.cache?.list('virtualservices').length);
+    const routes = session?.cache?.list('httproutes').length ?? 0;
+    // The storefront and ledger namespaces: web, catalog, search and accounts.
+    expect(routes).toBe(4);
+    expect(releases.length).toBe((session?.cache?.list('virtualservices').length ?? 0) + routes);
     expect(releases.every((r) => r.host.length > 0)).toBe(true);
   });
 

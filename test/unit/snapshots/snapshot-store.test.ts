@@ -29,7 +29,8 @@ describe('the snapshot store', () => {
     expect(loaded.snapshot).toMatchObject({ schemaVersion: 1, ...HEADER });
     expect(loaded.snapshot.objects).toEqual(kept.map(stripForSnapshot));
     expect(new Set(loaded.snapshot.objects.map((o) => o.kind))).toEqual(
-      new Set(['Service', 'Deployment', 'DestinationRule', 'VirtualService']),
+      // HTTPRoute: the demo seed's storefront and ledger routes.
+      new Set(['Service', 'Deployment', 'DestinationRule', 'VirtualService', 'HTTPRoute']),
     );
     expect(await store.header('kube:prod-eu')).toEqual({ schemaVersion: 1, ...HEADER });
     expect(await store.times()).toEqual(new Map([['kube:prod-eu', HEADER.capturedAt]]));
