@@ -293,6 +293,14 @@ export const RolloutProgressView = z.object({
 });
 export type RolloutProgressView = z.infer<typeof RolloutProgressView>;
 
+/** Gateway API releases: the new version's Service and the old one (see RolloutPlanView). */
+const BackendServiceView = z.object({
+  service: z.string(),
+  stableService: z.string(),
+  endpointsReady: z.string().optional(),
+  stableServiceDeleted: z.boolean(),
+});
+
 export const RolloutPlanView = z.object({
   /** `<namespace>.<service>.<version>`. */
   id: z.string(),
@@ -312,14 +320,7 @@ export const RolloutPlanView = z.object({
    * once the new Service had ready endpoints ("Service search-v2 created, endpoints ready"); after
    * finalize the old Service is offered for deletion (`rollout.deleteOldService`) until it is deleted.
    */
-  backendService: z
-    .object({
-      service: z.string(),
-      stableService: z.string(),
-      endpointsReady: z.string().optional(),
-      stableServiceDeleted: z.boolean(),
-    })
-    .optional(),
+  backendService: BackendServiceView.optional(),
   phase: RolloutPlanPhase,
   /** An operation on it is running in main now (a restarted app has none until resumed). */
   running: z.boolean(),
@@ -351,6 +352,7 @@ export const RolloutPlanProgress = z.object({
   phase: RolloutPlanPhase,
   running: z.boolean(),
   rollout: RolloutProgressView.optional(),
+  backendService: BackendServiceView.optional(),
   message: z.string().optional(),
   error: z.string().optional(),
 });

@@ -77,6 +77,7 @@ export function withProgress(r: RolloutPlanView, p: RolloutPlanProgress): Rollou
     phase: p.phase,
     running: p.running,
     ...(p.rollout ? { rollout: p.rollout } : r.rollout ? { rollout: r.rollout } : {}),
+    ...(p.backendService ? { backendService: p.backendService } : {}),
     ...(p.error !== undefined ? { lastError: p.error } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
 import { DoneStep, RolloutStep } from '../../../renderer/src/features/wizard/wizard-steps.tsx';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
-import { createWizardStore } from '../../../renderer/src/stores/wizard-store.ts';
+import { createWizardStore, withProgress } from '../../../renderer/src/stores/wizard-store.ts';
 import type { PlanView, RolloutPlanView } from '../../../shared/api/console-schemas.ts';
 import { buttonIn, freshDomHost } from './dom-host.ts';
 import { releaseViewFixture } from './drafts-fixtures.ts';
@@ -55,6 +55,31 @@ describe('the release wizard on a Gateway API route', () => {
       'Creating Service search-v2, waiting for its endpoints, then adding it to the route at weight 0',
     );
     expect(dom.host.textContent).not.toContain('DestinationRule');
+  });
+
+  it('takes the Service line of a progress event into the release it shows', () => {
+    const { backendService: _b, ...before } = release('adding-subset');
+    const b = release('ready').backendService!;
+    const after = withProgress(before, {
+      contextId: 'demo',
+      id: before.id,
+      releaseId: before.releaseId,
+      phase: 'ready',
+      running: true,
+      backendService: b,
+    });
+    expect(after.backendService?.endpointsReady).toBe(
+      'Service search-v2 created, endpoints ready (2 ready, from Pods)',
+    );
+    expect(
+      withProgress(after, {
+        contextId: 'demo',
+        id: before.id,
+        releaseId: before.releaseId,
+        phase: 'routing',
+        running: false,
+      }).backendService,
+    ).toEqual(b);
   });
 
   it('offers to delete the old Service after finalize through a reviewed plan, and says when it is gone', async () => {

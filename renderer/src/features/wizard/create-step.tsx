@@ -51,7 +51,11 @@ export function CreateStep({ view, wizard }: { view: ReleaseView; wizard: Wizard
         Stable version{' '}
         <select aria-label="Stable version" value={from} onChange={(e) => setFrom(e.target.value)}>
           {view.versions.map((v) => (
-            <option key={v.name} value={v.name} disabled={v.deployments.length === 0}>
+            <option
+              key={v.name}
+              value={v.name}
+              disabled={v.deployments.length === 0 && view.flavor !== 'gateway-api'}
+            >
               {v.name} ({v.weight}%)
             </option>
           ))}
