@@ -237,4 +237,27 @@ describe('Gateway API traffic in the demo mesh', () => {
     sim.advance(10_000);
     expect(unrouted()).toBeGreaterThan(0);
   });
+
+  it('merges two HTTPRoutes on one parent Service as Gateway API says: the older, then by name, wins', () => {
+    const started = start();
+    sim = started.sim;
+    sim.advance(2000);
+    const search = get(started.store, 'gateway.networking.k8s.io/v1', 'HTTPRoute', 'storefront', 'search');
+    const later = structuredClone(search);
+    later.metadata = { name: 'zz-search', namespace: 'storefront' };
+    (later.spec as { rules: unknown[] }).rules = [{ backendRefs: [{ name: 'search-v9', port: 8080 }] }];
+    delete later.status;
+    started.store.create(later, { manager: 'test' });
+    // search is older (or as old, and first by name): its rule still decides.
+    expect(landings(sim, SEARCH, 20)).toEqual({ 'search-v1/v1': 20 });
+    // A change to search re-compiles it; it keeps its precedence.
+    setSearchBackends(started.store, [{ name: 'search-v1', port: 8080, weight: 2 }]);
+    expect(landings(sim, SEARCH, 20)).toEqual({ 'search-v1/v1': 20 });
+    started.store.delete(
+      type(started.store, 'gateway.networking.k8s.io/v1', 'HTTPRoute'),
+      'storefront',
+      'search',
+    );
+    expect(landings(sim, SEARCH, 20)).toEqual({ '500': 20 });
+  });
 });
