@@ -300,6 +300,14 @@ export const RolloutProgressView = z.object({
 });
 export type RolloutProgressView = z.infer<typeof RolloutProgressView>;
 
+/** Gateway API releases: the new version's Service and the old one (see RolloutPlanView). */
+const BackendServiceView = z.object({
+  service: z.string(),
+  stableService: z.string(),
+  endpointsReady: z.string().optional(),
+  stableServiceDeleted: z.boolean(),
+});
+
 export const RolloutPlanView = z.object({
   /** `<namespace>.<service>.<version>`. */
   id: z.string(),
@@ -314,6 +322,12 @@ export const RolloutPlanView = z.object({
     image: z.string(),
     replicas: z.number().int(),
   }),
+  /**
+   * Gateway API releases: the versions are backend Services. `endpointsReady` is the timeline's line
+   * once the new Service had ready endpoints ("Service search-v2 created, endpoints ready"); after
+   * finalize the old Service is offered for deletion (`rollout.deleteOldService`) until it is deleted.
+   */
+  backendService: BackendServiceView.optional(),
   phase: RolloutPlanPhase,
   /** An operation on it is running in main now (a restarted app has none until resumed). */
   running: z.boolean(),
@@ -345,6 +359,7 @@ export const RolloutPlanProgress = z.object({
   phase: RolloutPlanPhase,
   running: z.boolean(),
   rollout: RolloutProgressView.optional(),
+  backendService: BackendServiceView.optional(),
   message: z.string().optional(),
   error: z.string().optional(),
 });

@@ -181,6 +181,9 @@ export const calls = {
     z.object({ contextId: z.string(), id: RolloutPlanId, scaleToZero: z.boolean().optional() }).strict(),
     RolloutPlanView,
   ),
+  // Gateway API, after finalize: the plan deleting the old version's backend Service, for review
+  // (refused while an HTTPRoute still sends requests to it). Never done by finalize itself.
+  'rollout.deleteOldService': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), PlanView),
   'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
   ...releaseFlowCalls,
   ...callGraphCalls,

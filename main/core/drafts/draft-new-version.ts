@@ -6,8 +6,18 @@
 import type { DraftNewVersionInput, DraftNewVersionView } from '../../../shared/api/draft-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject, ReleaseVersion, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { ReleaseEditError } from '../../../shared/mesh/model/index.ts';
 import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
-import { addVersion, desiredOf, removeVersion } from '../../../shared/mesh/plan/index.ts';
+import {
+  addBackendAtZero,
+  addVersion,
+  deploymentOfService,
+  desiredOf,
+  removeVersion,
+  versionService,
+  versionServiceName,
+} from '../../../shared/mesh/plan/index.ts';
+import { versionLabelOf } from '../../../shared/mesh/read/index.ts';
 import { CloneError, cloneDeploymentForVersion, podVersionLabel } from '../rollout/deployment-clone.ts';
 import { draftObjects, editDraft, releaseIn, releaseOfBase } from './draft-objects.ts';
 import type { Draft } from './draft-schema.ts';
@@ -98,15 +108,31 @@ function withoutRulesTo(d: DesiredRelease, version: string): DesiredRelease {
   return { ...d, rules: d.rules.filter((r) => r.version !== version) };
 }
 
+/** Gateway API: the backendRef of a Service the draft creates goes (refused while it has a share). */
+function withoutBackend(d: DesiredRelease, service: string): DesiredRelease {
+  const share = d.split.find((x) => x.version === service)?.weight ?? 0;
+  if (share > 0)
+    throw invalid(
+      `version '${service}' still receives ${share}% of the split; move it to other versions first`,
+    );
+  return withoutRulesTo({ ...d, split: d.split.filter((x) => x.version !== service) }, service);
+}
+
 /** The draft without the version it creates: its Deployment, its subset and (with `dropRoutes`) its 0% routes. */
 export function withoutNewVersion(draft: Draft, dropRoutes = true): Draft {
   const nv = draft.newVersion;
   if (!nv) return draft;
   const { newVersion: _nv, applied: _applied, ...rest } = draft;
   const newObjects = draft.newObjects.filter(
-    (o) => !(o.kind === 'Deployment' && o.metadata.name === nv.deployment && nsOf(o) === draft.namespace),
+    (o) =>
+      !(
+        ((o.kind === 'Deployment' && o.metadata.name === nv.deployment) ||
+          (o.kind === 'Service' && o.metadata.name === nv.service)) &&
+        nsOf(o) === draft.namespace
+      ),
   );
   if (!draft.desired) return { ...rest, newObjects };
+  if (nv.service) return editDraft({ ...rest, newObjects }, (d) => withoutBackend(d, nv.version));
   const edited = editDraft({ ...rest, newObjects }, (d) =>
     dropRoutes
       ? // Refuses while the version still has a share of the split, naming it; rules to it go.
@@ -128,10 +154,7 @@ export function withNewVersion(draft: Draft, input: DraftNewVersionInput): Draft
     throw invalid(
       `draft “${draft.name}” holds no route for ${draft.host} in ${draft.namespace}: a new version joins an existing route`,
     );
-  if (release.flavor !== 'istio')
-    throw invalid(
-      `${serviceName(release)} is routed by a Gateway API HTTPRoute, where a version is a Service of its own: a draft adds versions to Istio VirtualServices only`,
-    );
+  if (release.flavor === 'gateway-api') return withNewGatewayVersion(draft, release, input);
   // Same name again (a new image, replicas or source): its routes stay, at the share they have.
   const previous = draft.newVersion;
   const cleared = withoutNewVersion(draft, previous?.version !== version);
@@ -169,6 +192,62 @@ export function withNewVersion(draft: Draft, input: DraftNewVersionInput): Draft
   };
 }
 
+/**
+ * Gateway API: the version is a Service of its own. The draft records the Deployment (cloned) and
+ * the Service (the stable backend's, with the version label swapped) to create, and the backendRef
+ * at weight 0 on the catch-all rule; applying it creates them in that order, then writes the route.
+ */
+function withNewGatewayVersion(draft: Draft, release: ServiceRelease, input: DraftNewVersionInput): Draft {
+  const { version, image, replicas } = checkInput(input);
+  const from = sourceVersion(release, input.fromVersion);
+  const cleared = withoutNewVersion(draft, true);
+  const inDraft = (kind: string, name: string) =>
+    [...cleared.base.objects, ...cleared.newObjects].find(
+      (o) => o.kind === kind && o.metadata.name === name && nsOf(o) === release.namespace,
+    );
+  const stableSvc = inDraft('Service', from.host);
+  if (!stableSvc)
+    throw invalid(
+      `the draft's base holds no Service ${from.host} (the backend of version '${from.name}') to copy for the new version; start a draft from the cluster or its offline snapshot`,
+    );
+  const source =
+    deploymentOfService(stableSvc, cleared.base.objects) ?? sourceDeployment(draft, release, from);
+  const selector = (stableSvc.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  let clone: KubeObject;
+  let service: KubeObject;
+  try {
+    const name = versionServiceName(
+      from.host,
+      versionLabelOf(selector)?.value ?? '',
+      serviceName(release),
+      version,
+    );
+    clone = cloneDeploymentForVersion(source, { version, image, replicas });
+    service = versionService(stableSvc, { name, version, releaseId: `draft ${draft.id}` });
+  } catch (err) {
+    if (err instanceof CloneError || err instanceof ReleaseEditError)
+      throw invalid(`new version '${version}': ${err.message}`);
+    throw err;
+  }
+  const taken = [service, clone].find((o) => inDraft(o.kind, o.metadata.name));
+  if (taken)
+    throw invalid(
+      `new version '${version}': a ${taken.kind} named ${release.namespace}/${taken.metadata.name} already exists in the draft; choose another version name`,
+    );
+  const withObjects = { ...cleared, newObjects: [...cleared.newObjects, clone, service] };
+  const added = editDraft(withObjects, (d) => addBackendAtZero(d, service.metadata.name));
+  return {
+    ...added,
+    newVersion: {
+      version: service.metadata.name,
+      fromVersion: from.name,
+      image,
+      deployment: clone.metadata.name,
+      service: service.metadata.name,
+    },
+  };
+}
+
 /** The new version for the draft's summary. */
 export function newVersionView(draft: Pick<Draft, 'newVersion'>): DraftNewVersionView | undefined {
   const nv = draft.newVersion;
@@ -193,6 +272,8 @@ export function releaseForInput(draft: Draft, current: DesiredRelease): ServiceR
 export function versionsCreatedByDraft(draft: Pick<Draft, 'newObjects'>): string[] {
   const out: string[] = [];
   for (const o of draft.newObjects) {
+    // Gateway API: the version is the Service the draft creates.
+    if (o.kind === 'Service' && !out.includes(o.metadata.name)) out.push(o.metadata.name);
     if (o.kind !== 'Deployment') continue;
     const v = podVersionLabel(o)?.value;
     if (v !== undefined && !out.includes(v)) out.push(v);

@@ -53,6 +53,8 @@ export const draftNewVersionSchema = z.object({
   image: z.string().min(1),
   /** The name of the Deployment in `newObjects`. */
   deployment: z.string().min(1),
+  /** Gateway API: the version's own Service in `newObjects` (`version` is then its name too). */
+  service: z.string().min(1).optional(),
 });
 
 export const draftSchema = z.object({

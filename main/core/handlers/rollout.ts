@@ -10,6 +10,7 @@ type RolloutCalls = Pick<
   | 'rollout.promote'
   | 'rollout.finalize'
   | 'rollout.abort'
+  | 'rollout.deleteOldService'
   | 'rollout.resume'
   | 'rollout.steps.start'
   | 'rollout.steps.get'
@@ -29,6 +30,7 @@ export function rolloutHandlers(rollouts: Rollouts, steps: StepPlans): RolloutCa
     'rollout.promote': (req) => rollouts.promote(req),
     'rollout.finalize': (req) => rollouts.finalize(req),
     'rollout.abort': (req) => rollouts.abort(req),
+    'rollout.deleteOldService': (req) => rollouts.deleteOldService(req),
     'rollout.resume': (req) => rollouts.resume(req),
     // Release plans with gates over a rollout (issue 16).
     'rollout.steps.start': (req) => steps.start(req),

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/mesh/plan/index.ts';
 import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import { cloneDeploymentForVersion } from './deployment-clone.ts';
+import { createGatewaySteps } from './gateway-release.ts';
 import { waitForRollout } from './rollout-progress.ts';
 import type { ReleaseState } from './rollout-state.ts';
 import type { ReleaseSteps } from './rollout-steps.ts';
@@ -22,6 +23,7 @@ import type { RolloutWorkflowDeps } from './rollout-workflow-types.ts';
 /** The phase runners of one workflow, over its dependencies and steps. */
 export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseSteps) {
   const { rolloutTimeoutMs, emit, current, save, run, applyDesired, scale, exists } = steps;
+  const gateway = createGatewaySteps(deps, steps);
 
   /** From wherever a start stopped: create, wait for the rollout, declare the subset. */
   async function continueStart(s: ReleaseState, stable?: KubeObject): Promise<ReleaseState> {
@@ -30,7 +32,7 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
       if (!(await exists(target))) {
         const source = stable ?? (await deps.api.get(deploymentTarget(s.namespace, s.stable.deployment)));
         const object = cloneDeploymentForVersion(source, {
-          version: s.canary.version,
+          version: s.gateway?.labelVersion ?? s.canary.version,
           image: s.canary.image,
           replicas: s.canary.replicas,
           name: s.canary.deployment,
@@ -52,6 +54,11 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
         onProgress: (progress) => emit({ releaseId: s.id, type: 'rollout', progress }),
       });
       await save(s, 'adding-subset');
+    }
+    if (s.phase === 'adding-subset' && s.gateway) {
+      // Gateway API: the version's Service, its endpoints ready, then its backendRef at 0.
+      await gateway.addVersionBackend(s);
+      await save(s, 'ready');
     }
     if (s.phase === 'adding-subset') {
       const { release } = await current(s);
@@ -119,6 +126,11 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
   }
 
   async function continueAbort(s: ReleaseState): Promise<ReleaseState> {
+    if (s.gateway) {
+      await gateway.withdraw(s);
+      s.split = [{ version: s.stable.version, weight: 100 }];
+      return save(s, 'aborted');
+    }
     const { release, objects } = await current(s);
     let desired = desiredOf(release);
     for (const r of release.rules.filter((x) => x.version === s.canary.version))
@@ -134,5 +146,5 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
     return save(s, 'aborted');
   }
 
-  return { continueStart, planFinalizeOf, continueAbort };
+  return { continueStart, planFinalizeOf, continueAbort, planRetireService: gateway.planRetireService };
 }

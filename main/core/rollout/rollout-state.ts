@@ -35,6 +35,23 @@ export interface ReleaseState {
     replicas: number;
     labels: Record<string, string>;
   };
+  /**
+   * Gateway API releases only: versions are backend Services, so `stable.version` and
+   * `canary.version` are Service names (`search-v1`, `search-v2`) and `canary.labels` the new
+   * Service's selector. `backendRefsBefore` is the catch-all rule's backendRefs as they were before
+   * the new one was added (abort puts them back exactly).
+   */
+  gateway?: {
+    stableService: string;
+    service: string;
+    /** The version label's value on the new pods (`v2`). */
+    labelVersion: string;
+    backendRefsBefore?: unknown[];
+    /** The timeline's line once the new Service had ready endpoints. */
+    endpointsReady?: string;
+    /** The old version's backend Service was deleted (offered after finalize, on request). */
+    stableServiceDeleted?: boolean;
+  };
   phase: ReleasePhase;
   /** The last split applied through this release (files from before 0.2 hold a version→percent record). */
   split?: TrafficSplit;
@@ -52,5 +69,7 @@ export type ReleaseEvent =
   | { releaseId: string; type: 'rollout'; progress: RolloutProgress }
   | { releaseId: string; type: 'apply'; progress: ApplyProgress }
   | { releaseId: string; type: 'error'; message: string }
+  /** A step done that the timeline names ("Service search-v2 created, endpoints ready"). */
+  | { releaseId: string; type: 'note'; message: string }
   /** A change of this release reached History (one per applied step: route, promote, abort, …). */
   | { releaseId: string; type: 'history'; historyId: string };

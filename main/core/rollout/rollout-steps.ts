@@ -7,13 +7,16 @@ import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/inde
 import { ReleaseEditError } from '../../../shared/mesh/model/index.ts';
 import type { DesiredRelease } from '../../../shared/mesh/plan/index.ts';
 import { planRelease } from '../../../shared/mesh/plan/index.ts';
-import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import type { ObjectTarget } from '../kube-api.ts';
 import { CloneError } from './deployment-clone.ts';
 import { RolloutError } from './rollout-progress.ts';
 import type { ReleaseEvent, ReleasePhase, ReleaseState } from './rollout-state.ts';
 import type { RolloutWorkflowDeps } from './rollout-workflow-types.ts';
+
+/** The Gateway API version the wizard lists HTTPRoutes in. */
+export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
 
 export const deploymentTarget = (namespace: string, name: string): ObjectTarget => ({
   apiVersion: 'apps/v1',
@@ -62,10 +65,15 @@ export function createReleaseSteps(deps: RolloutWorkflowDeps) {
   const rolloutTimeoutMs = deps.rolloutTimeoutMs ?? 300_000;
   const emit = (e: ReleaseEvent) => deps.onEvent?.(e);
 
-  async function loadObjects(namespace: string): Promise<KubeObject[]> {
+  async function loadObjects(namespace: string, gatewayApi: boolean): Promise<KubeObject[]> {
     const lists = await Promise.all([
-      deps.api.list(istio, 'VirtualService', namespace),
-      deps.api.list(istio, 'DestinationRule', namespace),
+      // A Gateway API release is read from its HTTPRoute alone (Istio's kinds may not be served).
+      ...(gatewayApi
+        ? [deps.api.list(GATEWAY_API_VERSION, 'HTTPRoute', namespace)]
+        : [
+            deps.api.list(istio, 'VirtualService', namespace),
+            deps.api.list(istio, 'DestinationRule', namespace),
+          ]),
       deps.api.list('apps/v1', 'Deployment', namespace),
       deps.api.list('v1', 'Service', namespace),
     ]);
@@ -75,8 +83,8 @@ export function createReleaseSteps(deps: RolloutWorkflowDeps) {
   async function current(
     s: Pick<ReleaseState, 'namespace' | 'serviceReleaseId'>,
   ): Promise<{ release: ServiceRelease; objects: KubeObject[] }> {
-    const objects = await loadObjects(s.namespace);
-    const release = readIstioReleases(objects).find((r) => r.id === s.serviceReleaseId);
+    const objects = await loadObjects(s.namespace, s.serviceReleaseId.startsWith('gateway-api:'));
+    const release = readReleases(objects).find((r) => r.id === s.serviceReleaseId);
     if (!release)
       throw new ApiFailure(
         'not-found',

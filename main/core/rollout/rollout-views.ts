@@ -14,12 +14,24 @@ export function storeDirName(contextId: string): string {
   return `${safe}-${h.toString(36)}`;
 }
 
+/** Gateway API: the new version's Service and the old one, as the wizard shows them. */
+function backendServiceOf(s: ReleaseState): RolloutPlanView['backendService'] {
+  if (!s.gateway) return undefined;
+  return {
+    service: s.gateway.service,
+    stableService: s.gateway.stableService,
+    ...(s.gateway.endpointsReady ? { endpointsReady: s.gateway.endpointsReady } : {}),
+    stableServiceDeleted: s.gateway.stableServiceDeleted ?? false,
+  };
+}
+
 export function rolloutPlanView(
   contextId: string,
   s: ReleaseState,
   running: boolean,
   rollout: RolloutProgressView | undefined,
 ): RolloutPlanView {
+  const backend = backendServiceOf(s);
   return {
     id: s.id,
     contextId,
@@ -32,6 +44,7 @@ export function rolloutPlanView(
       image: s.canary.image,
       replicas: s.canary.replicas,
     },
+    ...(backend ? { backendService: backend } : {}),
     phase: s.phase,
     running,
     ...(s.split ? { split: s.split } : {}),
@@ -56,6 +69,7 @@ export function rolloutPlanProgressOf(
     releaseId: s.serviceReleaseId,
     phase: s.phase,
     running,
+    ...(backendServiceOf(s) ? { backendService: backendServiceOf(s) } : {}),
     ...(s.lastError !== undefined ? { error: s.lastError } : {}),
     ...extra,
   };

@@ -82,6 +82,12 @@ export interface RolloutWorkflow {
   /** Plans and applies at once, without a review (headless use). */
   finalize(id: string, mode: 'scale-to-zero' | 'delete'): Promise<ReleaseState>;
   abort(id: string, opts?: { scaleToZero?: boolean }): Promise<ReleaseState>;
+  /** Gateway API, after finalize: the plan deleting the old version's backend Service (for review). */
+  planRetireService(id: string): Promise<FinalizePlan>;
+  /** Records that the reviewed plan deleting the old backend Service was applied. */
+  markServiceRetired(id: string, historyId?: string): Promise<ReleaseState>;
+  /** Plans and applies at once, without a review (headless use). */
+  retireService(id: string): Promise<ReleaseState>;
   list(): Promise<ReleaseState[]>;
   resumeReleases(): Promise<ResumeReport[]>;
 }

@@ -13,6 +13,7 @@ import {
   setSplit,
 } from '../../../shared/mesh/plan/index.ts';
 import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
+import { createServiceRetirement, newGatewayRolloutState } from './gateway-release.ts';
 import type { ReleaseHealth } from './rollout-health.ts';
 import { healthSummary } from './rollout-health.ts';
 import { createPhaseRunners } from './rollout-phases.ts';
@@ -92,10 +93,15 @@ function newRolloutState(
   return { state, stable };
 }
 
+/** The wizard's new state: a subset on Istio, a backend Service on Gateway API. */
+const newStateOf = (release: ServiceRelease) =>
+  release.flavor === 'gateway-api' ? newGatewayRolloutState : newRolloutState;
+
 export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflow {
   const steps = createReleaseSteps(deps);
   const { now, current, save, applyDesired, load, guarded, requirePhase } = steps;
-  const { continueStart, planFinalizeOf, continueAbort } = createPhaseRunners(deps, steps);
+  const runners = createPhaseRunners(deps, steps);
+  const { continueStart, planFinalizeOf, continueAbort } = runners;
 
   async function healthOf(s: ReleaseState): Promise<ReleaseHealth> {
     const pair = { canary: s.canary.version, stable: s.stable.version };
@@ -127,9 +133,10 @@ export function createRolloutWorkflow(deps: RolloutWorkflowDeps): RolloutWorkflo
   }
 
   return {
+    ...createServiceRetirement(steps, runners.planRetireService),
     async start(input) {
       const { release, objects } = await current(input);
-      const { state: s, stable } = newRolloutState(deps.context, input, release, objects, now());
+      const { state: s, stable } = newStateOf(release)(deps.context, input, release, objects, now());
       const previous = await deps.store.load(s.id);
       if (previous && !FINISHED.includes(previous.phase))
         throw new ApiFailure('conflict', `release ${s.id} is already in progress (${previous.phase})`);

@@ -63,6 +63,8 @@ export interface Rollouts {
   /** The finalize plan, for review: applying it finalizes the release. */
   finalize(req: CallRequest<'rollout.finalize'>): Promise<PlanView>;
   abort(req: CallRequest<'rollout.abort'>): Promise<RolloutPlanView>;
+  /** Gateway API, after finalize: the plan deleting the old backend Service, for review. */
+  deleteOldService(req: CallRequest<'rollout.deleteOldService'>): Promise<PlanView>;
   resume(req: CallRequest<'rollout.resume'>): Promise<RolloutPlanView>;
   /** A change reviewed and applied through the console for a release in the wizard. */
   recordRouted(contextId: string, id: string, split: TrafficSplit, historyId?: string): Promise<void>;
@@ -190,6 +192,7 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
       emitProgress(contextId, state, { rollout, message: `rollout: ${e.progress.message}` });
     } else if (e.type === 'phase') emitProgress(contextId, state, { phase: e.phase });
     else if (e.type === 'error') emitProgress(contextId, state, { error: e.message });
+    else if (e.type === 'note') emitProgress(contextId, state, { message: e.message });
     else emitProgress(contextId, state, { message: `${e.progress.type}: ${e.progress.stepId}` });
   }
 
@@ -299,11 +302,6 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
           'not-found',
           `no service '${req.releaseId}' in this cluster (it may have been deleted)`,
         );
-      if (release.flavor !== 'istio')
-        throw new ApiFailure(
-          'invalid-request',
-          `${release.host} is routed by a Gateway API HTTPRoute: the release wizard supports Istio VirtualServices`,
-        );
       const store = storeOf(req.contextId);
       // The first saved phase means the input was accepted; the rest runs in the background.
       let accept!: (id: string) => void;
@@ -371,6 +369,24 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
           const after = await wf.markFinalized(id, historyId);
           session.releases?.flush();
           emitProgress(contextId, after, { phase: after.phase });
+        },
+      });
+    },
+    async deleteOldService({ contextId, id }) {
+      const session = await writable(contextId);
+      notRunning(contextId, id, 'delete the old Service of');
+      const state = await load(contextId, id);
+      const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
+      const planned = await wf.planRetireService(id);
+      return deps.review({
+        contextId,
+        releaseId: state.serviceReleaseId,
+        plan: planned.plan,
+        description: `${id}: ${planned.description}`,
+        summary: `Delete Service ${state.gateway?.stableService ?? ''} of the old version: 1 step`,
+        onApplied: async (historyId) => {
+          const after = await wf.markServiceRetired(id, historyId);
+          emitProgress(contextId, after, { message: planned.description });
         },
       });
     },

@@ -77,6 +77,7 @@ export function withProgress(r: RolloutPlanView, p: RolloutPlanProgress): Rollou
     phase: p.phase,
     running: p.running,
     ...(p.rollout ? { rollout: p.rollout } : r.rollout ? { rollout: r.rollout } : {}),
+    ...(p.backendService ? { backendService: p.backendService } : {}),
     ...(p.error !== undefined ? { lastError: p.error } : {}),
   };
 }
@@ -106,6 +107,8 @@ interface WizardState {
   /** The finalize plan, for the review dialog; nothing is applied yet. */
   finalize(mode: 'scale-to-zero' | 'delete'): Promise<PlanView | undefined>;
   abort(scaleToZero: boolean): Promise<void>;
+  /** Gateway API, after finalize: the plan deleting the old backend Service, for the review dialog. */
+  deleteOldService(): Promise<PlanView | undefined>;
   resume(contextId: string, id: string): Promise<void>;
   dismissError(): void;
 }
@@ -170,6 +173,18 @@ export function createWizardStore(api: ApiClient) {
         if (!c) return undefined;
         set({ busy: true, error: undefined });
         const result = await api.call('rollout.finalize', { ...c, mode });
+        set({ busy: false });
+        if (!result.ok) {
+          set({ error: result.error });
+          return undefined;
+        }
+        return result.value;
+      },
+      async deleteOldService() {
+        const c = current();
+        if (!c) return undefined;
+        set({ busy: true, error: undefined });
+        const result = await api.call('rollout.deleteOldService', c);
         set({ busy: false });
         if (!result.ok) {
           set({ error: result.error });

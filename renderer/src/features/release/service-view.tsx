@@ -202,7 +202,7 @@ export function ServiceView({
         />
       ) : (
         <>
-          {editable && view.flavor === 'istio' && (
+          {editable && (
             <div className="row">
               <button
                 type="button"

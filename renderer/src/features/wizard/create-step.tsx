@@ -41,14 +41,21 @@ export function CreateStep({ view, wizard }: { view: ReleaseView; wizard: Wizard
       }}
     >
       <p className="muted">
-        The new version's Deployment is a copy of the stable one with a new image and version label. It gets
-        no traffic until you choose a policy.
+        The new version's Deployment is a copy of the stable one with a new image and version label.
+        {view.flavor === 'gateway-api'
+          ? ' Its Service (the stable backend Service with the new version label) is created next, and once it has ready endpoints it is added to the HTTPRoute at weight 0.'
+          : ''}{' '}
+        It gets no traffic until you choose a policy.
       </p>
       <label>
         Stable version{' '}
         <select aria-label="Stable version" value={from} onChange={(e) => setFrom(e.target.value)}>
           {view.versions.map((v) => (
-            <option key={v.name} value={v.name} disabled={v.deployments.length === 0}>
+            <option
+              key={v.name}
+              value={v.name}
+              disabled={v.deployments.length === 0 && view.flavor !== 'gateway-api'}
+            >
               {v.name} ({v.weight}%)
             </option>
           ))}

@@ -61,6 +61,11 @@ export function ReleaseWizard({ api, view, edit, releases, apply, wizard, color 
           </li>
         ))}
       </ol>
+      {release?.backendService?.endpointsReady && (
+        <ul className="muted small" aria-label="Release timeline">
+          <li>{release.backendService.endpointsReady}</li>
+        </ul>
+      )}
       {error && (
         <div role="alert" className="banner banner-error">
           {error.message}{' '}
@@ -120,7 +125,9 @@ export function ReleaseWizard({ api, view, edit, releases, apply, wizard, color 
         {release && step === 'finalize' && (
           <FinalizeStep release={release} view={view} wizard={wizard} releases={releases} apply={apply} />
         )}
-        {release && step === 'done' && <DoneStep release={release} view={view} wizard={wizard} />}
+        {release && step === 'done' && (
+          <DoneStep release={release} view={view} wizard={wizard} apply={apply} />
+        )}
       </section>
       {aborting && (
         <AbortDialog

@@ -27,7 +27,9 @@ export function RolloutStep({ release, wizard }: { release: RolloutPlanView; wiz
   const phaseWords: Record<string, string> = {
     creating: `Creating Deployment ${release.canary.deployment}…`,
     'rolling-out': `Waiting for ${release.canary.version}'s pods to be ready…`,
-    'adding-subset': `Declaring the subset ${release.canary.version} in the DestinationRule…`,
+    'adding-subset': release.backendService
+      ? `Creating Service ${release.backendService.service}, waiting for its endpoints, then adding it to the route at weight 0…`
+      : `Declaring the subset ${release.canary.version} in the DestinationRule…`,
   };
   return (
     <div>
@@ -193,8 +195,10 @@ export function FinalizeStep({
         </label>
       </fieldset>
       <p className="muted small">
-        The subset {old} is removed from the route and the DestinationRule either way. You review the change
-        (diff and dry-run) before it is applied.
+        {release.backendService
+          ? `The backendRef ${old} is removed from the HTTPRoute either way; its Service stays until you delete it after finalizing.`
+          : `The subset ${old} is removed from the route and the DestinationRule either way.`}{' '}
+        You review the change (diff and dry-run) before it is applied.
       </p>
       <div className="row">
         <button
@@ -209,14 +213,44 @@ export function FinalizeStep({
   );
 }
 
+/** After a Gateway API finalize: the old backend Service is offered for deletion, reviewed first. */
+function OldServiceOffer({
+  release,
+  wizard,
+  apply,
+}: {
+  release: RolloutPlanView;
+  wizard: WizardStore;
+  apply: ApplyStore;
+}) {
+  const b = release.backendService;
+  if (!b || release.phase !== 'finalized') return null;
+  if (b.stableServiceDeleted)
+    return <p role="status">Service {b.stableService} of the old version was deleted.</p>;
+  const review = async () => {
+    const plan = await wizard.getState().deleteOldService();
+    if (plan) apply.getState().openPlan(plan, `Delete Service ${b.stableService}`);
+  };
+  return (
+    <fieldset className="row" aria-label="Old version's Service">
+      <span>Service {b.stableService} no longer receives requests from the route. Delete it?</span>
+      <button type="button" className="secondary" onClick={() => void review()}>
+        Review deleting Service {b.stableService}
+      </button>
+    </fieldset>
+  );
+}
+
 export function DoneStep({
   release,
   view,
   wizard,
+  apply,
 }: {
   release: RolloutPlanView;
   view: ReleaseView;
   wizard: WizardStore;
+  apply: ApplyStore;
 }) {
   const v = release.canary.version;
   // Say what the cluster has, not what was meant: rules kept on other versions still take requests.
@@ -232,6 +266,7 @@ export function DoneStep({
           ? `${v} is released: ${takes}, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
           : `The release of ${v} was aborted: all traffic is back on ${release.stable.version}.`}
       </p>
+      <OldServiceOffer release={release} wizard={wizard} apply={apply} />
       <button type="button" onClick={() => wizard.getState().close()}>
         Close
       </button>
