@@ -92,7 +92,9 @@ export const demoCommand: Command = {
     const services = wholeNumber('services', values.services, 0, 100_000);
     const clusters = wholeNumber('clusters', values.clusters, 1, 8);
     if (port !== undefined && port > 0 && clusters !== undefined && port + clusters - 1 > 65535) {
-      throw new UsageError(`--port ${port} leaves no room for ${clusters} clusters (ports ${port} to ${port + clusters - 1})`);
+      throw new UsageError(
+        `--port ${port} leaves no room for ${clusters} clusters (ports ${port} to ${port + clusters - 1})`,
+      );
     }
     const kubeconfigPath = values.kubeconfig
       ? resolve(io.cwd, values.kubeconfig)
@@ -101,7 +103,9 @@ export const demoCommand: Command = {
     if (clusters !== undefined && clusters > 1) {
       return runFleet(io, {
         clusters,
-        kubeconfigPath: values.kubeconfig ? kubeconfigPath : join(tmpdir(), 'switchyard-demo', 'fleet-kubeconfig'),
+        kubeconfigPath: values.kubeconfig
+          ? kubeconfigPath
+          : join(tmpdir(), 'switchyard-demo', 'fleet-kubeconfig'),
         http: values.http,
         ...(port !== undefined ? { port } : {}),
         ...(seed !== undefined ? { seed } : {}),

@@ -67,7 +67,9 @@ export function fleetKubeconfigYaml(members: readonly FleetKubeconfigMember[]): 
     return { name: m.cluster, cluster };
   });
   const kinds = ['admin', 'viewer', 'team'] as const;
-  const users = members.flatMap((m) => kinds.map((k) => ({ name: `${m.cluster}-${k}`, user: { token: m.tokens[k] } })));
+  const users = members.flatMap((m) =>
+    kinds.map((k) => ({ name: `${m.cluster}-${k}`, user: { token: m.tokens[k] } })),
+  );
   const contexts = members.flatMap((m) =>
     kinds.map((k) => ({
       name: `${m.cluster}-${k}`,

@@ -110,7 +110,8 @@ interface AspectSpec {
   item: (s: ClusterServiceSummary, common: Common | undefined, all: ClusterServiceSummary[]) => ItemData;
 }
 
-const versionsText = (versions: readonly string[]) => versionsKey(versions).replaceAll(',', ', ') || 'no versions';
+const versionsText = (versions: readonly string[]) =>
+  versionsKey(versions).replaceAll(',', ', ') || 'no versions';
 
 function versionsItem(
   s: ClusterServiceSummary,
@@ -176,14 +177,19 @@ export function fleetDrift(service: FleetService): FleetDrift {
   const order = new Map<string, number>();
   for (const c of service.clusters) order.set(c.cluster, order.size);
   for (const c of service.missingFrom) order.set(c, order.size);
-  const inOrder = (names: string[]) =>
-    [...names].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  const inOrder = (names: string[]) => [...names].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 
   // presence: over every cluster given.
   const present = service.clusters.map((c) => c.cluster);
-  const presenceGroups = [present, service.missingFrom].filter((g) => g.length).sort((a, b) => b.length - a.length);
+  const presenceGroups = [present, service.missingFrom]
+    .filter((g) => g.length)
+    .sort((a, b) => b.length - a.length);
   const presenceCommon = commonGroup(presenceGroups);
-  aspects.push({ aspect: 'presence', groups: presenceGroups, ...(presenceCommon ? { common: presenceCommon } : {}) });
+  aspects.push({
+    aspect: 'presence',
+    groups: presenceGroups,
+    ...(presenceCommon ? { common: presenceCommon } : {}),
+  });
   if (presenceGroups.length > 1) {
     const drifting = inOrder(presenceGroups.flat().filter((c) => !presenceCommon?.includes(c)));
     for (const cluster of drifting) {
@@ -197,9 +203,7 @@ export function fleetDrift(service: FleetService): FleetDrift {
           ? `${cluster} has ${service.host}; ${list(others)} ${verb} not`
           : `${cluster} does not have ${service.host}; ${list(others)} ${verb}`,
         value: has ? 'present' : 'missing',
-        ...(presenceCommon
-          ? { common: has ? 'missing' : 'present', commonClusters: presenceCommon }
-          : {}),
+        ...(presenceCommon ? { common: has ? 'missing' : 'present', commonClusters: presenceCommon } : {}),
       });
     }
   }

@@ -119,7 +119,10 @@ export function matchFleetServices(fleet: readonly ClusterReleases[]): FleetServ
     if (seen.has(c.cluster)) throw new Error(`matchFleetServices: cluster '${c.cluster}' is given twice`);
     seen.add(c.cluster);
   }
-  const byKey = new Map<string, { namespace: string; host: string; perCluster: Map<string, ServiceRelease> }>();
+  const byKey = new Map<
+    string,
+    { namespace: string; host: string; perCluster: Map<string, ServiceRelease> }
+  >();
   for (const c of fleet) {
     for (const r of c.releases) {
       const key = fleetServiceKey(r);

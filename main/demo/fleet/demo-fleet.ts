@@ -8,7 +8,10 @@ import { fleetKubeconfigYaml, writeDemoKubeconfig } from '../kubeconfig-writer.t
 import { type FleetVariation, fleetClusterNames, fleetClusterObjects, fleetVariation } from './fleet-seed.ts';
 
 export interface DemoFleetOptions
-  extends Pick<DemoMeshOptions, 'http' | 'services' | 'podReadyDelayMs' | 'requestsPerSecond' | 'scrapeIntervalMs'> {
+  extends Pick<
+    DemoMeshOptions,
+    'http' | 'services' | 'podReadyDelayMs' | 'requestsPerSecond' | 'scrapeIntervalMs'
+  > {
   clusters: number;
   /** Where to write the fleet's kubeconfig. */
   kubeconfigPath: string;

@@ -10,7 +10,9 @@ export const FLEET_REGIONS = ['eu', 'us', 'ap'] as const;
 /** `demo-eu-1`, `demo-us-1`, `demo-ap-1`, `demo-eu-2`, …: the region cycles, the number counts up. */
 export function fleetClusterNames(count: number): string[] {
   if (!Number.isInteger(count) || count < 1 || count > FLEET_MAX_CLUSTERS) {
-    throw new Error(`fleetClusterNames: count must be a whole number from 1 to ${FLEET_MAX_CLUSTERS}, got ${count}`);
+    throw new Error(
+      `fleetClusterNames: count must be a whole number from 1 to ${FLEET_MAX_CLUSTERS}, got ${count}`,
+    );
   }
   return Array.from(
     { length: count },
@@ -65,7 +67,9 @@ function httpRoutes(vs: KubeObject): HttpRoute[] {
 function setDefaultWeights(vs: KubeObject, weights: Record<string, number>): void {
   const route = httpRoutes(vs).find((r) => r.name === 'default');
   if (!route?.route) throw new Error(`demo fleet: ${vs.metadata.name} has no default route`);
-  route.route = route.route.filter((d) => d.destination.subset !== undefined && d.destination.subset in weights);
+  route.route = route.route.filter(
+    (d) => d.destination.subset !== undefined && d.destination.subset in weights,
+  );
   for (const d of route.route) d.weight = weights[d.destination.subset ?? ''] ?? 0;
 }
 
@@ -74,7 +78,11 @@ export function fleetClusterObjects(index: number, opts: { seed: number; service
   const objects = seedObjects(opts);
   const variation = fleetVariation(index);
   if (variation.name === 'reviews-ahead') {
-    setDefaultWeights(find(objects, 'VirtualService', BOOKINFO_NAMESPACE, 'reviews'), { v1: 50, v2: 40, v3: 10 });
+    setDefaultWeights(find(objects, 'VirtualService', BOOKINFO_NAMESPACE, 'reviews'), {
+      v1: 50,
+      v2: 40,
+      v3: 10,
+    });
   } else if (variation.name === 'payment-on-v2') {
     setDefaultWeights(find(objects, 'VirtualService', SHOP_NAMESPACE, 'payment'), { v1: 0, v2: 100 });
   } else if (variation.name === 'reviews-no-v3') {

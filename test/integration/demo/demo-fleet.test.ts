@@ -40,7 +40,8 @@ afterAll(async () => {
   expect(await exit).toBe(0);
 });
 
-const urls = () => Object.fromEntries([...out.join('').matchAll(/^ {2}(\S+) (\S+) /gm)].map((m) => [m[1], m[2]]));
+const urls = () =>
+  Object.fromEntries([...out.join('').matchAll(/^ {2}(\S+) (\S+) /gm)].map((m) => [m[1], m[2]]));
 
 describe('switchyard demo --clusters 3', () => {
   it('prints one ready line naming the clusters, the kubeconfig and every context, then a line per cluster', () => {
@@ -52,7 +53,9 @@ describe('switchyard demo --clusters 3', () => {
     );
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^ {2}demo-eu-1 https:\/\/127\.0\.0\.1:\d+ the demo seed$/);
-    expect(lines[1]).toMatch(/^ {2}demo-us-1 https:\/\/127\.0\.0\.1:\d+ reviews' catch-all split is v1 50%, v2 40%, v3 10%$/);
+    expect(lines[1]).toMatch(
+      /^ {2}demo-us-1 https:\/\/127\.0\.0\.1:\d+ reviews' catch-all split is v1 50%, v2 40%, v3 10%$/,
+    );
     expect(lines[2]).toMatch(/^ {2}demo-ap-1 https:\/\/127\.0\.0\.1:\d+ payment is already on v2/);
     expect(new Set(Object.values(urls())).size).toBe(3);
   });
@@ -65,7 +68,9 @@ describe('switchyard demo --clusters 3', () => {
       'current-context': string;
     };
     expect(config['current-context']).toBe('demo-eu-1-admin');
-    expect(config.clusters.map((c) => [c.name, c.cluster.server])).toEqual(clusters.map((c) => [c, urls()[c]]));
+    expect(config.clusters.map((c) => [c.name, c.cluster.server])).toEqual(
+      clusters.map((c) => [c, urls()[c]]),
+    );
     expect(config.clusters.every((c) => c.cluster['certificate-authority-data'])).toBe(true);
     expect(new Set(config.users.map((u) => u.user.token)).size).toBe(9);
   });
@@ -75,11 +80,23 @@ describe.skipIf(!hasKubectl)(
   `kubectl against the demo fleet (${hasKubectl ? 'kubectl found' : kubectlSkipReason})`,
   () => {
     const get = async (context: string, namespace: string, name: string) => {
-      const r = await kubectl(kubeconfig, ['--context', context, '-n', namespace, 'get', 'virtualservice', name, '-o', 'json']);
+      const r = await kubectl(kubeconfig, [
+        '--context',
+        context,
+        '-n',
+        namespace,
+        'get',
+        'virtualservice',
+        name,
+        '-o',
+        'json',
+      ]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       return JSON.parse(r.stdout) as {
-        spec: { http: Array<{ name?: string; route: Array<{ destination: { subset: string }; weight?: number }> }> };
+        spec: {
+          http: Array<{ name?: string; route: Array<{ destination: { subset: string }; weight?: number }> }>;
+        };
       };
     };
     const catchAll = (vs: Awaited<ReturnType<typeof get>>) =>
@@ -89,7 +106,9 @@ describe.skipIf(!hasKubectl)(
 
     it('lists every context of the fleet', async () => {
       const r = await kubectl(kubeconfig, ['config', 'get-contexts', '-o', 'name']);
-      expect(r.stdout.trim().split('\n')).toEqual(clusters.flatMap((c) => [`${c}-admin`, `${c}-viewer`, `${c}-team`]));
+      expect(r.stdout.trim().split('\n')).toEqual(
+        clusters.flatMap((c) => [`${c}-admin`, `${c}-viewer`, `${c}-team`]),
+      );
     });
 
     it('answers reviews per context: demo-us-1 has its own catch-all split, the others the seed’s', async () => {
@@ -109,7 +128,10 @@ describe.skipIf(!hasKubectl)(
     });
 
     it('keeps the clusters apart: a write through one context changes only that cluster', async () => {
-      const patch = [{ op: 'replace', path: '/spec/http/2/route/0/weight', value: 70 }, { op: 'replace', path: '/spec/http/2/route/1/weight', value: 20 }];
+      const patch = [
+        { op: 'replace', path: '/spec/http/2/route/0/weight', value: 70 },
+        { op: 'replace', path: '/spec/http/2/route/1/weight', value: 20 },
+      ];
       const r = await kubectl(kubeconfig, [
         '--context',
         'demo-ap-1-admin',

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fleetDrifts, matchFleetServices } from '../../../shared/fleet/index.ts';
-import { readReleases } from '../../../shared/mesh/read/index.ts';
-import { fleetClusterNames, fleetClusterObjects, fleetVariation } from '../../../main/demo/fleet/fleet-seed.ts';
+import {
+  fleetClusterNames,
+  fleetClusterObjects,
+  fleetVariation,
+} from '../../../main/demo/fleet/fleet-seed.ts';
 import { fleetKubeconfigYaml } from '../../../main/demo/kubeconfig-writer.ts';
 import { seedObjects } from '../../../main/demo/seed/seed-objects.ts';
+import { fleetDrifts, matchFleetServices } from '../../../shared/fleet/index.ts';
+import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 describe('the demo fleet’s clusters', () => {
   it('are named by region, then number, up to 8', () => {
@@ -42,7 +46,9 @@ describe('the demo fleet’s clusters', () => {
       releases: readReleases(fleetClusterObjects(i, { seed: 1 + i, services: 0 })),
     }));
     const drifts = fleetDrifts(matchFleetServices(fleet));
-    const summary = drifts.flatMap((d) => d.items.map((i) => `${d.key} ${i.aspect} ${i.cluster}: ${i.value}`));
+    const summary = drifts.flatMap((d) =>
+      d.items.map((i) => `${d.key} ${i.aspect} ${i.cluster}: ${i.value}`),
+    );
     expect(summary).toEqual([
       'bookinfo/reviews.bookinfo.svc.cluster.local versions demo-eu-2: v1, v2',
       'bookinfo/reviews.bookinfo.svc.cluster.local split demo-us-1: v1 50%, v2 40%, v3 10%',

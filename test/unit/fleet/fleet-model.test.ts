@@ -27,7 +27,16 @@ const payment = (split: Array<[string, number]>) =>
 describe('matching one service across clusters', () => {
   it('matches by namespace and host, in the clusters’ order, and says where it is missing', () => {
     const fleet: ClusterReleases[] = [
-      { cluster: 'eu', releases: [reviews(), payment([['v1', 90], ['v2', 10]])] },
+      {
+        cluster: 'eu',
+        releases: [
+          reviews(),
+          payment([
+            ['v1', 90],
+            ['v2', 10],
+          ]),
+        ],
+      },
       { cluster: 'us', releases: [reviews()] },
       { cluster: 'ap', releases: [payment([['v2', 100]]), reviews()] },
     ];
@@ -55,7 +64,10 @@ describe('matching one service across clusters', () => {
 
   it('takes the release with the smaller id when a cluster holds two (VirtualService and HTTPRoute)', () => {
     const gw = reviews({ flavor: 'gateway-api', versions: ['v1'], split: [['v1', 100]] });
-    for (const releases of [[reviews(), gw], [gw, reviews()]]) {
+    for (const releases of [
+      [reviews(), gw],
+      [gw, reviews()],
+    ]) {
       const [s] = matchFleetServices([{ cluster: 'a', releases }]);
       expect(s?.clusters[0]?.releaseId).toBe(gw.id);
     }
@@ -82,9 +94,12 @@ describe('matching one service across clusters', () => {
       ],
       rules: [{ name: 'jason-on-v2', version: 'v2', match: 'headers.end-user exact "jason"' }],
     });
-    expect(ruleMatchWords([{ uri: { prefix: '/api' }, method: { exact: 'GET' } }, { queryParams: { beta: { exact: '1' } } }])).toBe(
-      'method exact "GET" and uri prefix "/api" or queryParams.beta exact "1"',
-    );
+    expect(
+      ruleMatchWords([
+        { uri: { prefix: '/api' }, method: { exact: 'GET' } },
+        { queryParams: { beta: { exact: '1' } } },
+      ]),
+    ).toBe('method exact "GET" and uri prefix "/api" or queryParams.beta exact "1"');
     expect(ruleMatchWords([])).toBe('every request');
   });
 });
@@ -93,7 +108,18 @@ describe('drift', () => {
   it('flags the one cluster whose split differs, in words and as data', () => {
     const [s] = matchFleetServices([
       { cluster: 'eu', releases: [reviews()] },
-      { cluster: 'us', releases: [reviews({ split: [['v1', 50], ['v2', 40], ['v3', 10]] })] },
+      {
+        cluster: 'us',
+        releases: [
+          reviews({
+            split: [
+              ['v1', 50],
+              ['v2', 40],
+              ['v3', 10],
+            ],
+          }),
+        ],
+      },
       { cluster: 'ap', releases: [reviews()] },
     ]);
     const drift = fleetDrift(s as NonNullable<typeof s>);
@@ -123,19 +149,50 @@ describe('drift', () => {
 
   it('reads a split as traffic: destination order and 0% shares are no drift', () => {
     const [s] = matchFleetServices([
-      { cluster: 'a', releases: [payment([['v1', 0], ['v2', 100]])] },
+      {
+        cluster: 'a',
+        releases: [
+          payment([
+            ['v1', 0],
+            ['v2', 100],
+          ]),
+        ],
+      },
       { cluster: 'b', releases: [payment([['v2', 100]])] },
     ]);
     expect(fleetDrift(s as NonNullable<typeof s>).items).toEqual([]);
     const [t] = matchFleetServices([
-      { cluster: 'a', releases: [payment([['v1', 90], ['v2', 10]])] },
-      { cluster: 'b', releases: [payment([['v2', 10], ['v1', 90]])] },
+      {
+        cluster: 'a',
+        releases: [
+          payment([
+            ['v1', 90],
+            ['v2', 10],
+          ]),
+        ],
+      },
+      {
+        cluster: 'b',
+        releases: [
+          payment([
+            ['v2', 10],
+            ['v1', 90],
+          ]),
+        ],
+      },
     ]);
     expect(fleetDrift(t as NonNullable<typeof t>).items).toEqual([]);
   });
 
   it('reports a missing version, the rules that differ, and a cluster without the service', () => {
-    const noV3 = reviews({ versions: ['v1', 'v2'], split: [['v1', 80], ['v2', 20]], rules: [] });
+    const noV3 = reviews({
+      versions: ['v1', 'v2'],
+      split: [
+        ['v1', 80],
+        ['v2', 20],
+      ],
+      rules: [],
+    });
     const [s] = matchFleetServices([
       { cluster: 'eu', releases: [reviews()] },
       { cluster: 'us', releases: [reviews()] },
@@ -151,7 +208,12 @@ describe('drift', () => {
       'rules:ap',
     ]);
     const versions = drift.items.find((i) => i.aspect === 'versions');
-    expect(versions).toMatchObject({ missingVersions: ['v3'], extraVersions: [], value: 'v1, v2', common: 'v1, v2, v3' });
+    expect(versions).toMatchObject({
+      missingVersions: ['v3'],
+      extraVersions: [],
+      value: 'v1, v2',
+      common: 'v1, v2, v3',
+    });
     expect(versions?.words).toBe(
       'ap: reviews.bookinfo.svc.cluster.local lacks version v3; most clusters (eu, us) have v1, v2, v3',
     );
@@ -177,7 +239,16 @@ describe('drift', () => {
 
   it('lists only the services that drift', () => {
     const services = matchFleetServices([
-      { cluster: 'eu', releases: [reviews(), payment([['v1', 90], ['v2', 10]])] },
+      {
+        cluster: 'eu',
+        releases: [
+          reviews(),
+          payment([
+            ['v1', 90],
+            ['v2', 10],
+          ]),
+        ],
+      },
       { cluster: 'ap', releases: [reviews(), payment([['v2', 100]])] },
     ]);
     expect(fleetDrifts(services).map((d) => d.key)).toEqual(['shop/payment.shop.svc.cluster.local']);
@@ -202,7 +273,9 @@ const arbShape: fc.Arbitrary<ReleaseShape> = fc
 const arbFleet = fc
   .array(fc.option(arbShape, { freq: 6 }), { minLength: 1, maxLength: 6 })
   .map((shapes) =>
-    shapes.map((shape, i) => ({ cluster: `c${i}`, releases: shape ? [release(shape)] : [] }) as ClusterReleases),
+    shapes.map(
+      (shape, i) => ({ cluster: `c${i}`, releases: shape ? [release(shape)] : [] }) as ClusterReleases,
+    ),
   );
 
 const itemKeys = (fleet: ClusterReleases[]) =>
@@ -210,7 +283,16 @@ const itemKeys = (fleet: ClusterReleases[]) =>
     .flatMap((s) =>
       // Everything but the words, which list clusters in the order given.
       fleetDrift(s).items.map((i) =>
-        [s.key, i.aspect, i.cluster, i.value, i.common, [...(i.commonClusters ?? [])].sort(), i.missingVersions, i.extraVersions].join('|'),
+        [
+          s.key,
+          i.aspect,
+          i.cluster,
+          i.value,
+          i.common,
+          [...(i.commonClusters ?? [])].sort(),
+          i.missingVersions,
+          i.extraVersions,
+        ].join('|'),
       ),
     )
     .sort();
@@ -231,7 +313,9 @@ describe('drift, as properties', () => {
   it('does not depend on the order the clusters are given in', () => {
     fc.assert(
       fc.property(
-        arbFleet.chain((fleet) => fc.tuple(fc.constant(fleet), fc.shuffledSubarray(fleet, { minLength: fleet.length }))),
+        arbFleet.chain((fleet) =>
+          fc.tuple(fc.constant(fleet), fc.shuffledSubarray(fleet, { minLength: fleet.length })),
+        ),
         ([fleet, shuffled]) => {
           expect(itemKeys(shuffled)).toEqual(itemKeys(fleet));
         },
@@ -262,10 +346,12 @@ describe('drift, as properties', () => {
         for (const s of matchFleetServices(fleet)) {
           const drift = fleetDrift(s);
           for (const group of drift.aspects) {
-            if (group.groups.length < 2) expect(drift.items.filter((i) => i.aspect === group.aspect)).toEqual([]);
+            if (group.groups.length < 2)
+              expect(drift.items.filter((i) => i.aspect === group.aspect)).toEqual([]);
             // A cluster of the common group is never reported; every other one is.
             const reported = drift.items.filter((i) => i.aspect === group.aspect).map((i) => i.cluster);
-            const expected = group.groups.length < 2 ? [] : group.groups.flat().filter((c) => !group.common?.includes(c));
+            const expected =
+              group.groups.length < 2 ? [] : group.groups.flat().filter((c) => !group.common?.includes(c));
             expect([...reported].sort()).toEqual([...expected].sort());
           }
         }
