@@ -107,6 +107,8 @@ interface Common {
 interface AspectSpec {
   aspect: DriftAspect;
   key: (s: ClusterServiceSummary) => string;
+  /** The value in full, as shown; clusters with equal keys can still show differently (0% shares, rule names). */
+  shown: (s: ClusterServiceSummary) => string;
   item: (s: ClusterServiceSummary, common: Common | undefined, all: ClusterServiceSummary[]) => ItemData;
 }
 
@@ -142,11 +144,13 @@ const specs = (host: string): AspectSpec[] => [
   {
     aspect: 'versions',
     key: (s) => versionsKey(s.versions),
+    shown: (s) => versionsText(s.versions),
     item: (s, common, all) => versionsItem(s, common, all, host),
   },
   {
     aspect: 'split',
     key: (s) => splitKey(s.split),
+    shown: (s) => splitWords(s.split),
     item: (s, common) => ({
       words: `${s.cluster}: ${host}'s catch-all split is ${splitWords(s.split)}${commonClause(
         common && { words: `have ${splitWords(common.summary.split)}`, clusters: common.clusters },
@@ -159,6 +163,7 @@ const specs = (host: string): AspectSpec[] => [
   {
     aspect: 'rules',
     key: (s) => rulesKey(s.rules),
+    shown: (s) => rulesWords(s.rules),
     item: (s, common) => ({
       words: `${s.cluster}: ${host}'s content rules are ${rulesWords(s.rules)}${commonClause(
         common && { words: `have ${rulesWords(common.summary.rules)}`, clusters: common.clusters },
@@ -169,6 +174,26 @@ const specs = (host: string): AspectSpec[] => [
     }),
   },
 ];
+
+/**
+ * The summary that stands for the common value: of the common group, the one whose value shows
+ * first in sort order (ties show the same). Not the group's first cluster: the group is keyed by
+ * value as compared (a 0% share or a rule's name aside), so its first cluster's value as shown
+ * would depend on the order the clusters are given in.
+ */
+function representative(
+  summaries: readonly ClusterServiceSummary[],
+  group: readonly string[],
+  shown: (s: ClusterServiceSummary) => string,
+): ClusterServiceSummary | undefined {
+  let best: { summary: ClusterServiceSummary; shown: string } | undefined;
+  for (const s of summaries) {
+    if (!group.includes(s.cluster)) continue;
+    const text = shown(s);
+    if (!best || text < best.shown) best = { summary: s, shown: text };
+  }
+  return best?.summary;
+}
 
 /** The drift of one service across the fleet (see THE RULE at the top of this file). */
 export function fleetDrift(service: FleetService): FleetDrift {
@@ -213,7 +238,7 @@ export function fleetDrift(service: FleetService): FleetDrift {
     const common = commonGroup(groups);
     aspects.push({ aspect: spec.aspect, groups, ...(common ? { common } : {}) });
     if (groups.length < 2) continue;
-    const summary = common && service.clusters.find((c) => c.cluster === common[0]);
+    const summary = common && representative(service.clusters, common, spec.shown);
     for (const s of service.clusters) {
       if (common?.includes(s.cluster)) continue;
       const item = spec.item(s, summary && common && { summary, clusters: common }, service.clusters);

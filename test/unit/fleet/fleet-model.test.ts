@@ -297,6 +297,45 @@ const itemKeys = (fleet: ClusterReleases[]) =>
     )
     .sort();
 
+describe('drift: the common value shown', () => {
+  it('is the same whichever cluster of the common group comes first (splits equal but for a 0% share)', () => {
+    const a = {
+      cluster: 'a',
+      releases: [
+        reviews({
+          split: [
+            ['v1', 100],
+            ['v2', 0],
+          ],
+          rules: [],
+        }),
+      ],
+    };
+    const b = {
+      cluster: 'b',
+      releases: [
+        reviews({
+          split: [
+            ['v1', 100],
+            ['v3', 0],
+          ],
+          rules: [],
+        }),
+      ],
+    };
+    const c = { cluster: 'c', releases: [reviews({ split: null, rules: [] })] };
+    const common = (fleet: ClusterReleases[]) => {
+      const [service] = matchFleetServices(fleet);
+      if (!service) throw new Error('no service matched');
+      return fleetDrift(service)
+        .items.filter((i) => i.aspect === 'split')
+        .map((i) => [i.cluster, i.common]);
+    };
+    expect(common([a, b, c])).toEqual([['c', 'v1 100%, v2 0%']]);
+    expect(common([b, a, c])).toEqual(common([a, b, c]));
+  });
+});
+
 describe('drift, as properties', () => {
   it('is empty for identical releases in every cluster', () => {
     fc.assert(
