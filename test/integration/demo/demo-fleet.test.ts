@@ -106,8 +106,9 @@ describe.skipIf(!hasKubectl)(
 
     it('lists every context of the fleet', async () => {
       const r = await kubectl(kubeconfig, ['config', 'get-contexts', '-o', 'name']);
+      // kubectl prints context names sorted (byte order), not in the kubeconfig's order.
       expect(r.stdout.trim().split('\n')).toEqual(
-        clusters.flatMap((c) => [`${c}-admin`, `${c}-viewer`, `${c}-team`]),
+        clusters.flatMap((c) => [`${c}-admin`, `${c}-viewer`, `${c}-team`]).sort(),
       );
     });
 
