@@ -4,3 +4,4 @@
 
 export * from './fleet-drift.ts';
 export * from './fleet-model.ts';
+export * from './fleet-waves.ts';
