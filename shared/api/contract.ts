@@ -17,6 +17,7 @@ import {
 } from './console-schemas.ts';
 import { draftCalls, draftEvents } from './draft-schemas.ts';
 import { ApiError } from './errors.ts';
+import { fleetCalls, fleetEvents } from './fleet-schemas.ts';
 import {
   MetricsSnapshot,
   MetricsSubscribeRequest,
@@ -190,6 +191,8 @@ export const calls = {
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
+  // Fleets (issue 14): one change across several clusters, in waves.
+  ...fleetCalls,
 } as const;
 
 export const events = {
@@ -208,6 +211,7 @@ export const events = {
   ...releaseFlowEvents,
   ...stepPlanEvents,
   ...draftEvents,
+  ...fleetEvents,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -6,6 +6,7 @@
 /** What a cluster's preflight found before anything is applied. */
 export type PreflightOutcome =
   | { kind: 'ready' }
+  | { kind: 'service-missing'; host: string }
   | { kind: 'version-missing'; versions: string[] }
   | { kind: 'read-only'; reason: string }
   | { kind: 'unreachable'; reason: string }
@@ -47,6 +48,8 @@ export class FleetPlanError extends Error {
 /** Why a cluster cannot take the change, in words. */
 export function skipReason(cluster: string, outcome: Exclude<PreflightOutcome, { kind: 'ready' }>): string {
   switch (outcome.kind) {
+    case 'service-missing':
+      return `${cluster} has no service ${outcome.host}`;
     case 'version-missing':
       return `${cluster} lacks version ${outcome.versions.join(', ')}`;
     case 'read-only':

@@ -51,6 +51,22 @@ describe('planning the waves', () => {
     ]);
   });
 
+  it('says a cluster without the service has none', () => {
+    const plan = planWaves({
+      clusters: ['a', 'b'],
+      canary: 'a',
+      maxParallel: 1,
+      preflight: { a: ready, b: { kind: 'service-missing', host: 'reviews.bookinfo.svc.cluster.local' } },
+    });
+    expect(plan.skipped).toEqual([
+      {
+        cluster: 'b',
+        kind: 'service-missing',
+        reason: 'b has no service reviews.bookinfo.svc.cluster.local',
+      },
+    ]);
+  });
+
   it('refuses bad input with a specific error', () => {
     const base = { clusters: five, canary: 'eu-1', maxParallel: 2, preflight: allReady(five) };
     expect(() => planWaves({ ...base, clusters: [] })).toThrow('at least one cluster');
@@ -191,6 +207,7 @@ const arbFleet = fc
           { kind: 'read-only', reason: 'viewer' },
           { kind: 'version-missing', versions: ['v2'] },
           { kind: 'conflict', reason: '409' },
+          { kind: 'service-missing', host: 'reviews.bookinfo.svc.cluster.local' },
         ),
         { minLength: clusters.length, maxLength: clusters.length },
       ),
