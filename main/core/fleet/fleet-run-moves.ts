@@ -120,6 +120,7 @@ async function judge(m: MoveDeps, run: Run, wave: number, clusters: string[]) {
   run.state.gate = gate;
   run.view.gates = [...run.view.gates.filter((g) => g.wave !== wave + 1), { ...gate, wave: wave + 1 }];
   if (gate.status === 'fail') run.state.failure ??= { wave, reason: gate.reason };
+  emitRun(m, run);
 }
 
 async function rollBack(m: MoveDeps, run: Run, clusters: string[]) {
