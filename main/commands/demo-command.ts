@@ -19,14 +19,14 @@ Options:
   --seed S          seed for the simulation (default: 1)
   --services N      add N generated services, for scale tests (default: 0)
   --http            serve plain HTTP instead of HTTPS with a generated CA
-  --clusters N      run a fleet of N demo meshes, 1 to 8 (default 1: the single mesh above)
+  --clusters N      run a fleet of N demo meshes, 1 to 12 (default 1: the single mesh above)
   -h, --help        show this help
 
 Prints one line when ready, e.g.
   demo mesh ready: https://127.0.0.1:PORT kubeconfig=/path contexts=demo-admin,demo-viewer,demo-team
 and stops on Ctrl-C (SIGINT) or SIGTERM. Tokens are new on every run.
 
-With --clusters N (2 to 8), N meshes run in this process, one port each (--port P: P, P+1, …),
+With --clusters N (2 to 12), N meshes run in this process, one port each (--port P: P, P+1, …),
 named demo-eu-1, demo-us-1, demo-ap-1, demo-eu-2, … and each cluster i starts as variation i mod 4:
   the demo seed (reviews 80/10/10, payment 90/10)
   reviews' catch-all split is v1 50%, v2 40%, v3 10%
@@ -90,7 +90,7 @@ export const demoCommand: Command = {
     const port = wholeNumber('port', values.port, 0, 65535);
     const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
     const services = wholeNumber('services', values.services, 0, 100_000);
-    const clusters = wholeNumber('clusters', values.clusters, 1, 8);
+    const clusters = wholeNumber('clusters', values.clusters, 1, 12);
     if (port !== undefined && port > 0 && clusters !== undefined && port + clusters - 1 > 65535) {
       throw new UsageError(
         `--port ${port} leaves no room for ${clusters} clusters (ports ${port} to ${port + clusters - 1})`,

@@ -4,7 +4,8 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { BOOKINFO_NAMESPACE, SHOP_NAMESPACE } from '../seed/demo-apps.ts';
 import { seedObjects } from '../seed/seed-objects.ts';
 
-export const FLEET_MAX_CLUSTERS = 8;
+// 12: room for the 10-cluster figure of the fleet benchmark (test/bench/fleet.bench.ts).
+export const FLEET_MAX_CLUSTERS = 12;
 export const FLEET_REGIONS = ['eu', 'us', 'ap'] as const;
 
 /** `demo-eu-1`, `demo-us-1`, `demo-ap-1`, `demo-eu-2`, …: the region cycles, the number counts up. */

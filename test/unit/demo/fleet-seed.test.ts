@@ -11,7 +11,7 @@ import { fleetDrifts, matchFleetServices } from '../../../shared/fleet/index.ts'
 import { readReleases } from '../../../shared/mesh/read/index.ts';
 
 describe('the demo fleet’s clusters', () => {
-  it('are named by region, then number, up to 8', () => {
+  it('are named by region, then number, up to 12', () => {
     expect(fleetClusterNames(1)).toEqual(['demo-eu-1']);
     expect(fleetClusterNames(8)).toEqual([
       'demo-eu-1',
@@ -23,8 +23,9 @@ describe('the demo fleet’s clusters', () => {
       'demo-eu-3',
       'demo-us-3',
     ]);
-    expect(() => fleetClusterNames(0)).toThrow('from 1 to 8');
-    expect(() => fleetClusterNames(9)).toThrow('from 1 to 8');
+    expect(fleetClusterNames(12).at(-1)).toBe('demo-ap-4');
+    expect(() => fleetClusterNames(0)).toThrow('from 1 to 12');
+    expect(() => fleetClusterNames(13)).toThrow('from 1 to 12');
   });
 
   it('start as the seed in the first cluster and as their variation in the others', () => {
