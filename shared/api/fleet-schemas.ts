@@ -9,7 +9,8 @@ import { NamespaceName } from './k8s-names.ts';
 // rolls back every changed cluster or keeps them.
 
 export const FLEET_LIMITS = {
-  maxClusters: 50,
+  // Each cluster's reviewed plan waits among the console's stored plans (at most 50) until its wave.
+  maxClusters: 20,
   maxNameLength: 100,
   maxFleets: 100,
   maxHoldSeconds: 3600,

@@ -200,6 +200,32 @@ describe('a failure in the second cluster, then roll back all', () => {
   });
 });
 
+describe('a read-only cluster', () => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    h = await startFleetHarness(3);
+  });
+  afterAll(() => h?.dispose());
+
+  it('is shown as such before anything is applied, and skipped', async () => {
+    const contexts = [h.contexts[0] ?? '', 'kube:demo-us-1-viewer', h.contexts[2] ?? ''];
+    const plan = await h.handlers['fleet.plan']({
+      contexts,
+      namespace: 'bookinfo',
+      host: REVIEWS_HOST,
+      change: { kind: 'cutover', version: 'v1' },
+      holdSeconds: 0,
+      gate: false,
+    });
+    const viewer = plan.clusters.find((c) => c.contextId === 'kube:demo-us-1-viewer');
+    expect(viewer?.skipped?.kind).toBe('read-only');
+    expect(viewer?.skipped?.reason).toMatch(/^kube:demo-us-1-viewer is read-only: /);
+    expect(viewer?.plan).toBeUndefined();
+    expect(plan.waves).toEqual([[contexts[0]], [contexts[2]]]);
+    expect(await reviewsCatchAll(h, 1)).toBe('v1=50,v2=40,v3=10');
+  });
+});
+
 describe('an unreachable cluster', () => {
   let h: FleetHarness;
   beforeAll(async () => {
