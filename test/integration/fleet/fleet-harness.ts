@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkEvent } from '../../../main/core/api-dispatch.ts';
 import type { FleetServiceOptions } from '../../../main/core/fleet/fleet-service.ts';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DemoFleet } from '../../../main/demo/fleet/demo-fleet.ts';
@@ -44,8 +45,10 @@ export async function startFleetHarness(
   const handlers = createConsoleHandlers({
     dataDir: join(dataDir, 'data'),
     env: { KUBECONFIG: fleet.kubeconfigPath },
+    // As app-core does: every event is checked against the contract before it is sent.
     emit: (event, payload) => {
-      if (event === 'fleet.progress') progress.push(payload as FleetRunView);
+      const checked = checkEvent(event, payload);
+      if (event === 'fleet.progress') progress.push(checked as FleetRunView);
     },
     pauseMs: 10,
     ...(opts.fleet ? { fleet: opts.fleet } : {}),

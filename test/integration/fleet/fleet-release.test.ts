@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetRunView } from '../../../shared/api/fleet-schemas.ts';
+import { FleetPlanView, FleetRunView } from '../../../shared/api/fleet-schemas.ts';
 import { apiClient } from '../demo/demo-api-client.ts';
 import {
   type FleetHarness,
@@ -59,6 +59,7 @@ describe('a wave release with the health gate between waves', () => {
       holdSeconds: 1,
       gate: true,
     });
+    expect(FleetPlanView.parse(plan)).toEqual(plan);
     expect(plan.waves).toEqual([[h.contexts[1]], [h.contexts[0]], [h.contexts[2]]]);
     // Per-cluster review: each has its own dry-run-checked step.
     for (const c of plan.clusters) {
@@ -70,6 +71,7 @@ describe('a wave release with the health gate between waves', () => {
     const done = await runUntil(h, started.runId, ['completed', 'stopped'], 90_000);
     expect(done.stopReason).toBeUndefined();
     expect(done.state).toBe('completed');
+    expect(FleetRunView.parse(done)).toEqual(done);
     expect(done.gates.map((g) => [g.wave, g.status])).toEqual([
       [1, 'pass'],
       [2, 'pass'],
