@@ -47,6 +47,21 @@ describe('a wave release with the health gate between waves', () => {
     expect(reviews?.rows[1]?.drift[0]?.words).toContain('v1 50%, v2 40%, v3 10%');
   });
 
+  it('reads each cluster’s health verdict for the service when asked, from that cluster’s Prometheus', async () => {
+    const view = await h.handlers['fleet.view']({
+      contexts: h.contexts,
+      namespace: 'bookinfo',
+      host: REVIEWS_HOST,
+      health: true,
+    });
+    const rows = view.services[0]?.rows ?? [];
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(['healthy', 'worse', 'not-enough-traffic']).toContain(r.health?.status);
+      expect(r.health?.summary).toMatch(/v\d/);
+    }
+  });
+
   it('changes the canary cluster alone, holds, judges it, then each other cluster in its wave', async () => {
     const plan = await h.handlers['fleet.plan']({
       contexts: h.contexts,
