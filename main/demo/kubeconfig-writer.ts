@@ -46,6 +46,53 @@ export function demoKubeconfigYaml(input: DemoKubeconfigInput): string {
   return stringify(config, { lineWidth: 0 });
 }
 
+export interface FleetKubeconfigMember {
+  /** The cluster's name (`demo-eu-1`): its kubeconfig cluster, and the prefix of its users and contexts. */
+  cluster: string;
+  url: string;
+  caCert?: string;
+  tokens: { admin: string; viewer: string; team: string };
+}
+
+/**
+ * One kubeconfig for a demo fleet: per cluster a cluster entry and the three demo users as
+ * `<cluster>-admin`, `<cluster>-viewer` and `<cluster>-team` (namespace `shop` only), each with a
+ * context of the same name. The first cluster's admin context is the current one.
+ */
+export function fleetKubeconfigYaml(members: readonly FleetKubeconfigMember[]): string {
+  const clusters = members.map((m) => {
+    const cluster: Record<string, unknown> = { server: m.url };
+    if (m.caCert) cluster['certificate-authority-data'] = Buffer.from(m.caCert).toString('base64');
+    else cluster['insecure-skip-tls-verify'] = true;
+    return { name: m.cluster, cluster };
+  });
+  const kinds = ['admin', 'viewer', 'team'] as const;
+  const users = members.flatMap((m) =>
+    kinds.map((k) => ({ name: `${m.cluster}-${k}`, user: { token: m.tokens[k] } })),
+  );
+  const contexts = members.flatMap((m) =>
+    kinds.map((k) => ({
+      name: `${m.cluster}-${k}`,
+      context: {
+        cluster: m.cluster,
+        user: `${m.cluster}-${k}`,
+        namespace: k === 'team' ? DEMO_TEAM_NAMESPACE : 'default',
+      },
+    })),
+  );
+  const first = members[0];
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters,
+    users,
+    contexts,
+    'current-context': first ? `${first.cluster}-admin` : '',
+  };
+  return stringify(config, { lineWidth: 0 });
+}
+
 /** Writes the kubeconfig readable by the owner only (it holds bearer tokens). */
 export async function writeDemoKubeconfig(path: string, yaml: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

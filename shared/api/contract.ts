@@ -17,6 +17,7 @@ import {
 } from './console-schemas.ts';
 import { draftCalls, draftEvents } from './draft-schemas.ts';
 import { ApiError } from './errors.ts';
+import { fleetCalls, fleetEvents } from './fleet-schemas.ts';
 import {
   MetricsSnapshot,
   MetricsSubscribeRequest,
@@ -193,6 +194,8 @@ export const calls = {
   // Offline drafts (issue 8).
   ...draftCalls,
   ...sessionCalls,
+  // Fleets (issue 14): one change across several clusters, in waves.
+  ...fleetCalls,
 } as const;
 
 export const events = {
@@ -211,6 +214,7 @@ export const events = {
   ...releaseFlowEvents,
   ...stepPlanEvents,
   ...draftEvents,
+  ...fleetEvents,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -83,6 +83,7 @@ function meshStageOf(relPath: string): { stage: string; file: string } | undefin
  */
 export const SHARED_FOLDER_IMPORTS: Record<string, readonly string[]> = {
   rollout: ['shared/mesh/model', 'shared/metrics'],
+  fleet: ['shared/mesh/model'],
 };
 
 /** The folder of main/ a path (relative to the root) is in: main/core/x.ts → core; main/cli.ts → cli.ts. */

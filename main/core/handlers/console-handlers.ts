@@ -3,10 +3,13 @@ import type { ContextList } from '../../../shared/api/contract.ts';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
+import type { FleetServiceOptions } from '../fleet/fleet-service.ts';
+import { createFleetService } from '../fleet/fleet-service.ts';
 import type { ConsoleDependencies, DraftBase, ExternalPlan } from '../services/console-services.ts';
 import { createConsoleServices } from '../services/console-services.ts';
 import { reviewExternalPlan } from '../services/release-changes.ts';
 import { draftBase, liveObjects } from '../services/release-reads.ts';
+import { fleetHandlers } from './fleet.ts';
 import { historyHandlers } from './history.ts';
 import { releaseHandlers } from './release.ts';
 import { rolloutHandlers } from './rollout.ts';
@@ -20,7 +23,8 @@ export type ConsoleCalls = ReturnType<typeof sessionHandlers> &
   ReturnType<typeof releaseHandlers> &
   ReturnType<typeof rolloutHandlers> &
   ReturnType<typeof historyHandlers> &
-  ReturnType<typeof ruleHandlers>;
+  ReturnType<typeof ruleHandlers> &
+  ReturnType<typeof fleetHandlers>;
 
 /** What the other services of main (metrics, drafts) need of the console's: not contract calls. */
 export interface ConsoleInternals {
@@ -39,8 +43,11 @@ export interface ConsoleInternals {
 }
 
 /** The console's contract calls (one adapter per namespace) over its services, with main's own. */
-export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls & ConsoleInternals {
+export function createConsoleHandlers(
+  deps: ConsoleDependencies & { fleet?: Omit<FleetServiceOptions, 'dataDir'> },
+): ConsoleCalls & ConsoleInternals {
   const s = createConsoleServices(deps);
+  const fleet = createFleetService(s, { dataDir: deps.dataDir, ...deps.fleet });
   return {
     ...sessionHandlers(s),
     ...serviceHandlers(s),
@@ -48,12 +55,16 @@ export function createConsoleHandlers(deps: ConsoleDependencies): ConsoleCalls &
     ...rolloutHandlers(s.rollouts, s.stepPlans),
     ...historyHandlers(s),
     ...ruleHandlers(s.engine),
+    ...fleetHandlers(fleet),
     listContexts: () => s.sessions.listContexts(),
     onContextsChanged: (listener) => s.sessions.onContextsChanged(listener),
     session: (contextId) => s.sessions.session(contextId),
     liveObjects: (contextId, keys) => liveObjects(s, contextId, keys),
     reviewPlan: (p) => reviewExternalPlan(s, p),
     draftBase: (contextId, releaseId) => draftBase(s, contextId, releaseId),
-    dispose: () => s.dispose(),
+    dispose: async () => {
+      await fleet.dispose();
+      await s.dispose();
+    },
   };
 }

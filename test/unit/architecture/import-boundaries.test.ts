@@ -33,6 +33,15 @@ describe('the layering of ARCHITECTURE.md', () => {
     ]);
   });
 
+  it('keeps shared/fleet (one service across clusters) pure: no Node, only shared/mesh/model', () => {
+    const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('shared/fleet'));
+    expect(found.map((v) => `${v.line}:${v.rule}`)).toEqual([
+      '1:shared/ may not import Node built-ins',
+      '2:shared/fleet may import only shared/mesh/model of shared/',
+      '3:shared/fleet may import only shared/mesh/model of shared/',
+    ]);
+  });
+
   it('catches renderer/ importing main/, statically and dynamically', () => {
     const found = findImportViolations(fixtures).filter((v) => v.file.startsWith('renderer'));
     expect(found.map((v) => v.rule)).toEqual([
