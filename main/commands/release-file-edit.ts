@@ -41,7 +41,8 @@ export const FILE_SET_HELP = `Several files or folders (a GitOps repository with
   HOST" (not an error), or the file's error. Every file is planned before any is written: if any
   file has an error, or any changed file is read-only or changed since it was read, nothing is
   written. Each file is rewritten in place as one file is (through symlinks, its mode kept,
-  compared with what was read just before the rename).
+  compared with what was read just before the rename); a file another writer changes in the
+  moment between the checks and its rename stops the run there, naming the files written.
 
 Exit status:
   0  done (also when every file already says this)

@@ -17,12 +17,14 @@ export interface FileEdit {
 /**
  * Writes the edits. With one file (`several` false) its refusal is the command's error, as it
  * always was; with several, each refusal is a line on stderr and the error counts them.
+ * `rewrite` is rewriteFile (a test gives one that fails at a chosen file).
  */
 export async function writeEdits(
   io: CommandIO,
   sources: ReadonlyMap<string, SourceFile>,
   edits: readonly FileEdit[],
   several: boolean,
+  rewrite: typeof rewriteFile = rewriteFile,
 ): Promise<void> {
   const targets: Array<{ edit: FileEdit; source: SourceFile; target: string }> = [];
   const refused: string[] = [];
@@ -45,7 +47,7 @@ export async function writeEdits(
   const written: string[] = [];
   for (const { edit, source, target } of targets) {
     try {
-      await rewriteFile(source, edit.after, target);
+      await rewrite(source, edit.after, target);
     } catch (err) {
       if (!(err instanceof InputError) || !several) throw err;
       const rest = targets.slice(written.length + 1).map((t) => t.edit.file);

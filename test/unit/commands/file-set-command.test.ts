@@ -117,6 +117,33 @@ describe('switchyard split over a folder per cluster', () => {
     expect(read(repo, eu.file)).toBe(FLEET_VS(100));
   });
 
+  it('says which files were written and which not when a rename fails midway', async () => {
+    const repo = fleetRepo({ 'ap-1': 100, 'eu-1': 100, 'us-1': 100 });
+    const { readSourceFile } = await import('../../../main/commands/read-yaml-files.ts');
+    const { writeEdits } = await import('../../../main/commands/write-edits.ts');
+    const { rewriteFile } = await import('../../../main/commands/rewrite-file.ts');
+    const { InputError } = await import('../../../main/commands/command.ts');
+    const { captureIO } = await import('../../helpers/capture-io.ts');
+    const files = ['ap-1', 'eu-1', 'us-1'].map((c) => `clusters/${c}/reviews-vs.yaml`);
+    const sources = new Map(
+      await Promise.all(files.map(async (f) => [f, await readSourceFile(f, repo)] as const)),
+    );
+    const edits = files.map((file) => ({ file, after: FLEET_VS(90) }));
+    // The second rename is refused (another writer got there between its check and its rename).
+    const failing: typeof rewriteFile = async (source, text, target) => {
+      if (source.file === files[1])
+        throw new InputError(
+          `${source.file}: the file changed since it was read: not rewritten (run the command again)`,
+        );
+      return rewriteFile(source, text, target);
+    };
+    const c = captureIO({ cwd: repo });
+    await expect(writeEdits(c.io, sources, edits, true, failing)).rejects.toThrow(
+      `${files[1]}: the file changed since it was read: not rewritten (run the command again); already written: ${files[0]}; not written: ${files[1]}, ${files[2]}`,
+    );
+    expect(files.map((f) => read(repo, f))).toEqual([FLEET_VS(90), FLEET_VS(100), FLEET_VS(100)]);
+  });
+
   it('documents the exit codes and the several-files rules in --help', async () => {
     for (const command of ['split', 'cutover']) {
       const r = await runCommand([command, '--help'], fleetRepo());
