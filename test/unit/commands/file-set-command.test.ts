@@ -87,6 +87,29 @@ describe('switchyard split over a folder per cluster', () => {
     expect(read(repo, 'clusters/eu-1/reviews-vs.yaml')).toBe(FLEET_VS(100));
   });
 
+  it('--dry-run on one file prints its line and its diff', async () => {
+    const repo = fleetRepo({ 'eu-1': 100 });
+    const r = await runCommand(split('-f', 'clusters/eu-1/reviews-vs.yaml', '--dry-run'), repo);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      [
+        'clusters/eu-1/reviews-vs.yaml: VirtualService bookinfo/reviews: v2 0% → 10%, v1 100% → 90%',
+        '--- a/clusters/eu-1/reviews-vs.yaml',
+        '+++ b/clusters/eu-1/reviews-vs.yaml',
+        '@@ -9,6 +9,6 @@',
+        '   http:',
+        '     - route:',
+        '         - destination: { host: reviews, subset: v1 }',
+        '-          weight: 100 # stable',
+        '+          weight: 90 # stable',
+        '         - destination: { host: reviews, subset: v2 }',
+        '-          weight: 0',
+        '+          weight: 10',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('refuses --write with --dry-run as a usage error', async () => {
     const r = await runCommand(split('-f', 'clusters', '--write', '--dry-run'), fleetRepo());
     expect(r.code).toBe(2);
