@@ -1,13 +1,15 @@
 import { setCatchAllTo } from '../../shared/mesh/plan/index.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
-import { editReleaseInFiles, FILE_OPTIONS_HELP, parseFileArgs } from './release-file-edit.ts';
+import { editReleaseInFiles, FILE_OPTIONS_HELP, FILE_SET_HELP, parseFileArgs } from './release-file-edit.ts';
 
-const usage = `Usage: switchyard cutover -f FILE --host HOST --to VERSION [--write]
+const usage = `Usage: switchyard cutover -f PATH [-f PATH]... --host HOST --to VERSION [--write | --dry-run]
 
 Sends all traffic of the host's catch-all route to one version (100%), the others to 0%, and
 prints the edited YAML. The other destinations stay at weight 0, so rolling back is one split.
 Content rules (routes with a match) are not touched.
+
+${FILE_SET_HELP}
 
 Options:
 ${FILE_OPTIONS_HELP}

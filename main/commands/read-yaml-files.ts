@@ -11,6 +11,9 @@ export const MAX_YAML_FILE_BYTES = 32 * MiB;
 /** Aliases a document may expand (a "billion laughs" file stops here with a message). */
 const MAX_ALIAS_COUNT = 1000;
 
+/** Valid YAML that is not Kubernetes objects (a Helm values file, a CI config): a folder's files may be. */
+export class NotKubernetesError extends InputError {}
+
 /** One Kubernetes object read from a file, with where it came from for error messages. */
 export interface LoadedObject {
   /** The path as the user gave it. */
@@ -99,14 +102,14 @@ export async function readYamlSources(
       const value = toPlain(doc, file, index, text);
       if (value === null || value === undefined) return;
       if (typeof value !== 'object' || Array.isArray(value)) {
-        throw new InputError(
+        throw new NotKubernetesError(
           `${file}:doc#${index}: expected a Kubernetes object (a mapping), found ${kindOfValue(value)}`,
         );
       }
       const o = value as Record<string, unknown>;
       if (typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') {
         const missing = typeof o.kind !== 'string' ? 'kind' : 'apiVersion';
-        throw new InputError(
+        throw new NotKubernetesError(
           `${file}:doc#${index}: not a Kubernetes object: field '${missing}' is missing or not a string`,
         );
       }

@@ -4,9 +4,9 @@ import { compileRule, parseCondition } from '../../shared/mesh/policy/index.ts';
 import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { InputError, UsageError } from './command.ts';
-import { editReleaseInFiles, FILE_OPTIONS_HELP, parseFileArgs } from './release-file-edit.ts';
+import { editReleaseInFiles, FILE_OPTIONS_HELP, FILE_SET_HELP, parseFileArgs } from './release-file-edit.ts';
 
-const usage = `Usage: switchyard route -f FILE --host HOST --to VERSION --when CONDITION [--when CONDITION]... [--write]
+const usage = `Usage: switchyard route -f PATH [-f PATH]... --host HOST --to VERSION --when CONDITION [--when CONDITION]... [--write | --dry-run]
 
 Adds a content rule: requests meeting every --when condition (they are ANDed) go to VERSION. The
 new http route goes last among the rules, just before the catch-all route, and prints the edited
@@ -19,6 +19,8 @@ Conditions:
   cookie:NAME~REGEX     cookie matches REGEX         query:NAME=VALUE    query parameter equals VALUE
   os:NAME               operating system preset      browser:NAME        browser preset
   source:LABEL=VALUE    calling workload's label
+
+${FILE_SET_HELP}
 
 Options:
 ${FILE_OPTIONS_HELP}

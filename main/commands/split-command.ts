@@ -2,9 +2,9 @@ import type { TrafficSplit } from '../../shared/mesh/model/index.ts';
 import { setSplit } from '../../shared/mesh/plan/index.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
-import { editReleaseInFiles, FILE_OPTIONS_HELP, parseFileArgs } from './release-file-edit.ts';
+import { editReleaseInFiles, FILE_OPTIONS_HELP, FILE_SET_HELP, parseFileArgs } from './release-file-edit.ts';
 
-const usage = `Usage: switchyard split -f FILE --host HOST --set VERSION=WEIGHT[,VERSION=WEIGHT]... [--write]
+const usage = `Usage: switchyard split -f PATH [-f PATH]... --host HOST --set VERSION=WEIGHT[,VERSION=WEIGHT]... [--write | --dry-run]
 
 Sets the traffic split of the host's catch-all route (its http route without match, or the
 HTTPRoute rule without matches) and prints the edited YAML. Only the weight lines change; comments,
@@ -14,6 +14,8 @@ Weights are whole percents and must add up to 100. Versions not listed get 0: th
 stay in the route at weight 0, so a rollback is one more split. A listed version that has no
 destination yet gets one, when its DestinationRule subset exists (or, for an HTTPRoute, the backend
 Service named VERSION).
+
+${FILE_SET_HELP}
 
 Options:
 ${FILE_OPTIONS_HELP}

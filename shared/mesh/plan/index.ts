@@ -4,6 +4,7 @@
 
 export * from './all-traffic.ts';
 export * from './change-summary.ts';
+export * from './file-set-plan.ts';
 export * from './gateway-version.ts';
 export * from './mirror-edits.ts';
 export * from './mirror-plan.ts';

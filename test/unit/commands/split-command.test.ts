@@ -165,6 +165,6 @@ describe('switchyard split', () => {
 
   it('prints its help', async () => {
     const r = await run(['split', '--help'], tmpdir());
-    expect(r.out).toContain('Usage: switchyard split -f FILE --host HOST --set');
+    expect(r.out).toContain('Usage: switchyard split -f PATH [-f PATH]... --host HOST --set');
   });
 });

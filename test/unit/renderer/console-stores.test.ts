@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
 import { shortcutFor } from '../../../renderer/src/features/help/shortcuts.ts';
-import { diffLines, foldDiff } from '../../../renderer/src/lib/line-diff.ts';
 import { orderContexts } from '../../../renderer/src/stores/clusters-store.ts';
 import {
   createReleaseStore,
@@ -12,6 +11,7 @@ import {
 import { filterServices } from '../../../renderer/src/stores/services-store.ts';
 import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-schemas.ts';
 import type { ContextSummary } from '../../../shared/api/contract.ts';
+import { diffLines, foldDiff } from '../../../shared/text/line-diff.ts';
 import { releaseViewFixture } from './drafts-fixtures.ts';
 
 const quietApi = {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { diffLines, foldDiff } from '../../lib/line-diff.ts';
+import { diffLines, foldDiff } from '../../../../shared/text/line-diff.ts';
 
 /** Before → after of one object as a unified diff, unchanged stretches folded. */
 export function YamlDiff({ before, after, label }: { before: string; after: string; label: string }) {
