@@ -8,7 +8,7 @@ test.describe('live metrics beside the service view', () => {
   test('shows requests per second, success rate and p95 charts per version and the canary comparison', async ({
     page,
   }) => {
-    test.setTimeout(150_000);
+    test.setTimeout(200_000);
     await page.goto(url());
     await expect(page.getByRole('combobox', { name: 'Cluster' })).toBeVisible();
     await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews');
@@ -28,7 +28,9 @@ test.describe('live metrics beside the service view', () => {
     await expect(panel.getByRole('cell', { name: /pods ready/ }).first()).toBeVisible();
     await panel.getByRole('combobox', { name: 'Chart window' }).selectOption('300');
     // The demo's reviews v3 fails 2% and is slower: once it has had enough traffic, it is judged worse.
-    await expect(panel.getByText(/^v3 is worse than v1/)).toBeVisible({ timeout: 90_000 });
+    // v3 gets about 2 req/s at the demo's 20 req/s, so its 100 requests alone take some 50 s, and the
+    // verdict then waits until the difference is more than chance: up to two minutes on a busy machine.
+    await expect(panel.getByText(/^v3 is worse than v1/)).toBeVisible({ timeout: 140_000 });
     await expect(panel.getByRole('status').filter({ hasText: 'Worse' })).toBeVisible();
     await expect(panel.getByRole('img', { name: /^Requests per second, latest: v1/ })).toBeVisible();
     mkdirSync('test/artifacts', { recursive: true });
