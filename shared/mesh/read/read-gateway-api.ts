@@ -191,6 +191,7 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
       version: addVersion(only) ?? only.name,
     });
   });
+  catchAllOrderFirst(versions, defaultRoute as DefaultRoute | null);
   addSiblingServices(versions, services, ns, sources);
   attachBackendDeployments(versions, workloads, sources);
   // Rules are chosen by specificity, not order, in Gateway API: a split is only owned on the catch-all.
@@ -211,6 +212,17 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
     editable: reasons.length === 0,
     readOnlyReasons: reasons,
   };
+}
+
+/**
+ * The versions in the catch-all's order, then those only content rules name: a rule written before
+ * the catch-all (as the planner writes a new one) does not reorder the versions of the split.
+ */
+function catchAllOrderFirst(versions: ReleaseVersion[], route: DefaultRoute | null): void {
+  if (!route) return;
+  const rank = new Map(route.destinations.map((d, i) => [d.version, i]));
+  const last = route.destinations.length;
+  versions.sort((a, b) => (rank.get(a.name) ?? last) - (rank.get(b.name) ?? last));
 }
 
 /**

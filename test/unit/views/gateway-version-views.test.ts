@@ -44,8 +44,8 @@ describe('version views of an HTTPRoute release', () => {
     expect(
       views.map((v) => [v.name, v.image, v.podsReady, v.podsTotal, v.weight, v.rawWeight, v.declared]),
     ).toEqual([
-      ['catalog-v2', 'registry.example.com/storefront/catalog:1.5.0', 1, 1, 10, 10, true],
       ['catalog-v1', 'registry.example.com/storefront/catalog:1.4.0', 1, 2, 90, 90, true],
+      ['catalog-v2', 'registry.example.com/storefront/catalog:1.5.0', 1, 1, 10, 10, true],
     ]);
   });
 
@@ -57,8 +57,8 @@ describe('version views of an HTTPRoute release', () => {
     const release = readReleases(all).find((r) => r.id === CATALOG_ROUTE_ID)!;
     const views = release.versions.map((v) => versionView(release, v, lookupOf(all)));
     expect(views.map((v) => [v.name, v.weight, v.rawWeight])).toEqual([
-      ['catalog-v2', 50, 1],
       ['catalog-v1', 50, 1],
+      ['catalog-v2', 50, 1],
     ]);
   });
 });

@@ -62,6 +62,29 @@ describe('readReleases on Gateway API HTTPRoutes', () => {
     ]);
   });
 
+  it('lists the versions in the catch-all order whether a rule comes before it or not', () => {
+    const split = {
+      backendRefs: [
+        { name: 'search-v1', weight: 9 },
+        { name: 'search-v2', weight: 1 },
+      ],
+    };
+    const canary = {
+      matches: [{ headers: [{ type: 'Exact', name: 'x-canary', value: 'always' }] }],
+      backendRefs: [{ name: 'search-v2' }],
+    };
+    const only = {
+      matches: [{ path: { type: 'PathPrefix', value: '/beta' } }],
+      backendRefs: [{ name: 'search-v3' }],
+    };
+    const names = (rules: unknown[]) => readReleases([route({ rules })])[0]!.versions.map((v) => v.name);
+    expect(names([split])).toEqual(['search-v1', 'search-v2']);
+    // The planner writes a new rule before the catch-all: the split's versions keep their order.
+    expect(names([canary, split])).toEqual(['search-v1', 'search-v2']);
+    // A version only a rule names comes after the split's.
+    expect(names([only, canary, split])).toEqual(['search-v1', 'search-v2', 'search-v3']);
+  });
+
   it('names a backend in another namespace namespace/name', () => {
     const [r] = readReleases([route({ rules: [{ backendRefs: [{ name: 'svc', namespace: 'other' }] }] })]);
     expect(r!.versions[0]!.name).toBe('other/svc');
@@ -130,18 +153,19 @@ describe('the versions of an HTTPRoute release (the storefront catalog)', () => 
     };
     const r = readReleases([...objects, other]).find((x) => x.id === CATALOG_ROUTE_ID)!;
     expect(r.host).toBe('catalog.storefront.svc.cluster.local');
+    // In the catch-all's order, although the rules naming catalog-v2 come first in the route.
     expect(r.versions.map((v) => [v.name, v.fqdn, v.labels, v.deployments])).toEqual([
-      [
-        'catalog-v2',
-        'catalog-v2.storefront.svc.cluster.local',
-        { app: 'catalog', version: 'v2' },
-        ['catalog-v2'],
-      ],
       [
         'catalog-v1',
         'catalog-v1.storefront.svc.cluster.local',
         { app: 'catalog', version: 'v1' },
         ['catalog-v1'],
+      ],
+      [
+        'catalog-v2',
+        'catalog-v2.storefront.svc.cluster.local',
+        { app: 'catalog', version: 'v2' },
+        ['catalog-v2'],
       ],
     ]);
     expect(r.defaultRoute?.destinations.map((d) => [d.version, d.rawWeight, d.weight])).toEqual([
@@ -153,8 +177,8 @@ describe('the versions of an HTTPRoute release (the storefront catalog)', () => 
       ['catalog-v2', [{ queryParams: { beta: { exact: '1' } } }]],
     ]);
     expect(r.sources.filter((s) => s.kind === 'Deployment').map((s) => `${s.namespace}/${s.name}`)).toEqual([
-      'storefront/catalog-v2',
       'storefront/catalog-v1',
+      'storefront/catalog-v2',
     ]);
   });
 });
