@@ -102,8 +102,9 @@ export function rulesOf(view: ReleaseView): RuleEdit[] {
   }));
 }
 
+/** The same weight for every version, in any order: a route's backendRefs reordered by hand split traffic the same way. */
 const sameSplit = (a: readonly VersionWeight[], b: readonly VersionWeight[]) =>
-  a.length === b.length && a.every((x, i) => x.version === b[i]?.version && x.weight === b[i]?.weight);
+  a.length === b.length && a.every((x) => b.some((y) => y.version === x.version && y.weight === x.weight));
 
 const ruleShape = (rules: readonly RuleEdit[]) =>
   JSON.stringify(

@@ -61,6 +61,21 @@ describe('the release store', () => {
     expect(store.getState().edits[key]?.conflict).toBeUndefined();
   });
 
+  it('takes the same split in another order (backendRefs reordered with kubectl) as no change, and a landed edit as confirmed', () => {
+    const store = createReleaseStore(quietApi);
+    store.getState().received(view({ v1: 90, v2: 10 }));
+    store.getState().move(key, 'v2', 20);
+    store.getState().received(view({ v2: 10, v1: 90 }));
+    expect(store.getState().edits[key]?.conflict).toBeUndefined();
+    expect(store.getState().edits[key]?.split.map((v) => [v.version, v.weight])).toEqual([
+      ['v1', 80],
+      ['v2', 20],
+    ]);
+    store.getState().received(view({ v2: 20, v1: 80 }));
+    expect(editChanged(store.getState().edits[key])).toBe(false);
+    expect(store.getState().edits[key]?.confirmed).toBe(true);
+  });
+
   it('takes a new rule named by the planner as landed, not as someone else’s change', () => {
     const store = createReleaseStore(quietApi);
     store.getState().received(view({ v1: 90, v2: 10 }));
