@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../main/commands/command.ts';
+import { demoClusters } from '../../../main/commands/web-command.ts';
+
+describe('switchyard web --clusters', () => {
+  it('keeps the single demo mesh by default and with --clusters 1', () => {
+    expect(demoClusters(undefined, true)).toBe(1);
+    expect(demoClusters(undefined, false)).toBe(1);
+    expect(demoClusters('1', true)).toBe(1);
+  });
+
+  it('runs the demo fleet for 2 to 12 clusters with --demo', () => {
+    expect(demoClusters('3', true)).toBe(3);
+    expect(demoClusters('12', true)).toBe(12);
+  });
+
+  it('refuses a count that is not a whole number from 1 to 12, saying so', () => {
+    for (const bad of ['0', '13', '2.5', 'three', '', '-1']) {
+      expect(() => demoClusters(bad, true)).toThrow(UsageError);
+      expect(() => demoClusters(bad, true)).toThrow(/--clusters must be a whole number from 1 to 12/);
+    }
+  });
+
+  it('refuses a fleet without --demo (it runs demo clusters only)', () => {
+    expect(() => demoClusters('3', false)).toThrow(/give --demo too/);
+  });
+});
