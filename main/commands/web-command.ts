@@ -8,7 +8,7 @@ import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
 
-const usage = `Usage: switchyard web [--port N] [--demo [--clusters N]] [--renderer DIR]
+const usage = `Usage: switchyard web [--port N] [--demo [--clusters N] [--kubeconfig FILE]] [--renderer DIR]
 
 Serves the Switchyard console to your browser on 127.0.0.1 only, with the same contract the
 desktop app uses, over one WebSocket guarded by a random token.
@@ -19,6 +19,8 @@ Options:
   --clusters N    with --demo: run the demo fleet instead, N demo meshes (2 to 12) with one
                   kubeconfig context per cluster and user (demo-eu-1-admin, …), so the console
                   connects to every cluster; the default, 1, is the single embedded demo mesh
+  --kubeconfig FILE  with --clusters: write the demo fleet's kubeconfig here, for kubectl beside
+                  the console (default: a temporary file, removed on stop)
   --renderer DIR  serve this built renderer (default: out/renderer, built on first run)
   -h, --help      show this help
 
@@ -40,6 +42,7 @@ export const webCommand: Command = {
         port: { type: 'string' },
         demo: { type: 'boolean', default: false },
         clusters: { type: 'string' },
+        kubeconfig: { type: 'string' },
         renderer: { type: 'string' },
       },
       strict: true,
@@ -50,6 +53,8 @@ export const webCommand: Command = {
       throw new UsageError(`--port must be a whole number from 0 to 65535, not '${values.port}'`);
     }
     const clusters = demoClusters(values.clusters, values.demo);
+    if (values.kubeconfig !== undefined && clusters === 1)
+      throw new UsageError("--kubeconfig writes the demo fleet's kubeconfig: give --demo --clusters N too");
     const token = io.env.SWITCHYARD_TOKEN;
     if (token !== undefined && token.length < 16) {
       throw new UsageError('SWITCHYARD_TOKEN must be at least 16 characters long');
@@ -69,7 +74,7 @@ export const webCommand: Command = {
       ]);
       // The demo fleet's kubeconfig goes first in KUBECONFIG: its contexts are listed (and
       // connected) as any other, the operator's own contexts stay beside them.
-      const fleet = clusters > 1 ? await startWebDemoFleet(clusters, io.env) : undefined;
+      const fleet = clusters > 1 ? await startWebDemoFleet(clusters, io.env, values.kubeconfig) : undefined;
       stopFleet = fleet?.stop;
       const core = createAppCore({
         mode: 'web',
@@ -125,7 +130,7 @@ export function demoClusters(raw: string | undefined, demo: boolean | undefined)
 }
 
 /** Starts the demo fleet and answers the environment whose KUBECONFIG lists its contexts first. */
-async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv) {
+async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv, kubeconfigPath?: string) {
   const [{ startDemoFleet }, { mkdtemp, rm }, { tmpdir }, { join, delimiter }] = await Promise.all([
     import('../demo/fleet/demo-fleet.ts'),
     import('node:fs/promises'),
@@ -133,7 +138,7 @@ async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv) {
     import('node:path'),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-web-fleet-'));
-  const fleet = await startDemoFleet({ clusters, kubeconfigPath: join(dir, 'kubeconfig') });
+  const fleet = await startDemoFleet({ clusters, kubeconfigPath: kubeconfigPath ?? join(dir, 'kubeconfig') });
   const own = env.KUBECONFIG;
   return {
     env: { ...env, KUBECONFIG: own ? [fleet.kubeconfigPath, own].join(delimiter) : fleet.kubeconfigPath },
