@@ -64,6 +64,9 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   const usable = mode !== 'none';
 
   usePlaceInUrl(clusters);
+  // Picking a service or a cluster leaves the Fleets screen for it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on a new place only
+  useEffect(() => setFleet(null), [activeId, releaseId]);
   useEffect(() => {
     void drafts.getState().load();
   }, [drafts]);

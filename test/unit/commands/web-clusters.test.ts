@@ -25,3 +25,20 @@ describe('switchyard web --clusters', () => {
     expect(() => demoClusters('3', false)).toThrow(/give --demo too/);
   });
 });
+
+describe('switchyard web --kubeconfig', () => {
+  it('is refused without a demo fleet, before anything starts', async () => {
+    const { webCommand } = await import('../../../main/commands/web-command.ts');
+    const io = {
+      stdout: () => {},
+      stderr: () => {},
+      cwd: '/',
+      env: {},
+      stopSignal: new Promise<string>(() => {}),
+    };
+    await expect(webCommand.run(['--kubeconfig', '/tmp/fleet.yaml'], io)).rejects.toThrow(
+      /--kubeconfig writes the demo fleet's kubeconfig: give --demo --clusters N too/,
+    );
+    await expect(webCommand.run(['--clusters', '3'], io)).rejects.toThrow(/give --demo too/);
+  });
+});

@@ -59,7 +59,7 @@ export function FleetPicker({
       <button type="button" className="secondary" onClick={() => onChoose(connectedContexts(contexts))}>
         Use all connected contexts
       </button>
-      <fieldset>
+      <fieldset className="fleet-fields">
         <legend>Contexts</legend>
         {contexts.map((c) => (
           <label key={c.id} className="fleet-context">

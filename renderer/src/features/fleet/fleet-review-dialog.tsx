@@ -105,7 +105,7 @@ export function FleetReviewDialog({
               void plan();
             }}
           >
-            <fieldset>
+            <fieldset className="fleet-fields">
               <legend>Change</legend>
               <label>
                 <input
@@ -144,7 +144,7 @@ export function FleetReviewDialog({
                 </select>
               </label>
             </fieldset>
-            <fieldset>
+            <fieldset className="fleet-fields">
               <legend>Waves</legend>
               <label>
                 Canary cluster{' '}
