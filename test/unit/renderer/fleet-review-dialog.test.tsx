@@ -207,4 +207,26 @@ describe('the fleet review dialog', () => {
     await act(async () => fake.emit('fleet.progress', runOf('rolled-back')));
     expect(buttonIn(dom.host, 'Close').disabled).toBe(false);
   });
+
+  it('keeps the newer state when a stop’s event comes before its answer', async () => {
+    const stopped = runOf('stopped', { wavesApplied: 1, stopReason: 'stopped by the operator' });
+    const fake = fakeApi({
+      'fleet.plan': () => ok(planOf()),
+      'fleet.apply': () => ok(runOf('holding', { wavesApplied: 1, holdEndsAt: Date.now() + 60_000 })),
+      'fleet.get': () => ok(runOf('holding', { wavesApplied: 1, holdEndsAt: Date.now() + 60_000 })),
+      'fleet.stop': () => {
+        // main's loop wakes and sends 'stopped' before the call's answer (still 'holding') is read.
+        fake.emit('fleet.progress', stopped);
+        return ok(runOf('holding', { wavesApplied: 1 }));
+      },
+    });
+    await render(fake);
+    await click('Plan for every cluster');
+    await click('Apply in waves');
+    await click('Stop the waves');
+    expect(fake.sent('fleet.stop')).toEqual([{ runId: 'run-1' }]);
+    expect(dom.host.querySelector('[role="status"]')?.textContent).toBe(
+      'Stopped after 1 of 2 waves applied: stopped by the operator. Roll back all or keep the changed clusters.',
+    );
+  });
 });

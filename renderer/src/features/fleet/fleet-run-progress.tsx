@@ -32,12 +32,14 @@ export function FleetRunProgress({
   useEffect(() => onChange?.(run), [run, onChange]);
   const [error, setError] = useState<string | undefined>();
   const [now, setNow] = useState(() => Date.now());
-  const heard = useRef(false);
+  // Progress events heard: an answer is older than an event that came while it was on its way
+  // (a stop answers 'holding' while its event already says 'stopped').
+  const heard = useRef(0);
   useEffect(
     () =>
       api.on('fleet.progress', (p) => {
         if (p.runId !== started.runId) return;
-        heard.current = true;
+        heard.current += 1;
         setRun(p);
       }),
     [api, started.runId],
@@ -45,7 +47,7 @@ export function FleetRunProgress({
   // Events sent before the subscription are missed: read the run once, unless an event came first.
   useEffect(() => {
     void api.call('fleet.get', { runId: started.runId }).then((r) => {
-      if (r.ok && !heard.current) setRun(r.value);
+      if (r.ok && heard.current === 0) setRun(r.value);
     });
   }, [api, started.runId]);
   useEffect(() => {
@@ -56,9 +58,10 @@ export function FleetRunProgress({
 
   const act = async (call: 'fleet.stop' | 'fleet.rollbackAll' | 'fleet.keep') => {
     setError(undefined);
+    const before = heard.current;
     const r = await api.call(call, { runId: run.runId });
-    if (r.ok) setRun(r.value);
-    else setError(r.error.message);
+    if (!r.ok) setError(r.error.message);
+    else if (heard.current === before) setRun(r.value);
   };
   const moving = MOVING.has(run.state);
   return (
