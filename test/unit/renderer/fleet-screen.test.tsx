@@ -95,6 +95,34 @@ describe('the fleet picker', () => {
   });
 });
 
+describe('a saved fleet', () => {
+  it('is chosen from the list (its clusters ticked, its name ready to save again) and can be deleted', async () => {
+    const fleets = [{ name: 'europe', contexts: ['kube:eu', 'kube:ap'] }];
+    const fake = fakeApi({
+      'fleet.list': () => ok({ fleets }),
+      'fleet.delete': () => ok({ fleets: [] }),
+    });
+    let chosen: string[] = [];
+    await act(async () =>
+      dom.root.render(
+        <FleetPicker api={fake.api} contexts={CONTEXTS} chosen={[]} onChoose={(c) => (chosen = c)} />,
+      ),
+    );
+    const select = dom.host.querySelector('select') as HTMLSelectElement;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')?.set?.call(select, 'europe');
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(chosen).toEqual(['kube:eu', 'kube:ap']);
+    await act(async () => buttonIn(dom.host, 'Delete the saved fleet europe').click());
+    expect(fake.sent('fleet.delete')).toEqual([{ name: 'europe' }]);
+    expect(dom.host.querySelector('[role="status"]')?.textContent).toBe(
+      'Deleted the saved fleet europe; its clusters stay ticked.',
+    );
+    expect(dom.host.querySelector('select')).toBeNull();
+  });
+});
+
 describe('the fleet drift in words', () => {
   const view = (drift: FleetView['services'][0]['rows'][0]['drift']): FleetView => ({
     clusters: [{ contextId: 'kube:eu', reachable: true }],

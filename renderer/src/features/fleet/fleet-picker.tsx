@@ -20,6 +20,7 @@ export function FleetPicker({
 }) {
   const [saved, setSaved] = useState<FleetSaved[]>([]);
   const [name, setName] = useState('');
+  const [picked, setPicked] = useState('');
   const [note, setNote] = useState<{ error: boolean; text: string } | undefined>();
   useEffect(() => {
     void api.call('fleet.list', {}).then((r) => {
@@ -34,6 +35,14 @@ export function FleetPicker({
       setNote({ error: false, text: `Saved the fleet ${name.trim()} (${chosen.length} clusters).` });
     } else setNote({ error: true, text: `The fleet was not saved: ${r.error.message}` });
   };
+  const remove = async (fleet: string) => {
+    const r = await api.call('fleet.delete', { name: fleet });
+    if (r.ok) {
+      setSaved(r.value.fleets);
+      setPicked('');
+      setNote({ error: false, text: `Deleted the saved fleet ${fleet}; its clusters stay ticked.` });
+    } else setNote({ error: true, text: `The fleet was not deleted: ${r.error.message}` });
+  };
   return (
     <section aria-labelledby="fleet-picker-heading" className="fleet-picker">
       <h3 id="fleet-picker-heading">Clusters in the fleet</h3>
@@ -41,10 +50,14 @@ export function FleetPicker({
         <label>
           Saved fleet{' '}
           <select
-            value=""
+            value={picked}
             onChange={(e) => {
               const f = saved.find((x) => x.name === e.target.value);
-              if (f) onChoose(f.contexts);
+              setPicked(f?.name ?? '');
+              if (f) {
+                setName(f.name);
+                onChoose(f.contexts);
+              }
             }}
           >
             <option value="">Choose a saved fleet…</option>
@@ -55,6 +68,11 @@ export function FleetPicker({
             ))}
           </select>
         </label>
+      )}
+      {picked && (
+        <button type="button" className="secondary" onClick={() => void remove(picked)}>
+          Delete the saved fleet {picked}
+        </button>
       )}
       <button type="button" className="secondary" onClick={() => onChoose(connectedContexts(contexts))}>
         Use all connected contexts
