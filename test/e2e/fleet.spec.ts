@@ -222,3 +222,34 @@ test('stopping the waves after the canary and rolling back all restores the cana
   expect(CLUSTERS.map(reviewsCatchAll)).toEqual(before);
   await dialog.getByRole('button', { name: 'Close' }).click();
 });
+
+test.describe('in the dark theme', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the fleet screen and its review have no serious WCAG 2.1 A/AA violation', async ({ page }) => {
+    test.setTimeout(90_000);
+    if (!app) throw new Error('switchyard web did not start');
+    await page.goto(app.url);
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Fleets' }).click();
+    const contexts = page.getByRole('group', { name: 'Contexts' });
+    for (const c of CLUSTERS)
+      await contexts.getByRole('checkbox', { name: new RegExp(`^${c}-admin`) }).check();
+    await page.getByRole('textbox', { name: 'Namespace' }).fill('bookinfo');
+    await page.getByRole('textbox', { name: 'Host' }).fill(HOST);
+    await page.getByRole('button', { name: 'Show across the fleet' }).click();
+    await expect(page.getByRole('table', { name: `${HOST} across the fleet` }).getByRole('row')).toHaveCount(
+      4,
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Review a fleet change' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Review a fleet change' });
+    await dialog.getByRole('button', { name: 'Plan for every cluster' }).click();
+    await expect(dialog.getByRole('list', { name: 'Waves' })).toBeVisible({ timeout: 60_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+  });
+});
