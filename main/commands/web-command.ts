@@ -129,19 +129,34 @@ export function demoClusters(raw: string | undefined, demo: boolean | undefined)
   return n;
 }
 
+/**
+ * The environment the core reads kubeconfigs from: the demo fleet's file first, then the operator's
+ * own files as they were (KUBECONFIG's list, or ~/.kube/config when it is unset), so no context of
+ * theirs goes missing while the fleet runs.
+ */
+export function withFleetKubeconfig(
+  env: NodeJS.ProcessEnv,
+  fleetPath: string,
+  ownPaths: readonly string[],
+  delimiter: string,
+): NodeJS.ProcessEnv {
+  return { ...env, KUBECONFIG: [fleetPath, ...ownPaths.filter((p) => p !== fleetPath)].join(delimiter) };
+}
+
 /** Starts the demo fleet and answers the environment whose KUBECONFIG lists its contexts first. */
 async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv, kubeconfigPath?: string) {
-  const [{ startDemoFleet }, { mkdtemp, rm }, { tmpdir }, { join, delimiter }] = await Promise.all([
-    import('../demo/fleet/demo-fleet.ts'),
-    import('node:fs/promises'),
-    import('node:os'),
-    import('node:path'),
-  ]);
+  const [{ startDemoFleet }, { kubeconfigPaths }, { mkdtemp, rm }, { tmpdir }, { join, delimiter }] =
+    await Promise.all([
+      import('../demo/fleet/demo-fleet.ts'),
+      import('../core/kubeconfig-contexts.ts'),
+      import('node:fs/promises'),
+      import('node:os'),
+      import('node:path'),
+    ]);
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-web-fleet-'));
   const fleet = await startDemoFleet({ clusters, kubeconfigPath: kubeconfigPath ?? join(dir, 'kubeconfig') });
-  const own = env.KUBECONFIG;
   return {
-    env: { ...env, KUBECONFIG: own ? [fleet.kubeconfigPath, own].join(delimiter) : fleet.kubeconfigPath },
+    env: withFleetKubeconfig(env, fleet.kubeconfigPath, kubeconfigPaths(env), delimiter),
     stop: async () => {
       await fleet.stop();
       await rm(dir, { recursive: true, force: true });

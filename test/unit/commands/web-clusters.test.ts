@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../main/commands/command.ts';
-import { demoClusters } from '../../../main/commands/web-command.ts';
+import { demoClusters, withFleetKubeconfig } from '../../../main/commands/web-command.ts';
+import { kubeconfigPaths } from '../../../main/core/kubeconfig-contexts.ts';
 
 describe('switchyard web --clusters', () => {
   it('keeps the single demo mesh by default and with --clusters 1', () => {
@@ -40,5 +41,24 @@ describe('switchyard web --kubeconfig', () => {
       /--kubeconfig writes the demo fleet's kubeconfig: give --demo --clusters N too/,
     );
     await expect(webCommand.run(['--clusters', '3'], io)).rejects.toThrow(/give --demo too/);
+  });
+});
+
+describe('the demo fleet beside the operator’s kubeconfig', () => {
+  it('lists the fleet first and keeps ~/.kube/config when KUBECONFIG is unset', () => {
+    const env = { HOME: '/home/op', OTHER: 'kept' };
+    const out = withFleetKubeconfig(env, '/tmp/fleet/kubeconfig', kubeconfigPaths(env, '/home/op'), ':');
+    expect(out).toEqual({
+      HOME: '/home/op',
+      OTHER: 'kept',
+      KUBECONFIG: '/tmp/fleet/kubeconfig:/home/op/.kube/config',
+    });
+  });
+
+  it('keeps every file of a KUBECONFIG list, in order, after the fleet', () => {
+    const env = { KUBECONFIG: '/a/one:/b/two' };
+    expect(withFleetKubeconfig(env, '/f', kubeconfigPaths(env, '/home/op'), ':').KUBECONFIG).toBe(
+      '/f:/a/one:/b/two',
+    );
   });
 });
