@@ -8,7 +8,7 @@ import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
 
-const usage = `Usage: switchyard web [--port N] [--demo] [--renderer DIR]
+const usage = `Usage: switchyard web [--port N] [--demo [--clusters N] [--kubeconfig FILE]] [--renderer DIR]
 
 Serves the Switchyard console to your browser on 127.0.0.1 only, with the same contract the
 desktop app uses, over one WebSocket guarded by a random token.
@@ -16,6 +16,11 @@ desktop app uses, over one WebSocket guarded by a random token.
 Options:
   --port N        listen on port N (default: a free port)
   --demo          start the embedded demo mesh right away
+  --clusters N    with --demo: run the demo fleet instead, N demo meshes (2 to 12) with one
+                  kubeconfig context per cluster and user (demo-eu-1-admin, …), so the console
+                  connects to every cluster; the default, 1, is the single embedded demo mesh
+  --kubeconfig FILE  with --clusters: write the demo fleet's kubeconfig here, for kubectl beside
+                  the console (default: a temporary file, removed on stop)
   --renderer DIR  serve this built renderer (default: out/renderer, built on first run)
   -h, --help      show this help
 
@@ -36,6 +41,8 @@ export const webCommand: Command = {
       options: {
         port: { type: 'string' },
         demo: { type: 'boolean', default: false },
+        clusters: { type: 'string' },
+        kubeconfig: { type: 'string' },
         renderer: { type: 'string' },
       },
       strict: true,
@@ -45,6 +52,9 @@ export const webCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new UsageError(`--port must be a whole number from 0 to 65535, not '${values.port}'`);
     }
+    const clusters = demoClusters(values.clusters, values.demo);
+    if (values.kubeconfig !== undefined && clusters === 1)
+      throw new UsageError("--kubeconfig writes the demo fleet's kubeconfig: give --demo --clusters N too");
     const token = io.env.SWITCHYARD_TOKEN;
     if (token !== undefined && token.length < 16) {
       throw new UsageError('SWITCHYARD_TOKEN must be at least 16 characters long');
@@ -56,24 +66,31 @@ export const webCommand: Command = {
     // meanwhile, and calls wait for it. The page loads in parallel with the core. The demo mesh
     // starts in the background: the first screen lists it as starting and does not wait for it.
     const firstScreen = firstScreenServed(FIRST_SCREEN_WAIT_MS);
+    let stopFleet: (() => Promise<void>) | undefined;
     const corePromise = (async () => {
       const [{ createAppCore }, { startEmbeddedDemo, demoSampleRequests }] = await Promise.all([
         import('../core/app-core.ts'),
         import('../demo/embedded-demo.ts'),
       ]);
+      // The demo fleet's kubeconfig goes first in KUBECONFIG: its contexts are listed (and
+      // connected) as any other, the operator's own contexts stay beside them.
+      const fleet = clusters > 1 ? await startWebDemoFleet(clusters, io.env, values.kubeconfig) : undefined;
+      stopFleet = fleet?.stop;
       const core = createAppCore({
         mode: 'web',
         version: packageVersion(),
         dataDir: defaultDataDir(io.env),
-        env: io.env,
+        env: fleet ? fleet.env : io.env,
         startDemo: startEmbeddedDemo,
         demoRequests: demoSampleRequests,
       });
       // It starts once the first screen's cluster list has been answered (or after a second
       // without a page), so that its seeding does not hold up the page and the first calls.
-      const demo = values.demo
-        ? core.beginDemo(firstScreen.served)
-        : await core.beginDemoIfNoContexts(firstScreen.served);
+      const demo = fleet
+        ? { started: Promise.resolve() }
+        : values.demo
+          ? core.beginDemo(firstScreen.served)
+          : await core.beginDemoIfNoContexts(firstScreen.served);
       demo.started.catch((err: unknown) =>
         io.stderr(`switchyard web: the demo mesh did not start: ${(err as Error).message}\n`),
       );
@@ -94,11 +111,58 @@ export const webCommand: Command = {
     io.stderr(`switchyard web: ${signal}, stopping\n`);
     await server.close();
     await (await corePromise.catch(() => undefined))?.dispose();
+    await stopFleet?.();
     return 0;
   },
 };
 
 const FIRST_SCREEN_WAIT_MS = 1000;
+
+/** `--clusters N`: 1 (the default) keeps the single demo mesh; 2 to 12 the demo fleet, only with --demo. */
+export function demoClusters(raw: string | undefined, demo: boolean | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > 12) {
+    throw new UsageError(`--clusters must be a whole number from 1 to 12, not '${raw}'`);
+  }
+  if (n > 1 && !demo) throw new UsageError('--clusters runs demo clusters: give --demo too');
+  return n;
+}
+
+/**
+ * The environment the core reads kubeconfigs from: the demo fleet's file first, then the operator's
+ * own files as they were (KUBECONFIG's list, or ~/.kube/config when it is unset), so no context of
+ * theirs goes missing while the fleet runs.
+ */
+export function withFleetKubeconfig(
+  env: NodeJS.ProcessEnv,
+  fleetPath: string,
+  ownPaths: readonly string[],
+  delimiter: string,
+): NodeJS.ProcessEnv {
+  return { ...env, KUBECONFIG: [fleetPath, ...ownPaths.filter((p) => p !== fleetPath)].join(delimiter) };
+}
+
+/** Starts the demo fleet and answers the environment whose KUBECONFIG lists its contexts first. */
+async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv, kubeconfigPath?: string) {
+  const [{ startDemoFleet }, { kubeconfigPaths }, { mkdtemp, rm }, { tmpdir }, { join, delimiter }] =
+    await Promise.all([
+      import('../demo/fleet/demo-fleet.ts'),
+      import('../core/kubeconfig-contexts.ts'),
+      import('node:fs/promises'),
+      import('node:os'),
+      import('node:path'),
+    ]);
+  const dir = await mkdtemp(join(tmpdir(), 'switchyard-web-fleet-'));
+  const fleet = await startDemoFleet({ clusters, kubeconfigPath: kubeconfigPath ?? join(dir, 'kubeconfig') });
+  return {
+    env: withFleetKubeconfig(env, fleet.kubeconfigPath, kubeconfigPaths(env), delimiter),
+    stop: async () => {
+      await fleet.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Settles once the first `contexts.list` has been answered (the first screen has its data), or after `ms`. */
 function firstScreenServed(ms: number) {

@@ -4,4 +4,5 @@
 
 export * from './fleet-drift.ts';
 export * from './fleet-model.ts';
+export * from './fleet-review-choice.ts';
 export * from './fleet-waves.ts';

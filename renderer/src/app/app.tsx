@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { connectedContexts } from '../../../shared/fleet/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import { ReviewDialog } from '../features/apply/review-dialog.tsx';
 import { UndoToast } from '../features/apply/undo-toast.tsx';
@@ -9,6 +10,7 @@ import { DraftEditor } from '../features/drafts/draft-editor.tsx';
 import { draftReleaseKey } from '../features/drafts/draft-keys.ts';
 import { DraftsButton } from '../features/drafts/drafts-button.tsx';
 import { DraftsPanel } from '../features/drafts/drafts-panel.tsx';
+import { FleetScreen, type FleetService } from '../features/fleet/fleet-screen.tsx';
 import { shortcutFor } from '../features/help/shortcuts.ts';
 import { ShortcutsSheet } from '../features/help/shortcuts-sheet.tsx';
 import { HistoryPanel } from '../features/history/history-panel.tsx';
@@ -51,12 +53,20 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   const draftsPanel = drafts((s) => s.panelOpen);
   const openDraftKey = drafts((s) => (s.open ? (draftReleaseKey(s.open.view) ?? '') : undefined));
   const [help, setHelp] = useState(false);
+  // The Fleets screen, opened from the navigation or from a service ("Open in fleet").
+  const [fleet, setFleet] = useState<{ service?: FleetService; opened: number } | null>(null);
+  const allContexts = clusters((s) => s.contexts);
+  const openFleet = (service?: FleetService) =>
+    setFleet((f) => ({ ...(service ? { service } : {}), opened: (f?.opened ?? 0) + 1 }));
   const live = active?.status === 'connected' || active?.status === 'read-only';
   // Offline with a snapshot: main answers the services and their views from it, read-only.
   const mode = live ? 'live' : snapshotAt ? 'snapshot' : 'none';
   const usable = mode !== 'none';
 
   usePlaceInUrl(clusters);
+  // Picking a service or a cluster leaves the Fleets screen for it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on a new place only
+  useEffect(() => setFleet(null), [activeId, releaseId]);
   useEffect(() => {
     void drafts.getState().load();
   }, [drafts]);
@@ -104,6 +114,16 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
         <h1>Switchyard</h1>
         <span className="subtitle">Grayscale releases for your service mesh</span>
         <ClusterSwitcher store={clusters} />
+        <nav aria-label="Screens">
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={fleet !== null}
+            onClick={() => (fleet ? setFleet(null) : openFleet())}
+          >
+            Fleets
+          </button>
+        </nav>
         <DraftsButton drafts={drafts} />
         <button
           type="button"
@@ -139,7 +159,15 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
       {draftsPanel && <DraftsPanel drafts={drafts} clusters={clusters} />}
       <main className={activeId && usable ? 'workspace' : undefined}>
         {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
-        {openDraftKey !== undefined ? (
+        {fleet ? (
+          <FleetScreen
+            key={fleet.opened}
+            api={api}
+            contexts={allContexts}
+            initialContexts={connectedContexts(allContexts)}
+            service={fleet.service}
+          />
+        ) : openDraftKey !== undefined ? (
           <DraftEditor drafts={drafts} releases={releases} clusters={clusters} />
         ) : activeId && usable && releaseId ? (
           <ServiceView
@@ -151,6 +179,7 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
             apply={apply}
             wizard={wizard}
             drafts={drafts}
+            onOpenInFleet={openFleet}
           />
         ) : (
           <div className="overview">

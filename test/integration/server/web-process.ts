@@ -19,14 +19,15 @@ export interface WebProcess {
   stop(): Promise<void>;
 }
 
-export async function startWebProcess(): Promise<WebProcess> {
+/** `extraArgs`: more of `switchyard web`'s options (`--clusters 3`). */
+export async function startWebProcess(extraArgs: string[] = []): Promise<WebProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sy-web-process-'));
   const renderer = join(dir, 'renderer');
   mkdirSync(renderer);
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Switchyard</title>');
   const proc = await spawnSwitchyard({
     root,
-    args: ['web', '--demo', '--renderer', renderer],
+    args: ['web', '--demo', '--renderer', renderer, ...extraArgs],
     env: {
       ...process.env,
       SWITCHYARD_DATA_DIR: join(dir, 'data'),

@@ -24,7 +24,10 @@ describe('the switchyard command', () => {
   it('prints the help of web', async () => {
     const c = captureIO();
     expect(await main(['web', '--help'], c.io)).toBe(0);
-    expect(c.stdout()).toContain('Usage: switchyard web [--port N] [--demo]');
+    expect(c.stdout()).toContain(
+      'Usage: switchyard web [--port N] [--demo [--clusters N] [--kubeconfig FILE]]',
+    );
+    expect(c.stdout()).toContain('--clusters N    with --demo: run the demo fleet instead');
   });
 
   it('rejects a bad port and an unknown option with one line each', async () => {

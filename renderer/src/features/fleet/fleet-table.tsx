@@ -29,6 +29,27 @@ function Cell({ row, aspect, children }: { row: Row; aspect: Aspect; children: s
   );
 }
 
+/** The drift of the service across the fleet in words, one sentence per differing cell. */
+export function FleetDrift({ view, host }: { view: FleetView; host: string }) {
+  const rows = view.services.find((s) => s.host === host)?.rows ?? [];
+  const drift = rows.flatMap((r) =>
+    r.drift.map((d) => ({ key: `${r.contextId}-${d.aspect}`, words: d.words })),
+  );
+  if (rows.length === 0) return <p role="status">No cluster of the fleet has {host}.</p>;
+  if (drift.length === 0)
+    return <p role="status">No drift: every cluster has the same versions, split and content rules.</p>;
+  return (
+    <section aria-labelledby="fleet-drift-heading">
+      <h3 id="fleet-drift-heading">Drift</h3>
+      <ul aria-label="Drift across the fleet">
+        {drift.map((d) => (
+          <li key={d.key}>{d.words}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function FleetTable({ view, host }: { view: FleetView; host: string }) {
   const service = view.services.find((s) => s.host === host);
   const unreachable = view.clusters.filter((c) => !c.reachable);
@@ -88,11 +109,14 @@ export function FleetPanel({
   contexts,
   namespace,
   host,
+  onView,
 }: {
   api: ApiClient;
   contexts: string[];
   namespace: string;
   host: string;
+  /** Told the view once read (the fleet screen offers its versions for a cut-over). */
+  onView?: (view: FleetView) => void;
 }) {
   const [view, setView] = useState<FleetView | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -101,14 +125,21 @@ export function FleetPanel({
     let live = true;
     void api.call('fleet.view', { contexts: key.split('\n'), namespace, host }).then((r) => {
       if (!live) return;
-      if (r.ok) setView(r.value);
-      else setError(r.error.message);
+      if (r.ok) {
+        setView(r.value);
+        onView?.(r.value);
+      } else setError(r.error.message);
     });
     return () => {
       live = false;
     };
-  }, [api, key, namespace, host]);
+  }, [api, key, namespace, host, onView]);
   if (error) return <p role="alert">The fleet could not be read: {error}</p>;
   if (!view) return <p aria-busy="true">Reading the fleet…</p>;
-  return <FleetTable view={view} host={host} />;
+  return (
+    <>
+      <FleetTable view={view} host={host} />
+      <FleetDrift view={view} host={host} />
+    </>
+  );
 }

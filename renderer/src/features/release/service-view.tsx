@@ -34,6 +34,12 @@ interface ServiceViewProps {
   apply: ApplyStore;
   wizard: WizardStore;
   drafts: DraftsStore;
+  /** "Open in fleet": this service (namespace, host and the split on its slider) across clusters. */
+  onOpenInFleet?: (service: {
+    namespace: string;
+    host: string;
+    split: Array<{ version: string; weight: number }>;
+  }) => void;
 }
 
 /** One service: its versions, the split editor, content rules, review/apply, cut-over and history. */
@@ -45,6 +51,7 @@ export function ServiceView({
   apply,
   wizard,
   drafts,
+  onOpenInFleet,
 }: ServiceViewProps) {
   const key = editKey(contextId, releaseId);
   const view = releases((s) => s.views[key]);
@@ -128,6 +135,22 @@ export function ServiceView({
           </span>
         )}
         {edit.awaitingConfirm && <span className="chip">Applied — waiting for the cluster to confirm…</span>}
+        {onOpenInFleet && canDraft && (
+          <button
+            type="button"
+            className="secondary"
+            title="This service in every cluster of a fleet: drift, and one change for all"
+            onClick={() =>
+              onOpenInFleet({
+                namespace: view.namespace,
+                host: view.host,
+                split: edit.split.map((v) => ({ version: v.version, weight: v.weight })),
+              })
+            }
+          >
+            Open in fleet
+          </button>
+        )}
         {canDraft && (
           <button
             type="button"
