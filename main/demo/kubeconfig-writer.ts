@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
 import { DEMO_TEAM_NAMESPACE } from './auth/demo-users.ts';
@@ -93,8 +93,13 @@ export function fleetKubeconfigYaml(members: readonly FleetKubeconfigMember[]): 
   return stringify(config, { lineWidth: 0 });
 }
 
-/** Writes the kubeconfig readable by the owner only (it holds bearer tokens). */
+/**
+ * Writes the kubeconfig readable by the owner only (it holds bearer tokens), whole or not at all:
+ * kubectl or a test waiting for the file never reads half of it.
+ */
 export async function writeDemoKubeconfig(path: string, yaml: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, yaml, { mode: 0o600 });
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(partial, yaml, { mode: 0o600 });
+  await rename(partial, path);
 }

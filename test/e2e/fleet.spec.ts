@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,13 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   kubeconfig = join(mkdtempSync(join(tmpdir(), 'sy-e2e-fleet-')), 'kubeconfig');
   app = await startWebApp({ root, args: ['--demo', '--clusters', '3', '--kubeconfig', kubeconfig] });
+  // `web` prints its URL before the core (and the demo fleet with it) has started, so that the first
+  // screen is not held up: the fleet's kubeconfig appears a moment later, on a busy machine seconds.
+  const until = Date.now() + 60_000;
+  while (!existsSync(kubeconfig)) {
+    if (Date.now() > until) throw new Error(`the demo fleet's kubeconfig never appeared at ${kubeconfig}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 });
 test.afterAll(async () => {
   await app?.stop();
