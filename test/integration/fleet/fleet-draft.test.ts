@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppCore } from '../../../main/core/app-core.ts';
 import type { DraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import { createDraftsService } from '../../../main/core/drafts/drafts-service.ts';
 import { FleetPlanView } from '../../../shared/api/fleet-schemas.ts';
@@ -156,5 +157,41 @@ describe('a draft applied to a fleet, merged per cluster', () => {
     await expect(
       h.handlers['fleet.plan']({ ...other, host: REVIEWS_HOST, change: { kind: 'draft', draftId: 'nope' } }),
     ).rejects.toThrow(/no draft 'nope'/);
+  });
+});
+
+describe('the app core wires the drafts service into fleet.plan', () => {
+  it('plans a draft made through drafts.create for the fleet (nothing to change where the cluster has it)', async () => {
+    const core = createAppCore({
+      mode: 'web',
+      version: '0.0.0-test',
+      dataDir: mkdtempSync(join(tmpdir(), 'sy-fleet-drafts-core-')),
+      env: { KUBECONFIG: h.fleet.kubeconfigPath },
+      startDemo: async () => {
+        throw new Error('no demo in this test');
+      },
+    });
+    try {
+      const contexts = [h.contexts[0] ?? ''];
+      const view = await core.handlers['fleet.view']({ contexts, namespace: 'bookinfo', host: REVIEWS_HOST });
+      const releaseId = view.services[0]?.rows[0]?.releaseId ?? '';
+      const draft = await core.handlers['drafts.create']({
+        contextId: contexts[0] ?? '',
+        releaseId,
+        name: 'as is',
+      });
+      const plan = await core.handlers['fleet.plan']({
+        contexts,
+        namespace: 'bookinfo',
+        host: REVIEWS_HOST,
+        change: { kind: 'draft', draftId: draft.id },
+        holdSeconds: 0,
+        gate: false,
+      });
+      expect(plan.change).toMatch(/^draft “as is”: /);
+      expect(plan.clusters[0]?.plan?.steps).toEqual([]);
+    } finally {
+      await core.dispose();
+    }
   });
 });
