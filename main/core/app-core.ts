@@ -73,6 +73,8 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
       const found = await metrics.prometheusFor(contextId);
       return 'none' in found ? found : found.client;
     },
+    // A saved draft applied to a fleet is merged with each cluster's live objects by the drafts service.
+    fleet: { drafts: (draftId) => drafts.forFleet(draftId) },
   });
 
   consoleHandlers.onContextsChanged(() => {
@@ -85,15 +87,14 @@ export function createAppCore(deps: AppCoreDependencies): AppCore {
     emit,
   });
 
-  const draftCalls = draftHandlers(
-    createDraftsService({
-      dataDir: deps.dataDir,
-      emit,
-      draftBase: (contextId, releaseId) => consoleHandlers.draftBase(contextId, releaseId),
-      liveObjects: (contextId, keys) => consoleHandlers.liveObjects(contextId, keys),
-      reviewPlan: (p) => consoleHandlers.reviewPlan(p),
-    }),
-  );
+  const drafts = createDraftsService({
+    dataDir: deps.dataDir,
+    emit,
+    draftBase: (contextId, releaseId) => consoleHandlers.draftBase(contextId, releaseId),
+    liveObjects: (contextId, keys) => consoleHandlers.liveObjects(contextId, keys),
+    reviewPlan: (p) => consoleHandlers.reviewPlan(p),
+  });
+  const draftCalls = draftHandlers(drafts);
 
   const handlers: ApiHandlers = {
     ...consoleHandlers,

@@ -32,7 +32,10 @@ export type FleetSaved = z.infer<typeof FleetSaved>;
 
 const FleetList = z.object({ fleets: z.array(FleetSaved) });
 
-/** The change made in every cluster: a split of the catch-all route, all traffic to a version (cut-over), or back to one (rollback). */
+/**
+ * The change made in every cluster: a split of the catch-all route, all traffic to a version
+ * (cut-over), back to one (rollback), or a saved draft (three-way merged with each cluster's live objects).
+ */
 export const FleetChangeInput = z.discriminatedUnion('kind', [
   z
     .object({
@@ -42,6 +45,7 @@ export const FleetChangeInput = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('cutover'), version: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('rollback'), version: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('draft'), draftId: z.string().min(1) }).strict(),
 ]);
 export type FleetChangeInput = z.infer<typeof FleetChangeInput>;
 

@@ -5,7 +5,8 @@
 
 export type FleetChangeChoice =
   | { kind: 'split'; split: ReadonlyArray<{ version: string; weight: number }> }
-  | { kind: 'cutover'; version: string };
+  | { kind: 'cutover'; version: string }
+  | { kind: 'draft'; draftId: string };
 
 export interface FleetWaveChoice {
   contexts: readonly string[];
@@ -22,7 +23,8 @@ export interface FleetPlanRequest {
   host: string;
   change:
     | { kind: 'split'; split: Array<{ version: string; weight: number }> }
-    | { kind: 'cutover'; version: string };
+    | { kind: 'cutover'; version: string }
+    | { kind: 'draft'; draftId: string };
   canary?: string;
   maxParallel: number;
   holdSeconds: number;
@@ -34,6 +36,7 @@ export const FLEET_REVIEW_LIMITS = { maxClusters: 20, maxHoldSeconds: 3600 } as 
 type Checked = { ok: true; request: FleetPlanRequest } | { ok: false; error: string };
 
 function checkChange(change: FleetChangeChoice): string | undefined {
+  if (change.kind === 'draft') return change.draftId.trim() ? undefined : 'choose the draft to apply';
   if (change.kind === 'cutover')
     return change.version.trim() ? undefined : 'choose the version every cluster is cut over to';
   if (change.split.length === 0) return 'the split names no version';
@@ -82,9 +85,11 @@ export function fleetPlanRequest(
       namespace: target.namespace,
       host: target.host,
       change:
-        change.kind === 'cutover'
-          ? { kind: 'cutover', version: change.version }
-          : { kind: 'split', split: change.split.map((s) => ({ version: s.version, weight: s.weight })) },
+        change.kind === 'draft'
+          ? { kind: 'draft', draftId: change.draftId }
+          : change.kind === 'cutover'
+            ? { kind: 'cutover', version: change.version }
+            : { kind: 'split', split: change.split.map((s) => ({ version: s.version, weight: s.weight })) },
       ...(waves.canary ? { canary: waves.canary } : {}),
       maxParallel: waves.maxParallel,
       holdSeconds: waves.holdSeconds,

@@ -14,6 +14,7 @@ import type { KubeObject, RegexEngine } from '../../../shared/mesh/model/index.t
 import { readReleases } from '../../../shared/mesh/read/index.ts';
 import { re2Engine } from '../../lib/re2-engine.ts';
 import type { EventSink } from '../api-dispatch.ts';
+import type { FleetDraft, FleetDrafts } from '../fleet/fleet-draft.ts';
 import type { DraftBase, ExternalPlan } from '../services/console-services.ts';
 import { desiredFromInput } from '../services/desired-release-input.ts';
 import { serviceNameOf } from '../views/release-views.ts';
@@ -50,6 +51,8 @@ export interface DraftsService {
   compare: Call<'drafts.compare'>;
   plan: Call<'drafts.plan'>;
   exportAs: Call<'drafts.export'>;
+  /** A draft as a fleet's change: merged and planned per cluster (not a contract call: fleet.plan's). */
+  forFleet: FleetDrafts;
 }
 
 export interface DraftsServiceDependencies {
@@ -128,6 +131,40 @@ async function compareWithLive(
   }
   const byKey = new Map(keys.map((k, i) => [keyText(k), live[i]]));
   return compareDraft(draft, byKey, resolutions, when);
+}
+
+/** The draft merged with one context's live objects and planned for its release there. */
+async function planInContext(
+  deps: DraftsServiceDependencies,
+  draft: Draft,
+  contextId: string,
+  releaseId: string,
+  when: Date,
+): ReturnType<FleetDraft['planIn']> {
+  const comparison = await compareWithLive(deps.liveObjects, { ...draft, context: contextId }, [], when);
+  if (!comparison.view.ok)
+    return {
+      conflict: `the cluster changed what draft “${draft.name}” changes: ${describeConflicts(comparison.view)}`,
+    };
+  try {
+    return { plan: draftEnginePlan(draft, comparison, releaseId) };
+  } catch (err) {
+    if (err instanceof DraftPlanError) return { conflict: err.message };
+    throw err;
+  }
+}
+
+/** A saved draft as a fleet's change (refused while it sends traffic to a version it creates). */
+function draftForFleet(deps: DraftsServiceDependencies, draft: Draft, now: () => Date): FleetDraft {
+  refuseTrafficToNewVersions(draft);
+  return {
+    name: draft.name,
+    namespace: draft.namespace,
+    host: draft.host,
+    words: describeDesired(draft),
+    split: draft.desired?.split.map((x) => ({ version: x.version, weight: x.weight })),
+    planIn: (contextId, releaseId) => planInContext(deps, draft, contextId, releaseId, now()),
+  };
 }
 
 export function createDraftsService(deps: DraftsServiceDependencies): DraftsService {
@@ -277,5 +314,6 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftsServ
     },
 
     exportAs: async (req) => exportDraft(await load(req.id), req),
+    forFleet: async (id) => draftForFleet(deps, await load(id), now),
   };
 }

@@ -8,14 +8,21 @@ import type { FleetChangeInput } from '../../../shared/api/fleet-schemas.ts';
 import type { PreflightOutcome } from '../../../shared/fleet/index.ts';
 import type { ServiceRelease, TrafficSplit } from '../../../shared/mesh/model/index.ts';
 import { desiredOf, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
+import type { AnyPlan } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { ConsoleServices } from '../services/console-services.ts';
 import { sessionFacts } from '../services/console-services.ts';
+import type { FleetDraft } from './fleet-draft.ts';
+
+/** A change of the catch-all split given as such (not a draft's). */
+export type SplitChange = Exclude<FleetChangeInput, { kind: 'draft' }>;
 
 export interface FleetTarget {
   namespace: string;
   host: string;
   change: FleetChangeInput;
+  /** The opened draft, when the change is one. */
+  draft?: FleetDraft;
 }
 
 /** What a cluster's preflight found, and when ready the stored plan and what its gate compares. */
@@ -31,8 +38,10 @@ export interface ClusterPreflight {
 
 export const OPEN_TIMEOUT_MS = 20_000;
 
-/** The change in words: `split v1 50%, v2 50%`, `cut-over to v2`, `rollback to v1`. */
-export function changeWords(change: FleetChangeInput): string {
+/** The change in words: `split v1 50%, v2 50%`, `cut-over to v2`, `rollback to v1`, `draft “…”: v1 50%, v2 50%`. */
+export function changeWords(change: FleetChangeInput, draft?: FleetDraft): string {
+  if (change.kind === 'draft')
+    return draft ? `draft “${draft.name}”: ${draft.words}` : `draft ${change.draftId}`;
   if (change.kind === 'split')
     return `split ${change.split.map((s) => `${s.version} ${s.weight}%`).join(', ')}`;
   return change.kind === 'cutover' ? `cut-over to ${change.version}` : `rollback to ${change.version}`;
@@ -82,7 +91,7 @@ export function findRelease(
 }
 
 /** The catch-all split the change asks of this release. */
-export function wantedSplit(release: ServiceRelease, change: FleetChangeInput): TrafficSplit {
+export function wantedSplit(release: ServiceRelease, change: SplitChange): TrafficSplit {
   if (change.kind === 'split') return change.split.map((x) => ({ version: x.version, weight: x.weight }));
   const inRoute = (release.defaultRoute?.destinations ?? []).map((d) => d.version);
   const versions = inRoute.includes(change.version) ? inRoute : [...inRoute, change.version];
@@ -103,13 +112,46 @@ export function gateVersions(
   return { canary, stable };
 }
 
-function missingVersions(release: ServiceRelease, change: FleetChangeInput): string[] {
+function missingVersions(release: ServiceRelease, change: SplitChange): string[] {
   const known = new Set(release.versions.map((v) => v.name));
   const asked =
     change.kind === 'split'
       ? change.split.filter((x) => x.weight > 0).map((x) => x.version)
       : [change.version];
   return asked.filter((v) => !known.has(v));
+}
+
+type Planned = { plan: AnyPlan; wanted: TrafficSplit | undefined } | { outcome: PreflightOutcome };
+
+/**
+ * The cluster's plan: a split planned with release.plan's planner, or a draft three-way merged with
+ * this cluster's live objects (a live change overlapping the draft's is this cluster's conflict).
+ */
+async function planIn(
+  s: ConsoleServices,
+  contextId: string,
+  session: ClusterSession,
+  release: ServiceRelease,
+  target: FleetTarget,
+): Promise<Planned> {
+  const { change, draft } = target;
+  if (change.kind === 'draft') {
+    if (!draft) throw new Error(`draft ${change.draftId} was not opened for the fleet`);
+    const merged = await draft.planIn(contextId, release.id);
+    if ('conflict' in merged) return { outcome: { kind: 'conflict', reason: merged.conflict } };
+    return { plan: merged.plan, wanted: draft.split };
+  }
+  const missing = missingVersions(release, change);
+  if (missing.length) return { outcome: { kind: 'version-missing', versions: missing } };
+  const wanted = wantedSplit(release, change);
+  try {
+    return {
+      plan: planRelease(release, setSplit(desiredOf(release), wanted), s.sourceObjects(session, release)),
+      wanted,
+    };
+  } catch (err) {
+    return { outcome: { kind: 'conflict', reason: (err as Error).message } };
+  }
 }
 
 /** Preflights one cluster and, when it can take the change, stores its plan for review. */
@@ -133,16 +175,9 @@ export async function preflightCluster(
       releaseId,
       outcome: { kind: 'read-only', reason: release.readOnlyReasons.join('; ') },
     };
-  const missing = missingVersions(release, target.change);
-  if (missing.length)
-    return { contextId, releaseId, outcome: { kind: 'version-missing', versions: missing } };
-  const wanted = wantedSplit(release, target.change);
-  let plan: ReturnType<typeof planRelease>;
-  try {
-    plan = planRelease(release, setSplit(desiredOf(release), wanted), s.sourceObjects(session, release));
-  } catch (err) {
-    return { contextId, releaseId, outcome: { kind: 'conflict', reason: (err as Error).message } };
-  }
+  const planned = await planIn(s, contextId, session, release, target);
+  if ('outcome' in planned) return { contextId, releaseId, outcome: planned.outcome };
+  const { plan, wanted } = planned;
   const stored = s.plans.store({ contextId, releaseId, plan, kind: 'change', description });
   const summary =
     plan.steps.length === 0
@@ -155,6 +190,7 @@ export async function preflightCluster(
     const reason = `the dry-run of “${failed.description}” failed: ${failed.dryRun.message ?? 'no reason given'}`;
     return { contextId, releaseId, outcome: { kind: 'conflict', reason } };
   }
+  if (!wanted) return { contextId, releaseId, outcome: { kind: 'ready' }, plan: view };
   const { canary, stable } = gateVersions(release, wanted);
   return {
     contextId,

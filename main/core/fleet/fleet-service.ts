@@ -8,6 +8,7 @@ import type { FleetPlanInput, FleetPlanView } from '../../../shared/api/fleet-sc
 import type { PreflightOutcome } from '../../../shared/fleet/index.ts';
 import { FleetPlanError, planWaves, skipReason } from '../../../shared/fleet/index.ts';
 import type { ConsoleServices } from '../services/console-services.ts';
+import type { FleetDraft, FleetDrafts } from './fleet-draft.ts';
 import type { ClusterJudge } from './fleet-gate.ts';
 import { prometheusJudge } from './fleet-gate.ts';
 import { changeWords, preflightCluster } from './fleet-preflight.ts';
@@ -24,6 +25,24 @@ export interface FleetServiceOptions extends Pick<FleetRunsDependencies, 'retryM
   dataDir: string;
   /** The gate's verdict per cluster (default: its Prometheus through the health verdict). */
   judge?: ClusterJudge;
+  /** Opens a saved draft as the change (`{ kind: 'draft' }`); absent: such a change is refused. */
+  drafts?: FleetDrafts;
+}
+
+/** The draft a change names, opened, for the same service as the plan's (else a clear refusal). */
+async function openDraft(
+  drafts: FleetDrafts | undefined,
+  input: FleetPlanInput,
+): Promise<FleetDraft | undefined> {
+  if (input.change.kind !== 'draft') return undefined;
+  if (!drafts) throw new ApiFailure('unavailable', 'drafts cannot be applied to a fleet here');
+  const draft = await drafts(input.change.draftId);
+  if (draft.namespace !== input.namespace || draft.host !== input.host)
+    throw new ApiFailure(
+      'invalid-request',
+      `draft “${draft.name}” is for ${draft.host} in ${draft.namespace}, not ${input.host} in ${input.namespace}`,
+    );
+  return draft;
 }
 
 export function createFleetService(s: ConsoleServices, options: FleetServiceOptions) {
@@ -44,8 +63,14 @@ export function createFleetService(s: ConsoleServices, options: FleetServiceOpti
     if (dupes.length) throw new ApiFailure('invalid-request', `contexts: ${dupes.join(', ')} listed twice`);
     if (input.canary !== undefined && !input.contexts.includes(input.canary))
       throw new ApiFailure('invalid-request', `canary: '${input.canary}' is not one of the fleet's contexts`);
-    const change = changeWords(input.change);
-    const target = { namespace: input.namespace, host: input.host, change: input.change };
+    const draft = await openDraft(options.drafts, input);
+    const change = changeWords(input.change, draft);
+    const target = {
+      namespace: input.namespace,
+      host: input.host,
+      change: input.change,
+      ...(draft ? { draft } : {}),
+    };
     const description = `fleet: ${input.host}: ${change}`;
     const clusters = await Promise.all(
       input.contexts.map((c) => preflightCluster(s, c, target, description)),

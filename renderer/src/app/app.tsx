@@ -156,7 +156,19 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
         />
       )}
       {activeId && live && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
-      {draftsPanel && <DraftsPanel drafts={drafts} clusters={clusters} />}
+      {draftsPanel && (
+        <DraftsPanel
+          drafts={drafts}
+          clusters={clusters}
+          onApplyToFleet={(d) =>
+            openFleet({
+              namespace: d.namespace,
+              host: d.host,
+              draft: { id: d.id, name: d.name, summary: d.summary },
+            })
+          }
+        />
+      )}
       <main className={activeId && usable ? 'workspace' : undefined}>
         {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
         {fleet ? (

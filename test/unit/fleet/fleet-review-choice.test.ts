@@ -33,6 +33,15 @@ describe('the fleet review choices', () => {
     });
   });
 
+  it('makes a request applying a saved draft, and refuses one naming no draft', () => {
+    const r = fleetPlanRequest(target, { kind: 'draft', draftId: 'reviews-abc' }, waves);
+    expect(r.ok && r.request.change).toEqual({ kind: 'draft', draftId: 'reviews-abc' });
+    expect(fleetPlanRequest(target, { kind: 'draft', draftId: ' ' }, waves)).toEqual({
+      ok: false,
+      error: 'choose the draft to apply',
+    });
+  });
+
   it('leaves the canary to main when none is chosen', () => {
     const r = fleetPlanRequest(target, { kind: 'cutover', version: 'v1' }, { ...waves, canary: '' });
     expect(r.ok && 'canary' in r.request).toBe(false);

@@ -6,7 +6,7 @@ import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
 import { createClustersStore } from '../../../renderer/src/stores/clusters-store.ts';
 import { createDraftsStore } from '../../../renderer/src/stores/drafts-store.ts';
 import { createReleaseStore } from '../../../renderer/src/stores/release-store.ts';
-import type { DraftView } from '../../../shared/api/draft-schemas.ts';
+import type { DraftSummary, DraftView } from '../../../shared/api/draft-schemas.ts';
 import { freshDomHost } from './dom-host.ts';
 import { draftView, fakeApi, ok } from './drafts-fixtures.ts';
 
@@ -21,7 +21,7 @@ const type = (el: HTMLInputElement | HTMLTextAreaElement, value: string) => {
   el.dispatchEvent(new Event('input', { bubbles: true }));
 };
 
-async function mounted() {
+async function mounted(onApplyToFleet?: (d: DraftSummary) => void) {
   let name = 'Canary d1';
   const fake = fakeApi({
     'drafts.list': () =>
@@ -60,7 +60,11 @@ async function mounted() {
   const clusters = createClustersStore({ ...fake.api, transport: { onStatus: () => () => {} } } as never);
   await clusters.getState().load();
   await drafts.getState().load();
-  await act(async () => dom.root.render(<DraftsPanel drafts={drafts} clusters={clusters} />));
+  await act(async () =>
+    dom.root.render(
+      <DraftsPanel drafts={drafts} clusters={clusters} {...(onApplyToFleet ? { onApplyToFleet } : {})} />,
+    ),
+  );
   return { ...fake, drafts };
 }
 
@@ -76,6 +80,18 @@ describe('the Drafts panel', () => {
     for (const action of ['Open', 'Rename', 'Duplicate', 'Delete', 'Apply'])
       expect(byLabel<HTMLButtonElement>(`${action} Canary d1`)?.tagName).toBe('BUTTON');
     expect(dom.host.querySelector('[role="alert"]')?.textContent).toContain('d9.json.corrupt');
+  });
+
+  it('offers “Apply to fleet…” on each draft, handing the draft to the Fleets screen', async () => {
+    const asked: DraftSummary[] = [];
+    await mounted((d) => asked.push(d));
+    const button = byLabel<HTMLButtonElement>('Apply Canary d1 to a fleet');
+    expect(button.tagName).toBe('BUTTON');
+    expect(button.textContent).toBe('Apply to fleet…');
+    await act(async () => button.click());
+    expect(asked.map((d) => [d.id, d.namespace, d.host])).toEqual([
+      ['d1', 'bookinfo', 'reviews.bookinfo.svc.cluster.local'],
+    ]);
   });
 
   it('renames a draft inline', async () => {

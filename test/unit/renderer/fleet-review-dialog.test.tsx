@@ -75,7 +75,11 @@ const labelled = (text: string) =>
     ?.querySelector('input, select') as HTMLInputElement | HTMLSelectElement;
 const click = (name: string) => act(async () => buttonIn(dom.host, name).click());
 
-function render(fake: ReturnType<typeof fakeApi>, split?: Array<{ version: string; weight: number }>) {
+function render(
+  fake: ReturnType<typeof fakeApi>,
+  split?: Array<{ version: string; weight: number }>,
+  draft?: { id: string; name: string; summary: string },
+) {
   return act(async () =>
     dom.root.render(
       <FleetReviewDialog
@@ -86,6 +90,7 @@ function render(fake: ReturnType<typeof fakeApi>, split?: Array<{ version: strin
           host: HOST,
           versions: ['v1', 'v2', 'v3'],
           ...(split ? { split } : {}),
+          ...(draft ? { draft } : {}),
         }}
         onClose={() => {}}
       />,
@@ -124,6 +129,18 @@ describe('the fleet review dialog', () => {
         holdSeconds: 5,
         gate: true,
       },
+    ]);
+  });
+
+  it('opened from a draft’s “Apply to fleet…”, plans the draft as the change', async () => {
+    const fake = fakeApi({ 'fleet.plan': () => ok(planOf()) });
+    await render(fake, undefined, { id: 'reviews-abc', name: 'reviews 50/50', summary: 'v1 50%, v2 50%' });
+    const radio = labelled('Draft “reviews 50/50”') as HTMLInputElement;
+    expect(radio.type).toBe('radio');
+    expect(radio.checked).toBe(true);
+    await click('Plan for every cluster');
+    expect(fake.sent('fleet.plan').map((r) => (r as { change: unknown }).change)).toEqual([
+      { kind: 'draft', draftId: 'reviews-abc' },
     ]);
   });
 

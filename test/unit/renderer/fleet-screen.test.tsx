@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { FleetPicker } from '../../../renderer/src/features/fleet/fleet-picker.tsx';
+import { FleetScreen } from '../../../renderer/src/features/fleet/fleet-screen.tsx';
 import { FleetDrift } from '../../../renderer/src/features/fleet/fleet-table.tsx';
 import type { ContextSummary } from '../../../shared/api/contract.ts';
 import type { FleetView } from '../../../shared/api/fleet-schemas.ts';
@@ -157,5 +158,54 @@ describe('the fleet drift in words', () => {
     expect(dom.host.querySelector('[role="status"]')?.textContent).toBe(
       'No drift: every cluster has the same versions, split and content rules.',
     );
+  });
+});
+
+describe('the Fleets screen opened from a draft’s “Apply to fleet…”', () => {
+  it('shows the draft’s service across the fleet and reviews the draft as the change', async () => {
+    const view: FleetView = {
+      clusters: [{ contextId: 'kube:eu', reachable: true }],
+      services: [
+        {
+          key: `bookinfo/${HOST}`,
+          namespace: 'bookinfo',
+          host: HOST,
+          rows: [
+            {
+              contextId: 'kube:eu',
+              present: true,
+              versions: ['v1', 'v2'],
+              split: [
+                { version: 'v1', weight: 90 },
+                { version: 'v2', weight: 10 },
+              ],
+              rules: [],
+              drift: [],
+            },
+          ],
+        },
+      ],
+    };
+    const fake = fakeApi({ 'fleet.list': () => ok({ fleets: [] }), 'fleet.view': () => ok(view) });
+    await act(async () =>
+      dom.root.render(
+        <FleetScreen
+          api={fake.api}
+          contexts={CONTEXTS}
+          initialContexts={['kube:eu']}
+          service={{
+            namespace: 'bookinfo',
+            host: HOST,
+            draft: { id: 'reviews-abc', name: 'reviews 50/50', summary: 'v1 50%, v2 50%' },
+          }}
+        />,
+      ),
+    );
+    expect(fake.sent('fleet.view')).toHaveLength(1);
+    await act(async () => buttonIn(dom.host, 'Review a fleet change').click());
+    const draft = [...dom.host.querySelectorAll('label')]
+      .find((l) => l.textContent?.includes('Draft “reviews 50/50”: v1 50%, v2 50%'))
+      ?.querySelector('input') as HTMLInputElement;
+    expect(draft.checked).toBe(true);
   });
 });

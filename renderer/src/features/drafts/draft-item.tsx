@@ -12,10 +12,12 @@ interface DraftItemProps {
   /** The draft's context is connected, so "Apply" can compare with the cluster right away. */
   connected: boolean;
   drafts: DraftsStore;
+  /** "Apply to fleet…": opens the Fleets screen with this draft as the change. */
+  onApplyToFleet?: ((draft: DraftSummary) => void) | undefined;
 }
 
 /** One draft in the Drafts panel, with open, rename (inline), duplicate, delete and apply. */
-export function DraftItem({ draft: d, contextName, connected, drafts }: DraftItemProps) {
+export function DraftItem({ draft: d, contextName, connected, drafts, onApplyToFleet }: DraftItemProps) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [confirmSwitch, setConfirmSwitch] = useState<{ compare: boolean; from: string } | null>(null);
@@ -122,6 +124,16 @@ export function DraftItem({ draft: d, contextName, connected, drafts }: DraftIte
         >
           Apply
         </button>
+        {onApplyToFleet && (
+          <button
+            type="button"
+            className="secondary"
+            aria-label={`Apply ${d.name} to a fleet`}
+            onClick={() => onApplyToFleet(d)}
+          >
+            Apply to fleet…
+          </button>
+        )}
       </div>
       {error && (
         <div role="alert" className="banner banner-error">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { DraftSummary } from '../../../../shared/api/draft-schemas.ts';
 import type { ClustersStore } from '../../stores/clusters-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
 import { DraftItem } from './draft-item.tsx';
@@ -6,7 +7,16 @@ import { DRAFTS_PANEL_ID } from './drafts-button.tsx';
 import { ImportForm } from './import-form.tsx';
 
 /** Every draft on this laptop, with import from YAML; needs no connection at all. */
-export function DraftsPanel({ drafts, clusters }: { drafts: DraftsStore; clusters: ClustersStore }) {
+export function DraftsPanel({
+  drafts,
+  clusters,
+  onApplyToFleet,
+}: {
+  drafts: DraftsStore;
+  clusters: ClustersStore;
+  /** "Apply to fleet…" on a draft: the Fleets screen with the draft as the change. */
+  onApplyToFleet?: (draft: DraftSummary) => void;
+}) {
   const list = drafts((s) => s.drafts);
   const problems = drafts((s) => s.problems);
   const loaded = drafts((s) => s.loaded);
@@ -84,6 +94,7 @@ export function DraftsPanel({ drafts, clusters }: { drafts: DraftsStore; cluster
               contextName={c?.name ?? d.contextId}
               connected={c?.status === 'connected'}
               drafts={drafts}
+              onApplyToFleet={onApplyToFleet}
             />
           );
         })}

@@ -16,6 +16,8 @@ export interface FleetReviewTarget {
   versions: string[];
   /** The split on the service's slider, when the fleet was opened from a service. */
   split?: Array<{ version: string; weight: number }>;
+  /** The saved draft to apply, when the fleet was opened from a draft's "Apply to fleet…". */
+  draft?: { id: string; name: string; summary: string };
 }
 
 type Stage =
@@ -41,7 +43,9 @@ export function FleetReviewDialog({
   onClose: () => void;
 }) {
   const [stage, setStage] = useState<Stage>({ kind: 'choose' });
-  const [kind, setKind] = useState<'split' | 'cutover'>(target.split ? 'split' : 'cutover');
+  const [kind, setKind] = useState<'split' | 'cutover' | 'draft'>(
+    target.draft ? 'draft' : target.split ? 'split' : 'cutover',
+  );
   const [version, setVersion] = useState(target.versions[0] ?? '');
   const [canary, setCanary] = useState('');
   const [maxParallel, setMaxParallel] = useState('1');
@@ -55,7 +59,11 @@ export function FleetReviewDialog({
     setError(undefined);
     const checked = fleetPlanRequest(
       target,
-      kind === 'split' ? { kind: 'split', split: target.split ?? [] } : { kind: 'cutover', version },
+      kind === 'draft'
+        ? { kind: 'draft', draftId: target.draft?.id ?? '' }
+        : kind === 'split'
+          ? { kind: 'split', split: target.split ?? [] }
+          : { kind: 'cutover', version },
       { contexts, canary, maxParallel: Number(maxParallel), holdSeconds: Number(hold), gate },
     );
     if (!checked.ok) return setError(checked.error);
@@ -107,6 +115,18 @@ export function FleetReviewDialog({
           >
             <fieldset className="fleet-fields">
               <legend>Change</legend>
+              {target.draft && (
+                <label>
+                  <input
+                    type="radio"
+                    name="fleet-change"
+                    checked={kind === 'draft'}
+                    onChange={() => setKind('draft')}
+                  />{' '}
+                  Draft “{target.draft.name}”: {target.draft.summary} (merged with each cluster's live
+                  objects)
+                </label>
+              )}
               <label>
                 <input
                   type="radio"

@@ -15,6 +15,8 @@ export interface FleetService {
   host: string;
   /** The service's split on its slider (from "Open in fleet"). */
   split?: Array<{ version: string; weight: number }>;
+  /** The saved draft to apply to the fleet (from a draft's "Apply to fleet…"). */
+  draft?: { id: string; name: string; summary: string };
 }
 
 export function FleetScreen({
@@ -52,6 +54,9 @@ export function FleetScreen({
             ),
           ].sort(),
           ...(service?.split && service.host === shown.host ? { split: service.split } : {}),
+          ...(service?.draft && service.host === shown.host && service.namespace === shown.namespace
+            ? { draft: service.draft }
+            : {}),
         }
       : undefined;
 
