@@ -25,10 +25,9 @@ import {
 } from '../../../shared/mesh/read/index.ts';
 import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
 import type { KubeApi, ObjectTarget } from '../kube-api.ts';
-import { cloneDeploymentForVersion } from './deployment-clone.ts';
 import type { ReleaseState } from './rollout-state.ts';
 import type { ReleaseSteps } from './rollout-steps.ts';
-import { deploymentTarget, failureOf, GATEWAY_API_VERSION } from './rollout-steps.ts';
+import { cloneForRelease, deploymentTarget, failureOf, GATEWAY_API_VERSION } from './rollout-steps.ts';
 import type { RolloutWorkflowDeps, StartRelease } from './rollout-workflow-types.ts';
 
 export const serviceTarget = (namespace: string, name: string): ObjectTarget & { namespace: string } => ({
@@ -87,18 +86,7 @@ export function newGatewayRolloutState(
       'conflict',
       `Service ${service} exists already: version '${input.version}' is taken`,
     );
-  let clone: KubeObject;
-  try {
-    clone = cloneDeploymentForVersion(stable, {
-      version: input.version,
-      image: input.image,
-      replicas: input.replicas,
-      ...(input.container ? { container: input.container } : {}),
-      ...(input.deploymentName ? { name: input.deploymentName } : {}),
-    });
-  } catch (err) {
-    throw failureOf(err);
-  }
+  const clone = cloneForRelease(stable, input);
   const at = when.toISOString();
   const state: ReleaseState = {
     id: `${input.namespace}.${host}.${input.version}`.toLowerCase(),

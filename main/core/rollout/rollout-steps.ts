@@ -10,10 +10,10 @@ import { planRelease } from '../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
 import type { AnyPlan, EngineStep } from '../apply/apply-types.ts';
 import type { ObjectTarget } from '../kube-api.ts';
-import { CloneError } from './deployment-clone.ts';
+import { CloneError, cloneDeploymentForVersion } from './deployment-clone.ts';
 import { RolloutError } from './rollout-progress.ts';
 import type { ReleaseEvent, ReleasePhase, ReleaseState } from './rollout-state.ts';
-import type { RolloutWorkflowDeps } from './rollout-workflow-types.ts';
+import type { RolloutWorkflowDeps, StartRelease } from './rollout-workflow-types.ts';
 
 /** The Gateway API version the wizard lists HTTPRoutes in. */
 export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
@@ -43,6 +43,21 @@ export function scaleStep(namespace: string, d: KubeObject, replicas: number): E
     target: { ...deploymentTarget(namespace, deployment), namespace },
     patch,
   };
+}
+
+/** The stable Deployment cloned for the new version (Istio or Gateway API alike); a bad input is the caller's error. */
+export function cloneForRelease(stable: KubeObject, input: StartRelease): KubeObject {
+  try {
+    return cloneDeploymentForVersion(stable, {
+      version: input.version,
+      image: input.image,
+      replicas: input.replicas,
+      ...(input.container ? { container: input.container } : {}),
+      ...(input.deploymentName ? { name: input.deploymentName } : {}),
+    });
+  } catch (err) {
+    throw failureOf(err);
+  }
 }
 
 export function failureOf(err: unknown): ApiFailure {

@@ -12,14 +12,14 @@ import {
   setMirror,
   setSplit,
 } from '../../../shared/mesh/plan/index.ts';
-import { cloneDeploymentForVersion, podVersionLabel } from './deployment-clone.ts';
+import { podVersionLabel } from './deployment-clone.ts';
 import { createServiceRetirement, newGatewayRolloutState } from './gateway-release.ts';
 import type { ReleaseHealth } from './rollout-health.ts';
 import { healthSummary } from './rollout-health.ts';
 import { createPhaseRunners } from './rollout-phases.ts';
 import type { ReleaseState } from './rollout-state.ts';
 import { FINISHED, WAITING_FOR_OPERATOR } from './rollout-state.ts';
-import { createReleaseSteps, failureOf } from './rollout-steps.ts';
+import { cloneForRelease, createReleaseSteps, failureOf } from './rollout-steps.ts';
 import type {
   ResumeReport,
   RolloutWorkflow,
@@ -53,18 +53,7 @@ function newRolloutState(
   const stable = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === stableName);
   if (!stable)
     throw new ApiFailure('not-found', `version '${input.stableVersion}' has no Deployment to clone`);
-  let clone: KubeObject;
-  try {
-    clone = cloneDeploymentForVersion(stable, {
-      version: input.version,
-      image: input.image,
-      replicas: input.replicas,
-      ...(input.container ? { container: input.container } : {}),
-      ...(input.deploymentName ? { name: input.deploymentName } : {}),
-    });
-  } catch (err) {
-    throw failureOf(err);
-  }
+  const clone = cloneForRelease(stable, input);
   const key = podVersionLabel(stable)?.key ?? 'version';
   const labels = Object.fromEntries(
     Object.entries(stableVersion.labels).map(([k, v]) => [k, k === key ? input.version : v]),
