@@ -29,37 +29,3 @@ export function rfc3339At(ms: number): string {
   }
   return cachedText;
 }
-
-/** Strings up to this length are shared; longer ones are nearly always unique. */
-const MAX_SHARED_LENGTH = 40;
-/** Past this many distinct strings the table starts over, so churn cannot grow it without bound. */
-const MAX_SHARED = 50_000;
-
-/**
- * Deep-freezes stored objects, replacing each short string value in their new (not yet frozen)
- * parts by one shared copy. Objects copied from input (structuredClone) carry their own copy of
- * every string: `apps/v1`, an image name, `IfNotPresent` once per pod instead of once.
- */
-export class SharedStrings {
-  private readonly table = new Map<string, string>();
-
-  freeze<T>(value: T): T {
-    if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-    const record = value as Record<string, unknown>;
-    for (const k of Object.keys(record)) {
-      const v = record[k];
-      if (typeof v === 'string') {
-        if (v.length <= MAX_SHARED_LENGTH) record[k] = this.share(v);
-      } else if (v !== null && typeof v === 'object') this.freeze(v);
-    }
-    return Object.freeze(value);
-  }
-
-  private share(s: string): string {
-    const hit = this.table.get(s);
-    if (hit !== undefined) return hit;
-    if (this.table.size >= MAX_SHARED) this.table.clear();
-    this.table.set(s, s);
-    return s;
-  }
-}

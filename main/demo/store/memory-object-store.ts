@@ -1,7 +1,6 @@
 // The demo server's storage: one index per resource (all served versions share it), a global
 // resourceVersion counter, a bounded event log for watches, and ownerReference GC.
-import { newUid, SharedStrings } from './compact-strings.ts';
-import { FieldsTreeInterner } from './fields-tree-interner.ts';
+import { newUid } from './compact-strings.ts';
 import { GarbageCollector, type ObjectRef } from './garbage-collector.ts';
 import { KubeStatusError, statusErrors } from './kube-status-error.ts';
 import type { ManagedFieldsEntry } from './managed-fields.ts';
@@ -11,6 +10,7 @@ import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from './object
 import { validationCauses } from './object-validation.ts';
 import type { ServedResource } from './resource-types.ts';
 import { apiVersionOf, findResource, findResourceByKind, served, servedResources } from './resource-types.ts';
+import { SharedNodes } from './shared-nodes.ts';
 import {
   cloneUnlessFrozen,
   deepFreeze,
@@ -56,8 +56,8 @@ export class MemoryObjectStore implements ObjectStore {
       if (entry && t) this.remove(t, ref.key, entry);
     },
   });
-  private readonly fieldTrees = new FieldsTreeInterner();
-  private readonly strings = new SharedStrings();
+  /** Equal parts of stored objects (labels, conditions, managedFields trees…) kept once. */
+  private readonly shared = new SharedNodes();
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly log: ObjectEventLog;
   private clusterIpCounter = 10;
@@ -351,8 +351,7 @@ export class MemoryObjectStore implements ObjectStore {
   ): KubeObject {
     this.rv++;
     obj.metadata.resourceVersion = String(this.rv);
-    this.fieldTrees.internEntries(obj.metadata.managedFields);
-    const frozen = this.strings.freeze(normalized(obj));
+    const frozen = this.shared.freeze(normalized(obj));
     const bucket = this.bucket(t.storageKey);
     const previous = bucket.get(key);
     // JSON is made on the first list, get or watch that needs it (most versions are never read).
