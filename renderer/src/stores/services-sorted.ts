@@ -48,8 +48,11 @@ export function applyServiceChanges(
     if (n === 0) counts.delete(ns);
     else counts.set(ns, n);
   };
-  // Old entries leaving their place (removed, or upserted: an upsert is inserted anew).
+  // Old entries leaving their place (removed, or moved by a changed namespace or name), and old
+  // entries whose upsert keeps their place (the common case: a count or a badge changed), so that a
+  // batch re-sending every service is still one pass with no sort.
   const leaving = new Set<ServiceSummary>();
+  const replaced = new Map<ServiceSummary, ServiceSummary>();
   const leave = (id: string) => {
     const old = byId.get(id);
     if (!old) return;
@@ -60,19 +63,25 @@ export function applyServiceChanges(
   for (const id of removed) leave(id);
   const latest = new Map<string, ServiceSummary>();
   for (const u of upserts) latest.set(u.releaseId, u);
+  const entering: ServiceSummary[] = [];
   for (const [id, u] of latest) {
-    leave(id);
+    const old = byId.get(id);
+    if (old && serviceOrder(old, u) === 0) replaced.set(old, u);
+    else {
+      leave(id);
+      entering.push(u);
+      count(u.namespace, 1);
+    }
     byId.set(id, u);
-    count(u.namespace, 1);
   }
-  const entering = [...latest.values()].sort(serviceOrder);
+  entering.sort(serviceOrder);
   const list: ServiceSummary[] = [];
   let i = 0;
   for (const s of current.list) {
     if (leaving.has(s)) continue;
     while (i < entering.length && serviceOrder(entering[i] as ServiceSummary, s) < 0)
       list.push(entering[i++] as ServiceSummary);
-    list.push(s);
+    list.push(replaced.get(s) ?? s);
   }
   while (i < entering.length) list.push(entering[i++] as ServiceSummary);
   const sameNamespaces =
