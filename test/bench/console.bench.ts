@@ -16,6 +16,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 /** Issue 13: a frame under 16.7 ms is 60 frames a second, through the whole drag. */
 const TARGET = { renderMs: 100, keystrokeMs: 50, frameMs: 16.7 };
 const DROPPED_MS = 25;
+/** Main's first sync of a big demo holds the page's load and its list for a while (not timed here). */
+const SYNC_WAIT_MS = Math.max(120_000, services * 10);
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const stats = (xs: number[]) => {
@@ -33,7 +35,7 @@ async function listRender(page: Page): Promise<number> {
     () => performance.getEntriesByName('switchyard:services-rendered').length > 0,
     null,
     {
-      timeout: 120_000,
+      timeout: SYNC_WAIT_MS,
     },
   );
   return page.evaluate(() => {
@@ -156,7 +158,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
   const renders: number[] = [];
   for (let i = 0; i < runs; i++) {
-    await page.goto(app.url);
+    await page.goto(app.url, { timeout: SYNC_WAIT_MS });
     renders.push(await listRender(page));
   }
   const shown = await page.getByText(/of \d+ services/).textContent();
