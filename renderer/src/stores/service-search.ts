@@ -18,3 +18,28 @@ export function searchKeyOf(s: ServiceSummary): string {
   }
   return key;
 }
+
+type Filter = (list: readonly ServiceSummary[], search: string, namespace: string) => ServiceSummary[];
+
+/**
+ * `filter` with a memory of its last answer: while the operator types on (the new search starts
+ * with the last one, over the same list and namespace), every match of the new search is among the
+ * last matches (each word only grew or was added), so only those are searched again.
+ */
+export function narrowingFilter(filter: Filter): Filter {
+  let last:
+    | { list: readonly ServiceSummary[]; search: string; namespace: string; hits: ServiceSummary[] }
+    | undefined;
+  return (list, search, namespace) => {
+    const lower = search.toLowerCase();
+    const narrower =
+      last !== undefined &&
+      last.list === list &&
+      last.namespace === namespace &&
+      last.search !== '' &&
+      lower.startsWith(last.search);
+    const hits = narrower ? filter(last?.hits ?? list, search, namespace) : filter(list, search, namespace);
+    last = { list, search: lower, namespace, hits };
+    return hits;
+  };
+}

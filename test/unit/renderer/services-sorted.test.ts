@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../renderer/src/api/api-client.ts';
-import { searchKeyOf } from '../../../renderer/src/stores/service-search.ts';
+import { narrowingFilter, searchKeyOf } from '../../../renderer/src/stores/service-search.ts';
 import {
   applyServiceChanges,
   serviceOrder,
@@ -183,5 +183,34 @@ describe('the service search', () => {
     expect(filterServices([s], 'example', '')).toEqual([]);
     expect(filterServices([s], 'paymentshop', '')).toEqual([]);
     expect(filterServices([s], 'PAY', '')).toEqual([s]);
+  });
+
+  it('narrows from its last answer while typing on, with the same result as a full filter', () => {
+    const step = fc.oneof(
+      fc.record({ type: fc.constantFrom('r', 'e', 'v', ' ', 's', 'H', '-', '1', 'x') }),
+      fc.record({ back: fc.constant(true) }),
+      fc.record({ namespace: fc.constantFrom('', 'shop', 'a') }),
+      fc.record({ relist: fc.constant(true) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(arbListed, { maxLength: 12 }),
+        fc.array(step, { maxLength: 20 }),
+        (first, steps) => {
+          const filter = narrowingFilter(filterServices);
+          let list = first;
+          let search = '';
+          let namespace = '';
+          for (const st of steps) {
+            if ('type' in st) search += st.type;
+            else if ('back' in st) search = search.slice(0, -1);
+            else if ('namespace' in st) namespace = st.namespace;
+            else list = list.slice(1);
+            expect(filter(list, search, namespace)).toEqual(filterBefore(list, search, namespace));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
