@@ -116,7 +116,7 @@ let peerNote: string | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.url, { timeout: SYNC_WAIT_MS });
-  await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews');
+  await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews', { timeout: SYNC_WAIT_MS });
   await page.getByRole('option', { name: 'reviews in bookinfo' }).click({ timeout: SYNC_WAIT_MS });
   const slider = page.getByRole('slider', { name: 'Weight of v1' });
   await slider.waitFor({ timeout: 60_000 });
