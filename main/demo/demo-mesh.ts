@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { createDemoUsers } from './auth/demo-users.ts';
 import { DemoFaults } from './faults.ts';
 import { demoKubeconfigYaml, writeDemoKubeconfig } from './kubeconfig-writer.ts';
-import { seedObjects } from './seed/seed-objects.ts';
+import { generatedNamespaceObjects } from './seed/generated-services.ts';
+import { seedParts } from './seed/seed-objects.ts';
 import { startApiServer } from './server/api-server.ts';
 import { type RegisterServiceProxy, ServiceProxyRegistry } from './server/service-proxy.ts';
+import { generatedFiller } from './sim/generated-filler.ts';
 import { type Simulation, startSimulation } from './sim/simulation.ts';
 import { crdObjects } from './store/crd-objects.ts';
 import { MemoryObjectStore } from './store/memory-object-store.ts';
@@ -62,8 +64,18 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
   const seed = options.seed ?? 1;
   const services = options.services ?? 0;
   for (const obj of crdObjects()) store.create(obj, { manager: 'switchyard-demo', skipValidation: true });
-  const objects = options.objects ?? seedObjects({ seed, services });
-  for (const obj of objects) store.create(obj, { manager: 'switchyard-demo' });
+  if (options.objects) {
+    for (const obj of options.objects) store.create(obj, { manager: 'switchyard-demo' });
+  } else {
+    const { objects, generatedIps } = seedParts({ seed, services });
+    for (const obj of objects) store.create(obj, { manager: 'switchyard-demo' });
+    // The generated services are templates until first written (at 50,000 the objects themselves
+    // would take gigabytes and minutes to create and settle).
+    if (services > 0) {
+      for (const ns of generatedNamespaceObjects(services)) store.create(ns, { manager: 'switchyard-demo' });
+      store.loadTemplates(generatedFiller({ seed, clusterIps: generatedIps }));
+    }
+  }
 
   const users = createDemoUsers(options.tokens);
   const faults = new DemoFaults();

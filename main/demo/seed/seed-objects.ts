@@ -122,6 +122,18 @@ function demoServiceObjects(s: DemoService, nextIp: () => string): KubeObject[] 
  * Deterministic for a seed; the seed only picks cluster IPs, the rest is the fixed demo scenario.
  */
 export function seedObjects(opts: SeedOptions): KubeObject[] {
+  const { objects, generatedIps } = seedParts(opts);
+  let i = 0;
+  // One by one: spread into push(), 50,000 services' objects overflow the call stack.
+  for (const o of generatedServiceObjects(opts.services, () => generatedIps[i++] as string)) objects.push(o);
+  return objects;
+}
+
+/**
+ * The seed without the generated services' objects: those are described by their cluster IPs
+ * (drawn as seedObjects draws them), so the demo can keep them as templates.
+ */
+export function seedParts(opts: SeedOptions): { objects: KubeObject[]; generatedIps: string[] } {
   if (!Number.isInteger(opts.services) || opts.services < 0) {
     throw new Error(`seedObjects: services must be a non-negative integer, got ${opts.services}`);
   }
@@ -135,10 +147,9 @@ export function seedObjects(opts: SeedOptions): KubeObject[] {
   objects.push(...istioSystemObjects(nextIp));
   for (const s of DEMO_SERVICES) objects.push(...demoServiceObjects(s, nextIp));
   objects.push(...seededVirtualServices());
-  const generated = generatedServiceObjects(opts.services, nextIp);
+  const generatedIps: string[] = [];
+  for (let i = 0; i < opts.services; i++) generatedIps.push(nextIp());
   // Their cluster IPs are drawn last, so the Istio apps' and generated services' IPs stay as they were.
   objects.push(...gatewayApiObjects(nextIp));
-  // One by one: spread into push(), 50,000 services' objects overflow the call stack.
-  for (const o of generated) objects.push(o);
-  return objects;
+  return { objects, generatedIps };
 }

@@ -29,8 +29,7 @@ function cachedItems(ctx: HandlerContext, key: string, build: () => string): Buf
 }
 
 function entryKey(e: StoredEntry): string {
-  const m = e.obj.metadata;
-  return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+  return e.key();
 }
 
 interface ContinueToken {
@@ -48,9 +47,11 @@ function decodeContinue(token: string): ContinueToken {
   }
 }
 
-function selectorOf(ctx: HandlerContext): (obj: KubeObject) => boolean {
+/** The request's label and field selectors as one test, or undefined when it has none. */
+function selectorOf(ctx: HandlerContext): ((obj: KubeObject) => boolean) | undefined {
   const labels = parseLabelSelector(ctx.info.query.get('labelSelector'));
   const fields = parseFieldSelector(ctx.info.query.get('fieldSelector'));
+  if (!labels && !fields) return undefined;
   return (obj) => (!labels || labels(obj.metadata.labels)) && (!fields || fields(obj));
 }
 
@@ -79,7 +80,9 @@ export function handleGet(ctx: HandlerContext): void {
 
 export function handleList(ctx: HandlerContext): void {
   const { info, type, store, res } = ctx;
-  const matches = selectorOf(ctx);
+  // Without selectors no object is looked at (template-backed filler is then never built as objects).
+  const selector = selectorOf(ctx);
+  const matches = (e: StoredEntry) => !selector || selector(e.obj);
   const limitText = info.query.get('limit');
   const limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0)
@@ -107,10 +110,10 @@ export function handleList(ctx: HandlerContext): void {
   let remaining = 0;
   for (let i = 0; i < all.length; i++) {
     const e = all[i] as StoredEntry;
-    if (!matches(e.obj)) continue;
+    if (!matches(e)) continue;
     if (limit > 0 && picked.length === limit) {
       next = entryKey(picked[picked.length - 1] as StoredEntry);
-      for (let j = i; j < all.length; j++) if (matches((all[j] as StoredEntry).obj)) remaining++;
+      for (let j = i; j < all.length; j++) if (matches(all[j] as StoredEntry)) remaining++;
       break;
     }
     picked.push(e);
@@ -151,11 +154,12 @@ export function handleWatch(ctx: HandlerContext): void {
   const { info, type } = ctx;
   const selector = selectorOf(ctx);
   const name = info.name;
-  const matches = name === undefined ? selector : (o: KubeObject) => o.metadata.name === name && selector(o);
+  const matches =
+    name === undefined ? selector : (o: KubeObject) => o.metadata.name === name && (!selector || selector(o));
   const timeout = info.query.get('timeoutSeconds');
   const w: Parameters<typeof serveWatch>[3] = {
     type,
-    matches,
+    ...(matches ? { matches } : {}),
     allowBookmarks: info.query.get('allowWatchBookmarks') === 'true',
     sendInitialEvents: info.query.get('sendInitialEvents') === 'true',
     table: wantsTable(ctx.req.headers.accept),

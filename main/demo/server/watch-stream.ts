@@ -15,7 +15,8 @@ import { tableShape } from './table-printer.ts';
 export interface WatchRequest {
   type: ServedResource;
   namespace?: string;
-  matches: (obj: KubeObject) => boolean;
+  /** Absent: every object of the type (and namespace) matches. */
+  matches?: (obj: KubeObject) => boolean;
   resourceVersion?: string;
   allowBookmarks: boolean;
   sendInitialEvents: boolean;
@@ -70,9 +71,10 @@ export function serveWatch(
 
   const deliver = (ev: LoggedEvent) => {
     if (`${ev.resource.group}/${ev.resource.resource}` !== w.type.storageKey) return;
-    const now = inScope(ev.object) && w.matches(ev.object);
+    const matches = w.matches ?? (() => true);
+    const now = inScope(ev.object) && matches(ev.object);
     if (ev.type === 'MODIFIED' && ev.previous) {
-      const before = inScope(ev.previous) && w.matches(ev.previous);
+      const before = inScope(ev.previous) && matches(ev.previous);
       if (before && !now) return send('DELETED', ev.object);
       if (!before && now) return send('ADDED', ev.object);
     }
@@ -101,7 +103,11 @@ export function serveWatch(
   // Replaying the backlog and subscribing happen in one synchronous step, so nothing falls between.
   if (fromState) {
     for (const entry of store.entries(w.type, w.type.namespaced ? w.namespace : undefined)) {
-      if (w.matches(entry.obj)) send('ADDED', entry.obj);
+      if (!w.matches && !shape) res.write(`{"type":"ADDED","object":${entry.jsonAs(apiVersion)}}\n`);
+      else {
+        const obj = entry.obj;
+        if (!w.matches || w.matches(obj)) send('ADDED', obj);
+      }
     }
     if (w.sendInitialEvents && w.allowBookmarks) bookmark(true);
   } else for (const ev of backlog) deliver(ev);

@@ -1,6 +1,6 @@
 import type { SeededRandom } from '../seed/seeded-random.ts';
 import { rfc3339At } from '../store/compact-strings.ts';
-import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
+import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../store/object-store.ts';
 import { OwnerIndex } from './owner-index.ts';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from './pod-template-hash.ts';
 import {
@@ -140,7 +140,28 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
       if (depKey) mark(depKey);
     }
   };
-  const unsubscribe = store.subscribe(onEvent);
+  const unsubscribeEvents = store.subscribe(onEvent);
+  // Generated filler kept as templates is settled and indexed only once written: its objects then
+  // arrive here (no watch event) before the write that made them stored objects.
+  const unsubscribeMaterialised = store.subscribeMaterialised?.((objects) => {
+    for (const ev of objects) {
+      const { kind, group } = ev.resource;
+      const obj = ev.object;
+      if (kind === 'ReplicaSet' && group === 'apps') {
+        rsIndex.upsert(obj);
+        const owner = controllerOf(obj, 'Deployment');
+        if (owner)
+          rsOwner.set(
+            objectKey(obj.metadata.namespace, obj.metadata.name),
+            objectKey(obj.metadata.namespace, owner.name),
+          );
+      } else if (kind === 'Pod' && group === '') podIndex.upsert(obj);
+    }
+  });
+  const unsubscribe = () => {
+    unsubscribeEvents();
+    unsubscribeMaterialised?.();
+  };
 
   function ownedReplicaSets(dep: KubeObject): KubeObject[] {
     return rsIndex.children(dep.metadata.uid);
@@ -370,10 +391,11 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
   }
 
   function markAll(): void {
-    for (const dep of store.list(types.deployment))
-      dirty.add(objectKey(dep.metadata.namespace, dep.metadata.name));
-    for (const pod of store.list(types.pod)) podIndex.upsert(pod);
-    for (const rs of store.list(types.replicaSet)) {
+    // Template-backed filler is settled already (its templates were made by this controller).
+    const list = (type: ResourceType) => (store.listWritten ? store.listWritten(type) : store.list(type));
+    for (const dep of list(types.deployment)) dirty.add(objectKey(dep.metadata.namespace, dep.metadata.name));
+    for (const pod of list(types.pod)) podIndex.upsert(pod);
+    for (const rs of list(types.replicaSet)) {
       rsIndex.upsert(rs);
       const owner = controllerOf(rs, 'Deployment');
       if (owner)

@@ -3,7 +3,7 @@
 // HTTPRoute and Gateway (gateway-api-status.ts) and writes the status subresource where it changed.
 // Work is marked on events and done by `sync()`, as the Deployment controller's.
 
-import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
+import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../store/object-store.ts';
 import {
   attachesTo,
   gatewayStatus,
@@ -57,9 +57,8 @@ export class GatewayApiController {
     const routes = store.list(types.httpRoute);
     const gateways = store.list(types.gateway);
     const world: StatusWorld = {
-      services: new Map(
-        store.list(types.service).map((s) => [objectKey(s.metadata.namespace, s.metadata.name), s]),
-      ),
+      // Looked up one by one: listing every Service costs 50,000 objects at scale.
+      services: serviceLookup(store, types.service),
       gateways: new Map(gateways.map((g) => [objectKey(g.metadata.namespace, g.metadata.name), g])),
     };
     const now = this.deps.now();
@@ -95,4 +94,13 @@ function isAccepted(route: KubeObject, i: number): boolean {
     ).parents ?? [];
   const ours = parents.filter((p) => p.controllerName === 'istio.io/gateway-controller');
   return ours[i]?.conditions?.some((c) => c.type === 'Accepted' && c.status === 'True') ?? false;
+}
+
+/** Services by `namespace/name`, read from the store when asked. */
+function serviceLookup(store: ObjectStore, type: ResourceType): StatusWorld['services'] {
+  const get = (key: string) => {
+    const slash = key.indexOf('/');
+    return store.get(type, key.slice(0, slash), key.slice(slash + 1));
+  };
+  return { get, has: (key) => get(key) !== undefined };
 }

@@ -30,7 +30,7 @@ export interface Condition {
 
 /** What exists around the objects: Services and Gateways as `namespace/name`. */
 export interface StatusWorld {
-  services: ReadonlyMap<string, KubeObject>;
+  services: Pick<ReadonlyMap<string, KubeObject>, 'get' | 'has'>;
   gateways: ReadonlyMap<string, KubeObject>;
 }
 

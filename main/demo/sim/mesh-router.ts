@@ -133,7 +133,11 @@ export class MeshRouter {
     private readonly types: SimResourceTypes,
     private readonly engine: RegexEngine,
   ) {
-    for (const vs of store.list(types.virtualService)) this.compile(vs);
+    // Generated filler gets no traffic: its VirtualServices are compiled once written (an event).
+    for (const vs of store.listWritten
+      ? store.listWritten(types.virtualService)
+      : store.list(types.virtualService))
+      this.compile(vs);
     if (types.httpRoute) for (const hr of store.list(types.httpRoute)) this.compileRoute(hr);
     if (types.namespace) for (const ns of store.list(types.namespace)) this.namespaceChanged(ns, true);
     this.unsubscribe = store.subscribe((ev) => this.onEvent(ev));
@@ -382,10 +386,14 @@ export class MeshRouter {
     const selector = (svc.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
     let subsetLabels: Record<string, string> = {};
     if (subset) {
-      const dr = this.store.list(this.types.destinationRule).find((d) => {
+      const forHost = (d: KubeObject) => {
         const h = (d.spec as { host?: string } | undefined)?.host;
         return typeof h === 'string' && canonicalHost(h, d.metadata.namespace) === service.host;
-      });
+      };
+      // The service's own namespace first: listing every namespace's rules costs 50,000 objects at scale.
+      const dr =
+        this.store.list(this.types.destinationRule, service.namespace).find(forHost) ??
+        this.store.list(this.types.destinationRule).find(forHost);
       const found = (
         dr?.spec as { subsets?: Array<{ name: string; labels?: Record<string, string> }> } | undefined
       )?.subsets?.find((s) => s.name === subset);

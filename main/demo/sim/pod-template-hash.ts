@@ -18,9 +18,19 @@ export function stableStringify(value: unknown): string {
  * and going back to an earlier template finds the earlier ReplicaSet again.
  */
 export function podTemplateHash(template: unknown, collisionCount = 0): string {
+  return hashSuffixOf(podTemplateText(template) + (collisionCount ? `#${collisionCount}` : ''));
+}
+
+/** The text podTemplateHash hashes: the template without its pod-template-hash label, keys sorted. */
+export function podTemplateText(template: unknown): string {
   const copy = structuredClone(template ?? {}) as { metadata?: { labels?: Record<string, string> } };
   if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-  const digits = String(hashString(stableStringify(copy) + (collisionCount ? `#${collisionCount}` : '')));
+  return stableStringify(copy);
+}
+
+/** FNV-32a of the text, its decimal digits mapped onto the safe alphabet. */
+export function hashSuffixOf(text: string): string {
+  const digits = String(hashString(text));
   let out = '';
   for (const ch of digits) out += KUBE_SUFFIX_ALPHABET[ch.charCodeAt(0) % KUBE_SUFFIX_ALPHABET.length];
   return out;

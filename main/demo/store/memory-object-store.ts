@@ -21,6 +21,7 @@ import {
   specChanged,
   withApiVersion,
 } from './stored-object.ts';
+import { TemplateObjects, type TemplateSource } from './template-objects.ts';
 import { TypeIndex } from './type-index.ts';
 import { applyDefaults, isUnchanged, nextVersion, sameOwnership } from './write-rules.ts';
 
@@ -59,6 +60,9 @@ export class MemoryObjectStore implements ObjectStore {
   /** Equal parts of stored objects (labels, conditions, managedFields trees…) kept once. */
   private readonly shared = new SharedNodes();
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
+  private readonly materialisedListeners = new Set<(objects: StoreEvent[]) => void>();
+  /** The generated filler, served from templates until first written. */
+  private templates: TemplateObjects | undefined;
   private readonly log: ObjectEventLog;
   private clusterIpCounter = 10;
 
@@ -89,12 +93,86 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   /**
+   * Loads the generated filler as templates: its objects take the next resourceVersions (as if
+   * created, their events already compacted away, as at 50,000 objects they would be) and cost
+   * nothing per object until one of an index's objects is written.
+   */
+  loadTemplates(source: TemplateSource, opts: { at?: number; uidPrefix?: string } = {}): void {
+    if (this.templates) throw new Error('the store already has templates');
+    const templates = new TemplateObjects(source, this.rv, opts);
+    this.templates = templates;
+    this.rv = templates.lastRv;
+    this.log.compactThrough(this.rv);
+    for (const k of source.kinds) this.changedAt.set(k.storageKey, this.rv);
+  }
+
+  /** How many filler indices are still templates (never written). */
+  get templateCount(): number {
+    return this.templates ? this.templates.count - this.templates.writtenCount : 0;
+  }
+
+  /** Like `subscribe`, for template-backed objects becoming stored objects (see ObjectStore). */
+  subscribeMaterialised(listener: (objects: StoreEvent[]) => void): () => void {
+    this.materialisedListeners.add(listener);
+    return () => this.materialisedListeners.delete(listener);
+  }
+
+  /** Makes every template-backed object a stored object (as its first write would). */
+  materialiseAll(): void {
+    const templates = this.templates;
+    if (!templates) return;
+    for (let i = 0; i < templates.count; i++) this.materialiseIndex(i);
+  }
+
+  /** Objects of a type that are stored objects (written at least once): no template-backed filler. */
+  listWritten(type: ResourceType, namespace?: string): KubeObject[] {
+    const t = served(type);
+    const apiVersion = apiVersionOf(type);
+    return this.bucket(t.storageKey)
+      .entries(t.namespaced ? namespace : undefined)
+      .map((e) => withApiVersion(e.obj, apiVersion));
+  }
+
+  /** The filler index of the template-backed object at `key` of a type, or -1. */
+  private templateIndex(t: ServedResource, namespace: string | undefined, name: string): number {
+    const kind = this.templates?.kindOf(t.storageKey);
+    if (kind === undefined || !this.templates) return -1;
+    return this.templates.indexAt(kind, t.namespaced ? namespace : undefined, name);
+  }
+
+  /** Before a write: the object at `namespace/name`, if a template, becomes a stored object (with its index's others). */
+  private materialise(t: ServedResource, namespace: string | undefined, name: string): void {
+    const index = this.templateIndex(t, namespace, name);
+    if (index >= 0) this.materialiseIndex(index);
+  }
+
+  private materialiseIndex(index: number): void {
+    const templates = this.templates;
+    if (!templates?.markWritten(index)) return;
+    const events: StoreEvent[] = [];
+    templates.kinds.forEach((k, kind) => {
+      const type = storedTypes.get(k.storageKey);
+      if (!type) return;
+      const obj = this.shared.freeze(normalized(JSON.parse(templates.json(kind, index)) as KubeObject));
+      const key = templates.keyOf(kind, index);
+      this.bucket(k.storageKey).set(key, new StoredEntry(obj, templates.rvOf(index, kind), k.fieldsTracked));
+      this.collector.track(refOf(type, key), obj);
+      events.push({ type: 'ADDED', resource: type, object: obj });
+    });
+    for (const l of [...this.materialisedListeners]) l(events);
+  }
+
+  /**
    * Stored entries of a type sorted by key (`namespace/name`: the order continue tokens rely on).
    * A read-only snapshot: later writes do not change it.
    */
   entries(type: ResourceType, namespace?: string): readonly StoredEntry[] {
     const t = served(type);
-    return this.bucket(t.storageKey).entries(t.namespaced ? namespace : undefined);
+    const ns = t.namespaced ? namespace : undefined;
+    const ordinary = this.bucket(t.storageKey).entries(ns);
+    const kind = this.templates?.kindOf(t.storageKey);
+    if (kind === undefined || !this.templates) return ordinary;
+    return this.templates.merged(kind, ordinary, ns);
   }
 
   list(type: ResourceType, namespace?: string): KubeObject[] {
@@ -104,7 +182,12 @@ export class MemoryObjectStore implements ObjectStore {
 
   getEntry(type: ResourceType, namespace: string | undefined, name: string): StoredEntry | undefined {
     const t = served(type);
-    return this.bucket(t.storageKey).get(keyOf(t, namespace, name));
+    const stored = this.bucket(t.storageKey).get(keyOf(t, namespace, name));
+    if (stored || !this.templates) return stored;
+    const kind = this.templates.kindOf(t.storageKey);
+    return kind === undefined
+      ? undefined
+      : this.templates.entryAt(kind, t.namespaced ? namespace : undefined, name);
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -176,7 +259,8 @@ export class MemoryObjectStore implements ObjectStore {
     }
     const bucket = this.bucket(t.storageKey);
     const key = keyOf(t, meta.namespace, meta.name);
-    if (bucket.has(key)) throw statusErrors.alreadyExists(target);
+    if (bucket.has(key) || this.templateIndex(t, meta.namespace, meta.name) >= 0)
+      throw statusErrors.alreadyExists(target);
 
     applyDefaults(
       t,
@@ -214,6 +298,7 @@ export class MemoryObjectStore implements ObjectStore {
     const t = this.typeOf(input);
     const ns = t.namespaced ? input.metadata.namespace : undefined;
     const key = keyOf(t, ns, input.metadata.name);
+    if (typeof input.metadata.name === 'string') this.materialise(t, ns, input.metadata.name);
     const current = this.bucket(t.storageKey).get(key);
     const target = { group: t.group, resource: t.resource, kind: t.kind, name: input.metadata.name };
     if (!current) throw statusErrors.notFound(target);
@@ -288,7 +373,8 @@ export class MemoryObjectStore implements ObjectStore {
   ): KubeObject {
     const t = served(type);
     const key = keyOf(t, namespace, name);
-    const entry = this.bucket(t.storageKey).get(key);
+    if (!opts.dryRun) this.materialise(t, namespace, name);
+    const entry = this.getEntry(t, namespace, name);
     const target = { group: t.group, resource: t.resource, kind: t.kind, name };
     if (!entry) throw statusErrors.notFound(target);
     const pre = opts.preconditions;
@@ -316,6 +402,7 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   private deleteNamespaceContents(namespace: string): void {
+    for (const index of this.templates?.indicesIn(namespace) ?? []) this.materialiseIndex(index);
     for (const t of storedTypes.values()) {
       if (!t.namespaced) continue;
       const bucket = this.bucket(t.storageKey);

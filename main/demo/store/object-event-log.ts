@@ -24,10 +24,15 @@ export class ObjectEventLog {
   push(ev: LoggedEvent): void {
     if (this.size === this.capacity) {
       const old = this.ring[this.next];
-      if (old) this.compactedThrough = old.rv;
+      if (old) this.compactedThrough = Math.max(this.compactedThrough, old.rv);
     } else this.size++;
     this.ring[this.next] = ev;
     this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** Treats every resourceVersion up to `rv` as compacted (objects loaded without events). */
+  compactThrough(rv: number): void {
+    this.compactedThrough = Math.max(this.compactedThrough, rv);
   }
 
   /** Events after `rv`, oldest first, or 'expired' when some of them fell out of the window. */

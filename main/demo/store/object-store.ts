@@ -39,4 +39,15 @@ export interface ObjectStore {
   /** Listeners run synchronously, in commit order, after each change. */
   subscribe(listener: (ev: StoreEvent) => void): () => void;
   readonly resourceVersion: number;
+  /**
+   * Like list, without the generated filler still served from templates (never written): a
+   * controller that has nothing to do for those reads this, and learns of them through
+   * subscribeMaterialised once they are written.
+   */
+  listWritten?(type: ResourceType, namespace?: string): KubeObject[];
+  /**
+   * Listeners get the objects of a template-backed index when its first write makes them stored
+   * objects (just before that write commits). Not a watch event: nothing changed in them.
+   */
+  subscribeMaterialised?(listener: (objects: StoreEvent[]) => void): () => void;
 }

@@ -2,15 +2,28 @@ import { OBJECT_META_FIELDS } from '../../../shared/mesh/model/index.ts';
 import { rfc3339At } from './compact-strings.ts';
 import type { KubeObject } from './object-store.ts';
 
-/** One stored object and its JSON, made on first read and shared by every list and watch after. */
+/**
+ * One stored object and its JSON, made on first read and shared by every list and watch after.
+ * (A template-backed object of the generated filler is a subclass that makes both on each read.)
+ */
 export class StoredEntry {
   private cachedJson: string | undefined;
   constructor(
-    readonly obj: KubeObject,
+    private readonly stored: KubeObject | undefined,
     readonly rv: number,
     /** metadata.managedFields was recorded by the store against exactly this object. */
     readonly fieldsTracked = false,
   ) {}
+
+  get obj(): KubeObject {
+    return this.stored as KubeObject;
+  }
+
+  /** `namespace/name`, or `name` when cluster-scoped: the key lists are sorted by. */
+  key(): string {
+    const m = this.obj.metadata;
+    return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+  }
 
   /** The object's JSON in the storage apiVersion. */
   json(): string {
@@ -18,11 +31,16 @@ export class StoredEntry {
     return this.cachedJson;
   }
 
+  protected storedApiVersion(): string {
+    return this.obj.apiVersion;
+  }
+
   /** The JSON as another version of the same group would serve it (only apiVersion differs). */
   jsonAs(apiVersion: string): string {
     const json = this.json();
-    if (apiVersion === this.obj.apiVersion) return json;
-    const prefix = `{"apiVersion":${JSON.stringify(this.obj.apiVersion)}`;
+    const stored = this.storedApiVersion();
+    if (apiVersion === stored) return json;
+    const prefix = `{"apiVersion":${JSON.stringify(stored)}`;
     if (json.startsWith(prefix))
       return `{"apiVersion":${JSON.stringify(apiVersion)}${json.slice(prefix.length)}`;
     return JSON.stringify({ ...this.obj, apiVersion });
