@@ -11,21 +11,48 @@ import { scaleOf } from './scale-view.ts';
 import { tableOf } from './table-printer.ts';
 import { serveWatch } from './watch-stream.ts';
 
-/** Joined item JSON of unfiltered lists, reused until the type changes (lists dominate at scale). */
-const itemsCache = new WeakMap<object, Map<string, { changedAt: number; items: Buffer }>>();
+/** Items per chunk of a list body: no list is ever one giant string (50,000 pods are 200 MB). */
+const CHUNK_ITEMS = 500;
+/** Bodies of unfiltered lists kept for reuse until their type changes, at most this many bytes in all. */
+const CACHE_BYTES = 64 * 1024 * 1024;
 
-function cachedItems(ctx: HandlerContext, key: string, build: () => string): Buffer {
+interface CachedItems {
+  changedAt: number;
+  chunks: Buffer[];
+  bytes: number;
+}
+
+/** Per store: item chunks of unfiltered lists, oldest first (lists dominate at scale). */
+const itemsCache = new WeakMap<object, Map<string, CachedItems>>();
+
+function cacheOf(ctx: HandlerContext): Map<string, CachedItems> {
   let perStore = itemsCache.get(ctx.store);
   if (!perStore) {
     perStore = new Map();
     itemsCache.set(ctx.store, perStore);
   }
-  const changedAt = ctx.store.lastChange(ctx.type);
-  const hit = perStore.get(key);
-  if (hit && hit.changedAt === changedAt) return hit.items;
-  const items = Buffer.from(build());
-  perStore.set(key, { changedAt, items });
-  return items;
+  return perStore;
+}
+
+/** Keeps `items` unless it alone exceeds the budget; older bodies make room. */
+function remember(cache: Map<string, CachedItems>, key: string, items: CachedItems): void {
+  cache.delete(key);
+  if (items.bytes > CACHE_BYTES) return;
+  let total = items.bytes;
+  for (const v of cache.values()) total += v.bytes;
+  for (const [k, v] of cache) {
+    if (total <= CACHE_BYTES) break;
+    cache.delete(k);
+    total -= v.bytes;
+  }
+  cache.set(key, items);
+}
+
+/** The item JSON of entries [from, to), comma-separated, with a leading comma unless first. */
+function chunkOf(picked: readonly StoredEntry[], from: number, to: number, apiVersion: string): Buffer {
+  const parts = new Array<string>(to - from);
+  for (let i = from; i < to; i++) parts[i - from] = (picked[i] as StoredEntry).jsonAs(apiVersion);
+  return Buffer.from(`${from > 0 ? ',' : ''}${parts.join(',')}`);
 }
 
 function entryKey(e: StoredEntry): string {
@@ -78,7 +105,7 @@ export function handleGet(ctx: HandlerContext): void {
   sendRaw(ctx.res, 200, entry.jsonAs(apiVersionOf(type)), 'application/json', ctx.headers);
 }
 
-export function handleList(ctx: HandlerContext): void {
+export function handleList(ctx: HandlerContext): void | Promise<void> {
   const { info, type, store, res } = ctx;
   // Without selectors no object is looked at (template-backed filler is then never built as objects).
   const selector = selectorOf(ctx);
@@ -132,22 +159,81 @@ export function handleList(ctx: HandlerContext): void {
     sendJson(res, 200, tableOf(type, objects, meta), ctx.headers);
     return;
   }
-  // Lists are assembled from each object's cached JSON rather than re-serializing the world.
-  const head = `{"kind":${JSON.stringify(type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
-  const join = () => picked.map((e) => e.jsonAs(apiVersion)).join(',');
-  const unfiltered =
-    !cont && limit === 0 && !info.query.get('labelSelector') && !info.query.get('fieldSelector');
-  const items = unfiltered
-    ? cachedItems(ctx, `${apiVersion}/${type.resource}/${info.namespace ?? ''}`, join)
-    : Buffer.from(join());
-  const body = Buffer.concat([Buffer.from(head), items, Buffer.from(']}')]);
+  // Lists are assembled from each object's JSON (cached, or filled from its template), in chunks.
+  const head = Buffer.from(
+    `{"kind":${JSON.stringify(type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`,
+  );
+  const tail = Buffer.from(']}');
+  const unfiltered = !cont && limit === 0 && !selector;
+  const cacheKey = `${apiVersion}/${type.resource}/${info.namespace ?? ''}`;
+  const cache = cacheOf(ctx);
+  const changedAt = store.lastChange(type);
+  const hit = unfiltered ? cache.get(cacheKey) : undefined;
+  if (hit && hit.changedAt === changedAt) {
+    sendChunks(ctx, head, hit.chunks, hit.bytes, tail);
+    return;
+  }
+  return sendItems(ctx, head, picked, apiVersion, tail, (chunks, bytes) => {
+    if (unfiltered) remember(cache, cacheKey, { changedAt, chunks, bytes });
+  });
+}
+
+/**
+ * Sends the items in chunks: with a Content-Length when they fit the cache budget (`keep` may then
+ * keep them), else streamed, each further chunk made once the socket has taken the last.
+ */
+async function sendItems(
+  ctx: HandlerContext,
+  head: Buffer,
+  picked: readonly StoredEntry[],
+  apiVersion: string,
+  tail: Buffer,
+  keep: (chunks: Buffer[], bytes: number) => void,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let i = 0;
+  for (; i < picked.length && bytes <= CACHE_BYTES; i += CHUNK_ITEMS) {
+    const chunk = chunkOf(picked, i, Math.min(picked.length, i + CHUNK_ITEMS), apiVersion);
+    chunks.push(chunk);
+    bytes += chunk.length;
+  }
+  if (i >= picked.length) {
+    keep(chunks, bytes);
+    sendChunks(ctx, head, chunks, bytes, tail);
+    return;
+  }
+  const { res } = ctx;
+  const drained = () =>
+    new Promise<void>((ok) => {
+      res.once('drain', ok);
+      res.once('close', ok);
+    });
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
-    'Content-Length': body.length,
     ...ctx.headers,
   });
-  res.end(body);
+  res.write(head);
+  for (const c of chunks.splice(0)) if (!res.write(c)) await drained();
+  for (; i < picked.length; i += CHUNK_ITEMS) {
+    if (res.destroyed) return;
+    if (!res.write(chunkOf(picked, i, Math.min(picked.length, i + CHUNK_ITEMS), apiVersion))) await drained();
+  }
+  res.end(tail);
+}
+
+function sendChunks(ctx: HandlerContext, head: Buffer, chunks: Buffer[], bytes: number, tail: Buffer): void {
+  const { res } = ctx;
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': head.length + bytes + tail.length,
+    ...ctx.headers,
+  });
+  res.write(head);
+  for (const c of chunks) res.write(c);
+  res.end(tail);
 }
 
 export function handleWatch(ctx: HandlerContext): void {

@@ -178,7 +178,10 @@ describe('generated filler served from templates', () => {
           }
           results[which]?.push(observed(s), JSON.stringify(s.eventsSince(s.resourceVersion - 3)));
         });
-        expect(results[0]).toEqual(results[1]);
+        // Writes stamp the current second, which may turn between the two stores' runs.
+        const timeless = (r: string[] | undefined) =>
+          r?.map((x) => x.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'T'));
+        expect(timeless(results[0])).toEqual(timeless(results[1]));
       }),
       { numRuns: 15 },
     );
