@@ -59,6 +59,14 @@ function entryKey(e: StoredEntry): string {
   return e.key();
 }
 
+const listTail = Buffer.from(']}');
+
+function listHead(listKind: string, apiVersion: string, meta: Record<string, unknown>): Buffer {
+  return Buffer.from(
+    `{"kind":${JSON.stringify(listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`,
+  );
+}
+
 interface ContinueToken {
   rv: number;
   start: string;
@@ -115,6 +123,22 @@ export function handleList(ctx: HandlerContext): void | Promise<void> {
   if (!Number.isInteger(limit) || limit < 0)
     throw statusErrors.badRequest(`limit: Invalid value: "${limitText}": must be a non-negative integer`);
   const cont = info.query.get('continue');
+  const apiVersion = apiVersionOf(type);
+  const unfiltered = !cont && limit === 0 && !selector && !wantsTable(ctx.req.headers.accept);
+  const cacheKey = `${apiVersion}/${type.resource}/${info.namespace ?? ''}`;
+  const changedAt = store.lastChange(type);
+  const hit = unfiltered ? cacheOf(ctx).get(cacheKey) : undefined;
+  if (hit && hit.changedAt === changedAt) {
+    // A kept body: not even the entries are looked at.
+    sendChunks(
+      ctx,
+      listHead(type.listKind, apiVersion, { resourceVersion: String(store.resourceVersion) }),
+      hit.chunks,
+      hit.bytes,
+      listTail,
+    );
+    return;
+  }
   let all = store.entries(type, type.namespaced ? info.namespace : undefined);
   if (cont) {
     const token = decodeContinue(cont);
@@ -153,26 +177,15 @@ export function handleList(ctx: HandlerContext): void | Promise<void> {
     );
     meta.remainingItemCount = remaining;
   }
-  const apiVersion = apiVersionOf(type);
   if (wantsTable(ctx.req.headers.accept)) {
     const objects = picked.map((e) => (e.obj.apiVersion === apiVersion ? e.obj : { ...e.obj, apiVersion }));
     sendJson(res, 200, tableOf(type, objects, meta), ctx.headers);
     return;
   }
   // Lists are assembled from each object's JSON (cached, or filled from its template), in chunks.
-  const head = Buffer.from(
-    `{"kind":${JSON.stringify(type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`,
-  );
-  const tail = Buffer.from(']}');
-  const unfiltered = !cont && limit === 0 && !selector;
-  const cacheKey = `${apiVersion}/${type.resource}/${info.namespace ?? ''}`;
+  const head = listHead(type.listKind, apiVersion, meta);
+  const tail = listTail;
   const cache = cacheOf(ctx);
-  const changedAt = store.lastChange(type);
-  const hit = unfiltered ? cache.get(cacheKey) : undefined;
-  if (hit && hit.changedAt === changedAt) {
-    sendChunks(ctx, head, hit.chunks, hit.bytes, tail);
-    return;
-  }
   return sendItems(ctx, head, picked, apiVersion, tail, (chunks, bytes) => {
     if (unfiltered) remember(cache, cacheKey, { changedAt, chunks, bytes });
   });
