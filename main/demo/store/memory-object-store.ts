@@ -61,6 +61,11 @@ export class MemoryObjectStore implements ObjectStore {
   private readonly shared = new SharedNodes();
   private readonly listeners = new Set<(ev: StoreEvent) => void>();
   private readonly materialisedListeners = new Set<(objects: StoreEvent[]) => void>();
+  /** Every namespace's entries of a type with its filler merged in, while still current. */
+  private readonly mergedAll = new Map<
+    string,
+    { changedAt: number; written: number; entries: readonly StoredEntry[] }
+  >();
   /** The generated filler, served from templates until first written. */
   private templates: TemplateObjects | undefined;
   private readonly log: ObjectEventLog;
@@ -172,7 +177,15 @@ export class MemoryObjectStore implements ObjectStore {
     const ordinary = this.bucket(t.storageKey).entries(ns);
     const kind = this.templates?.kindOf(t.storageKey);
     if (kind === undefined || !this.templates) return ordinary;
-    return this.templates.merged(kind, ordinary, ns);
+    if (ns !== undefined) return this.templates.merged(kind, ordinary, ns);
+    // All namespaces: the merge is kept until the type or the filler changes (paged lists re-read it).
+    const changedAt = this.changedAt.get(t.storageKey) ?? 0;
+    const written = this.templates.writtenCount;
+    const kept = this.mergedAll.get(t.storageKey);
+    if (kept && kept.changedAt === changedAt && kept.written === written) return kept.entries;
+    const entries = this.templates.merged(kind, ordinary);
+    this.mergedAll.set(t.storageKey, { changedAt, written, entries });
+    return entries;
   }
 
   list(type: ResourceType, namespace?: string): KubeObject[] {
