@@ -55,15 +55,6 @@ export function tooltipFor(kind: ChartKind, params: TooltipParam | TooltipParam[
 }
 
 /**
- * How a chart takes a new option (setOption's second argument): merged into the chart instead of
- * rebuilding it, which keeps its grid, axes, legend and tooltip (a rebuild took a whole frame's
- * budget per chart at every live tick, and dropped frames of a slider being dragged). The series
- * alone are replaced whole (replaceMerge matches by id, and these have none): a version or a
- * marker no longer in the option is gone, as with a rebuild.
- */
-export const CHART_UPDATE = { replaceMerge: ['series'], lazyUpdate: false };
-
-/**
  * The echarts option for one metric: requests per second stacked (the area is the whole traffic),
  * success rate and p95 as plain lines; History's changes as vertical marker lines. Every version
  * is drawn on the same steps (echarts stacks by position), values are rounded with their unit in

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { VersionSeries } from '../../../../shared/api/metrics-schemas.ts';
 import type { ChangeMarker } from '../../stores/metrics-store.ts';
 import type { ChartKind } from './chart-options.ts';
-import { CHART_TITLES, CHART_UPDATE, chartOption, formatValue, latestSummary } from './chart-options.ts';
+import { CHART_TITLES, chartOption, formatValue, latestSummary } from './chart-options.ts';
 
 type EChartsInstance = ReturnType<typeof import('echarts/core')['init']>;
 
@@ -76,11 +76,11 @@ export function MetricChart({ kind, series, markers, color, range }: MetricChart
   useEffect(() => {
     const instance = chart.current;
     if (!instance) return;
-    // Merged, not rebuilt (CHART_UPDATE). Drawn right away within the frame drawInOwnFrame gives it.
+    // notMerge: versions come and go. Drawn right away within the frame drawInOwnFrame gives it.
     drawInOwnFrame(instance, () => {
       if (instance.isDisposed()) return;
       const start = performance.now();
-      instance.setOption(chartOption(kind, series, color, markers, range), CHART_UPDATE);
+      instance.setOption(chartOption(kind, series, color, markers, range), true, false);
       // For the console bench: how long one chart's update holds the frame it is drawn in.
       performance.measure('switchyard:chart-draw', { start });
     });
