@@ -171,9 +171,12 @@ async function readOne(
  * read and the source says the others' proxies are not counted.
  */
 export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Promise<SynczRead> {
-  const service = () => readOne(client, proxyPath(at, '/debug/syncz'), at, serviceVia(at));
+  // The Service's read goes out with the replica list, not after it: with one replica (the usual
+  // case) it is the answer, and an apply waits for this baseline before it writes. With several it
+  // is the fallback when a replica cannot be read (readOne never throws).
+  const service = readOne(client, proxyPath(at, '/debug/syncz'), at, serviceVia(at));
   const replicas = await istiodReplicas(client, at);
-  if (!replicas || replicas.length < 2) return service();
+  if (!replicas || replicas.length < 2) return service;
   const reads = await Promise.all(
     replicas.map((pod) =>
       readOne(client, `/api/v1/namespaces/${at.namespace}/pods/${pod}:${ISTIOD_PORT}/proxy/debug/syncz`, at, {
@@ -189,7 +192,7 @@ export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Pro
     const source = `${replicas.length} istiod replicas in ${at.namespace} (${replicas.join(', ')}:${ISTIOD_PORT}) /debug/syncz`;
     return { ok: true, proxies: [...byId.values()], source };
   }
-  const one = await service();
+  const one = await service;
   if (!one.ok) return one;
   const why = failed.ok ? '' : `: ${failed.reason}`;
   return {

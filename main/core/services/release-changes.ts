@@ -46,10 +46,14 @@ export async function planEdit(
 export async function applyPlan(s: ConsoleServices, planId: string): Promise<CallResponse<'release.apply'>> {
   const stored = s.plans.find(planId);
   const session = await s.ready(stored.contextId);
-  const summary = await s.sessions.summary(stored.contextId);
-  s.plans.forget(planId);
   // What the proxies have before the write: the change is in effect where a newer push is acknowledged.
-  await s.proxies.markChange(stored.contextId, stored.releaseId);
+  // Read while the context's summary (who applies, for the history) is read from the kubeconfig
+  // files: both are awaited before anything is written, neither waits for the other.
+  const [summary] = await Promise.all([
+    s.sessions.summary(stored.contextId),
+    s.proxies.markChange(stored.contextId, stored.releaseId),
+  ]);
+  s.plans.forget(planId);
   const result = await s.plans.engineFor(session).apply({
     plan: stored.plan,
     context: stored.contextId,

@@ -173,6 +173,33 @@ describe('proxy confirmations', () => {
       expect(client.paths).toContain('/api/v1/namespaces/istio-system/pods/istiod-a:15014/proxy/debug/syncz');
     });
 
+    it("asks for the Service's syncz without waiting for the replica list (one round trip, not two)", async () => {
+      const paths: string[] = [];
+      let answerPods: (pods: unknown) => void = () => {};
+      const client: KubeHttpClient = {
+        server: 'https://fake',
+        request<T>({ path }: { path: string }): Promise<T> {
+          paths.push(path);
+          if (path.includes('/pods?labelSelector='))
+            return new Promise<T>((resolve) => {
+              answerPods = resolve as (pods: unknown) => void;
+            });
+          return Promise.resolve([proxy('a.bookinfo', 1, 1)] as T);
+        },
+        stream: async () => {},
+      };
+      const read = readSyncz(client, { ...at, selector: { app: 'istiod' } });
+      await new Promise((r) => setTimeout(r, 0));
+      // The replica list has not answered, and the Service's syncz is asked already.
+      expect([...paths].sort()).toEqual([
+        '/api/v1/namespaces/istio-system/pods?labelSelector=app%3Distiod',
+        '/api/v1/namespaces/istio-system/services/istiod:15014/proxy/debug/syncz',
+      ]);
+      answerPods({ items: [readyPod('istiod-a')] });
+      expect(await read).toMatchObject({ ok: true, source: 'istiod istio-system/istiod:15014 /debug/syncz' });
+      expect(paths).toHaveLength(2);
+    });
+
     it('falls back to the Service when pods/proxy is denied, and says the others are not counted', async () => {
       const client = replicaClient('forbidden');
       const read = await readSyncz(client, await findIstiod(client));
