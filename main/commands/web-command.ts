@@ -1,4 +1,3 @@
-import { callNames } from '../../shared/api/contract.ts';
 import type { ApiHandlers, Caller, EventSink } from '../core/api-dispatch.ts';
 import type { AppCore } from '../core/app-core.ts';
 import { packageVersion } from '../core/app-version.ts';
@@ -101,7 +100,10 @@ export const webCommand: Command = {
 
     const server = await startWebServer({
       rendererDir,
-      handlers: firstScreen.watch(handlersAfter(corePromise)),
+      // The contract (zod and every schema) loads after the first screen's files are asked for.
+      handlers: import('../../shared/api/contract.ts').then(({ callNames }) =>
+        firstScreen.watch(handlersAfter(callNames, corePromise)),
+      ),
       subscribe: subscribeAfter(corePromise),
       port,
       ...(token ? { token } : {}),
@@ -188,12 +190,15 @@ function firstScreenServed(ms: number) {
 }
 
 /** Handlers that wait for the core, so the server can listen before the core has loaded. */
-function handlersAfter(core: Promise<AppCore>): ApiHandlers {
+function handlersAfter(callNames: readonly string[], core: Promise<AppCore>): ApiHandlers {
   return Object.fromEntries(
     callNames.map((name) => [
       name,
       async (request: unknown, caller?: Caller) => {
-        const handler = (await core).handlers[name] as (req: unknown, caller?: Caller) => Promise<unknown>;
+        const handler = (await core).handlers[name as keyof ApiHandlers] as (
+          req: unknown,
+          caller?: Caller,
+        ) => Promise<unknown>;
         return handler(request, caller);
       },
     ]),

@@ -2,18 +2,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { fail } from '../../shared/api/errors.ts';
-import { MAX_FRAME_BYTES } from '../../shared/api/limits.ts';
-import { CloseCode, closeReasons, closeReasonText, type ServerFrame } from '../../shared/api/ws-protocol.ts';
-import { type ApiHandlers, dispatchCall, type EventSink } from '../core/api-dispatch.ts';
-import { readFrame } from './client-frames.ts';
+import type { ApiHandlers, EventSink } from '../core/api-dispatch.ts';
+import type { SocketLayer } from './socket-layer.ts';
 import { readStaticFile } from './static-files.ts';
 
 export interface WebServerOptions {
   /** The built renderer (index.html and assets). */
   rendererDir: string;
-  handlers: ApiHandlers;
+  /** May come later (the web command loads the contract after the server listens). */
+  handlers: ApiHandlers | Promise<ApiHandlers>;
   /** Each socket is one page and subscribes as its own client; the unsubscribe runs when it closes. */
   subscribe: (sink: EventSink, clientId: string) => () => void;
   port?: number;
@@ -119,13 +116,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       .end(file.body);
   }
 
-  // Frames over the contract's own call limit are refused by the WebSocket layer before they are
-  // buffered whole; every close it makes carries a reason (see SocketWithReasons).
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
-    WebSocket: SocketWithReasons,
-  });
+  // The socket layer (ws, zod, the contract) loads once the server listens: the page asks for the
+  // socket only after its HTML and bundle have come and run.
+  let layer: Promise<SocketLayer> | undefined;
 
   server.on('upgrade', (req, socket, head) => {
     // A peer that resets the connection mid-handshake must not take the process with it.
@@ -138,63 +131,33 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!allowedHosts().has(req.headers.host ?? '')) return reject(421, 'Misdirected Request');
     if (!allowedOrigins().has(req.headers.origin ?? '')) return reject(403, 'Forbidden');
     if (!sameSecret(url.searchParams.get('token'), token)) return reject(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+    void (layer ?? loadLayer()).then(
+      (l) => l.handleUpgrade(req, socket, head),
+      () => reject(500, 'Internal Server Error'),
+    );
   });
-
-  let pages = 0;
-  function serveSocket(ws: WebSocket) {
-    // One socket is one page: what it subscribes to is its own, and goes when the socket does.
-    const caller = { clientId: `page-${++pages}` };
-    const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-    };
-    const unsubscribe = options.subscribe((event, payload, to) => {
-      if (to === undefined || to === caller.clientId) send({ type: 'event', event, payload });
-    }, caller.clientId);
-    ws.on('close', unsubscribe);
-    // What the WebSocket layer refuses (too big, not UTF-8, a protocol error) has already closed
-    // this socket with its code and reason (ws ends the connection once the peer answers, or after
-    // its close timeout): the error is this socket's alone, never the process's.
-    ws.on('error', () => {});
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return ws.close(CloseCode.binaryFrame);
-      const frame = readFrame(data);
-      if (frame.kind === 'unanswerable') return ws.close(CloseCode.badFrame, closeReasonText(frame.reason));
-      if (frame.kind === 'refused') {
-        send({ type: 'result', id: frame.id, result: fail('invalid-request', frame.reason) });
-        return;
-      }
-      const { id, channel, payload } = frame.call;
-      dispatchCall(options.handlers, channel, payload, caller).then(
-        (result) => send({ type: 'result', id, result }),
-        (err) => send({ type: 'result', id, result: fail('internal', String(err)) }),
-      );
-    });
-  }
+  const loadLayer = () => {
+    layer = Promise.all([import('./socket-layer.ts'), options.handlers]).then(
+      ([{ createSocketLayer }, handlers]) => createSocketLayer({ handlers, subscribe: options.subscribe }),
+    );
+    return layer;
+  };
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
+  void loadLayer().catch(() => {});
 
   return {
     port,
     token,
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
     async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      (await layer?.catch(() => undefined))?.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-}
-
-/** A server-side socket whose closes always carry a reason: the `ws` layer closes with a code only. */
-class SocketWithReasons extends WebSocket {
-  override close(code?: number, data?: string | Buffer): void {
-    const reason = data === undefined && code !== undefined ? closeReasons[code] : undefined;
-    super.close(code, reason ?? data);
-  }
 }

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** Every source file and external package a command's chunk can load. */
-function reach(command: string) {
+function reach(command: string, follow: (kind: string) => boolean = () => true) {
   const entry = Object.entries(meta.outputs).find(([, o]) =>
     Object.keys(o.inputs).includes(`main/commands/${command}-command.ts`),
   );
@@ -39,6 +39,7 @@ function reach(command: string) {
     if (!out) return;
     for (const i of Object.keys(out.inputs)) inputs.add(i);
     for (const imp of out.imports) {
+      if (!follow(imp.kind)) continue;
       if (imp.external) externals.add(imp.path);
       else walk(imp.path);
     }
@@ -68,5 +69,17 @@ describe('the switchyard file commands load only what they need', () => {
   it('while `web` reaches the app core (so the walk does see lazy imports)', () => {
     const { inputs } = reach('web');
     expect(inputs).toContain('main/core/app-core.ts');
+  });
+
+  it('`web` listens before it loads the contract, zod, ws or the app core (they load once it listens)', () => {
+    const { inputs, packages } = reach('web', (kind) => kind !== 'dynamic-import');
+    expect(inputs).toContain('main/server/web-server.ts');
+    expect(inputs.filter((i) => /^shared\/api\/|^main\/core\/(app-core|api-dispatch)\.ts$/.test(i))).toEqual(
+      [],
+    );
+    expect(packages).toEqual([]);
+    const lazy = reach('web');
+    expect(lazy.inputs).toContain('main/server/socket-layer.ts');
+    expect(lazy.packages).toEqual(expect.arrayContaining(['ws', 'zod']));
   });
 });
