@@ -11,9 +11,26 @@ export interface ReleaseIndexEntries {
   routeHostIndex: Map<string, Set<string>>;
   hostRoutes: Map<string, Set<string>>;
   hostDrs: Map<string, Set<string>>;
-  servicesByNs: Map<string, Set<string>>;
+  /**
+   * Services by one pair of their selector (`labelKey` of the first key in order): a workload's
+   * Services are found among those of its own label pairs, not by testing every Service of the
+   * namespace (50,000 in one namespace made each Pod event, and each route read, a full scan).
+   */
+  servicesBySelectorPair: Map<string, Set<string>>;
   serviceByHost: Map<string, string>;
-  deploymentsByNs: Map<string, Set<string>>;
+  /** Deployments by every pair of their pod template's labels (`labelKey`). */
+  deploymentsByLabel: Map<string, Set<string>>;
+}
+
+/** One label pair in one namespace, as the selector indexes key it. */
+export const labelKey = (namespace: string, key: string, value: string) =>
+  `${namespace}\u0000${key}\u0000${value}`;
+
+/** The selector pair a Service is indexed by: its first key in code-unit order. */
+function selectorPairKey(namespace: string, selector: Record<string, string>): string {
+  let first: string | undefined;
+  for (const k of Object.keys(selector)) if (first === undefined || k < first) first = k;
+  return labelKey(namespace, first as string, selector[first as string] as string);
 }
 
 const ROUTE_KINDS = new Set<WatchedKey>(['virtualservices', 'httproutes']);
@@ -113,9 +130,9 @@ export function createReleaseIndexEntries(): ReleaseIndexEntries {
     routeHostIndex: new Map(),
     hostRoutes: new Map(),
     hostDrs: new Map(),
-    servicesByNs: new Map(),
+    servicesBySelectorPair: new Map(),
     serviceByHost: new Map(),
-    deploymentsByNs: new Map(),
+    deploymentsByLabel: new Map(),
   };
 }
 
@@ -137,12 +154,14 @@ export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean) 
     const host = (o.spec as { host?: unknown } | undefined)?.host;
     if (typeof host === 'string') (on ? add : remove)(e.hostDrs, fqdn(host, ns), uid);
   } else if (key === 'services') {
-    (on ? add : remove)(e.servicesByNs, ns, uid);
+    const selector = selectorOf(o);
+    if (selector) (on ? add : remove)(e.servicesBySelectorPair, selectorPairKey(ns, selector), uid);
     const host = `${o.metadata.name}.${ns}.svc.cluster.local`;
     if (on) e.serviceByHost.set(host, uid);
     else if (e.serviceByHost.get(host) === uid) e.serviceByHost.delete(host);
   } else if (key === 'deployments') {
-    (on ? add : remove)(e.deploymentsByNs, ns, uid);
+    for (const [k, v] of Object.entries(workloadLabels(o) ?? {}))
+      (on ? add : remove)(e.deploymentsByLabel, labelKey(ns, k, v), uid);
   }
   if (on) e.objects.set(uid, o);
   else e.objects.delete(uid);
@@ -171,11 +190,13 @@ export function markDirty(
     markHost(e, `${o.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
   } else if (SELECTED_KINDS.has(resource)) {
     const labels = workloadLabels(o);
-    for (const sUid of e.servicesByNs.get(ns) ?? []) {
-      const service = e.objects.get(sUid);
-      const selector = service && selectorOf(service);
-      if (service && selector && selects(selector, labels))
-        markHost(e, `${service.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+    for (const [k, v] of Object.entries(labels ?? {})) {
+      for (const sUid of e.servicesBySelectorPair.get(labelKey(ns, k, v)) ?? []) {
+        const service = e.objects.get(sUid);
+        const selector = service && selectorOf(service);
+        if (service && selector && selects(selector, labels))
+          markHost(e, `${service.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+      }
     }
   }
 }
@@ -204,9 +225,11 @@ export function inputsOf(e: ReleaseIndexEntries, routeUid: string): KubeObject[]
     }
   }
   for (const [namespace, selectors] of ns) {
-    for (const dUid of e.deploymentsByNs.get(namespace) ?? []) {
-      const d = e.objects.get(dUid);
-      if (d && selectors.some((s) => selects(s, workloadLabels(d)))) out.set(dUid, d);
+    for (const selector of selectors) {
+      for (const dUid of e.deploymentsByLabel.get(selectorPairKey(namespace, selector)) ?? []) {
+        const d = e.objects.get(dUid);
+        if (d && selects(selector, workloadLabels(d))) out.set(dUid, d);
+      }
     }
   }
   return [...out.values()];
