@@ -227,7 +227,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     clock: options.clock,
     intervalMs: options.intervalMs ?? 100,
     fullReadThreshold: options.fullReadThreshold ?? 200,
-    fullReadChunk: options.fullReadChunk ?? 250,
+    fullReadChunk: options.fullReadChunk ?? 100,
     byRoute: new Map(),
     byId: new Map(),
     listeners: new Set(),

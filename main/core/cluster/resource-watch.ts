@@ -4,9 +4,10 @@ import type { Clock } from './clock.ts';
 import { sleep } from './clock.ts';
 import type { WatchedResource } from './cluster-resources.ts';
 import { collectionPath } from './cluster-resources.ts';
+import { nextTurn } from './event-loop-turn.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import { KubeApiError } from './kube-http-client.ts';
-import { parseListItems } from './list-items.ts';
+import { parseListItemsSliced } from './list-items.ts';
 import { slimObject } from './slim-objects.ts';
 
 export type StreamState =
@@ -17,8 +18,11 @@ export type StreamState =
 
 /** Where a list/watch stream delivers what it sees. */
 export interface ResourceWatchSink {
-  /** The complete current set of this stream, after a (re)list. */
-  replace(items: KubeObject[]): void;
+  /**
+   * The complete current set of this stream, after a (re)list; a big set may be stored in slices
+   * (the promise resolves once all of it is in).
+   */
+  replace(items: KubeObject[]): void | Promise<void>;
   upsert(obj: KubeObject): void;
   remove(obj: KubeObject): void;
   state(state: StreamState): void;
@@ -112,6 +116,16 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
     }
   }
 
+  async function parsePage(text: string): Promise<ListPage> {
+    if (text === '') return {};
+    try {
+      const parsed = await parseListItemsSliced(text, (o) => slimObject(o as KubeObject, resource), nextTurn);
+      return { ...parsed.envelope, items: parsed.items, slim: true };
+    } catch {
+      throw new KubeApiError(200, `GET ${path} answered with something that is not JSON`);
+    }
+  }
+
   async function listPages(): Promise<string> {
     const items: KubeObject[] = [];
     let token: string | undefined;
@@ -119,20 +133,20 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
     do {
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (token) query.set('continue', token);
-      const page = await client.request<ListPage>({
+      // The text comes back unparsed and is parsed here in slices, item by item (a page of Pods
+      // is megabytes: one JSON.parse of it would hold the event loop for tens of milliseconds).
+      const answer = await client.request<ListPage | string>({
         path: `${path}?${query}`,
         signal: abort.signal,
-        parse: (text) => {
-          const parsed = parseListItems(text, (o) => slimObject(o as KubeObject, resource));
-          return { ...parsed.envelope, items: parsed.items, slim: true };
-        },
+        parse: (text) => text,
       });
+      const page = typeof answer === 'string' ? await parsePage(answer) : answer;
       // A client that ignores `parse` (a test double) answers with the items as they are.
       for (const item of page.items ?? []) items.push(page.slim ? item : slimObject(item, resource));
       token = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token && !stopped);
-    if (!stopped) sink.replace(items);
+    if (!stopped) await sink.replace(items);
     return resourceVersion;
   }
 

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { BatchCoalescer, ObjectBatch } from './batch-coalescer.ts';
 import type { Clock } from './clock.ts';
 import type { WatchedKey, WatchedResource } from './cluster-resources.ts';
+import { sliceTimer } from './event-loop-turn.ts';
 import type { ResourceWatch, StreamState } from './resource-watch.ts';
 import type { CacheChange, StreamStatus, WatchCacheOptions } from './watch-cache.ts';
 
@@ -32,6 +33,8 @@ export interface WatchCacheState {
   syncWaiters: Set<() => void>;
   watches: ResourceWatch[];
   streamCount: number;
+  /** Set by stop(): a list still being stored in slices stops there. */
+  stopped: boolean;
   coalescer: BatchCoalescer<KubeObject>;
 }
 
@@ -92,12 +95,27 @@ export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace
   if (namespace !== undefined) status.namespace = namespace;
   s.statuses.set(stream, status);
   return {
-    replace(items: KubeObject[]) {
-      const out: CacheChange[] = [];
+    /**
+     * Stores a (re)list in slices of a few milliseconds, each published as one change set: 50,000
+     * Pods stored and indexed in one go would hold the event loop for hundreds of milliseconds.
+     * Listeners see the set arrive as they would see watch events; the stream counts as listed
+     * only once all of it is in.
+     */
+    async replace(items: KubeObject[]) {
+      const slice = sliceTimer();
+      let out: CacheChange[] = [];
       const fresh = new Set(items.map((o) => uidOf(resource.key, o)));
       for (const uid of [...(s.streamMembers.get(stream) ?? [])])
         if (!fresh.has(uid)) drop(s, stream, resource.key, uid, out);
-      for (const o of items) put(s, stream, resource.key, o, out);
+      for (const o of items) {
+        put(s, stream, resource.key, o, out);
+        if (slice.due()) {
+          publish(s, out);
+          out = [];
+          await slice.pause();
+          if (s.stopped) return;
+        }
+      }
       s.listed.add(stream);
       publish(s, out);
       if (s.listed.size === s.streamCount) for (const w of [...s.syncWaiters]) w();

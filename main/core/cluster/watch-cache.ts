@@ -190,6 +190,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
     syncWaiters: new Set(),
     watches: [],
     streamCount: 0,
+    stopped: false,
     coalescer: createBatchCoalescer<KubeObject>(
       options.clock,
       (batch) => {
@@ -203,6 +204,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
   const cache: WatchCache = {
     start: () => startWatches(s),
     async stop() {
+      s.stopped = true;
       const stopping = s.watches;
       s.watches = [];
       await Promise.all(stopping.map((w) => w.stop()));
