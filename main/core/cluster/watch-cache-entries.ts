@@ -102,7 +102,7 @@ export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace
      * only once all of it is in.
      */
     async replace(items: KubeObject[]) {
-      const slice = sliceTimer();
+      const slice = sliceTimer(s.options.sliceBudgetMs);
       let out: CacheChange[] = [];
       const fresh = new Set(items.map((o) => uidOf(resource.key, o)));
       for (const uid of [...(s.streamMembers.get(stream) ?? [])])

@@ -44,6 +44,8 @@ export interface WatchCacheOptions {
   watchTimeoutSeconds?: number;
   /** How many kinds list at once (default 2): bounds the memory peak of a cold start. */
   listConcurrency?: number;
+  /** How long storing a list may hold the event loop before it gives it a turn (default 8 ms). */
+  sliceBudgetMs?: number;
 }
 
 export interface WatchCache {
