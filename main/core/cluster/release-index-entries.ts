@@ -7,6 +7,12 @@ import type { WatchedKey } from './cluster-resources.ts';
 
 export interface ReleaseIndexEntries {
   objects: Map<string, KubeObject>;
+  /**
+   * Each object's place in the cache (first seen first; an update keeps it): inputs are handed to
+   * readReleases in this order, so a release lists its Deployments as one read of everything would.
+   */
+  order: Map<string, number>;
+  nextOrder: number;
   /** The hosts of each route (by route uid). */
   routeHostIndex: Map<string, Set<string>>;
   hostRoutes: Map<string, Set<string>>;
@@ -127,6 +133,8 @@ function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
 export function createReleaseIndexEntries(): ReleaseIndexEntries {
   return {
     objects: new Map(),
+    order: new Map(),
+    nextOrder: 0,
     routeHostIndex: new Map(),
     hostRoutes: new Map(),
     hostDrs: new Map(),
@@ -136,8 +144,17 @@ export function createReleaseIndexEntries(): ReleaseIndexEntries {
   };
 }
 
-/** Adds (`on`) or removes one object and what it is indexed by. */
-export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean) {
+/** In cache order (see `order`). */
+export function inCacheOrder(e: ReleaseIndexEntries, objects: KubeObject[]): KubeObject[] {
+  const at = (o: KubeObject) => e.order.get(uidOf(o)) ?? Number.MAX_SAFE_INTEGER;
+  return objects.sort((a, b) => at(a) - at(b));
+}
+
+/**
+ * Adds (`on`) or removes one object and what it is indexed by; `replacing`: the removal of a
+ * version about to be added again (it keeps its place in the order).
+ */
+export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean, replacing = false) {
   const uid = uidOf(o);
   const ns = nsOf(o);
   const key = kindKey(o);
@@ -163,8 +180,13 @@ export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean) 
     for (const [k, v] of Object.entries(workloadLabels(o) ?? {}))
       (on ? add : remove)(e.deploymentsByLabel, labelKey(ns, k, v), uid);
   }
-  if (on) e.objects.set(uid, o);
-  else e.objects.delete(uid);
+  if (on) {
+    e.objects.set(uid, o);
+    if (!e.order.has(uid)) e.order.set(uid, e.nextOrder++);
+  } else {
+    e.objects.delete(uid);
+    if (!replacing) e.order.delete(uid);
+  }
 }
 
 function markHost(e: ReleaseIndexEntries, host: string, dirtyRoutes: Set<string>) {
@@ -232,7 +254,7 @@ export function inputsOf(e: ReleaseIndexEntries, routeUid: string): KubeObject[]
       }
     }
   }
-  return [...out.values()];
+  return inCacheOrder(e, [...out.values()]);
 }
 
 /** The releases of `all` that belong to one route (by uid, else by kind, name and namespace). */

@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { ReleaseIndexEntries } from './release-index-entries.ts';
 import {
   createReleaseIndexEntries,
+  inCacheOrder,
   indexObject,
   inputsOf,
   markDirty,
@@ -83,7 +84,7 @@ function onChange(s: IndexState, changes: readonly CacheChange[]) {
   for (const c of changes) {
     if (c.previous) {
       if (!s.everything) markDirty(s, c.previous, c.resource, s.dirtyRoutes);
-      indexObject(s, c.previous, false);
+      indexObject(s, c.previous, false, c.type === 'upsert' && uidOf(c.previous) === uidOf(c.object));
     }
     if (c.type === 'upsert') {
       indexObject(s, c.object, true);
@@ -156,7 +157,7 @@ function tick(s: IndexState) {
 function readChunk(s: IndexState, chunk: readonly string[], fresh: Map<string, ServiceRelease[]>) {
   const inputs = new Map<string, KubeObject>();
   for (const uid of chunk) for (const o of inputsOf(s, uid)) inputs.set(uidOf(o), o);
-  const all = inputs.size > 0 ? s.read([...inputs.values()]) : [];
+  const all = inputs.size > 0 ? s.read(inCacheOrder(s, [...inputs.values()])) : [];
   const grouped = new Map<string, ServiceRelease[]>();
   for (const r of all) {
     const key = r.route.uid ?? '';
