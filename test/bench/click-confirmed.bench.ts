@@ -6,7 +6,8 @@
 // of kubectl's wall time. Also recorded: the service view's own "Split confirmed by the cluster"
 // (reached through the watch → release index → release.changed path).
 // Run: npx tsx test/bench/click-confirmed.bench.ts (after `npx vite build --config renderer/vite.config.ts`).
-// BENCH_RUNS (default 15). Prints JSON; needs kubectl (the peer is left out with a reason without it).
+// BENCH_RUNS (default 15); BENCH_SERVICES (default 0) adds that many generated services to the demo
+// mesh, as console.bench.ts does, to time the same path at scale. Prints JSON; needs kubectl (the peer is left out with a reason without it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,9 @@ import { figure, load1m, median, percentile, report, round1 } from './lib/figure
 
 const root = resolve(import.meta.dirname, '../..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
+const services = Number(process.env.BENCH_SERVICES ?? 0);
+/** Main's first sync of a big demo holds the page's load and its list for a while (not timed here). */
+const SYNC_WAIT_MS = Math.max(120_000, services * 10);
 const WARMUP = 2;
 const GOAL_MS = 50;
 
@@ -26,7 +30,11 @@ const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => e
 
 /** The embedded demo writes its kubeconfig under the web process's temp folder: give it its own. */
 const webTmp = mkdtempSync(join(tmpdir(), 'sy-bench-click-'));
-const app = await startWebApp({ root, args: ['--demo'], env: { TMPDIR: webTmp } });
+const app = await startWebApp({
+  root,
+  args: ['--demo'],
+  env: { TMPDIR: webTmp, ...(services > 0 ? { SWITCHYARD_DEMO_SERVICES: String(services) } : {}) },
+});
 const browser = await chromium.launch({
   ...(debianChromium ? { executablePath: debianChromium } : {}),
   args: chromiumArgs,
@@ -107,9 +115,9 @@ const loads: number[] = [];
 let peerNote: string | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(app.url);
-  await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews');
-  await page.getByRole('option', { name: 'reviews in bookinfo' }).click({ timeout: 120_000 });
+  await page.goto(app.url, { timeout: SYNC_WAIT_MS });
+  await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews', { timeout: SYNC_WAIT_MS });
+  await page.getByRole('option', { name: 'reviews in bookinfo' }).click({ timeout: SYNC_WAIT_MS });
   const slider = page.getByRole('slider', { name: 'Weight of v1' });
   await slider.waitFor({ timeout: 60_000 });
   const kubeconfig = demoKubeconfig();
@@ -165,6 +173,7 @@ report(
   ],
   {
     runs: dialogs.length,
+    generatedServices: services,
     dialogMs: {
       p95: round1(percentile(dialogs, 95)),
       min: round1(Math.min(...dialogs)),

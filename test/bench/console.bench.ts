@@ -16,6 +16,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 /** Issue 13: a frame under 16.7 ms is 60 frames a second, through the whole drag. */
 const TARGET = { renderMs: 100, keystrokeMs: 50, frameMs: 16.7 };
 const DROPPED_MS = 25;
+/** Main's first sync of a big demo holds the page's load and its list for a while (not timed here). */
+const SYNC_WAIT_MS = Math.max(120_000, services * 10);
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const stats = (xs: number[]) => {
@@ -27,20 +29,25 @@ const stats = (xs: number[]) => {
   };
 };
 
-/** Data arrival → list laid out, from the marks the renderer sets (one pair per page load). */
+/**
+ * Data arrival → list laid out, from the marks the renderer sets (one pair per page load). NaN when
+ * services.list answered no services (main still syncing a big demo): the list then fills from
+ * services.changed deltas, and the wait is main's sync, not the renderer's work.
+ */
 async function listRender(page: Page): Promise<number> {
   await page.waitForFunction(
     () => performance.getEntriesByName('switchyard:services-rendered').length > 0,
     null,
     {
-      timeout: 120_000,
+      timeout: SYNC_WAIT_MS,
     },
   );
   return page.evaluate(() => {
-    const data = performance.getEntriesByName('switchyard:services-data')[0];
+    const data = performance.getEntriesByName('switchyard:services-data')[0] as PerformanceMark | undefined;
     const rendered = performance
       .getEntriesByName('switchyard:services-rendered')
       .find((m) => data && m.startTime >= data.startTime);
+    if (data && data.detail === 0) return Number.NaN;
     return data && rendered ? rendered.startTime - data.startTime : Number.NaN;
   });
 }
@@ -156,7 +163,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
   const renders: number[] = [];
   for (let i = 0; i < runs; i++) {
-    await page.goto(app.url);
+    await page.goto(app.url, { timeout: SYNC_WAIT_MS });
     renders.push(await listRender(page));
   }
   const shown = await page.getByText(/of \d+ services/).textContent();
@@ -164,13 +171,14 @@ try {
   const dragged = await drag(page);
   const over = dragged.frames.filter((f) => f > TARGET.frameMs);
   const dropped = dragged.frames.filter((f) => f > DROPPED_MS);
-  const render = stats(renders);
+  const render = stats(renders.filter((ms) => !Number.isNaN(ms)));
+  const emptyLists = renders.filter((ms) => Number.isNaN(ms)).length;
   const keystroke = stats(keys);
   const frame = stats(dragged.frames);
   const loadAvg1m = load1m();
   figures = [
     figure(
-      `service list render after data arrives (${shown}), max of ${runs}`,
+      `service list render after data arrives (${shown}), max of ${render.n} (${emptyLists} page load(s) whose list came empty while main synced left out)`,
       render.maxMs,
       'ms',
       TARGET.renderMs,
@@ -193,6 +201,7 @@ try {
   details = {
     services: shown,
     listRenderAfterData: render,
+    pageLoadsWhoseListCameEmpty: emptyLists,
     filterPerKeystroke: keystroke,
     sliderDrag: {
       frames: frame.n,

@@ -5,9 +5,9 @@ import type {
   EventName,
   EventPayload,
 } from '../../../shared/api/contract.ts';
-import { events } from '../../../shared/api/contract.ts';
 import type { ApiResult } from '../../../shared/api/errors.ts';
 import { electronTransport } from './electron-transport.ts';
+import { checkedEvent } from './event-checks.ts';
 import type { Transport } from './transport.ts';
 import { websocketTransport } from './websocket-transport.ts';
 
@@ -23,10 +23,10 @@ export function createApiClient(transport: Transport): ApiClient {
     transport,
     call: (channel, request) => transport.call(channel, request) as never,
     on(event, listener) {
-      // Events are checked here too: a renderer bug should not be fed a malformed payload.
+      // Events are checked here too (event-checks.ts says how, and why one is checked by shape).
       return transport.on(event, (payload) => {
-        const parsed = events[event].safeParse(payload);
-        if (parsed.success) listener(parsed.data as never);
+        const checked = checkedEvent(event, payload);
+        if (checked !== undefined) listener(checked as never);
       });
     },
   };

@@ -2,12 +2,10 @@ import { create } from 'zustand';
 import type { ServiceSummary } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { ApiClient } from '../api/api-client.ts';
+import { searchKeyOf } from './service-search.ts';
+import { applyServiceChanges, type SortedServices, sortedServices } from './services-sorted.ts';
 
-export interface ContextServices {
-  byId: Map<string, ServiceSummary>;
-  /** Sorted by namespace then name; rebuilt only when the set changes. */
-  list: ServiceSummary[];
-  namespaces: string[];
+export interface ContextServices extends SortedServices {
   loading: boolean;
   error?: ApiError;
   /** The list comes from the context's offline snapshot taken then (read-only). */
@@ -20,22 +18,12 @@ interface ServicesState {
   applyChanges(contextId: string, upserts: ServiceSummary[], removed: string[]): void;
 }
 
-const order = (a: ServiceSummary, b: ServiceSummary) =>
-  a.namespace < b.namespace
-    ? -1
-    : a.namespace > b.namespace
-      ? 1
-      : a.name < b.name
-        ? -1
-        : a.name > b.name
-          ? 1
-          : 0;
-
-function build(byId: Map<string, ServiceSummary>, loading: boolean, snapshotAt?: string): ContextServices {
-  const list = [...byId.values()].sort(order);
-  const namespaces = [...new Set(list.map((s) => s.namespace))];
-  return { byId, list, namespaces, loading, ...(snapshotAt ? { snapshotAt } : {}) };
+function build(sorted: SortedServices, loading: boolean, snapshotAt?: string): ContextServices {
+  const { byId, list, namespaces, namespaceCounts } = sorted;
+  return { byId, list, namespaces, namespaceCounts, loading, ...(snapshotAt ? { snapshotAt } : {}) };
 }
+
+const empty = () => sortedServices([]);
 
 /** The services of every open cluster, as main reports them (a list, then deltas by event). */
 export function createServicesStore(api: ApiClient) {
@@ -44,32 +32,28 @@ export function createServicesStore(api: ApiClient) {
     async load(contextId) {
       const before = get().byContext[contextId];
       set((s) => ({
-        byContext: { ...s.byContext, [contextId]: { ...(before ?? build(new Map(), true)), loading: true } },
+        byContext: { ...s.byContext, [contextId]: { ...(before ?? build(empty(), true)), loading: true } },
       }));
       const result = await api.call('services.list', { contextId });
-      // The console benchmark times the list from here (the data arrived) to its layout.
-      performance.mark('switchyard:services-data');
+      // The console benchmark times the list from here (the data arrived) to its layout; the detail
+      // says how many came (none: main was still syncing, and deltas fill the list later).
+      performance.mark('switchyard:services-data', { detail: result.ok ? result.value.services.length : 0 });
       set((s) => ({
         byContext: {
           ...s.byContext,
           [contextId]: result.ok
-            ? build(
-                new Map(result.value.services.map((x) => [x.releaseId, x])),
-                false,
-                result.value.snapshotAt,
-              )
-            : { ...(s.byContext[contextId] ?? build(new Map(), false)), loading: false, error: result.error },
+            ? build(sortedServices(result.value.services), false, result.value.snapshotAt)
+            : { ...(s.byContext[contextId] ?? build(empty(), false)), loading: false, error: result.error },
         },
       }));
     },
     applyChanges(contextId, upserts, removed) {
       const current = get().byContext[contextId];
       if (!current || current.loading) return;
-      const byId = new Map(current.byId);
-      for (const id of removed) byId.delete(id);
-      for (const u of upserts) byId.set(u.releaseId, u);
+      const next = applyServiceChanges(current, upserts, removed);
       // Deltas come from a live session only: the list is live from here on.
-      set((s) => ({ byContext: { ...s.byContext, [contextId]: build(byId, false) } }));
+      if (next === current && current.snapshotAt === undefined && !current.error) return;
+      set((s) => ({ byContext: { ...s.byContext, [contextId]: build(next, false) } }));
     },
   }));
   api.on('services.changed', (e) => store.getState().applyChanges(e.contextId, e.upserts, e.removed));
@@ -89,9 +73,11 @@ export function filterServices(
   return list.filter(
     (s) =>
       (namespace === '' || s.namespace === namespace) &&
-      words.every(
-        (w) =>
-          s.name.toLowerCase().includes(w) || s.namespace.toLowerCase().includes(w) || s.host.includes(w),
-      ),
+      (words.length === 0 || matchesWords(searchKeyOf(s), words)),
   );
+}
+
+function matchesWords(key: string, words: readonly string[]): boolean {
+  for (const w of words) if (!key.includes(w)) return false;
+  return true;
 }

@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ServiceSummary } from '../../../../shared/api/console-schemas.ts';
 import type { ClustersStore } from '../../stores/clusters-store.ts';
 import { placeOf } from '../../stores/clusters-store.ts';
+import { narrowingFilter } from '../../stores/service-search.ts';
 import type { ServicesStore } from '../../stores/services-store.ts';
 import { filterServices } from '../../stores/services-store.ts';
 
@@ -38,9 +39,10 @@ export function ServiceList({
     if (!services.getState().byContext[contextId]) void services.getState().load(contextId);
   }, [contextId, services]);
 
+  const [filter] = useState(() => narrowingFilter(filterServices));
   const list = useMemo(
-    () => filterServices(data?.list ?? [], place.search, place.namespace),
-    [data?.list, place.search, place.namespace],
+    () => filter(data?.list ?? [], place.search, place.namespace),
+    [filter, data?.list, place.search, place.namespace],
   );
   const virtualizer = useVirtualizer({
     count: list.length,
