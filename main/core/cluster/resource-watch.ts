@@ -5,6 +5,7 @@ import { sleep } from './clock.ts';
 import type { WatchedResource } from './cluster-resources.ts';
 import { collectionPath } from './cluster-resources.ts';
 import { nextTurn } from './event-loop-turn.ts';
+import type { StringPool } from './interned-strings.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import { KubeApiError } from './kube-http-client.ts';
 import { parseListItemsSliced } from './list-items.ts';
@@ -41,6 +42,8 @@ export interface ResourceWatchOptions {
   watchTimeoutSeconds?: number;
   /** Shared by a session's streams: how many may list at once (lists are the memory peaks). */
   listGate?: ListGate;
+  /** Where the objects' repeated strings are shared (one pool per cache). */
+  strings?: StringPool;
 }
 
 export interface ListGate {
@@ -99,7 +102,8 @@ function isExpired(err: unknown): boolean {
  * jitter; on 410 Gone list again. Runs until stopped.
  */
 export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch {
-  const { client, resource, namespace, clock, backoff, sink } = options;
+  const { client, resource, namespace, clock, backoff, sink, strings } = options;
+  const slim = (o: KubeObject) => slimObject(o, resource, strings);
   const pageSize = options.pageSize ?? 1000;
   const timeoutSeconds = options.watchTimeoutSeconds ?? 290;
   const path = collectionPath(resource, namespace);
@@ -119,7 +123,7 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
   async function parsePage(text: string): Promise<ListPage> {
     if (text === '') return {};
     try {
-      const parsed = await parseListItemsSliced(text, (o) => slimObject(o as KubeObject, resource), nextTurn);
+      const parsed = await parseListItemsSliced(text, (o) => slim(o as KubeObject), nextTurn);
       return { ...parsed.envelope, items: parsed.items, slim: true };
     } catch {
       throw new KubeApiError(200, `GET ${path} answered with something that is not JSON`);
@@ -142,7 +146,7 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
       });
       const page = typeof answer === 'string' ? await parsePage(answer) : answer;
       // A client that ignores `parse` (a test double) answers with the items as they are.
-      for (const item of page.items ?? []) items.push(page.slim ? item : slimObject(item, resource));
+      for (const item of page.items ?? []) items.push(page.slim ? item : slim(item));
       token = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token && !stopped);
@@ -183,8 +187,8 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
         if (rv) resourceVersion = rv;
         if (event.type === 'BOOKMARK') return;
         events++;
-        if (event.type === 'DELETED') sink.remove(slimObject(obj, resource));
-        else if (event.type === 'ADDED' || event.type === 'MODIFIED') sink.upsert(slimObject(obj, resource));
+        if (event.type === 'DELETED') sink.remove(slim(obj));
+        else if (event.type === 'ADDED' || event.type === 'MODIFIED') sink.upsert(slim(obj));
       },
     );
     return events;

@@ -5,6 +5,7 @@ import type { ObjectBatch } from './batch-coalescer.ts';
 import { createBatchCoalescer } from './batch-coalescer.ts';
 import type { Clock } from './clock.ts';
 import type { WatchedKey, WatchedResource } from './cluster-resources.ts';
+import { createStringPool } from './interned-strings.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import type { StreamState } from './resource-watch.ts';
 import { createListGate, startResourceWatch } from './resource-watch.ts';
@@ -112,6 +113,7 @@ function startWatches(s: WatchCacheState) {
           backoff: createBackoff(options.backoff),
           sink: sinkFor(s, resource, namespace),
           listGate,
+          strings: s.strings,
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           ...(options.watchTimeoutSeconds ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
         }),
@@ -182,7 +184,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
     clock: options.clock,
     entries: new Map(),
     byName: new Map(),
-    streamMembers: new Map(),
+    strings: createStringPool(),
     statuses: new Map(),
     listed: new Set(),
     batchListeners,
