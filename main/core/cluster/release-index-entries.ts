@@ -1,19 +1,50 @@
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { WatchedKey } from './cluster-resources.ts';
+import { flatString } from './interned-strings.ts';
 
 // The release index's view of the cache: every object by uid, indexed by what a route's release is
 // read from (hosts, DestinationRules, Services, selected workloads), so a change marks only the
 // routes it touches and a route's inputs are found without scanning the cache.
 
+/**
+ * The members of one index key: almost always one (a host's route, a label pair's Deployment), kept
+ * as that one string; a Set only for two or more (an empty Set is ~150 bytes, 50,000 of them per
+ * index at 50,000 services).
+ */
+export type Members = string | Set<string>;
+
 export interface ReleaseIndexEntries {
   objects: Map<string, KubeObject>;
+  /**
+   * Each object's place in the cache (first seen first; an update keeps it): inputs are handed to
+   * readReleases in this order, so a release lists its Deployments as one read of everything would.
+   */
+  order: Map<string, number>;
+  nextOrder: number;
   /** The hosts of each route (by route uid). */
-  routeHostIndex: Map<string, Set<string>>;
-  hostRoutes: Map<string, Set<string>>;
-  hostDrs: Map<string, Set<string>>;
-  servicesByNs: Map<string, Set<string>>;
+  routeHostIndex: Map<string, Members>;
+  hostRoutes: Map<string, Members>;
+  hostDrs: Map<string, Members>;
+  /**
+   * Services by one pair of their selector (`labelKey` of the first key in order): a workload's
+   * Services are found among those of its own label pairs, not by testing every Service of the
+   * namespace (50,000 in one namespace made each Pod event, and each route read, a full scan).
+   */
+  servicesBySelectorPair: Map<string, Members>;
   serviceByHost: Map<string, string>;
-  deploymentsByNs: Map<string, Set<string>>;
+  /** Deployments by every pair of their pod template's labels (`labelKey`). */
+  deploymentsByLabel: Map<string, Members>;
+}
+
+/** One label pair in one namespace, as the selector indexes key it. */
+export const labelKey = (namespace: string, key: string, value: string) =>
+  `${namespace}\u0000${key}\u0000${value}`;
+
+/** The selector pair a Service is indexed by: its first key in code-unit order. */
+function selectorPairKey(namespace: string, selector: Record<string, string>): string {
+  let first: string | undefined;
+  for (const k of Object.keys(selector)) if (first === undefined || k < first) first = k;
+  return labelKey(namespace, first as string, selector[first as string] as string);
 }
 
 const ROUTE_KINDS = new Set<WatchedKey>(['virtualservices', 'httproutes']);
@@ -94,62 +125,98 @@ function workloadLabels(o: KubeObject): Record<string, string> | undefined {
 const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   labels !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-function add<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
+/** Adds `value` to the members of `key` (the key, when new, is stored flat unless it is `flat`). */
+function add(map: Map<string, Members>, key: string, value: string, flat = false) {
+  const members = map.get(key);
+  if (members === undefined) map.set(flat ? key : flatString(key), value);
+  else if (typeof members === 'string') {
+    if (members !== value) map.set(key, new Set([members, value]));
+  } else members.add(value);
 }
 
-function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V) {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
+function remove(map: Map<string, Members>, key: string, value: string) {
+  const members = map.get(key);
+  if (members === undefined) return;
+  if (typeof members === 'string') {
+    if (members === value) map.delete(key);
+    return;
+  }
+  members.delete(value);
+  if (members.size === 1) map.set(key, members.values().next().value as string);
 }
+
+/** The members of `key` in `map` (none when absent). */
+export function membersOf(map: Map<string, Members>, key: string): Iterable<string> {
+  const members = map.get(key);
+  if (members === undefined) return [];
+  return typeof members === 'string' ? [members] : members;
+}
+
+const membersOfSet = (set: Set<string>): Members =>
+  set.size === 1 ? (set.values().next().value as string) : set;
 
 export function createReleaseIndexEntries(): ReleaseIndexEntries {
   return {
     objects: new Map(),
+    order: new Map(),
+    nextOrder: 0,
     routeHostIndex: new Map(),
     hostRoutes: new Map(),
     hostDrs: new Map(),
-    servicesByNs: new Map(),
+    servicesBySelectorPair: new Map(),
     serviceByHost: new Map(),
-    deploymentsByNs: new Map(),
+    deploymentsByLabel: new Map(),
   };
 }
 
-/** Adds (`on`) or removes one object and what it is indexed by. */
-export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean) {
+/** In cache order (see `order`). */
+export function inCacheOrder(e: ReleaseIndexEntries, objects: KubeObject[]): KubeObject[] {
+  const at = (o: KubeObject) => e.order.get(uidOf(o)) ?? Number.MAX_SAFE_INTEGER;
+  return objects.sort((a, b) => at(a) - at(b));
+}
+
+/**
+ * Adds (`on`) or removes one object and what it is indexed by; `replacing`: the removal of a
+ * version about to be added again (it keeps its place in the order).
+ */
+export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean, replacing = false) {
   const uid = uidOf(o);
   const ns = nsOf(o);
   const key = kindKey(o);
   if (key === 'virtualservices' || key === 'httproutes') {
     if (on) {
-      const hosts = routeHosts(o);
-      e.routeHostIndex.set(uid, hosts);
-      for (const h of hosts) add(e.hostRoutes, h, uid);
+      const hosts = new Set([...routeHosts(o)].map(flatString));
+      e.routeHostIndex.set(uid, membersOfSet(hosts));
+      for (const h of hosts) add(e.hostRoutes, h, uid, true);
     } else {
-      for (const h of e.routeHostIndex.get(uid) ?? []) remove(e.hostRoutes, h, uid);
+      for (const h of membersOf(e.routeHostIndex, uid)) remove(e.hostRoutes, h, uid);
       e.routeHostIndex.delete(uid);
     }
   } else if (key === 'destinationrules') {
     const host = (o.spec as { host?: unknown } | undefined)?.host;
     if (typeof host === 'string') (on ? add : remove)(e.hostDrs, fqdn(host, ns), uid);
   } else if (key === 'services') {
-    (on ? add : remove)(e.servicesByNs, ns, uid);
+    const selector = selectorOf(o);
+    if (selector) (on ? add : remove)(e.servicesBySelectorPair, selectorPairKey(ns, selector), uid);
     const host = `${o.metadata.name}.${ns}.svc.cluster.local`;
-    if (on) e.serviceByHost.set(host, uid);
-    else if (e.serviceByHost.get(host) === uid) e.serviceByHost.delete(host);
+    if (on) {
+      if (e.serviceByHost.get(host) !== uid) e.serviceByHost.set(flatString(host), uid);
+    } else if (e.serviceByHost.get(host) === uid) e.serviceByHost.delete(host);
   } else if (key === 'deployments') {
-    (on ? add : remove)(e.deploymentsByNs, ns, uid);
+    for (const [k, v] of Object.entries(workloadLabels(o) ?? {}))
+      (on ? add : remove)(e.deploymentsByLabel, labelKey(ns, k, v), uid);
   }
-  if (on) e.objects.set(uid, o);
-  else e.objects.delete(uid);
+  if (on) {
+    e.objects.set(uid, o);
+    if (!e.order.has(uid)) e.order.set(uid, e.nextOrder++);
+  } else {
+    e.objects.delete(uid);
+    if (!replacing) e.order.delete(uid);
+  }
 }
 
 function markHost(e: ReleaseIndexEntries, host: string, dirtyRoutes: Set<string>) {
-  for (const r of e.hostRoutes.get(host) ?? []) dirtyRoutes.add(r);
+  for (const r of membersOf(e.hostRoutes, host)) dirtyRoutes.add(r);
 }
 
 /** Adds to `dirtyRoutes` every route whose release a change of `o` may change. */
@@ -163,7 +230,9 @@ export function markDirty(
   if (ROUTE_KINDS.has(resource)) {
     dirtyRoutes.add(uidOf(o));
     // Routes sharing a host may turn read-only (or back) when another claims it.
-    for (const h of e.routeHostIndex.get(uidOf(o)) ?? routeHosts(o)) markHost(e, h, dirtyRoutes);
+    const uid = uidOf(o);
+    for (const h of e.routeHostIndex.has(uid) ? membersOf(e.routeHostIndex, uid) : routeHosts(o))
+      markHost(e, h, dirtyRoutes);
   } else if (resource === 'destinationrules') {
     const host = (o.spec as { host?: unknown } | undefined)?.host;
     if (typeof host === 'string') markHost(e, fqdn(host, ns), dirtyRoutes);
@@ -171,11 +240,13 @@ export function markDirty(
     markHost(e, `${o.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
   } else if (SELECTED_KINDS.has(resource)) {
     const labels = workloadLabels(o);
-    for (const sUid of e.servicesByNs.get(ns) ?? []) {
-      const service = e.objects.get(sUid);
-      const selector = service && selectorOf(service);
-      if (service && selector && selects(selector, labels))
-        markHost(e, `${service.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+    for (const [k, v] of Object.entries(labels ?? {})) {
+      for (const sUid of membersOf(e.servicesBySelectorPair, labelKey(ns, k, v))) {
+        const service = e.objects.get(sUid);
+        const selector = service && selectorOf(service);
+        if (service && selector && selects(selector, labels))
+          markHost(e, `${service.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+      }
     }
   }
 }
@@ -186,12 +257,12 @@ export function inputsOf(e: ReleaseIndexEntries, routeUid: string): KubeObject[]
   if (!route) return [];
   const out = new Map<string, KubeObject>([[routeUid, route]]);
   const ns = new Map<string, Array<Record<string, string>>>();
-  for (const host of e.routeHostIndex.get(routeUid) ?? []) {
-    for (const r of e.hostRoutes.get(host) ?? []) {
+  for (const host of membersOf(e.routeHostIndex, routeUid)) {
+    for (const r of membersOf(e.hostRoutes, host)) {
       const o = e.objects.get(r);
       if (o) out.set(r, o);
     }
-    for (const d of e.hostDrs.get(host) ?? []) {
+    for (const d of membersOf(e.hostDrs, host)) {
       const o = e.objects.get(d);
       if (o) out.set(d, o);
     }
@@ -204,12 +275,14 @@ export function inputsOf(e: ReleaseIndexEntries, routeUid: string): KubeObject[]
     }
   }
   for (const [namespace, selectors] of ns) {
-    for (const dUid of e.deploymentsByNs.get(namespace) ?? []) {
-      const d = e.objects.get(dUid);
-      if (d && selectors.some((s) => selects(s, workloadLabels(d)))) out.set(dUid, d);
+    for (const selector of selectors) {
+      for (const dUid of membersOf(e.deploymentsByLabel, selectorPairKey(namespace, selector))) {
+        const d = e.objects.get(dUid);
+        if (d && selects(selector, workloadLabels(d))) out.set(dUid, d);
+      }
     }
   }
-  return [...out.values()];
+  return inCacheOrder(e, [...out.values()]);
 }
 
 /** The releases of `all` that belong to one route (by uid, else by kind, name and namespace). */

@@ -1,8 +1,11 @@
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { Clock } from './clock.ts';
+import type { StringPool } from './interned-strings.ts';
+import { createStringPool, internStrings } from './interned-strings.ts';
 import type { ReleaseIndexEntries } from './release-index-entries.ts';
 import {
   createReleaseIndexEntries,
+  inCacheOrder,
   indexObject,
   inputsOf,
   markDirty,
@@ -76,6 +79,15 @@ interface IndexState extends ReleaseIndexEntries {
   timer: unknown;
   disposed: boolean;
   pass: Pass | undefined;
+  /** The releases' repeated strings (versions, namespaces, hosts, pointers), one copy each. */
+  strings: StringPool;
+}
+
+/** `read`, its releases sharing their strings: 50,000 of them are kept for as long as the session. */
+function readShared(s: IndexState, objects: readonly KubeObject[]): ServiceRelease[] {
+  const releases = s.read(objects);
+  for (const r of releases) internStrings(r, s.strings);
+  return releases;
 }
 
 function onChange(s: IndexState, changes: readonly CacheChange[]) {
@@ -83,7 +95,7 @@ function onChange(s: IndexState, changes: readonly CacheChange[]) {
   for (const c of changes) {
     if (c.previous) {
       if (!s.everything) markDirty(s, c.previous, c.resource, s.dirtyRoutes);
-      indexObject(s, c.previous, false);
+      indexObject(s, c.previous, false, c.type === 'upsert' && uidOf(c.previous) === uidOf(c.object));
     }
     if (c.type === 'upsert') {
       indexObject(s, c.object, true);
@@ -156,7 +168,7 @@ function tick(s: IndexState) {
 function readChunk(s: IndexState, chunk: readonly string[], fresh: Map<string, ServiceRelease[]>) {
   const inputs = new Map<string, KubeObject>();
   for (const uid of chunk) for (const o of inputsOf(s, uid)) inputs.set(uidOf(o), o);
-  const all = inputs.size > 0 ? s.read([...inputs.values()]) : [];
+  const all = inputs.size > 0 ? readShared(s, inCacheOrder(s, [...inputs.values()])) : [];
   const grouped = new Map<string, ServiceRelease[]>();
   for (const r of all) {
     const key = r.route.uid ?? '';
@@ -187,7 +199,7 @@ function recompute(s: IndexState) {
   s.dirtyRoutes.clear();
   const fresh = new Map<string, ServiceRelease[]>();
   for (const uid of routes)
-    fresh.set(uid, s.objects.has(uid) ? releasesOfRoute(s, s.read(inputsOf(s, uid)), uid) : []);
+    fresh.set(uid, s.objects.has(uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
   s.stats.routesRead += routes.length;
   announce(s, fresh);
 }
@@ -227,7 +239,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     clock: options.clock,
     intervalMs: options.intervalMs ?? 100,
     fullReadThreshold: options.fullReadThreshold ?? 200,
-    fullReadChunk: options.fullReadChunk ?? 250,
+    fullReadChunk: options.fullReadChunk ?? 100,
     byRoute: new Map(),
     byId: new Map(),
     listeners: new Set(),
@@ -237,6 +249,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     timer: undefined,
     disposed: false,
     pass: undefined,
+    strings: createStringPool(),
   };
   const { cache, clock, byId, listeners } = s;
   const nextTurn = () => new Promise<void>((resolve) => clock.setTimeout(resolve, 0));

@@ -4,9 +4,11 @@ import type { Clock } from './clock.ts';
 import { sleep } from './clock.ts';
 import type { WatchedResource } from './cluster-resources.ts';
 import { collectionPath } from './cluster-resources.ts';
+import { nextTurn } from './event-loop-turn.ts';
+import type { StringPool } from './interned-strings.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import { KubeApiError } from './kube-http-client.ts';
-import { parseListItems } from './list-items.ts';
+import { parseListItemsSliced } from './list-items.ts';
 import { slimObject } from './slim-objects.ts';
 
 export type StreamState =
@@ -17,8 +19,11 @@ export type StreamState =
 
 /** Where a list/watch stream delivers what it sees. */
 export interface ResourceWatchSink {
-  /** The complete current set of this stream, after a (re)list. */
-  replace(items: KubeObject[]): void;
+  /**
+   * The complete current set of this stream, after a (re)list; a big set may be stored in slices
+   * (the promise resolves once all of it is in).
+   */
+  replace(items: KubeObject[]): void | Promise<void>;
   upsert(obj: KubeObject): void;
   remove(obj: KubeObject): void;
   state(state: StreamState): void;
@@ -37,6 +42,8 @@ export interface ResourceWatchOptions {
   watchTimeoutSeconds?: number;
   /** Shared by a session's streams: how many may list at once (lists are the memory peaks). */
   listGate?: ListGate;
+  /** Where the objects' repeated strings are shared (one pool per cache). */
+  strings?: StringPool;
 }
 
 export interface ListGate {
@@ -95,7 +102,8 @@ function isExpired(err: unknown): boolean {
  * jitter; on 410 Gone list again. Runs until stopped.
  */
 export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch {
-  const { client, resource, namespace, clock, backoff, sink } = options;
+  const { client, resource, namespace, clock, backoff, sink, strings } = options;
+  const slim = (o: KubeObject) => slimObject(o, resource, strings);
   const pageSize = options.pageSize ?? 1000;
   const timeoutSeconds = options.watchTimeoutSeconds ?? 290;
   const path = collectionPath(resource, namespace);
@@ -112,6 +120,16 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
     }
   }
 
+  async function parsePage(text: string): Promise<ListPage> {
+    if (text === '') return {};
+    try {
+      const parsed = await parseListItemsSliced(text, (o) => slim(o as KubeObject), nextTurn);
+      return { ...parsed.envelope, items: parsed.items, slim: true };
+    } catch {
+      throw new KubeApiError(200, `GET ${path} answered with something that is not JSON`);
+    }
+  }
+
   async function listPages(): Promise<string> {
     const items: KubeObject[] = [];
     let token: string | undefined;
@@ -119,20 +137,20 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
     do {
       const query = new URLSearchParams({ limit: String(pageSize) });
       if (token) query.set('continue', token);
-      const page = await client.request<ListPage>({
+      // The text comes back unparsed and is parsed here in slices, item by item (a page of Pods
+      // is megabytes: one JSON.parse of it would hold the event loop for tens of milliseconds).
+      const answer = await client.request<ListPage | string>({
         path: `${path}?${query}`,
         signal: abort.signal,
-        parse: (text) => {
-          const parsed = parseListItems(text, (o) => slimObject(o as KubeObject, resource));
-          return { ...parsed.envelope, items: parsed.items, slim: true };
-        },
+        parse: (text) => text,
       });
+      const page = typeof answer === 'string' ? await parsePage(answer) : answer;
       // A client that ignores `parse` (a test double) answers with the items as they are.
-      for (const item of page.items ?? []) items.push(page.slim ? item : slimObject(item, resource));
+      for (const item of page.items ?? []) items.push(page.slim ? item : slim(item));
       token = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token && !stopped);
-    if (!stopped) sink.replace(items);
+    if (!stopped) await sink.replace(items);
     return resourceVersion;
   }
 
@@ -169,8 +187,8 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
         if (rv) resourceVersion = rv;
         if (event.type === 'BOOKMARK') return;
         events++;
-        if (event.type === 'DELETED') sink.remove(slimObject(obj, resource));
-        else if (event.type === 'ADDED' || event.type === 'MODIFIED') sink.upsert(slimObject(obj, resource));
+        if (event.type === 'DELETED') sink.remove(slim(obj));
+        else if (event.type === 'ADDED' || event.type === 'MODIFIED') sink.upsert(slim(obj));
       },
     );
     return events;

@@ -1,5 +1,7 @@
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { WatchedResource } from './cluster-resources.ts';
+import type { StringPool } from './interned-strings.ts';
+import { internStrings } from './interned-strings.ts';
 
 // What the watch cache keeps of each object. Pods and ReplicaSets are most of a large cluster and
 // only a few of their fields are ever read in main (see the readers named on each function), so
@@ -105,10 +107,13 @@ export function slimReplicaSet(obj: KubeObject): KubeObject {
   return slim;
 }
 
-/** What the watch cache keeps of one listed or watched object of `resource`. */
-export function slimObject(obj: KubeObject, resource: WatchedResource): KubeObject {
+/**
+ * What the watch cache keeps of one listed or watched object of `resource`; with a pool, its
+ * strings are the pool's copies (equal values, one copy each: see interned-strings.ts).
+ */
+export function slimObject(obj: KubeObject, resource: WatchedResource, strings?: StringPool): KubeObject {
   const full = withoutManagedFields(obj, resource);
-  if (resource.key === 'pods') return slimPod(full);
-  if (resource.key === 'replicasets') return slimReplicaSet(full);
-  return full;
+  const slim =
+    resource.key === 'pods' ? slimPod(full) : resource.key === 'replicasets' ? slimReplicaSet(full) : full;
+  return strings ? internStrings(slim, strings) : slim;
 }

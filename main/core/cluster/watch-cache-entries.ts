@@ -2,6 +2,9 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { BatchCoalescer, ObjectBatch } from './batch-coalescer.ts';
 import type { Clock } from './clock.ts';
 import type { WatchedKey, WatchedResource } from './cluster-resources.ts';
+import { sliceTimer } from './event-loop-turn.ts';
+import type { StringPool } from './interned-strings.ts';
+import { flatString } from './interned-strings.ts';
 import type { ResourceWatch, StreamState } from './resource-watch.ts';
 import type { CacheChange, StreamStatus, WatchCacheOptions } from './watch-cache.ts';
 
@@ -10,6 +13,8 @@ import type { CacheChange, StreamStatus, WatchCacheOptions } from './watch-cache
 
 interface Entry {
   resource: WatchedKey;
+  /** The stream (`key|namespace`) that delivered it: a relist drops what it no longer lists. */
+  stream: string;
   object: KubeObject;
 }
 
@@ -18,10 +23,10 @@ export interface WatchCacheState {
   options: WatchCacheOptions;
   clock: Clock;
   entries: Map<string, Entry>;
-  /** `resource/namespace/name` → uid. */
+  /** `resource/namespace/name` (flattened: see interned-strings.ts) → uid. */
   byName: Map<string, string>;
-  /** The uids each stream (`key|namespace`) has delivered. */
-  streamMembers: Map<string, Set<string>>;
+  /** The objects' repeated strings, one copy each. */
+  strings: StringPool;
   statuses: Map<string, StreamStatus>;
   /** The streams that have listed at least once. */
   listed: Set<string>;
@@ -32,6 +37,8 @@ export interface WatchCacheState {
   syncWaiters: Set<() => void>;
   watches: ResourceWatch[];
   streamCount: number;
+  /** Set by stop(): a list still being stored in slices stops there. */
+  stopped: boolean;
   coalescer: BatchCoalescer<KubeObject>;
 }
 
@@ -62,21 +69,20 @@ function put(
 ) {
   const uid = uidOf(resource, object);
   const previous = s.entries.get(uid)?.object;
-  s.streamMembers.get(stream)?.add(uid);
   if (
     previous &&
     previous.metadata.resourceVersion === object.metadata.resourceVersion &&
     object.metadata.resourceVersion
   )
     return;
-  s.entries.set(uid, { resource, object });
-  s.byName.set(nameKey(resource, object.metadata.namespace, object.metadata.name), uid);
+  s.entries.set(uid, { resource, stream, object });
+  const key = nameKey(resource, object.metadata.namespace, object.metadata.name);
+  if (s.byName.get(key) !== uid) s.byName.set(flatString(key), uid);
   out.push(previous ? { resource, type: 'upsert', object, previous } : { resource, type: 'upsert', object });
 }
 
-function drop(s: WatchCacheState, stream: string, resource: WatchedKey, uid: string, out: CacheChange[]) {
+function drop(s: WatchCacheState, resource: WatchedKey, uid: string, out: CacheChange[]) {
   const entry = s.entries.get(uid);
-  s.streamMembers.get(stream)?.delete(uid);
   if (!entry) return;
   s.entries.delete(uid);
   const key = nameKey(resource, entry.object.metadata.namespace, entry.object.metadata.name);
@@ -87,17 +93,42 @@ function drop(s: WatchCacheState, stream: string, resource: WatchedKey, uid: str
 /** What one stream (a kind, in one namespace or all) writes its lists, events and state into. */
 export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace: string | undefined) {
   const stream = `${resource.key}|${namespace ?? '*'}`;
-  s.streamMembers.set(stream, new Set());
   const status: StreamStatus = { resource: resource.key, state: { phase: 'listing' } };
   if (namespace !== undefined) status.namespace = namespace;
   s.statuses.set(stream, status);
   return {
-    replace(items: KubeObject[]) {
-      const out: CacheChange[] = [];
+    /**
+     * Stores a (re)list in slices of a few milliseconds, each published as one change set: 50,000
+     * Pods stored and indexed in one go would hold the event loop for hundreds of milliseconds.
+     * Listeners see the set arrive as they would see watch events; the stream counts as listed
+     * only once all of it is in.
+     */
+    async replace(items: KubeObject[]) {
+      const slice = sliceTimer(s.options.sliceBudgetMs);
+      let out: CacheChange[] = [];
       const fresh = new Set(items.map((o) => uidOf(resource.key, o)));
-      for (const uid of [...(s.streamMembers.get(stream) ?? [])])
-        if (!fresh.has(uid)) drop(s, stream, resource.key, uid, out);
-      for (const o of items) put(s, stream, resource.key, o, out);
+      // Only a relist can find objects of this stream that are gone (a stream is watched after it
+      // listed); the scan of the whole cache goes in slices too.
+      const gone: string[] = [];
+      if (s.listed.has(stream)) {
+        for (const [uid, e] of s.entries) {
+          if (e.stream === stream && !fresh.has(uid)) gone.push(uid);
+          if (slice.due()) {
+            await slice.pause();
+            if (s.stopped) return;
+          }
+        }
+      }
+      for (const uid of gone) drop(s, resource.key, uid, out);
+      for (const o of items) {
+        put(s, stream, resource.key, o, out);
+        if (slice.due()) {
+          publish(s, out);
+          out = [];
+          await slice.pause();
+          if (s.stopped) return;
+        }
+      }
       s.listed.add(stream);
       publish(s, out);
       if (s.listed.size === s.streamCount) for (const w of [...s.syncWaiters]) w();
@@ -109,7 +140,7 @@ export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace
     },
     remove(o: KubeObject) {
       const out: CacheChange[] = [];
-      drop(s, stream, resource.key, uidOf(resource.key, o), out);
+      drop(s, resource.key, uidOf(resource.key, o), out);
       publish(s, out);
     },
     state(state: StreamState) {

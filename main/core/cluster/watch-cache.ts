@@ -5,6 +5,7 @@ import type { ObjectBatch } from './batch-coalescer.ts';
 import { createBatchCoalescer } from './batch-coalescer.ts';
 import type { Clock } from './clock.ts';
 import type { WatchedKey, WatchedResource } from './cluster-resources.ts';
+import { createStringPool } from './interned-strings.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import type { StreamState } from './resource-watch.ts';
 import { createListGate, startResourceWatch } from './resource-watch.ts';
@@ -44,6 +45,8 @@ export interface WatchCacheOptions {
   watchTimeoutSeconds?: number;
   /** How many kinds list at once (default 2): bounds the memory peak of a cold start. */
   listConcurrency?: number;
+  /** How long storing a list may hold the event loop before it gives it a turn (default 8 ms). */
+  sliceBudgetMs?: number;
 }
 
 export interface WatchCache {
@@ -110,6 +113,7 @@ function startWatches(s: WatchCacheState) {
           backoff: createBackoff(options.backoff),
           sink: sinkFor(s, resource, namespace),
           listGate,
+          strings: s.strings,
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           ...(options.watchTimeoutSeconds ? { watchTimeoutSeconds: options.watchTimeoutSeconds } : {}),
         }),
@@ -180,7 +184,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
     clock: options.clock,
     entries: new Map(),
     byName: new Map(),
-    streamMembers: new Map(),
+    strings: createStringPool(),
     statuses: new Map(),
     listed: new Set(),
     batchListeners,
@@ -190,6 +194,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
     syncWaiters: new Set(),
     watches: [],
     streamCount: 0,
+    stopped: false,
     coalescer: createBatchCoalescer<KubeObject>(
       options.clock,
       (batch) => {
@@ -203,6 +208,7 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
   const cache: WatchCache = {
     start: () => startWatches(s),
     async stop() {
+      s.stopped = true;
       const stopping = s.watches;
       s.watches = [];
       await Promise.all(stopping.map((w) => w.stop()));

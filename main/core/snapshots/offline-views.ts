@@ -9,6 +9,7 @@ import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/inde
 import { readReleases as readAll } from '../../../shared/mesh/read/index.ts';
 import type { ObjectLookup, ReleaseLinter } from '../views/release-views.ts';
 import { releaseView, summarizeRelease } from '../views/release-views.ts';
+import { readReleasesInSlices } from './offline-releases.ts';
 import type { Snapshot } from './snapshot-schema.ts';
 import type { SnapshotProblem, SnapshotStore } from './snapshot-store.ts';
 
@@ -46,10 +47,12 @@ export interface OfflineViewsDependencies {
 const keyOf = (kind: string, namespace: string | undefined, name: string) =>
   `${kind}/${namespace || 'default'}/${name}`;
 
+/** `releases`: the snapshot's releases when already read (see `loadOfflineSnapshot`). */
 export function offlineSnapshot(
   snapshot: Snapshot,
   lint: ReleaseLinter,
   read: (objects: readonly KubeObject[]) => ServiceRelease[] = readAll,
+  releases?: readonly ServiceRelease[],
 ): OfflineSnapshot {
   const { contextId, capturedAt } = snapshot;
   const byKey = new Map(
@@ -59,7 +62,7 @@ export function offlineSnapshot(
     find: (kind, namespace, name) => byKey.get(keyOf(kind, namespace, name)),
     pods: () => [],
   };
-  const byId = new Map(read(snapshot.objects).map((r) => [r.id, r]));
+  const byId = new Map((releases ?? read(snapshot.objects)).map((r) => [r.id, r]));
   const reason = offlineReason(capturedAt);
   const views = new Map<string, ReleaseView>();
   let services: Promise<ServiceSummary[]> | undefined;
@@ -114,6 +117,15 @@ export function offlineSnapshot(
   };
 }
 
+/** An offline snapshot whose releases are read in slices (the event loop runs in between). */
+export async function loadOfflineSnapshot(
+  snapshot: Snapshot,
+  lint: ReleaseLinter,
+  read: (objects: readonly KubeObject[]) => ServiceRelease[] = readAll,
+): Promise<OfflineSnapshot> {
+  return offlineSnapshot(snapshot, lint, read, await readReleasesInSlices(snapshot.objects, read));
+}
+
 /** Offline snapshots by context, loaded on first use and again only when a newer one exists. */
 export function createOfflineViews(deps: OfflineViewsDependencies) {
   const memo = new Map<string, { capturedAt: string; loading: Promise<OfflineLoad> }>();
@@ -132,7 +144,7 @@ export function createOfflineViews(deps: OfflineViewsDependencies) {
       const loading = deps.store.load(contextId).then(async (r): Promise<OfflineLoad> => {
         if (!r || 'problem' in r) return r;
         await yieldToLoop();
-        return { offline: offlineSnapshot(r.snapshot, deps.lint, deps.readReleases) };
+        return { offline: await loadOfflineSnapshot(r.snapshot, deps.lint, deps.readReleases) };
       });
       memo.set(contextId, { capturedAt: header.capturedAt, loading });
       loading.catch(() => {

@@ -208,6 +208,47 @@ describe('release index', () => {
     expect(index.releases()).toHaveLength(1);
   });
 
+  it('keeps following a host shared by two routes once one of them is gone', () => {
+    const clock = createManualClock();
+    const second: KubeObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: meta('reviews-b', 'vs-reviews-b'),
+      spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] },
+    };
+    const extra = {
+      ...app('unused', [100, 0]),
+      services: [],
+      deployments: [],
+      pods: [],
+      destinationrules: [],
+    };
+    const fake = fakeCache([app('reviews', [90, 10]), { ...extra, virtualservices: [second] }]);
+    const inputs: string[][] = [];
+    const index = createReleaseIndex({
+      cache: fake.cache,
+      clock,
+      read: (objects) => {
+        inputs.push(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+        return readReleases(objects);
+      },
+    });
+    clock.advance(100);
+    // Both routes claim the host: each release depends on the other.
+    fake.change('dr-reviews', (dr) => dr);
+    clock.advance(100);
+    expect(inputs.at(-1)).toEqual(
+      expect.arrayContaining(['VirtualService/reviews', 'VirtualService/reviews-b']),
+    );
+    fake.change('vs-reviews-b', () => null);
+    clock.advance(100);
+    fake.change('dr-reviews', (dr) => dr);
+    clock.advance(100);
+    expect(inputs.at(-1)).toContain('VirtualService/reviews');
+    expect(inputs.at(-1)).not.toContain('VirtualService/reviews-b');
+    expect(index.releases().map((r) => r.route.name)).toEqual(['reviews']);
+  });
+
   it('gathers changes into at most one recomputation per interval', () => {
     const { clock, fake, inputs } = setup();
     for (let i = 0; i < 20; i++) fake.change('dep-reviews-v1', (d) => d);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../main/core/cluster/clock.ts';
+import type { WatchedResource } from '../../../main/core/cluster/cluster-resources.ts';
+import type { KubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
+import type { CacheChange } from '../../../main/core/cluster/watch-cache.ts';
+import { createWatchCache } from '../../../main/core/cluster/watch-cache.ts';
+
+const services: WatchedResource = {
+  key: 'services',
+  group: '',
+  version: 'v1',
+  plural: 'services',
+  kind: 'Service',
+};
+
+const service = (i: number) => ({
+  metadata: { name: `svc-${i}`, namespace: 'shop', uid: `uid-${i}`, resourceVersion: String(10 + i) },
+  spec: { selector: { app: `svc-${i}` } },
+});
+
+/** Answers the list as text (as the real client does with `parse`), and a watch that stays open. */
+function fakeClient(count: number): KubeHttpClient {
+  return {
+    server: 'https://fake',
+    async request<T>(req: { parse?: (text: string) => unknown }): Promise<T> {
+      const text = JSON.stringify({
+        kind: 'ServiceList',
+        metadata: { resourceVersion: '99' },
+        items: Array.from({ length: count }, (_, i) => service(i)),
+      });
+      return (req.parse ? req.parse(text) : JSON.parse(text)) as T;
+    },
+    stream(req) {
+      req.onOpen?.();
+      return new Promise((resolve) => {
+        if (req.signal?.aborted) resolve();
+        req.signal?.addEventListener('abort', () => resolve());
+      });
+    },
+  };
+}
+
+describe('the watch cache storing a big list', () => {
+  it('stores it in slices, one change set each, and counts as synced only once all of it is in', async () => {
+    const cache = createWatchCache({
+      client: fakeClient(5),
+      resources: [services],
+      clock: systemClock,
+      sliceBudgetMs: 0,
+    });
+    const sets: Array<{ size: number; synced: boolean; cached: number }> = [];
+    cache.onChange((changes: readonly CacheChange[]) =>
+      sets.push({ size: changes.length, synced: cache.synced, cached: cache.size }),
+    );
+    cache.start();
+    await cache.whenSynced(5000);
+    // A budget of 0 ms: every object is its own slice, with a turn of the event loop after it.
+    expect(sets.map((s) => s.size)).toEqual([1, 1, 1, 1, 1]);
+    expect(sets.map((s) => s.synced)).toEqual([false, false, false, false, false]);
+    expect(sets.map((s) => s.cached)).toEqual([1, 2, 3, 4, 5]);
+    expect(cache.list('services').map((o) => o.metadata.name)).toEqual([
+      'svc-0',
+      'svc-1',
+      'svc-2',
+      'svc-3',
+      'svc-4',
+    ]);
+    expect(cache.find({ resource: 'services', namespace: 'shop', name: 'svc-3' })?.kind).toBe('Service');
+    await cache.stop();
+  });
+});
