@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { connectedContexts } from '../../../shared/fleet/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import { ReviewDialog } from '../features/apply/review-dialog.tsx';
@@ -6,11 +6,15 @@ import { UndoToast } from '../features/apply/undo-toast.tsx';
 import { ClusterSwitcher } from '../features/clusters/cluster-switcher.tsx';
 import { ContextList } from '../features/clusters/context-list.tsx';
 import { NamespaceScope } from '../features/clusters/namespace-scope.tsx';
+import { DraftEditor } from '../features/drafts/draft-editor.tsx';
 import { draftReleaseKey } from '../features/drafts/draft-keys.ts';
 import { DraftsButton } from '../features/drafts/drafts-button.tsx';
-import type { FleetService } from '../features/fleet/fleet-screen.tsx';
+import { DraftsPanel } from '../features/drafts/drafts-panel.tsx';
+import { FleetScreen, type FleetService } from '../features/fleet/fleet-screen.tsx';
 import { shortcutFor } from '../features/help/shortcuts.ts';
+import { ShortcutsSheet } from '../features/help/shortcuts-sheet.tsx';
 import { HistoryPanel } from '../features/history/history-panel.tsx';
+import { ServiceView } from '../features/release/service-view.tsx';
 import { ServiceList } from '../features/services/service-list.tsx';
 import { SessionBanner } from '../features/shell/session-banner.tsx';
 import { PlanNoticeToast } from '../features/wizard/plan-notice.tsx';
@@ -24,7 +28,6 @@ import { desiredInput, editChanged, editKey } from '../stores/release-store.ts';
 import type { ServicesStore } from '../stores/services-store.ts';
 import { stepPlanStoreFor } from '../stores/step-plan-store.ts';
 import type { WizardStore } from '../stores/wizard-store.ts';
-import { DraftEditor, DraftsPanel, FleetScreen, ServiceView, ShortcutsSheet } from './lazy-screens.ts';
 import { usePlaceInUrl } from './use-place-in-url.ts';
 
 export interface AppStores {
@@ -106,123 +109,121 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   }, [activeId, releaseId, releases, apply, wizard, openDraftKey]);
 
   return (
-    <Suspense fallback={null}>
-      <div className="app">
-        <header className="topbar">
-          <h1>Switchyard</h1>
-          <span className="subtitle">Grayscale releases for your service mesh</span>
-          <ClusterSwitcher store={clusters} />
-          <nav aria-label="Screens">
-            <button
-              type="button"
-              className="secondary"
-              aria-pressed={fleet !== null}
-              onClick={() => (fleet ? setFleet(null) : openFleet())}
-            >
-              Fleets
-            </button>
-          </nav>
-          <DraftsButton drafts={drafts} />
+    <div className="app">
+      <header className="topbar">
+        <h1>Switchyard</h1>
+        <span className="subtitle">Grayscale releases for your service mesh</span>
+        <ClusterSwitcher store={clusters} />
+        <nav aria-label="Screens">
           <button
             type="button"
             className="secondary"
-            aria-label="Keyboard shortcuts"
-            aria-keyshortcuts="?"
-            onClick={() => setHelp(true)}
+            aria-pressed={fleet !== null}
+            onClick={() => (fleet ? setFleet(null) : openFleet())}
           >
-            ?
+            Fleets
           </button>
-        </header>
-        {connection === 'closed' && (
-          <div role="alert" className="banner banner-error">
-            Lost the connection to Switchyard: {connectionReason}. Restart `switchyard web` and reload.
-          </div>
-        )}
-        {error && (
-          <div role="alert" className="banner banner-error">
-            {error.message}{' '}
-            <button type="button" className="secondary" onClick={() => clusters.getState().dismissError()}>
-              Dismiss
-            </button>
-          </div>
-        )}
-        {active && (
-          <SessionBanner
-            context={active}
-            snapshotAt={snapshotAt ? (listedSnapshotAt ?? snapshotAt) : undefined}
-            onRetry={() => void clusters.getState().switchTo(active.id)}
+        </nav>
+        <DraftsButton drafts={drafts} />
+        <button
+          type="button"
+          className="secondary"
+          aria-label="Keyboard shortcuts"
+          aria-keyshortcuts="?"
+          onClick={() => setHelp(true)}
+        >
+          ?
+        </button>
+      </header>
+      {connection === 'closed' && (
+        <div role="alert" className="banner banner-error">
+          Lost the connection to Switchyard: {connectionReason}. Restart `switchyard web` and reload.
+        </div>
+      )}
+      {error && (
+        <div role="alert" className="banner banner-error">
+          {error.message}{' '}
+          <button type="button" className="secondary" onClick={() => clusters.getState().dismissError()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {active && (
+        <SessionBanner
+          context={active}
+          snapshotAt={snapshotAt ? (listedSnapshotAt ?? snapshotAt) : undefined}
+          onRetry={() => void clusters.getState().switchTo(active.id)}
+        />
+      )}
+      {activeId && live && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
+      {draftsPanel && (
+        <DraftsPanel
+          drafts={drafts}
+          clusters={clusters}
+          onApplyToFleet={(d) =>
+            openFleet({
+              namespace: d.namespace,
+              host: d.host,
+              draft: { id: d.id, name: d.name, summary: d.summary },
+            })
+          }
+        />
+      )}
+      <main className={activeId && usable ? 'workspace' : undefined}>
+        {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
+        {fleet ? (
+          <FleetScreen
+            key={fleet.opened}
+            api={api}
+            contexts={allContexts}
+            initialContexts={connectedContexts(allContexts)}
+            service={fleet.service}
           />
-        )}
-        {activeId && live && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
-        {draftsPanel && (
-          <DraftsPanel
+        ) : openDraftKey !== undefined ? (
+          <DraftEditor drafts={drafts} releases={releases} clusters={clusters} />
+        ) : activeId && usable && releaseId ? (
+          <ServiceView
+            key={`${activeId}|${releaseId}|${mode}`}
+            api={api}
+            contextId={activeId}
+            releaseId={releaseId}
+            releases={releases}
+            apply={apply}
+            wizard={wizard}
             drafts={drafts}
-            clusters={clusters}
-            onApplyToFleet={(d) =>
-              openFleet({
-                namespace: d.namespace,
-                host: d.host,
-                draft: { id: d.id, name: d.name, summary: d.summary },
-              })
-            }
+            onOpenInFleet={openFleet}
           />
+        ) : (
+          <div className="overview">
+            <ContextList store={clusters} />
+            {activeId && active && (
+              <NamespaceScope
+                key={activeId}
+                api={api}
+                contextId={activeId}
+                contextName={active.name}
+                sessionState={`${active.status}|${active.statusReason ?? ''}`}
+                onChanged={() => void services.getState().load(activeId)}
+              />
+            )}
+            {activeId && live && (
+              <HistoryPanel
+                api={api}
+                apply={apply}
+                contextId={activeId}
+                title={`History of ${active?.name ?? activeId}`}
+              />
+            )}
+          </div>
         )}
-        <main className={activeId && usable ? 'workspace' : undefined}>
-          {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
-          {fleet ? (
-            <FleetScreen
-              key={fleet.opened}
-              api={api}
-              contexts={allContexts}
-              initialContexts={connectedContexts(allContexts)}
-              service={fleet.service}
-            />
-          ) : openDraftKey !== undefined ? (
-            <DraftEditor drafts={drafts} releases={releases} clusters={clusters} />
-          ) : activeId && usable && releaseId ? (
-            <ServiceView
-              key={`${activeId}|${releaseId}|${mode}`}
-              api={api}
-              contextId={activeId}
-              releaseId={releaseId}
-              releases={releases}
-              apply={apply}
-              wizard={wizard}
-              drafts={drafts}
-              onOpenInFleet={openFleet}
-            />
-          ) : (
-            <div className="overview">
-              <ContextList store={clusters} />
-              {activeId && active && (
-                <NamespaceScope
-                  key={activeId}
-                  api={api}
-                  contextId={activeId}
-                  contextName={active.name}
-                  sessionState={`${active.status}|${active.statusReason ?? ''}`}
-                  onChanged={() => void services.getState().load(activeId)}
-                />
-              )}
-              {activeId && live && (
-                <HistoryPanel
-                  api={api}
-                  apply={apply}
-                  contextId={activeId}
-                  title={`History of ${active?.name ?? activeId}`}
-                />
-              )}
-            </div>
-          )}
-        </main>
-        <footer className="statusbar">
-          {appInfo ? `Switchyard ${appInfo.version} · ${appInfo.mode} mode · Node ${appInfo.node}` : '…'}
-        </footer>
-        <ReviewDialog store={apply} />
-        <UndoToast store={apply} />
-        <PlanNoticeToast store={stepPlanStoreFor(api)} />
-        {help && <ShortcutsSheet onClose={() => setHelp(false)} />}
-      </div>
-    </Suspense>
+      </main>
+      <footer className="statusbar">
+        {appInfo ? `Switchyard ${appInfo.version} · ${appInfo.mode} mode · Node ${appInfo.node}` : '…'}
+      </footer>
+      <ReviewDialog store={apply} />
+      <UndoToast store={apply} />
+      <PlanNoticeToast store={stepPlanStoreFor(api)} />
+      {help && <ShortcutsSheet onClose={() => setHelp(false)} />}
+    </div>
   );
 }

@@ -2,7 +2,6 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app/app.tsx';
-import { loadScreens } from '../../../renderer/src/app/lazy-screens.ts';
 import { basedOn } from '../../../renderer/src/features/drafts/draft-words.ts';
 import { relativeAge } from '../../../renderer/src/features/drafts/relative-time.ts';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
@@ -95,8 +94,6 @@ describe('the app offline', () => {
     const wizard = createWizardStore(api);
     const drafts = createDraftsStore(api, { releases, apply });
     clusters.getState().setPlace('demo', { releaseId: 'istio:bookinfo/reviews' });
-    // The service view and the draft editor are lazy chunks: loaded first, they render at once.
-    await loadScreens();
     await act(async () =>
       dom.root.render(
         <App
