@@ -37,7 +37,9 @@ test('a release plan advances through a passing step and rolls back at a failing
   const editor = wizard.getByRole('region', { name: 'New release plan' });
   await expect(editor).toBeVisible();
   // 1 → 5 → 25 → 50 → 100 by default; keep three steps: 20% with gates loose enough for v4 to pass,
-  // 50% with the default gates (p95 at most 1.5× v1's, which v3's image is not), and 100%.
+  // 50% with a p95 gate of at most 1.2× v1's (v3's image, which v4 runs, is about 2× slower), and 100%.
+  // The default 1.5× let a short hold pass now and then: one CI run measured v4 at 69 ms against 47 ms
+  // (1.47×) over 78 requests, so the failing gate the test is about did not fail.
   await editor.getByRole('button', { name: 'Remove step 2' }).click();
   await editor.getByRole('button', { name: 'Remove step 2' }).click();
   const set = async (name: string, value: string) => editor.getByRole('spinbutton', { name }).fill(value);
@@ -48,6 +50,7 @@ test('a release plan advances through a passing step and rolls back at a failing
   }
   await set('Success-rate drop allowed at step 1 (points)', '100');
   await set('p95 ratio allowed at step 1 (×)', '100');
+  await set('p95 ratio allowed at step 2 (×)', '1.2');
   await editor.getByRole('button', { name: 'Start release plan' }).click();
 
   const plan = wizard.getByRole('region', { name: 'Release plan' });
