@@ -105,6 +105,17 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
     return hash;
   }
 
+  /** Indexes a ReplicaSet that exists without an event for it, and records its owning Deployment. */
+  const trackReplicaSet = (rs: KubeObject) => {
+    rsIndex.upsert(rs);
+    const owner = controllerOf(rs, 'Deployment');
+    if (owner)
+      rsOwner.set(
+        objectKey(rs.metadata.namespace, rs.metadata.name),
+        objectKey(rs.metadata.namespace, owner.name),
+      );
+  };
+
   const mark = (key: string) => {
     if (!dirty.has(key)) {
       dirty.add(key);
@@ -148,13 +159,7 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
       const { kind, group } = ev.resource;
       const obj = ev.object;
       if (kind === 'ReplicaSet' && group === 'apps') {
-        rsIndex.upsert(obj);
-        const owner = controllerOf(obj, 'Deployment');
-        if (owner)
-          rsOwner.set(
-            objectKey(obj.metadata.namespace, obj.metadata.name),
-            objectKey(obj.metadata.namespace, owner.name),
-          );
+        trackReplicaSet(obj);
       } else if (kind === 'Pod' && group === '') podIndex.upsert(obj);
     }
   });
@@ -395,15 +400,7 @@ export function createDeploymentController(deps: DeploymentControllerDeps): Depl
     const list = (type: ResourceType) => (store.listWritten ? store.listWritten(type) : store.list(type));
     for (const dep of list(types.deployment)) dirty.add(objectKey(dep.metadata.namespace, dep.metadata.name));
     for (const pod of list(types.pod)) podIndex.upsert(pod);
-    for (const rs of list(types.replicaSet)) {
-      rsIndex.upsert(rs);
-      const owner = controllerOf(rs, 'Deployment');
-      if (owner)
-        rsOwner.set(
-          objectKey(rs.metadata.namespace, rs.metadata.name),
-          objectKey(rs.metadata.namespace, owner.name),
-        );
-    }
+    for (const rs of list(types.replicaSet)) trackReplicaSet(rs);
     deps.onWork?.();
   }
 
