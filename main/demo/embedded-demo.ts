@@ -23,11 +23,31 @@ export function demoServicesFromEnv(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
+/**
+ * The demo's visitor rate (requests per second into productpage), default 20:
+ * SWITCHYARD_DEMO_RPS=100. Tests that wait for a statistical verdict use it to reach enough
+ * requests in seconds instead of a minute.
+ */
+export function demoRequestsPerSecondFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.SWITCHYARD_DEMO_RPS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1000)
+    throw new Error(
+      `SWITCHYARD_DEMO_RPS must be a number of requests per second from 0 to 1000, not '${raw}'`,
+    );
+  return n;
+}
+
 /** The real demo mesh, loaded only when first opened. */
 export async function startEmbeddedDemo(): Promise<EmbeddedDemo> {
   const { startDemoMesh } = await import('./demo-mesh.ts');
   const services = demoServicesFromEnv(process.env);
-  const mesh = await startDemoMesh(services > 0 ? { services } : {});
+  const requestsPerSecond = demoRequestsPerSecondFromEnv(process.env);
+  const mesh = await startDemoMesh({
+    ...(services > 0 ? { services } : {}),
+    ...(requestsPerSecond !== undefined ? { requestsPerSecond } : {}),
+  });
   return { url: mesh.url, kubeconfigPath: mesh.kubeconfigPath, stop: () => mesh.stop() };
 }
 

@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startFreshWebAppPerFile } from './fresh-web-app.ts';
 
-const url = startFreshWebAppPerFile();
+// Five times the demo's default visitor rate: the canary verdict below needs 100 requests to v3
+// (about a tenth of the traffic to reviews), which at the default 20 req/s took 50 s or more and,
+// on a slow or busy machine, could outrun the wait for it.
+const url = startFreshWebAppPerFile({ SWITCHYARD_DEMO_RPS: '100' });
 
 test.describe('live metrics beside the service view', () => {
   test('shows requests per second, success rate and p95 charts per version and the canary comparison', async ({
@@ -28,8 +31,8 @@ test.describe('live metrics beside the service view', () => {
     await expect(panel.getByRole('cell', { name: /pods ready/ }).first()).toBeVisible();
     await panel.getByRole('combobox', { name: 'Chart window' }).selectOption('300');
     // The demo's reviews v3 fails 2% and is slower: once it has had enough traffic, it is judged worse.
-    // v3 gets about 2 req/s at the demo's 20 req/s, so its 100 requests alone take some 50 s, and the
-    // verdict then waits until the difference is more than chance: up to two minutes on a busy machine.
+    // v3 gets about 10 req/s at 100 req/s into the demo, so its 100 requests take some 10 s; the
+    // verdict then waits until the difference is more than chance.
     await expect(panel.getByText(/^v3 is worse than v1/)).toBeVisible({ timeout: 140_000 });
     await expect(panel.getByRole('status').filter({ hasText: 'Worse' })).toBeVisible();
     await expect(panel.getByRole('img', { name: /^Requests per second, latest: v1/ })).toBeVisible();
