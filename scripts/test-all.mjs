@@ -3,6 +3,7 @@
 // typecheck → lint → build → unit → integration → e2e (browser mode in Chromium) → Electron e2e.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { failedTests, testCounts } from './test-report.mjs';
 
 const results = 'test-results';
 rmSync(results, { recursive: true, force: true });
@@ -60,18 +61,10 @@ const steps = [
   },
 ];
 
-function counts(step) {
+/** The step's JSON report, parsed, or undefined when the step wrote none. */
+function report(step) {
   if (!step.report || !existsSync(step.report)) return undefined;
-  const data = JSON.parse(readFileSync(step.report, 'utf8'));
-  if (step.kind === 'vitest') {
-    return {
-      passed: data.numPassedTests,
-      failed: data.numFailedTests,
-      skipped: data.numPendingTests + data.numTodoTests,
-    };
-  }
-  const s = data.stats ?? {};
-  return { passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), skipped: s.skipped ?? 0 };
+  return JSON.parse(readFileSync(step.report, 'utf8'));
 }
 
 const summary = [];
@@ -82,7 +75,14 @@ for (const step of steps) {
   const run = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit', env: process.env });
   const ok = run.status === 0;
   if (!ok) failedSteps++;
-  summary.push({ name: step.name, ok, seconds: (Date.now() - started) / 1000, counts: counts(step) });
+  const data = report(step);
+  summary.push({
+    name: step.name,
+    ok,
+    seconds: (Date.now() - started) / 1000,
+    counts: data && testCounts(step.kind, data),
+    failures: data ? failedTests(step.kind, data, process.cwd()) : [],
+  });
 }
 
 console.log('\n━━ summary');
@@ -93,6 +93,8 @@ for (const s of summary) {
     : '';
   console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)${c}`);
   if (s.counts) for (const k of Object.keys(total)) total[k] += s.counts[k];
+  for (const f of s.failures.slice(0, 20)) console.log(`       ✘ ${f}`);
+  if (s.failures.length > 20) console.log(`       … and ${s.failures.length - 20} more`);
 }
 // Failed steps without a test count (typecheck, lint, build) count as failures too.
 const stepFailures = summary.filter((s) => !s.ok && (!s.counts || s.counts.failed === 0)).length;

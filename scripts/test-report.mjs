@@ -1,0 +1,54 @@
+// Reading the test runners' JSON reports for `npm test`'s summary: how many passed, failed and were
+// skipped, and which failed, by name with the first line of the error, since the summary at the end
+// of a long log is often all a CI page shows.
+import { relative } from 'node:path';
+
+const ESCAPE_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** The first non-blank line of a failure message, without colour codes, at most 200 characters. */
+export function firstLine(text) {
+  const line = String(text ?? '')
+    .replace(ESCAPE_CODES, '')
+    .split('\n')
+    .find((l) => l.trim() !== '');
+  return (line ?? '').trim().slice(0, 200);
+}
+
+/** Counts from a vitest (`kind` 'vitest') or Playwright JSON report; a flaky test counts as failed. */
+export function testCounts(kind, data) {
+  if (kind === 'vitest') {
+    return {
+      passed: data.numPassedTests,
+      failed: data.numFailedTests,
+      skipped: data.numPendingTests + data.numTodoTests,
+    };
+  }
+  const s = data.stats ?? {};
+  return { passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), skipped: s.skipped ?? 0 };
+}
+
+/** One line per failed test: `file › test: first error line`; files that failed outside a test too. */
+export function failedTests(kind, data, cwd) {
+  const out = [];
+  if (kind === 'vitest') {
+    for (const file of data.testResults ?? []) {
+      const name = relative(cwd, file.name);
+      const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of failed) out.push(`${name} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (failed.length === 0 && file.status === 'failed') out.push(`${name}: ${firstLine(file.message)}`);
+    }
+    return out;
+  }
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'unexpected' || t.status === 'flaky') {
+          const error = t.results?.find((r) => r.errors?.length)?.errors?.[0];
+          out.push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error?.message)}`);
+        }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of data.suites ?? []) walk(suite);
+  for (const error of data.errors ?? []) out.push(`(outside a test): ${firstLine(error.message)}`);
+  return out;
+}
