@@ -73,7 +73,8 @@ test('drafts offline, restarts, reconnects and applies the draft merged with a c
   app = await startApp();
   await page.goto(app.url);
   const offline = page.getByRole('status', { name: 'Offline snapshot' });
-  await expect(offline).toContainText('Offline');
+  // The reopened context must first fail to connect; at load 11 that took more than 10 s.
+  await expect(offline).toContainText('Offline', { timeout: 30_000 });
   await expect(offline).toContainText('ago');
   await page.getByRole('searchbox', { name: 'Search services' }).fill('payment');
   await page.getByRole('option', { name: 'payment in shop' }).click();
