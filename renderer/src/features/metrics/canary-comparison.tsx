@@ -75,7 +75,7 @@ export function CanaryComparison({ snapshot, view }: CanaryComparisonProps) {
             return (
               <tr key={r.kind}>
                 <th scope="row">{r.label}</th>
-                <td style={isWorse ? { color: '#d93025', fontWeight: 600 } : undefined}>
+                <td className={isWorse ? 'worse-figure' : undefined}>
                   {formatValue(r.kind, byVersion.get(canary)?.[r.kind])}
                   {isWorse && ' ▲ worse'}
                 </td>

@@ -67,7 +67,7 @@ export function HealthCard({ release, health }: { release: RolloutPlanView; heal
       {rows.length > 0 && (
         <ul>
           {rows.map((f) => (
-            <li key={f.metric} style={f.worse ? { color: '#d93025', fontWeight: 600 } : undefined}>
+            <li key={f.metric} className={f.worse ? 'worse-figure' : undefined}>
               {f.text}
               {f.worse ? ' ▲ worse' : ''}
             </li>
