@@ -2,6 +2,7 @@ import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/inde
 import type { Clock } from './clock.ts';
 import type { StringPool } from './interned-strings.ts';
 import { createStringPool, internStrings } from './interned-strings.ts';
+import { compactRelease } from './release-compaction.ts';
 import type { ReleaseIndexEntries } from './release-index-entries.ts';
 import {
   createReleaseIndexEntries,
@@ -83,10 +84,14 @@ interface IndexState extends ReleaseIndexEntries {
   strings: StringPool;
 }
 
-/** `read`, its releases sharing their strings: 50,000 of them are kept for as long as the session. */
+/**
+ * `read`, its releases sharing their strings and equal sources, arrays cut to size: 50,000 of them
+ * are kept for as long as the session.
+ */
 function readShared(s: IndexState, objects: readonly KubeObject[]): ServiceRelease[] {
   const releases = s.read(objects);
-  for (const r of releases) internStrings(r, s.strings);
+  for (let i = 0; i < releases.length; i++)
+    releases[i] = compactRelease(internStrings(releases[i] as ServiceRelease, s.strings));
   return releases;
 }
 
