@@ -10,6 +10,7 @@ import {
   indexObject,
   inputsOf,
   markDirty,
+  objectOf,
   releasesOfRoute,
   uidOf,
 } from './release-index-entries.ts';
@@ -26,7 +27,12 @@ export interface ReleaseChanges {
 }
 
 export interface ReleaseIndexOptions {
-  cache: Pick<WatchCache, 'onChange' | 'all'> & { readonly synced?: boolean };
+  /**
+   * With `get` (the session's watch cache) the index reads objects from the cache instead of keeping
+   * a map of its own; every change must then be in the cache before it is announced.
+   */
+  cache: Pick<WatchCache, 'onChange' | 'all'> &
+    Partial<Pick<WatchCache, 'get'>> & { readonly synced?: boolean };
   read: ReadReleases;
   clock: Clock;
   /** How long changes gather before releases are recomputed and announced (at most 10 a second). */
@@ -182,7 +188,7 @@ function readChunk(s: IndexState, chunk: readonly string[], fresh: Map<string, S
     else grouped.set(key, [r]);
   }
   for (const uid of chunk)
-    fresh.set(uid, grouped.get(uid) ?? (s.objects.has(uid) ? releasesOfRoute(s, all, uid) : []));
+    fresh.set(uid, grouped.get(uid) ?? (objectOf(s, uid) ? releasesOfRoute(s, all, uid) : []));
 }
 
 function recompute(s: IndexState) {
@@ -204,7 +210,7 @@ function recompute(s: IndexState) {
   s.dirtyRoutes.clear();
   const fresh = new Map<string, ServiceRelease[]>();
   for (const uid of routes)
-    fresh.set(uid, s.objects.has(uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
+    fresh.set(uid, objectOf(s, uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
   s.stats.routesRead += routes.length;
   announce(s, fresh);
 }
@@ -238,7 +244,7 @@ function announce(s: IndexState, fresh: Map<string, ServiceRelease[]>) {
  */
 export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
   const s: IndexState = {
-    ...createReleaseIndexEntries(),
+    ...createReleaseIndexEntries(options.cache.get?.bind(options.cache)),
     cache: options.cache,
     read: options.read,
     clock: options.clock,
