@@ -27,7 +27,7 @@ export interface ReleaseIndexEntries {
    */
   cached: ((uid: string) => KubeObject | undefined) | undefined;
   /**
-   * Each object's place in the cache (first seen first; an update keeps it): inputs are handed to
+   * Each input's place in the cache (first seen first; an update keeps it): inputs are handed to
    * readReleases in this order, so a release lists its Deployments as one read of everything would.
    */
   order: Map<string, number>;
@@ -60,6 +60,14 @@ function selectorPairKey(namespace: string, selector: Record<string, string>): s
 
 const ROUTE_KINDS = new Set<WatchedKey>(['virtualservices', 'httproutes']);
 const SELECTED_KINDS = new Set<WatchedKey>(['deployments', 'replicasets', 'pods']);
+/** The kinds `inputsOf` hands to the reader. */
+const INPUT_KINDS = new Set<WatchedKey>([
+  'virtualservices',
+  'httproutes',
+  'destinationrules',
+  'services',
+  'deployments',
+]);
 
 export const nsOf = (o: KubeObject) => o.metadata.namespace || 'default';
 export const uidOf = (o: KubeObject) => o.metadata.uid ?? `${o.kind}/${nsOf(o)}/${o.metadata.name}`;
@@ -227,7 +235,8 @@ export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean, 
   }
   if (on) {
     if (e.cached === undefined || o.metadata.uid === undefined) e.objects.set(uid, o);
-    if (!e.order.has(uid)) e.order.set(uid, e.nextOrder++);
+    // Only inputs are ever put in order: Pods and ReplicaSets (a third of a big cluster) never are.
+    if (key !== null && INPUT_KINDS.has(key) && !e.order.has(uid)) e.order.set(uid, e.nextOrder++);
   } else {
     e.objects.delete(uid);
     if (!replacing) e.order.delete(uid);
