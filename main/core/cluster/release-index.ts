@@ -2,6 +2,7 @@ import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/inde
 import type { Clock } from './clock.ts';
 import type { StringPool } from './interned-strings.ts';
 import { createStringPool, internStrings } from './interned-strings.ts';
+import { compactRelease } from './release-compaction.ts';
 import type { ReleaseIndexEntries } from './release-index-entries.ts';
 import {
   createReleaseIndexEntries,
@@ -9,6 +10,7 @@ import {
   indexObject,
   inputsOf,
   markDirty,
+  objectOf,
   releasesOfRoute,
   uidOf,
 } from './release-index-entries.ts';
@@ -25,7 +27,12 @@ export interface ReleaseChanges {
 }
 
 export interface ReleaseIndexOptions {
-  cache: Pick<WatchCache, 'onChange' | 'all'> & { readonly synced?: boolean };
+  /**
+   * With `get` (the session's watch cache) the index reads objects from the cache instead of keeping
+   * a map of its own; every change must then be in the cache before it is announced.
+   */
+  cache: Pick<WatchCache, 'onChange' | 'all'> &
+    Partial<Pick<WatchCache, 'get'>> & { readonly synced?: boolean };
   read: ReadReleases;
   clock: Clock;
   /** How long changes gather before releases are recomputed and announced (at most 10 a second). */
@@ -83,10 +90,14 @@ interface IndexState extends ReleaseIndexEntries {
   strings: StringPool;
 }
 
-/** `read`, its releases sharing their strings: 50,000 of them are kept for as long as the session. */
+/**
+ * `read`, its releases sharing their strings and equal sources, arrays cut to size: 50,000 of them
+ * are kept for as long as the session.
+ */
 function readShared(s: IndexState, objects: readonly KubeObject[]): ServiceRelease[] {
   const releases = s.read(objects);
-  for (const r of releases) internStrings(r, s.strings);
+  for (let i = 0; i < releases.length; i++)
+    releases[i] = compactRelease(internStrings(releases[i] as ServiceRelease, s.strings));
   return releases;
 }
 
@@ -177,7 +188,7 @@ function readChunk(s: IndexState, chunk: readonly string[], fresh: Map<string, S
     else grouped.set(key, [r]);
   }
   for (const uid of chunk)
-    fresh.set(uid, grouped.get(uid) ?? (s.objects.has(uid) ? releasesOfRoute(s, all, uid) : []));
+    fresh.set(uid, grouped.get(uid) ?? (objectOf(s, uid) ? releasesOfRoute(s, all, uid) : []));
 }
 
 function recompute(s: IndexState) {
@@ -199,7 +210,7 @@ function recompute(s: IndexState) {
   s.dirtyRoutes.clear();
   const fresh = new Map<string, ServiceRelease[]>();
   for (const uid of routes)
-    fresh.set(uid, s.objects.has(uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
+    fresh.set(uid, objectOf(s, uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
   s.stats.routesRead += routes.length;
   announce(s, fresh);
 }
@@ -233,7 +244,7 @@ function announce(s: IndexState, fresh: Map<string, ServiceRelease[]>) {
  */
 export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
   const s: IndexState = {
-    ...createReleaseIndexEntries(),
+    ...createReleaseIndexEntries(options.cache.get?.bind(options.cache)),
     cache: options.cache,
     read: options.read,
     clock: options.clock,
