@@ -2,6 +2,7 @@ import type { ApiHandlers, Caller, EventSink } from '../core/api-dispatch.ts';
 import type { AppCore } from '../core/app-core.ts';
 import { packageVersion } from '../core/app-version.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
+import { firstScreenGate } from '../core/first-screen-gate.ts';
 import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
@@ -61,12 +62,18 @@ export const webCommand: Command = {
     const rendererDir = values.renderer ?? defaultRendererDir;
     await ensureRendererBuilt(rendererDir, io.stderr);
 
-    // The server listens and prints its URL first; the app core (cluster client libraries) loads
-    // meanwhile, and calls wait for it. The page loads in parallel with the core. The demo mesh
-    // starts in the background: the first screen lists it as starting and does not wait for it.
-    const firstScreen = firstScreenServed(FIRST_SCREEN_WAIT_MS);
+    // The server listens and prints its URL first, and hands the page its HTML and bundle before
+    // anything heavy loads: the app core (cluster client libraries) and the contract load once the
+    // page has its script (or after FIRST_SCREEN_WAIT_MS without a page), while the page runs it;
+    // calls wait for them. The demo mesh starts in the background once the first screen's cluster
+    // list was answered: the first screen lists it as starting and does not wait for it.
+    const firstScreen = firstScreenGate({
+      noPageMs: FIRST_SCREEN_WAIT_MS,
+      pageMs: PAGE_FIRST_SCREEN_WAIT_MS,
+    });
+    const pageRuns = pageScriptOrTimeout(FIRST_SCREEN_WAIT_MS);
     let stopFleet: (() => Promise<void>) | undefined;
-    const corePromise = (async () => {
+    const corePromise = pageRuns.promise.then(async () => {
       const [{ createAppCore }, { startEmbeddedDemo, demoSampleRequests }] = await Promise.all([
         import('../core/app-core.ts'),
         import('../demo/embedded-demo.ts'),
@@ -94,17 +101,21 @@ export const webCommand: Command = {
         io.stderr(`switchyard web: the demo mesh did not start: ${(err as Error).message}\n`),
       );
       return core;
-    })();
+    });
     // A core that cannot start is reported once here; each call then answers with the reason.
     corePromise.catch((err: unknown) => io.stderr(`switchyard web: ${(err as Error).message}\n`));
 
     const server = await startWebServer({
       rendererDir,
       // The contract (zod and every schema) loads after the first screen's files are asked for.
-      handlers: import('../../shared/api/contract.ts').then(({ callNames }) =>
-        firstScreen.watch(handlersAfter(callNames, corePromise)),
-      ),
+      handlers: pageRuns.promise
+        .then(() => import('../../shared/api/contract.ts'))
+        .then(({ callNames }) => firstScreen.watch(handlersAfter(callNames, corePromise))),
       subscribe: subscribeAfter(corePromise),
+      onPageScript: () => {
+        firstScreen.pageCame();
+        pageRuns.resolve();
+      },
       port,
       ...(token ? { token } : {}),
     });
@@ -119,6 +130,8 @@ export const webCommand: Command = {
 };
 
 const FIRST_SCREEN_WAIT_MS = 1000;
+/** Once a page came, how long the demo mesh waits at most for that page's cluster list. */
+const PAGE_FIRST_SCREEN_WAIT_MS = 5000;
 
 /** `--clusters N`: 1 (the default) keeps the single demo mesh; 2 to 12 the demo fleet, only with --demo. */
 export function demoClusters(raw: string | undefined, demo: boolean | undefined): number {
@@ -166,27 +179,14 @@ async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv, kubec
   };
 }
 
-/** Settles once the first `contexts.list` has been answered (the first screen has its data), or after `ms`. */
-function firstScreenServed(ms: number) {
-  let done: () => void = () => {};
-  const served = new Promise<void>((resolve) => {
-    done = resolve;
+/** Settles when the page has its script (`resolve`), or after `ms` without a page. */
+function pageScriptOrTimeout(ms: number) {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
   });
-  setTimeout(done, ms).unref();
-  return {
-    served,
-    watch(handlers: ApiHandlers): ApiHandlers {
-      const list = handlers['contexts.list'];
-      return {
-        ...handlers,
-        'contexts.list': (request) =>
-          list(request).finally(() => {
-            // After the answer has been written to the socket.
-            setImmediate(done);
-          }),
-      };
-    },
-  };
+  setTimeout(resolve, ms).unref();
+  return { promise, resolve };
 }
 
 /** Handlers that wait for the core, so the server can listen before the core has loaded. */

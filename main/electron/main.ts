@@ -9,6 +9,7 @@ import {
   shell,
 } from 'electron';
 import { createAppCore } from '../core/app-core.ts';
+import { firstScreenGate } from '../core/first-screen-gate.ts';
 import { loadLoginShellEnvironment } from '../core/login-shell-env.ts';
 import { demoSampleRequests, startEmbeddedDemo } from '../demo/embedded-demo.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
@@ -58,6 +59,9 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   void start();
 }
+
+/** How long the demo mesh waits at most for the window's first cluster list. */
+const FIRST_SCREEN_WAIT_MS = 5000;
 
 async function start() {
   await app.whenReady();
@@ -112,7 +116,10 @@ async function start() {
       },
       source,
     );
-  const unwire = wireIpc(core, trusted);
+  // The demo mesh starts once the window's first cluster list was answered (at most 5 s on), so
+  // that its seeding does not hold up the first screen's calls, as in browser mode.
+  const firstScreen = firstScreenGate({ noPageMs: FIRST_SCREEN_WAIT_MS, pageMs: FIRST_SCREEN_WAIT_MS });
+  const unwire = wireIpc({ ...core, handlers: firstScreen.watch(core.handlers) }, trusted);
   const unforward = forwardEvents(core, win.webContents);
   const unnotify = notifyPlanOutcomes(core, (title, body) => {
     if (Notification.isSupported()) new Notification({ title, body }).show();
@@ -134,8 +141,8 @@ async function start() {
     void core.dispose().finally(() => app.quit());
   });
 
-  // The window loads while the demo mesh starts (the first screen lists it as starting).
-  const demo = await core.beginDemoIfNoContexts();
+  // The window loads while the demo mesh waits to start (the first screen lists it as starting).
+  const demo = await core.beginDemoIfNoContexts(firstScreen.served);
   demo.started.catch((err: unknown) =>
     console.error(`the demo mesh did not start: ${(err as Error).message}`),
   );

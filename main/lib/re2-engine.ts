@@ -1,12 +1,23 @@
-import { RE2 } from 're2-wasm';
+import { createRequire } from 'node:module';
+import type { RE2 } from 're2-wasm';
 import type { RegexEngine } from '../../shared/mesh/model/index.ts';
+
+// re2-wasm compiles its WebAssembly when it is loaded (~90 ms of CPU, more on a busy machine):
+// it is required at the first pattern checked, not when the app core loads, so `switchyard web`
+// answers the first screen's calls without paying for it.
+let RE2Class: typeof RE2 | undefined;
+function re2(): typeof RE2 {
+  RE2Class ??= (createRequire(import.meta.url)('re2-wasm') as typeof import('re2-wasm')).RE2;
+  return RE2Class;
+}
 
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_VALUE_LENGTH = 1024;
 const PREFIX = /^Invalid regular expression: \/.*\/[a-z]*: /s;
 
 function compile(pattern: string): RE2 {
-  return new RE2(pattern, 'u');
+  const Engine = re2();
+  return new Engine(pattern, 'u');
 }
 
 function messageOf(err: unknown): string {

@@ -16,6 +16,11 @@ export interface WebServerOptions {
   port?: number;
   /** Defaults to a fresh random token; SWITCHYARD_TOKEN is read by the web command, not here. */
   token?: string;
+  /**
+   * Called once, when the first script has been handed to a page: the page now runs its bundle
+   * and soon opens the socket, so the caller may load what the socket's calls need.
+   */
+  onPageScript?: () => void;
 }
 
 export interface WebServer {
@@ -111,13 +116,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
+    if (url.pathname.endsWith('.js')) res.once('finish', pageScriptServed);
     res
       .writeHead(200, { ...baseHeaders, 'Content-Type': file.contentType, 'Cache-Control': 'no-cache' })
       .end(file.body);
   }
 
-  // The socket layer (ws, zod, the contract) loads once the server listens: the page asks for the
-  // socket only after its HTML and bundle have come and run.
+  // The socket layer (ws, zod, the contract) loads once a page has its script, or at the first
+  // socket: loading it evaluates zod's schemas on this thread for a few hundred milliseconds, and
+  // while it did so at listen the page's HTML and bundle waited for it. Now the bundle is sent
+  // first, and the page runs it while the layer loads.
+  let scriptServed = false;
+  function pageScriptServed() {
+    if (scriptServed) return;
+    scriptServed = true;
+    void (layer ?? loadLayer()).catch(() => {});
+    options.onPageScript?.();
+  }
+
   let layer: Promise<SocketLayer> | undefined;
 
   server.on('upgrade', (req, socket, head) => {
@@ -148,7 +164,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;
-  void loadLayer().catch(() => {});
 
   return {
     port,
