@@ -51,6 +51,12 @@ export interface ApplyEngineDeps {
    * off the wait between Apply and confirmed. Plans of several steps are always dry-run first.
    */
   skipDryRunOfReviewedSingleStep?: boolean;
+  /**
+   * Called each time the watch confirmed a write (a step, or a rollback's write), just after its
+   * progress event went out: the console recomputes the release there at once. The operator's
+   * dialog waits only for the progress event, so it does not queue behind the service view's.
+   */
+  onConfirmed?: () => void;
 }
 
 export interface ApplyRequest {
@@ -161,11 +167,17 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
           break;
         }
         req.onProgress?.({ type: 'step-verified', stepId: step.id });
+        deps.onConfirmed?.();
       }
 
       if (failure) {
         const undone = await rollBackSteps(
-          { ...ctx, verify: deps.verify, verifyTimeoutMs },
+          {
+            ...ctx,
+            verify: deps.verify,
+            verifyTimeoutMs,
+            ...(deps.onConfirmed ? { onConfirmed: deps.onConfirmed } : {}),
+          },
           plan,
           state.done,
           state.live,

@@ -17,6 +17,8 @@ import { withTimeout } from './verify-timeout.ts';
 export interface RollbackContext extends WriteContext {
   verify: VerifyFn;
   verifyTimeoutMs: number;
+  /** A rollback's write was confirmed by the watch (after its progress event). */
+  onConfirmed?: () => void;
 }
 
 export interface DoneStep {
@@ -125,17 +127,20 @@ export async function rollBackSteps(
     const rv = w.after?.metadata.resourceVersion;
     if (rv !== undefined) report.resourceVersion = rv;
     else delete report.resourceVersion;
+    let confirmed = false;
     try {
       await withTimeout(
         ctx.verify(step.target, w.after && rv ? { resourceVersion: rv } : { deleted: true }),
         ctx.verifyTimeoutMs,
         `rollback of ${step.target.kind} ${step.target.name}`,
       );
+      confirmed = true;
     } catch (err) {
       // Written but not seen: the server said yes, so the state is known, only not yet confirmed.
       report.error = `${report.error ? `${report.error}; ` : ''}${(err as Error).message}`;
     }
     ctx.onProgress?.({ type: 'rolled-back', stepId: step.id, ok: true });
+    if (confirmed) ctx.onConfirmed?.();
     if (actionOf(step) === 'create') live.set(key, null);
   }
   return { total: done.length, failed };

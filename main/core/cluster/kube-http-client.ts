@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { createKeptAliveAgents } from './kube-http-agents.ts';
 import { sendRequest } from './kube-http-request.ts';
 import { streamRequest } from './kube-http-stream.ts';
 import type { KubeHttpClient, KubeHttpContext, KubeRequest } from './kube-http-types.ts';
@@ -26,6 +27,7 @@ export function createKubeHttpClient(
     server,
     defaultTimeoutMs: defaults.timeoutMs ?? 15_000,
     onUnauthorized: () => defaults.onUnauthorized?.(),
+    agents: createKeptAliveAgents(),
   };
 
   return {

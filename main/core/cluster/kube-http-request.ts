@@ -19,6 +19,8 @@ export async function readBody(res: IncomingMessage): Promise<string> {
 export async function openRequest(
   ctx: KubeHttpContext,
   req: KubeRequest,
+  /** Over one of the client's kept-alive connections (requests), or a connection of its own (watches). */
+  pooled = false,
 ): Promise<{ request: ClientRequest; url: URL }> {
   const opts: RequestOptions = { headers: {} };
   await ctx.kc.applyToHTTPSOptions(opts as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
@@ -35,7 +37,7 @@ export async function openRequest(
   const request = send(url, {
     method: req.method ?? 'GET',
     headers,
-    agent: opts.agent,
+    agent: (pooled && ctx.agents ? ctx.agents.reuse(opts.agent) : opts.agent) as RequestOptions['agent'],
     ...(opts.auth ? { auth: opts.auth } : {}),
   });
   if (payload !== undefined) request.write(payload);
@@ -54,11 +56,22 @@ export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => 
   return () => signal.removeEventListener('abort', fn);
 }
 
+/**
+ * A kept-alive connection the server closed just as it was reused fails at once with no answer.
+ * Such a GET is sent again on a new connection (nothing was read, so nothing happened); any other
+ * method is not, as the server may have acted on it: the caller sees the error as before.
+ */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+function resentOnReset(request: ClientRequest, req: KubeRequest, err: Error & { code?: string }): boolean {
+  return request.reusedSocket && (req.method ?? 'GET') === 'GET' && RESET_CODES.has(err.code ?? '');
+}
+
 /** One request and its whole answer, parsed (JSON unless the request says otherwise). */
-export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest): Promise<T> {
+export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest, retried = false): Promise<T> {
   const { server } = ctx;
   const timeoutMs = req.timeoutMs ?? ctx.defaultTimeoutMs;
-  const { request, url } = await openRequest(ctx, req);
+  const { request, url } = await openRequest(ctx, req, true);
   const what = `${req.method ?? 'GET'} ${url.pathname}`;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -69,12 +82,17 @@ export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest): Pr
     const detach = onAbort(req.signal, () =>
       request.destroy(new KubeConnectionError(`${what} was cancelled`)),
     );
+    let answered = false;
     const done = () => {
       clearTimeout(timer);
       detach();
     };
     request.on('error', (err: Error & { code?: string }) => {
       done();
+      if (!retried && !answered && resentOnReset(request, req, err)) {
+        sendRequest<T>(ctx, req, true).then(resolve, reject);
+        return;
+      }
       reject(
         err instanceof KubeConnectionError
           ? err
@@ -82,6 +100,7 @@ export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest): Pr
       );
     });
     request.on('response', (res) => {
+      answered = true;
       readBody(res).then(
         (text) => {
           done();

@@ -2,6 +2,7 @@
 // context its request and stream functions share.
 
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { KeptAliveAgents } from './kube-http-agents.ts';
 
 export interface KubeRequest {
   method?: string;
@@ -37,4 +38,6 @@ export interface KubeHttpContext {
   defaultTimeoutMs: number;
   /** Called on a 401 answer. */
   onUnauthorized(): void;
+  /** The client's kept-alive connections, for requests (not watches). */
+  agents?: KeptAliveAgents;
 }

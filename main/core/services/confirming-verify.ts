@@ -1,8 +1,8 @@
 // How the console's apply engine learns that the cluster has a change: through the session's watch
-// cache. The confirmation is delivered at once: when the cache holds the version the engine waits
-// for, the release index recomputes right away instead of at its next coalescing tick (100 ms), so
-// release.changed / services.changed carry the confirmed state towards the renderer in the same turn
-// of the event loop as the watch event, before the engine goes on to write its history.
+// cache, the moment it holds the version the engine waits for. What the confirmation then delivers
+// at once (the release recomputed instead of at the index's next 100 ms tick, release.changed and
+// services.changed sent) is the engine's `onConfirmed` (console-plans.ts), called after the step's
+// own progress event: the review dialog's "confirmed" does not queue behind the service view.
 
 import type { VerifyFn } from '../apply/apply-types.ts';
 import type { WatchCache } from '../cluster/watch-cache.ts';
@@ -12,8 +12,6 @@ export const CONFIRM_TIMEOUT_MS = 10_000;
 
 export function confirmingVerify(
   cache: Pick<WatchCache, 'find' | 'waitFor' | 'waitForResourceVersion'>,
-  /** The session's release index (absent while it has none): flushed on every confirmation. */
-  releases: () => { flush(): void } | undefined,
   timeoutMs = CONFIRM_TIMEOUT_MS,
 ): VerifyFn {
   return async (target, expected) => {
@@ -26,6 +24,5 @@ export function confirmingVerify(
         `${target.kind} ${target.name} deleted`,
       );
     else await cache.waitForResourceVersion(ref, expected.resourceVersion, timeoutMs);
-    releases()?.flush();
   };
 }

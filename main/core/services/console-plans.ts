@@ -54,7 +54,10 @@ export function createConsolePlans(deps: ConsolePlansDependencies) {
       history: deps.history,
       ...(deps.pauseMs !== undefined ? { pauseMs: deps.pauseMs } : {}),
       ...(deps.verifyTimeoutMs !== undefined ? { verifyTimeoutMs: deps.verifyTimeoutMs } : {}),
-      verify: confirmingVerify(cache, () => session.releases),
+      verify: confirmingVerify(cache),
+      // A confirmed write is announced at once (release index recomputed, release.changed sent),
+      // not at the index's next coalescing tick, and before the history line is written.
+      onConfirmed: () => session.releases?.flush(),
       // The console's changes are reviewed with their dry-run (release.plan) before Apply; for a
       // one-patch plan a second dry-run would only add a round trip (the write is all-or-nothing).
       skipDryRunOfReviewedSingleStep: true,

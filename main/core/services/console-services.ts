@@ -189,7 +189,7 @@ function createWorkflow(deps: ConsoleDependencies, parts: WorkflowParts): Rollou
     emit: deps.emit,
     ready,
     engineFor: plans.engineFor,
-    userOf: async (contextId) => (await sessions.summary(contextId)).user,
+    userOf: (contextId) => sessions.user(contextId),
     readOnlyReason: (session) => sessionFacts('', session).readOnlyReason,
     ...(deps.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: deps.rolloutTimeoutMs } : {}),
     health: async (contextId, release, canary, stable) => {

@@ -92,6 +92,12 @@ export interface ConsoleSessionsDependencies {
 export interface ConsoleSessions {
   listContexts(): Promise<ContextList>;
   summary(contextId: string): Promise<ContextSummary>;
+  /**
+   * Who acts in a context (its kubeconfig user), as `summary` says it and refused as it refuses an
+   * unknown context, without the files `summary` also reads (offline snapshots, namespace settings):
+   * an apply waits for it before it writes.
+   */
+  user(contextId: string): Promise<string>;
   open(contextId: string): Promise<ContextSummary>;
   close(contextId: string): Promise<boolean>;
   /** The open session behind a context id, or a clear 'unavailable'. */
@@ -166,7 +172,8 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
     return m;
   }
 
-  async function listContexts(): Promise<ContextList> {
+  /** The kubeconfig files' contexts and the demo's (both kept loaded by their managers). */
+  async function kubeconfigContexts(): Promise<ContextList> {
     const own = await kube.listContexts();
     const m = demoManager();
     const demoList = m ? await m.listContexts() : { contexts: [], problems: [] };
@@ -176,8 +183,11 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
     if (m)
       for (const name of ['demo-viewer', 'demo-team'])
         if (name === 'demo-viewer' || byName.has(name)) demos.push(demoSummary(byName.get(name), name, path));
-    const contexts = [...demos, ...own.contexts];
-    const problems = [...own.problems, ...demoList.problems];
+    return { contexts: [...demos, ...own.contexts], problems: [...own.problems, ...demoList.problems] };
+  }
+
+  async function listContexts(): Promise<ContextList> {
+    const { contexts, problems } = await kubeconfigContexts();
     // A namespace settings file or entry that was set aside (or kept as newer) is said here too.
     for (const p of await namespaceSettings.problems())
       problems.push({ file: p.setAsideAs ? join(dirname(p.file), p.setAsideAs) : p.file, message: p.reason });
@@ -202,16 +212,20 @@ export function createConsoleSessions(deps: ConsoleSessionsDependencies): Consol
     };
   }
 
+  function found(list: ContextList, contextId: string): ContextSummary {
+    const c = list.contexts.find((x) => x.id === contextId);
+    if (!c) throw new ApiFailure('not-found', `no context '${contextId}' in the kubeconfig files`);
+    return c;
+  }
+
   async function summary(contextId: string): Promise<ContextSummary> {
-    const list = await listContexts();
-    const found = list.contexts.find((c) => c.id === contextId);
-    if (!found) throw new ApiFailure('not-found', `no context '${contextId}' in the kubeconfig files`);
-    return found;
+    return found(await listContexts(), contextId);
   }
 
   return {
     listContexts,
     summary,
+    user: async (contextId) => found(await kubeconfigContexts(), contextId).user,
     namespaceSettings,
     async open(contextId) {
       const route = routeOfContextId(contextId);

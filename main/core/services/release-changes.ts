@@ -47,17 +47,17 @@ export async function applyPlan(s: ConsoleServices, planId: string): Promise<Cal
   const stored = s.plans.find(planId);
   const session = await s.ready(stored.contextId);
   // What the proxies have before the write: the change is in effect where a newer push is acknowledged.
-  // Read while the context's summary (who applies, for the history) is read from the kubeconfig
-  // files: both are awaited before anything is written, neither waits for the other.
-  const [summary] = await Promise.all([
-    s.sessions.summary(stored.contextId),
+  // Read while who applies (for the history) is looked up in the kubeconfig contexts: both are
+  // awaited before anything is written, neither waits for the other.
+  const [user] = await Promise.all([
+    s.sessions.user(stored.contextId),
     s.proxies.markChange(stored.contextId, stored.releaseId),
   ]);
   s.plans.forget(planId);
   const result = await s.plans.engineFor(session).apply({
     plan: stored.plan,
     context: stored.contextId,
-    user: summary.user,
+    user,
     objects: s.plans.currentObjects(session, stored.plan),
     kind: stored.kind,
     description: stored.description,

@@ -137,8 +137,10 @@ export function createApplyStore(api: ApiClient, onApplied: (contextId: string, 
       const review = get().review;
       if (!review?.plan || review.status !== 'ready') return undefined;
       const { plan } = review;
+      // The call leaves first: the dialog's "Applying…" render is not on the click → confirmed path.
+      const call = api.call('release.apply', { planId: plan.planId });
       set({ review: { ...review, status: 'applying' } });
-      const result = await api.call('release.apply', { planId: plan.planId });
+      const result = await call;
       const now = get().review;
       if (!result.ok) {
         set({

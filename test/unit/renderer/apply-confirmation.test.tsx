@@ -55,6 +55,24 @@ describe('the review dialog confirms an apply', () => {
     expect(applied).toEqual([plan.releaseId]);
   });
 
+  it('sends the call before the dialog re-renders as "Applying…" (that render is off the path)', async () => {
+    const seen: string[] = [];
+    const fake = fakeApi({
+      'release.apply': () => {
+        // The store change that re-renders the dialog has not happened yet.
+        seen.push(`call sent while the review is ${store.getState().review?.status}`);
+        return new Promise<ApiResult<ApplyResultView>>(() => {});
+      },
+    });
+    const store = createApplyStore(fake.api, () => {});
+    store.getState().openPlan(plan, 'reviews: v1 80%, v2 20%');
+    act(() => dom.root.render(<ReviewDialog store={store} />));
+    await act(async () => buttonIn(dom.host, 'Apply').click());
+    expect(seen).toEqual(['call sent while the review is ready']);
+    expect(store.getState().review?.status).toBe('applying');
+    expect(buttonIn(dom.host, 'Applying…')).toBeTruthy();
+  });
+
   it('not while a step is still unconfirmed, and not for another plan', async () => {
     const { fake, store } = setup();
     await act(async () => buttonIn(dom.host, 'Apply').click());

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
 import type { ManualClock } from '../../../main/core/cluster/clock.ts';
 import { createManualClock } from '../../../main/core/cluster/clock.ts';
 import type { WatchedKey } from '../../../main/core/cluster/cluster-resources.ts';
@@ -6,14 +7,22 @@ import type { ReleaseChanges } from '../../../main/core/cluster/release-index.ts
 import { createReleaseIndex } from '../../../main/core/cluster/release-index.ts';
 import type { CacheChange, ObjectRef, WatchCache } from '../../../main/core/cluster/watch-cache.ts';
 import { resourceVersionReached } from '../../../main/core/cluster/watch-cache.ts';
+import type { HistoryRecorder, NewHistoryEntry } from '../../../main/core/history/history-types.ts';
+import type { KubeApi } from '../../../main/core/kube-api.ts';
 import { confirmingVerify } from '../../../main/core/services/confirming-verify.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { applyJsonPatch } from '../../../shared/mesh/model/index.ts';
+import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
+import { shares } from '../../helpers/shares.ts';
 
 // The click → confirmed path has no fixed wait in main: when the watch cache receives the version
-// the apply engine waits for, the release the operator looks at is recomputed and announced in the
-// same turn, not at the release index's next 100 ms tick. Time is frozen here (a manual clock for
-// the index, fake timers for everything else): only what happens without any timer firing counts.
+// the apply engine waits for, the engine reports the step confirmed and the release the operator
+// looks at is recomputed and announced in the same turn, not at the release index's next 100 ms
+// tick, and before the history line is written. The step's own progress event goes first: the
+// review dialog shows "confirmed" from it, and must not queue behind the service view's update.
+// Time is frozen here (a manual clock for the index, fake timers for everything else): only what
+// happens without any timer firing counts.
 
 const vs = (weights: [number, number], rv: string): KubeObject => ({
   apiVersion: 'networking.istio.io/v1',
@@ -124,17 +133,60 @@ describe('a confirmation the apply engine waits for', () => {
     return { cache, index, announced };
   }
 
-  it('is announced by the release index at once, with no timer firing', async () => {
-    const { cache, index, announced } = setup();
-    const verify = confirmingVerify(cache, () => index);
-    const confirmed = verify(
-      { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace: 'shop', name: 'reviews' },
-      { resourceVersion: '7' },
-    );
-    cache.receive('virtualservices', vs([50, 50], '7'));
-    await confirmed;
-    expect(announced).toHaveLength(1);
-    expect(weightsOf(announced[0])).toEqual([
+  /**
+   * The engine as the console builds it (console-plans.ts) over an API server that answers a patch
+   * and then, as its watch does, sends the new version to the cache.
+   */
+  function engineOver(t: ReturnType<typeof setup>, log: string[]) {
+    let rv = 1;
+    const api = {
+      async patch(target, ops) {
+        const current = t.cache.find({ resource: 'virtualservices', namespace: 'shop', name: target.name });
+        const next = applyJsonPatch(current as KubeObject, ops);
+        next.metadata.resourceVersion = String(++rv + 5);
+        queueMicrotask(() => t.cache.receive('virtualservices', next));
+        return next;
+      },
+    } as Partial<KubeApi> as KubeApi;
+    t.index.onChanges(() => log.push('release announced'));
+    return createApplyEngine({
+      api,
+      verify: confirmingVerify(t.cache),
+      onConfirmed: () => t.index.flush(),
+      clock: { now: () => 0, sleep: async () => {} },
+      pauseMs: 0,
+      skipDryRunOfReviewedSingleStep: true,
+      history: {
+        record: async (entry: NewHistoryEntry) => {
+          log.push('history recorded');
+          return { ...entry, id: 'h1', time: '2026-01-01T00:00:00.000Z' };
+        },
+      } as Partial<HistoryRecorder> as HistoryRecorder,
+    });
+  }
+
+  it('is announced by the release index at once, with no timer firing, after the step is reported confirmed', async () => {
+    const t = setup();
+    const release = t.index.releases()[0]!;
+    const objects = [...t.cache.all()];
+    const plan = planRelease(release, setSplit(release, shares({ v1: 50, v2: 50 })), objects);
+    const log: string[] = [];
+    const result = await engineOver(t, log).apply({
+      plan,
+      objects,
+      context: 'c',
+      user: 'u',
+      onProgress: (e) => log.push(e.type),
+    });
+    expect(result.ok).toBe(true);
+    expect(log).toEqual([
+      'step-started',
+      'step-applied',
+      'step-verified',
+      'release announced',
+      'history recorded',
+    ]);
+    expect(weightsOf(t.announced.at(-1))).toEqual([
       ['v1', 50],
       ['v2', 50],
     ]);
@@ -145,11 +197,12 @@ describe('a confirmation the apply engine waits for', () => {
   it('waits for the version it needs: an older event is not a confirmation', async () => {
     const { cache, index, announced } = setup();
     let done = false;
-    const confirmed = confirmingVerify(cache, () => index)(
+    const confirmed = confirmingVerify(cache)(
       { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace: 'shop', name: 'reviews' },
       { resourceVersion: '9' },
     ).then(() => {
       done = true;
+      index.flush();
     });
     cache.receive('virtualservices', vs([80, 20], '8'));
     await Promise.resolve();
