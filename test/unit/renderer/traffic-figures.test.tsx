@@ -115,6 +115,39 @@ describe('the version card and split bar show the effective share', () => {
     expect(dom.host.querySelector('.share')?.getAttribute('title')).toMatch(/estimated by routing/);
   });
 
+  it('keeps the same rows whatever the slider says, so dragging never grows the card above the editor', () => {
+    const rowsWith = (desiredWeight: number, measured: boolean) => {
+      const estimated = estimatedForSplit(preview, [
+        { version: 'v1', weight: 100 - desiredWeight },
+        { version: 'v2', weight: desiredWeight },
+        { version: 'v3', weight: 0 },
+      ]);
+      act(() =>
+        dom.root.render(
+          <VersionCard
+            version={view.versions[1]!}
+            color="#000"
+            desiredWeight={desiredWeight}
+            isRollbackTarget={false}
+            editable
+            traffic={
+              measured ? measuredFigures(snapshot({ v1: 9, v2: 1, v3: null })) : estimatedFigures(preview)
+            }
+            routeNow={estimated}
+            onCutOver={() => {}}
+          />,
+        ),
+      );
+      return [...dom.host.querySelectorAll('dt')].map((dt) => dt.textContent);
+    };
+    for (const measured of [false, true]) {
+      const still = rowsWith(0, measured);
+      expect(still).toContain('Catch-all weight');
+      for (const w of [10, 40, 90]) expect(rowsWith(w, measured)).toEqual(still);
+    }
+    expect(rowsWith(40, true)).toContain('Route now');
+  });
+
   it('offers "Switch all traffic" to a version at 100% catch-all while rules send requests elsewhere', () => {
     const f = estimatedFigures(preview);
     act(() =>

@@ -39,8 +39,7 @@ export const VersionCard = memo(function VersionCard({
 }: VersionCardProps) {
   const share = traffic ? (traffic.percent[v.name] ?? 0) : undefined;
   const nowShare = routeNow?.percent[v.name] ?? 0;
-  const lagging = traffic?.source === 'measured' && routeNow && Math.abs((share ?? 0) - nowShare) >= 2;
-  const weightDiffers = share === undefined || share !== v.weight || desiredWeight !== v.weight;
+  const measuredNow = traffic?.source === 'measured' && routeNow !== undefined;
   const rollout = v.rollout;
   const progress =
     rollout && rollout.desired > 0 ? Math.round((rollout.ready / rollout.desired) * 100) : undefined;
@@ -67,7 +66,9 @@ export const VersionCard = memo(function VersionCard({
             <dd>{shareWithRawWeight(v.weight, v.rawWeight)}</dd>
           </>
         )}
-        {share !== undefined && weightDiffers && (
+        {/* Shown whatever the slider says, like "Route now" below: a row that came and went while
+            dragging grew the card and moved the split editor under the pointer. */}
+        {share !== undefined && (
           <>
             <dt>Catch-all weight</dt>
             <dd>
@@ -75,7 +76,7 @@ export const VersionCard = memo(function VersionCard({
             </dd>
           </>
         )}
-        {lagging && (
+        {measuredNow && (
           <>
             <dt>Route now</dt>
             <dd title={routeNow?.basis}>sends ≈{nowShare}% (estimated)</dd>
