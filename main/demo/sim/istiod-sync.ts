@@ -14,6 +14,7 @@ import { ISTIOD_MONITORING_PORT } from '../seed/seed-objects.ts';
 import { hashString } from '../seed/seeded-random.ts';
 import type { ServiceProxyHandler } from '../server/service-proxy.ts';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
+import { KeptSyncz } from './kept-syncz.ts';
 import { isPodReady } from './replica-set-pods.ts';
 import type { SimResourceTypes } from './sim-resource-types.ts';
 
@@ -41,6 +42,7 @@ interface PushLog {
 
 interface Proxy {
   id: string;
+  namespace: string;
   type: 'sidecar' | 'router';
   /** The configuration it was sent when it connected. */
   connect: Push;
@@ -63,6 +65,14 @@ export interface SyncStatusJson {
   endpoint_sent?: string;
   endpoint_acked?: string;
 }
+
+/**
+ * What may have changed istiod's syncz entries (other than time passing): every proxy's (a push, as
+ * all are sent it), or one proxy's (it connected, left, or a stale fault took or released it).
+ */
+export type SynczChange =
+  | { all: true }
+  | { all: false; id: string; namespace: string /** Connected after the change. */; connected: boolean };
 
 export interface IstiodFaults {
   /** Proxy ids (or their leading part, e.g. a pod name prefix) that acknowledge no further push. */
@@ -95,6 +105,7 @@ export class IstiodSync {
   private pushCount = 0;
   private current: Push;
   private readonly unsubscribe: () => void;
+  private readonly listeners = new Set<(change: SynczChange) => void>();
 
   constructor(private readonly deps: IstiodDeps) {
     this.current = this.newPush();
@@ -106,6 +117,30 @@ export class IstiodSync {
 
   dispose(): void {
     this.unsubscribe();
+  }
+
+  /** Told what may have changed in the syncz entries (kept-syncz.ts keeps them up to date). */
+  onChange(listener: (change: SynczChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(change: SynczChange): void {
+    for (const l of this.listeners) l(change);
+  }
+
+  now(): number {
+    return this.deps.now();
+  }
+
+  /** The connected proxies' ids and namespaces. */
+  connected(): Array<{ id: string; namespace: string }> {
+    return [...this.proxies.values()].map((p) => ({ id: p.id, namespace: p.namespace }));
+  }
+
+  /** Applies the stale fault as it is now: the proxies it names stop acknowledging, cleared ones catch up. */
+  applyFaults(): void {
+    this.freezeStale();
   }
 
   /** The current push version, e.g. "2026-12-05T08:00:01Z/7". */
@@ -165,21 +200,27 @@ export class IstiodSync {
   }
 
   private podChanged(pod: KubeObject, pushEndpoints: boolean): void {
-    const id = `${pod.metadata.name}.${pod.metadata.namespace ?? 'default'}`;
+    const namespace = pod.metadata.namespace ?? 'default';
+    const id = `${pod.metadata.name}.${namespace}`;
     const type = this.proxyTypeOf(pod);
     const connected = type !== undefined && isPodReady(pod) && !pod.metadata.deletionTimestamp;
     const had = this.proxies.has(id);
     if (connected && !had) {
       // A new proxy connects and is sent the current configuration at once.
-      this.proxies.set(id, { id, type, connect: { version: this.current.version, at: this.deps.now() } });
+      this.proxies.set(id, {
+        id,
+        namespace,
+        type,
+        connect: { version: this.current.version, at: this.deps.now() },
+      });
     } else if (!connected && had) {
       this.proxies.delete(id);
       this.frozen.delete(id);
     }
+    if (connected !== had) this.changed({ all: false, id, namespace, connected });
     if (pushEndpoints && connected !== had) this.push(['endpoint']);
   }
 
-  /** A push of the current configuration of `types` to every connected proxy. */
   /**
    * A push of the current configuration of `types` to every connected proxy. As istiod debounces
    * (PILOT_DEBOUNCE_AFTER, 100 ms), changes within 100 ms of the last push go out together in one
@@ -198,6 +239,7 @@ export class IstiodSync {
       // Pushes older than the longest delay are acknowledged everywhere: only the newest is kept.
       while ((log.recent[0]?.at ?? Number.POSITIVE_INFINITY) < horizon) log.settled = log.recent.shift();
     }
+    this.changed({ all: true });
   }
 
   private isStale(proxy: Proxy, stale: readonly string[]): boolean {
@@ -212,12 +254,14 @@ export class IstiodSync {
     const now = this.deps.now();
     for (const proxy of this.proxies.values()) {
       if (!this.isStale(proxy, stale)) {
+        if (!proxy.frozen) continue;
         proxy.frozen = undefined;
         this.frozen.delete(proxy.id);
       } else if (!proxy.frozen) {
         proxy.frozen = new Map(XDS_TYPES.map((t) => [t, this.ackedPush(proxy, t, now)]));
         this.frozen.add(proxy.id);
-      }
+      } else continue;
+      this.changed({ all: false, id: proxy.id, namespace: proxy.namespace, connected: true });
     }
   }
 
@@ -242,35 +286,77 @@ export class IstiodSync {
     return this.ackAt(proxy.connect, proxy) <= now ? proxy.connect : undefined;
   }
 
-  /** istiod's /debug/syncz body, optionally for one namespace's proxies (`?namespace=`). */
+  /** One proxy's syncz entry at `now`; undefined when it is not connected. */
+  entry(id: string, now = this.deps.now()): SyncStatusJson | undefined {
+    const proxy = this.proxies.get(id);
+    if (!proxy) return undefined;
+    const entry: SyncStatusJson = {
+      cluster_id: 'Kubernetes',
+      proxy: id,
+      proxy_type: proxy.type,
+      istio_version: DEMO_ISTIO_VERSION,
+    };
+    for (const t of XDS_TYPES) {
+      entry[`${t}_sent`] = this.nonce(this.sentPush(proxy, t, now), proxy, t);
+      const acked = this.ackedPush(proxy, t, now);
+      if (acked) entry[`${t}_acked`] = this.nonce(acked, proxy, t);
+    }
+    return entry;
+  }
+
+  /**
+   * Until when a proxy's entry stays what it is at `now` as time passes (a change, a fault or a
+   * connection aside, which onChange tells): the next debounced push going out, or the next
+   * acknowledgement due of a push it was sent. Infinity when nothing is due.
+   */
+  stableUntil(id: string, now = this.deps.now()): number {
+    const proxy = this.proxies.get(id);
+    let until = Number.POSITIVE_INFINITY;
+    if (!proxy) return until;
+    const due = (at: number) => {
+      if (at > now && at < until) until = at;
+    };
+    if (!proxy.frozen) due(this.ackAt(proxy.connect, proxy));
+    for (const log of this.logs.values()) {
+      for (const push of log.recent) {
+        due(push.at);
+        if (!proxy.frozen && push.at >= proxy.connect.at) due(this.ackAt(push, proxy));
+      }
+      if (log.settled && !proxy.frozen && log.settled.at >= proxy.connect.at)
+        due(this.ackAt(log.settled, proxy));
+    }
+    return until;
+  }
+
+  /**
+   * istiod's /debug/syncz body, computed afresh, optionally for one namespace's proxies
+   * (`?namespace=`); ordered by namespace, then proxy. The HTTP endpoint serves kept-syncz.ts's.
+   */
   syncz(namespace?: string): SyncStatusJson[] {
     this.freezeStale();
     const now = this.deps.now();
     const out: SyncStatusJson[] = [];
-    for (const id of [...this.proxies.keys()].sort()) {
-      if (namespace && !id.endsWith(`.${namespace}`)) continue;
-      const proxy = this.proxies.get(id) as Proxy;
-      const entry: SyncStatusJson = {
-        cluster_id: 'Kubernetes',
-        proxy: id,
-        proxy_type: proxy.type,
-        istio_version: DEMO_ISTIO_VERSION,
-      };
-      for (const t of XDS_TYPES) {
-        entry[`${t}_sent`] = this.nonce(this.sentPush(proxy, t, now), proxy, t);
-        const acked = this.ackedPush(proxy, t, now);
-        if (acked) entry[`${t}_acked`] = this.nonce(acked, proxy, t);
-      }
-      out.push(entry);
-    }
+    const proxies = [...this.proxies.values()].filter((p) => !namespace || p.namespace === namespace);
+    proxies.sort((a, b) => byNamespaceThenId(a, b));
+    for (const proxy of proxies) out.push(this.entry(proxy.id, now) as SyncStatusJson);
     return out;
   }
 }
 
 export { ISTIOD_MONITORING_PORT };
 
-/** istiod:15014 through the service proxy: `/debug/syncz`, `/ready`; 404 for the rest. */
+/** syncz's order: by namespace, then by proxy id. */
+export function byNamespaceThenId(
+  a: { id: string; namespace: string },
+  b: { id: string; namespace: string },
+): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** istiod:15014 through the service proxy: `/debug/syncz` (kept, see kept-syncz.ts), `/ready`; 404 for the rest. */
 export function istiodHttpHandler(istiod: IstiodSync, faults?: IstiodFaults): ServiceProxyHandler {
+  const kept = new KeptSyncz(istiod);
   return (req, res, subpath) => {
     const url = new URL(subpath || '/', 'http://istiod.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -283,7 +369,8 @@ export function istiodHttpHandler(istiod: IstiodSync, faults?: IstiodFaults): Se
       return;
     }
     if (path === '/debug/syncz' && !faults?.debugHidden()) {
-      const body = JSON.stringify(istiod.syncz(url.searchParams.get('namespace') ?? undefined), null, 2);
+      // Compact JSON, as istiod writes it; `?namespace=` narrows it to one namespace's proxies.
+      const body = kept.body(url.searchParams.get('namespace') || undefined);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
       return;
