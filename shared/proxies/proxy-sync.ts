@@ -123,12 +123,21 @@ export interface ProxyCount {
  * acknowledged the nonce istiod sent (SYNCED) and that nonce is not the one it had been sent
  * before the change (so the push came after the change). Without a baseline: at how many proxies
  * the latest configuration is in effect. A proxy that connected after the baseline was sent its
- * configuration then, which has the change.
+ * configuration then, which has the change. When the baseline was read for some namespaces only
+ * (`covered`), a proxy of another namespace is absent from it for that reason alone, not for having
+ * connected since: it is never counted as having the change.
  */
-export function countInEffect(proxies: readonly ProxySync[], baseline?: SyncBaseline): ProxyCount {
+export function countInEffect(
+  proxies: readonly ProxySync[],
+  baseline?: SyncBaseline,
+  covered?: ReadonlySet<string>,
+): ProxyCount {
   const stale: StaleProxy[] = [];
   for (const p of proxies) {
-    const why = waitingFor(p, baseline?.get(p.id));
+    const why =
+      baseline && covered && !covered.has(p.namespace)
+        ? `not compared: the proxy status read before the change did not cover namespace ${p.namespace}`
+        : waitingFor(p, baseline?.get(p.id));
     if (why) stale.push({ id: p.id, kind: isGateway(p) ? 'gateway' : 'sidecar', why });
   }
   return { inEffect: proxies.length - stale.length, total: proxies.length, stale };

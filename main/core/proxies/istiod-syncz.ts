@@ -165,21 +165,28 @@ async function readOne(
 }
 
 /**
- * istiod's /debug/syncz, parsed; a reason instead when it cannot be had. Each istiod replica knows
+ * istiod's /debug/syncz, parsed (of one namespace's proxies with `namespace`); a reason instead
+ * when it cannot be had. Each istiod replica knows
  * only the proxies connected to it: with several, every replica is read through its pod's proxy
  * (pods/proxy) and the lists are joined; when that is not allowed, the Service's one replica is
  * read and the source says the others' proxies are not counted.
  */
-export async function readSyncz(client: KubeHttpClient, at: IstiodLocation): Promise<SynczRead> {
+export async function readSyncz(
+  client: KubeHttpClient,
+  at: IstiodLocation,
+  namespace?: string,
+): Promise<SynczRead> {
+  // `?namespace=`: only that namespace's proxies (an istiod that ignores it answers them all).
+  const syncz = `/debug/syncz${namespace !== undefined ? `?namespace=${encodeURIComponent(namespace)}` : ''}`;
   // The Service's read goes out with the replica list, not after it: with one replica (the usual
   // case) it is the answer, and an apply waits for this baseline before it writes. With several it
   // is the fallback when a replica cannot be read (readOne never throws).
-  const service = readOne(client, proxyPath(at, '/debug/syncz'), at, serviceVia(at));
+  const service = readOne(client, proxyPath(at, syncz), at, serviceVia(at));
   const replicas = await istiodReplicas(client, at);
   if (!replicas || replicas.length < 2) return service;
   const reads = await Promise.all(
     replicas.map((pod) =>
-      readOne(client, `/api/v1/namespaces/${at.namespace}/pods/${pod}:${ISTIOD_PORT}/proxy/debug/syncz`, at, {
+      readOne(client, `/api/v1/namespaces/${at.namespace}/pods/${pod}:${ISTIOD_PORT}/proxy${syncz}`, at, {
         source: `istiod pod ${at.namespace}/${pod}:${ISTIOD_PORT} /debug/syncz`,
         proxy: `the pod proxy of istiod's replicas (get pods/proxy in ${at.namespace})`,
       }),

@@ -21,6 +21,7 @@ export async function planEdit(
   const session = await s.ready(contextId);
   refuseReadOnly(contextId, session);
   const release = s.releaseOf(session, releaseId);
+  prepareProxies(s, contextId, releaseId);
   const objects = s.sourceObjects(session, release);
   const plan = planRelease(release, desiredFromInput(release, desired, s.engine), objects);
   const split = desired.split.map((x) => `${x.version} ${x.weight}%`).join(', ');
@@ -41,6 +42,14 @@ export async function planEdit(
       ? 'Nothing to change: the cluster already has this.'
       : `${plan.steps.length} step(s) on ${release.host}`;
   return s.plans.view(session, stored, summary);
+}
+
+/**
+ * A review opens: the whole mesh's proxy status is read now if it is getting old, while the
+ * operator reviews, so the read the apply waits for is of a few namespaces (not awaited).
+ */
+function prepareProxies(s: ConsoleServices, contextId: string, releaseId: string): void {
+  void s.proxies.prepare(contextId, releaseId);
 }
 
 export async function applyPlan(s: ConsoleServices, planId: string): Promise<CallResponse<'release.apply'>> {
@@ -81,6 +90,7 @@ export async function planUndo(s: ConsoleServices, entryId: string): Promise<Pla
   const entry = await s.history.get(entryId);
   if (!entry) throw new ApiFailure('not-found', `no history entry '${entryId}'`);
   const session = await s.ready(entry.context);
+  prepareProxies(s, entry.context, entry.releaseId);
   const plan = await planUndoFor(entry, session);
   const stored = s.plans.store({
     contextId: entry.context,
@@ -101,6 +111,7 @@ export async function planAllTrafficChange(
   const session = await s.ready(req.contextId);
   refuseReadOnly(req.contextId, session);
   const release = s.releaseOf(session, req.releaseId);
+  prepareProxies(s, req.contextId, req.releaseId);
   const change = planAllTraffic(release, s.sourceObjects(session, release), req);
   const stored = s.plans.store({
     contextId: req.contextId,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
 import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
+import { istiodHttpHandler } from '../../../main/demo/sim/istiod-sync.ts';
 import type { ProxyConvergenceView } from '../../../shared/api/proxy-schemas.ts';
 
 const REVIEWS = 'istio:bookinfo/reviews.bookinfo.svc.cluster.local';
@@ -39,20 +40,21 @@ afterAll(async () => {
 beforeEach(() => mesh.faults.reset());
 
 /** Applies a new split of reviews (keeping its rules) and answers when the API server accepted it. */
-async function shiftReviews(): Promise<void> {
-  const view = await h['release.get']({ contextId: 'demo', releaseId: REVIEWS });
+async function shiftReviews(handlers = h, reviewed: () => Promise<void> = async () => {}): Promise<void> {
+  const view = await handlers['release.get']({ contextId: 'demo', releaseId: REVIEWS });
   const first = view.versions[0]?.weight ?? 0;
   const w = first === 60 ? 70 : 60;
   const split = view.versions.map((v, i) => ({
     version: v.name,
     weight: i === 0 ? w : i === 1 ? 100 - w : 0,
   }));
-  const plan = await h['release.plan']({
+  const plan = await handlers['release.plan']({
     contextId: 'demo',
     releaseId: REVIEWS,
     desired: { split, rules: view.rules.map((r) => ({ id: r.id, version: r.version, enabled: r.enabled })) },
   });
-  const result = await h['release.apply']({ planId: plan.planId });
+  await reviewed();
+  const result = await handlers['release.apply']({ planId: plan.planId });
   expect(result.ok, JSON.stringify(result.error)).toBe(true);
 }
 
@@ -90,6 +92,53 @@ describe('confirmation at the proxies, against the demo mesh', () => {
     const first = readings[0];
     expect(first?.known && first.inEffect < first.total).toBe(true);
     expect(elapsedMs).toBeLessThan(2500);
+  });
+
+  it("reads the whole mesh's status when the review opens, so the apply waits only on the counted namespaces", async () => {
+    const simulation = mesh.simulation;
+    if (!simulation) throw new Error('the demo mesh runs no simulation');
+    const istiod = istiodHttpHandler(simulation.istiod, mesh.faults);
+    const asked: string[] = [];
+    const off = mesh.registerServiceProxy('istio-system', 'istiod', 15014, (req, res, subpath) => {
+      asked.push(subpath);
+      return istiod(req, res, subpath);
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'sy-proxies-planned-'));
+    const own = createConsoleHandlers({
+      dataDir,
+      env: { KUBECONFIG: join(dataDir, 'none') },
+      emit: () => {},
+      demoKubeconfig: () => mesh.kubeconfigPath,
+      pauseMs: 10,
+    });
+    try {
+      await own['sessions.open']({ contextId: 'demo' });
+      await shiftReviews(own, async () => {
+        // The review is open: the whole read goes out without being waited for.
+        for (let i = 0; i < 100 && !asked.includes('/debug/syncz'); i++)
+          await new Promise((r) => setTimeout(r, 20));
+        expect(asked).toEqual(['/debug/syncz']);
+        asked.length = 0;
+      });
+      // The baseline before the write: bookinfo, and the gateways' namespaces (ingress, ledger's waypoint).
+      expect([...asked].sort()).toEqual([
+        '/debug/syncz?namespace=bookinfo',
+        '/debug/syncz?namespace=istio-system',
+        '/debug/syncz?namespace=ledger',
+      ]);
+      let last: ProxyConvergenceView | undefined;
+      for (let i = 0; i < 50 && !(last && allInEffect(last)); i++) {
+        last = await own['release.proxies']({ contextId: 'demo', releaseId: REVIEWS });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(last?.known && last.counted).toMatch(/^\d+ sidecars in namespace bookinfo and 2 gateways$/);
+      expect(last && allInEffect(last)).toBe(true);
+      expect(asked.every((a) => a.startsWith('/debug/syncz?namespace='))).toBe(true);
+    } finally {
+      await own.dispose();
+      if (typeof off === 'function') off();
+      mesh.registerServiceProxy('istio-system', 'istiod', 15014, istiod);
+    }
   });
 
   it('with a stale-proxy fault stays below the total and names the stale proxy', async () => {

@@ -211,3 +211,135 @@ describe('proxy confirmations', () => {
     });
   });
 });
+
+describe('planned reads of the proxy status', () => {
+  type Entry = ReturnType<typeof proxy>;
+  /** A mesh whose proxies the test sets; its istiod honours `?namespace=` unless told otherwise. */
+  function meshClient(opts: { honoursFilter: boolean }) {
+    const paths: string[] = [];
+    const mesh = { proxies: [] as Entry[] };
+    const client: KubeHttpClient = {
+      server: 'https://fake',
+      async request<T>({ path }: { path: string }): Promise<T> {
+        paths.push(path);
+        if (path.endsWith('/services/istiod')) return {} as T;
+        const ns = new URL(path, 'https://fake').searchParams.get('namespace');
+        const all = mesh.proxies;
+        return (ns && opts.honoursFilter ? all.filter((p) => p.proxy.endsWith(`.${ns}`)) : all) as T;
+      },
+      stream: async () => {},
+    };
+    return { client, paths, mesh };
+  }
+  const FULL = '/api/v1/namespaces/istio-system/services/istiod:15014/proxy/debug/syncz';
+  const ofNamespace = (ns: string) => `${FULL}?namespace=${ns}`;
+
+  function confirmations(client: KubeHttpClient) {
+    const clock = { t: 1_000_000 };
+    const p = createProxyConfirmations({
+      target: async () => ({ client, host: 'reviews.bookinfo.svc.cluster.local', namespace: 'bookinfo' }),
+      now: () => clock.t,
+      sleep: async () => {},
+    });
+    return { p, clock };
+  }
+
+  const meshBefore = () => [
+    proxy('a.bookinfo', 1, 1),
+    proxy('gw.istio-system', 1, 1, 'router'),
+    proxy('wp.ledger', 1, 1, 'router'),
+    proxy('x.shop', 1, 1),
+  ];
+
+  it('reads only the release namespace and the gateway namespaces while the last whole read is fresh', async () => {
+    const { client, paths, mesh } = meshClient({ honoursFilter: true });
+    mesh.proxies = meshBefore();
+    const { p, clock } = confirmations(client);
+    await p.prepare('c', 'r');
+    expect(paths.filter((x) => x.includes('/debug/syncz'))).toEqual([FULL]);
+    clock.t += 20_000;
+    paths.length = 0;
+    await p.markChange('c', 'r');
+    expect(paths.sort()).toEqual([
+      ofNamespace('bookinfo'),
+      ofNamespace('istio-system'),
+      ofNamespace('ledger'),
+    ]);
+    // The change is pushed and acknowledged: counted from the namespaced reads, all of them.
+    mesh.proxies = mesh.proxies.map((e) => proxy(e.proxy, 2, 2, e.proxy_type));
+    paths.length = 0;
+    const v = await p.convergence('c', 'r');
+    expect(v).toMatchObject({ known: true, inEffect: 3, total: 3, stale: [] });
+    expect(v.known && v.counted).toBe('1 sidecar in namespace bookinfo and 2 gateways');
+    expect(paths.every((x) => x.includes('?namespace='))).toBe(true);
+  });
+
+  it('does not read the whole mesh again at review while the last whole read is fresh', async () => {
+    const { client, paths, mesh } = meshClient({ honoursFilter: true });
+    mesh.proxies = meshBefore();
+    const { p, clock } = confirmations(client);
+    await p.prepare('c', 'r');
+    clock.t += 10_000;
+    await p.prepare('c', 'r');
+    expect(paths.filter((x) => x === FULL)).toHaveLength(1);
+  });
+
+  it('reads the whole mesh before the write when the last whole read is 30 s old', async () => {
+    const { client, paths, mesh } = meshClient({ honoursFilter: true });
+    mesh.proxies = meshBefore();
+    const { p, clock } = confirmations(client);
+    await p.prepare('c', 'r');
+    clock.t += 30_000;
+    paths.length = 0;
+    await p.markChange('c', 'r');
+    expect(paths).toEqual([FULL]);
+  });
+
+  it('takes a namespaced answer with other namespaces in it as a whole read, and reads whole from then on', async () => {
+    const { client, paths, mesh } = meshClient({ honoursFilter: false });
+    mesh.proxies = meshBefore();
+    const { p, clock } = confirmations(client);
+    await p.prepare('c', 'r');
+    clock.t += 1000;
+    paths.length = 0;
+    await p.markChange('c', 'r');
+    expect(paths.every((x) => x.includes('?namespace='))).toBe(true);
+    // The baseline covers the whole mesh: a gateway of any namespace is compared.
+    mesh.proxies = [
+      ...meshBefore().map((e) => proxy(e.proxy, 2, 2, e.proxy_type)),
+      proxy('gw.edge', 2, 2, 'router'),
+    ];
+    paths.length = 0;
+    const v = await p.convergence('c', 'r');
+    expect(paths).toEqual([FULL]);
+    expect(v).toMatchObject({ known: true, inEffect: 4, total: 4 });
+  });
+
+  it('never counts as confirmed a proxy of a namespace the baseline did not cover', async () => {
+    const opts = { honoursFilter: true };
+    const { client, mesh } = meshClient(opts);
+    mesh.proxies = meshBefore();
+    const { p, clock } = confirmations(client);
+    await p.prepare('c', 'r');
+    clock.t += 1000;
+    // A gateway the whole read did not see (its namespace is not read before the write)...
+    mesh.proxies = [...meshBefore(), proxy('gw.edge', 1, 1, 'router')];
+    await p.markChange('c', 'r');
+    // ...then an istiod that answers everything (e.g. replaced by an older one): gw.edge looks
+    // synced on a push it had before the change.
+    opts.honoursFilter = false;
+    mesh.proxies = [
+      ...meshBefore().map((e) => proxy(e.proxy, 2, 2, e.proxy_type)),
+      proxy('gw.edge', 1, 1, 'router'),
+    ];
+    const v = await p.convergence('c', 'r');
+    expect(v).toMatchObject({ known: true, inEffect: 3, total: 4 });
+    expect(v.known && v.stale).toEqual([
+      {
+        id: 'gw.edge',
+        kind: 'gateway',
+        why: 'not compared: the proxy status read before the change did not cover namespace edge',
+      },
+    ]);
+  });
+});

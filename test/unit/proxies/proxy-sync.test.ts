@@ -130,6 +130,25 @@ describe('countInEffect', () => {
     expect(countInEffect(now, baseline)).toMatchObject({ inEffect: 1, total: 1, stale: [] });
   });
 
+  it('never counts a proxy of a namespace the baseline did not cover: its absence from it says nothing', () => {
+    const now = parsed([
+      entry('a.bookinfo', 'sidecar', [nonce(2), nonce(2)]),
+      entry('gw.edge', 'router', [nonce(2), nonce(2)]),
+    ]);
+    const covered = new Set(['bookinfo', 'istio-system']);
+    const r = countInEffect(now, baseline, covered);
+    expect(r).toMatchObject({ inEffect: 1, total: 2 });
+    expect(r.stale).toEqual([
+      {
+        id: 'gw.edge',
+        kind: 'gateway',
+        why: 'not compared: the proxy status read before the change did not cover namespace edge',
+      },
+    ]);
+    // Covered, it is one that connected after the change.
+    expect(countInEffect(now, baseline, new Set([...covered, 'edge']))).toMatchObject({ inEffect: 2 });
+  });
+
   it('without a baseline counts the proxies synced with the latest push', () => {
     const now = parsed([
       entry('a.bookinfo', 'sidecar', [nonce(2), nonce(2)]),
