@@ -172,7 +172,15 @@ export class IstiodSync {
   }
 
   /** When `proxy` acknowledges `push`: 0.3-1.5 s after it, seeded per push and proxy. */
-  private ackAt(push: Push, proxy: Proxy): number {
+  private ackAt(push: Push, proxy: Proxy, memo?: Map<Push, number>): number {
+    const known = memo?.get(push);
+    if (known !== undefined) return known;
+    const at = this.ackTime(push, proxy);
+    memo?.set(push, at);
+    return at;
+  }
+
+  private ackTime(push: Push, proxy: Proxy): number {
     const share = hashString(`${this.deps.seed}|ack|${push.version}|${proxy.id}`) / 0x1_0000_0000;
     return push.at + ACK_DELAY_MS.min + share * (ACK_DELAY_MS.max - ACK_DELAY_MS.min);
   }
@@ -274,56 +282,71 @@ export class IstiodSync {
       : proxy.connect;
   }
 
-  private ackedPush(proxy: Proxy, type: XdsType, now: number): Push | undefined {
+  private ackedPush(proxy: Proxy, type: XdsType, now: number, memo?: Map<Push, number>): Push | undefined {
     if (proxy.frozen) return proxy.frozen.get(type);
     const log = this.logs.get(type) as PushLog;
-    const candidates = [...log.recent].reverse();
-    if (log.settled) candidates.push(log.settled);
-    for (const push of candidates) {
-      if (push.at < proxy.connect.at) break;
-      if (this.ackAt(push, proxy) <= now) return push;
+    // Newest first: the recent pushes, then the settled one; none older than the connection.
+    for (let i = log.recent.length; i >= 0; i--) {
+      const push = i === 0 ? log.settled : log.recent[i - 1];
+      if (!push || push.at < proxy.connect.at) break;
+      if (this.ackAt(push, proxy, memo) <= now) return push;
     }
-    return this.ackAt(proxy.connect, proxy) <= now ? proxy.connect : undefined;
+    return this.connectAcked(proxy, now, memo);
+  }
+
+  private connectAcked(proxy: Proxy, now: number, memo?: Map<Push, number>): Push | undefined {
+    return this.ackAt(proxy.connect, proxy, memo) <= now ? proxy.connect : undefined;
   }
 
   /** One proxy's syncz entry at `now`; undefined when it is not connected. */
   entry(id: string, now = this.deps.now()): SyncStatusJson | undefined {
     const proxy = this.proxies.get(id);
+    return proxy && this.entryOf(proxy, now, new Map());
+  }
+
+  /**
+   * A proxy's entry at `now`, and until when it stays so as time passes (a change, a fault or a
+   * connection aside, which onChange tells): the next debounced push going out, or the next
+   * acknowledgement due of a push it was sent; Infinity when nothing is due.
+   */
+  entryUntil(id: string, now = this.deps.now()): { entry: SyncStatusJson; until: number } | undefined {
+    const proxy = this.proxies.get(id);
     if (!proxy) return undefined;
+    const memo = new Map<Push, number>();
+    return { entry: this.entryOf(proxy, now, memo), until: this.stableUntilOf(proxy, now, memo) };
+  }
+
+  private entryOf(proxy: Proxy, now: number, memo: Map<Push, number>): SyncStatusJson {
     const entry: SyncStatusJson = {
       cluster_id: 'Kubernetes',
-      proxy: id,
+      proxy: proxy.id,
       proxy_type: proxy.type,
       istio_version: DEMO_ISTIO_VERSION,
     };
     for (const t of XDS_TYPES) {
-      entry[`${t}_sent`] = this.nonce(this.sentPush(proxy, t, now), proxy, t);
-      const acked = this.ackedPush(proxy, t, now);
-      if (acked) entry[`${t}_acked`] = this.nonce(acked, proxy, t);
+      const sent = this.sentPush(proxy, t, now);
+      const sentNonce = this.nonce(sent, proxy, t);
+      entry[`${t}_sent`] = sentNonce;
+      const acked = this.ackedPush(proxy, t, now, memo);
+      if (acked) entry[`${t}_acked`] = acked === sent ? sentNonce : this.nonce(acked, proxy, t);
     }
     return entry;
   }
 
-  /**
-   * Until when a proxy's entry stays what it is at `now` as time passes (a change, a fault or a
-   * connection aside, which onChange tells): the next debounced push going out, or the next
-   * acknowledgement due of a push it was sent. Infinity when nothing is due.
-   */
-  stableUntil(id: string, now = this.deps.now()): number {
-    const proxy = this.proxies.get(id);
+  private stableUntilOf(proxy: Proxy, now: number, memo: Map<Push, number>): number {
     let until = Number.POSITIVE_INFINITY;
-    if (!proxy) return until;
     const due = (at: number) => {
       if (at > now && at < until) until = at;
     };
-    if (!proxy.frozen) due(this.ackAt(proxy.connect, proxy));
+    const acks = !proxy.frozen;
+    if (acks) due(this.ackAt(proxy.connect, proxy, memo));
     for (const log of this.logs.values()) {
       for (const push of log.recent) {
         due(push.at);
-        if (!proxy.frozen && push.at >= proxy.connect.at) due(this.ackAt(push, proxy));
+        if (acks && push.at >= proxy.connect.at) due(this.ackAt(push, proxy, memo));
       }
-      if (log.settled && !proxy.frozen && log.settled.at >= proxy.connect.at)
-        due(this.ackAt(log.settled, proxy));
+      if (acks && log.settled && log.settled.at >= proxy.connect.at)
+        due(this.ackAt(log.settled, proxy, memo));
     }
     return until;
   }

@@ -8,10 +8,7 @@
 import type { IstiodSync, SynczChange } from './istiod-sync.ts';
 
 /** What kept-syncz needs of the demo istiod. */
-export type SynczSource = Pick<
-  IstiodSync,
-  'onChange' | 'connected' | 'applyFaults' | 'entry' | 'stableUntil' | 'now'
->;
+export type SynczSource = Pick<IstiodSync, 'onChange' | 'connected' | 'applyFaults' | 'entryUntil' | 'now'>;
 
 interface KeptNamespace {
   ids: Set<string>;
@@ -67,10 +64,10 @@ export class KeptSyncz {
     const parts: string[] = [];
     let until = Number.POSITIVE_INFINITY;
     for (const id of ns.sorted) {
-      const entry = this.source.entry(id, now);
-      if (!entry) continue;
-      parts.push(JSON.stringify(entry));
-      until = Math.min(until, this.source.stableUntil(id, now));
+      const kept = this.source.entryUntil(id, now);
+      if (!kept) continue;
+      parts.push(JSON.stringify(kept.entry));
+      if (kept.until < until) until = kept.until;
     }
     ns.text = parts.join(',');
     ns.until = until;
