@@ -277,7 +277,16 @@ try {
           loadAvg1m: now,
         }),
       ],
-      { services, demoStartMs: Math.round(demoStartMs), mainProcess: main },
+      {
+        services,
+        demoStartMs: Math.round(demoStartMs),
+        runs: {
+          lastByteMs: lastBytes.map(round1),
+          totalMs: totals.map(round1),
+          afterPatchMs: afterPatch.map(round1),
+        },
+        mainProcess: main,
+      },
     );
   }
 } finally {
