@@ -7,52 +7,23 @@ import type { StoredEntry } from '../store/stored-object.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { targetOf } from './handler-context.ts';
 import { sendJson, sendRaw, wantsTable } from './http-io.ts';
+import { sendListBody } from './list-body.ts';
+import { listChunkCacheOf, listChunks } from './list-chunks.ts';
 import { scaleOf } from './scale-view.ts';
 import { tableOf } from './table-printer.ts';
 import { serveWatch } from './watch-stream.ts';
 
-/** Items per chunk of a list body: no list is ever one giant string (50,000 pods are 200 MB). */
-const CHUNK_ITEMS = 500;
-/** Bodies of unfiltered lists kept for reuse until their type changes, at most this many bytes in all. */
-const CACHE_BYTES = 64 * 1024 * 1024;
+/** Items per piece of a filtered list body (those are not cached: each selector is its own list). */
+const PIECE_ITEMS = 500;
 
-interface CachedItems {
-  changedAt: number;
-  chunks: Buffer[];
-  bytes: number;
-}
-
-/** Per store: item chunks of unfiltered lists, oldest first (lists dominate at scale). */
-const itemsCache = new WeakMap<object, Map<string, CachedItems>>();
-
-function cacheOf(ctx: HandlerContext): Map<string, CachedItems> {
-  let perStore = itemsCache.get(ctx.store);
-  if (!perStore) {
-    perStore = new Map();
-    itemsCache.set(ctx.store, perStore);
+/** The item JSON of entries in pieces of PIECE_ITEMS, comma-separated, each but the first with a leading comma. */
+function* filteredPieces(picked: readonly StoredEntry[], apiVersion: string): Generator<Buffer> {
+  for (let from = 0; from < picked.length; from += PIECE_ITEMS) {
+    const to = Math.min(picked.length, from + PIECE_ITEMS);
+    const parts = new Array<string>(to - from);
+    for (let i = from; i < to; i++) parts[i - from] = (picked[i] as StoredEntry).jsonAs(apiVersion);
+    yield Buffer.from(`${from > 0 ? ',' : ''}${parts.join(',')}`);
   }
-  return perStore;
-}
-
-/** Keeps `items` unless it alone exceeds the budget; older bodies make room. */
-function remember(cache: Map<string, CachedItems>, key: string, items: CachedItems): void {
-  cache.delete(key);
-  if (items.bytes > CACHE_BYTES) return;
-  let total = items.bytes;
-  for (const v of cache.values()) total += v.bytes;
-  for (const [k, v] of cache) {
-    if (total <= CACHE_BYTES) break;
-    cache.delete(k);
-    total -= v.bytes;
-  }
-  cache.set(key, items);
-}
-
-/** The item JSON of entries [from, to), comma-separated, with a leading comma unless first. */
-function chunkOf(picked: readonly StoredEntry[], from: number, to: number, apiVersion: string): Buffer {
-  const parts = new Array<string>(to - from);
-  for (let i = from; i < to; i++) parts[i - from] = (picked[i] as StoredEntry).jsonAs(apiVersion);
-  return Buffer.from(`${from > 0 ? ',' : ''}${parts.join(',')}`);
 }
 
 function entryKey(e: StoredEntry): string {
@@ -124,20 +95,17 @@ export function handleList(ctx: HandlerContext): void | Promise<void> {
     throw statusErrors.badRequest(`limit: Invalid value: "${limitText}": must be a non-negative integer`);
   const cont = info.query.get('continue');
   const apiVersion = apiVersionOf(type);
-  const unfiltered = !cont && limit === 0 && !selector && !wantsTable(ctx.req.headers.accept);
-  const cacheKey = `${apiVersion}/${type.resource}/${info.namespace ?? ''}`;
-  const changedAt = store.lastChange(type);
-  const hit = unfiltered ? cacheOf(ctx).get(cacheKey) : undefined;
-  if (hit && hit.changedAt === changedAt) {
-    // A kept body: not even the entries are looked at.
-    sendChunks(
-      ctx,
-      listHead(type.listKind, apiVersion, { resourceVersion: String(store.resourceVersion) }),
-      hit.chunks,
-      hit.bytes,
+  if (!cont && limit === 0 && !selector && !wantsTable(ctx.req.headers.accept)) {
+    // Unfiltered: from cached chunks, only those holding a changed object made again.
+    const entries = store.entries(type, type.namespaced ? info.namespace : undefined);
+    const head = listHead(type.listKind, apiVersion, { resourceVersion: String(store.resourceVersion) });
+    return sendListBody(
+      res,
+      ctx.headers,
+      head,
+      listChunks(listChunkCacheOf(store), entries, apiVersion),
       listTail,
     );
-    return;
   }
   let all = store.entries(type, type.namespaced ? info.namespace : undefined);
   if (cont) {
@@ -182,71 +150,9 @@ export function handleList(ctx: HandlerContext): void | Promise<void> {
     sendJson(res, 200, tableOf(type, objects, meta), ctx.headers);
     return;
   }
-  // Lists are assembled from each object's JSON (cached, or filled from its template), in chunks.
+  // Lists are assembled from each object's JSON (cached, or filled from its template), in pieces.
   const head = listHead(type.listKind, apiVersion, meta);
-  const tail = listTail;
-  const cache = cacheOf(ctx);
-  return sendItems(ctx, head, picked, apiVersion, tail, (chunks, bytes) => {
-    if (unfiltered) remember(cache, cacheKey, { changedAt, chunks, bytes });
-  });
-}
-
-/**
- * Sends the items in chunks: with a Content-Length when they fit the cache budget (`keep` may then
- * keep them), else streamed, each further chunk made once the socket has taken the last.
- */
-async function sendItems(
-  ctx: HandlerContext,
-  head: Buffer,
-  picked: readonly StoredEntry[],
-  apiVersion: string,
-  tail: Buffer,
-  keep: (chunks: Buffer[], bytes: number) => void,
-): Promise<void> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  let i = 0;
-  for (; i < picked.length && bytes <= CACHE_BYTES; i += CHUNK_ITEMS) {
-    const chunk = chunkOf(picked, i, Math.min(picked.length, i + CHUNK_ITEMS), apiVersion);
-    chunks.push(chunk);
-    bytes += chunk.length;
-  }
-  if (i >= picked.length) {
-    keep(chunks, bytes);
-    sendChunks(ctx, head, chunks, bytes, tail);
-    return;
-  }
-  const { res } = ctx;
-  const drained = () =>
-    new Promise<void>((ok) => {
-      res.once('drain', ok);
-      res.once('close', ok);
-    });
-  res.writeHead(200, {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-cache, private',
-    ...ctx.headers,
-  });
-  res.write(head);
-  for (const c of chunks.splice(0)) if (!res.write(c)) await drained();
-  for (; i < picked.length; i += CHUNK_ITEMS) {
-    if (res.destroyed) return;
-    if (!res.write(chunkOf(picked, i, Math.min(picked.length, i + CHUNK_ITEMS), apiVersion))) await drained();
-  }
-  res.end(tail);
-}
-
-function sendChunks(ctx: HandlerContext, head: Buffer, chunks: Buffer[], bytes: number, tail: Buffer): void {
-  const { res } = ctx;
-  res.writeHead(200, {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-cache, private',
-    'Content-Length': head.length + bytes + tail.length,
-    ...ctx.headers,
-  });
-  res.write(head);
-  for (const c of chunks) res.write(c);
-  res.end(tail);
+  return sendListBody(res, ctx.headers, head, filteredPieces(picked, apiVersion), listTail);
 }
 
 export function handleWatch(ctx: HandlerContext): void {

@@ -63,6 +63,7 @@ export class TemplateObjects {
   /** 1 once an index's objects became stored objects (or were deleted). */
   private readonly written: Uint8Array;
   private readonly orders: KindOrder[];
+  private readonly entries: Array<Array<TemplateEntry | undefined> | undefined> = [];
   private readonly kindByKey = new Map<string, number>();
   private readonly uidPrefix: string;
   private readonly time: string;
@@ -130,6 +131,7 @@ export class TemplateObjects {
   markWritten(index: number): boolean {
     if (this.written[index] === 1) return false;
     this.written[index] = 1;
+    for (const entries of this.entries) if (entries) entries[index] = undefined;
     this.writtenCount++;
     return true;
   }
@@ -185,10 +187,25 @@ export class TemplateObjects {
           nextKey = o < ordinary.length ? (ordinary[o] as StoredEntry).key() : undefined;
         }
       }
-      out.push(new TemplateEntry(this, kind, index));
+      out.push(this.entryOf(kind, index));
     }
     while (o < ordinary.length) out.push(ordinary[o++] as StoredEntry);
     return out;
+  }
+
+  /** The template entry of an unwritten object, made once: merged lists share them. */
+  private entryOf(kind: number, index: number): TemplateEntry {
+    let entries = this.entries[kind];
+    if (!entries) {
+      entries = new Array<TemplateEntry | undefined>(this.source.count);
+      this.entries[kind] = entries;
+    }
+    let entry = entries[index];
+    if (!entry) {
+      entry = new TemplateEntry(this, kind, index);
+      entries[index] = entry;
+    }
+    return entry;
   }
 
   private order(kind: number): KindOrder {
