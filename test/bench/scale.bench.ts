@@ -240,7 +240,7 @@ try {
     ),
     figure('demo mesh: RSS with everything loaded', demoRss, 'MB', GOAL.demoRssMb, {
       loadAvg1m,
-      note: 'depends on when V8 last collected: startup leaves ~300 MB of garbage until a major GC',
+      note: 'depends on when V8 last collected',
     }),
     figure('demo mesh: peak RSS (VmHWM) over start and every list', demoPeakRss, 'MB', GOAL.demoRssMb, {
       loadAvg1m,

@@ -193,6 +193,11 @@ export class MemoryObjectStore implements ObjectStore {
     return this.entries(type, namespace).map((e) => withApiVersion(e.obj, apiVersion));
   }
 
+  forEach(type: ResourceType, visit: (obj: KubeObject) => void): void {
+    const apiVersion = apiVersionOf(type);
+    for (const e of this.entries(type)) visit(withApiVersion(e.obj, apiVersion));
+  }
+
   getEntry(type: ResourceType, namespace: string | undefined, name: string): StoredEntry | undefined {
     const t = served(type);
     const stored = this.bucket(t.storageKey).get(keyOf(t, namespace, name));

@@ -29,6 +29,11 @@ export interface ObjectStore {
   typeFor(apiVersion: string, kind: string): ResourceType | undefined;
   /** Objects of a type, in one namespace or all; apiVersion reflects `type.version`. Treat them as read-only. */
   list(type: ResourceType, namespace?: string): KubeObject[];
+  /**
+   * Visits the objects of a type in list order, each made only when visited: a start-up scan of
+   * 50,000 generated pods keeps one alive at a time instead of a list of all of them.
+   */
+  forEach(type: ResourceType, visit: (obj: KubeObject) => void): void;
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined;
   /** Sets uid, resourceVersion, generation, creationTimestamp, managedFields; throws KubeStatusError (409 AlreadyExists, 422). */
   create(obj: KubeObject, opts?: { manager?: string }): KubeObject;

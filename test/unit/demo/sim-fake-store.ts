@@ -102,6 +102,10 @@ export class FakeObjectStore implements ObjectStore {
     return type;
   }
 
+  forEach(type: ResourceType, visit: (obj: KubeObject) => void): void {
+    for (const [k, v] of this.objects) if (k.startsWith(`${type.resource}|`)) visit(v);
+  }
+
   list(type: ResourceType, namespace?: string): KubeObject[] {
     const prefix = `${type.resource}|${namespace ?? ''}|`;
     const out: KubeObject[] = [];

@@ -202,3 +202,18 @@ describe('generated filler served from templates', () => {
     );
   }, 120_000);
 });
+
+describe('forEach over a store with generated filler', () => {
+  it('visits what list returns, in the same order, for every kind, served from templates or materialised', () => {
+    for (const materialised of [false, true]) {
+      const store = storeWith(materialised);
+      for (const [v, k] of kinds) {
+        const type = typeOf(store, v, k);
+        const visited: KubeObject[] = [];
+        store.forEach(type, (obj) => visited.push(obj));
+        expect(visited.length).toBeGreaterThan(0);
+        expect(visited).toEqual(store.list(type));
+      }
+    }
+  });
+});
