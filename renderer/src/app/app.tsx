@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { connectedContexts } from '../../../shared/fleet/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import { UndoToast } from '../features/apply/undo-toast.tsx';
@@ -75,9 +75,14 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   useEffect(() => {
     if (listed) preloadScreens();
   }, [listed]);
-  // Picking a service or a cluster leaves the Fleets screen for it.
+  // Picking a service or a cluster leaves the Fleets screen for it. The first cluster the app
+  // opens at start is no pick: Fleets, opened from the first paint before it, stays open.
+  const placedBefore = useRef(activeId !== undefined);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on a new place only
-  useEffect(() => setFleet(null), [activeId, releaseId]);
+  useEffect(() => {
+    if (placedBefore.current) setFleet(null);
+    placedBefore.current = activeId !== undefined;
+  }, [activeId, releaseId]);
   useEffect(() => {
     void drafts.getState().load();
   }, [drafts]);
