@@ -36,8 +36,7 @@ export const HistoryPanel = lazyScreen(historyPanel, (m) => m.HistoryPanel);
 export const ReviewDialog = lazyScreen(reviewDialog, (m) => m.ReviewDialog);
 export const ShortcutsSheet = lazyScreen(shortcutsSheet, (m) => m.ShortcutsSheet);
 
-/** Starts loading every lazy screen, the likeliest first; called once the first screen painted. */
-export const preloadScreens = screenPreload([
+const likeliestFirst = [
   serviceView,
   reviewDialog,
   historyPanel,
@@ -45,7 +44,15 @@ export const preloadScreens = screenPreload([
   draftEditor,
   fleetScreen,
   shortcutsSheet,
-]);
+];
+
+/** Starts loading every lazy screen, the likeliest first; called once the first screen painted. */
+export const preloadScreens = screenPreload(likeliestFirst);
+
+/** Every lazy screen, loaded now (a test that renders the whole app awaits it first). */
+export async function loadAllScreens(): Promise<void> {
+  await Promise.all(likeliestFirst.map((m) => m.load()));
+}
 
 /** Where a lazy screen goes: "Loading…", announced politely, until its chunk is there. */
 export function ScreenSlot({ children }: { children: ReactNode }) {
