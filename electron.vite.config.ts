@@ -22,6 +22,10 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     plugins: [react()],
+    // As renderer/vite.config.ts: zod with its eval probe off, before any schema is built.
+    resolve: {
+      alias: [{ find: /^zod$/, replacement: `${import.meta.dirname}/renderer/zod-alias.ts` }],
+    },
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves the renderer unminified; minified it parses faster and is ~2.5x smaller.

@@ -6,6 +6,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   plugins: [react()],
+  // zod with its eval probe off, before any schema is built (zod-alias.ts says why).
+  resolve: { alias: [{ find: /^zod$/, replacement: `${import.meta.dirname}/zod-alias.ts` }] },
   build: {
     outDir: '../out/renderer',
     emptyOutDir: true,

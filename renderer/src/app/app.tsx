@@ -1,20 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { connectedContexts } from '../../../shared/fleet/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
-import { ReviewDialog } from '../features/apply/review-dialog.tsx';
 import { UndoToast } from '../features/apply/undo-toast.tsx';
 import { ClusterSwitcher } from '../features/clusters/cluster-switcher.tsx';
 import { ContextList } from '../features/clusters/context-list.tsx';
 import { NamespaceScope } from '../features/clusters/namespace-scope.tsx';
-import { DraftEditor } from '../features/drafts/draft-editor.tsx';
 import { draftReleaseKey } from '../features/drafts/draft-keys.ts';
 import { DraftsButton } from '../features/drafts/drafts-button.tsx';
-import { DraftsPanel } from '../features/drafts/drafts-panel.tsx';
-import { FleetScreen, type FleetService } from '../features/fleet/fleet-screen.tsx';
+import type { FleetService } from '../features/fleet/fleet-screen.tsx';
 import { shortcutFor } from '../features/help/shortcuts.ts';
-import { ShortcutsSheet } from '../features/help/shortcuts-sheet.tsx';
-import { HistoryPanel } from '../features/history/history-panel.tsx';
-import { ServiceView } from '../features/release/service-view.tsx';
 import { ServiceList } from '../features/services/service-list.tsx';
 import { SessionBanner } from '../features/shell/session-banner.tsx';
 import { PlanNoticeToast } from '../features/wizard/plan-notice.tsx';
@@ -28,6 +22,17 @@ import { desiredInput, editChanged, editKey } from '../stores/release-store.ts';
 import type { ServicesStore } from '../stores/services-store.ts';
 import { stepPlanStoreFor } from '../stores/step-plan-store.ts';
 import type { WizardStore } from '../stores/wizard-store.ts';
+import {
+  DraftEditor,
+  DraftsPanel,
+  FleetScreen,
+  HistoryPanel,
+  preloadScreens,
+  ReviewDialog,
+  ScreenSlot,
+  ServiceView,
+  ShortcutsSheet,
+} from './lazy-screens.tsx';
 import { usePlaceInUrl } from './use-place-in-url.ts';
 
 export interface AppStores {
@@ -53,6 +58,9 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   const draftsPanel = drafts((s) => s.panelOpen);
   const openDraftKey = drafts((s) => (s.open ? (draftReleaseKey(s.open.view) ?? '') : undefined));
   const [help, setHelp] = useState(false);
+  const reviewing = apply((s) => s.review !== undefined);
+  // The first screen painted once it lists a cluster: then the other screens load, when idle.
+  const listed = clusters((s) => s.contexts.length > 0);
   // The Fleets screen, opened from the navigation or from a service ("Open in fleet").
   const [fleet, setFleet] = useState<{ service?: FleetService; opened: number } | null>(null);
   const allContexts = clusters((s) => s.contexts);
@@ -64,9 +72,17 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
   const usable = mode !== 'none';
 
   usePlaceInUrl(clusters);
-  // Picking a service or a cluster leaves the Fleets screen for it.
+  useEffect(() => {
+    if (listed) preloadScreens();
+  }, [listed]);
+  // Picking a service or a cluster leaves the Fleets screen for it. The first cluster the app
+  // opens at start is no pick: Fleets, opened from the first paint before it, stays open.
+  const placedBefore = useRef(activeId !== undefined);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on a new place only
-  useEffect(() => setFleet(null), [activeId, releaseId]);
+  useEffect(() => {
+    if (placedBefore.current) setFleet(null);
+    placedBefore.current = activeId !== undefined;
+  }, [activeId, releaseId]);
   useEffect(() => {
     void drafts.getState().load();
   }, [drafts]);
@@ -157,42 +173,50 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
       )}
       {activeId && live && <ResumeBanner contextId={activeId} wizard={wizard} clusters={clusters} />}
       {draftsPanel && (
-        <DraftsPanel
-          drafts={drafts}
-          clusters={clusters}
-          onApplyToFleet={(d) =>
-            openFleet({
-              namespace: d.namespace,
-              host: d.host,
-              draft: { id: d.id, name: d.name, summary: d.summary },
-            })
-          }
-        />
+        <ScreenSlot>
+          <DraftsPanel
+            drafts={drafts}
+            clusters={clusters}
+            onApplyToFleet={(d) =>
+              openFleet({
+                namespace: d.namespace,
+                host: d.host,
+                draft: { id: d.id, name: d.name, summary: d.summary },
+              })
+            }
+          />
+        </ScreenSlot>
       )}
       <main className={activeId && usable ? 'workspace' : undefined}>
         {activeId && usable && <ServiceList contextId={activeId} clusters={clusters} services={services} />}
         {fleet ? (
-          <FleetScreen
-            key={fleet.opened}
-            api={api}
-            contexts={allContexts}
-            initialContexts={connectedContexts(allContexts)}
-            service={fleet.service}
-          />
+          <ScreenSlot>
+            <FleetScreen
+              key={fleet.opened}
+              api={api}
+              contexts={allContexts}
+              initialContexts={connectedContexts(allContexts)}
+              service={fleet.service}
+            />
+          </ScreenSlot>
         ) : openDraftKey !== undefined ? (
-          <DraftEditor drafts={drafts} releases={releases} clusters={clusters} />
+          <ScreenSlot>
+            <DraftEditor drafts={drafts} releases={releases} clusters={clusters} />
+          </ScreenSlot>
         ) : activeId && usable && releaseId ? (
-          <ServiceView
-            key={`${activeId}|${releaseId}|${mode}`}
-            api={api}
-            contextId={activeId}
-            releaseId={releaseId}
-            releases={releases}
-            apply={apply}
-            wizard={wizard}
-            drafts={drafts}
-            onOpenInFleet={openFleet}
-          />
+          <ScreenSlot>
+            <ServiceView
+              key={`${activeId}|${releaseId}|${mode}`}
+              api={api}
+              contextId={activeId}
+              releaseId={releaseId}
+              releases={releases}
+              apply={apply}
+              wizard={wizard}
+              drafts={drafts}
+              onOpenInFleet={openFleet}
+            />
+          </ScreenSlot>
         ) : (
           <div className="overview">
             <ContextList store={clusters} />
@@ -207,12 +231,14 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
               />
             )}
             {activeId && live && (
-              <HistoryPanel
-                api={api}
-                apply={apply}
-                contextId={activeId}
-                title={`History of ${active?.name ?? activeId}`}
-              />
+              <ScreenSlot>
+                <HistoryPanel
+                  api={api}
+                  apply={apply}
+                  contextId={activeId}
+                  title={`History of ${active?.name ?? activeId}`}
+                />
+              </ScreenSlot>
             )}
           </div>
         )}
@@ -220,10 +246,18 @@ export function App({ api, clusters, services, releases, apply, wizard, drafts }
       <footer className="statusbar">
         {appInfo ? `Switchyard ${appInfo.version} · ${appInfo.mode} mode · Node ${appInfo.node}` : '…'}
       </footer>
-      <ReviewDialog store={apply} />
+      {reviewing && (
+        <ScreenSlot>
+          <ReviewDialog store={apply} />
+        </ScreenSlot>
+      )}
       <UndoToast store={apply} />
       <PlanNoticeToast store={stepPlanStoreFor(api)} />
-      {help && <ShortcutsSheet onClose={() => setHelp(false)} />}
+      {help && (
+        <ScreenSlot>
+          <ShortcutsSheet onClose={() => setHelp(false)} />
+        </ScreenSlot>
+      )}
     </div>
   );
 }

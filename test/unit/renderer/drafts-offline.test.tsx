@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app/app.tsx';
+import { loadAllScreens } from '../../../renderer/src/app/lazy-screens.tsx';
 import { basedOn } from '../../../renderer/src/features/drafts/draft-words.ts';
 import { relativeAge } from '../../../renderer/src/features/drafts/relative-time.ts';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
@@ -94,6 +95,8 @@ describe('the app offline', () => {
     const wizard = createWizardStore(api);
     const drafts = createDraftsStore(api, { releases, apply });
     clusters.getState().setPlace('demo', { releaseId: 'istio:bookinfo/reviews' });
+    // The service view is a lazy screen: loaded first, it renders with the app.
+    await loadAllScreens();
     await act(async () =>
       dom.root.render(
         <App

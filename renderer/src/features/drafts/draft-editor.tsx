@@ -3,7 +3,7 @@ import type { ClustersStore } from '../../stores/clusters-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
 import { editChanged } from '../../stores/release-store.ts';
-import { versionColor } from '../release/service-view.tsx';
+import { versionColor } from '../release/version-color.ts';
 import { ConfirmDialog } from '../shell/confirm-dialog.tsx';
 import { DraftChanges } from './draft-changes.tsx';
 import { DraftExport } from './draft-export.tsx';

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { AllTrafficView } from '../../../../shared/api/release-flow-schemas.ts';
-import { assignVersionColors, colorOf, EMPTY_COLOR_BOOK } from '../../../../shared/metrics/version-colors.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
@@ -19,12 +18,6 @@ import { AllTrafficDialog } from './all-traffic-dialog.tsx';
 import { MeshModeNotes } from './mesh-mode-notes.tsx';
 import { PolicyEditor } from './policy-editor.tsx';
 import { VersionCard } from './version-card.tsx';
-
-/** Colours for a fixed list of versions (a draft's), chosen as the service view chooses them. */
-export function versionColor(versions: readonly string[]) {
-  const book = assignVersionColors(EMPTY_COLOR_BOOK, versions);
-  return (version: string) => colorOf(book, version);
-}
 
 interface ServiceViewProps {
   api: ApiClient;
