@@ -42,6 +42,11 @@ export function normalizeExtras(view: ReleaseView, next: MirrorStickyEdit): Mirr
   return out.mirror === undefined && out.sticky === undefined ? undefined : out;
 }
 
+/** True when the view already has every part the edit asks for (nothing left to apply). */
+export function extrasLanded(view: ReleaseView, extras: MirrorStickyEdit | undefined): boolean {
+  return !extrasChanged(extras) || normalizeExtras(view, extras as MirrorStickyEdit) === undefined;
+}
+
 export function extrasChanged(extras: MirrorStickyEdit | undefined): boolean {
   return extras !== undefined && (extras.mirror !== undefined || extras.sticky !== undefined);
 }

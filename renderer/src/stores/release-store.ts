@@ -12,7 +12,7 @@ import {
 } from '../../../shared/mesh/model/index.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import type { MirrorStickyEdit } from './mirror-sticky-edit.ts';
-import { extrasChanged, extrasInput } from './mirror-sticky-edit.ts';
+import { extrasChanged, extrasInput, extrasLanded } from './mirror-sticky-edit.ts';
 
 /** One content rule as the operator edits it. `conditions` null: hand-written, kept as it is. */
 export interface RuleEdit {
@@ -199,8 +199,14 @@ export function createReleaseStore(api: ApiClient) {
           const rules = rulesOf(view);
           const d = s.edits[key];
           let draft: ReleaseEdit;
+          // An edit of the mirror or sticky option alone has the view's split and rules: it has
+          // landed only once the view has those options too, not at the next view (metrics, pods).
           const landed =
-            d !== undefined && editChanged(d) && sameSplit(d.split, split) && rulesLanded(d.rules, rules);
+            d !== undefined &&
+            editChanged(d) &&
+            sameSplit(d.split, split) &&
+            rulesLanded(d.rules, rules) &&
+            extrasLanded(view, d.extras);
           if (!d || !editChanged(d) || d.awaitingConfirm || landed) {
             const locked = (v: VersionWeight) =>
               d?.split.find((x) => x.version === v.version)?.locked ?? false;

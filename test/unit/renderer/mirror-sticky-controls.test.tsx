@@ -130,3 +130,25 @@ describe('Mirror traffic and sticky controls', () => {
     ]);
   });
 });
+
+describe('a mirror-only edit and the views that follow', () => {
+  it('keeps the edit through a view that has not got the mirror yet, and lets go once the view has it', () => {
+    const view = releaseViewFixture({ v1: 100, v2: 0 }, at);
+    const store = createReleaseStore(quietApi);
+    store.getState().received(view);
+    const key = editKey('demo', at.releaseId);
+    store.getState().edit(key, () => ({ extras: { mirror: { version: 'v2', percentage: 10 } } }));
+    expect(editChanged(store.getState().edits[key])).toBe(true);
+    // A new view with the same split and rules (pods or traffic changed): the edit is not landed.
+    store.getState().received(structuredClone(view));
+    expect(editChanged(store.getState().edits[key])).toBe(true);
+    expect(desiredInput(store.getState().edits[key]!).mirror).toEqual({ version: 'v2', percentage: 10 });
+    expect(store.getState().edits[key]!.confirmed).toBe(false);
+    // The cluster now has the mirror: the edit has landed.
+    const applied = structuredClone(view);
+    applied.mirror = { version: 'v2', percentage: 10 };
+    store.getState().received(applied);
+    expect(editChanged(store.getState().edits[key])).toBe(false);
+    expect(store.getState().edits[key]!.confirmed).toBe(true);
+  });
+});
