@@ -93,6 +93,35 @@ describe('the release index reading a whole cluster', () => {
     expect(index.releases()).toHaveLength(350);
   });
 
+  it('stores each chunk as it is read and tells the listeners once, at the end, what changed', () => {
+    const { clock, index, change, nextTurn } = setup(250);
+    const announced: Array<{ upserts: number; deletes: number }> = [];
+    index.onChanges((c) => announced.push({ upserts: c.upserts.length, deletes: c.deletes.length }));
+    clock.advance(100);
+    // The first chunk is in (nothing is left to compare at the end), the rest not yet, nobody told.
+    expect(weightOf(index, 0)).toBe(80);
+    expect(weightOf(index, 99)).toBe(80);
+    expect(weightOf(index, 100)).toBeUndefined();
+    expect(announced).toEqual([]);
+    nextTurn();
+    nextTurn();
+    expect(announced).toEqual([{ upserts: 250, deletes: 0 }]);
+    // A burst over the full-read threshold is read again whole: only what changed is announced.
+    for (let i = 0; i < 250; i += 1) change(vs(i, i < 220 ? 30 : 80), vs(i));
+    clock.advance(100);
+    expect(weightOf(index, 0)).toBe(30);
+    expect(weightOf(index, 150)).toBe(80);
+    expect(announced).toHaveLength(1);
+    nextTurn();
+    nextTurn();
+    expect(announced).toEqual([
+      { upserts: 250, deletes: 0 },
+      { upserts: 220, deletes: 0 },
+    ]);
+    expect(weightOf(index, 150)).toBe(30);
+    expect(weightOf(index, 249)).toBe(80);
+  });
+
   it('whenCurrent yields between chunks and resolves with every release', async () => {
     const { index, reads, nextTurn } = setup(250);
     let done = false;
