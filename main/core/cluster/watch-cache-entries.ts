@@ -90,6 +90,9 @@ function drop(s: WatchCacheState, resource: WatchedKey, uid: string, out: CacheC
   out.push({ resource, type: 'delete', object: entry.object, previous: entry.object });
 }
 
+/** The most changes a stored list hands its listeners at once. */
+export const PUBLISH_EVERY = 256;
+
 /** What one stream (a kind, in one namespace or all) writes its lists, events and state into. */
 export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace: string | undefined) {
   const stream = `${resource.key}|${namespace ?? '*'}`;
@@ -122,9 +125,13 @@ export function sinkFor(s: WatchCacheState, resource: WatchedResource, namespace
       for (const uid of gone) drop(s, resource.key, uid, out);
       for (const o of items) {
         put(s, stream, resource.key, o, out);
-        if (slice.due()) {
+        // Published within the slice, a few hundred at a time: the listeners (the release index
+        // indexing each object) cost about as much as storing, and ran after the budget was spent.
+        if (out.length >= PUBLISH_EVERY || slice.due()) {
           publish(s, out);
           out = [];
+        }
+        if (slice.due()) {
           await slice.pause();
           if (s.stopped) return;
         }
