@@ -6,6 +6,7 @@ import { sliceTimer } from './event-loop-turn.ts';
 import type { StringPool } from './interned-strings.ts';
 import { flatString } from './interned-strings.ts';
 import type { ResourceWatch, StreamState } from './resource-watch.ts';
+import type { SegmentedMap } from './segmented-map.ts';
 import type { CacheChange, StreamStatus, WatchCacheOptions } from './watch-cache.ts';
 
 // The watch cache's objects and streams: what each stream's list and watch events do to the
@@ -22,9 +23,10 @@ interface Entry {
 export interface WatchCacheState {
   options: WatchCacheOptions;
   clock: Clock;
-  entries: Map<string, Entry>;
+  /** Segmented (see segmented-map.ts): 300,000 objects at 50,000 services. */
+  entries: SegmentedMap<string, Entry>;
   /** `resource/namespace/name` (flattened: see interned-strings.ts) → uid. */
-  byName: Map<string, string>;
+  byName: SegmentedMap<string, string>;
   /** The objects' repeated strings, one copy each. */
   strings: StringPool;
   statuses: Map<string, StreamStatus>;
