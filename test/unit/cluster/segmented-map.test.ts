@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SegmentedMap } from '../../../main/core/cluster/segmented-map.ts';
+import { HashedStringMap, SegmentedMap } from '../../../main/core/cluster/segmented-map.ts';
 
 // The watch cache's and release index's big maps: a Map's behaviour (insertion order included),
 // without one table that grows past `segmentSize` and copies all of its entries at once.
@@ -69,5 +69,26 @@ describe('SegmentedMap', () => {
     }
     expect(seen).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
     expect([...segmented.keys()]).toEqual(seen);
+  });
+});
+
+describe('HashedStringMap', () => {
+  it('spreads ids and names over its tables, none holding more than a quarter of them', () => {
+    const map = new HashedStringMap<number>();
+    const keys = [
+      ...Array.from({ length: 20_000 }, (_, i) => `svc-${i}`),
+      ...Array.from(
+        { length: 20_000 },
+        (_, i) => `3f2a${i.toString(16).padStart(4, '0')}-9c1e-4b7a-8e2d-0b5f${i}`,
+      ),
+      ...Array.from({ length: 10_000 }, (_, i) => `2026-12-06T20:${String(i % 60).padStart(2, '0')}:${i}Z`),
+    ];
+    for (const [i, k] of keys.entries()) map.set(k, i);
+    map.set('svc-0', -1);
+    expect(map.size).toBe(keys.length);
+    expect(map.get('svc-0')).toBe(-1);
+    expect(map.get('svc-19999')).toBe(19_999);
+    expect(map.get('')).toBeUndefined();
+    expect(map.largestTable).toBeLessThan(keys.length / 4);
   });
 });
