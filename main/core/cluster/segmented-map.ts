@@ -106,21 +106,53 @@ export class SegmentedMap<K, V> implements Iterable<[K, V]> {
     segments.splice(first, 2, merged);
   }
 
-  *entries(): IterableIterator<[K, V]> {
+  /**
+   * Walks the segments with their own iterators (no generator: a generator resumed per entry made
+   * a walk of 300,000 entries 5-7 times slower than a Map's).
+   */
+  #walk<T>(of: (segment: Map<K, V>) => Iterator<T>): IterableIterator<T> {
+    const segments = [...this.#segments];
+    let at = 0;
+    let current: Iterator<T> | undefined = of(segments[0] as Map<K, V>);
+    let open = true;
     this.#iterating++;
-    try {
-      for (const segment of [...this.#segments]) yield* segment;
-    } finally {
-      this.#iterating--;
-    }
+    const close = () => {
+      if (open) {
+        open = false;
+        this.#iterating--;
+      }
+    };
+    const walk: IterableIterator<T> = {
+      next(): IteratorResult<T> {
+        while (current) {
+          const step = current.next();
+          if (!step.done) return step;
+          at++;
+          current = at < segments.length ? of(segments[at] as Map<K, V>) : undefined;
+        }
+        close();
+        return { done: true, value: undefined };
+      },
+      return(): IteratorResult<T> {
+        current = undefined;
+        close();
+        return { done: true, value: undefined };
+      },
+      [Symbol.iterator]: () => walk,
+    };
+    return walk;
   }
 
-  *keys(): IterableIterator<K> {
-    for (const [k] of this.entries()) yield k;
+  entries(): IterableIterator<[K, V]> {
+    return this.#walk((segment) => segment.entries());
   }
 
-  *values(): IterableIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+  keys(): IterableIterator<K> {
+    return this.#walk((segment) => segment.keys());
+  }
+
+  values(): IterableIterator<V> {
+    return this.#walk((segment) => segment.values());
   }
 
   [Symbol.iterator](): IterableIterator<[K, V]> {

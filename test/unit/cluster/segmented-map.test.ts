@@ -72,6 +72,29 @@ describe('SegmentedMap', () => {
   });
 });
 
+describe('SegmentedMap iterators', () => {
+  it('left early (break) or run out, no longer hold back the tidying', () => {
+    const segmented = new SegmentedMap<number, number>(4);
+    for (let i = 0; i < 12; i++) segmented.set(i, i);
+    for (const [k] of segmented) if (k === 1) break;
+    const values = segmented.values();
+    expect([...values]).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(values.next().done).toBe(true);
+    for (let i = 0; i < 4; i++) segmented.delete(i);
+    expect(segmented.segmentCount).toBe(2);
+  });
+
+  it('while one is in progress, an emptied segment stays and is still walked past', () => {
+    const segmented = new SegmentedMap<number, number>(4);
+    for (let i = 0; i < 12; i++) segmented.set(i, i);
+    const keys = segmented.keys();
+    expect(keys.next().value).toBe(0);
+    for (let i = 4; i < 8; i++) segmented.delete(i);
+    expect(segmented.segmentCount).toBe(3);
+    expect([...keys]).toEqual([1, 2, 3, 8, 9, 10, 11]);
+  });
+});
+
 describe('HashedStringMap', () => {
   it('spreads ids and names over its tables, none holding more than a quarter of them', () => {
     const map = new HashedStringMap<number>();
