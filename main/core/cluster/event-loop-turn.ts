@@ -48,3 +48,27 @@ export function sliceTimer(budgetMs = SLICE_BUDGET_MS) {
     },
   };
 }
+
+/**
+ * Hands `items` to `feed` in batches of at most `batchSize`, all within slices of `budgetMs` with
+ * a turn of the event loop between them. What `feed` does counts against the slice: collecting is
+ * cheap, feeding (indexing) is not, and a slice that only collected gathered everything first.
+ */
+export async function feedInSlices<T>(
+  items: Iterable<T>,
+  feed: (batch: T[]) => void,
+  budgetMs = SLICE_BUDGET_MS,
+  batchSize = 256,
+): Promise<void> {
+  const slice = sliceTimer(budgetMs);
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length >= batchSize || slice.due()) {
+      feed(batch);
+      batch = [];
+    }
+    if (slice.due()) await slice.pause();
+  }
+  if (batch.length > 0) feed(batch);
+}
