@@ -90,6 +90,8 @@ interface IndexState extends ReleaseIndexEntries {
   timer: unknown;
   disposed: boolean;
   pass: Pass | undefined;
+  /** The whenCurrent in progress, shared by its callers. */
+  catchingUp: Promise<void> | undefined;
   /** The releases' repeated strings (versions, namespaces, hosts, pointers), one copy each. */
   strings: StringPool;
 }
@@ -243,6 +245,24 @@ function store(s: IndexState, fresh: Map<string, ServiceRelease[]>, changes: Rel
   }
 }
 
+function cancelTick(s: IndexState) {
+  if (s.timer !== undefined) s.clock.clearTimeout(s.timer);
+  s.timer = undefined;
+}
+
+/** Reads a pending full read one chunk per turn, then what changed meanwhile (a few routes) at once. */
+async function catchUp(s: IndexState, nextTurn: () => Promise<void>) {
+  while (!s.disposed && (s.pass || needsFullRead(s))) {
+    // The tick would step the same pass in the same turn (two chunks a turn): this loop steps it.
+    cancelTick(s);
+    if (!s.pass) beginPass(s);
+    stepPass(s, false);
+    if (s.pass) await nextTurn();
+  }
+  cancelTick(s);
+  recompute(s);
+}
+
 function announce(s: IndexState, changes: ReleaseChanges) {
   if (changes.upserts.length > 0 || changes.deletes.length > 0) for (const l of s.listeners) l(changes);
 }
@@ -270,6 +290,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     timer: undefined,
     disposed: false,
     pass: undefined,
+    catchingUp: undefined,
     strings: createStringPool(),
   };
   const { cache, clock, byId, listeners } = s;
@@ -291,16 +312,15 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
       s.timer = undefined;
       recompute(s);
     },
-    async whenCurrent() {
-      while (!s.disposed && (s.pass || needsFullRead(s))) {
-        if (!s.pass) beginPass(s);
-        stepPass(s, false);
-        if (s.pass) await nextTurn();
+    whenCurrent() {
+      // Callers share one catch-up: each stepping the pass on its own read that many chunks a turn.
+      if (!s.catchingUp) {
+        const run: Promise<void> = catchUp(s, nextTurn).finally(() => {
+          if (s.catchingUp === run) s.catchingUp = undefined;
+        });
+        s.catchingUp = run;
       }
-      // What changed meanwhile: a few routes, read at once.
-      if (s.timer !== undefined) clock.clearTimeout(s.timer);
-      s.timer = undefined;
-      recompute(s);
+      return s.catchingUp;
     },
     stats: s.stats,
     dispose() {
