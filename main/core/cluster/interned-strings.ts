@@ -3,6 +3,7 @@
 // each timestamp per object, the same name in a Service, its VirtualService, DestinationRule and
 // labels. And a key built by concatenation (`${kind}/${namespace}/${name}`) is a rope of pieces
 // that a Map keeps as it is: ~200 bytes a key instead of ~100 once flattened.
+import { HashedStringMap } from './segmented-map.ts';
 
 /** A flat copy of `s` (a concatenated string is a rope: kept as a Map key it costs twice). */
 export function flatString(s: string): string {
@@ -20,13 +21,14 @@ export interface StringPool {
  * what was already shared stays shared, and timestamps of long ago do not pile up forever.
  */
 export function createStringPool(limit = 400_000, maxLength = 80): StringPool {
-  let pool = new Map<string, string>();
+  // Split in tables: up to 400,000 strings, and one Map that size copies them all when it grows.
+  let pool = new HashedStringMap<string>();
   return {
     intern(s) {
       if (s.length > maxLength) return s;
       const known = pool.get(s);
       if (known !== undefined) return known;
-      if (pool.size >= limit) pool = new Map();
+      if (pool.size >= limit) pool = new HashedStringMap();
       // A parsed string is flat already; one built by concatenation is not (a release's id).
       const flat = flatString(s);
       pool.set(flat, flat);

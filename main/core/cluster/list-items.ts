@@ -29,6 +29,8 @@ export interface ParsedList<T> {
   /** The list without its items (kind, apiVersion, metadata with resourceVersion and continue). */
   envelope: Record<string, unknown>;
   items: T[];
+  /** The text was no such list and was parsed whole (its array, if any, is in `items` all the same). */
+  whole?: true;
 }
 
 /** Where a list's items array is, once `scanItems` has walked the whole text. */
@@ -38,10 +40,10 @@ interface ItemsSpan {
 }
 
 /**
- * Walks `text` (a JSON object with an `items` array) and yields each item's JSON text in order;
- * returns the span of the items array, or undefined when the text is not such a list.
+ * Walks `text` (a JSON object with an array under `key`, `items` in a list) and yields each item's
+ * JSON text in order; returns the span of the array, or undefined when the text is not such a list.
  */
-function* scanItems(text: string): Generator<string, ItemsSpan | undefined> {
+function* scanItems(text: string, key: string): Generator<string, ItemsSpan | undefined> {
   let depth = 0;
   let lastKey: string | undefined;
   let itemsFrom = -1;
@@ -59,7 +61,7 @@ function* scanItems(text: string): Generator<string, ItemsSpan | undefined> {
       continue;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (depth === 1 && c === OPEN_BRACKET && lastKey === 'items' && itemsFrom < 0) {
+      if (depth === 1 && c === OPEN_BRACKET && lastKey === key && itemsFrom < 0) {
         itemsFrom = i;
         inItems = true;
         elementFrom = i + 1;
@@ -84,11 +86,11 @@ function* scanItems(text: string): Generator<string, ItemsSpan | undefined> {
 }
 
 /** The list's envelope once its items are read, or null when the text is no list after all. */
-function envelopeOf(text: string, span: ItemsSpan | undefined): Record<string, unknown> | null {
+function envelopeOf(text: string, span: ItemsSpan | undefined, key: string): Record<string, unknown> | null {
   if (!span) return null;
   const envelope: unknown = JSON.parse(`${text.slice(0, span.from)}[]${text.slice(span.to)}`);
   if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return null;
-  const { items: _none, ...rest } = envelope as Record<string, unknown>;
+  const { [key]: _none, ...rest } = envelope as Record<string, unknown>;
   return rest;
 }
 
@@ -99,14 +101,14 @@ function envelopeOf(text: string, span: ItemsSpan | undefined): Record<string, u
  */
 export function parseListItems<T>(text: string, keep: (item: unknown) => T): ParsedList<T> {
   const items: T[] = [];
-  const scan = scanItems(text);
+  const scan = scanItems(text, 'items');
   let step = scan.next();
   while (!step.done) {
     items.push(keep(JSON.parse(step.value)));
     step = scan.next();
   }
-  const envelope = envelopeOf(text, step.value);
-  return envelope ? { envelope, items } : parsedWhole(text, keep);
+  const envelope = envelopeOf(text, step.value, 'items');
+  return envelope ? { envelope, items } : parsedWhole(text, keep, 'items');
 }
 
 /**
@@ -119,9 +121,11 @@ export async function parseListItemsSliced<T>(
   keep: (item: unknown) => T,
   yieldNow: () => Promise<void>,
   budgetMs = 8,
+  /** The array's key: `items` in a list. */
+  key = 'items',
 ): Promise<ParsedList<T>> {
   const items: T[] = [];
-  const scan = scanItems(text);
+  const scan = scanItems(text, key);
   let sliceStart = performance.now();
   let step = scan.next();
   while (!step.done) {
@@ -132,13 +136,14 @@ export async function parseListItemsSliced<T>(
     }
     step = scan.next();
   }
-  const envelope = envelopeOf(text, step.value);
-  return envelope ? { envelope, items } : parsedWhole(text, keep);
+  const envelope = envelopeOf(text, step.value, key);
+  return envelope ? { envelope, items } : parsedWhole(text, keep, key);
 }
 
-function parsedWhole<T>(text: string, keep: (item: unknown) => T): ParsedList<T> {
+function parsedWhole<T>(text: string, keep: (item: unknown) => T, key: string): ParsedList<T> {
   const whole: unknown = JSON.parse(text);
-  if (typeof whole !== 'object' || whole === null || Array.isArray(whole)) return { envelope: {}, items: [] };
-  const { items, ...envelope } = whole as Record<string, unknown>;
-  return { envelope, items: Array.isArray(items) ? items.map(keep) : [] };
+  if (typeof whole !== 'object' || whole === null || Array.isArray(whole))
+    return { envelope: {}, items: [], whole: true };
+  const { [key]: items, ...envelope } = whole as Record<string, unknown>;
+  return { envelope, items: Array.isArray(items) ? items.map(keep) : [], whole: true };
 }

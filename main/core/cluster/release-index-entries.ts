@@ -1,6 +1,7 @@
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { WatchedKey } from './cluster-resources.ts';
 import { flatString } from './interned-strings.ts';
+import { SegmentedMap } from './segmented-map.ts';
 
 // The release index's view of the cache: every object by uid, indexed by what a route's release is
 // read from (hosts, DestinationRules, Services, selected workloads), so a change marks only the
@@ -30,7 +31,7 @@ export interface ReleaseIndexEntries {
    * Each input's place in the cache (first seen first; an update keeps it): inputs are handed to
    * readReleases in this order, so a release lists its Deployments as one read of everything would.
    */
-  order: Map<string, number>;
+  order: SegmentedMap<string, number>;
   nextOrder: number;
   /** The hosts of each route (by route uid). */
   routeHostIndex: Map<string, Members>;
@@ -180,7 +181,7 @@ export function createReleaseIndexEntries(
   return {
     objects: new Map(),
     cached,
-    order: new Map(),
+    order: new SegmentedMap(),
     nextOrder: 0,
     routeHostIndex: new Map(),
     hostRoutes: new Map(),

@@ -44,6 +44,7 @@ export interface ReleaseIndexOptions {
 }
 
 export interface ReleaseIndex {
+  /** Every release; during a full read, those of the routes read so far are already the new ones. */
   releases(): ServiceRelease[];
   get(id: string): ServiceRelease | undefined;
   onChanges(listener: (changes: ReleaseChanges) => void): () => void;
@@ -61,11 +62,14 @@ export interface ReleaseIndex {
 /**
  * A full read in progress, one chunk of routes per turn of the event loop. Changes meanwhile mark
  * their routes dirty as usual and are read after it (or again: reading a route twice is harmless).
+ * Each chunk's releases are stored as it is read (the comparison with the old ones included: at
+ * 50,000 routes doing all of it at the end held the event loop ~45 ms on a first sync, and much
+ * longer on a relist, where every release is compared); the listeners hear of them once, at the end.
  */
 interface Pass {
   routes: string[];
   next: number;
-  fresh: Map<string, ServiceRelease[]>;
+  changes: ReleaseChanges;
 }
 
 /** One index's objects, releases and recompute timing, passed to the functions below. */
@@ -86,6 +90,8 @@ interface IndexState extends ReleaseIndexEntries {
   timer: unknown;
   disposed: boolean;
   pass: Pass | undefined;
+  /** The whenCurrent in progress, shared by its callers. */
+  catchingUp: Promise<void> | undefined;
   /** The releases' repeated strings (versions, namespaces, hosts, pointers), one copy each. */
   strings: StringPool;
 }
@@ -128,11 +134,10 @@ const needsFullRead = (s: IndexState) => s.everything || s.dirtyRoutes.size > s.
 
 function beginPass(s: IndexState) {
   s.stats.fullReads++;
-  s.pass = {
-    routes: [...new Set([...s.byRoute.keys(), ...s.routeHostIndex.keys()])],
-    next: 0,
-    fresh: new Map(),
-  };
+  // The routes with releases, then those not read yet (as a Set of both would, without the Set).
+  const routes = [...s.byRoute.keys()];
+  for (const uid of s.routeHostIndex.keys()) if (!s.byRoute.has(uid)) routes.push(uid);
+  s.pass = { routes, next: 0, changes: { upserts: [], deletes: [] } };
   s.everything = false;
   s.dirtyRoutes.clear();
 }
@@ -142,7 +147,9 @@ function stepPass(s: IndexState, all: boolean) {
   while (s.pass && s.pass.next < s.pass.routes.length) {
     // In chunks of routes, each read from the inputs of its routes only: one read of a whole big
     // cluster keeps ~100 MB of intermediate objects alive at once, which the heap never gives back.
-    readChunk(s, s.pass.routes.slice(s.pass.next, s.pass.next + s.fullReadChunk), s.pass.fresh);
+    const fresh = new Map<string, ServiceRelease[]>();
+    readChunk(s, s.pass.routes.slice(s.pass.next, s.pass.next + s.fullReadChunk), fresh);
+    store(s, fresh, s.pass.changes);
     s.pass.next += s.fullReadChunk;
     if (!all) break;
   }
@@ -150,7 +157,7 @@ function stepPass(s: IndexState, all: boolean) {
     const done = s.pass;
     s.pass = undefined;
     s.stats.routesRead += done.routes.length;
-    announce(s, done.fresh);
+    announce(s, done.changes);
   }
 }
 
@@ -212,11 +219,13 @@ function recompute(s: IndexState) {
   for (const uid of routes)
     fresh.set(uid, objectOf(s, uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
   s.stats.routesRead += routes.length;
-  announce(s, fresh);
+  const changes: ReleaseChanges = { upserts: [], deletes: [] };
+  store(s, fresh, changes);
+  announce(s, changes);
 }
 
-function announce(s: IndexState, fresh: Map<string, ServiceRelease[]>) {
-  const changes: ReleaseChanges = { upserts: [], deletes: [] };
+/** Stores the fresh releases of some routes, adding to `changes` what differs from the old ones. */
+function store(s: IndexState, fresh: Map<string, ServiceRelease[]>, changes: ReleaseChanges) {
   for (const [uid, next] of fresh) {
     const before = s.byRoute.get(uid) ?? [];
     const nextIds = new Set(next.map((r) => r.id));
@@ -234,6 +243,27 @@ function announce(s: IndexState, fresh: Map<string, ServiceRelease[]>) {
     if (next.length > 0) s.byRoute.set(uid, next);
     else s.byRoute.delete(uid);
   }
+}
+
+function cancelTick(s: IndexState) {
+  if (s.timer !== undefined) s.clock.clearTimeout(s.timer);
+  s.timer = undefined;
+}
+
+/** Reads a pending full read one chunk per turn, then what changed meanwhile (a few routes) at once. */
+async function catchUp(s: IndexState, nextTurn: () => Promise<void>) {
+  while (!s.disposed && (s.pass || needsFullRead(s))) {
+    // The tick would step the same pass in the same turn (two chunks a turn): this loop steps it.
+    cancelTick(s);
+    if (!s.pass) beginPass(s);
+    stepPass(s, false);
+    if (s.pass) await nextTurn();
+  }
+  cancelTick(s);
+  recompute(s);
+}
+
+function announce(s: IndexState, changes: ReleaseChanges) {
   if (changes.upserts.length > 0 || changes.deletes.length > 0) for (const l of s.listeners) l(changes);
 }
 
@@ -260,6 +290,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     timer: undefined,
     disposed: false,
     pass: undefined,
+    catchingUp: undefined,
     strings: createStringPool(),
   };
   const { cache, clock, byId, listeners } = s;
@@ -281,16 +312,15 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
       s.timer = undefined;
       recompute(s);
     },
-    async whenCurrent() {
-      while (!s.disposed && (s.pass || needsFullRead(s))) {
-        if (!s.pass) beginPass(s);
-        stepPass(s, false);
-        if (s.pass) await nextTurn();
+    whenCurrent() {
+      // Callers share one catch-up: each stepping the pass on its own read that many chunks a turn.
+      if (!s.catchingUp) {
+        const run: Promise<void> = catchUp(s, nextTurn).finally(() => {
+          if (s.catchingUp === run) s.catchingUp = undefined;
+        });
+        s.catchingUp = run;
       }
-      // What changed meanwhile: a few routes, read at once.
-      if (s.timer !== undefined) clock.clearTimeout(s.timer);
-      s.timer = undefined;
-      recompute(s);
+      return s.catchingUp;
     },
     stats: s.stats,
     dispose() {

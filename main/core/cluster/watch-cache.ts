@@ -9,6 +9,7 @@ import { createStringPool } from './interned-strings.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
 import type { StreamState } from './resource-watch.ts';
 import { createListGate, startResourceWatch } from './resource-watch.ts';
+import { SegmentedMap } from './segmented-map.ts';
 import type { WatchCacheState } from './watch-cache-entries.ts';
 import { nameKey, sinkFor } from './watch-cache-entries.ts';
 
@@ -182,8 +183,8 @@ export function createWatchCache(options: WatchCacheOptions): WatchCache {
   const s: WatchCacheState = {
     options,
     clock: options.clock,
-    entries: new Map(),
-    byName: new Map(),
+    entries: new SegmentedMap(),
+    byName: new SegmentedMap(),
     strings: createStringPool(),
     statuses: new Map(),
     listed: new Set(),

@@ -6,7 +6,7 @@
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { systemClock } from '../cluster/clock.ts';
 import type { WatchedKey } from '../cluster/cluster-resources.ts';
-import { sliceTimer } from '../cluster/event-loop-turn.ts';
+import { feedInSlices } from '../cluster/event-loop-turn.ts';
 import type { ReadReleases } from '../cluster/release-index.ts';
 import { createReleaseIndex } from '../cluster/release-index.ts';
 import type { CacheChange } from '../cluster/watch-cache.ts';
@@ -21,6 +21,14 @@ const KEYS: Record<string, WatchedKey> = {
   ReplicaSet: 'replicasets',
   Pod: 'pods',
 };
+
+/** Each object as the cache would announce it, one at a time. */
+function* changesOf(objects: readonly KubeObject[]): Generator<CacheChange> {
+  for (const object of objects) {
+    const resource = KEYS[object.kind];
+    if (resource) yield { resource, type: 'upsert', object };
+  }
+}
 
 /**
  * Every release of `objects`, the same as `read(objects)` gives, computed in slices with a turn of
@@ -51,19 +59,9 @@ export async function readReleasesInSlices(
     clock: systemClock,
   });
   try {
-    // Indexed in slices too: 100,000 objects indexed at once take tens of milliseconds.
-    const slice = sliceTimer(budgetMs);
-    let batch: CacheChange[] = [];
-    for (const object of objects) {
-      const resource = KEYS[object.kind];
-      if (resource) batch.push({ resource, type: 'upsert', object });
-      if (slice.due()) {
-        listener?.(batch);
-        batch = [];
-        await slice.pause();
-      }
-    }
-    listener?.(batch);
+    // Indexed in slices too, a few hundred objects at a time within each: 20,000 objects (5,000
+    // services) collected in one slice and then indexed at once held the loop 146 ms.
+    await feedInSlices(changesOf(objects), (batch) => listener?.(batch), budgetMs);
     fed = true;
     await index.whenCurrent();
     return index.releases();

@@ -17,7 +17,7 @@ export const SNAPSHOT_KINDS = [
 ] as const;
 const KEPT = new Set<string>(SNAPSHOT_KINDS);
 
-const snapshotObjectSchema = z.looseObject({
+export const snapshotObjectSchema = z.looseObject({
   apiVersion: z.string().min(1),
   kind: z.enum(SNAPSHOT_KINDS),
   metadata: z.looseObject({

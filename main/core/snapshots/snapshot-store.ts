@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeZodIssues } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
 import { ensurePrivateDir, TEMP_MARKER, writeFileAtomic } from '../local-files/atomic-file.ts';
@@ -20,8 +19,9 @@ import {
   setAsideFile,
   setAsideOriginal,
 } from '../local-files/set-aside.ts';
+import { parseSnapshotText } from './snapshot-parse.ts';
 import type { Snapshot, SnapshotHeader } from './snapshot-schema.ts';
-import { SNAPSHOT_SCHEMA_VERSION, snapshotHeaderSchema, snapshotSchema } from './snapshot-schema.ts';
+import { SNAPSHOT_SCHEMA_VERSION, snapshotHeaderSchema } from './snapshot-schema.ts';
 import { serializeSnapshot } from './snapshot-serialize.ts';
 
 export interface SnapshotProblem {
@@ -173,14 +173,11 @@ export function createSnapshotStore(deps: SnapshotStoreDependencies): SnapshotSt
     if (text === undefined) return undefined;
     let reason: string;
     try {
-      const value: unknown = JSON.parse(text);
-      const version = newerVersionOf(value);
-      if (version !== undefined) return newer(name, version);
-      // Parsing and checking a large snapshot take a while each: let the loop breathe in between.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const parsed = snapshotSchema.safeParse(value);
-      if (!parsed.success) throw new Error(`not a snapshot: ${describeZodIssues(parsed.error)}`);
-      const snapshot = parsed.data as Snapshot;
+      // Parsed and checked object by object, in slices: a big snapshot is tens of MB.
+      const parsed = await parseSnapshotText(text);
+      if ('newer' in parsed) return newer(name, parsed.newer);
+      if ('invalid' in parsed) throw new Error(`not a snapshot: ${parsed.invalid}`);
+      const { snapshot } = parsed;
       if (snapshotFileName(snapshot.contextId) !== name || (contextId && snapshot.contextId !== contextId))
         throw new Error(`holds the snapshot of context '${snapshot.contextId}'`);
       return { snapshot };
@@ -294,7 +291,3 @@ function pickHeader(h: SnapshotHeader): SnapshotHeader {
 }
 
 /** The file's schemaVersion when it is newer than this store reads, else undefined. */
-function newerVersionOf(value: unknown): number | undefined {
-  const v = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  return typeof v === 'number' && v > SNAPSHOT_SCHEMA_VERSION ? v : undefined;
-}

@@ -49,9 +49,11 @@ describe('parseListItems', () => {
     expect(parseListItems('{"kind":"PodList","items":null}', identity)).toEqual({
       envelope: { kind: 'PodList' },
       items: [],
+      whole: true,
     });
     expect(parseListItems('{"kind":"Status","metadata":{"items":[1]}}', identity)).toEqual({
       envelope: { kind: 'Status', metadata: { items: [1] } },
+      whole: true,
       items: [],
     });
   });

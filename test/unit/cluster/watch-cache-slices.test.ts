@@ -4,6 +4,7 @@ import type { WatchedResource } from '../../../main/core/cluster/cluster-resourc
 import type { KubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
 import type { CacheChange } from '../../../main/core/cluster/watch-cache.ts';
 import { createWatchCache } from '../../../main/core/cluster/watch-cache.ts';
+import { PUBLISH_EVERY } from '../../../main/core/cluster/watch-cache-entries.ts';
 
 const services: WatchedResource = {
   key: 'services',
@@ -66,6 +67,23 @@ describe('the watch cache storing a big list', () => {
       'svc-4',
     ]);
     expect(cache.find({ resource: 'services', namespace: 'shop', name: 'svc-3' })?.kind).toBe('Service');
+    await cache.stop();
+  });
+
+  it('hands its listeners a few hundred changes at a time, even within one slice', async () => {
+    const cache = createWatchCache({
+      client: fakeClient(PUBLISH_EVERY * 2 + 88),
+      resources: [services],
+      clock: systemClock,
+      // A slice that never ends: only the batch size cuts the change sets.
+      sliceBudgetMs: Number.POSITIVE_INFINITY,
+    });
+    const sizes: number[] = [];
+    cache.onChange((changes: readonly CacheChange[]) => sizes.push(changes.length));
+    cache.start();
+    await cache.whenSynced(5000);
+    expect(sizes).toEqual([PUBLISH_EVERY, PUBLISH_EVERY, 88]);
+    expect(cache.size).toBe(PUBLISH_EVERY * 2 + 88);
     await cache.stop();
   });
 });
