@@ -81,4 +81,33 @@ describe('what the web server loads before the page has its script', () => {
     ws.close();
     expect(result).toEqual({ ok: true, value: { contexts: [], problems: [] } });
   });
+
+  it('waits for every script the page preloads, not only the first one served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-renderer-preloads-'));
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><script type="module" src="./assets/app.js"></script>' +
+        '<link rel="modulepreload" href="./assets/runtime.js"><link rel="modulepreload" href="./assets/store.js">',
+    );
+    mkdirSync(join(dir, 'assets'));
+    for (const f of ['app.js', 'runtime.js', 'store.js']) writeFileSync(join(dir, 'assets', f), '1');
+    const { handlers, read } = watchedHandlers();
+    const onPageScript = vi.fn();
+    server = await startWebServer({
+      rendererDir: dir,
+      token,
+      handlers,
+      subscribe: () => () => {},
+      onPageScript,
+    });
+    expect(await get(`/?token=${token}`)).toBe(200);
+    expect(await get('/assets/app.js')).toBe(200);
+    expect(await get('/assets/runtime.js')).toBe(200);
+    await settle();
+    expect(read).not.toHaveBeenCalled();
+    expect(onPageScript).not.toHaveBeenCalled();
+    expect(await get('/assets/store.js')).toBe(200);
+    await vi.waitFor(() => expect(read).toHaveBeenCalled());
+    expect(onPageScript).toHaveBeenCalledTimes(1);
+  });
 });
