@@ -1,3 +1,4 @@
+import { meshHostsClaimedBy } from '../../../shared/mesh/lint/index.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { WatchedKey } from './cluster-resources.ts';
 import { flatString } from './interned-strings.ts';
@@ -36,6 +37,13 @@ export interface ReleaseIndexEntries {
   /** The hosts of each route (by route uid). */
   routeHostIndex: Map<string, Members>;
   hostRoutes: Map<string, Members>;
+  /**
+   * Routes by the mesh hosts they claim, canonical as the mixed-mesh lint reads them (a mesh
+   * VirtualService's hosts, a GAMMA HTTPRoute's parent Services): a release view finds the routes
+   * that may mix with its own here instead of linting every route of the session. May hold a uid
+   * whose object no longer claims the host (readers check the object), never miss one that does.
+   */
+  meshHostRoutes: Map<string, Members>;
   hostDrs: Map<string, Members>;
   /**
    * Services by one pair of their selector (`labelKey` of the first key in order): a workload's
@@ -185,6 +193,7 @@ export function createReleaseIndexEntries(
     nextOrder: 0,
     routeHostIndex: new Map(),
     hostRoutes: new Map(),
+    meshHostRoutes: new Map(),
     hostDrs: new Map(),
     servicesBySelectorPair: new Map(),
     serviceByHost: new Map(),
@@ -195,6 +204,25 @@ export function createReleaseIndexEntries(
 /** The object of `uid` the index knows (see `objects` and `cached`). */
 export function objectOf(e: ReleaseIndexEntries, uid: string): KubeObject | undefined {
   return e.objects.get(uid) ?? e.cached?.(uid);
+}
+
+/**
+ * The routes that claim one of `hosts` (canonical mesh hosts) or did when the index saw them:
+ * VirtualServices first, then HTTPRoutes, each in cache order, as a list of every route would be.
+ */
+export function routesClaiming(e: ReleaseIndexEntries, hosts: Iterable<string>): KubeObject[] {
+  const uids = new Set<string>();
+  for (const h of hosts) for (const uid of membersOf(e.meshHostRoutes, h)) uids.add(uid);
+  const found: KubeObject[] = [];
+  for (const uid of uids) {
+    const o = objectOf(e, uid);
+    if (o) found.push(o);
+  }
+  inCacheOrder(e, found);
+  return [
+    ...found.filter((o) => o.kind === 'VirtualService'),
+    ...found.filter((o) => o.kind !== 'VirtualService'),
+  ];
 }
 
 /** In cache order (see `order`). */
@@ -220,6 +248,7 @@ export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean, 
       for (const h of membersOf(e.routeHostIndex, uid)) remove(e.hostRoutes, h, uid);
       e.routeHostIndex.delete(uid);
     }
+    for (const h of meshHostsClaimedBy(o)) (on ? add : remove)(e.meshHostRoutes, h, uid);
   } else if (key === 'destinationrules') {
     const host = (o.spec as { host?: unknown } | undefined)?.host;
     if (typeof host === 'string') (on ? add : remove)(e.hostDrs, fqdn(host, ns), uid);

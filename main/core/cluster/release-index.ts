@@ -12,6 +12,7 @@ import {
   markDirty,
   objectOf,
   releasesOfRoute,
+  routesClaiming,
   uidOf,
 } from './release-index-entries.ts';
 import type { CacheChange, WatchCache } from './watch-cache.ts';
@@ -48,6 +49,8 @@ export interface ReleaseIndex {
   releases(): ServiceRelease[];
   get(id: string): ServiceRelease | undefined;
   onChanges(listener: (changes: ReleaseChanges) => void): () => void;
+  /** The routes that may claim one of these canonical mesh hosts (see `routesClaiming`). */
+  routesClaiming(hosts: Iterable<string>): KubeObject[];
   /** Recomputes what is dirty now instead of at the next tick (a full read at once: it may stall). */
   flush(): void;
   /**
@@ -303,6 +306,7 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
   return {
     releases: () => [...byId.values()],
     get: (id) => byId.get(id),
+    routesClaiming: (hosts) => routesClaiming(s, hosts),
     onChanges(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import type { PlanTarget } from '../../../shared/mesh/plan/index.ts';
 import type { WatchedKey } from '../cluster/cluster-resources.ts';
+import type { ReleaseIndex } from '../cluster/release-index.ts';
 import type { ObjectRef, WatchCache } from '../cluster/watch-cache.ts';
 import type { ObjectLookup } from '../views/release-views.ts';
 
@@ -27,6 +28,7 @@ export function refOf(target: Pick<PlanTarget, 'kind' | 'namespace' | 'name'>): 
 export function cacheLookup(
   cache: Pick<WatchCache, 'find' | 'list'>,
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined,
+  index?: Pick<ReleaseIndex, 'routesClaiming'>,
 ): ObjectLookup {
   let podsByNs: Map<string, KubeObject[]> | undefined;
   return {
@@ -50,5 +52,6 @@ export function cacheLookup(
       return [...cache.list('virtualservices'), ...cache.list('httproutes')];
     },
     ...(namespaceLabels ? { namespaceLabels } : {}),
+    ...(index ? { routesClaiming: (hosts: Iterable<string>) => index.routesClaiming(hosts) } : {}),
   };
 }

@@ -41,7 +41,7 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
   function publish(contextId: string, session: ClusterSession, changes: ReleaseChanges) {
     const cache = session.cache;
     if (!cache) return;
-    const lookup = cacheLookup(cache, namespaceLabelsOf(session.client));
+    const lookup = cacheLookup(cache, namespaceLabelsOf(session.client), session.releases);
     const reason = readOnlyReason(session);
     const facts = reason ? { contextId, readOnlyReason: reason } : { contextId };
     const payload: EventPayload<'services.changed'> = {

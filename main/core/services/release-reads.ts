@@ -44,7 +44,7 @@ export function getRelease(s: ConsoleServices, contextId: string, releaseId: str
       await loadNamespaceLabels(session.client, release.namespace);
       return releaseView(
         release,
-        cacheLookup(session.cache!, namespaceLabelsOf(session.client)),
+        cacheLookup(session.cache!, namespaceLabelsOf(session.client), session.releases),
         sessionFacts(contextId, session),
         s.lint,
         s.stable.observe(release),

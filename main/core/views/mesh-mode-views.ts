@@ -28,7 +28,7 @@ export function meshModeFindings(release: ServiceRelease, lookup: ObjectLookup):
   const others =
     ownHosts.size === 0
       ? []
-      : (lookup.routes?.() ?? []).filter(
+      : (lookup.routesClaiming?.(ownHosts) ?? lookup.routes?.() ?? []).filter(
           (o) =>
             !(
               o.kind === own.kind &&

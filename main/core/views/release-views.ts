@@ -31,6 +31,11 @@ export interface ObjectLookup {
   pods(namespace: string): readonly KubeObject[];
   /** Every VirtualService and HTTPRoute known (for the mixed-mesh lint); absent where unknown. */
   routes?(): readonly KubeObject[];
+  /**
+   * The routes that may claim one of these canonical mesh hosts (a superset: readers check each),
+   * from the release index; where present the mixed-mesh lint reads these instead of `routes`.
+   */
+  routesClaiming?(hosts: Iterable<string>): readonly KubeObject[];
   /** A namespace's labels where the session read them (ambient mode, waypoints). */
   namespaceLabels?(namespace: string): Readonly<Record<string, string>> | undefined;
 }

@@ -102,6 +102,15 @@ describe("a release view's mixed and ambient mesh findings", () => {
           hint: f.hint,
         }));
         expect(meshModeFindings(release, lookup)).toEqual(expected);
+        // With the index's routes by host (a superset, here all of them), never the full list.
+        const indexed: ObjectLookup = {
+          ...lookup,
+          routes: () => {
+            throw new Error('read every route');
+          },
+          routesClaiming: () => routes,
+        };
+        expect(meshModeFindings(release, indexed)).toEqual(expected);
         if (expected.length > 0) withFindings++;
       }),
       { numRuns: 400 },
