@@ -4,6 +4,7 @@ import type { WatchedKey } from '../cluster/cluster-resources.ts';
 import type { ReleaseIndex } from '../cluster/release-index.ts';
 import type { ObjectRef, WatchCache } from '../cluster/watch-cache.ts';
 import type { ObjectLookup } from '../views/release-views.ts';
+import { namespacePods } from './namespace-pods.ts';
 
 const KEYS: Record<string, WatchedKey> = {
   VirtualService: 'virtualservices',
@@ -26,7 +27,7 @@ export function refOf(target: Pick<PlanTarget, 'kind' | 'namespace' | 'name'>): 
 
 /** Looks objects up in the watch cache; pods are grouped by namespace once per lookup. */
 export function cacheLookup(
-  cache: Pick<WatchCache, 'find' | 'list'>,
+  cache: Pick<WatchCache, 'find' | 'list'> & Partial<Pick<WatchCache, 'onChange'>>,
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined,
   index?: Pick<ReleaseIndex, 'routesClaiming'>,
 ): ObjectLookup {
@@ -37,6 +38,8 @@ export function cacheLookup(
       return resource ? cache.find({ resource, namespace, name }) : undefined;
     },
     pods(namespace) {
+      // A session's cache keeps its pods by namespace; a bare cache (tests, snapshots) groups here.
+      if (cache.onChange) return namespacePods(cache as Pick<WatchCache, 'list' | 'onChange'>)(namespace);
       if (!podsByNs) {
         podsByNs = new Map();
         for (const p of cache.list('pods')) {
