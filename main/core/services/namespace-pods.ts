@@ -22,7 +22,10 @@ export function namespacePods(cache: PodSource): (namespace: string) => readonly
     const ns = nsOf(p);
     lists.delete(ns);
     let pods = byNs.get(ns);
-    if (!pods) byNs.set(ns, (pods = new Map()));
+    if (!pods) {
+      pods = new Map();
+      byNs.set(ns, pods);
+    }
     pods.set(p.metadata.name, p);
   };
   const drop = (p: KubeObject) => {
@@ -42,7 +45,10 @@ export function namespacePods(cache: PodSource): (namespace: string) => readonly
   for (const p of cache.list('pods')) put(p);
   const read = (namespace: string) => {
     let list = lists.get(namespace);
-    if (!list) lists.set(namespace, (list = [...(byNs.get(namespace)?.values() ?? [])]));
+    if (!list) {
+      list = [...(byNs.get(namespace)?.values() ?? [])];
+      lists.set(namespace, list);
+    }
     return list;
   };
   kept.set(cache, read);
