@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app/app.tsx';
+import { loadAllScreens } from '../../../renderer/src/app/lazy-screens.tsx';
 import { createApplyStore } from '../../../renderer/src/stores/apply-store.ts';
 import { createClustersStore } from '../../../renderer/src/stores/clusters-store.ts';
 import { createDraftsStore } from '../../../renderer/src/stores/drafts-store.ts';
@@ -53,6 +54,10 @@ function renderApp(host: ReturnType<typeof freshDomHost>) {
 
 describe('the Fleets screen and the place', () => {
   const dom = freshDomHost();
+  // The Fleets screen is a lazy chunk, and the app preloads the others once its cluster list is
+  // there. Loaded here first, no import is left to finish after the test's environment is torn
+  // down: one that did failed a CI run whose every test passed (vitest's unhandled error).
+  beforeAll(loadAllScreens);
   const fleets = () => buttonIn(dom.host, 'Fleets');
 
   it('stays open when the app opens its first cluster after Fleets was clicked', async () => {
