@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every check a change must pass, in order, with one summary at the end.
 // typecheck → lint → build → unit → integration → e2e (browser mode in Chromium) → Electron e2e.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { failedTests, testCounts } from './test-report.mjs';
+import { errorsOutsideTests, failedTests, testCounts } from './test-report.mjs';
 
 const results = 'test-results';
 rmSync(results, { recursive: true, force: true });
@@ -61,6 +61,29 @@ const steps = [
   },
 ];
 
+const TAIL_BYTES = 256 * 1024;
+
+/** Runs a step with its output passed through as it comes, keeping the last 256 KB of it. */
+function runStep(cmd) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: ['inherit', 'pipe', 'pipe'], env: process.env });
+    let tail = '';
+    const keep = (chunk) => {
+      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+    };
+    child.stdout.on('data', (c) => {
+      process.stdout.write(c);
+      keep(c);
+    });
+    child.stderr.on('data', (c) => {
+      process.stderr.write(c);
+      keep(c);
+    });
+    child.on('error', (error) => resolve({ status: null, tail: String(error) }));
+    child.on('close', (status) => resolve({ status, tail }));
+  });
+}
+
 /** The step's JSON report, parsed, or undefined when the step wrote none. */
 function report(step) {
   if (!step.report || !existsSync(step.report)) return undefined;
@@ -72,7 +95,7 @@ let failedSteps = 0;
 for (const step of steps) {
   console.log(`\n━━ ${step.name}: ${step.cmd.join(' ')}`);
   const started = Date.now();
-  const run = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: 'inherit', env: process.env });
+  const run = await runStep(step.cmd);
   const ok = run.status === 0;
   if (!ok) failedSteps++;
   const data = report(step);
@@ -81,7 +104,12 @@ for (const step of steps) {
     ok,
     seconds: (Date.now() - started) / 1000,
     counts: data && testCounts(step.kind, data),
-    failures: data ? failedTests(step.kind, data, process.cwd()) : [],
+    failures: [
+      ...(data ? failedTests(step.kind, data, process.cwd()) : []),
+      // A runner can fail with every test passed (vitest's unhandled errors, a hook outside a
+      // test): its own words then name the cause, which the JSON report does not hold.
+      ...(!ok && step.kind === 'vitest' ? errorsOutsideTests(run.tail) : []),
+    ],
   });
 }
 

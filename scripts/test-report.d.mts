@@ -4,3 +4,4 @@ export function testCounts(
   data: unknown,
 ): { passed: number; failed: number; skipped: number };
 export function failedTests(kind: string | undefined, data: unknown, cwd: string): string[];
+export function errorsOutsideTests(output: unknown): string[];

@@ -52,3 +52,30 @@ export function failedTests(kind, data, cwd) {
   for (const error of data.errors ?? []) out.push(`(outside a test): ${firstLine(error.message)}`);
   return out;
 }
+
+const BANNERS =
+  /(Unhandled Errors|Startup Error|Collect Error|Source Errors|Unhandled Rejection|Unhandled Error)/;
+const HEADLINE = /^(\w*(Error|Exception)\b|This error originated|The latest test that might)/;
+
+/**
+ * What a vitest run printed about errors outside any test (an unhandled rejection, a worker that
+ * timed out, a file that failed to load), from the end of its output: the banners, each error's
+ * headline and first stack frame, and the file it was traced to, at most 12 lines; when it printed
+ * none, its last 4 non-blank lines, so a failed step never ends unexplained.
+ */
+export function errorsOutsideTests(output) {
+  const lines = String(output ?? '')
+    .replace(ESCAPE_CODES, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const start = lines.findIndex((l) => BANNERS.test(l));
+  if (start < 0) return lines.slice(-4).map((l) => `(runner output): ${l.slice(0, 200)}`);
+  const named = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i];
+    if (BANNERS.test(line) || HEADLINE.test(line)) named.push(line);
+    if (/^\w*(Error|Exception)\b/.test(line) && lines[i + 1]?.startsWith('❯')) named.push(lines[i + 1]);
+  }
+  return named.slice(0, 12).map((l) => `(outside a test): ${l.slice(0, 200)}`);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedTests, firstLine, testCounts } from '../../../scripts/test-report.mjs';
+import { errorsOutsideTests, failedTests, firstLine, testCounts } from '../../../scripts/test-report.mjs';
 
 const esc = String.fromCharCode(27);
 
@@ -94,5 +94,49 @@ describe("npm test's summary of the runners' reports", () => {
       'test/unit/b.test.ts: SyntaxError: bad',
     ]);
     expect(testCounts('vitest', report)).toEqual({ passed: 4, failed: 1, skipped: 2 });
+  });
+
+  it("names vitest's unhandled errors, which fail a run whose every test passed, from its printed output", () => {
+    // As vitest 4 prints them (colours included), after a test that rejected a promise late.
+    const red = (t: string) => `${esc}[31m${t}${esc}[39m`;
+    const output = [
+      ` ${esc}[32m✓${esc}[39m a.test.mjs (1 test) 23ms`,
+      red(`⎯⎯⎯⎯⎯⎯${esc}[1m${esc}[41m Unhandled Errors ${esc}[49m${esc}[22m⎯⎯⎯⎯⎯⎯`),
+      red('Vitest caught 1 unhandled error during the test run.'),
+      'This might cause false positive tests. Resolve unhandled errors to make sure your tests are not affected.',
+      '',
+      red(`⎯⎯⎯⎯${esc}[1m${esc}[41m Unhandled Rejection ${esc}[49m${esc}[22m⎯⎯⎯⎯⎯`),
+      red(`${esc}[1mError${esc}[22m: socket hang up after the test`),
+      `${esc}[36m ${esc}[2m❯${esc}[22m Timeout._onTimeout a.test.mjs:${esc}[2m2:66${esc}[22m${esc}[39m`,
+      `    ${esc}[90m  1|${esc}[39m import { it } from 'vitest';`,
+      `${esc}[90m ${esc}[2m❯${esc}[22m listOnTimeout node:internal/timers:${esc}[2m581:17${esc}[22m${esc}[39m`,
+      red(
+        'This error originated in "a.test.mjs" test file. It doesn\'t mean the error was thrown inside the file itself, but while it was running.',
+      ),
+      red(
+        'The latest test that might\'ve caused the error is "passes but leaks". It might mean one of the following:',
+      ),
+      '- The error was thrown, while Vitest was running this test.',
+      ' Test Files  1 passed (1)',
+      '      Tests  1 passed (1)',
+      '     Errors  1 error',
+    ].join('\n');
+    expect(errorsOutsideTests(output)).toEqual([
+      '(outside a test): ⎯⎯⎯⎯⎯⎯ Unhandled Errors ⎯⎯⎯⎯⎯⎯',
+      '(outside a test): ⎯⎯⎯⎯ Unhandled Rejection ⎯⎯⎯⎯⎯',
+      '(outside a test): Error: socket hang up after the test',
+      '(outside a test): ❯ Timeout._onTimeout a.test.mjs:2:66',
+      '(outside a test): This error originated in "a.test.mjs" test file. It doesn\'t mean the error was thrown inside the file itself, but while it was running.',
+      '(outside a test): The latest test that might\'ve caused the error is "passes but leaks". It might mean one of the following:',
+    ]);
+  });
+
+  it('ends an unexplained failed run with its last lines', () => {
+    expect(errorsOutsideTests('a\n\nb\nc\nd\ne\n')).toEqual([
+      '(runner output): b',
+      '(runner output): c',
+      '(runner output): d',
+      '(runner output): e',
+    ]);
   });
 });
