@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceProxyHandler } from '../../../main/demo/server/service-proxy.ts';
 import { ACK_DELAY_MS, IstiodSync, type SyncStatusJson } from '../../../main/demo/sim/istiod-sync.ts';
 import { resolveSimResourceTypes } from '../../../main/demo/sim/sim-resource-types.ts';
-import { startSimulation } from '../../../main/demo/sim/simulation.ts';
 import type { ObjectStore } from '../../../main/demo/store/object-store.ts';
-import { seededFakeStore, typeOfKind } from './sim-fake-store.ts';
+import { type seededFakeStore, typeOfKind } from './sim-fake-store.ts';
+import { SIM_START_MS, startManualSimulation } from './sim-start.ts';
 
-const START = 1_700_000_000_000;
+const START = SIM_START_MS;
 
 function start(faults = { stale: [] as string[], hidden: false }) {
-  const store = seededFakeStore(1);
-  const handlers = new Map<string, ServiceProxyHandler>();
-  const sim = startSimulation({
-    store,
-    registerServiceProxy: (ns, name, port, handler) => {
-      handlers.set(`${ns}/${name}:${port}`, handler);
-    },
-    seed: 1,
-    services: 0,
-    podReadyDelayMs: 0,
-    requestsPerSecond: 0,
-    now: () => START,
-    manualClock: true,
-    faults: { staleProxies: () => faults.stale, debugHidden: () => faults.hidden },
-  });
-  sim.advance(2000);
-  return { store, sim, handlers, faults };
+  const started = startManualSimulation({ faults });
+  started.sim.advance(2000);
+  return { ...started, faults };
 }
 
 /** Changes one weight of reviews, as an apply would. */

@@ -3,34 +3,18 @@
 // answer, whole or per namespace, is exactly the fresh one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ServiceProxyHandler } from '../../../main/demo/server/service-proxy.ts';
 import { KeptSyncz } from '../../../main/demo/sim/kept-syncz.ts';
-import { startSimulation } from '../../../main/demo/sim/simulation.ts';
-import { seededFakeStore, typeOfKind } from './sim-fake-store.ts';
+import { typeOfKind } from './sim-fake-store.ts';
+import { startManualSimulation } from './sim-start.ts';
 
-const START = 1_700_000_000_000;
 const NAMESPACES = ['bookinfo', 'shop', 'storefront', 'ledger', 'istio-system', 'nowhere'];
 const STALE = ['reviews-v2', 'istio-ingressgateway', 'productpage', 'catalog'];
 
 function start() {
-  const store = seededFakeStore(1);
   const faults = { stale: [] as string[], hidden: false };
-  const handlers = new Map<string, ServiceProxyHandler>();
-  const sim = startSimulation({
-    store,
-    registerServiceProxy: (ns, name, port, handler) => {
-      handlers.set(`${ns}/${name}:${port}`, handler);
-    },
-    seed: 1,
-    services: 0,
-    podReadyDelayMs: 0,
-    requestsPerSecond: 0,
-    now: () => START,
-    manualClock: true,
-    faults: { staleProxies: () => faults.stale, debugHidden: () => faults.hidden },
-  });
-  sim.advance(2000);
-  return { store, sim, faults, handlers };
+  const started = startManualSimulation({ faults });
+  started.sim.advance(2000);
+  return { ...started, faults };
 }
 
 type Op =

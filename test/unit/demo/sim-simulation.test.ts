@@ -1,32 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceProxyHandler } from '../../../main/demo/server/service-proxy.ts';
-import { type Simulation, startSimulation } from '../../../main/demo/sim/simulation.ts';
+import type { Simulation } from '../../../main/demo/sim/simulation.ts';
 import type { KubeObject } from '../../../main/demo/store/object-store.ts';
-import { seededFakeStore, typeOfKind } from './sim-fake-store.ts';
+import { typeOfKind } from './sim-fake-store.ts';
+import { startManualSimulation } from './sim-start.ts';
 
-const START = 1_700_000_000_000;
 const SHARES_QUERY =
   'sum by (destination_version) (rate(istio_requests_total{reporter="destination",destination_service=~"reviews.*"}[WINDOW]))';
 
 function start(seed = 1, rps = 40) {
-  const store = seededFakeStore(seed);
-  const handlers = new Map<string, ServiceProxyHandler>();
-  const sim = startSimulation({
-    store,
-    registerServiceProxy: (ns, name, port, handler) => {
-      handlers.set(`${ns}/${name}:${port}`, handler);
-    },
+  return startManualSimulation({
     seed,
-    services: 0,
     podReadyDelayMs: 500,
     requestsPerSecond: rps,
-    now: () => START,
     scrapeIntervalMs: 1000,
-    manualClock: true,
   });
-  return { store, sim, handlers };
 }
 
 function sharesOf(sim: Simulation, window: string): Record<string, number> {
