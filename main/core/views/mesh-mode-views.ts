@@ -1,5 +1,10 @@
 import type { LintFindingView } from '../../../shared/api/console-schemas.ts';
-import { lintMeshModes, type MeshModeFacts, meshHostsClaimedBy } from '../../../shared/mesh/lint/index.ts';
+import {
+  type LintFinding,
+  lintMeshModes,
+  type MeshModeFacts,
+  meshHostsClaimedBy,
+} from '../../../shared/mesh/lint/index.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { ObjectLookup } from './release-views.ts';
 
@@ -37,12 +42,17 @@ export function meshModeFindings(release: ServiceRelease, lookup: ObjectLookup):
             ) && meshHostsClaimedBy(o).some((h) => ownHosts.has(h)),
         );
   const objects: KubeObject[] = [own, ...others];
-  return lintMeshModes(objects, meshModeFacts(lookup), 0).map((f) => ({
+  return lintMeshModes(objects, meshModeFacts(lookup), 0).map(findingView);
+}
+
+/** A lint finding as a release view shows it. */
+export function findingView(f: LintFinding): LintFindingView {
+  return {
     code: f.code,
     severity: f.severity,
     object: f.object,
     path: f.path,
     message: f.message,
     hint: f.hint,
-  }));
+  };
 }

@@ -18,7 +18,7 @@ import type {
 import { effectiveBackendWeight } from '../../../shared/mesh/model/index.ts';
 import { describeMatches } from '../../../shared/mesh/policy/index.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
-import { meshModeFindings } from './mesh-mode-views.ts';
+import { findingView, meshModeFindings } from './mesh-mode-views.ts';
 import { mirrorAndStickyViews } from './mirror-sticky-views.ts';
 
 // The console's views of a release, computed in main from the watch cache: what the renderer may
@@ -81,16 +81,7 @@ export function createReleaseLinter(engine: RegexEngine) {
     if (hit) return hit;
     const objects = refs.map((r) => objectOf(lookup, r)).filter((o): o is KubeObject => o !== undefined);
     const context: LintContext = { engine, ...(pods ? { pods } : {}) };
-    const views = lintObjects(objects, context).map(
-      (f): LintFindingView => ({
-        code: f.code,
-        severity: f.severity,
-        object: f.object,
-        path: f.path,
-        message: f.message,
-        hint: f.hint,
-      }),
-    );
+    const views = lintObjects(objects, context).map(findingView);
     if (cache.size > 20_000) cache.clear();
     cache.set(key, views);
     return views;

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meshModeFacts, meshModeFindings } from '../../../main/core/views/mesh-mode-views.ts';
+import { findingView, meshModeFacts, meshModeFindings } from '../../../main/core/views/mesh-mode-views.ts';
 import type { ObjectLookup } from '../../../main/core/views/release-views.ts';
 import { lintMeshModes } from '../../../shared/mesh/lint/index.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
@@ -93,14 +93,7 @@ describe("a release view's mixed and ambient mesh findings", () => {
           route: { kind: own.kind, namespace: own.metadata.namespace, name: own.metadata.name },
         } as unknown as ServiceRelease;
         const others = routes.filter((o) => o !== own);
-        const expected = lintMeshModes([own, ...others], meshModeFacts(lookup), 0).map((f) => ({
-          code: f.code,
-          severity: f.severity,
-          object: f.object,
-          path: f.path,
-          message: f.message,
-          hint: f.hint,
-        }));
+        const expected = lintMeshModes([own, ...others], meshModeFacts(lookup), 0).map(findingView);
         expect(meshModeFindings(release, lookup)).toEqual(expected);
         // With the index's routes by host (a superset, here all of them), never the full list.
         const indexed: ObjectLookup = {
