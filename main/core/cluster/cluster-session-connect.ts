@@ -1,6 +1,6 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { RequestCredentials } from '../kubeconfig/kube-client-config.ts';
 import {
-  buildKubeConfig,
+  contextCredentials,
   execCredentialKey,
   missingCredentialFiles,
 } from '../kubeconfig/kube-client-config.ts';
@@ -34,7 +34,7 @@ export interface SessionState {
   timeoutMs: number;
   info: SessionInfo;
   client: KubeHttpClient | undefined;
-  kubeConfig: KubeConfig | undefined;
+  credentials: RequestCredentials | undefined;
   cache: WatchCache | undefined;
   releases: ReleaseIndex | undefined;
   /** Of the live session: what it watches, where its context points, why it is read-only. */
@@ -118,9 +118,12 @@ export async function connect(s: SessionState): Promise<SessionInfo> {
   const missing = missingCredentialFiles(resolved);
   if (missing) return fail(missing);
   try {
-    s.kubeConfig = await buildKubeConfig(resolved, deps.exec);
+    s.credentials = await contextCredentials(resolved, deps.exec);
     const key = execCredentialKey(resolved);
-    s.client = createKubeHttpClient(s.kubeConfig, { timeoutMs, onUnauthorized: () => deps.exec.forget(key) });
+    s.client = createKubeHttpClient(s.credentials, {
+      timeoutMs,
+      onUnauthorized: () => deps.exec.forget(key),
+    });
   } catch (err) {
     return fail(`cannot use context "${deps.contextName}": ${(err as Error).message}`);
   }

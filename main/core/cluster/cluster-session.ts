@@ -1,6 +1,6 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ContextStatus } from '../../../shared/api/contract.ts';
 import type { ExecCredentialProvider } from '../kubeconfig/exec-credential-plugin.ts';
+import type { RequestCredentials } from '../kubeconfig/kube-client-config.ts';
 import type { ContextResolution } from '../kubeconfig/kubeconfig-merge.ts';
 import type { Permissions, PrometheusLocation } from './capabilities-probe.ts';
 import { probeReachability } from './capabilities-probe.ts';
@@ -76,7 +76,7 @@ export interface ClusterSession {
    */
   rescope?(settings?: SessionSettings): Promise<SessionInfo>;
   readonly client: KubeHttpClient | undefined;
-  readonly kubeConfig: KubeConfig | undefined;
+  readonly credentials: RequestCredentials | undefined;
   readonly cache: WatchCache | undefined;
   readonly releases: ReleaseIndex | undefined;
   onInfo(listener: (info: SessionInfo) => void): () => void;
@@ -144,7 +144,7 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
       gatewayVersions: [],
     },
     client: undefined,
-    kubeConfig: undefined,
+    credentials: undefined,
     cache: undefined,
     releases: undefined,
     live: undefined,
@@ -171,7 +171,7 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
       s.generation++;
       await stopCache(s);
       s.client = undefined;
-      s.kubeConfig = undefined;
+      s.credentials = undefined;
       update(s, {
         contextName: deps.contextName,
         status: 'not-connected',
@@ -184,8 +184,8 @@ export function createClusterSession(deps: ClusterSessionDependencies): ClusterS
     get client() {
       return s.client;
     },
-    get kubeConfig() {
-      return s.kubeConfig;
+    get credentials() {
+      return s.credentials;
     },
     get cache() {
       return s.cache;

@@ -1,9 +1,9 @@
-// One kept-alive connection pool per client and TLS identity. client-node's applyToHTTPSOptions
-// builds a new Agent on every call, so every request to the API server opened a new TCP connection
-// and did a full TLS handshake on it (both sides: ~a third of the CPU an apply spends before its
+// One kept-alive connection pool per client and TLS identity. The credentials (ours in
+// request-credentials.ts, or client-node's applyToHTTPSOptions) build a new Agent on every call, so
+// every request to the API server opened a new TCP connection and did a full TLS handshake on it (both sides: ~a third of the CPU an apply spends before its
 // write, on the demo's in-process API server). Requests now reuse an open connection, as kubectl's
 // client-go does. The credentials stay per request (the Authorization header is set on each), and
-// the agent is keyed on every TLS option client-node passes, so a client certificate renewed by an
+// the agent is keyed on every TLS option the credentials pass, so a client certificate renewed by an
 // exec plugin gets a new pool. Watches keep their own connection (they are long-lived anyway).
 
 import { createHash } from 'node:crypto';
@@ -17,13 +17,13 @@ import { Agent as HttpsAgent } from 'node:https';
  */
 export const IDLE_CONNECTION_MS = 30_000;
 
-/** The options a client-node agent was built with (both plain Agent classes keep them). */
+/** The options the credentials' agent was built with (both plain Agent classes keep them). */
 type AgentOptions = Record<string, unknown>;
 
 export interface KeptAliveAgents {
   /**
-   * The pooled agent to use instead of the one client-node just built; that one is returned as it is
-   * when it is not a plain HTTP(S) agent (a proxy agent from proxy-url keeps its own behaviour).
+   * The pooled agent to use instead of the one the credentials just built; that one is returned as it
+   * is when it is not a plain HTTP(S) agent (client-node's proxy agent for proxy-url keeps its own behaviour).
    */
   reuse(agent: unknown): unknown;
 }

@@ -1,4 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { RequestCredentials } from '../kubeconfig/kube-client-config.ts';
+import { kubeConfigCredentials } from '../kubeconfig/kube-client-config.ts';
 import { createKeptAliveAgents } from './kube-http-agents.ts';
 import { sendRequest } from './kube-http-request.ts';
 import { streamRequest } from './kube-http-stream.ts';
@@ -8,22 +10,22 @@ export { KubeApiError, KubeConnectionError } from './kube-http-errors.ts';
 export type { KubeHttpClient, KubeRequest } from './kube-http-types.ts';
 
 /**
- * Plain HTTP(S) to the API server with the context's credentials: client-node supplies the agent
- * (CA, client certificate, proxy-url, insecure-skip-tls-verify) and the Authorization header
- * (token, exec plugin, OIDC); timeouts, aborts and the watch stream are ours to control.
+ * Plain HTTP(S) to the API server with the context's credentials, which supply the agent (CA,
+ * client certificate, insecure-skip-tls-verify) and the Authorization header (token, exec plugin):
+ * our own (request-credentials.ts), or a client-node KubeConfig's (an auth-provider, proxy-url, and
+ * tests that build one). Timeouts, aborts and the watch stream are ours to control.
  */
 export function createKubeHttpClient(
-  kc: KubeConfig,
+  source: RequestCredentials | KubeConfig,
   defaults: {
     timeoutMs?: number /** Called on 401, e.g. to drop an expired exec credential. */;
     onUnauthorized?: () => void;
   } = {},
 ): KubeHttpClient {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const server = cluster.server.replace(/\/+$/, '');
+  const credentials = 'applyToHTTPSOptions' in source ? kubeConfigCredentials(source) : source;
+  const server = credentials.server.replace(/\/+$/, '');
   const ctx: KubeHttpContext = {
-    kc,
+    credentials,
     server,
     defaultTimeoutMs: defaults.timeoutMs ?? 15_000,
     onUnauthorized: () => defaults.onUnauthorized?.(),

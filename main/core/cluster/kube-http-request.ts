@@ -1,10 +1,10 @@
-// One request to the API server: built with the context's credentials (client-node's agent and
+// One request to the API server: built with the context's credentials (their agent and
 // Authorization header), sent, and answered within its timeout or cancelled by its signal.
 
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { CredentialedRequest } from '../kubeconfig/request-credentials.ts';
 import { apiErrorOf, describeError, KubeApiError, KubeConnectionError } from './kube-http-errors.ts';
 import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
 
@@ -22,11 +22,11 @@ export async function openRequest(
   /** Over one of the client's kept-alive connections (requests), or a connection of its own (watches). */
   pooled = false,
 ): Promise<{ request: ClientRequest; url: URL }> {
-  const opts: RequestOptions = { headers: {} };
-  await ctx.kc.applyToHTTPSOptions(opts as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
+  const opts: CredentialedRequest = { headers: {} };
+  await ctx.credentials.apply(opts);
   const url = new URL(ctx.server + req.path);
   const headers: Record<string, string> = { Accept: 'application/json' };
-  for (const [k, v] of Object.entries(opts.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+  for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined) headers[k] = String(v);
   let payload: string | undefined;
   if (req.body !== undefined) {
     payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);

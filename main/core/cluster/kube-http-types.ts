@@ -1,7 +1,7 @@
 // The shape of the plain HTTP(S) client to the API server (kube-http-client.ts builds it), and the
 // context its request and stream functions share.
 
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { RequestCredentials } from '../kubeconfig/request-credentials.ts';
 import type { KeptAliveAgents } from './kube-http-agents.ts';
 
 export interface KubeRequest {
@@ -32,7 +32,7 @@ export interface KubeHttpClient {
 
 /** What every request of one client uses: the credentials, the server and the defaults. */
 export interface KubeHttpContext {
-  kc: KubeConfig;
+  credentials: RequestCredentials;
   /** The server URL without a trailing slash. */
   server: string;
   defaultTimeoutMs: number;

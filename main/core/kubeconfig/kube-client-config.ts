@@ -2,20 +2,47 @@ import { accessSync, constants } from 'node:fs';
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import type { ExecCredentialProvider } from './exec-credential-plugin.ts';
 import type { ResolvedContext } from './kubeconfig-types.ts';
+import type { NativeCredentialDependencies, RequestCredentials } from './request-credentials.ts';
+import { createNativeCredentials, credentialPlan, execCredentialKey } from './request-credentials.ts';
+
+export type { RequestCredentials } from './request-credentials.ts';
+export { execCredentialKey } from './request-credentials.ts';
 
 type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
 
 const EXEC_PROVIDER = 'switchyard-exec';
 
 /**
+ * A context's request credentials. Tokens, token files, certificates, basic auth, impersonation and
+ * exec plugins are ours (request-credentials.ts) and never load client-node; a legacy auth-provider
+ * (oidc, gcp, azure) or a proxy-url goes through client-node, imported only then.
+ */
+export async function contextCredentials(
+  resolved: ResolvedContext,
+  exec: ExecCredentialProvider,
+  deps: NativeCredentialDependencies = {},
+): Promise<RequestCredentials> {
+  const plan = credentialPlan(resolved);
+  if (plan.kind === 'native') return createNativeCredentials(resolved, plan, exec, deps);
+  return kubeConfigCredentials(await buildKubeConfig(resolved, exec));
+}
+
+/** A client-node KubeConfig's current cluster and applyToHTTPSOptions, as request credentials. */
+export function kubeConfigCredentials(
+  kc: Pick<KubeConfig, 'getCurrentCluster' | 'applyToHTTPSOptions'>,
+): RequestCredentials {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  return {
+    server: cluster.server,
+    apply: (opts) => kc.applyToHTTPSOptions(opts as Parameters<KubeConfig['applyToHTTPSOptions']>[0]),
+  };
+}
+
+/**
  * client-node's own exec support has no timeout and runs plugins in main's bare environment; this
  * one runs them through the provider (login-shell env, a deadline, a clear error).
  */
-/** The cache key of a context's exec credential: forget it after a 401 so the plugin runs again. */
-export function execCredentialKey(resolved: ResolvedContext): string {
-  return `${resolved.user.file}\u0000${resolved.user.name}\u0000${resolved.cluster.server}`;
-}
-
 function execAuthenticator(resolved: ResolvedContext, provider: ExecCredentialProvider): Authenticator {
   const { user, cluster } = resolved;
   const exec = user.exec;
@@ -39,8 +66,9 @@ function execAuthenticator(resolved: ResolvedContext, provider: ExecCredentialPr
 /**
  * A client-node KubeConfig holding exactly one context, built from the merged kubeconfig so that
  * paths are already absolute and the first-definition-wins rule is already applied. client-node is
- * loaded here, on the first connect, not at start: importing it costs ~0.9 s that the first screen
- * (the context list) does not need.
+ * loaded here, only for what contextCredentials does not do itself (its import costs ~0.9 s and,
+ * on the first connect, event-loop stalls of 75-90 ms). request-credentials.ts mirrors what this
+ * KubeConfig gives a request: change both together.
  */
 export async function buildKubeConfig(
   resolved: ResolvedContext,
@@ -96,7 +124,7 @@ export async function buildKubeConfig(
 }
 
 /**
- * client-node reads certificate and token files on every request and fails with a bare ENOENT;
+ * Certificate files are read on every request (and the token file once a minute), failing with a bare ENOENT;
  * checking them when the session opens names the field and the kubeconfig that points there.
  */
 export function missingCredentialFiles(resolved: ResolvedContext, canRead = defaultCanRead): string | null {

@@ -59,7 +59,7 @@ function fakeSessions() {
       },
       ping: async () => info,
       client: undefined,
-      kubeConfig: undefined,
+      credentials: undefined,
       cache: undefined,
       releases: undefined,
       onInfo(l) {

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKubeHttpClient, KubeConnectionError } from '../../../main/core/cluster/kube-http-client.ts';
 import { createExecCredentialProvider } from '../../../main/core/kubeconfig/exec-credential-plugin.ts';
-import { buildKubeConfig, missingCredentialFiles } from '../../../main/core/kubeconfig/kube-client-config.ts';
+import {
+  buildKubeConfig,
+  contextCredentials,
+  missingCredentialFiles,
+} from '../../../main/core/kubeconfig/kube-client-config.ts';
 import type { ResolvedContext } from '../../../main/core/kubeconfig/kubeconfig-types.ts';
 import { repoRoot } from '../../helpers/shared-reference.ts';
 
@@ -39,11 +43,16 @@ async function echoServer() {
 
 const noExec = createExecCredentialProvider({ env: () => ({}) });
 
-describe('client configuration for one context', () => {
+// Each case through what connect uses (our credentials; client-node for a proxy-url) and through
+// client-node's KubeConfig (the fallback for a legacy auth-provider): the same requests, the same errors.
+describe.each([
+  { path: 'our request credentials', credentialsOf: contextCredentials },
+  { path: 'a client-node KubeConfig', credentialsOf: buildKubeConfig },
+])('client configuration for one context, through $path', ({ credentialsOf }) => {
   it('talks to a plain http:// server without insecure-skip-tls-verify (no TLS to verify) and sends the token', async () => {
     const s = await echoServer();
     try {
-      const client = createKubeHttpClient(await buildKubeConfig(resolved(s.url, { token: 'abc' }), noExec));
+      const client = createKubeHttpClient(await credentialsOf(resolved(s.url, { token: 'abc' }), noExec));
       expect(await client.request({ path: '/version' })).toEqual({ gitVersion: 'v1.31.0' });
       expect(s.seen[0]?.authorization).toBe('Bearer abc');
     } finally {
@@ -66,7 +75,7 @@ describe('client configuration for one context', () => {
           provideClusterInfo: false,
         },
       };
-      const client = createKubeHttpClient(await buildKubeConfig(resolved(s.url, user), exec));
+      const client = createKubeHttpClient(await credentialsOf(resolved(s.url, user), exec));
       await client.request({ path: '/version' });
       expect(s.seen[0]?.authorization).toBe('Bearer tok-shell-no-cluster-info');
     } finally {
@@ -85,7 +94,7 @@ describe('client configuration for one context', () => {
         provideClusterInfo: false,
       },
     };
-    const client = createKubeHttpClient(await buildKubeConfig(resolved('http://127.0.0.1:1', user), exec));
+    const client = createKubeHttpClient(await credentialsOf(resolved('http://127.0.0.1:1', user), exec));
     await expect(client.request({ path: '/version' })).rejects.toThrow(
       'exec plugin `hanging-plugin.mjs` did not answer within 0.3 s',
     );
@@ -95,7 +104,7 @@ describe('client configuration for one context', () => {
     const s = await echoServer();
     try {
       const client = createKubeHttpClient(
-        await buildKubeConfig(resolved(s.url, { username: 'exp', password: 'pw' }), noExec),
+        await credentialsOf(resolved(s.url, { username: 'exp', password: 'pw' }), noExec),
       );
       await client.request({ path: '/version' });
       expect(s.seen[0]?.authorization).toBe(`Basic ${Buffer.from('exp:pw').toString('base64')}`);
@@ -119,7 +128,7 @@ describe('client configuration for one context', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
       const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      const kc = await buildKubeConfig(
+      const kc = await credentialsOf(
         resolved('http://cluster.invalid:6443', { token: 't' }, { proxyUrl }),
         noExec,
       );
@@ -135,18 +144,18 @@ describe('client configuration for one context', () => {
 
   it('says which server could not be reached', async () => {
     const client = createKubeHttpClient(
-      await buildKubeConfig(resolved('http://127.0.0.1:1', { token: 't' }), noExec),
+      await credentialsOf(resolved('http://127.0.0.1:1', { token: 't' }), noExec),
     );
     const err = await client.request({ path: '/version', timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeConnectionError);
     expect((err as Error).message).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
   });
+});
 
-  it('names the missing certificate file, its field and the kubeconfig that points there', () => {
-    const r = resolved('https://x', { clientCertificate: '/nowhere/client.crt' }, { file: '/k' });
-    expect(missingCredentialFiles(r)).toBe(
-      'cannot read client-certificate /nowhere/client.crt (user "u" in /k)',
-    );
-    expect(missingCredentialFiles(resolved('https://x', { token: 't' }))).toBeNull();
-  });
+it('names the missing certificate file, its field and the kubeconfig that points there', () => {
+  const r = resolved('https://x', { clientCertificate: '/nowhere/client.crt' }, { file: '/k' });
+  expect(missingCredentialFiles(r)).toBe(
+    'cannot read client-certificate /nowhere/client.crt (user "u" in /k)',
+  );
+  expect(missingCredentialFiles(resolved('https://x', { token: 't' }))).toBeNull();
 });

@@ -1,0 +1,200 @@
+// A context's credentials as request options (server, TLS, Authorization, basic auth, impersonation)
+// without @kubernetes/client-node: loading its ~940 generated modules on the first connect stalled
+// main's event loop for 75-90 ms. The options are the ones client-node 1.4's applyToHTTPSOptions
+// gave for the KubeConfig buildKubeConfig makes (kube-client-config.ts), field by field, so the
+// pooled agents (kube-http-agents.ts) see the same TLS identity. Legacy auth-provider users and
+// proxy-url clusters still go through client-node (credentialPlan says why), loaded only then.
+
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
+import type { ExecCredential, ExecCredentialProvider } from './exec-credential-plugin.ts';
+import type { ExecPluginConfig, ResolvedContext } from './kubeconfig-types.ts';
+
+/** What a request needs from the credentials: its headers, basic auth (`user:password`) and agent. */
+export interface CredentialedRequest {
+  headers: Record<string, string | string[] | number | undefined>;
+  auth?: string;
+  agent?: HttpAgent;
+}
+
+/** One context's credentials, applied to each request (files and exec credentials are read then). */
+export interface RequestCredentials {
+  /** The server URL as the kubeconfig writes it. */
+  readonly server: string;
+  apply(opts: CredentialedRequest): Promise<void>;
+}
+
+/** The cache key of a context's exec credential: forget it after a 401 so the plugin runs again. */
+export function execCredentialKey(resolved: ResolvedContext): string {
+  return `${resolved.user.file}\u0000${resolved.user.name}\u0000${resolved.cluster.server}`;
+}
+
+/** A certificate or key: a file read on each request (a renewed one is picked up), or base64 data. */
+export type CredentialSource = { readonly file: string } | { readonly data: string };
+
+/** Everything a context yields for its requests, before any file is read or plugin run. */
+export interface NativeCredentialPlan {
+  readonly kind: 'native';
+  readonly server: string;
+  /** A plain http:// server gets an http.Agent (there is no TLS to verify); any other an https one. */
+  readonly transport: 'http' | 'https';
+  /** insecure-skip-tls-verify, or a plain http:// server. */
+  readonly rejectUnauthorized?: false;
+  /** tls-server-name. */
+  readonly servername?: string;
+  readonly ca?: CredentialSource;
+  readonly cert?: CredentialSource;
+  readonly key?: CredentialSource;
+  /** `as`: the Impersonate-User header. */
+  readonly impersonateUser?: string;
+  /** Runs through our ExecCredentialProvider: its certificate and key replace cert/key, its token is the bearer. */
+  readonly exec?: ExecPluginConfig;
+  /** Read again once a minute, as client-go does; only when there is neither a token nor an exec plugin. */
+  readonly tokenFile?: string;
+  /** The static token: the bearer, over an exec plugin's or a token file's. */
+  readonly token?: string;
+  /** Sent as basic auth unless a bearer token is (Node sends `auth` only without an Authorization header). */
+  readonly basic?: { readonly username: string; readonly password: string };
+}
+
+/** A context whose credentials still need client-node. */
+export interface ClientNodeCredentialPlan {
+  readonly kind: 'client-node';
+  readonly reason: 'auth-provider' | 'proxy-url';
+}
+
+export type CredentialPlan = NativeCredentialPlan | ClientNodeCredentialPlan;
+
+/**
+ * Which request options a context yields (pure). The truthiness checks are buildKubeConfig's and
+ * client-node's: an empty string counts as absent, a file wins over its data.
+ */
+export function credentialPlan(resolved: ResolvedContext): CredentialPlan {
+  const { cluster, user } = resolved;
+  // client-node's OIDC/GCP/Azure authenticators (and any unknown provider, which it ignores).
+  if (user.authProvider && !user.exec) return { kind: 'client-node', reason: 'auth-provider' };
+  // Its proxy agents (hpagent, socks-proxy-agent) come with it.
+  if (cluster.proxyUrl) return { kind: 'client-node', reason: 'proxy-url' };
+  const plainHttp = cluster.server.startsWith('http:');
+  const source = (file: string | undefined, data: string | undefined): CredentialSource | undefined =>
+    file ? { file } : data ? { data } : undefined;
+  const ca = source(cluster.certificateAuthority, cluster.certificateAuthorityData);
+  const cert = source(user.clientCertificate, user.clientCertificateData);
+  const key = source(user.clientKey, user.clientKeyData);
+  return {
+    kind: 'native',
+    server: cluster.server,
+    transport: plainHttp ? 'http' : 'https',
+    ...(cluster.insecureSkipTlsVerify || plainHttp ? { rejectUnauthorized: false as const } : {}),
+    ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(user.impersonate ? { impersonateUser: user.impersonate } : {}),
+    ...(user.exec ? { exec: user.exec } : {}),
+    ...(user.tokenFile && !user.token && !user.exec ? { tokenFile: user.tokenFile } : {}),
+    ...(user.token ? { token: user.token } : {}),
+    ...(user.username ? { basic: { username: user.username, password: user.password ?? '' } } : {}),
+  };
+}
+
+/** The TLS options of a request's agent (what kube-http-agents keys its pool on). */
+export interface CredentialTlsOptions {
+  ca?: Buffer;
+  cert?: Buffer | string;
+  key?: Buffer | string;
+  rejectUnauthorized?: false;
+  servername?: string;
+}
+
+/** What is read or obtained per request: file contents, the exec plugin's credential, the token file's token. */
+export interface CredentialInputs {
+  readFile: (path: string) => Buffer;
+  execCredential?: ExecCredential;
+  fileToken?: string;
+}
+
+/**
+ * The options one request gets from a plan (pure, given what was read): client-node's order, TLS
+ * first (insecure, server name, CA, certificate, key, Impersonate-User), then the Authorization of
+ * the exec plugin or token file, then the static token over it, then basic auth.
+ */
+export function requestOptionsOf(
+  plan: NativeCredentialPlan,
+  inputs: CredentialInputs,
+): { tls: CredentialTlsOptions; headers: Record<string, string>; auth?: string } {
+  const read = (s: CredentialSource): Buffer =>
+    'file' in s ? inputs.readFile(s.file) : Buffer.from(s.data, 'base64');
+  const tls: CredentialTlsOptions = {};
+  const headers: Record<string, string> = {};
+  if (plan.rejectUnauthorized === false) tls.rejectUnauthorized = false;
+  if (plan.servername) tls.servername = plan.servername;
+  if (plan.ca) tls.ca = read(plan.ca);
+  if (plan.cert) tls.cert = read(plan.cert);
+  if (plan.key) tls.key = read(plan.key);
+  if (plan.impersonateUser !== undefined) headers['Impersonate-User'] = plan.impersonateUser;
+  const credential = inputs.execCredential;
+  if (credential?.clientCertificateData) tls.cert = credential.clientCertificateData;
+  if (credential?.clientKeyData) tls.key = credential.clientKeyData;
+  if (credential?.token) headers.Authorization = `Bearer ${credential.token}`;
+  if (inputs.fileToken) headers.Authorization = `Bearer ${inputs.fileToken}`;
+  if (plan.token) headers.Authorization = `Bearer ${plan.token}`;
+  return {
+    tls,
+    headers,
+    ...(plan.basic ? { auth: `${plan.basic.username}:${plan.basic.password}` } : {}),
+  };
+}
+
+/** client-go (and client-node's FileAuth) read a token file again when the last read is older than this. */
+export const TOKEN_FILE_REREAD_MS = 60_000;
+
+export interface NativeCredentialDependencies {
+  readFile?: (path: string) => Buffer;
+  now?: () => number;
+}
+
+/** Credentials for a native plan: files read per request, the token file once a minute, exec through the provider. */
+export function createNativeCredentials(
+  resolved: ResolvedContext,
+  plan: NativeCredentialPlan,
+  exec: ExecCredentialProvider,
+  deps: NativeCredentialDependencies = {},
+): RequestCredentials {
+  const readFile = deps.readFile ?? ((path: string) => readFileSync(path));
+  const now = deps.now ?? Date.now;
+  const execKey = execCredentialKey(resolved);
+  let fileToken: { token: string; readAt: number } | undefined;
+  const tokenFromFile = (path: string): string => {
+    const t = now();
+    if (!fileToken || t - fileToken.readAt > TOKEN_FILE_REREAD_MS) {
+      // client-go trims it; a newline left in would make the header invalid (client-node fails there).
+      fileToken = { token: readFile(path).toString('utf8').trim(), readAt: t };
+    }
+    return fileToken.token;
+  };
+  return {
+    server: plan.server,
+    async apply(opts) {
+      // Read in client-node's order, so a missing file fails the same way: CA, certificate, key,
+      // then the exec plugin, then the token file.
+      const files = new Map<string, Buffer>();
+      for (const s of [plan.ca, plan.cert, plan.key])
+        if (s && 'file' in s && !files.has(s.file)) files.set(s.file, readFile(s.file));
+      const execCredential = plan.exec ? await exec.get(execKey, plan.exec, resolved.cluster) : undefined;
+      const fileToken = plan.tokenFile ? tokenFromFile(plan.tokenFile) : undefined;
+      const { tls, headers, auth } = requestOptionsOf(plan, {
+        readFile: (path) => files.get(path) ?? readFile(path),
+        ...(execCredential ? { execCredential } : {}),
+        ...(fileToken !== undefined ? { fileToken } : {}),
+      });
+      Object.assign(opts.headers, headers);
+      if (auth !== undefined) opts.auth = auth;
+      // Like client-node, a plain http:// agent is given the TLS options too (it ignores them).
+      const agentOptions: HttpsAgentOptions = tls;
+      opts.agent = plan.transport === 'http' ? new HttpAgent(agentOptions) : new HttpsAgent(agentOptions);
+    },
+  };
+}
