@@ -37,7 +37,11 @@ export async function openRequest(
   const request = send(url, {
     method: req.method ?? 'GET',
     headers,
-    agent: (pooled && ctx.agents ? ctx.agents.reuse(opts.agent) : opts.agent) as RequestOptions['agent'],
+    agent: (ctx.agents
+      ? pooled
+        ? ctx.agents.reuse(opts.agent)
+        : ctx.agents.ownConnection(opts.agent)
+      : opts.agent) as RequestOptions['agent'],
     ...(opts.auth ? { auth: opts.auth } : {}),
   });
   if (payload !== undefined) request.write(payload);

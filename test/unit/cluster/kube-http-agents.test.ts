@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { createServer, Agent as HttpAgentClass, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createKeptAliveAgents } from '../../../main/core/cluster/kube-http-agents.ts';
 import { createKubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
 import { createExecCredentialProvider } from '../../../main/core/kubeconfig/exec-credential-plugin.ts';
 import { buildKubeConfig } from '../../../main/core/kubeconfig/kube-client-config.ts';
+import { demoTls } from '../../../main/demo/tls.ts';
 
 // Requests to the API server reuse an open connection (client-node builds a new agent, so a new
 // connection and TLS handshake, for every request): one fewer round trip and handshake on each read
@@ -113,5 +114,56 @@ describe('the kept-alive agents', () => {
     class ProxyAgent extends HttpsAgent {}
     const proxy = new ProxyAgent();
     expect(createKeptAliveAgents().reuse(proxy)).toBe(proxy);
+  });
+
+  it('share one TLS context per identity, pooled or a connection of its own, so it is not rebuilt per connection', async () => {
+    const tls = await demoTls();
+    const agents = createKeptAliveAgents();
+    const contextOf = (a: unknown) =>
+      (a as HttpsAgent & { options: { secureContext?: unknown } }).options.secureContext;
+    const pooled = agents.reuse(new HttpsAgent({ ca: tls.caCert }));
+    const watch = agents.ownConnection(new HttpsAgent({ ca: tls.caCert }));
+    expect(contextOf(pooled)).toBeDefined();
+    expect(contextOf(watch)).toBe(contextOf(pooled));
+    expect(agents.ownConnection(new HttpsAgent({ ca: tls.caCert }))).not.toBe(watch);
+    // Another identity (here another CA list) gets a context of its own.
+    const other = agents.ownConnection(new HttpsAgent({ ca: [tls.caCert, tls.cert] }));
+    expect(contextOf(other)).toBeDefined();
+    expect(contextOf(other)).not.toBe(contextOf(watch));
+    // What Node cannot make a context of is left to each connection, which fails as it always did.
+    const malformed = agents.ownConnection(new HttpsAgent({ ca: Buffer.from('ca'), cert: Buffer.from('x') }));
+    expect(contextOf(malformed)).toBeUndefined();
+    // A plain http agent has no TLS: a connection of its own keeps it.
+    const plain = new HttpAgentClass();
+    expect(agents.ownConnection(plain)).toBe(plain);
+  });
+
+  it("verify the server with the shared context: the identity's CA is trusted, another is not", async () => {
+    const tls = await demoTls();
+    const server = createHttpsServer({ cert: tls.cert, key: tls.key }, (_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const fetchWith = (agent: unknown) =>
+      new Promise<string>((ok, fail) => {
+        httpsGet(url, { agent: agent as HttpsAgent }, (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => ok(body));
+        }).on('error', fail);
+      });
+    try {
+      const agents = createKeptAliveAgents();
+      expect(await fetchWith(agents.ownConnection(new HttpsAgent({ ca: tls.caCert })))).toBe('ok');
+      expect(await fetchWith(agents.reuse(new HttpsAgent({ ca: tls.caCert })))).toBe('ok');
+      // The server's certificate is not a CA: trusting only it must fail the handshake.
+      const wrong = createKeptAliveAgents().ownConnection(new HttpsAgent({ ca: tls.cert }));
+      await expect(fetchWith(wrong)).rejects.toThrow();
+      (agents.reuse(new HttpsAgent({ ca: tls.caCert })) as HttpsAgent).destroy();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
