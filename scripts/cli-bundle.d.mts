@@ -1,2 +1,12 @@
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
+import type { FileCommandStamp } from '../bin/cli-file-command.mjs';
 export function cliBuildOptions(root: string, outdir: string): BuildOptions;
+export const FILE_COMMANDS: string[];
+export const FILE_COMMANDS_DIR: string;
+export function fileCommandBuildOptions(root: string, outdir: string): BuildOptions;
+export function fileCommandStamp(
+  root: string,
+  output: string,
+  meta: Metafile['outputs'][string],
+  builtAtMs: number,
+): FileCommandStamp;

@@ -1,7 +1,12 @@
 // How the `switchyard` command is bundled (scripts/build-cli.mjs builds it; a unit test checks what
-// each file command loads).
-import { readFileSync } from 'node:fs';
+// each file command loads): the whole command as ES modules in out/cli (cli.js, a chunk per command),
+// and each file command again as one CommonJS file of its own in out/cli/file-commands, which
+// bin/switchyard.mjs runs with a V8 code cache (bin/cli-file-command.mjs).
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { FILE_COMMANDS_DIR } from '../bin/cli-file-command.mjs';
 
 /**
  * Every package stays external (loaded from node_modules when a command needs it) except `yaml`:
@@ -12,11 +17,6 @@ import { join } from 'node:path';
  * @returns {import('esbuild').BuildOptions}
  */
 export function cliBuildOptions(root, outdir) {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const bundled = new Set(['yaml']);
-  const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
-    .filter((d) => !bundled.has(d))
-    .flatMap((d) => [d, `${d}/*`]);
   return {
     absWorkingDir: root,
     entryPoints: ['main/cli.ts'],
@@ -24,7 +24,7 @@ export function cliBuildOptions(root, outdir) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external,
+    external: externalPackages(root),
     // The bundled CommonJS of `yaml` requires Node built-ins (process, buffer): give the ES modules a require.
     banner: {
       js: "import { createRequire as __syCreateRequire } from 'node:module'; const require = __syCreateRequire(import.meta.url);",
@@ -32,5 +32,126 @@ export function cliBuildOptions(root, outdir) {
     splitting: true,
     outdir,
     logLevel: 'warning',
+  };
+}
+
+/** @param {string} root */
+function externalPackages(root) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const bundled = new Set(['yaml']);
+  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+    .filter((d) => !bundled.has(d))
+    .flatMap((d) => [d, `${d}/*`]);
+}
+
+/** The commands that edit or read files: each also gets a one-file bundle (below). */
+export const FILE_COMMANDS = ['split', 'cutover', 'route', 'match', 'lint', 'preview'];
+
+export { FILE_COMMANDS_DIR };
+
+const ENTRY_NAMESPACE = 'switchyard-file-command';
+const LAZY_NAMESPACE = 'switchyard-lazy-builtin';
+
+/**
+ * Built-ins a file command may import but seldom calls, required at the first call instead of at
+ * start (node:crypto costs ~2.5 ms to load; `split --write` calls randomBytes for its temporary file
+ * name). Only their functions with a lower-case name are exported (not classes, which need `new`):
+ * importing anything else from them fails the build.
+ */
+const LAZY_BUILTINS = ['node:crypto'];
+
+/** @param {string} builtin */
+function lazyBuiltin(builtin) {
+  const exports = createRequire(import.meta.url)(builtin);
+  return Object.keys(exports)
+    .filter((name) => /^[a-z][A-Za-z0-9]*$/.test(name) && typeof exports[name] === 'function')
+    .map(
+      (name) =>
+        `export function ${name}(...args) { return require(${JSON.stringify(builtin)}).${name}(...args); }`,
+    )
+    .join('\n');
+}
+
+/**
+ * Each file command as one CommonJS file, `<command>.cjs` in out/cli/file-commands, exporting
+ * `main(argv)` (argv starting with the command's name) that runs just that command as main/cli.ts
+ * would. One file instead of the ten-odd ES modules of its chunks, and a script rather than a
+ * module, so that bin/switchyard.mjs can compile it with a V8 code cache (bin/cli-file-command.mjs).
+ * No dynamic import may be left in it (a vm.Script has no module loader): the test of the bundle
+ * checks it.
+ * @param {string} root the repository
+ * @param {string} outdir out/cli: the bundles go to its FILE_COMMANDS_DIR
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function fileCommandBuildOptions(root, outdir) {
+  return {
+    absWorkingDir: root,
+    entryPoints: FILE_COMMANDS.map((command) => ({ in: `${ENTRY_NAMESPACE}:${command}`, out: command })),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: externalPackages(root),
+    // The RE2 engine requires re2-wasm relative to import.meta.url, which a CommonJS file lacks.
+    define: { 'import.meta.url': '__syImportMetaUrl' },
+    banner: { js: "var __syImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    outdir: join(outdir, FILE_COMMANDS_DIR),
+    outExtension: { '.js': '.cjs' },
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: ENTRY_NAMESPACE,
+        setup(build) {
+          build.onResolve({ filter: new RegExp(`^${ENTRY_NAMESPACE}:`) }, (args) => ({
+            path: args.path.slice(ENTRY_NAMESPACE.length + 1),
+            namespace: ENTRY_NAMESPACE,
+          }));
+          build.onResolve({ filter: /^node:/ }, (args) => {
+            if (!LAZY_BUILTINS.includes(args.path)) return undefined;
+            // The shim's own require is the built-in itself.
+            if (args.namespace === LAZY_NAMESPACE) return { path: args.path, external: true };
+            return { path: args.path, namespace: LAZY_NAMESPACE };
+          });
+          build.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, (args) => ({
+            loader: 'js',
+            contents: lazyBuiltin(args.path),
+          }));
+          build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, (args) => ({
+            resolveDir: root,
+            loader: 'js',
+            contents: [
+              "import { processIO, runCommand } from './main/commands/run-command.ts';",
+              `import { ${args.path}Command as command } from './main/commands/${args.path}-command.ts';`,
+              'export function main(argv) {',
+              '  return runCommand(argv[0], command, argv.slice(1), processIO());',
+              '}',
+            ].join('\n'),
+          }));
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The stamp of a one-file bundle esbuild has written (bin/cli-file-command.mjs reads it): when the
+ * build started, the sha256, size and mtime of the file, and the repository sources in it.
+ * @param {string} root the repository (esbuild's absWorkingDir, which the metafile's paths are relative to)
+ * @param {string} output the bundle's path in the metafile
+ * @param {import('esbuild').Metafile['outputs'][string]} meta its entry in the metafile
+ * @param {number} builtAtMs when the build started
+ * @returns {import('../bin/cli-file-command.mjs').FileCommandStamp}
+ */
+export function fileCommandStamp(root, output, meta, builtAtMs) {
+  const path = join(root, output);
+  const { size, mtimeMs } = statSync(path);
+  return {
+    builtAtMs,
+    hash: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    size,
+    mtimeMs,
+    sources: Object.keys(meta.inputs)
+      .filter((input) => !input.includes('node_modules/') && !input.includes(':'))
+      .sort(),
   };
 }
