@@ -5,7 +5,6 @@
 // right after `npm ci`, only slower to start. A file command (split, cutover, ...) runs from its own
 // one-file bundle with a V8 code cache when that is current (cli-file-command.mjs).
 import { fileURLToPath } from 'node:url';
-import { bundleIsCurrent } from './cli-build-stamp.mjs';
 import { runFileCommand } from './cli-file-command.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,6 +16,8 @@ const fileCommandCode = fromSource ? undefined : await runFileCommand(root, outd
 if (fileCommandCode !== undefined) {
   process.exitCode = fileCommandCode;
 } else {
+  // Loaded only here: a file command never needs it.
+  const { bundleIsCurrent } = await import('./cli-build-stamp.mjs');
   let cli;
   if (!fromSource && bundleIsCurrent(root, outdir, argv[0])) {
     cli = await import(`${outdir}/cli.js`);
