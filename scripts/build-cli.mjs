@@ -15,6 +15,7 @@ import {
   FILE_COMMANDS_DIR,
   fileCommandBuildOptions,
   fileCommandStamp,
+  presetPatternsAcceptedByRe2,
 } from './cli-bundle.mjs';
 
 const outdir = 'out/cli';
@@ -25,7 +26,9 @@ for (const command of FILE_COMMANDS) rmSync(join(fileCommandsDir, `${command}.js
 const builtAtMs = Date.now();
 const [result, fileCommands] = await Promise.all([
   build({ ...cliBuildOptions(process.cwd(), outdir), metafile: true }),
-  build({ ...fileCommandBuildOptions(process.cwd(), outdir), metafile: true }),
+  presetPatternsAcceptedByRe2(process.cwd()).then((accepted) =>
+    build({ ...fileCommandBuildOptions(process.cwd(), outdir, accepted), metafile: true }),
+  ),
 ]);
 writeFileSync(join(outdir, STAMP_FILE), `${JSON.stringify(stampFromMetafile(result.metafile, builtAtMs))}\n`);
 for (const [output, meta] of Object.entries(fileCommands.metafile.outputs)) {

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { build as esbuild } from 'esbuild';
 import { FILE_COMMANDS_DIR } from '../bin/cli-file-command.mjs';
 
 /**
@@ -50,6 +51,7 @@ export const FILE_COMMANDS = ['split', 'cutover', 'route', 'match', 'lint', 'pre
 export { FILE_COMMANDS_DIR };
 
 const ENTRY_NAMESPACE = 'switchyard-file-command';
+const IMPORT_META_URL_BANNER = "var __syImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 const LAZY_NAMESPACE = 'switchyard-lazy-builtin';
 
 /**
@@ -81,9 +83,11 @@ function lazyBuiltin(builtin) {
  * checks it.
  * @param {string} root the repository
  * @param {string} outdir out/cli: the bundles go to its FILE_COMMANDS_DIR
+ * @param {readonly string[]} re2Accepted patterns RE2 accepted at build time, which the RE2 engine
+ *   then does not check again (`presetPatternsAcceptedByRe2`)
  * @returns {import('esbuild').BuildOptions}
  */
-export function fileCommandBuildOptions(root, outdir) {
+export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
   return {
     absWorkingDir: root,
     entryPoints: FILE_COMMANDS.map((command) => ({ in: `${ENTRY_NAMESPACE}:${command}`, out: command })),
@@ -93,8 +97,11 @@ export function fileCommandBuildOptions(root, outdir) {
     target: 'node20',
     external: externalPackages(root),
     // The RE2 engine requires re2-wasm relative to import.meta.url, which a CommonJS file lacks.
-    define: { 'import.meta.url': '__syImportMetaUrl' },
-    banner: { js: "var __syImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: {
+      'import.meta.url': '__syImportMetaUrl',
+      __SWITCHYARD_RE2_ACCEPTED__: JSON.stringify(re2Accepted),
+    },
+    banner: { js: IMPORT_META_URL_BANNER },
     outdir: join(outdir, FILE_COMMANDS_DIR),
     outExtension: { '.js': '.cjs' },
     logLevel: 'warning',
@@ -154,4 +161,58 @@ export function fileCommandStamp(root, output, meta, builtAtMs) {
       .filter((input) => !input.includes('node_modules/') && !input.includes(':'))
       .sort(),
   };
+}
+
+/**
+ * Every pattern the OS and browser presets compile to (each alone, and each OS with each browser)
+ * that RE2 accepts, checked by the RE2 engine itself: the file commands' bundles are built with
+ * them (main/lib/re2-engine.ts), so that `switchyard match --os android` needs no re2-wasm. Should a
+ * preset's pattern be one RE2 rejects, it is left out and checked (and rejected) at run time. A
+ * bundle with an older list is harmless: a pattern RE2 accepted stays accepted.
+ * @param {string} root the repository
+ * @returns {Promise<string[]>}
+ */
+export async function presetPatternsAcceptedByRe2(root) {
+  const result = await esbuild({
+    absWorkingDir: root,
+    stdin: {
+      contents: `
+        import { createRe2Engine } from './main/lib/re2-engine.ts';
+        import { BROWSER_PRESETS, OS_PRESETS, userAgentPatterns } from './shared/mesh/policy/ua-presets.ts';
+        export function accepted() {
+          const engine = createRe2Engine([]);
+          const patterns = new Set();
+          for (const os of [undefined, ...OS_PRESETS])
+            for (const browser of [undefined, ...BROWSER_PRESETS])
+              for (const p of userAgentPatterns(os, browser)) {
+                patterns.add(p.match);
+                if (p.exclude !== null) patterns.add(p.exclude);
+              }
+          return [...patterns].filter((p) => engine.check(p) === null).sort();
+        }`,
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'preset-patterns.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: externalPackages(root),
+    define: { 'import.meta.url': '__syImportMetaUrl' },
+    banner: { js: IMPORT_META_URL_BANNER },
+    write: false,
+    logLevel: 'warning',
+  });
+  // As if it were a file in the repository, so that it finds re2-wasm in node_modules.
+  const filename = join(root, 'preset-patterns.cjs');
+  const module = { exports: /** @type {{ accepted?: () => string[] }} */ ({}) };
+  new Function('exports', 'require', 'module', '__filename', '__dirname', result.outputFiles[0].text)(
+    module.exports,
+    createRequire(filename),
+    module,
+    filename,
+    dirname(filename),
+  );
+  return /** @type {() => string[]} */ (module.exports.accepted)();
 }

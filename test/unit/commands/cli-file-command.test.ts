@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +14,9 @@ import {
   FILE_COMMANDS_DIR,
   fileCommandBuildOptions,
   fileCommandStamp,
+  presetPatternsAcceptedByRe2,
 } from '../../../scripts/cli-bundle.mjs';
+import { BROWSER_PRESETS, OS_PRESETS, userAgentPatterns } from '../../../shared/mesh/policy/ua-presets.ts';
 
 // A file command runs from its one-file bundle (out/cli/file-commands/<command>.cjs) compiled with a
 // V8 code cache. The cache must be used when it was made from that very bundle, and never run
@@ -28,6 +29,7 @@ let dir: string;
 let work: string;
 let meta: Metafile;
 const stamps: Record<string, FileCommandStamp> = {};
+let re2Accepted: string[];
 
 const VS = `# the reviews route
 apiVersion: networking.istio.io/v1
@@ -50,13 +52,17 @@ const EDITED = VS.replace('weight: 100 # stable', 'weight: 90 # stable').replace
 );
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'sy-cli-file-command-'));
+  // In the repository (out/ is ignored), as re2-wasm is found in its node_modules.
+  mkdirSync(join(root, 'out'), { recursive: true });
+  outdir = mkdtempSync(join(root, 'out', 'test-cli-file-command-'));
   dir = join(outdir, FILE_COMMANDS_DIR);
   work = join(outdir, 'work');
   mkdirSync(work);
   writeFileSync(join(work, 'vs.yaml'), VS);
   const builtAtMs = Date.now();
-  meta = (await build({ ...fileCommandBuildOptions(root, outdir), metafile: true })).metafile as Metafile;
+  re2Accepted = await presetPatternsAcceptedByRe2(root);
+  meta = (await build({ ...fileCommandBuildOptions(root, outdir, re2Accepted), metafile: true }))
+    .metafile as Metafile;
   for (const [output, m] of Object.entries(meta.outputs)) {
     const command = /([a-z-]+)\.cjs$/.exec(output)?.[1] as string;
     stamps[command] = fileCommandStamp(root, output, m, builtAtMs);
@@ -67,11 +73,24 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const cacheFile = (command: string) => join(dir, `${command}.v8cache`);
 
-/** `argv` through runFileCommand in a process of its own, as bin/switchyard.mjs runs it (99: not run). */
-function run(argv: string[]) {
+/**
+ * `argv` through runFileCommand in a process of its own, as bin/switchyard.mjs runs it (99: not
+ * run); with `tellRe2`, stderr says 'required re2-wasm' when the command requires it.
+ */
+function run(argv: string[], tellRe2 = false) {
   const code = `import { runFileCommand } from ${JSON.stringify(join(root, 'bin/cli-file-command.mjs'))};
 process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringify(outdir)}, process.argv.slice(1))) ?? 99;`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', code, ...argv], {
+  const preload = join(outdir, 'tell-re2.cjs');
+  writeFileSync(
+    preload,
+    `const m = require('node:module'); const load = m._load;
+     m._load = function (request, ...rest) {
+       if (String(request).startsWith('re2-wasm')) process.stderr.write('required re2-wasm\\n');
+       return load.call(this, request, ...rest);
+     };`,
+  );
+  const flags = tellRe2 ? ['--require', preload] : [];
+  return spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code, ...argv], {
     cwd: work,
     encoding: 'utf8',
   });
@@ -107,6 +126,38 @@ describe('the one-file bundles of the file commands', () => {
     expect(stamps.split?.sources.filter((s) => s.includes('node_modules') || s.includes(':'))).toEqual([]);
     expect(stamps.split?.size).toBe(statSync(join(dir, 'split.cjs')).size);
     expect(currentFileCommand(root, outdir, 'split')).toEqual(stamps.split);
+  });
+});
+
+describe('the RE2 verdicts built into the bundles', () => {
+  it('hold every pattern an OS or browser preset compiles to', () => {
+    for (const os of [undefined, ...OS_PRESETS])
+      for (const browser of [undefined, ...BROWSER_PRESETS])
+        for (const p of userAgentPatterns(os, browser)) {
+          expect(re2Accepted).toContain(p.match);
+          if (p.exclude !== null) expect(re2Accepted).toContain(p.exclude);
+        }
+  });
+
+  it('so `match` with presets prints what the sources print without loading re2-wasm; a regex of its own still goes to RE2', () => {
+    const fromSources = (argv: string[]) =>
+      spawnSync(process.execPath, [join(root, 'bin/switchyard.mjs'), ...argv], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, SWITCHYARD_FROM_SOURCE: '1' },
+      });
+    const presets = ['match', '--os', 'android', '--browser', 'chrome'];
+    const bundled = run(presets, true);
+    expect([bundled.status, bundled.stderr]).toEqual([0, '']);
+    expect(bundled.stdout).toBe(fromSources(presets).stdout);
+    expect(bundled.stdout).toContain('regex:');
+
+    const own = ['match', '--os', 'ios', '--when', 'header:x-beta~(on|yes'];
+    const rejected = run(own, true);
+    const expected = fromSources(own);
+    expect(rejected.status).toBe(expected.status);
+    expect(rejected.status).not.toBe(0);
+    expect(rejected.stderr).toBe(`required re2-wasm\n${expected.stderr}`);
   });
 });
 
