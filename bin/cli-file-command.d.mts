@@ -15,5 +15,7 @@ export function runFileCommand(root: string, outdir: string, argv: string[]): Pr
 export function loadFileCommand(
   dir: string,
   command: string,
-  hash: string,
-): { main: (argv: string[]) => Promise<number>; cacheAccepted: boolean; writeCache: () => boolean };
+  stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>,
+):
+  | { main: (argv: string[]) => Promise<number>; cacheAccepted: boolean; writeCache: () => boolean }
+  | undefined;

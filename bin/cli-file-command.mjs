@@ -17,7 +17,16 @@
 // V8 then compiles the source, and the cache is written again. V8 is told to verify a cache's
 // checksum, which it otherwise skips (a cache damaged inside its payload would crash the process). It is written to a temporary file and
 // renamed, so a concurrent run never reads half of one; a read-only out/cli just gets no cache.
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -77,24 +86,35 @@ export async function runFileCommand(root, outdir, argv) {
   if (command === undefined) return undefined;
   const stamp = currentFileCommand(root, outdir, command);
   if (!stamp) return undefined;
-  const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), command, stamp.hash);
+  const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), command, stamp);
+  if (!loaded) return undefined;
   const code = await loaded.main(argv);
   if (!loaded.cacheAccepted && !argv.includes('--help') && !argv.includes('-h')) loaded.writeCache();
   return code;
 }
 
 /**
- * Compiles `<command>.cjs` in `dir`, with its code cache when the cache was made from the bundle whose
- * sha256 is `hash`, and runs its top level.
+ * Compiles `<command>.cjs` in `dir`, with its code cache when the cache was made from the bundle
+ * `stamp` describes, and runs its top level; undefined when the file read is not that bundle (still
+ * its size and mtime: a build rewrote it since `currentFileCommand` looked).
  * @param {string} dir
  * @param {string} command
- * @param {string} hash the bundle's sha256, from its stamp
- * @returns {{ main: (argv: string[]) => Promise<number>, cacheAccepted: boolean, writeCache: () => boolean }}
+ * @param {Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>} stamp
+ * @returns {{ main: (argv: string[]) => Promise<number>, cacheAccepted: boolean, writeCache: () => boolean } | undefined}
  */
-export function loadFileCommand(dir, command, hash) {
+export function loadFileCommand(dir, command, stamp) {
   const filename = join(dir, `${command}.cjs`);
   const cacheFile = join(dir, `${command}.v8cache`);
-  const source = readFileSync(filename, 'utf8');
+  const { hash } = stamp;
+  let source;
+  const fd = openSync(filename, 'r');
+  try {
+    source = readFileSync(fd, 'utf8');
+    const read = fstatSync(fd);
+    if (read.size !== stamp.size || read.mtimeMs !== stamp.mtimeMs) return undefined;
+  } finally {
+    closeSync(fd);
+  }
   // V8 checks a cache's header (its version, flags, the source's length, the payload's length) but
   // not its payload unless told to: a cache damaged inside crashes the process. This makes a damaged
   // one rejected instead (~0.3 ms for the checksum, plus ~1.5 ms to load node:v8). The flag is part

@@ -73,6 +73,12 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const cacheFile = (command: string) => join(dir, `${command}.v8cache`);
 
+function load(stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>) {
+  const loaded = loadFileCommand(dir, 'split', stamp);
+  if (!loaded) throw new Error('split.cjs is not the bundle of its stamp');
+  return loaded;
+}
+
 /**
  * `argv` through runFileCommand in a process of its own, as bin/switchyard.mjs runs it (99: not
  * run); with `tellRe2`, stderr says 'required re2-wasm' when the command requires it.
@@ -171,7 +177,7 @@ describe('runFileCommand and its code cache', () => {
     expect([first.status, first.stderr, first.stdout]).toEqual([0, '', EDITED]);
     const cache = readFileSync(cacheFile('split'));
     expect(cache.toString('latin1', 0, 64)).toBe(stamps.split?.hash);
-    expect(loadFileCommand(dir, 'split', stamps.split?.hash as string).cacheAccepted).toBe(true);
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(true);
     const second = run(split);
     expect([second.status, second.stderr, second.stdout]).toEqual([0, '', EDITED]);
     // Accepted: not written again.
@@ -248,8 +254,10 @@ describe('runFileCommand and its code cache', () => {
       );
       expect(v8Alone.stdout).toMatch(/^false\nUsage: switchyard split -f PATH/);
 
-      const hash = createHash('sha256').update(changed).digest('hex');
-      const loaded = loadFileCommand(dir, 'split', hash);
+      // Not under the old stamp: the file is not the one it describes.
+      expect(loadFileCommand(dir, 'split', stamps.split as FileCommandStamp)).toBeUndefined();
+      const { size, mtimeMs } = statSync(filename);
+      const loaded = load({ hash: createHash('sha256').update(changed).digest('hex'), size, mtimeMs });
       expect(loaded.cacheAccepted).toBe(false);
       expect(await printed(() => loaded.main(['split', '--help']))).toMatch(
         /^Usage: switchyard SPLIT -f PATH/,
@@ -298,7 +306,7 @@ describe('runFileCommand and its code cache', () => {
   it('a cache it cannot write is no error', () => {
     mkdirSync(join(cacheFile('split'), 'in-the-way'), { recursive: true });
     try {
-      const loaded = loadFileCommand(dir, 'split', stamps.split?.hash as string);
+      const loaded = load(stamps.split as FileCommandStamp);
       expect(loaded.writeCache()).toBe(false);
       const r = run(split);
       expect([r.status, r.stderr, r.stdout]).toEqual([0, '', EDITED]);
