@@ -75,6 +75,21 @@ function lazyBuiltin(builtin) {
 }
 
 /**
+ * A file's text with `from` (which must occur exactly once) replaced by `to`, for an esbuild onLoad.
+ * @param {string} path
+ * @param {import('esbuild').Loader} loader
+ * @param {string} from
+ * @param {string} to
+ */
+function replaceOnce(path, loader, from, to) {
+  const text = readFileSync(path, 'utf8');
+  const parts = text.split(from);
+  if (parts.length !== 2)
+    throw new Error(`${path}: expected '${from}' once, found it ${parts.length - 1} times`);
+  return { contents: parts.join(to), loader };
+}
+
+/**
  * Each file command as one CommonJS file, `<command>.cjs` in out/cli/file-commands, exporting
  * `main(argv)` (argv starting with the command's name) that runs just that command as main/cli.ts
  * would. One file instead of the ten-odd ES modules of its chunks, and a script rather than a
@@ -95,7 +110,12 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: externalPackages(root),
+    // re2-wasm's JavaScript (230 KB) is bundled too, so that it compiles from the code cache; its
+    // WebAssembly is still read from node_modules (below).
+    external: [
+      ...externalPackages(root).filter((p) => p !== 're2-wasm' && p !== 're2-wasm/*'),
+      're2-wasm/build/wasm/re2.wasm',
+    ],
     // The RE2 engine requires re2-wasm relative to import.meta.url, which a CommonJS file lacks.
     define: {
       'import.meta.url': '__syImportMetaUrl',
@@ -119,6 +139,21 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
             if (args.namespace === LAZY_NAMESPACE) return { path: args.path, external: true };
             return { path: args.path, namespace: LAZY_NAMESPACE };
           });
+          // The RE2 engine loads re2-wasm with a require of its own (so that it loads at the first
+          // pattern); in this bundle a plain require, which esbuild bundles, still runs at that call.
+          build.onLoad({ filter: /[\\/]main[\\/]lib[\\/]re2-engine\.ts$/ }, (args) =>
+            replaceOnce(args.path, 'ts', "createRequire(import.meta.url)('re2-wasm')", "require('re2-wasm')"),
+          );
+          // Emscripten's glue finds re2.wasm next to itself (__dirname): in the bundle, next to re2-wasm's
+          // glue in node_modules, wherever that resolves from the bundle.
+          build.onLoad({ filter: /[\\/]re2-wasm[\\/]build[\\/]wasm[\\/]re2\.js$/ }, (args) =>
+            replaceOnce(
+              args.path,
+              'js',
+              "scriptDirectory = __dirname + '/';",
+              "scriptDirectory = require('node:path').dirname(require.resolve('re2-wasm/build/wasm/re2.wasm')) + '/';",
+            ),
+          );
           build.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, (args) => ({
             loader: 'js',
             contents: lazyBuiltin(args.path),

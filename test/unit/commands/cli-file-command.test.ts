@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -81,7 +82,7 @@ function load(stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>) {
 
 /**
  * `argv` through runFileCommand in a process of its own, as bin/switchyard.mjs runs it (99: not
- * run); with `tellRe2`, stderr says 'required re2-wasm' when the command requires it.
+ * run); with `tellRe2`, stderr says 'compiled re2-wasm' when the command compiles its WebAssembly.
  */
 function run(argv: string[], tellRe2 = false) {
   const code = `import { runFileCommand } from ${JSON.stringify(join(root, 'bin/cli-file-command.mjs'))};
@@ -89,11 +90,12 @@ process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringi
   const preload = join(outdir, 'tell-re2.cjs');
   writeFileSync(
     preload,
-    `const m = require('node:module'); const load = m._load;
-     m._load = function (request, ...rest) {
-       if (String(request).startsWith('re2-wasm')) process.stderr.write('required re2-wasm\\n');
-       return load.call(this, request, ...rest);
-     };`,
+    `WebAssembly.Module = new Proxy(WebAssembly.Module, {
+       construct(target, args) {
+         if (args[0].byteLength > 100000) process.stderr.write('compiled re2-wasm\\n');
+         return Reflect.construct(target, args);
+       },
+     });`,
   );
   const flags = tellRe2 ? ['--require', preload] : [];
   return spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code, ...argv], {
@@ -104,15 +106,16 @@ process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringi
 const split = ['split', '-f', 'vs.yaml', '--host', 'reviews', '--set', 'v1=90,v2=10'];
 
 describe('the one-file bundles of the file commands', () => {
-  it('are one file each, with no dynamic import, loading only built-ins and re2-wasm', () => {
+  it("are one file each, with no dynamic import, loading only built-ins and re2-wasm's WebAssembly", () => {
     const outputs = Object.entries(meta.outputs);
     expect(outputs.map(([o]) => /([a-z-]+)\.cjs$/.exec(o)?.[1]).sort()).toEqual([...FILE_COMMANDS].sort());
     for (const [, out] of outputs) {
       expect(out.imports.filter((i) => i.kind === 'dynamic-import')).toEqual([]);
       const packages = out.imports
         .map((i) => i.path)
-        .filter((p) => !p.startsWith('node:') && !['process', 'buffer'].includes(p));
-      expect(packages).toEqual([]);
+        .filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
+      // re2-wasm's JavaScript is in the bundle (so in the code cache); its glue finds re2.wasm.
+      expect(packages.filter((p) => p !== 're2-wasm/build/wasm/re2.wasm')).toEqual([]);
       expect(Object.keys(out.inputs).filter((i) => /^main\/(core\/app-core|server|demo)/.test(i))).toEqual(
         [],
       );
@@ -163,7 +166,35 @@ describe('the RE2 verdicts built into the bundles', () => {
     const expected = fromSources(own);
     expect(rejected.status).toBe(expected.status);
     expect(rejected.status).not.toBe(0);
-    expect(rejected.stderr).toBe(`required re2-wasm\n${expected.stderr}`);
+    expect(rejected.stderr).toBe(`compiled re2-wasm\n${expected.stderr}`);
+  });
+
+  it('`preview` runs RE2 from the bundled re2-wasm, as the sources do', () => {
+    const fixtures = join(root, 'test/fixtures/preview');
+    const argv = ['preview', '-f', join(fixtures, 'reviews.yaml'), '--host', 'reviews'];
+    const requests = ['--requests', join(fixtures, 'requests.jsonl')];
+    const bundled = run([...argv, ...requests], true);
+    const fromSources = spawnSync(
+      process.execPath,
+      [join(root, 'bin/switchyard.mjs'), ...argv, ...requests],
+      {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, SWITCHYARD_FROM_SOURCE: '1' },
+      },
+    );
+    expect(fromSources.status).toBe(0);
+    expect([bundled.status, bundled.stderr, bundled.stdout]).toEqual([
+      0,
+      'compiled re2-wasm\n',
+      fromSources.stdout,
+    ]);
+    expect(
+      Object.keys(
+        meta.outputs[Object.keys(meta.outputs).find((o) => o.endsWith('/preview.cjs')) as string]?.inputs ??
+          {},
+      ).some((i) => i.endsWith('re2-wasm/build/wasm/re2.js')),
+    ).toBe(true);
   });
 });
 
