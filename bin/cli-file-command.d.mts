@@ -17,5 +17,10 @@ export function loadFileCommand(
   command: string,
   stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>,
 ):
-  | { main: (argv: string[]) => Promise<number>; cacheAccepted: boolean; writeCache: () => boolean }
+  | {
+      main: (argv: string[]) => Promise<number>;
+      cacheAccepted: boolean;
+      cacheComplete: boolean;
+      writeCache: (complete: boolean) => boolean;
+    }
   | undefined;

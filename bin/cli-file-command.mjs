@@ -8,7 +8,8 @@
 // or the sources).
 //
 // The code cache, `<command>.v8cache`, is written after a run that had none that V8 accepted (so it
-// holds the functions the command ran, not only the top level). It starts with the sha256 of the
+// holds the functions the command ran, not only the top level), and again after the first run that
+// exits 0 if the one taken was made by a run that failed (which ran less). It starts with the sha256 of the
 // bundle it was made from: V8 itself checks only the length of the source a cache is for, so a
 // cache from another bundle of the same length would run that bundle's code; here a cache is given
 // to V8 only when its hash is the stamp's, and the stamp's only when the .cjs still has the size and
@@ -33,8 +34,13 @@ import { Script } from 'node:vm';
 
 /** Where in out/cli the one-file bundles of the file commands are. */
 export const FILE_COMMANDS_DIR = 'file-commands';
-/** Length of the header of a cache file: the bundle's sha256 in hex. */
+/** Length of the bundle's sha256 in hex, which heads a cache file. */
 const HASH_LENGTH = 64;
+/**
+ * A cache file's header: the bundle's sha256, then 'C' when the run that made it exited 0 (else 'P':
+ * a usage error, say, ran less of the command), then padding to keep V8's data 8-byte aligned.
+ */
+const HEADER_LENGTH = 72;
 
 /**
  * @typedef {{ builtAtMs: number, hash: string, size: number, mtimeMs: number, sources: string[] }} FileCommandStamp
@@ -89,7 +95,10 @@ export async function runFileCommand(root, outdir, argv) {
   const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), command, stamp);
   if (!loaded) return undefined;
   const code = await loaded.main(argv);
-  if (!loaded.cacheAccepted && !argv.includes('--help') && !argv.includes('-h')) loaded.writeCache();
+  // A cache is written where there is none V8 took, or to replace one made by a run that failed.
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (!help && (!loaded.cacheAccepted || (!loaded.cacheComplete && code === 0)))
+    loaded.writeCache(code === 0);
   return code;
 }
 
@@ -100,7 +109,7 @@ export async function runFileCommand(root, outdir, argv) {
  * @param {string} dir
  * @param {string} command
  * @param {Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>} stamp
- * @returns {{ main: (argv: string[]) => Promise<number>, cacheAccepted: boolean, writeCache: () => boolean } | undefined}
+ * @returns {{ main: (argv: string[]) => Promise<number>, cacheAccepted: boolean, cacheComplete: boolean, writeCache: (complete: boolean) => boolean } | undefined}
  */
 export function loadFileCommand(dir, command, stamp) {
   const filename = join(dir, `${command}.cjs`);
@@ -122,10 +131,13 @@ export function loadFileCommand(dir, command, stamp) {
   process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
   /** @type {Buffer | undefined} */
   let cachedData;
+  let cacheComplete = false;
   try {
     const file = readFileSync(cacheFile);
-    if (file.length > HASH_LENGTH && file.toString('latin1', 0, HASH_LENGTH) === hash)
-      cachedData = file.subarray(HASH_LENGTH);
+    if (file.length > HEADER_LENGTH && file.toString('latin1', 0, HASH_LENGTH) === hash) {
+      cachedData = file.subarray(HEADER_LENGTH);
+      cacheComplete = file.toString('latin1', HASH_LENGTH, HASH_LENGTH + 1) === 'C';
+    }
   } catch {
     // no cache yet
   }
@@ -140,10 +152,12 @@ export function loadFileCommand(dir, command, stamp) {
   return {
     main: module.exports.main,
     cacheAccepted,
-    writeCache() {
+    cacheComplete: cacheAccepted && cacheComplete,
+    writeCache(complete) {
       const temp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        writeFileSync(temp, Buffer.concat([Buffer.from(hash, 'latin1'), script.createCachedData()]));
+        const header = Buffer.from(`${hash}${complete ? 'C' : 'P'}`.padEnd(HEADER_LENGTH), 'latin1');
+        writeFileSync(temp, Buffer.concat([header, script.createCachedData()]));
         renameSync(temp, cacheFile);
         return true;
       } catch {

@@ -215,6 +215,29 @@ describe('runFileCommand and its code cache', () => {
     expect(readFileSync(cacheFile('split')).equals(cache)).toBe(true);
   });
 
+  it('replaces a cache made by a run that failed after the first run that exits 0, and only then', () => {
+    const header = () => readFileSync(cacheFile('split')).toString('latin1', 64, 72);
+    expect(run(['split', '-f', 'vs.yaml', '--host', 'reviews', '--colour']).status).toBe(2);
+    expect(header()).toBe('P       ');
+    const partial = readFileSync(cacheFile('split'));
+    expect(load(stamps.split as FileCommandStamp)).toMatchObject({
+      cacheAccepted: true,
+      cacheComplete: false,
+    });
+    expect(run(['split', '--host', 'reviews']).status).toBe(2);
+    expect(readFileSync(cacheFile('split')).equals(partial)).toBe(true);
+    expect(run(split).stdout).toBe(EDITED);
+    expect(header()).toBe('C       ');
+    const complete = readFileSync(cacheFile('split'));
+    expect(load(stamps.split as FileCommandStamp)).toMatchObject({
+      cacheAccepted: true,
+      cacheComplete: true,
+    });
+    expect(run(['split', '--host', 'reviews']).status).toBe(2);
+    expect(run(split).stdout).toBe(EDITED);
+    expect(readFileSync(cacheFile('split')).equals(complete)).toBe(true);
+  });
+
   it('keeps exit codes and messages of usage and input errors', () => {
     const usage = run(['split', '-f', 'vs.yaml', '--host', 'reviews', '--colour']);
     expect(usage.status).toBe(2);
@@ -239,12 +262,12 @@ describe('runFileCommand and its code cache', () => {
     // Inside the payload (past V8's header): without the checksum V8 is told to verify, V8 takes it
     // and the process crashes deserializing it.
     const bad = [
-      damaged(64 + 5_000),
+      damaged(72 + 5_000),
       damaged(good.length - 100),
-      damaged(64),
+      damaged(72),
       good.subarray(0, good.length >> 1),
     ];
-    for (const cache of [...bad, good.subarray(0, 64), Buffer.from('junk')]) {
+    for (const cache of [...bad, good.subarray(0, 72), Buffer.from('junk')]) {
       writeFileSync(cacheFile('split'), cache);
       const r = run(split);
       expect([r.status, r.signal, r.stderr, r.stdout]).toEqual([0, null, '', EDITED]);
@@ -273,7 +296,7 @@ describe('runFileCommand and its code cache', () => {
            const { Script } = require('node:vm');
            require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
            const [file, cache] = process.argv.slice(1);
-           const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(cache).subarray(64) });
+           const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(cache).subarray(72) });
            const m = { exports: {} };
            script.runInThisContext()(m.exports, require, m, file, '.');
            console.log(script.cachedDataRejected);
@@ -338,7 +361,7 @@ describe('runFileCommand and its code cache', () => {
     mkdirSync(join(cacheFile('split'), 'in-the-way'), { recursive: true });
     try {
       const loaded = load(stamps.split as FileCommandStamp);
-      expect(loaded.writeCache()).toBe(false);
+      expect(loaded.writeCache(true)).toBe(false);
       const r = run(split);
       expect([r.status, r.stderr, r.stdout]).toEqual([0, '', EDITED]);
       expect(existsSync(`${cacheFile('split')}.${process.pid}.tmp`)).toBe(false);
