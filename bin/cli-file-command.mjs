@@ -9,15 +9,16 @@
 //
 // The code cache, `<command>.v8cache`, is written after a run that had none that V8 accepted (so it
 // holds the functions the command ran, not only the top level), and again after the first run that
-// exits 0 if the one taken was made by a run that failed (which ran less). It starts with the sha256 of the
-// bundle it was made from: V8 itself checks only the length of the source a cache is for, so a
-// cache from another bundle of the same length would run that bundle's code; here a cache is given
-// to V8 only when its hash is the stamp's, and the stamp's only when the .cjs still has the size and
-// mtime the build recorded (hashing 300-400 KB each start would cost more than it saves: loading
-// node:crypto alone is ~2.5 ms). A cache V8 rejects (another Node, a corrupt file) is only slower:
-// V8 then compiles the source, and the cache is written again. V8 is told to verify a cache's
-// checksum, which it otherwise skips (a cache damaged inside its payload would crash the process). It is written to a temporary file and
-// renamed, so a concurrent run never reads half of one; a read-only out/cli just gets no cache.
+// exits 0 if the one taken was made by a run that failed (which ran less). It starts with the
+// sha256 of the bundle it was made from: V8 itself checks only the length of the source a cache is
+// for, so a cache from another bundle of the same length would run that bundle's code; here a cache
+// is given to V8 only when its hash is the stamp's, and the stamp's only when the .cjs still has the
+// size and mtime the build recorded (hashing 300-600 KB each start would cost more than it saves:
+// loading node:crypto alone is ~2.5 ms). V8 is told to verify a cache's checksum, which it otherwise
+// skips (a cache damaged inside its payload would crash the process). A cache V8 rejects (another
+// Node, a damaged file) is only slower: V8 then compiles the source, and the cache is written
+// again. It is written to a temporary file and renamed, so a concurrent run never reads half of
+// one; a read-only out/cli just gets no cache.
 import {
   closeSync,
   fstatSync,
@@ -116,7 +117,12 @@ export function loadFileCommand(dir, command, stamp) {
   const cacheFile = join(dir, `${command}.v8cache`);
   const { hash } = stamp;
   let source;
-  const fd = openSync(filename, 'r');
+  let fd;
+  try {
+    fd = openSync(filename, 'r');
+  } catch {
+    return undefined; // gone since currentFileCommand looked
+  }
   try {
     source = readFileSync(fd, 'utf8');
     const read = fstatSync(fd);
