@@ -1,5 +1,5 @@
 import type { Command, CommandIO } from './commands/command.ts';
-import { InputError, UsageError } from './commands/command.ts';
+import { processIO, runCommand } from './commands/run-command.ts';
 
 /** Every subcommand, loaded only when used so that `switchyard match` does not pay for the server. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -28,20 +28,6 @@ function topLevelHelp(): string {
   ].join('\n');
 }
 
-export function processIO(): CommandIO {
-  const stopSignal = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-    env: process.env,
-    stopSignal,
-  };
-}
-
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -53,22 +39,5 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     io.stderr(`switchyard: unknown command '${name}'. Run 'switchyard --help' for the list.\n`);
     return 2;
   }
-  const command = await load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.usage.trimEnd()}\n`);
-    return 0;
-  }
-  try {
-    return await command.run(rest, io);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`switchyard ${name}: ${err.message}\nRun 'switchyard ${name} --help' for usage.\n`);
-      return 2;
-    }
-    if (err instanceof InputError) {
-      io.stderr(`switchyard ${name}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  return runCommand(name, await load(), rest, io);
 }

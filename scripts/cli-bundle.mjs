@@ -1,7 +1,13 @@
 // How the `switchyard` command is bundled (scripts/build-cli.mjs builds it; a unit test checks what
-// each file command loads).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// each file command loads): the whole command as ES modules in out/cli (cli.js, a chunk per command),
+// and each file command again as one CommonJS file of its own in out/cli/file-commands, which
+// bin/switchyard.mjs runs with a V8 code cache (bin/cli-file-command.mjs).
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { build as esbuild } from 'esbuild';
+import { FILE_COMMANDS_DIR } from '../bin/cli-file-command.mjs';
 
 /**
  * Every package stays external (loaded from node_modules when a command needs it) except `yaml`:
@@ -12,11 +18,6 @@ import { join } from 'node:path';
  * @returns {import('esbuild').BuildOptions}
  */
 export function cliBuildOptions(root, outdir) {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const bundled = new Set(['yaml']);
-  const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
-    .filter((d) => !bundled.has(d))
-    .flatMap((d) => [d, `${d}/*`]);
   return {
     absWorkingDir: root,
     entryPoints: ['main/cli.ts'],
@@ -24,7 +25,7 @@ export function cliBuildOptions(root, outdir) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external,
+    external: externalPackages(root),
     // The bundled CommonJS of `yaml` requires Node built-ins (process, buffer): give the ES modules a require.
     banner: {
       js: "import { createRequire as __syCreateRequire } from 'node:module'; const require = __syCreateRequire(import.meta.url);",
@@ -33,4 +34,220 @@ export function cliBuildOptions(root, outdir) {
     outdir,
     logLevel: 'warning',
   };
+}
+
+/** @param {string} root */
+function externalPackages(root) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const bundled = new Set(['yaml']);
+  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+    .filter((d) => !bundled.has(d))
+    .flatMap((d) => [d, `${d}/*`]);
+}
+
+/** The commands that edit or read files: each also gets a one-file bundle (below). */
+export const FILE_COMMANDS = ['split', 'cutover', 'route', 'match', 'lint', 'preview'];
+
+export { FILE_COMMANDS_DIR };
+
+const ENTRY_NAMESPACE = 'switchyard-file-command';
+const IMPORT_META_URL_BANNER = "var __syImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const LAZY_NAMESPACE = 'switchyard-lazy-builtin';
+
+/**
+ * Built-ins a file command may import but seldom calls, required at the first call instead of at
+ * start (node:crypto costs ~2.5 ms to load; `split --write` calls randomBytes for its temporary file
+ * name). Only their functions with a lower-case name are exported (not classes, which need `new`):
+ * importing anything else from them fails the build.
+ */
+const LAZY_BUILTINS = ['node:crypto'];
+
+/** @param {string} builtin */
+function lazyBuiltin(builtin) {
+  const exports = createRequire(import.meta.url)(builtin);
+  return Object.keys(exports)
+    .filter((name) => /^[a-z][A-Za-z0-9]*$/.test(name) && typeof exports[name] === 'function')
+    .map(
+      (name) =>
+        `export function ${name}(...args) { return require(${JSON.stringify(builtin)}).${name}(...args); }`,
+    )
+    .join('\n');
+}
+
+/**
+ * A file's text with `from` (which must occur exactly once) replaced by `to`, for an esbuild onLoad.
+ * @param {string} path
+ * @param {import('esbuild').Loader} loader
+ * @param {string} from
+ * @param {string} to
+ */
+function replaceOnce(path, loader, from, to) {
+  const text = readFileSync(path, 'utf8');
+  const parts = text.split(from);
+  if (parts.length !== 2)
+    throw new Error(`${path}: expected '${from}' once, found it ${parts.length - 1} times`);
+  return { contents: parts.join(to), loader };
+}
+
+/**
+ * Each file command as one CommonJS file, `<command>.cjs` in out/cli/file-commands, exporting
+ * `main(argv)` (argv starting with the command's name) that runs just that command as main/cli.ts
+ * would. One file instead of the ten-odd ES modules of its chunks, and a script rather than a
+ * module, so that bin/switchyard.mjs can compile it with a V8 code cache (bin/cli-file-command.mjs).
+ * No dynamic import may be left in it (a vm.Script has no module loader): the test of the bundle
+ * checks it.
+ * @param {string} root the repository
+ * @param {string} outdir out/cli: the bundles go to its FILE_COMMANDS_DIR
+ * @param {readonly string[]} re2Accepted patterns RE2 accepted at build time, which the RE2 engine
+ *   then does not check again (`presetPatternsAcceptedByRe2`)
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
+  return {
+    absWorkingDir: root,
+    entryPoints: FILE_COMMANDS.map((command) => ({ in: `${ENTRY_NAMESPACE}:${command}`, out: command })),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // re2-wasm's JavaScript (230 KB) is bundled too, so that it compiles from the code cache; its
+    // WebAssembly is still read from node_modules (below).
+    external: [
+      ...externalPackages(root).filter((p) => p !== 're2-wasm' && p !== 're2-wasm/*'),
+      're2-wasm/build/wasm/re2.wasm',
+    ],
+    // The RE2 engine requires re2-wasm relative to import.meta.url, which a CommonJS file lacks.
+    define: {
+      'import.meta.url': '__syImportMetaUrl',
+      __SWITCHYARD_RE2_ACCEPTED__: JSON.stringify(re2Accepted),
+    },
+    banner: { js: IMPORT_META_URL_BANNER },
+    outdir: join(outdir, FILE_COMMANDS_DIR),
+    outExtension: { '.js': '.cjs' },
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: ENTRY_NAMESPACE,
+        setup(build) {
+          build.onResolve({ filter: new RegExp(`^${ENTRY_NAMESPACE}:`) }, (args) => ({
+            path: args.path.slice(ENTRY_NAMESPACE.length + 1),
+            namespace: ENTRY_NAMESPACE,
+          }));
+          build.onResolve({ filter: /^node:/ }, (args) => {
+            if (!LAZY_BUILTINS.includes(args.path)) return undefined;
+            // The shim's own require is the built-in itself.
+            if (args.namespace === LAZY_NAMESPACE) return { path: args.path, external: true };
+            return { path: args.path, namespace: LAZY_NAMESPACE };
+          });
+          // The RE2 engine loads re2-wasm with a require of its own (so that it loads at the first
+          // pattern); in this bundle a plain require, which esbuild bundles, still runs at that call.
+          build.onLoad({ filter: /[\\/]main[\\/]lib[\\/]re2-engine\.ts$/ }, (args) =>
+            replaceOnce(args.path, 'ts', "createRequire(import.meta.url)('re2-wasm')", "require('re2-wasm')"),
+          );
+          // Emscripten's glue finds re2.wasm next to itself (__dirname): in the bundle, next to re2-wasm's
+          // glue in node_modules, wherever that resolves from the bundle.
+          build.onLoad({ filter: /[\\/]re2-wasm[\\/]build[\\/]wasm[\\/]re2\.js$/ }, (args) =>
+            replaceOnce(
+              args.path,
+              'js',
+              "scriptDirectory = __dirname + '/';",
+              "scriptDirectory = require('node:path').dirname(require.resolve('re2-wasm/build/wasm/re2.wasm')) + '/';",
+            ),
+          );
+          build.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, (args) => ({
+            loader: 'js',
+            contents: lazyBuiltin(args.path),
+          }));
+          build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, (args) => ({
+            resolveDir: root,
+            loader: 'js',
+            contents: [
+              "import { processIO, runCommand } from './main/commands/run-command.ts';",
+              `import { ${args.path}Command as command } from './main/commands/${args.path}-command.ts';`,
+              'export function main(argv) {',
+              '  return runCommand(argv[0], command, argv.slice(1), processIO());',
+              '}',
+            ].join('\n'),
+          }));
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The stamp of a one-file bundle esbuild has written (bin/cli-file-command.mjs reads it): when the
+ * build started, the sha256, size and mtime of the file, and the repository sources in it.
+ * @param {string} root the repository (esbuild's absWorkingDir, which the metafile's paths are relative to)
+ * @param {string} output the bundle's path in the metafile
+ * @param {import('esbuild').Metafile['outputs'][string]} meta its entry in the metafile
+ * @param {number} builtAtMs when the build started
+ * @returns {import('../bin/cli-file-command.mjs').FileCommandStamp}
+ */
+export function fileCommandStamp(root, output, meta, builtAtMs) {
+  const path = join(root, output);
+  const { size, mtimeMs } = statSync(path);
+  return {
+    builtAtMs,
+    hash: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    size,
+    mtimeMs,
+    sources: Object.keys(meta.inputs)
+      .filter((input) => !input.includes('node_modules/') && !input.includes(':'))
+      .sort(),
+  };
+}
+
+/**
+ * Every pattern the OS and browser presets compile to (each alone, and each OS with each browser)
+ * that RE2 accepts, checked by the RE2 engine itself: the file commands' bundles are built with
+ * them (main/lib/re2-engine.ts), so that `switchyard match --os android` needs no re2-wasm. Should a
+ * preset's pattern be one RE2 rejects, it is left out and checked (and rejected) at run time. A
+ * bundle with an older list is harmless: a pattern RE2 accepted stays accepted.
+ * @param {string} root the repository
+ * @returns {Promise<string[]>}
+ */
+export async function presetPatternsAcceptedByRe2(root) {
+  const result = await esbuild({
+    absWorkingDir: root,
+    stdin: {
+      contents: `
+        import { createRe2Engine } from './main/lib/re2-engine.ts';
+        import { BROWSER_PRESETS, OS_PRESETS, userAgentPatterns } from './shared/mesh/policy/ua-presets.ts';
+        export function accepted() {
+          const engine = createRe2Engine([]);
+          const patterns = new Set();
+          for (const os of [undefined, ...OS_PRESETS])
+            for (const browser of [undefined, ...BROWSER_PRESETS])
+              for (const p of userAgentPatterns(os, browser)) {
+                patterns.add(p.match);
+                if (p.exclude !== null) patterns.add(p.exclude);
+              }
+          return [...patterns].filter((p) => engine.check(p) === null).sort();
+        }`,
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'preset-patterns.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: externalPackages(root),
+    define: { 'import.meta.url': '__syImportMetaUrl' },
+    banner: { js: IMPORT_META_URL_BANNER },
+    write: false,
+    logLevel: 'warning',
+  });
+  // As if it were a file in the repository, so that it finds re2-wasm in node_modules.
+  const filename = join(root, 'preset-patterns.cjs');
+  const module = { exports: /** @type {{ accepted?: () => string[] }} */ ({}) };
+  new Function('exports', 'require', 'module', '__filename', '__dirname', result.outputFiles[0].text)(
+    module.exports,
+    createRequire(filename),
+    module,
+    filename,
+    dirname(filename),
+  );
+  return /** @type {() => string[]} */ (module.exports.accepted)();
 }

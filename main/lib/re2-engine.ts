@@ -11,6 +11,14 @@ function re2(): typeof RE2 {
   return RE2Class;
 }
 
+// The one-file bundles of the file commands (scripts/cli-bundle.mjs) are built with the patterns the
+// OS and browser presets compile to that RE2 accepted at build time, by this engine: `switchyard
+// match --os android` then checks its patterns without loading re2-wasm (~35 ms). Anywhere else
+// (the sources, the app) the list is empty and every pattern goes to RE2.
+declare const __SWITCHYARD_RE2_ACCEPTED__: readonly string[] | undefined;
+const ACCEPTED_AT_BUILD: readonly string[] =
+  typeof __SWITCHYARD_RE2_ACCEPTED__ === 'undefined' ? [] : __SWITCHYARD_RE2_ACCEPTED__;
+
 const MEMO_MAX_ENTRIES = 4096;
 const MEMO_MAX_VALUE_LENGTH = 1024;
 const PREFIX = /^Invalid regular expression: \/.*\/[a-z]*: /s;
@@ -29,8 +37,9 @@ function messageOf(err: unknown): string {
  * RE2 through re2-wasm (no native build). Compiled patterns are cached: the demo mesh evaluates the
  * same few patterns for every simulated request.
  */
-export function createRe2Engine(): RegexEngine {
-  const checks = new Map<string, string | null>();
+export function createRe2Engine(acceptedAtBuild: readonly string[] = ACCEPTED_AT_BUILD): RegexEngine {
+  // A pattern RE2 accepted at build time is not checked again.
+  const checks = new Map<string, string | null>(acceptedAtBuild.map((pattern) => [pattern, null]));
   const matchers = new Map<string, (value: string) => boolean>();
 
   function check(pattern: string): string | null {

@@ -1,10 +1,12 @@
 // Issue 13, figure 4a: the `switchyard` file commands, wall time of one process each (what the
 // operator waits for at the prompt), against `kubectl version --client` timed pair by pair in the
 // same run, and a bare `node -e 0` (the floor every Node command pays). Goal: < 100 ms median each.
-// Runs the built bundle (out/cli, rebuilt here first, as `npm run build` does). Run:
+// Runs the built bundle (out/cli, rebuilt here first, as `npm run build` does): each file command
+// from its one-file bundle in out/cli/file-commands, whose V8 code cache the first, unmeasured round
+// writes (the JSON says which commands have one made from their current bundle). Run:
 // npx tsx test/bench/cli.bench.ts (BENCH_RUNS, default 15). Prints JSON.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -82,6 +84,17 @@ for (let i = 0; i < runs + 1; i++) {
   loads.push(load1m());
 }
 
+/** Whether the command's code cache was made from its current bundle (its header is the bundle's sha256). */
+function hasCodeCache(command: string): boolean {
+  const dir = join(root, 'out/cli/file-commands');
+  try {
+    const { hash } = JSON.parse(readFileSync(join(dir, `${command}.json`), 'utf8')) as { hash: string };
+    return readFileSync(join(dir, `${command}.v8cache`)).toString('latin1', 0, 64) === hash;
+  } catch {
+    return false;
+  }
+}
+
 const loadAvg1m = round1(median(loads));
 const peer = kubectl ? { name: 'kubectl version --client', value: median(peers) } : undefined;
 report(
@@ -96,5 +109,6 @@ report(
     runs,
     nodeEmptyProcessMs: round1(median(nodes)),
     maxMs: Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, round1(Math.max(...xs))])),
+    codeCache: Object.fromEntries(Object.keys(commands).map((k) => [k, hasCodeCache(k)])),
   },
 );

@@ -1,0 +1,179 @@
+// A file command (split, cutover, route, match, lint, preview) from its one-file bundle in
+// out/cli/file-commands, compiled with a V8 code cache. scripts/build-cli.mjs writes, for each,
+// `<command>.cjs` (CommonJS: one file, not the ten-odd ES modules of its chunks in out/cli, and a
+// script that vm.Script can compile from a cache) and last `<command>.json`, its stamp: when the
+// build started, the sha256, size and mtime of the .cjs as written, and the repository sources in
+// it. The bundle runs only when no source is newer than the build and the .cjs is the one the build
+// wrote; otherwise `runFileCommand` says so and bin/switchyard.mjs goes the usual way (out/cli/cli.js
+// or the sources).
+//
+// The code cache, `<command>.v8cache`, is written after a run that had none that V8 accepted (so it
+// holds the functions the command ran, not only the top level), and again after the first run that
+// exits 0 if the one taken was made by a run that failed (which ran less). It starts with the
+// sha256 of the bundle it was made from: V8 itself checks only the length of the source a cache is
+// for, so a cache from another bundle of the same length would run that bundle's code; here a cache
+// is given to V8 only when its hash is the stamp's, and the stamp's only when the .cjs still has the
+// size and mtime the build recorded (hashing 300-600 KB each start would cost more than it saves:
+// loading node:crypto alone is ~2.5 ms). V8 is told to verify a cache's checksum, which it otherwise
+// skips (a cache damaged inside its payload would crash the process). A cache V8 rejects (another
+// Node, a damaged file) is only slower: V8 then compiles the source, and the cache is written
+// again. It is written to a temporary file and renamed, so a concurrent run never reads half of
+// one; a read-only out/cli just gets no cache.
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** Where in out/cli the one-file bundles of the file commands are. */
+export const FILE_COMMANDS_DIR = 'file-commands';
+/** Length of the bundle's sha256 in hex, which heads a cache file. */
+const HASH_LENGTH = 64;
+/**
+ * A cache file's header: the bundle's sha256, then 'C' when the run that made it exited 0 (else 'P':
+ * a usage error, say, ran less of the command), then padding to keep V8's data 8-byte aligned.
+ */
+const HEADER_LENGTH = 72;
+
+/**
+ * @typedef {{ builtAtMs: number, hash: string, size: number, mtimeMs: number, sources: string[] }} FileCommandStamp
+ */
+
+/**
+ * The stamp of `command`'s one-file bundle when the bundle is current: built after every source in
+ * it last changed, and the .cjs the build wrote; else undefined.
+ * @param {string} root the repository
+ * @param {string} outdir out/cli
+ * @param {string} command
+ * @returns {FileCommandStamp | undefined}
+ */
+export function currentFileCommand(root, outdir, command) {
+  if (!/^[a-z][a-z-]*$/.test(command)) return undefined;
+  const dir = join(outdir, FILE_COMMANDS_DIR);
+  /** @type {FileCommandStamp} */
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(dir, `${command}.json`), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (
+    typeof stamp.builtAtMs !== 'number' ||
+    typeof stamp.hash !== 'string' ||
+    stamp.hash.length !== HASH_LENGTH ||
+    !Array.isArray(stamp.sources)
+  )
+    return undefined;
+  for (const file of stamp.sources) {
+    const stats = statSync(join(root, file), { throwIfNoEntry: false });
+    if (!stats || stats.mtimeMs > stamp.builtAtMs) return undefined;
+  }
+  const bundle = statSync(join(dir, `${command}.cjs`), { throwIfNoEntry: false });
+  if (!bundle || bundle.size !== stamp.size || bundle.mtimeMs !== stamp.mtimeMs) return undefined;
+  return stamp;
+}
+
+/**
+ * Runs `argv` (a command name first) from the command's one-file bundle, when it has a current one.
+ * @param {string} root the repository
+ * @param {string} outdir out/cli
+ * @param {string[]} argv
+ * @returns {Promise<number | undefined>} the exit code, or undefined when there is no current bundle
+ */
+export async function runFileCommand(root, outdir, argv) {
+  const command = argv[0];
+  if (command === undefined) return undefined;
+  const stamp = currentFileCommand(root, outdir, command);
+  if (!stamp) return undefined;
+  const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), command, stamp);
+  if (!loaded) return undefined;
+  const code = await loaded.main(argv);
+  // A cache is written where there is none V8 took, or to replace one made by a run that failed.
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (!help && (!loaded.cacheAccepted || (!loaded.cacheComplete && code === 0)))
+    loaded.writeCache(code === 0);
+  return code;
+}
+
+/**
+ * Compiles `<command>.cjs` in `dir`, with its code cache when the cache was made from the bundle
+ * `stamp` describes, and runs its top level; undefined when the file read is not that bundle (still
+ * its size and mtime: a build rewrote it since `currentFileCommand` looked).
+ * @param {string} dir
+ * @param {string} command
+ * @param {Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>} stamp
+ * @returns {{ main: (argv: string[]) => Promise<number>, cacheAccepted: boolean, cacheComplete: boolean, writeCache: (complete: boolean) => boolean } | undefined}
+ */
+export function loadFileCommand(dir, command, stamp) {
+  const filename = join(dir, `${command}.cjs`);
+  const cacheFile = join(dir, `${command}.v8cache`);
+  const { hash } = stamp;
+  let source;
+  let fd;
+  try {
+    fd = openSync(filename, 'r');
+  } catch {
+    return undefined; // gone since currentFileCommand looked
+  }
+  try {
+    source = readFileSync(fd, 'utf8');
+    const read = fstatSync(fd);
+    if (read.size !== stamp.size || read.mtimeMs !== stamp.mtimeMs) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  // V8 checks a cache's header (its version, flags, the source's length, the payload's length) but
+  // not its payload unless told to: a cache damaged inside crashes the process. This makes a damaged
+  // one rejected instead (~0.3 ms for the checksum, plus ~1.5 ms to load node:v8). The flag is part
+  // of what V8 checks a cache against, so caches are made and used with it set.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
+  /** @type {Buffer | undefined} */
+  let cachedData;
+  let cacheComplete = false;
+  try {
+    const file = readFileSync(cacheFile);
+    if (file.length > HEADER_LENGTH && file.toString('latin1', 0, HASH_LENGTH) === hash) {
+      cachedData = file.subarray(HEADER_LENGTH);
+      cacheComplete = file.toString('latin1', HASH_LENGTH, HASH_LENGTH + 1) === 'C';
+    }
+  } catch {
+    // no cache yet
+  }
+  // The wrapper Node gives a CommonJS module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename,
+    cachedData,
+  });
+  const cacheAccepted = cachedData !== undefined && !script.cachedDataRejected;
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(filename), module, filename, dir);
+  return {
+    main: module.exports.main,
+    cacheAccepted,
+    cacheComplete: cacheAccepted && cacheComplete,
+    writeCache(complete) {
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        const header = Buffer.from(`${hash}${complete ? 'C' : 'P'}`.padEnd(HEADER_LENGTH), 'latin1');
+        writeFileSync(temp, Buffer.concat([header, script.createCachedData()]));
+        renameSync(temp, cacheFile);
+        return true;
+      } catch {
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // a read-only out/cli: nothing was written
+        }
+        return false;
+      }
+    },
+  };
+}
