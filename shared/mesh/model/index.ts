@@ -5,6 +5,7 @@
 export * from './host-memo.ts';
 export * from './istio-types.ts';
 export * from './json-patch.ts';
+export * from './literal-regex.ts';
 export * from './regex-engine.ts';
 export * from './relative-weights.ts';
 export * from './release-model.ts';
