@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { RE2 } from 're2-wasm';
-import type { RegexEngine } from '../../shared/mesh/model/index.ts';
+import { literalRegex, type RegexEngine } from '../../shared/mesh/model/index.ts';
 
 // re2-wasm compiles its WebAssembly when it is loaded (~90 ms of CPU, more on a busy machine):
 // it is required at the first pattern checked, not when the app core loads, so `switchyard web`
@@ -45,6 +45,11 @@ export function createRe2Engine(acceptedAtBuild: readonly string[] = ACCEPTED_AT
   function check(pattern: string): string | null {
     const cached = checks.get(pattern);
     if (cached !== undefined) return cached;
+    // Literal text with `.*` around it (literal-regex.ts): valid in RE2, known without loading it.
+    if (literalRegex(pattern)) {
+      checks.set(pattern, null);
+      return null;
+    }
     let result: string | null = null;
     try {
       // The raw pattern is compiled on its own first: 'a)|(b' is invalid, yet wrapped in
@@ -63,14 +68,23 @@ export function createRe2Engine(acceptedAtBuild: readonly string[] = ACCEPTED_AT
     const error = check(pattern);
     if (error !== null) throw new Error(`invalid RE2 regex '${pattern}': ${error}`);
     // \z rather than $: RE2 in this wrapper treats $ as end of text without multiline, but \z says so.
-    const re = compile(`^(?:${pattern})\\z`);
+    // Compiled at the first value the literal test cannot judge (or at once, for any other pattern).
+    let re: RE2 | undefined;
+    const literal = literalRegex(pattern);
+    const test = (value: string): boolean => {
+      const answer = literal?.(value);
+      if (answer !== undefined) return answer;
+      re ??= compile(`^(?:${pattern})\\z`);
+      return re.test(value);
+    };
+    if (!literal) re = compile(`^(?:${pattern})\\z`);
     // Each call crosses into WebAssembly; simulated traffic repeats a few user agents and cookies
     // endlessly, so recent answers are remembered (bounded, values of sane length only).
     const memo = new Map<string, boolean>();
     const matcher = (value: string) => {
       const known = memo.get(value);
       if (known !== undefined) return known;
-      const result = re.test(value);
+      const result = test(value);
       if (value.length <= MEMO_MAX_VALUE_LENGTH) {
         if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
         memo.set(value, result);

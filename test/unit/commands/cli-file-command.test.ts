@@ -169,32 +169,44 @@ describe('the RE2 verdicts built into the bundles', () => {
     expect(rejected.stderr).toBe(`compiled re2-wasm\n${expected.stderr}`);
   });
 
-  it('`preview` runs RE2 from the bundled re2-wasm, as the sources do', () => {
+  /** `preview` of `file` from the bundle (telling whether it compiled re2-wasm) and from the sources. */
+  function previewBothWays(file: string) {
     const fixtures = join(root, 'test/fixtures/preview');
-    const argv = ['preview', '-f', join(fixtures, 'reviews.yaml'), '--host', 'reviews'];
-    const requests = ['--requests', join(fixtures, 'requests.jsonl')];
-    const bundled = run([...argv, ...requests], true);
-    const fromSources = spawnSync(
-      process.execPath,
-      [join(root, 'bin/switchyard.mjs'), ...argv, ...requests],
-      {
-        cwd: work,
-        encoding: 'utf8',
-        env: { ...process.env, SWITCHYARD_FROM_SOURCE: '1' },
-      },
-    );
+    const argv = ['preview', '-f', file, '--host', 'reviews', '--requests', join(fixtures, 'requests.jsonl')];
+    const bundled = run(argv, true);
+    const fromSources = spawnSync(process.execPath, [join(root, 'bin/switchyard.mjs'), ...argv], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, SWITCHYARD_FROM_SOURCE: '1' },
+    });
     expect(fromSources.status).toBe(0);
+    return { bundled, fromSources };
+  }
+
+  it('`preview` runs RE2 from the bundled re2-wasm, as the sources do', () => {
+    // A regex RE2 is needed for (a class and a repeat: not literal text, see literal-regex.ts).
+    const reviews = readFileSync(join(root, 'test/fixtures/preview/reviews.yaml'), 'utf8');
+    const file = join(work, 'reviews-re2.yaml');
+    writeFileSync(file, reviews.replace('regex: ".*Android.*"', 'regex: ".*Android [0-9]+.*"'));
+    const { bundled, fromSources } = previewBothWays(file);
     expect([bundled.status, bundled.stderr, bundled.stdout]).toEqual([
       0,
       'compiled re2-wasm\n',
       fromSources.stdout,
     ]);
+    expect(fromSources.stdout).toMatch(/'android'\s+12 /);
     expect(
       Object.keys(
         meta.outputs[Object.keys(meta.outputs).find((o) => o.endsWith('/preview.cjs')) as string]?.inputs ??
           {},
       ).some((i) => i.endsWith('re2-wasm/build/wasm/re2.js')),
     ).toBe(true);
+  });
+
+  it('`preview` of a file whose regexes are literal text answers without compiling re2-wasm, as the sources do', () => {
+    const { bundled, fromSources } = previewBothWays(join(root, 'test/fixtures/preview/reviews.yaml'));
+    expect([bundled.status, bundled.stderr, bundled.stdout]).toEqual([0, '', fromSources.stdout]);
+    expect(fromSources.stdout).toMatch(/'android'\s+12 /);
   });
 });
 
