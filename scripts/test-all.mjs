@@ -108,7 +108,9 @@ for (const step of steps) {
       ...(data ? failedTests(step.kind, data, process.cwd()) : []),
       // A runner can fail with every test passed (vitest's unhandled errors, a hook outside a
       // test): its own words then name the cause, which the JSON report does not hold.
-      ...(!ok && step.kind === 'vitest' ? errorsOutsideTests(run.tail) : []),
+      ...(!ok && step.kind === 'vitest' && (!data || data.numFailedTests === 0)
+        ? errorsOutsideTests(run.tail)
+        : []),
     ],
   });
 }
