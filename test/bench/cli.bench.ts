@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { reviewsRoute } from '../helpers/reviews-route.ts';
 import { figure, load1m, median, report, round1 } from './lib/figures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -21,24 +22,7 @@ if (build.status !== 0) throw new Error('building out/cli failed');
 
 const dir = mkdtempSync(join(tmpdir(), 'sy-bench-cli-'));
 const vs = join(dir, 'vs.yaml');
-writeFileSync(
-  vs,
-  `# the reviews route, as a GitOps repository keeps it
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-  namespace: bookinfo
-spec:
-  hosts: [reviews]
-  http:
-    - route:
-        - destination: { host: reviews, subset: v1 }
-          weight: 100 # stable
-        - destination: { host: reviews, subset: v2 }
-          weight: 0
-`,
-);
+writeFileSync(vs, reviewsRoute(100, 'the reviews route, as a GitOps repository keeps it'));
 const fixtures = join(root, 'test/fixtures');
 const commands: Record<string, string[]> = {
   split: ['split', '-f', vs, '--host', 'reviews', '--set', 'v1=90,v2=10'],

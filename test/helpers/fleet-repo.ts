@@ -1,26 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { reviewsRoute } from './reviews-route.ts';
 
 // A GitOps repository laid out by cluster, as `switchyard split -f clusters/` meets it:
 // clusters/<name>/reviews-vs.yaml (the route, with a comment to keep) and reviews-dr.yaml (its
 // subsets), plus a Helm values file and a .git folder the walk must pass over.
 
-export const FLEET_VS = (stable: number, name = 'reviews') => `# reviews, as this cluster routes it
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: ${name}
-  namespace: bookinfo
-spec:
-  hosts: [reviews]
-  http:
-    - route:
-        - destination: { host: reviews, subset: v1 }
-          weight: ${stable} # stable
-        - destination: { host: reviews, subset: v2 }
-          weight: ${100 - stable}
-`;
+export const FLEET_VS = (stable: number, name = 'reviews') =>
+  reviewsRoute(stable, 'reviews, as this cluster routes it', name);
 
 export const FLEET_DR = (...subsets: string[]) => `apiVersion: networking.istio.io/v1
 kind: DestinationRule

@@ -18,6 +18,7 @@ import {
   presetPatternsAcceptedByRe2,
 } from '../../../scripts/cli-bundle.mjs';
 import { BROWSER_PRESETS, OS_PRESETS, userAgentPatterns } from '../../../shared/mesh/policy/ua-presets.ts';
+import { reviewsRoute } from '../../helpers/reviews-route.ts';
 
 // A file command runs from its one-file bundle (out/cli/file-commands/<command>.cjs) compiled with a
 // V8 code cache. The cache must be used when it was made from that very bundle, and never run
@@ -32,21 +33,7 @@ let meta: Metafile;
 const stamps: Record<string, FileCommandStamp> = {};
 let re2Accepted: string[];
 
-const VS = `# the reviews route
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-  namespace: bookinfo
-spec:
-  hosts: [reviews]
-  http:
-    - route:
-        - destination: { host: reviews, subset: v1 }
-          weight: 100 # stable
-        - destination: { host: reviews, subset: v2 }
-          weight: 0
-`;
+const VS = reviewsRoute(100, 'the reviews route');
 const EDITED = VS.replace('weight: 100 # stable', 'weight: 90 # stable').replace(
   'weight: 0\n',
   'weight: 10\n',
