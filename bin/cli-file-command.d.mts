@@ -19,6 +19,8 @@ export function loadFileCommand(
 ):
   | {
       main: (argv: string[]) => Promise<number>;
+      /** The bundle's exports (a file command's hold `main`). */
+      exports: Record<string, unknown>;
       cacheAccepted: boolean;
       cacheComplete: boolean;
       writeCache: (complete: boolean) => boolean;

@@ -31,10 +31,15 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Script } from 'node:vm';
+import { Script, constants as vmConstants } from 'node:vm';
 
 /** Where in out/cli the one-file bundles of the file commands are. */
 export const FILE_COMMANDS_DIR = 'file-commands';
+/**
+ * The one-file bundle of what `switchyard web` loads once the page has its script
+ * (main/server/web-core-loader.ts loads it through loadFileCommand): a module, not a command.
+ */
+const WEB_CORE_BUNDLE = 'web-core';
 /** Length of the bundle's sha256 in hex, which heads a cache file. */
 const HASH_LENGTH = 64;
 /**
@@ -90,7 +95,7 @@ export function currentFileCommand(root, outdir, command) {
  */
 export async function runFileCommand(root, outdir, argv) {
   const command = argv[0];
-  if (command === undefined) return undefined;
+  if (command === undefined || command === WEB_CORE_BUNDLE) return undefined;
   const stamp = currentFileCommand(root, outdir, command);
   if (!stamp) return undefined;
   const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), command, stamp);
@@ -110,7 +115,7 @@ export async function runFileCommand(root, outdir, argv) {
  * @param {string} dir
  * @param {string} command
  * @param {Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>} stamp
- * @returns {{ main: (argv: string[]) => Promise<number>, cacheAccepted: boolean, cacheComplete: boolean, writeCache: (complete: boolean) => boolean } | undefined}
+ * @returns {{ main: (argv: string[]) => Promise<number>, exports: Record<string, unknown>, cacheAccepted: boolean, cacheComplete: boolean, writeCache: (complete: boolean) => boolean } | undefined}
  */
 export function loadFileCommand(dir, command, stamp) {
   const filename = join(dir, `${command}.cjs`);
@@ -147,16 +152,19 @@ export function loadFileCommand(dir, command, stamp) {
   } catch {
     // no cache yet
   }
-  // The wrapper Node gives a CommonJS module.
+  // The wrapper Node gives a CommonJS module. A dynamic import left in a bundle (web's, of a package
+  // or built-in it loads only when needed) goes to Node's own loader, as from a CommonJS file.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename,
     cachedData,
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const cacheAccepted = cachedData !== undefined && !script.cachedDataRejected;
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(filename), module, filename, dir);
   return {
     main: module.exports.main,
+    exports: module.exports,
     cacheAccepted,
     cacheComplete: cacheAccepted && cacheComplete,
     writeCache(complete) {

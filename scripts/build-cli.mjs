@@ -3,8 +3,9 @@
 // without compiling TypeScript at run time. bin/switchyard.mjs falls back to the sources (through
 // tsx) when this bundle is missing or older than them: the build stamp written last here lists,
 // per command, the sources its chunks load (bin/cli-build-stamp.mjs). Each file command is also
-// bundled as one CommonJS file in out/cli/file-commands, with a stamp of its own written after it
-// (bin/cli-file-command.mjs runs it).
+// bundled as one CommonJS file in out/cli/file-commands, and so is what `web` loads once the page has
+// its script (web-core), each with a stamp of its own written after it (bin/cli-file-command.mjs
+// runs them).
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -16,22 +17,28 @@ import {
   fileCommandBuildOptions,
   fileCommandStamp,
   presetPatternsAcceptedByRe2,
+  webCoreBuildOptions,
 } from './cli-bundle.mjs';
 
 const outdir = 'out/cli';
 const fileCommandsDir = join(outdir, FILE_COMMANDS_DIR);
 // No stamp while building: a build that fails half-way leaves a bundle bin/switchyard.mjs won't run.
 rmSync(join(outdir, STAMP_FILE), { force: true });
-for (const command of FILE_COMMANDS) rmSync(join(fileCommandsDir, `${command}.json`), { force: true });
+for (const command of [...FILE_COMMANDS, 'web-core'])
+  rmSync(join(fileCommandsDir, `${command}.json`), { force: true });
 const builtAtMs = Date.now();
-const [result, fileCommands] = await Promise.all([
+const [result, fileCommands, web] = await Promise.all([
   build({ ...cliBuildOptions(process.cwd(), outdir), metafile: true }),
   presetPatternsAcceptedByRe2(process.cwd()).then((accepted) =>
     build({ ...fileCommandBuildOptions(process.cwd(), outdir, accepted), metafile: true }),
   ),
+  build({ ...webCoreBuildOptions(process.cwd(), outdir), metafile: true }),
 ]);
 writeFileSync(join(outdir, STAMP_FILE), `${JSON.stringify(stampFromMetafile(result.metafile, builtAtMs))}\n`);
-for (const [output, meta] of Object.entries(fileCommands.metafile.outputs)) {
+for (const [output, meta] of [
+  ...Object.entries(fileCommands.metafile.outputs),
+  ...Object.entries(web.metafile.outputs),
+]) {
   const stamp = fileCommandStamp(process.cwd(), output, meta, builtAtMs);
   writeFileSync(output.replace(/\.cjs$/, '.json'), `${JSON.stringify(stamp)}\n`);
 }

@@ -38,6 +38,8 @@ export function cliBuildOptions(root, outdir) {
       js: "import { createRequire as __syCreateRequire } from 'node:module'; const require = __syCreateRequire(import.meta.url);",
     },
     splitting: true,
+    // main/server/web-core-loader.ts loads the web core from its one-file bundle (webCoreBuildOptions).
+    define: { __SWITCHYARD_WEB_CORE_BUNDLE__: 'true' },
     outdir,
     logLevel: 'warning',
   };
@@ -183,6 +185,39 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
         },
       },
     ],
+  };
+}
+
+/**
+ * What `switchyard web` loads once the page has its script (main/server/web-core.ts: the app core,
+ * the demo mesh, the contract and the socket layer) as one CommonJS file too, `web-core.cjs` beside
+ * the file commands' bundles, which main/server/web-core-loader.ts compiles with a V8 code cache
+ * through bin/cli-file-command.mjs. As ES-module chunks, V8 compiled ~2.5 MB of them at every start,
+ * about a third of the server's work between the page's script and the answers to its first
+ * calls; Node 20 has no compile cache for ES modules. The command itself stays an ES module in
+ * out/cli, so that it listens and serves the page as soon as before (a one-file bundle of the whole
+ * command was read and deserialized before it listened: 40 ms later, and the first screen slower).
+ * Two differences from the file commands' bundles:
+ * - the demo store's validators (`@kubernetes-models/*`, ES modules only, which a CommonJS bundle
+ *   cannot require) are bundled in;
+ * - `import.meta.url` is the URL of a chunk in out/cli (`out/cli/web-core.js`, which does not
+ *   exist), where the ES-module build puts the same code: the sources find the repository relative
+ *   to it (`../..`).
+ * What it imports only when needed (the Kubernetes client for a legacy auth provider, Node's
+ * built-ins) goes through Node's own loader (bin/cli-file-command.mjs).
+ * @param {string} root the repository
+ * @param {string} outdir out/cli
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function webCoreBuildOptions(root, outdir) {
+  const options = fileCommandBuildOptions(root, outdir);
+  return {
+    ...options,
+    entryPoints: [{ in: 'main/server/web-core.ts', out: 'web-core' }],
+    external: (options.external ?? []).filter((p) => !p.startsWith('@kubernetes-models/')),
+    banner: {
+      js: "var __syImportMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'web-core.js')).href;",
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { packageVersion } from '../core/app-version.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { firstScreenGate } from '../core/first-screen-gate.ts';
 import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
+import { loadWebCore } from '../server/web-core-loader.ts';
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
@@ -74,10 +75,7 @@ export const webCommand: Command = {
     const pageRuns = pageScriptOrTimeout(FIRST_SCREEN_WAIT_MS);
     let stopFleet: (() => Promise<void>) | undefined;
     const corePromise = pageRuns.promise.then(async () => {
-      const [{ createAppCore }, { startEmbeddedDemo, demoSampleRequests }] = await Promise.all([
-        import('../core/app-core.ts'),
-        import('../demo/embedded-demo.ts'),
-      ]);
+      const { createAppCore, startEmbeddedDemo, demoSampleRequests } = await loadWebCore();
       // The demo fleet's kubeconfig goes first in KUBECONFIG: its contexts are listed (and
       // connected) as any other, the operator's own contexts stay beside them.
       const fleet = clusters > 1 ? await startWebDemoFleet(clusters, io.env, values.kubeconfig) : undefined;
@@ -109,8 +107,9 @@ export const webCommand: Command = {
       rendererDir,
       // The contract (zod and every schema) loads after the first screen's files are asked for.
       handlers: pageRuns.promise
-        .then(() => import('../../shared/api/contract.ts'))
+        .then(loadWebCore)
         .then(({ callNames }) => firstScreen.watch(handlersAfter(callNames, corePromise))),
+      loadSocketLayer: loadWebCore,
       subscribe: subscribeAfter(corePromise),
       onPageScript: () => {
         firstScreen.pageCame();

@@ -23,6 +23,8 @@ export interface WebServerOptions {
    * and soon opens the socket, so the caller may load what the socket's calls need.
    */
   onPageScript?: () => void;
+  /** Loads the socket layer's module (default: imports socket-layer.ts; web-core-loader.ts for the web command). */
+  loadSocketLayer?: () => Promise<Pick<typeof import('./socket-layer.ts'), 'createSocketLayer'>>;
 }
 
 export interface WebServer {
@@ -155,8 +157,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     );
   });
   const loadLayer = () => {
-    layer = Promise.all([import('./socket-layer.ts'), options.handlers]).then(
-      ([{ createSocketLayer }, handlers]) => createSocketLayer({ handlers, subscribe: options.subscribe }),
+    const loadModule = options.loadSocketLayer ?? (() => import('./socket-layer.ts'));
+    layer = Promise.all([loadModule(), options.handlers]).then(([{ createSocketLayer }, handlers]) =>
+      createSocketLayer({ handlers, subscribe: options.subscribe }),
     );
     return layer;
   };

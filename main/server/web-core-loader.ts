@@ -1,0 +1,41 @@
+// Loads web-core.ts. In the built command (out/cli, ES modules), from its one-file CommonJS bundle
+// `out/cli/file-commands/web-core.cjs` with a V8 code cache, through the same runner as the file
+// commands (bin/cli-file-command.mjs): Node 20 has no compile cache for ES modules, and compiling
+// the core's ~2.5 MB of chunks at each start was about a third of the server's work between the
+// page's script and the answers to its first calls (the first screen waits for those). The cache is
+// written when the process exits, if V8 took none (a first run after a build). From the sources
+// (tsx, tests), or when that bundle is missing or older than a source in it, the module is imported
+// as any other.
+import type * as WebCoreModule from './web-core.ts';
+
+export type WebCore = typeof WebCoreModule;
+
+/** Set to true by the build of out/cli (scripts/cli-bundle.mjs); absent in the sources. */
+declare const __SWITCHYARD_WEB_CORE_BUNDLE__: boolean | undefined;
+
+/** The name of the one-file bundle in out/cli/file-commands (not a command: bin/switchyard.mjs skips it). */
+export const WEB_CORE_BUNDLE = 'web-core';
+
+let loading: Promise<WebCore> | undefined;
+
+/** web-core.ts's exports, loaded once. */
+export function loadWebCore(): Promise<WebCore> {
+  loading ??= fromBundle().then((bundled) => bundled ?? import('./web-core.ts'));
+  return loading;
+}
+
+async function fromBundle(): Promise<WebCore | undefined> {
+  if (typeof __SWITCHYARD_WEB_CORE_BUNDLE__ === 'undefined' || !__SWITCHYARD_WEB_CORE_BUNDLE__)
+    return undefined;
+  const [{ currentFileCommand, loadFileCommand, FILE_COMMANDS_DIR }, { fileURLToPath }, { join }] =
+    await Promise.all([import('../../bin/cli-file-command.mjs'), import('node:url'), import('node:path')]);
+  // This code is a chunk in out/cli.
+  const outdir = fileURLToPath(new URL('.', import.meta.url));
+  const root = join(outdir, '../..');
+  const stamp = currentFileCommand(root, outdir, WEB_CORE_BUNDLE);
+  if (!stamp) return undefined;
+  const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), WEB_CORE_BUNDLE, stamp);
+  if (!loaded) return undefined;
+  if (!loaded.cacheAccepted) process.once('exit', () => loaded.writeCache(true));
+  return loaded.exports as WebCore;
+}
