@@ -19,6 +19,35 @@ test.describe('the first screen in browser mode', () => {
     await page.screenshot({ path: 'test/artifacts/first-screen.png' });
   });
 
+  test('the page opens one socket and asks the first screen’s questions on it before the app runs', async ({
+    page,
+  }) => {
+    // renderer/public/socket-boot.js asks them; the app then takes that socket and its answers.
+    const sockets: string[] = [];
+    const sent: Array<{ id: number; channel: string }> = [];
+    page.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      ws.on('framesent', (f) => {
+        const frame = JSON.parse(String(f.payload)) as { id: number; channel: string };
+        sent.push({ id: frame.id, channel: frame.channel });
+      });
+    });
+    await page.goto(url());
+    await expect(
+      page.getByRole('region', { name: 'Clusters' }).getByRole('listitem', { name: 'Demo mesh' }),
+    ).toBeVisible();
+    expect(sockets).toHaveLength(1);
+    expect(sent.slice(0, 4)).toEqual([
+      { id: 1, channel: 'app.info' },
+      { id: 2, channel: 'contexts.list' },
+      { id: 3, channel: 'demo.status' },
+      { id: 4, channel: 'drafts.list' },
+    ]);
+    // The app asked none of them again: its own calls start after the boot socket's.
+    expect(sent.slice(4).filter((c) => c.id <= 4)).toEqual([]);
+    expect(sent.slice(4).map((c) => c.channel)).not.toContain('app.info');
+  });
+
   test('a page without the token is refused', async ({ page }) => {
     const bare = new URL(url());
     bare.search = '';

@@ -6,6 +6,7 @@ import type {
   EventPayload,
 } from '../../../shared/api/contract.ts';
 import type { ApiResult } from '../../../shared/api/errors.ts';
+import { takeBootSocket } from './boot-socket.ts';
 import { electronTransport } from './electron-transport.ts';
 import { checkedEvent } from './event-checks.ts';
 import type { Transport } from './transport.ts';
@@ -38,5 +39,5 @@ export function connectFromEnvironment(): ApiClient {
   // The token stays in the URL (as Jupyter does) so that a reload still reaches the page.
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const url = `ws://${window.location.host}/api?token=${encodeURIComponent(token)}`;
-  return createApiClient(websocketTransport(url));
+  return createApiClient(websocketTransport(url, takeBootSocket()));
 }

@@ -7,47 +7,95 @@ import {
   utf8Bytes,
 } from '../../../shared/api/limits.ts';
 import { ServerFrame } from '../../../shared/api/ws-protocol.ts';
+import { BOOT_ANSWERS_KEPT_MS, type BootSocket } from './boot-socket.ts';
 import type { Transport, TransportStatus } from './transport.ts';
 
-/** Browser mode: every call and event of the contract over one socket to `switchyard web`. */
-export function websocketTransport(url: string): Transport {
-  let nextId = 1;
+const OPEN = 1;
+const CLOSED = 3;
+
+/**
+ * Browser mode: every call and event of the contract over one socket to `switchyard web`. With
+ * `boot` (boot-socket.ts), the socket the page opened before the app ran: the app's first call of
+ * each channel boot-socket.js already asked (with an empty request) takes that answer, within
+ * BOOT_ANSWERS_KEPT_MS; events that came before the app listened are given to each listener that
+ * subscribes within that time, in order.
+ */
+export function websocketTransport(url: string, boot?: BootSocket): Transport {
   const pending = new Map<number, (result: ApiResult<unknown>) => void>();
   const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
   const statusListeners = new Set<(status: TransportStatus) => void>();
-  const socket = new WebSocket(url);
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('cannot reach Switchyard')), { once: true });
-  });
+  /** The socket's state once it opened or closed; a listener that comes later is told it. */
+  let current: TransportStatus | undefined;
+  const socket = boot?.socket ?? new WebSocket(url);
+  let nextId = 1 + Math.max(0, ...(boot?.calls.map((c) => c.id) ?? []));
+  const early = new Map<string, Promise<ApiResult<unknown>>>();
+  for (const { id, channel } of boot?.calls ?? [])
+    early.set(channel, new Promise((resolve) => pending.set(id, resolve)));
+  let earlyEvents: Array<{ event: string; payload: unknown }> = [];
+  if (boot)
+    setTimeout(() => {
+      early.clear();
+      earlyEvents = [];
+    }, BOOT_ANSWERS_KEPT_MS);
+  const opened =
+    socket.readyState === OPEN
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          if (socket.readyState > OPEN) reject(new Error('cannot reach Switchyard'));
+          socket.addEventListener('open', () => resolve(), { once: true });
+          socket.addEventListener('error', () => reject(new Error('cannot reach Switchyard')), {
+            once: true,
+          });
+        });
   opened.then(
     () => {
-      for (const l of statusListeners) l({ state: 'open' });
+      current = { state: 'open' };
+      for (const l of statusListeners) l(current);
     },
     () => {},
   );
 
-  socket.addEventListener('message', (message) => {
-    const parsed = ServerFrame.safeParse(JSON.parse(String(message.data)));
+  const receive = (data: unknown, beforeApp: boolean) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(String(data));
+    } catch {
+      return; // not a frame of the server's
+    }
+    const parsed = ServerFrame.safeParse(json);
     if (!parsed.success) return;
     const frame = parsed.data;
     if (frame.type === 'result') {
       pending.get(frame.id)?.(frame.result as ApiResult<unknown>);
       pending.delete(frame.id);
+    } else if (beforeApp) {
+      earlyEvents.push({ event: frame.event, payload: frame.payload });
     } else {
       for (const l of eventListeners.get(frame.event) ?? []) l(frame.payload);
     }
-  });
-  socket.addEventListener('close', (event) => {
-    const reason = event.reason || `connection closed (code ${event.code})`;
+  };
+  socket.addEventListener('message', (message) => receive(message.data, false));
+  for (const data of boot?.frames ?? []) receive(data, true);
+  const closed = (reason: string) => {
     for (const resolve of pending.values())
       resolve({ ok: false, error: { code: 'unavailable', message: reason } });
     pending.clear();
-    for (const l of statusListeners) l({ state: 'closed', reason });
-  });
+    current = { state: 'closed', reason };
+    for (const l of statusListeners) l(current);
+  };
+  socket.addEventListener('close', (event) =>
+    closed(event.reason || `connection closed (code ${event.code})`),
+  );
+  // The boot socket may have closed before the app took it: its close event has gone.
+  if (socket.readyState === CLOSED) queueMicrotask(() => closed('the connection to Switchyard is closed'));
 
   return {
     async call(channel: CallName, payload: unknown) {
+      const answered = early.get(channel);
+      if (answered && isEmptyRequest(payload)) {
+        early.delete(channel);
+        return answered;
+      }
       try {
         await opened;
       } catch {
@@ -83,11 +131,27 @@ export function websocketTransport(url: string): Transport {
         eventListeners.set(event, set);
       }
       set.add(listener);
+      const before = earlyEvents.filter((e) => e.event === event);
+      if (before.length > 0)
+        queueMicrotask(() => {
+          for (const e of before) if (set.has(listener)) listener(e.payload);
+        });
       return () => set.delete(listener);
     },
     onStatus(listener) {
       statusListeners.add(listener);
+      const now = current;
+      if (now) queueMicrotask(() => statusListeners.has(listener) && listener(now));
       return () => statusListeners.delete(listener);
     },
   };
+}
+
+function isEmptyRequest(payload: unknown): boolean {
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    Object.getPrototypeOf(payload) === Object.prototype &&
+    Object.keys(payload).length === 0
+  );
 }
