@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectFromEnvironment } from './api/api-client.ts';
 import { App } from './app/app.tsx';
+import { whenIdle } from './app/screen-preload.ts';
 import { createApplyStore } from './stores/apply-store.ts';
 import { createClustersStore } from './stores/clusters-store.ts';
 import { createDraftsStore } from './stores/drafts-store.ts';
@@ -34,3 +35,5 @@ createRoot(root).render(
     />
   </StrictMode>,
 );
+// The event schemas (zod) load once the first screen is up, not before it (event-gate.ts).
+whenIdle(() => void api.loadEventChecks());
