@@ -35,5 +35,19 @@ createRoot(root).render(
     />
   </StrictMode>,
 );
-// The event schemas (zod) load once the first screen is up, not before it (event-gate.ts).
-whenIdle(() => void api.loadEventChecks());
+// The event schemas (zod, ~70 ms to evaluate) load in an idle slot once the first screen has its
+// cluster list (or the connection failed, and no list comes): not before it, nor between the
+// first paint and the list (event-gate.ts). An event that comes earlier loads them at once.
+const firstScreenShown = () => {
+  const { contexts, connection } = clusters.getState();
+  return contexts.length > 0 || connection === 'closed';
+};
+const loadEventChecksWhenIdle = () => whenIdle(() => void api.loadEventChecks());
+if (firstScreenShown()) loadEventChecksWhenIdle();
+else {
+  const off = clusters.subscribe(() => {
+    if (!firstScreenShown()) return;
+    off();
+    loadEventChecksWhenIdle();
+  });
+}
