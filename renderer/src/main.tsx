@@ -36,13 +36,17 @@ createRoot(root).render(
   </StrictMode>,
 );
 // The event schemas (zod, ~70 ms to evaluate) load in an idle slot once the first screen has its
-// cluster list (or the connection failed, and no list comes): not before it, nor between the
-// first paint and the list (event-gate.ts). An event that comes earlier loads them at once.
+// cluster list, even an empty one while the demo starts (or the connection failed, and no list
+// comes): not before it, nor between the first paint and the list (event-gate.ts); and before
+// the demo's first events, which would otherwise wait for them. An earlier event loads them at once.
 const firstScreenShown = () => {
-  const { contexts, connection } = clusters.getState();
-  return contexts.length > 0 || connection === 'closed';
+  const { loading, connection } = clusters.getState();
+  return !loading || connection === 'closed';
 };
-const loadEventChecksWhenIdle = () => whenIdle(() => void api.loadEventChecks());
+// whenIdle alone could run before the frame that shows the list: the frame comes first (a hidden
+// page has no frames; its first event loads them then).
+const loadEventChecksWhenIdle = () =>
+  requestAnimationFrame(() => setTimeout(() => whenIdle(() => void api.loadEventChecks()), 0));
 if (firstScreenShown()) loadEventChecksWhenIdle();
 else {
   const off = clusters.subscribe(() => {
