@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './errors.ts';
-import { formatBytes, jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from './limits.ts';
+import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES, sampleTooLargeMessage } from './limits.ts';
 import { MirrorInput, MirrorView, StickyInput, StickyView } from './mirror-schemas.ts';
 
 // What the console shows and sends: views computed in main from its caches (never raw objects with
@@ -379,14 +379,8 @@ export const RolloutPlanStartInput = z.object({
 
 // Live preview: where a sample of requests would go under the desired (unapplied) rules and split.
 
-/** Why a sample is refused for its size (the renderer shows the same words before sending). */
-export function sampleTooLargeMessage(bytes: number): string {
-  const [size, limit] = [formatBytes(bytes), formatBytes(MAX_SAMPLE_JSONL_BYTES)];
-  // Just over the limit, rounded figures would read "6 MiB; at most 6 MiB": give exact bytes then.
-  if (size === limit)
-    return `sample traffic is ${bytes.toLocaleString('en')} bytes; a preview takes at most ${MAX_SAMPLE_JSONL_BYTES.toLocaleString('en')} bytes (${limit}) of JSONL`;
-  return `sample traffic is ${size}; a preview takes at most ${limit} of JSONL`;
-}
+// Defined with the limit it reports, zod-free, so the renderer's first screen can import it without zod.
+export { sampleTooLargeMessage } from './limits.ts';
 
 // Each character is at least one byte, so a text longer than the limit is refused without counting.
 const SampleJsonl = z.string().superRefine((text, ctx) => {

@@ -5,8 +5,8 @@ import { NamespaceName, ObjectName } from './k8s-names.ts';
 // Offline drafts (issue 8): a desired release kept on the laptop, with the base it was drafted
 // against, compared three ways (base, draft, live) and applied through the same apply engine.
 
-/** A context id of the form `draft:<id>` names a draft's own views (never a cluster). */
-export const DRAFT_CONTEXT_PREFIX = 'draft:';
+// In its own zod-free module, so the renderer's first screen can use it without loading zod.
+export { DRAFT_CONTEXT_PREFIX } from './draft-context.ts';
 
 export const DraftBaseSource = z.enum(['cache', 'snapshot', 'yaml', 'none']);
 

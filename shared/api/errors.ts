@@ -1,18 +1,8 @@
 import { z } from 'zod';
+import { API_ERROR_CODES } from './error-codes.ts';
 
 /** Every failure that crosses the contract is one of these codes, never a thrown string. */
-export const ApiErrorCode = z.enum([
-  'invalid-request', // the payload failed its schema
-  'unknown-channel', // the call is not in the contract
-  'invalid-response', // main produced something the contract does not allow (a bug in main)
-  'not-found',
-  'unauthorized',
-  'forbidden',
-  'conflict',
-  'unavailable',
-  'timeout',
-  'internal',
-]);
+export const ApiErrorCode = z.enum(API_ERROR_CODES);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 
 export const ApiError = z.object({

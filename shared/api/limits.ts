@@ -122,3 +122,12 @@ export function jsonBytesUpTo(value: unknown, limit: number): number {
   }
   return total;
 }
+
+/** Why a sample is refused for its size (the renderer shows the same words before sending). */
+export function sampleTooLargeMessage(bytes: number): string {
+  const [size, limit] = [formatBytes(bytes), formatBytes(MAX_SAMPLE_JSONL_BYTES)];
+  // Just over the limit, rounded figures would read "6 MiB; at most 6 MiB": give exact bytes then.
+  if (size === limit)
+    return `sample traffic is ${bytes.toLocaleString('en')} bytes; a preview takes at most ${MAX_SAMPLE_JSONL_BYTES.toLocaleString('en')} bytes (${limit}) of JSONL`;
+  return `sample traffic is ${size}; a preview takes at most ${limit} of JSONL`;
+}

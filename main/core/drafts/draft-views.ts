@@ -3,8 +3,8 @@
 // draft's own objects) beside the release as the base had it, and a per-object YAML diff.
 
 import { stringify } from 'yaml';
+import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-context.ts';
 import type { DraftObjectDiff, DraftSummary, DraftView } from '../../../shared/api/draft-schemas.ts';
-import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
 import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { ObjectLookup } from '../views/release-views.ts';

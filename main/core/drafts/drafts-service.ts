@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { DesiredReleaseInput, PlanView } from '../../../shared/api/console-schemas.ts';
 import type { CallName, CallRequest, CallResponse } from '../../../shared/api/contract.ts';
-import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-schemas.ts';
+import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-context.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
 import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';

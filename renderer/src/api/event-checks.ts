@@ -1,5 +1,4 @@
-import type { EventName } from '../../../shared/api/contract.ts';
-import { events } from '../../../shared/api/contract.ts';
+import type { EventName, events } from '../../../shared/api/contract.ts';
 
 // Every event main pushes is checked before a store sees it: a renderer bug should not be fed a
 // malformed payload. Most go through their zod schema. `services.changed` is the exception: after a
@@ -8,6 +7,11 @@ import { events } from '../../../shared/api/contract.ts';
 // main's own release index over a trusted transport, so it is checked structurally instead: the
 // fields the services store sorts, keys and searches by must be strings, in linear time with no
 // copy. The rest of a summary is only shown (React renders any value as text or not at all).
+// The schemas are loaded after the first screen (event-gate.ts): this module imports them as a
+// type only, so that zod stays off the first screen (issue 13).
+
+/** The contract's event schemas (shared/api/contract.ts), once loaded. */
+export type EventSchemas = typeof events;
 
 type Check = (payload: unknown) => boolean;
 
@@ -31,10 +35,13 @@ export function servicesChangedShape(payload: unknown): boolean {
 
 const structural: Partial<Record<EventName, Check>> = { 'services.changed': servicesChangedShape };
 
-/** The payload a listener may be given, or undefined when it is malformed. */
-export function checkedEvent(event: EventName, payload: unknown): unknown {
+/**
+ * The payload a listener may be given, or undefined when it is malformed. Without the schemas
+ * (they could not be loaded) only an event with a structural check can pass.
+ */
+export function checkedEvent(schemas: EventSchemas | undefined, event: EventName, payload: unknown): unknown {
   const check = structural[event];
   if (check) return check(payload) ? payload : undefined;
-  const parsed = events[event].safeParse(payload);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = schemas?.[event].safeParse(payload);
+  return parsed?.success ? parsed.data : undefined;
 }

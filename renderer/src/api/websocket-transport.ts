@@ -6,8 +6,8 @@ import {
   MAX_FRAME_BYTES,
   utf8Bytes,
 } from '../../../shared/api/limits.ts';
-import { ServerFrame } from '../../../shared/api/ws-protocol.ts';
 import { BOOT_ANSWERS_KEPT_MS, type BootSocket } from './boot-socket.ts';
+import { parseServerFrame } from './server-frame.ts';
 import type { Transport, TransportStatus } from './transport.ts';
 
 const OPEN = 1;
@@ -56,15 +56,9 @@ export function websocketTransport(url: string, boot?: BootSocket): Transport {
   );
 
   const receive = (data: unknown, beforeApp: boolean) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(String(data));
-    } catch {
-      return; // not a frame of the server's
-    }
-    const parsed = ServerFrame.safeParse(json);
-    if (!parsed.success) return;
-    const frame = parsed.data;
+    // Checked by hand (server-frame.ts says why); a message that is not a frame is dropped.
+    const frame = parseServerFrame(String(data));
+    if (!frame) return;
     if (frame.type === 'result') {
       pending.get(frame.id)?.(frame.result as ApiResult<unknown>);
       pending.delete(frame.id);

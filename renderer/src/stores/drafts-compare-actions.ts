@@ -2,7 +2,6 @@
 // draft's value or take the live one), and plan the merged draft for the review dialog.
 
 import type { ApplyResultView } from '../../../shared/api/console-schemas.ts';
-import { DraftCompareView as CompareSchema } from '../../../shared/api/draft-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import { conflictKey, keepValid, resolutionList } from '../features/drafts/draft-keys.ts';
@@ -86,7 +85,11 @@ export function draftsCompareActions(
         return;
       }
       const moved = 'The cluster changed again since the comparison: compared afresh, check the overlaps.';
-      const details = CompareSchema.safeParse(result.error.details);
+      // The schema is imported here, not at the top: this store is on the first screen, and
+      // draft-schemas.ts would bring zod and its schemas there (issue 13). A conflict is rare.
+      const { DraftCompareView } = await import('../../../shared/api/draft-schemas.ts');
+      if (get().open?.view.id !== open.view.id) return;
+      const details = DraftCompareView.safeParse(result.error.details);
       if (details.success)
         set({
           compare: details.data,

@@ -31,20 +31,25 @@ const service = {
 };
 
 describe('the contract client checks events before a store sees them', () => {
-  it('passes a well-formed services.changed through as it came, the same object', () => {
+  // Each test first waits for the schemas (event-gate.test.ts covers the events before them).
+  it('passes a well-formed services.changed through as it came, the same object', async () => {
     const { transport, push } = fakeTransport();
     const seen: unknown[] = [];
-    createApiClient(transport).on('services.changed', (e) => seen.push(e));
+    const client = createApiClient(transport);
+    await client.loadEventChecks();
+    client.on('services.changed', (e) => seen.push(e));
     const payload = { contextId: 'demo', upserts: [service], removed: ['istio:shop/cart'] };
     push('services.changed', payload);
     expect(seen).toEqual([payload]);
     expect(seen[0]).toBe(payload);
   });
 
-  it('drops a services.changed whose listed fields are not strings, or whose lists are missing', () => {
+  it('drops a services.changed whose listed fields are not strings, or whose lists are missing', async () => {
     const { transport, push } = fakeTransport();
     const seen: unknown[] = [];
-    createApiClient(transport).on('services.changed', (e) => seen.push(e));
+    const client = createApiClient(transport);
+    await client.loadEventChecks();
+    client.on('services.changed', (e) => seen.push(e));
     push('services.changed', { contextId: 'demo', upserts: [{ ...service, name: 7 }], removed: [] });
     push('services.changed', { contextId: 'demo', upserts: [{ ...service, host: undefined }], removed: [] });
     push('services.changed', { contextId: 'demo', upserts: [null], removed: [] });
@@ -55,10 +60,12 @@ describe('the contract client checks events before a store sees them', () => {
     expect(seen).toEqual([]);
   });
 
-  it('still checks other events against their zod schema', () => {
+  it('still checks other events against their zod schema', async () => {
     const { transport, push } = fakeTransport();
     const seen: unknown[] = [];
-    createApiClient(transport).on('apply.progress', (e) => seen.push(e));
+    const client = createApiClient(transport);
+    await client.loadEventChecks();
+    client.on('apply.progress', (e) => seen.push(e));
     push('apply.progress', { planId: 'p1', stepId: 's1', state: 'not-a-state' });
     push('apply.progress', { planId: 'p1', stepId: 's1', state: 'done', extra: 1 });
     // zod's copy: the key the schema does not know is left out.

@@ -1,10 +1,10 @@
+import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-context.ts';
 import type {
   ConflictResolution,
   DraftCompareView,
   DraftObjectCompare,
   DraftView,
 } from '../../../../shared/api/draft-schemas.ts';
-import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
 import { editKey } from '../../stores/release-store.ts';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
+import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-context.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import type { AllTrafficView } from '../../../../shared/api/release-flow-schemas.ts';
 import type { ApiClient } from '../../api/api-client.ts';

@@ -1,8 +1,11 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { PreviewView } from '../../../../shared/api/console-schemas.ts';
-import { sampleTooLargeMessage } from '../../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
-import { jsonStringBytes, MAX_SAMPLE_JSONL_BYTES } from '../../../../shared/api/limits.ts';
+import {
+  jsonStringBytes,
+  MAX_SAMPLE_JSONL_BYTES,
+  sampleTooLargeMessage,
+} from '../../../../shared/api/limits.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import type { ReleaseEdit } from '../../stores/release-store.ts';
 import { desiredInput } from '../../stores/release-store.ts';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallersView } from '../../../../shared/api/call-graph-schemas.ts';
 import type { ContentRuleView, ReleaseView } from '../../../../shared/api/console-schemas.ts';
-import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
+import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-context.ts';
 import type { ApiError } from '../../../../shared/api/errors.ts';
 import { formatMetric } from '../../../../shared/metrics/metric-format.ts';
 import type { ApiClient } from '../../api/api-client.ts';

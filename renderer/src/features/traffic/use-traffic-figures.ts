@@ -4,7 +4,7 @@ import type {
   PreviewView,
   ReleaseView,
 } from '../../../../shared/api/console-schemas.ts';
-import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-schemas.ts';
+import { DRAFT_CONTEXT_PREFIX } from '../../../../shared/api/draft-context.ts';
 import type { ApiClient } from '../../api/api-client.ts';
 import { metricsStoreFor } from '../../stores/metrics-store.ts';
 import type { TrafficFigures } from './traffic-figures.ts';
