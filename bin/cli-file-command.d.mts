@@ -4,18 +4,21 @@ export interface FileCommandStamp {
   hash: string;
   size: number;
   mtimeMs: number;
+  /** The build made the bundle ASCII: it is read as Latin-1. */
+  ascii?: boolean;
   sources: string[];
 }
 export function currentFileCommand(
   root: string,
   outdir: string,
   command: string,
+  sourcesCheckedForBuild?: number,
 ): FileCommandStamp | undefined;
 export function runFileCommand(root: string, outdir: string, argv: string[]): Promise<number | undefined>;
 export function loadFileCommand(
   dir: string,
   command: string,
-  stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>,
+  stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs' | 'ascii'>,
 ):
   | {
       main: (argv: string[]) => Promise<number>;

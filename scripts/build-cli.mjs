@@ -6,11 +6,12 @@
 // bundled as one CommonJS file in out/cli/file-commands, and so is what `web` loads once the page has
 // its script (web-core), each with a stamp of its own written after it (bin/cli-file-command.mjs
 // runs them).
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { STAMP_FILE, stampFromMetafile } from '../bin/cli-build-stamp.mjs';
 import {
+  asciiOnly,
   cliBuildOptions,
   FILE_COMMANDS,
   FILE_COMMANDS_DIR,
@@ -39,6 +40,9 @@ for (const [output, meta] of [
   ...Object.entries(fileCommands.metafile.outputs),
   ...Object.entries(web.metafile.outputs),
 ]) {
+  const text = readFileSync(output, 'utf8');
+  const ascii = asciiOnly(text);
+  if (ascii !== text) writeFileSync(output, ascii);
   const stamp = fileCommandStamp(process.cwd(), output, meta, builtAtMs);
   writeFileSync(output.replace(/\.cjs$/, '.json'), `${JSON.stringify(stamp)}\n`);
 }

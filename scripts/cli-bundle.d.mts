@@ -8,6 +8,7 @@ export function fileCommandBuildOptions(
   outdir: string,
   re2Accepted?: readonly string[],
 ): BuildOptions;
+export function asciiOnly(text: string): string;
 export function webCoreBuildOptions(root: string, outdir: string): BuildOptions;
 export function presetPatternsAcceptedByRe2(root: string): Promise<string[]>;
 export function fileCommandStamp(

@@ -199,7 +199,8 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
  * command was read and deserialized before it listened: 40 ms later, and the first screen slower).
  * Two differences from the file commands' bundles:
  * - the demo store's validators (`@kubernetes-models/*`, ES modules only, which a CommonJS bundle
- *   cannot require) are bundled in;
+ *   cannot require) are bundled in, and so is `js-yaml` (the kubeconfig reader), which as a package
+ *   of its own took 15-20 ms of the core's load to compile at every start;
  * - `import.meta.url` is the URL of a chunk in out/cli (`out/cli/web-core.js`, which does not
  *   exist), where the ES-module build puts the same code: the sources find the repository relative
  *   to it (`../..`).
@@ -214,11 +215,25 @@ export function webCoreBuildOptions(root, outdir) {
   return {
     ...options,
     entryPoints: [{ in: 'main/server/web-core.ts', out: 'web-core' }],
-    external: (options.external ?? []).filter((p) => !p.startsWith('@kubernetes-models/')),
+    external: (options.external ?? []).filter(
+      (p) => !p.startsWith('@kubernetes-models/') && p !== 'js-yaml' && p !== 'js-yaml/*',
+    ),
     banner: {
       js: "var __syImportMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'web-core.js')).href;",
     },
   };
+}
+
+/**
+ * `text` with every non-ASCII UTF-16 unit written as a `\uXXXX` escape. esbuild already escapes
+ * them in strings, templates, regexes and names (its default charset is ASCII) but not in the
+ * comments it keeps; so what is left is in comments, where the escape is just text (and anywhere
+ * else `\uXXXX` would mean the same unit). An ASCII bundle is read as Latin-1: no UTF-8 decoding,
+ * and a one-byte string for V8 (bin/cli-file-command.mjs).
+ * @param {string} text
+ */
+export function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -238,6 +253,7 @@ export function fileCommandStamp(root, output, meta, builtAtMs) {
     hash: createHash('sha256').update(readFileSync(path)).digest('hex'),
     size,
     mtimeMs,
+    ascii: !/[^\x00-\x7f]/.test(readFileSync(path, 'latin1')),
     sources: Object.keys(meta.inputs)
       .filter((input) => !input.includes('node_modules/') && !input.includes(':'))
       .sort(),

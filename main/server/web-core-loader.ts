@@ -6,6 +6,7 @@
 // written when the process exits, if V8 took none (a first run after a build). From the sources
 // (tsx, tests), or when that bundle is missing or older than a source in it, the module is imported
 // as any other.
+import { readFileSync } from 'node:fs';
 import type * as WebCoreModule from './web-core.ts';
 
 export type WebCore = typeof WebCoreModule;
@@ -24,6 +25,16 @@ export function loadWebCore(): Promise<WebCore> {
   return loading;
 }
 
+/** When out/cli's build started, from its stamp (bin/cli-build-stamp.mjs); undefined if unreadable. */
+function cliBuiltAtMs(outdir: string): number | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(`${outdir}/build-stamp.json`, 'utf8')) as { builtAtMs?: unknown };
+    return typeof stamp.builtAtMs === 'number' ? stamp.builtAtMs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function fromBundle(): Promise<WebCore | undefined> {
   if (typeof __SWITCHYARD_WEB_CORE_BUNDLE__ === 'undefined' || !__SWITCHYARD_WEB_CORE_BUNDLE__)
     return undefined;
@@ -32,7 +43,10 @@ async function fromBundle(): Promise<WebCore | undefined> {
   // This code is a chunk in out/cli.
   const outdir = fileURLToPath(new URL('.', import.meta.url));
   const root = join(outdir, '../..');
-  const stamp = currentFileCommand(root, outdir, WEB_CORE_BUNDLE);
+  // bin/switchyard.mjs ran this command's chunks only after it found every source of the web
+  // command (the core's among them) older than out/cli's build: a core bundle of that very build
+  // needs no second look at them.
+  const stamp = currentFileCommand(root, outdir, WEB_CORE_BUNDLE, cliBuiltAtMs(outdir));
   if (!stamp) return undefined;
   const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), WEB_CORE_BUNDLE, stamp);
   if (!loaded) return undefined;

@@ -6,8 +6,13 @@ import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FILE_COMMANDS_DIR, loadFileCommand } from '../../../bin/cli-file-command.mjs';
-import { cliBuildOptions, fileCommandStamp, webCoreBuildOptions } from '../../../scripts/cli-bundle.mjs';
+import { currentFileCommand, FILE_COMMANDS_DIR, loadFileCommand } from '../../../bin/cli-file-command.mjs';
+import {
+  asciiOnly,
+  cliBuildOptions,
+  fileCommandStamp,
+  webCoreBuildOptions,
+} from '../../../scripts/cli-bundle.mjs';
 import { callNames } from '../../../shared/api/contract.ts';
 
 // `switchyard web` as built (out/cli, ES modules) loads what the page's first calls need (the app
@@ -21,6 +26,7 @@ let outdir: string;
 let dir: string;
 let meta: Metafile['outputs'][string];
 let hash: string;
+let builtAt: number;
 
 beforeAll(async () => {
   mkdirSync(join(root, 'out'), { recursive: true });
@@ -28,6 +34,7 @@ beforeAll(async () => {
   outdir = mkdtempSync(join(root, 'out', 'test-web-core-'));
   dir = join(outdir, FILE_COMMANDS_DIR);
   const builtAtMs = Date.now();
+  builtAt = builtAtMs;
   const [, web] = await Promise.all([
     build(cliBuildOptions(root, outdir)),
     build({ ...webCoreBuildOptions(root, outdir), metafile: true }),
@@ -37,6 +44,9 @@ beforeAll(async () => {
     Metafile['outputs'][string],
   ];
   meta = m;
+  // As scripts/build-cli.mjs does: ASCII, then the stamp.
+  const file = join(root, output);
+  writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')));
   const stamp = fileCommandStamp(root, output, m, builtAtMs);
   hash = stamp.hash;
   writeFileSync(join(dir, 'web-core.json'), JSON.stringify(stamp));
@@ -74,6 +84,29 @@ describe('the web core as one CommonJS file', () => {
       .map((i) => i.path)
       .filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
     expect(dynamic).toEqual(['@kubernetes/client-node']);
+  });
+
+  it('is ASCII, read as Latin-1 (the same text), after the build escaped the non-ASCII in its comments', () => {
+    const stamp = JSON.parse(readFileSync(join(dir, 'web-core.json'), 'utf8'));
+    expect(stamp.ascii).toBe(true);
+    const bytes = readFileSync(join(dir, 'web-core.cjs'));
+    expect(bytes.every((b) => b < 0x80)).toBe(true);
+    expect(bytes.toString('latin1')).toBe(bytes.toString('utf8'));
+  });
+
+  it('is current without a look at each source only for the build whose sources the caller checked', () => {
+    const stamp = JSON.parse(readFileSync(join(dir, 'web-core.json'), 'utf8'));
+    // A stamp whose build is older than its sources: current only when told they were checked for it.
+    const older = { ...stamp, builtAtMs: 1 };
+    writeFileSync(join(dir, 'web-core.json'), JSON.stringify(older));
+    try {
+      expect(currentFileCommand(root, outdir, 'web-core')).toBeUndefined();
+      expect(currentFileCommand(root, outdir, 'web-core', 2)).toBeUndefined();
+      expect(currentFileCommand(root, outdir, 'web-core', 1)).toEqual(older);
+    } finally {
+      writeFileSync(join(dir, 'web-core.json'), JSON.stringify(stamp));
+    }
+    expect(currentFileCommand(root, outdir, 'web-core')?.builtAtMs).toBe(builtAt);
   });
 
   it('loads through the file commands’ runner with the exports the web command uses, and its cache is taken', () => {
@@ -169,4 +202,20 @@ describe('switchyard web as built', () => {
     expect(await stop(second.child)).toBe(0);
     expect(statSync(cacheFile()).mtimeMs).toBe(written);
   }, 60_000);
+});
+
+describe('asciiOnly', () => {
+  it('escapes every non-ASCII unit, leaving code that means the same', () => {
+    const source = "/* v1 → v2, 100 % */ module.exports = ['é😀', /→+/.test('→→'), `ü${'ß'}`];";
+    const ascii = asciiOnly(source);
+    expect(/[^\x00-\x7f]/.test(ascii)).toBe(false);
+    const run = (text: string) => {
+      const module = { exports: undefined as unknown };
+      new Function('module', text)(module);
+      return module.exports;
+    };
+    expect(run(ascii)).toEqual(run(source));
+    expect(run(ascii)).toEqual(['é😀', true, 'üß']);
+    expect(asciiOnly('plain ascii')).toBe('plain ascii');
+  });
 });
