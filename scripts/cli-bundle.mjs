@@ -233,7 +233,7 @@ export function webCoreBuildOptions(root, outdir) {
  * @param {string} text
  */
 export function asciiOnly(text) {
-  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -253,7 +253,7 @@ export function fileCommandStamp(root, output, meta, builtAtMs) {
     hash: createHash('sha256').update(readFileSync(path)).digest('hex'),
     size,
     mtimeMs,
-    ascii: !/[^\x00-\x7f]/.test(readFileSync(path, 'latin1')),
+    ascii: !/[\u0080-\uffff]/.test(readFileSync(path, 'latin1')),
     sources: Object.keys(meta.inputs)
       .filter((input) => !input.includes('node_modules/') && !input.includes(':'))
       .sort(),
