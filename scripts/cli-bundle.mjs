@@ -38,7 +38,7 @@ export function cliBuildOptions(root, outdir) {
       js: "import { createRequire as __syCreateRequire } from 'node:module'; const require = __syCreateRequire(import.meta.url);",
     },
     splitting: true,
-    // main/server/web-core-loader.ts loads the web core from its one-file bundle (webCoreBuildOptions).
+    // main/commands/web-core-loader.ts loads the web core from its one-file bundle (webCoreBuildOptions).
     define: { __SWITCHYARD_WEB_CORE_BUNDLE__: 'true' },
     outdir,
     logLevel: 'warning',
@@ -189,9 +189,9 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
 }
 
 /**
- * What `switchyard web` loads once the page has its script (main/server/web-core.ts: the app core,
+ * What `switchyard web` loads once the page has its script (main/commands/web-core.ts: the app core,
  * the demo mesh, the contract and the socket layer) as one CommonJS file too, `web-core.cjs` beside
- * the file commands' bundles, which main/server/web-core-loader.ts compiles with a V8 code cache
+ * the file commands' bundles, which main/commands/web-core-loader.ts compiles with a V8 code cache
  * through bin/cli-file-command.mjs. As ES-module chunks, V8 compiled ~2.5 MB of them at every start,
  * about a third of the server's work between the page's script and the answers to its first
  * calls; Node 20 has no compile cache for ES modules. The command itself stays an ES module in
@@ -214,7 +214,7 @@ export function webCoreBuildOptions(root, outdir) {
   const options = fileCommandBuildOptions(root, outdir);
   return {
     ...options,
-    entryPoints: [{ in: 'main/server/web-core.ts', out: 'web-core' }],
+    entryPoints: [{ in: 'main/commands/web-core.ts', out: 'web-core' }],
     external: (options.external ?? []).filter(
       (p) => !p.startsWith('@kubernetes-models/') && p !== 'js-yaml' && p !== 'js-yaml/*',
     ),

@@ -4,10 +4,10 @@ import { packageVersion } from '../core/app-version.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { firstScreenGate } from '../core/first-screen-gate.ts';
 import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
-import { loadWebCore } from '../server/web-core-loader.ts';
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
+import { loadWebCore } from './web-core-loader.ts';
 
 const usage = `Usage: switchyard web [--port N] [--demo [--clusters N] [--kubeconfig FILE]] [--renderer DIR]
 

@@ -23,7 +23,7 @@ export interface WebServerOptions {
    * and soon opens the socket, so the caller may load what the socket's calls need.
    */
   onPageScript?: () => void;
-  /** Loads the socket layer's module (default: imports socket-layer.ts; web-core-loader.ts for the web command). */
+  /** Loads the socket layer's module (default: imports socket-layer.ts; main/commands/web-core-loader.ts for the web command). */
   loadSocketLayer?: () => Promise<Pick<typeof import('./socket-layer.ts'), 'createSocketLayer'>>;
 }
 

@@ -16,7 +16,7 @@ import {
 import { callNames } from '../../../shared/api/contract.ts';
 
 // `switchyard web` as built (out/cli, ES modules) loads what the page's first calls need (the app
-// core, the demo, the contract, the socket layer: main/server/web-core.ts) from one CommonJS file,
+// core, the demo, the contract, the socket layer: main/commands/web-core.ts) from one CommonJS file,
 // `web-core.cjs`, compiled with a V8 code cache written when the process exits. Built here from the
 // real sources into a folder of this test's own, as scripts/build-cli.mjs builds out/cli.
 
@@ -59,7 +59,7 @@ describe('the web core as one CommonJS file', () => {
   it('holds the app core, the demo, the contract and the socket layer', () => {
     const inputs = Object.keys(meta.inputs);
     for (const source of [
-      'main/server/web-core.ts',
+      'main/commands/web-core.ts',
       'main/core/app-core.ts',
       'main/demo/embedded-demo.ts',
       'shared/api/contract.ts',

@@ -6,4 +6,4 @@
 export { callNames } from '../../shared/api/contract.ts';
 export { createAppCore } from '../core/app-core.ts';
 export { demoSampleRequests, startEmbeddedDemo } from '../demo/embedded-demo.ts';
-export { createSocketLayer } from './socket-layer.ts';
+export { createSocketLayer } from '../server/socket-layer.ts';
