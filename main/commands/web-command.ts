@@ -66,11 +66,13 @@ export const webCommand: Command = {
     // The server listens and prints its URL first, and hands the page its HTML and bundle before
     // anything heavy loads: the app core (cluster client libraries) and the contract load once the
     // page has its script (or after FIRST_SCREEN_WAIT_MS without a page), while the page runs it;
-    // calls wait for them. The demo mesh starts in the background once the first screen's cluster
-    // list was answered: the first screen lists it as starting and does not wait for it.
+    // calls wait for them. The demo mesh starts in the background once the page has painted its
+    // first screen (or its cluster list was answered AFTER_LIST_WAIT_MS ago): the first screen
+    // lists it as starting and does not wait for it.
     const firstScreen = firstScreenGate({
       noPageMs: FIRST_SCREEN_WAIT_MS,
       pageMs: PAGE_FIRST_SCREEN_WAIT_MS,
+      afterListMs: AFTER_LIST_WAIT_MS,
     });
     const pageRuns = pageScriptOrTimeout(FIRST_SCREEN_WAIT_MS);
     let stopFleet: (() => Promise<void>) | undefined;
@@ -111,6 +113,7 @@ export const webCommand: Command = {
         .then(({ callNames }) => firstScreen.watch(handlersAfter(callNames, corePromise))),
       loadSocketLayer: loadWebCore,
       subscribe: subscribeAfter(corePromise),
+      onPagePainted: () => firstScreen.painted(),
       onPageScript: () => {
         firstScreen.pageCame();
         pageRuns.resolve();
@@ -131,6 +134,11 @@ export const webCommand: Command = {
 const FIRST_SCREEN_WAIT_MS = 1000;
 /** Once a page came, how long the demo mesh waits at most for that page's cluster list. */
 const PAGE_FIRST_SCREEN_WAIT_MS = 5000;
+/**
+ * Once the page's cluster list was answered, how long the demo mesh waits at most for the page to
+ * say it painted it (it asks for its first lazy chunk then): the page asks before its app runs.
+ */
+const AFTER_LIST_WAIT_MS = 1500;
 
 /** `--clusters N`: 1 (the default) keeps the single demo mesh; 2 to 12 the demo fleet, only with --demo. */
 export function demoClusters(raw: string | undefined, demo: boolean | undefined): number {

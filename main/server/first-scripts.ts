@@ -43,5 +43,9 @@ export function firstScriptsTracker(onAllServed: () => void) {
       served.add(path);
       check();
     },
+    /** Whether `path` was served after the first scripts and is not one of them (a lazy chunk). */
+    isLater(path: string): boolean {
+      return done && pending !== undefined && !pending.has(path);
+    },
   };
 }

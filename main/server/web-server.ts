@@ -23,6 +23,12 @@ export interface WebServerOptions {
    * and soon opens the socket, so the caller may load what the socket's calls need.
    */
   onPageScript?: () => void;
+  /**
+   * Called once, when the page asks for a script that is not one of its first (a lazy screen's
+   * chunk): the renderer preloads those only once its cluster list has painted
+   * (renderer/src/app/screen-preload.ts), so the first screen is on screen.
+   */
+  onPagePainted?: () => void;
   /** Loads the socket layer's module (default: imports socket-layer.ts; main/commands/web-core-loader.ts for the web command). */
   loadSocketLayer?: () => Promise<Pick<typeof import('./socket-layer.ts'), 'createSocketLayer'>>;
 }
@@ -121,7 +127,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(404, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('not found\n');
       return;
     }
-    if (url.pathname.endsWith('.js')) res.once('finish', () => firstScripts.scriptServed(url.pathname));
+    if (url.pathname.endsWith('.js'))
+      res.once('finish', () => {
+        if (!paintedTold && firstScripts.isLater(url.pathname)) {
+          paintedTold = true;
+          options.onPagePainted?.();
+        }
+        firstScripts.scriptServed(url.pathname);
+      });
     res
       .writeHead(200, { ...baseHeaders, 'Content-Type': file.contentType, 'Cache-Control': 'no-cache' })
       .end(file.body);
@@ -139,6 +152,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   let layer: Promise<SocketLayer> | undefined;
+  let paintedTold = false;
 
   server.on('upgrade', (req, socket, head) => {
     // A peer that resets the connection mid-handshake must not take the process with it.

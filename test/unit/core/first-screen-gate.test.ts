@@ -49,4 +49,45 @@ describe('the first screen gate (what the demo mesh waits for before it starts)'
     await vi.advanceTimersByTimeAsync(1);
     expect(served.settled).toBe(true);
   });
+
+  it('in browser mode, waits afterListMs past the answer (the page asked before its app ran)', async () => {
+    const gate = firstScreenGate({ noPageMs: 1000, pageMs: 5000, afterListMs: 1500 });
+    const served = tracked(gate.served);
+    const handlers = gate.watch(fakeHandlers({ 'contexts.list': async () => list }));
+    gate.pageCame();
+    await handlers['contexts.list']({});
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(served.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(served.settled).toBe(true);
+  });
+
+  it('in browser mode, opens at the answer when no page came (a client of the socket alone)', async () => {
+    const gate = firstScreenGate({ noPageMs: 1000, pageMs: 5000, afterListMs: 1500 });
+    const served = tracked(gate.served);
+    const handlers = gate.watch(fakeHandlers({ 'contexts.list': async () => list }));
+    await handlers['contexts.list']({});
+    await vi.advanceTimersByTimeAsync(0);
+    expect(served.settled).toBe(true);
+  });
+
+  it('opens at once when the page says it painted, before or without its list answered', async () => {
+    const gate = firstScreenGate({ noPageMs: 1000, pageMs: 5000, afterListMs: 1500 });
+    const served = tracked(gate.served);
+    const handlers = gate.watch(fakeHandlers({ 'contexts.list': async () => list }));
+    gate.pageCame();
+    await handlers['contexts.list']({});
+    await vi.advanceTimersByTimeAsync(200);
+    expect(served.settled).toBe(false);
+    gate.painted();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(served.settled).toBe(true);
+
+    const early = firstScreenGate({ noPageMs: 1000, pageMs: 5000, afterListMs: 1500 });
+    const earlyServed = tracked(early.served);
+    early.pageCame();
+    early.painted();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(earlyServed.settled).toBe(true);
+  });
 });

@@ -49,4 +49,19 @@ describe('waiting for the first scripts', () => {
     t.scriptServed('/assets/a.js');
     expect(none).toHaveBeenCalledTimes(1);
   });
+
+  it('tells a later script (a lazy chunk) from a first one, once the first ones were served', () => {
+    const tracker = firstScriptsTracker(() => {});
+    tracker.pageRead(
+      '<script type="module" src="./assets/a.js"></script><link rel="modulepreload" href="./assets/b.js">',
+    );
+    expect(tracker.isLater('/assets/lazy.js')).toBe(false); // the first ones are still on their way
+    tracker.scriptServed('/assets/a.js');
+    tracker.scriptServed('/assets/b.js');
+    expect(tracker.isLater('/assets/a.js')).toBe(false);
+    expect(tracker.isLater('/assets/lazy.js')).toBe(true);
+    const noPage = firstScriptsTracker(() => {});
+    noPage.scriptServed('/assets/a.js');
+    expect(noPage.isLater('/assets/lazy.js')).toBe(false); // without the page's HTML, it cannot tell
+  });
 });

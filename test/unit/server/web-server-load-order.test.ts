@@ -16,6 +16,7 @@ writeFileSync(
 mkdirSync(join(rendererDir, 'assets'));
 writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
 writeFileSync(join(rendererDir, 'assets', 'app.css'), 'body{}');
+writeFileSync(join(rendererDir, 'assets', 'lazy-screen.js'), 'console.log(2)');
 
 const token = 'test-token-0123456789';
 let server: WebServer | undefined;
@@ -62,6 +63,23 @@ describe('what the web server loads before the page has its script', () => {
     expect(onPageScript).toHaveBeenCalledTimes(1);
     expect(await get('/assets/app.js')).toBe(200);
     expect(onPageScript).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells once that the page painted when it asks for a script that is not one of its first', async () => {
+    const { handlers } = watchedHandlers();
+    const onPagePainted = vi.fn();
+    server = await startWebServer({ rendererDir, token, handlers, subscribe: () => () => {}, onPagePainted });
+    expect(await get(`/?token=${token}`)).toBe(200);
+    expect(await get('/assets/app.js')).toBe(200);
+    expect(await get('/assets/app.js')).toBe(200);
+    expect(await get('/assets/app.css')).toBe(200);
+    await settle();
+    expect(onPagePainted).not.toHaveBeenCalled();
+    expect(await get('/assets/lazy-screen.js')).toBe(200);
+    await vi.waitFor(() => expect(onPagePainted).toHaveBeenCalledTimes(1));
+    expect(await get('/assets/lazy-screen.js')).toBe(200);
+    await settle();
+    expect(onPagePainted).toHaveBeenCalledTimes(1);
   });
 
   it('answers a socket that comes without any page: the upgrade loads the layer', async () => {
