@@ -1,4 +1,6 @@
 export const FILE_COMMANDS_DIR: string;
+/** The web core's one-file bundle: a module, not a command. */
+export const WEB_CORE_BUNDLE: string;
 export interface FileCommandStamp {
   builtAtMs: number;
   hash: string;

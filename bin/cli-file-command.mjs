@@ -39,7 +39,7 @@ export const FILE_COMMANDS_DIR = 'file-commands';
  * The one-file bundle of what `switchyard web` loads once the page has its script
  * (main/commands/web-core-loader.ts loads it through loadFileCommand): a module, not a command.
  */
-const WEB_CORE_BUNDLE = 'web-core';
+export const WEB_CORE_BUNDLE = 'web-core';
 /** Length of the bundle's sha256 in hex, which heads a cache file. */
 const HASH_LENGTH = 64;
 /**

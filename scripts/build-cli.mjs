@@ -18,6 +18,7 @@ import {
   fileCommandBuildOptions,
   fileCommandStamp,
   presetPatternsAcceptedByRe2,
+  WEB_CORE_BUNDLE,
   webCoreBuildOptions,
 } from './cli-bundle.mjs';
 
@@ -25,7 +26,7 @@ const outdir = 'out/cli';
 const fileCommandsDir = join(outdir, FILE_COMMANDS_DIR);
 // No stamp while building: a build that fails half-way leaves a bundle bin/switchyard.mjs won't run.
 rmSync(join(outdir, STAMP_FILE), { force: true });
-for (const command of [...FILE_COMMANDS, 'web-core'])
+for (const command of [...FILE_COMMANDS, WEB_CORE_BUNDLE])
   rmSync(join(fileCommandsDir, `${command}.json`), { force: true });
 const builtAtMs = Date.now();
 const [result, fileCommands, web] = await Promise.all([

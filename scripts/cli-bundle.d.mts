@@ -3,6 +3,7 @@ import type { FileCommandStamp } from '../bin/cli-file-command.mjs';
 export function cliBuildOptions(root: string, outdir: string): BuildOptions;
 export const FILE_COMMANDS: string[];
 export const FILE_COMMANDS_DIR: string;
+export const WEB_CORE_BUNDLE: string;
 export function fileCommandBuildOptions(
   root: string,
   outdir: string,

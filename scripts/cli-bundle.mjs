@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build as esbuild } from 'esbuild';
-import { FILE_COMMANDS_DIR } from '../bin/cli-file-command.mjs';
+import { FILE_COMMANDS_DIR, WEB_CORE_BUNDLE } from '../bin/cli-file-command.mjs';
 
 /**
  * Every package stays external (loaded from node_modules when a command needs it) except `yaml`,
@@ -61,7 +61,7 @@ function externalPackages(root) {
 /** The commands that edit or read files: each also gets a one-file bundle (below). */
 export const FILE_COMMANDS = ['split', 'cutover', 'route', 'match', 'lint', 'preview'];
 
-export { FILE_COMMANDS_DIR };
+export { FILE_COMMANDS_DIR, WEB_CORE_BUNDLE };
 
 const ENTRY_NAMESPACE = 'switchyard-file-command';
 const IMPORT_META_URL_BANNER = "var __syImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
@@ -214,7 +214,7 @@ export function webCoreBuildOptions(root, outdir) {
   const options = fileCommandBuildOptions(root, outdir);
   return {
     ...options,
-    entryPoints: [{ in: 'main/commands/web-core.ts', out: 'web-core' }],
+    entryPoints: [{ in: 'main/commands/web-core.ts', out: WEB_CORE_BUNDLE }],
     external: (options.external ?? []).filter(
       (p) => !p.startsWith('@kubernetes-models/') && p !== 'js-yaml' && p !== 'js-yaml/*',
     ),

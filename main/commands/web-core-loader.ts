@@ -14,9 +14,6 @@ export type WebCore = typeof WebCoreModule;
 /** Set to true by the build of out/cli (scripts/cli-bundle.mjs); absent in the sources. */
 declare const __SWITCHYARD_WEB_CORE_BUNDLE__: boolean | undefined;
 
-/** The name of the one-file bundle in out/cli/file-commands (not a command: bin/switchyard.mjs skips it). */
-export const WEB_CORE_BUNDLE = 'web-core';
-
 let loading: Promise<WebCore> | undefined;
 
 /** web-core.ts's exports, loaded once. */
@@ -38,8 +35,11 @@ function cliBuiltAtMs(outdir: string): number | undefined {
 async function fromBundle(): Promise<WebCore | undefined> {
   if (typeof __SWITCHYARD_WEB_CORE_BUNDLE__ === 'undefined' || !__SWITCHYARD_WEB_CORE_BUNDLE__)
     return undefined;
-  const [{ currentFileCommand, loadFileCommand, FILE_COMMANDS_DIR }, { fileURLToPath }, { join }] =
-    await Promise.all([import('../../bin/cli-file-command.mjs'), import('node:url'), import('node:path')]);
+  const [
+    { currentFileCommand, loadFileCommand, FILE_COMMANDS_DIR, WEB_CORE_BUNDLE },
+    { fileURLToPath },
+    { join },
+  ] = await Promise.all([import('../../bin/cli-file-command.mjs'), import('node:url'), import('node:path')]);
   // This code is a chunk in out/cli.
   const outdir = fileURLToPath(new URL('.', import.meta.url));
   const root = join(outdir, '../..');

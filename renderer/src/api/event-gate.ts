@@ -3,9 +3,9 @@ import { checkedEvent, type EventSchemas } from './event-checks.ts';
 
 // The contract's zod schemas are not on the first screen (evaluating zod and every schema cost
 // ~70 ms before the first paint, issue 13): they are imported once it has painted, or when an
-// event has waited EARLY_EVENT_LOAD_MS for them. An event that comes before they are there is held, with every event after
-// it, in one queue in arrival order; when they load, the queue is checked and delivered in that
-// order, and events are checked and delivered synchronously from then on. So no event reaches a
+// event has waited EARLY_EVENT_LOAD_MS for them. An event that comes before they are there is
+// held, with every event after it, in one queue in arrival order; when they load, the queue is
+// checked and delivered in that order, and events are checked and delivered synchronously from then on. So no event reaches a
 // listener unchecked, none is lost, and none overtakes another (not even a `services.changed`,
 // whose check needs no schema: a store may depend on the order of different events).
 
