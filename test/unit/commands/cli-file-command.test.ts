@@ -1,6 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -71,7 +79,7 @@ function load(stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>) {
  * `argv` through runFileCommand in a process of its own, as bin/switchyard.mjs runs it (99: not
  * run); with `tellRe2`, stderr says 'compiled re2-wasm' when the command compiles its WebAssembly.
  */
-function run(argv: string[], tellRe2 = false) {
+function run(argv: string[], tellRe2 = false, flags: string[] = []) {
   const code = `import { runFileCommand } from ${JSON.stringify(join(root, 'bin/cli-file-command.mjs'))};
 process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringify(outdir)}, process.argv.slice(1))) ?? 99;`;
   const preload = join(outdir, 'tell-re2.cjs');
@@ -84,8 +92,8 @@ process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringi
        },
      });`,
   );
-  const flags = tellRe2 ? ['--require', preload] : [];
-  return spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code, ...argv], {
+  const re2Flags = tellRe2 ? ['--require', preload] : [];
+  return spawnSync(process.execPath, [...re2Flags, ...flags, '--input-type=module', '-e', code, ...argv], {
     cwd: work,
     encoding: 'utf8',
   });
@@ -250,6 +258,23 @@ describe('runFileCommand and its code cache', () => {
     expect([help.status, help.stdout.startsWith('Usage: switchyard split -f PATH')]).toEqual([0, true]);
   });
 
+  it('writes its output and errors to a pipe without making process.stdout or stderr (no node:net)', () => {
+    const tellNet = join(outdir, 'tell-net.cjs');
+    writeFileSync(
+      tellNet,
+      `process.on('exit', () => {
+         if (process.moduleLoadList.includes('NativeModule net')) require('node:fs').writeSync(2, 'loaded net\\n');
+       });`,
+    );
+    const flags = ['--require', tellNet];
+    expect(run(split, false, flags)).toMatchObject({ status: 0, stdout: EDITED, stderr: '' });
+    const usage = run(['split', '-f', 'vs.yaml', '--host', 'reviews', '--colour'], false, flags);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(
+      /^switchyard split: .*--colour.*\nRun 'switchyard split --help' for usage\.\n$/,
+    );
+  });
+
   it('ignores a damaged or truncated cache: same output, and a good cache is written again', () => {
     run(split);
     const good = readFileSync(cacheFile('split'));
@@ -378,10 +403,25 @@ async function printed(fn: () => Promise<number>): Promise<string> {
     out.push(String(t));
     return true;
   });
+  // The bundles write to fd 1 directly (main/commands/direct-output.ts).
+  const realWriteSync = fs.writeSync;
+  const direct = vi.spyOn(fs, 'writeSync').mockImplementation(((
+    fd: number,
+    data: Uint8Array,
+    offset?: number | null,
+    ...rest: unknown[]
+  ) => {
+    if (fd !== 1 || !(data instanceof Uint8Array))
+      return (realWriteSync as (...args: unknown[]) => number)(fd, data, offset, ...rest);
+    const from = offset ?? 0;
+    out.push(Buffer.from(data.subarray(from)).toString('utf8'));
+    return data.length - from;
+  }) as typeof fs.writeSync);
   try {
     expect(await fn()).toBe(0);
   } finally {
     write.mockRestore();
+    direct.mockRestore();
     for (const signal of ['SIGINT', 'SIGTERM'] as const)
       for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.off(signal, l);
   }
