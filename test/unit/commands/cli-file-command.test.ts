@@ -7,6 +7,7 @@ import fs, {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -275,6 +276,28 @@ describe('runFileCommand and its code cache', () => {
     );
   });
 
+  it('takes a cache only with the mtime it was written with, and never loads node:v8 for it', () => {
+    const tellV8 = join(outdir, 'tell-v8.cjs');
+    writeFileSync(
+      tellV8,
+      `process.on('exit', () => {
+         if (process.moduleLoadList.includes('NativeModule v8')) require('node:fs').writeSync(2, 'loaded v8\\n');
+       });`,
+    );
+    expect(run(split, false, ['--require', tellV8])).toMatchObject({ status: 0, stderr: '' });
+    const good = readFileSync(cacheFile('split'));
+    expect(statSync(cacheFile('split')).mtimeMs % 1000).toBe(0);
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(true);
+    expect(run(split, false, ['--require', tellV8])).toMatchObject({ status: 0, stderr: '', stdout: EDITED });
+    // The same bytes, touched: not the file as written.
+    const later = new Date(statSync(cacheFile('split')).mtimeMs + 1500);
+    utimesSync(cacheFile('split'), later, later);
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(false);
+    expect(run(split)).toMatchObject({ status: 0, stderr: '', stdout: EDITED });
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(true);
+    expect(readFileSync(cacheFile('split')).subarray(0, 72).equals(good.subarray(0, 72))).toBe(true);
+  });
+
   it('ignores a damaged or truncated cache: same output, and a good cache is written again', () => {
     run(split);
     const good = readFileSync(cacheFile('split'));
@@ -283,15 +306,16 @@ describe('runFileCommand and its code cache', () => {
       b[at] = (b[at] as number) ^ 0xff;
       return b;
     };
-    // Inside the payload (past V8's header): without the checksum V8 is told to verify, V8 takes it
-    // and the process crashes deserializing it.
+    // Inside the payload (past V8's header): V8 would take it and the process crash deserializing
+    // it; written since the cache was, it is no cache.
     const bad = [
-      damaged(72 + 5_000),
+      damaged(104 + 5_000),
       damaged(good.length - 100),
-      damaged(72),
+      damaged(104),
+      damaged(80),
       good.subarray(0, good.length >> 1),
     ];
-    for (const cache of [...bad, good.subarray(0, 72), Buffer.from('junk')]) {
+    for (const cache of [...bad, good.subarray(0, 104), Buffer.from('junk')]) {
       writeFileSync(cacheFile('split'), cache);
       const r = run(split);
       expect([r.status, r.signal, r.stderr, r.stdout]).toEqual([0, null, '', EDITED]);
@@ -318,9 +342,8 @@ describe('runFileCommand and its code cache', () => {
           '-e',
           `const { readFileSync } = require('node:fs');
            const { Script } = require('node:vm');
-           require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
            const [file, cache] = process.argv.slice(1);
-           const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(cache).subarray(72) });
+           const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(cache).subarray(104) });
            const m = { exports: {} };
            script.runInThisContext()(m.exports, require, m, file, '.');
            console.log(script.cachedDataRejected);
