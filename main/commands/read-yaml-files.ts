@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../shared/mesh/model/index.ts';
-import { LocalFileError, MiB, readBoundedFile } from '../core/local-files/bounded-read.ts';
+import { LocalFileError, MiB, readBoundedFileSync } from '../core/local-files/bounded-read.ts';
 import { InputError } from './command.ts';
 
 /** A YAML file larger than this is not a routing file anyone edits by hand. */
@@ -39,11 +39,14 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
-/** Reads one file (a regular file under the size limit), with a one-line error naming it. */
+/**
+ * Reads one file (a regular file under the size limit), with a one-line error naming it. Read
+ * without the thread pool (readBoundedFileSync): the commands read their files and exit.
+ */
 export async function readSourceFile(file: string, cwd: string): Promise<SourceFile> {
   const path = resolve(cwd, file);
   try {
-    const { text, stats } = await readBoundedFile(path, MAX_YAML_FILE_BYTES);
+    const { text, stats } = readBoundedFileSync(path, MAX_YAML_FILE_BYTES);
     return { file, path, text, stats };
   } catch (err) {
     // "x.yaml is a named pipe (FIFO), not a regular file: refused …", "x.yaml is larger than …"
