@@ -31,6 +31,8 @@ export interface SourceFile {
   text: string;
   /** fstat of what was read (through symlinks): mode, owner and inode a rewrite must keep. */
   stats: Stats;
+  /** Its documents, once readYamlSources has parsed it (an edit starts from them). */
+  docs?: Document.Parsed[];
 }
 
 function lineOf(text: string, offset: number): number {
@@ -94,6 +96,7 @@ export async function readYamlSources(
     const { text } = source;
     const docs = parseAllDocuments(text, { prettyErrors: false });
     if (!Array.isArray(docs)) continue; // an empty stream: no documents at all
+    source.docs = docs;
     docs.forEach((doc, i) => {
       const index = i + 1;
       const error = doc.errors[0];

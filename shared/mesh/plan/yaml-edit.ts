@@ -39,9 +39,18 @@ function toJS(doc: Parsed): unknown {
   return yamlDocumentValue(doc);
 }
 
-/** Applies the operations in order to document `documentIndex` (0-based) and returns the new text. */
-export function applyPatchToYaml(text: string, documentIndex: number, ops: readonly JsonPatchOp[]): string {
-  let current: Edited = { text, docs: undefined };
+/**
+ * Applies the operations in order to document `documentIndex` (0-based) and returns the new text.
+ * `parsed`: the documents of `text` as parseAllDocuments gave them to the caller, which then need
+ * no parse of their own (they are only read here).
+ */
+export function applyPatchToYaml(
+  text: string,
+  documentIndex: number,
+  ops: readonly JsonPatchOp[],
+  parsed?: readonly Parsed[],
+): string {
+  let current: Edited = { text, docs: parsed };
   for (const op of ops) current = applyOne(current, documentIndex, op);
   return current.text;
 }
@@ -53,7 +62,7 @@ export function applyPatchToYaml(text: string, documentIndex: number, ops: reado
  */
 interface Edited {
   text: string;
-  docs: Parsed[] | undefined;
+  docs: readonly Parsed[] | undefined;
 }
 
 function applyOne({ text, docs: parsed }: Edited, di: number, op: JsonPatchOp): Edited {
@@ -90,7 +99,13 @@ function applyOne({ text, docs: parsed }: Edited, di: number, op: JsonPatchOp): 
 }
 
 /** The parse of `next`, once it is checked to be `expected` at `di` and the rest unchanged. */
-function verify(next: string, beforeDocs: Parsed[], di: number, expected: unknown, path: string): Parsed[] {
+function verify(
+  next: string,
+  beforeDocs: readonly Parsed[],
+  di: number,
+  expected: unknown,
+  path: string,
+): Parsed[] {
   const after = parse(next);
   const ok =
     after.length === beforeDocs.length &&
