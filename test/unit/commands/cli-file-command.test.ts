@@ -10,11 +10,12 @@ import fs, {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  bundleRequire,
   currentFileCommand,
   type FileCommandStamp,
   loadFileCommand,
@@ -203,6 +204,26 @@ describe('the RE2 verdicts built into the bundles', () => {
     const { bundled, fromSources } = previewBothWays(join(root, 'test/fixtures/preview/reviews.yaml'));
     expect([bundled.status, bundled.stderr, bundled.stdout]).toEqual([0, '', fromSources.stdout]);
     expect(fromSources.stdout).toMatch(/'android'\s+12 /);
+  });
+});
+
+describe('the require a bundle runs with', () => {
+  it("gives built-ins as Node's require does, and anything else as a require for the bundle's file", () => {
+    const file = join(dir, 'split.cjs');
+    const mine = bundleRequire(file);
+    const node = createRequire(file);
+    for (const id of ['node:fs', 'fs', 'process', 'buffer', 'node:fs/promises', 'node:util'])
+      expect(mine(id)).toBe(node(id));
+    const wasm = 're2-wasm/build/wasm/re2.wasm';
+    expect(mine.resolve(wasm)).toBe(node.resolve(wasm));
+    expect(mine('re2-wasm')).toBe(node('re2-wasm'));
+    let missing: unknown;
+    try {
+      mine('bufferutil-is-not-installed');
+    } catch (err) {
+      missing = err;
+    }
+    expect((missing as NodeJS.ErrnoException).code).toBe('MODULE_NOT_FOUND');
   });
 });
 
