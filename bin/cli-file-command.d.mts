@@ -31,3 +31,5 @@ export function loadFileCommand(
       writeCache: (complete: boolean) => boolean;
     }
   | undefined;
+/** The `require` a bundle runs with: built-ins from process.getBuiltinModule, the rest from a require made for `filename` when first needed. */
+export function bundleRequire(filename: string): NodeJS.Require;

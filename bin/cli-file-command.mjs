@@ -14,12 +14,19 @@
 // for, so a cache from another bundle of the same length would run that bundle's code; here a cache
 // is given to V8 only when its hash is the stamp's, and the stamp's only when the .cjs still has the
 // size and mtime the build recorded (hashing 300-600 KB each start would cost more than it saves:
-// loading node:crypto alone is ~2.5 ms). V8 is told to verify a cache's checksum, which it otherwise
-// skips (a cache damaged inside its payload would crash the process). A cache V8 rejects (another
-// Node, a damaged file) is only slower: V8 then compiles the source, and the cache is written
-// again. It is written to a temporary file and renamed, so a concurrent run never reads half of
-// one; a read-only out/cli just gets no cache.
-import {
+// loading node:crypto alone is ~2.5 ms). V8 checks a cache's own header but not its payload (a cache
+// damaged inside it would crash the process), and is not told to (its checksum needs node:v8 to set
+// the flag, which loads the streams layer: ~1.5 ms of every start); so a cache is trusted as the
+// bundle is, by its size and mtime: its header holds the length of its payload and the mtime it was
+// given when written (the whole second before), and any write to it since (a damaged or truncated
+// file) makes it no cache. A cache V8 or that check rejects (another Node, a damaged file) is only slower: V8
+// then compiles the source, and the cache is written again. It is written to a temporary file and
+// renamed, so a concurrent run never reads half of one; a read-only out/cli just gets no cache.
+//
+// Node's built-ins are taken with process.getBuiltinModule, not imported: an ES module's import of
+// a built-in makes a facade of it that reads every export, and node:fs's lazy `ReadStream` then
+// loads the whole streams layer (~3 ms of each file command's start, for nothing it uses).
+const {
   closeSync,
   fstatSync,
   openSync,
@@ -27,11 +34,12 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { Script, constants as vmConstants } from 'node:vm';
+} = process.getBuiltinModule('node:fs');
+const { createRequire, isBuiltin } = process.getBuiltinModule('node:module');
+const { join } = process.getBuiltinModule('node:path');
+const { Script, constants: vmConstants } = process.getBuiltinModule('node:vm');
 
 /** Where in out/cli the one-file bundles of the file commands are. */
 export const FILE_COMMANDS_DIR = 'file-commands';
@@ -44,9 +52,13 @@ export const WEB_CORE_BUNDLE = 'web-core';
 const HASH_LENGTH = 64;
 /**
  * A cache file's header: the bundle's sha256, then 'C' when the run that made it exited 0 (else 'P':
- * a usage error, say, ran less of the command), then padding to keep V8's data 8-byte aligned.
+ * a usage error, say, ran less of the command) and 7 spaces, then two numbers of FIELD_LENGTH
+ * characters each: the file's mtime in whole seconds as written, and the length of V8's data after
+ * the header. 104 bytes keep V8's data 8-byte aligned.
  */
-const HEADER_LENGTH = 72;
+const HEADER_LENGTH = 104;
+const FIELD_LENGTH = 16;
+const MTIME_AT = HASH_LENGTH + 8;
 
 /**
  * @typedef {{ builtAtMs: number, hash: string, size: number, mtimeMs: number, ascii?: boolean, sources: string[] }} FileCommandStamp
@@ -143,22 +155,13 @@ export function loadFileCommand(dir, command, stamp) {
   } finally {
     closeSync(fd);
   }
-  // V8 checks a cache's header (its version, flags, the source's length, the payload's length) but
-  // not its payload unless told to: a cache damaged inside crashes the process. This makes a damaged
-  // one rejected instead (~0.3 ms for the checksum, plus ~1.5 ms to load node:v8). The flag is part
-  // of what V8 checks a cache against, so caches are made and used with it set.
-  process.getBuiltinModule('node:v8').setFlagsFromString('--verify-snapshot-checksum');
   /** @type {Buffer | undefined} */
   let cachedData;
   let cacheComplete = false;
-  try {
-    const file = readFileSync(cacheFile);
-    if (file.length > HEADER_LENGTH && file.toString('latin1', 0, HASH_LENGTH) === hash) {
-      cachedData = file.subarray(HEADER_LENGTH);
-      cacheComplete = file.toString('latin1', HASH_LENGTH, HASH_LENGTH + 1) === 'C';
-    }
-  } catch {
-    // no cache yet
+  const file = readCache(cacheFile);
+  if (file && file.data.toString('latin1', 0, HASH_LENGTH) === hash) {
+    cachedData = file.data.subarray(HEADER_LENGTH);
+    cacheComplete = file.data.toString('latin1', HASH_LENGTH, HASH_LENGTH + 1) === 'C';
   }
   // The wrapper Node gives a CommonJS module. A dynamic import left in a bundle (web's, of a package
   // or built-in it loads only when needed) goes to Node's own loader, as from a CommonJS file.
@@ -169,7 +172,7 @@ export function loadFileCommand(dir, command, stamp) {
   });
   const cacheAccepted = cachedData !== undefined && !script.cachedDataRejected;
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(filename), module, filename, dir);
+  script.runInThisContext()(module.exports, bundleRequire(filename), module, filename, dir);
   return {
     main: module.exports.main,
     exports: module.exports,
@@ -178,8 +181,18 @@ export function loadFileCommand(dir, command, stamp) {
     writeCache(complete) {
       const temp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        const header = Buffer.from(`${hash}${complete ? 'C' : 'P'}`.padEnd(HEADER_LENGTH), 'latin1');
-        writeFileSync(temp, Buffer.concat([header, script.createCachedData()]));
+        const data = script.createCachedData();
+        // A second before now: a later write to the file, even on a file system that keeps whole
+        // seconds, gives it another mtime.
+        const mtime = Math.floor(Date.now() / 1000) - 1;
+        const header = Buffer.from(
+          `${hash}${complete ? 'C' : 'P'}`.padEnd(MTIME_AT) +
+            String(mtime).padStart(FIELD_LENGTH) +
+            String(data.length).padStart(FIELD_LENGTH),
+          'latin1',
+        );
+        writeFileSync(temp, Buffer.concat([header, data]));
+        utimesSync(temp, mtime, mtime);
         renameSync(temp, cacheFile);
         return true;
       } catch {
@@ -192,4 +205,69 @@ export function loadFileCommand(dir, command, stamp) {
       }
     },
   };
+}
+
+/**
+ * The `require` a bundle gets, as a CommonJS module at `filename` would have it: Node's built-ins
+ * (all a file command's bundle requires at its start) straight from process.getBuiltinModule, and
+ * anything else (re2-wasm's WebAssembly, web's optional packages) through a require made for
+ * `filename` at its first use. Making that require costs ~0.35 ms, and its require of a built-in
+ * as much again over a bundle's top level.
+ * @param {string} filename
+ * @returns {NodeJS.Require}
+ */
+export function bundleRequire(filename) {
+  /** @type {NodeJS.Require | undefined} */
+  let full;
+  const fileRequire = () => {
+    full ??= createRequire(filename);
+    return full;
+  };
+  /** @param {string} id */
+  const require = (id) => (isBuiltin(id) ? process.getBuiltinModule(id) : fileRequire()(id));
+  return Object.assign(require, {
+    /** @type {NodeJS.RequireResolve} */
+    resolve: Object.assign((request, options) => fileRequire().resolve(request, options), {
+      paths: (/** @type {string} */ request) => fileRequire().resolve.paths(request),
+    }),
+    get cache() {
+      return fileRequire().cache;
+    },
+    get main() {
+      return fileRequire().main;
+    },
+    get extensions() {
+      return fileRequire().extensions;
+    },
+  });
+}
+
+/**
+ * A cache file as its writer left it: undefined when there is none, or it has been written to since
+ * (its mtime or length is not the one its header records).
+ * @param {string} cacheFile
+ * @returns {{ data: Buffer } | undefined}
+ */
+function readCache(cacheFile) {
+  let fd;
+  try {
+    fd = openSync(cacheFile, 'r');
+  } catch {
+    return undefined; // no cache yet
+  }
+  try {
+    const data = readFileSync(fd);
+    const { mtimeMs } = fstatSync(fd);
+    if (data.length <= HEADER_LENGTH) return undefined;
+    const field = (at) => Number(data.toString('latin1', at, at + FIELD_LENGTH));
+    const mtime = field(MTIME_AT);
+    const length = field(MTIME_AT + FIELD_LENGTH);
+    if (!Number.isInteger(mtime) || mtime * 1000 !== mtimeMs) return undefined;
+    if (length !== data.length - HEADER_LENGTH) return undefined;
+    return { data };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }

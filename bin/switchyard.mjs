@@ -4,8 +4,10 @@
 // cli-build-stamp.mjs); otherwise runs the TypeScript sources through tsx, so a fresh clone works
 // right after `npm ci`, only slower to start. A file command (split, cutover, ...) runs from its own
 // one-file bundle with a V8 code cache when that is current (cli-file-command.mjs).
-import { fileURLToPath } from 'node:url';
 import { runFileCommand } from './cli-file-command.mjs';
+
+// Not imported: see cli-file-command.mjs on built-ins in these ES modules.
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}out/cli`;

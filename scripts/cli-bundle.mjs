@@ -178,7 +178,7 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
               "import { processIO, runCommand } from './main/commands/run-command.ts';",
               `import { ${args.path}Command as command } from './main/commands/${args.path}-command.ts';`,
               'export function main(argv) {',
-              '  return runCommand(argv[0], command, argv.slice(1), processIO());',
+              '  return runCommand(argv[0], command, argv.slice(1), processIO({ direct: true }));',
               '}',
             ].join('\n'),
           }));

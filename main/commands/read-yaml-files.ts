@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../shared/mesh/model/index.ts';
-import { LocalFileError, MiB, readBoundedFile } from '../core/local-files/bounded-read.ts';
+import { LocalFileError, MiB, readBoundedFileSync } from '../core/local-files/bounded-read.ts';
 import { InputError } from './command.ts';
 
 /** A YAML file larger than this is not a routing file anyone edits by hand. */
@@ -31,6 +31,8 @@ export interface SourceFile {
   text: string;
   /** fstat of what was read (through symlinks): mode, owner and inode a rewrite must keep. */
   stats: Stats;
+  /** Its documents, once readYamlSources has parsed it (an edit starts from them). */
+  docs?: Document.Parsed[];
 }
 
 function lineOf(text: string, offset: number): number {
@@ -39,11 +41,14 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
-/** Reads one file (a regular file under the size limit), with a one-line error naming it. */
+/**
+ * Reads one file (a regular file under the size limit), with a one-line error naming it. Read
+ * without the thread pool (readBoundedFileSync): the commands read their files and exit.
+ */
 export async function readSourceFile(file: string, cwd: string): Promise<SourceFile> {
   const path = resolve(cwd, file);
   try {
-    const { text, stats } = await readBoundedFile(path, MAX_YAML_FILE_BYTES);
+    const { text, stats } = readBoundedFileSync(path, MAX_YAML_FILE_BYTES);
     return { file, path, text, stats };
   } catch (err) {
     // "x.yaml is a named pipe (FIFO), not a regular file: refused …", "x.yaml is larger than …"
@@ -91,6 +96,7 @@ export async function readYamlSources(
     const { text } = source;
     const docs = parseAllDocuments(text, { prettyErrors: false });
     if (!Array.isArray(docs)) continue; // an empty stream: no documents at all
+    source.docs = docs;
     docs.forEach((doc, i) => {
       const index = i + 1;
       const error = doc.errors[0];

@@ -73,6 +73,7 @@ async function readSet(
         file,
         text: source.text,
         objects: read.objects.map(({ index, object }) => ({ index, object })),
+        ...(source.docs ? { docs: source.docs } : {}),
       });
     } catch (err) {
       if (!(err instanceof InputError) || args.length === 1) throw err;

@@ -5,7 +5,7 @@
 // string.
 
 import type { Stats } from 'node:fs';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export const MiB = 1024 * 1024;
@@ -48,6 +48,39 @@ export interface BoundedFile {
   stats: Stats;
 }
 
+/** Refuses what is not a regular file, or is over `maxBytes` already. */
+function checkStats(path: string, stats: Stats, maxBytes: number): void {
+  if (!stats.isFile()) {
+    throw new LocalFileError(
+      `${path} is ${entryKind(stats)}, not a regular file: refused (reading it could block or never end)`,
+      'not-a-file',
+    );
+  }
+  if (stats.size > maxBytes) throw tooLarge(path, maxBytes);
+}
+
+function tooLarge(path: string, maxBytes: number): LocalFileError {
+  return new LocalFileError(`${path} is larger than ${sizeText(maxBytes)}: refused`, 'too-large');
+}
+
+/**
+ * The buffer to read into: the file may grow while it is read, so the first one has room for one
+ * byte more than its size, and a full one is replaced by one twice as large, at most one byte past
+ * the limit (to notice a file that grew past it).
+ */
+function nextBuffer(path: string, maxBytes: number, size: number, chunk?: Buffer): Buffer {
+  if (!chunk) return Buffer.alloc(Math.min(maxBytes + 1, Math.max(size + 1, 64 * 1024)));
+  if (chunk.length > maxBytes) throw tooLarge(path, maxBytes);
+  const bigger = Buffer.alloc(Math.min(maxBytes + 1, chunk.length * 2));
+  chunk.copy(bigger, 0, 0, size);
+  return bigger;
+}
+
+function filledText(path: string, maxBytes: number, chunk: Buffer, filled: number): string {
+  if (filled > maxBytes) throw tooLarge(path, maxBytes);
+  return chunk.subarray(0, filled).toString('utf8');
+}
+
 /**
  * Reads a regular file of at most `maxBytes` as UTF-8. Errors from opening (ENOENT, EACCES) pass
  * through unchanged; anything that is not a regular file or is too large is a LocalFileError.
@@ -56,34 +89,42 @@ export async function readBoundedFile(path: string, maxBytes: number): Promise<B
   const fh = await open(path, READ_NONBLOCK);
   try {
     const stats = await fh.stat();
-    if (!stats.isFile()) {
-      throw new LocalFileError(
-        `${path} is ${entryKind(stats)}, not a regular file: refused (reading it could block or never end)`,
-        'not-a-file',
-      );
-    }
-    const tooLarge = () =>
-      new LocalFileError(`${path} is larger than ${sizeText(maxBytes)}: refused`, 'too-large');
-    if (stats.size > maxBytes) throw tooLarge();
-    // The file may grow while it is read: read at most one byte past the limit to notice.
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size + 1, 64 * 1024)));
+    checkStats(path, stats, maxBytes);
+    let chunk = nextBuffer(path, maxBytes, stats.size);
     let filled = 0;
-    let chunk = buffer;
     for (;;) {
-      if (filled === chunk.length) {
-        if (chunk.length > maxBytes) throw tooLarge();
-        const bigger = Buffer.alloc(Math.min(maxBytes + 1, chunk.length * 2));
-        chunk.copy(bigger, 0, 0, filled);
-        chunk = bigger;
-      }
+      if (filled === chunk.length) chunk = nextBuffer(path, maxBytes, filled, chunk);
       const { bytesRead } = await fh.read(chunk, filled, chunk.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled > maxBytes) throw tooLarge();
-    return { text: chunk.subarray(0, filled).toString('utf8'), stats };
+    return { text: filledText(path, maxBytes, chunk, filled), stats };
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * readBoundedFile without the thread pool, for a command that reads its files and exits (the
+ * `switchyard` file commands): each of its awaits (open, stat, read, read, close) is a round trip
+ * to a worker thread, a few milliseconds of a command that should start in well under 100.
+ */
+export function readBoundedFileSync(path: string, maxBytes: number): BoundedFile {
+  const fd = openSync(path, READ_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    checkStats(path, stats, maxBytes);
+    let chunk = nextBuffer(path, maxBytes, stats.size);
+    let filled = 0;
+    for (;;) {
+      if (filled === chunk.length) chunk = nextBuffer(path, maxBytes, filled, chunk);
+      const bytesRead = readSync(fd, chunk, filled, chunk.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { text: filledText(path, maxBytes, chunk, filled), stats };
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -11,6 +11,7 @@
 //   files of its own folder that hold no route for the host; its own objects come before a copy
 //   in such a file.
 
+import type { Document } from 'yaml';
 import type { JsonPatchOp, KubeObject, ServiceRelease, SourceRef, TrafficSplit } from '../model/index.ts';
 import { applyJsonPatch, ReleaseEditError } from '../model/index.ts';
 import { firstLabel, readReleases, resolveHost } from '../read/index.ts';
@@ -24,6 +25,8 @@ export interface SetFile {
   file: string;
   text: string;
   objects: Array<{ index: number; object: KubeObject }>;
+  /** `text` as parseAllDocuments gave it to the reader, if it kept it: the file's first edit starts there. */
+  docs?: readonly Document.Parsed[];
   /** Set when the file could not be read or parsed: the file is an error of the set. */
   readError?: string;
   /** Set when a file found in a folder is YAML but not Kubernetes objects: it is passed over. */
@@ -139,6 +142,7 @@ function planUnit(
   texts: ReadonlyMap<string, string>,
   req: FileSetRequest,
   change: (release: ServiceRelease) => DesiredRelease,
+  parses: ReadonlyMap<string, readonly Document.Parsed[]> = new Map(),
 ): UnitResult {
   const objects = loaded.map((l) => l.object);
   const found = findReleases(readReleases(objects), req.host, req.namespace);
@@ -164,8 +168,10 @@ function planUnit(
   for (const step of plan.steps) {
     const target = locate(loaded, step.target);
     try {
-      const text = out.get(target.file) ?? texts.get(target.file) ?? '';
-      out.set(target.file, applyPatchToYaml(text, target.index - 1, step.patch));
+      const edited = out.get(target.file);
+      const text = edited ?? texts.get(target.file) ?? '';
+      const parsed = edited === undefined ? parses.get(target.file) : undefined;
+      out.set(target.file, applyPatchToYaml(text, target.index - 1, step.patch, parsed));
     } catch (err) {
       if (!(err instanceof YamlEditError)) throw err;
       throw new SetError(
@@ -226,6 +232,7 @@ export function planFileSet(
     };
   }
   const texts = new Map(files.map((f) => [f.file, f.text]));
+  const parses = new Map(files.flatMap((f) => (f.docs ? [[f.file, f.docs] as const] : [])));
   const edits = new Map<string, string[]>(); // file → the route files whose plans edit it
   const planned = new Map<string, UnitResult>();
   for (const rf of routeFiles) {
@@ -241,7 +248,7 @@ export function planFileSet(
               .filter((l) => !own.has(identity(l.object))),
           ];
     try {
-      const unit = planUnit(routeFiles.length === 1 ? label : rf.file, context, texts, req, change);
+      const unit = planUnit(routeFiles.length === 1 ? label : rf.file, context, texts, req, change, parses);
       planned.set(rf.file, unit);
       for (const file of unit.texts.keys()) edits.set(file, [...(edits.get(file) ?? []), rf.file]);
     } catch (err) {

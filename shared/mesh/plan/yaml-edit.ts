@@ -39,15 +39,34 @@ function toJS(doc: Parsed): unknown {
   return yamlDocumentValue(doc);
 }
 
-/** Applies the operations in order to document `documentIndex` (0-based) and returns the new text. */
-export function applyPatchToYaml(text: string, documentIndex: number, ops: readonly JsonPatchOp[]): string {
-  let current = text;
+/**
+ * Applies the operations in order to document `documentIndex` (0-based) and returns the new text.
+ * `parsed`: the documents of `text` as parseAllDocuments gave them to the caller, which then need
+ * no parse of their own (they are only read here).
+ */
+export function applyPatchToYaml(
+  text: string,
+  documentIndex: number,
+  ops: readonly JsonPatchOp[],
+  parsed?: readonly Parsed[],
+): string {
+  let current: Edited = { text, docs: parsed };
   for (const op of ops) current = applyOne(current, documentIndex, op);
-  return current;
+  return current.text;
 }
 
-function applyOne(text: string, di: number, op: JsonPatchOp): string {
-  const docs = parse(text);
+/**
+ * A text and, when one was made, its parse: the check of an edit parses the new text, and the next
+ * operation starts from that parse instead of parsing the same text again (nothing here changes a
+ * parsed document).
+ */
+interface Edited {
+  text: string;
+  docs: readonly Parsed[] | undefined;
+}
+
+function applyOne({ text, docs: parsed }: Edited, di: number, op: JsonPatchOp): Edited {
+  const docs = parsed ?? parse(text);
   const doc = docs[di];
   if (!doc) throw new YamlEditError(`document #${di + 1} does not exist`, di, op.path);
   if (doc.errors.length > 0) {
@@ -59,7 +78,7 @@ function applyOne(text: string, di: number, op: JsonPatchOp): string {
   }
   const before = toJS(doc);
   const expected = applyJsonPatch(before, [op]);
-  if (op.op === 'test') return text;
+  if (op.op === 'test') return { text, docs };
   const e = new Editor(text, doc, di);
   let splice: Splice;
   switch (op.op) {
@@ -76,11 +95,17 @@ function applyOne(text: string, di: number, op: JsonPatchOp): string {
       throw new YamlEditError(`'${op.op}' is not supported on YAML files`, di, op.path);
   }
   const next = text.slice(0, splice.start) + splice.text + text.slice(splice.end);
-  verify(next, docs, di, expected, op.path);
-  return next;
+  return { text: next, docs: verify(next, docs, di, expected, op.path) };
 }
 
-function verify(next: string, beforeDocs: Parsed[], di: number, expected: unknown, path: string): void {
+/** The parse of `next`, once it is checked to be `expected` at `di` and the rest unchanged. */
+function verify(
+  next: string,
+  beforeDocs: readonly Parsed[],
+  di: number,
+  expected: unknown,
+  path: string,
+): Parsed[] {
   const after = parse(next);
   const ok =
     after.length === beforeDocs.length &&
@@ -93,6 +118,7 @@ function verify(next: string, beforeDocs: Parsed[], di: number, expected: unknow
       path,
     );
   }
+  return after;
 }
 
 const PLAIN_OPTS = { lineWidth: 0, minContentWidth: 0 } as const;

@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import fs, {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  bundleRequire,
   currentFileCommand,
   type FileCommandStamp,
   loadFileCommand,
@@ -71,7 +81,7 @@ function load(stamp: Pick<FileCommandStamp, 'hash' | 'size' | 'mtimeMs'>) {
  * `argv` through runFileCommand in a process of its own, as bin/switchyard.mjs runs it (99: not
  * run); with `tellRe2`, stderr says 'compiled re2-wasm' when the command compiles its WebAssembly.
  */
-function run(argv: string[], tellRe2 = false) {
+function run(argv: string[], tellRe2 = false, flags: string[] = []) {
   const code = `import { runFileCommand } from ${JSON.stringify(join(root, 'bin/cli-file-command.mjs'))};
 process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringify(outdir)}, process.argv.slice(1))) ?? 99;`;
   const preload = join(outdir, 'tell-re2.cjs');
@@ -84,8 +94,8 @@ process.exitCode = (await runFileCommand(${JSON.stringify(root)}, ${JSON.stringi
        },
      });`,
   );
-  const flags = tellRe2 ? ['--require', preload] : [];
-  return spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code, ...argv], {
+  const re2Flags = tellRe2 ? ['--require', preload] : [];
+  return spawnSync(process.execPath, [...re2Flags, ...flags, '--input-type=module', '-e', code, ...argv], {
     cwd: work,
     encoding: 'utf8',
   });
@@ -197,6 +207,26 @@ describe('the RE2 verdicts built into the bundles', () => {
   });
 });
 
+describe('the require a bundle runs with', () => {
+  it("gives built-ins as Node's require does, and anything else as a require for the bundle's file", () => {
+    const file = join(dir, 'split.cjs');
+    const mine = bundleRequire(file);
+    const node = createRequire(file);
+    for (const id of ['node:fs', 'fs', 'process', 'buffer', 'node:fs/promises', 'node:util'])
+      expect(mine(id)).toBe(node(id));
+    const wasm = 're2-wasm/build/wasm/re2.wasm';
+    expect(mine.resolve(wasm)).toBe(node.resolve(wasm));
+    expect(mine('re2-wasm')).toBe(node('re2-wasm'));
+    let missing: unknown;
+    try {
+      mine('bufferutil-is-not-installed');
+    } catch (err) {
+      missing = err;
+    }
+    expect((missing as NodeJS.ErrnoException).code).toBe('MODULE_NOT_FOUND');
+  });
+});
+
 describe('runFileCommand and its code cache', () => {
   beforeEach(() => {
     for (const command of FILE_COMMANDS) rmSync(cacheFile(command), { force: true });
@@ -250,6 +280,45 @@ describe('runFileCommand and its code cache', () => {
     expect([help.status, help.stdout.startsWith('Usage: switchyard split -f PATH')]).toEqual([0, true]);
   });
 
+  it('writes its output and errors to a pipe without making process.stdout or stderr (no node:net)', () => {
+    const tellNet = join(outdir, 'tell-net.cjs');
+    writeFileSync(
+      tellNet,
+      `process.on('exit', () => {
+         if (process.moduleLoadList.includes('NativeModule net')) require('node:fs').writeSync(2, 'loaded net\\n');
+       });`,
+    );
+    const flags = ['--require', tellNet];
+    expect(run(split, false, flags)).toMatchObject({ status: 0, stdout: EDITED, stderr: '' });
+    const usage = run(['split', '-f', 'vs.yaml', '--host', 'reviews', '--colour'], false, flags);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(
+      /^switchyard split: .*--colour.*\nRun 'switchyard split --help' for usage\.\n$/,
+    );
+  });
+
+  it('takes a cache only with the mtime it was written with, and never loads node:v8 for it', () => {
+    const tellV8 = join(outdir, 'tell-v8.cjs');
+    writeFileSync(
+      tellV8,
+      `process.on('exit', () => {
+         if (process.moduleLoadList.includes('NativeModule v8')) require('node:fs').writeSync(2, 'loaded v8\\n');
+       });`,
+    );
+    expect(run(split, false, ['--require', tellV8])).toMatchObject({ status: 0, stderr: '' });
+    const good = readFileSync(cacheFile('split'));
+    expect(statSync(cacheFile('split')).mtimeMs % 1000).toBe(0);
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(true);
+    expect(run(split, false, ['--require', tellV8])).toMatchObject({ status: 0, stderr: '', stdout: EDITED });
+    // The same bytes, touched: not the file as written.
+    const later = new Date(statSync(cacheFile('split')).mtimeMs + 1500);
+    utimesSync(cacheFile('split'), later, later);
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(false);
+    expect(run(split)).toMatchObject({ status: 0, stderr: '', stdout: EDITED });
+    expect(load(stamps.split as FileCommandStamp).cacheAccepted).toBe(true);
+    expect(readFileSync(cacheFile('split')).subarray(0, 72).equals(good.subarray(0, 72))).toBe(true);
+  });
+
   it('ignores a damaged or truncated cache: same output, and a good cache is written again', () => {
     run(split);
     const good = readFileSync(cacheFile('split'));
@@ -258,15 +327,16 @@ describe('runFileCommand and its code cache', () => {
       b[at] = (b[at] as number) ^ 0xff;
       return b;
     };
-    // Inside the payload (past V8's header): without the checksum V8 is told to verify, V8 takes it
-    // and the process crashes deserializing it.
+    // Inside the payload (past V8's header): V8 would take it and the process crash deserializing
+    // it; written since the cache was, it is no cache.
     const bad = [
-      damaged(72 + 5_000),
+      damaged(104 + 5_000),
       damaged(good.length - 100),
-      damaged(72),
+      damaged(104),
+      damaged(80),
       good.subarray(0, good.length >> 1),
     ];
-    for (const cache of [...bad, good.subarray(0, 72), Buffer.from('junk')]) {
+    for (const cache of [...bad, good.subarray(0, 104), Buffer.from('junk')]) {
       writeFileSync(cacheFile('split'), cache);
       const r = run(split);
       expect([r.status, r.signal, r.stderr, r.stdout]).toEqual([0, null, '', EDITED]);
@@ -293,9 +363,8 @@ describe('runFileCommand and its code cache', () => {
           '-e',
           `const { readFileSync } = require('node:fs');
            const { Script } = require('node:vm');
-           require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
            const [file, cache] = process.argv.slice(1);
-           const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(cache).subarray(72) });
+           const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})', { filename: file, cachedData: readFileSync(cache).subarray(104) });
            const m = { exports: {} };
            script.runInThisContext()(m.exports, require, m, file, '.');
            console.log(script.cachedDataRejected);
@@ -378,10 +447,25 @@ async function printed(fn: () => Promise<number>): Promise<string> {
     out.push(String(t));
     return true;
   });
+  // The bundles write to fd 1 directly (main/commands/direct-output.ts).
+  const realWriteSync = fs.writeSync;
+  const direct = vi.spyOn(fs, 'writeSync').mockImplementation(((
+    fd: number,
+    data: Uint8Array,
+    offset?: number | null,
+    ...rest: unknown[]
+  ) => {
+    if (fd !== 1 || !(data instanceof Uint8Array))
+      return (realWriteSync as (...args: unknown[]) => number)(fd, data, offset, ...rest);
+    const from = offset ?? 0;
+    out.push(Buffer.from(data.subarray(from)).toString('utf8'));
+    return data.length - from;
+  }) as typeof fs.writeSync);
   try {
     expect(await fn()).toBe(0);
   } finally {
     write.mockRestore();
+    direct.mockRestore();
     for (const signal of ['SIGINT', 'SIGTERM'] as const)
       for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.off(signal, l);
   }

@@ -16,7 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensurePrivateDir, writeFileAtomic } from '../../../main/core/local-files/atomic-file.ts';
-import { LocalFileError, readBoundedFile } from '../../../main/core/local-files/bounded-read.ts';
+import {
+  LocalFileError,
+  readBoundedFile,
+  readBoundedFileSync,
+} from '../../../main/core/local-files/bounded-read.ts';
 import { diskFullAfter } from './disk-full.ts';
 
 const unix = process.platform !== 'win32';
@@ -79,7 +83,11 @@ describe('ensurePrivateDir', () => {
   });
 });
 
-describe('readBoundedFile', () => {
+// The CLI's file commands read with the sync twin (no thread pool): the same checks and errors.
+describe.each([
+  ['readBoundedFile', readBoundedFile],
+  ['readBoundedFileSync', async (path: string, max: number) => readBoundedFileSync(path, max)],
+] as const)('%s', (_name, readBoundedFile) => {
   it('reads a regular file and its stat', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.txt'), 'héllo');
@@ -99,6 +107,14 @@ describe('readBoundedFile', () => {
     expect((err as Error).message).toBe(
       `${fifo} is a named pipe (FIFO), not a regular file: refused (reading it could block or never end)`,
     );
+  });
+
+  it('reads a file larger than its first buffer, and passes errors from opening through', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'big'), 'y'.repeat(200_000));
+    expect((await readBoundedFile(join(dir, 'big'), 300_000)).text).toBe('y'.repeat(200_000));
+    const err = await readBoundedFile(join(dir, 'gone'), 1024).catch((e: unknown) => e);
+    expect((err as NodeJS.ErrnoException).code).toBe('ENOENT');
   });
 
   it('refuses a folder and a file over the limit', async () => {

@@ -168,3 +168,29 @@ describe('applyPatchToYaml', () => {
     );
   });
 });
+
+describe('applyPatchToYaml from the caller’s parse', () => {
+  it('starts from the documents the caller parsed (as the file commands read them): the same text', () => {
+    const ops = [
+      { op: 'test', path: '/spec/http/0/route/0/weight', value: 90 },
+      { op: 'replace', path: '/spec/http/0/route/0/weight', value: 70 },
+      { op: 'replace', path: '/spec/http/0/route/1/weight', value: 30 },
+    ] as const;
+    const docs = parseAllDocuments(vs, { prettyErrors: false });
+    if (!Array.isArray(docs)) throw new Error('expected documents');
+    const read = new Set<string>();
+    const watched = docs.map(
+      (d) =>
+        new Proxy(d, {
+          get(target, key, receiver) {
+            read.add(String(key));
+            return Reflect.get(target, key, receiver);
+          },
+        }),
+    );
+    const edited = applyPatchToYaml(vs, 0, ops, watched);
+    expect(edited).toBe(applyPatchToYaml(vs, 0, ops));
+    expect(edited).toContain('weight: 70 # stable');
+    expect(read.has('contents')).toBe(true);
+  });
+});
