@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -84,6 +84,30 @@ describe('the web core as one CommonJS file', () => {
       .map((i) => i.path)
       .filter((p) => !p.startsWith('node:') && !builtinModules.includes(p));
     expect(dynamic).toEqual(['@kubernetes/client-node']);
+  });
+
+  it('loads TLS, HTTPS, child processes and zlib at their first use, not with the core', () => {
+    // In a process of its own, with the built-ins the web command has already loaded.
+    const code = `require('node:http'); require('node:net'); require('node:crypto');
+const runner = await import(${JSON.stringify(join(root, 'bin/cli-file-command.mjs'))});
+const stamp = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(join(dir, 'web-core.json'))}, 'utf8'));
+const before = new Set(process.moduleLoadList);
+const core = runner.loadFileCommand(${JSON.stringify(dir)}, 'web-core', stamp);
+const loaded = (list) => list.filter((m) => /^NativeModule (tls|https|child_process|zlib)$/.test(m));
+console.log(JSON.stringify({ core: typeof core?.exports.createAppCore, atLoad: loaded(process.moduleLoadList.filter((m) => !before.has(m))) }));`;
+    const out = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${code}`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ core: 'function', atLoad: [] });
   });
 
   it('is ASCII, read as Latin-1 (the same text), after the build escaped the non-ASCII in its comments', () => {
