@@ -22,7 +22,8 @@ export function lazySchema<T extends object>(build: () => T): T {
     return schema;
   };
   const proxy = new Proxy(Object.create(null) as T, {
-    get: (_, key) => Reflect.get(real(), key),
+    // On every parse of a composite schema (once per item of an array): kept to one property read.
+    get: (_, key) => (schema ?? real())[key as keyof T],
     set: (_, key, value) => Reflect.set(real(), key, value),
     has: (_, key) => Reflect.has(real(), key),
     deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
