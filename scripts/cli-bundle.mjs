@@ -216,7 +216,8 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = [], lazyBuil
  *   exist), where the ES-module build puts the same code: the sources find the repository relative
  *   to it (`../..`).
  * What it imports only when needed (the Kubernetes client for a legacy auth provider, Node's
- * built-ins) goes through Node's own loader (bin/cli-file-command.mjs).
+ * built-ins) goes through Node's own loader (bin/cli-file-command.mjs); ws's optional native add-ons
+ * are left out (withoutWsNativeAddons).
  * @param {string} root the repository
  * @param {string} outdir out/cli
  * @returns {import('esbuild').BuildOptions}
@@ -227,13 +228,40 @@ export function webCoreBuildOptions(root, outdir) {
     ...options,
     entryPoints: [{ in: 'main/commands/web-core.ts', out: WEB_CORE_BUNDLE }],
     external: (options.external ?? []).filter(
-      (p) => !p.startsWith('@kubernetes-models/') && p !== 'js-yaml' && p !== 'js-yaml/*',
+      (p) =>
+        !p.startsWith('@kubernetes-models/') &&
+        p !== 'js-yaml' &&
+        p !== 'js-yaml/*' &&
+        !WS_NATIVE_ADDONS.includes(p),
     ),
     banner: {
       js: "var __syImportMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'web-core.js')).href;",
     },
+    plugins: [...(options.plugins ?? []), withoutWsNativeAddons],
   };
 }
+
+/** ws's optional native add-ons, which it requires inside try/catch; Switchyard installs neither. */
+const WS_NATIVE_ADDONS = ['bufferutil', 'utf-8-validate'];
+const ABSENT_NAMESPACE = 'switchyard-absent';
+
+/**
+ * In the web core, ws's require of each add-on throws at once, so ws takes its JavaScript
+ * fallback as it does when they are not installed, without Node first searching every
+ * node_modules folder up from out/cli for them (~1 ms at each start, while the page waits).
+ * @type {import('esbuild').Plugin}
+ */
+const withoutWsNativeAddons = {
+  name: ABSENT_NAMESPACE,
+  setup(build) {
+    const filter = new RegExp(`^(${WS_NATIVE_ADDONS.join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: ABSENT_NAMESPACE }));
+    build.onLoad({ filter: /.*/, namespace: ABSENT_NAMESPACE }, (args) => ({
+      loader: 'js',
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the web core: ws uses its JavaScript fallback`)});`,
+    }));
+  },
+};
 
 /**
  * `text` with every non-ASCII UTF-16 unit written as a `\uXXXX` escape. esbuild already escapes

@@ -86,6 +86,13 @@ describe('the web core as one CommonJS file', () => {
     expect(dynamic).toEqual(['@kubernetes/client-node']);
   });
 
+  it("leaves out ws's optional native add-ons, which Node would otherwise search for at each start", () => {
+    const addons = meta.imports.filter((i) => i.path === 'bufferutil' || i.path === 'utf-8-validate');
+    expect(addons).toEqual([]);
+    const source = readFileSync(join(dir, 'web-core.cjs'), 'latin1');
+    expect(source).not.toMatch(/require\("(bufferutil|utf-8-validate)"\)/);
+  });
+
   it('loads TLS, HTTPS, child processes and zlib at their first use, not with the core', () => {
     // In a process of its own, with the built-ins the web command has already loaded.
     const code = `require('node:http'); require('node:net'); require('node:crypto');
