@@ -155,10 +155,15 @@ console.log(JSON.stringify({ core: typeof core?.exports.createAppCore, atLoad: l
 });
 
 /** The built command's `web`, run as bin/switchyard.mjs runs out/cli/cli.js. */
-async function startBuiltWeb(work: string): Promise<{ child: ChildProcess; port: number }> {
+async function startBuiltWeb(
+  work: string,
+  files: Record<string, string> = { 'index.html': '<!doctype html><title>Switchyard</title>' },
+): Promise<{ child: ChildProcess; port: number }> {
   const renderer = join(work, 'renderer');
-  mkdirSync(renderer, { recursive: true });
-  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Switchyard</title>');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(renderer, name, '..'), { recursive: true });
+    writeFileSync(join(renderer, name), text);
+  }
   const code = `const cli = await import(${JSON.stringify(join(outdir, 'cli.js'))});
 process.exitCode = await cli.main(['web', '--renderer', ${JSON.stringify(renderer)}]);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
@@ -231,6 +236,29 @@ describe('switchyard web as built', () => {
     const second = await startBuiltWeb(work);
     expect((await callOnce(second.port, 'contexts.list')).ok).toBe(true);
     expect(await stop(second.child)).toBe(0);
+    expect(statSync(cacheFile()).mtimeMs).toBe(written);
+  }, 60_000);
+
+  it('writes its code cache once the page painted its first screen, not again at exit', async () => {
+    rmSync(cacheFile(), { force: true });
+    const work = mkdtempSync(join(outdir, 'work-'));
+    const web = await startBuiltWeb(work, {
+      'index.html': '<!doctype html><script type="module" src="/assets/entry.js"></script>',
+      'assets/entry.js': 'export {};',
+      'assets/later.js': 'export {};',
+    });
+    const get = (path: string) => fetch(`http://127.0.0.1:${web.port}${path}`).then((r) => r.text());
+    await get(`/?token=${TOKEN}`);
+    await get('/assets/entry.js');
+    expect((await callOnce(web.port, 'app.info')).ok).toBe(true);
+    expect(existsSync(cacheFile())).toBe(false);
+    // A script after the first ones: the page painted its first screen (web-server.ts).
+    await get('/assets/later.js');
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(cacheFile()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(web.child.exitCode).toBe(null);
+    const written = statSync(cacheFile()).mtimeMs;
+    expect(await stop(web.child)).toBe(0);
     expect(statSync(cacheFile()).mtimeMs).toBe(written);
   }, 60_000);
 });
