@@ -8,7 +8,8 @@ import { fakeHandlers } from '../../helpers/fake-handlers.ts';
 let built = 0;
 let builtByContract = 0;
 
-async function freshContract() {
+/** Modules load afresh from here on, with zod's builders counted in `built`. */
+function countZodBuilders() {
   vi.resetModules();
   built = 0;
   vi.doMock('zod', async (importOriginal) => {
@@ -25,11 +26,22 @@ async function freshContract() {
     }
     return { ...actual, z: counted };
   });
+}
+
+async function freshContract() {
+  countZodBuilders();
   const contract = await import('../../../shared/api/contract.ts');
   const { lazySchemaState } = await import('../../../shared/api/lazy-schema.ts');
   builtByContract = built;
   const dispatch = await import('../../../main/core/api-dispatch.ts');
   return { ...contract, lazySchemaState, dispatchCall: dispatch.dispatchCall };
+}
+
+/** Builds counted while `load` imports modules afresh, with zod's builders counted. */
+async function builtWhile(load: () => Promise<unknown>): Promise<number> {
+  countZodBuilders();
+  await load();
+  return built;
 }
 
 afterEach(() => {
@@ -46,6 +58,11 @@ describe('the lazy contract', () => {
       expect(lazySchemaState(calls[name].response), `${name} response`).toBe('unbuilt');
     }
     for (const name of eventNames) expect(lazySchemaState(events[name]), name).toBe('unbuilt');
+  });
+
+  it('leaves every schema of the web core unbuilt when the core loads (the socket layer and stores too)', async () => {
+    const count = await builtWhile(() => import('../../../main/commands/web-core.ts'));
+    expect(count).toBe(0);
   });
 
   it("builds a channel's own schemas at its first call, and no other channel's", async () => {
