@@ -68,23 +68,32 @@ const IMPORT_META_URL_BANNER = "var __syImportMetaUrl = require('node:url').path
 const LAZY_NAMESPACE = 'switchyard-lazy-builtin';
 
 /**
- * Built-ins a file command may import but seldom calls, required at the first call instead of at
- * start (node:crypto costs ~2.5 ms to load; `split --write` calls randomBytes for its temporary file
- * name). Only their functions with a lower-case name are exported (not classes, which need `new`):
- * importing anything else from them fails the build.
+ * Built-ins a bundle may import but seldom uses, required at their first use instead of at start
+ * (node:crypto costs ~2.5 ms to load; `split --write` calls randomBytes for its temporary file
+ * name). The bundle gets a stand-in whose every export is a getter that requires the built-in: a
+ * function, a class or a constant read from it is the built-in's own, only read later.
  */
 const LAZY_BUILTINS = ['node:crypto'];
 
+/**
+ * The web core's too: TLS, HTTPS and child processes serve cluster calls (and the demo mesh), zlib
+ * ws's compression, which `switchyard web` does not offer; the page's first calls need none of them
+ * (~3 ms to load at start, more while the page's script runs). Both spellings: ws requires 'https'.
+ */
+const WEB_CORE_LAZY_BUILTINS = [
+  ...LAZY_BUILTINS,
+  ...['https', 'tls', 'child_process', 'zlib'].flatMap((name) => [`node:${name}`, name]),
+];
+
 /** @param {string} builtin */
 function lazyBuiltin(builtin) {
-  const exports = createRequire(import.meta.url)(builtin);
-  return Object.keys(exports)
-    .filter((name) => /^[a-z][A-Za-z0-9]*$/.test(name) && typeof exports[name] === 'function')
-    .map(
-      (name) =>
-        `export function ${name}(...args) { return require(${JSON.stringify(builtin)}).${name}(...args); }`,
-    )
-    .join('\n');
+  const names = Object.keys(createRequire(import.meta.url)(builtin)).filter((name) => name !== 'default');
+  const required = `require(${JSON.stringify(builtin)})`;
+  return [
+    `for (const name of ${JSON.stringify(names)}) {`,
+    `  Object.defineProperty(exports, name, { enumerable: true, get: () => ${required}[name] });`,
+    '}',
+  ].join('\n');
 }
 
 /**
@@ -113,9 +122,10 @@ function replaceOnce(path, loader, from, to) {
  * @param {string} outdir out/cli: the bundles go to its FILE_COMMANDS_DIR
  * @param {readonly string[]} re2Accepted patterns RE2 accepted at build time, which the RE2 engine
  *   then does not check again (`presetPatternsAcceptedByRe2`)
+ * @param {readonly string[]} [lazyBuiltins] built-ins required at their first use (LAZY_BUILTINS)
  * @returns {import('esbuild').BuildOptions}
  */
-export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
+export function fileCommandBuildOptions(root, outdir, re2Accepted = [], lazyBuiltins = LAZY_BUILTINS) {
   return {
     absWorkingDir: root,
     entryPoints: FILE_COMMANDS.map((command) => ({ in: `${ENTRY_NAMESPACE}:${command}`, out: command })),
@@ -146,8 +156,8 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
             path: args.path.slice(ENTRY_NAMESPACE.length + 1),
             namespace: ENTRY_NAMESPACE,
           }));
-          build.onResolve({ filter: /^node:/ }, (args) => {
-            if (!LAZY_BUILTINS.includes(args.path)) return undefined;
+          build.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) => {
+            if (!lazyBuiltins.includes(args.path)) return undefined;
             // The shim's own require is the built-in itself.
             if (args.namespace === LAZY_NAMESPACE) return { path: args.path, external: true };
             return { path: args.path, namespace: LAZY_NAMESPACE };
@@ -168,6 +178,7 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
             ),
           );
           build.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, (args) => ({
+            // CommonJS (it assigns to `exports`): its getters are read at each use, not copied.
             loader: 'js',
             contents: lazyBuiltin(args.path),
           }));
@@ -205,24 +216,52 @@ export function fileCommandBuildOptions(root, outdir, re2Accepted = []) {
  *   exist), where the ES-module build puts the same code: the sources find the repository relative
  *   to it (`../..`).
  * What it imports only when needed (the Kubernetes client for a legacy auth provider, Node's
- * built-ins) goes through Node's own loader (bin/cli-file-command.mjs).
+ * built-ins) goes through Node's own loader (bin/cli-file-command.mjs); ws's optional native add-ons
+ * are left out (withoutWsNativeAddons).
  * @param {string} root the repository
  * @param {string} outdir out/cli
  * @returns {import('esbuild').BuildOptions}
  */
 export function webCoreBuildOptions(root, outdir) {
-  const options = fileCommandBuildOptions(root, outdir);
+  const options = fileCommandBuildOptions(root, outdir, [], WEB_CORE_LAZY_BUILTINS);
   return {
     ...options,
     entryPoints: [{ in: 'main/commands/web-core.ts', out: WEB_CORE_BUNDLE }],
     external: (options.external ?? []).filter(
-      (p) => !p.startsWith('@kubernetes-models/') && p !== 'js-yaml' && p !== 'js-yaml/*',
+      (p) =>
+        !p.startsWith('@kubernetes-models/') &&
+        p !== 'js-yaml' &&
+        p !== 'js-yaml/*' &&
+        !WS_NATIVE_ADDONS.includes(p),
     ),
     banner: {
       js: "var __syImportMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'web-core.js')).href;",
     },
+    plugins: [...(options.plugins ?? []), withoutWsNativeAddons],
   };
 }
+
+/** ws's optional native add-ons, which it requires inside try/catch; Switchyard installs neither. */
+const WS_NATIVE_ADDONS = ['bufferutil', 'utf-8-validate'];
+const ABSENT_NAMESPACE = 'switchyard-absent';
+
+/**
+ * In the web core, ws's require of each add-on throws at once, so ws takes its JavaScript
+ * fallback as it does when they are not installed, without Node first searching every
+ * node_modules folder up from out/cli for them (~1 ms at each start, while the page waits).
+ * @type {import('esbuild').Plugin}
+ */
+const withoutWsNativeAddons = {
+  name: ABSENT_NAMESPACE,
+  setup(build) {
+    const filter = new RegExp(`^(${WS_NATIVE_ADDONS.join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: ABSENT_NAMESPACE }));
+    build.onLoad({ filter: /.*/, namespace: ABSENT_NAMESPACE }, (args) => ({
+      loader: 'js',
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the web core: ws uses its JavaScript fallback`)});`,
+    }));
+  },
+};
 
 /**
  * `text` with every non-ASCII UTF-16 unit written as a `\uXXXX` escape. esbuild already escapes

@@ -7,7 +7,7 @@ import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-buil
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
-import { loadWebCore } from './web-core-loader.ts';
+import { loadWebCore, writeWebCoreCache } from './web-core-loader.ts';
 
 const usage = `Usage: switchyard web [--port N] [--demo [--clusters N] [--kubeconfig FILE]] [--renderer DIR]
 
@@ -113,7 +113,11 @@ export const webCommand: Command = {
         .then(({ callNames }) => firstScreen.watch(handlersAfter(callNames, corePromise))),
       loadSocketLayer: loadWebCore,
       subscribe: subscribeAfter(corePromise),
-      onPagePainted: () => firstScreen.painted(),
+      onPagePainted: () => {
+        firstScreen.painted();
+        // What the first screen ran is compiled by now; what comes after (the demo mesh) is not.
+        setImmediate(writeWebCoreCache);
+      },
       onPageScript: () => {
         firstScreen.pageCame();
         pageRuns.resolve();

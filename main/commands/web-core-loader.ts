@@ -3,7 +3,10 @@
 // commands (bin/cli-file-command.mjs): Node 20 has no compile cache for ES modules, and compiling
 // the core's ~2.5 MB of chunks at each start was about a third of the server's work between the
 // page's script and the answers to its first calls (the first screen waits for those). The cache is
-// written when the process exits, if V8 took none (a first run after a build). From the sources
+// written, if V8 took none (a first run after a build), once the page painted its first screen
+// (writeWebCoreCache), or else when the process exits: so it holds what the first screen ran, not a
+// whole session (one with the demo mesh running wrote 2.4 MB instead of 1.1, which each later start
+// deserialized before its first answers: ~6 ms). From the sources
 // (tsx, tests), or when that bundle is missing or older than a source in it, the module is imported
 // as any other.
 import { readFileSync } from 'node:fs';
@@ -15,6 +18,15 @@ export type WebCore = typeof WebCoreModule;
 declare const __SWITCHYARD_WEB_CORE_BUNDLE__: boolean | undefined;
 
 let loading: Promise<WebCore> | undefined;
+let writeCache: (() => void) | undefined;
+
+/**
+ * Writes the web core's code cache now, if this process is to write one and has not (~12 ms): the
+ * web command calls it once the page painted its first screen.
+ */
+export function writeWebCoreCache(): void {
+  writeCache?.();
+}
 
 /** web-core.ts's exports, loaded once. */
 export function loadWebCore(): Promise<WebCore> {
@@ -50,6 +62,12 @@ async function fromBundle(): Promise<WebCore | undefined> {
   if (!stamp) return undefined;
   const loaded = loadFileCommand(join(outdir, FILE_COMMANDS_DIR), WEB_CORE_BUNDLE, stamp);
   if (!loaded) return undefined;
-  if (!loaded.cacheAccepted) process.once('exit', () => loaded.writeCache(true));
+  if (!loaded.cacheAccepted) {
+    writeCache = () => {
+      writeCache = undefined;
+      loaded.writeCache(true);
+    };
+    process.once('exit', writeWebCoreCache);
+  }
   return loaded.exports as WebCore;
 }

@@ -18,6 +18,7 @@ import {
 import { draftCalls, draftEvents } from './draft-schemas.ts';
 import { ApiError } from './errors.ts';
 import { fleetCalls, fleetEvents } from './fleet-schemas.ts';
+import { lazySchema } from './lazy-schema.ts';
 import {
   MetricsSnapshot,
   MetricsSubscribeRequest,
@@ -33,54 +34,64 @@ import { stepPlanCalls, stepPlanEvents } from './step-plan-schemas.ts';
 // each event (main → renderer) a payload schema. Both transports (Electron IPC and the browser
 // mode WebSocket) carry exactly these, and main validates every payload against them.
 
-const Empty = z.object({}).strict();
+const Empty = lazySchema(() => z.object({}).strict());
 
-export const AppInfo = z.object({
-  name: z.string(),
-  version: z.string(),
-  mode: z.enum(['electron', 'web']),
-  platform: z.string(),
-  node: z.string(),
-  dataDir: z.string(),
-});
+export const AppInfo = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    version: z.string(),
+    mode: z.enum(['electron', 'web']),
+    platform: z.string(),
+    node: z.string(),
+    dataDir: z.string(),
+  }),
+);
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const ContextStatus = z.enum(['not-connected', 'connecting', 'connected', 'read-only', 'error']);
+export const ContextStatus = lazySchema(() =>
+  z.enum(['not-connected', 'connecting', 'connected', 'read-only', 'error']),
+);
 export type ContextStatus = z.infer<typeof ContextStatus>;
 
 /** What the renderer may know of a kubeconfig context: names and status, never credentials. */
-export const ContextSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  cluster: z.string(),
-  user: z.string(),
-  namespace: z.string().optional(),
-  source: z.string(),
-  isDemo: z.boolean(),
-  status: ContextStatus,
-  statusReason: z.string().optional(),
-  lastUsed: z.string().optional(),
-  /** When the last session's offline snapshot of this context was taken (issue 8). */
-  snapshotAt: z.string().optional(),
-});
+export const ContextSummary = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    cluster: z.string(),
+    user: z.string(),
+    namespace: z.string().optional(),
+    source: z.string(),
+    isDemo: z.boolean(),
+    status: ContextStatus,
+    statusReason: z.string().optional(),
+    lastUsed: z.string().optional(),
+    /** When the last session's offline snapshot of this context was taken (issue 8). */
+    snapshotAt: z.string().optional(),
+  }),
+);
 export type ContextSummary = z.infer<typeof ContextSummary>;
 
-export const KubeconfigProblem = z.object({ file: z.string(), message: z.string() });
+export const KubeconfigProblem = lazySchema(() => z.object({ file: z.string(), message: z.string() }));
 export type KubeconfigProblem = z.infer<typeof KubeconfigProblem>;
 
-export const ContextList = z.object({
-  contexts: z.array(ContextSummary),
-  problems: z.array(KubeconfigProblem),
-});
+export const ContextList = lazySchema(() =>
+  z.object({
+    contexts: z.array(ContextSummary),
+    problems: z.array(KubeconfigProblem),
+  }),
+);
 export type ContextList = z.infer<typeof ContextList>;
 
-export const DemoStatus = z.object({
-  running: z.boolean(),
-  /** Being started (in the background, after the first screen): `demo.open` waits for it. */
-  starting: z.boolean().optional(),
-  url: z.string().optional(),
-  contextId: z.string().optional(),
-});
+export const DemoStatus = lazySchema(() =>
+  z.object({
+    running: z.boolean(),
+    /** Being started (in the background, after the first screen): `demo.open` waits for it. */
+    starting: z.boolean().optional(),
+    url: z.string().optional(),
+    contextId: z.string().optional(),
+  }),
+);
 export type DemoStatus = z.infer<typeof DemoStatus>;
 
 function call<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
@@ -93,99 +104,147 @@ export const calls = {
   'demo.open': call(Empty, DemoStatus),
   'demo.status': call(Empty, DemoStatus),
   // Sessions: nothing is contacted until the operator opens a context.
-  'sessions.open': call(z.object({ contextId: z.string() }).strict(), ContextSummary),
-  'sessions.close': call(z.object({ contextId: z.string() }).strict(), z.object({ closed: z.boolean() })),
+  'sessions.open': call(
+    lazySchema(() => z.object({ contextId: z.string() }).strict()),
+    ContextSummary,
+  ),
+  'sessions.close': call(
+    lazySchema(() => z.object({ contextId: z.string() }).strict()),
+    lazySchema(() => z.object({ closed: z.boolean() })),
+  ),
   // The console over one open session.
   'services.list': call(
-    z.object({ contextId: z.string() }).strict(),
+    lazySchema(() => z.object({ contextId: z.string() }).strict()),
     // snapshotAt: the context is offline and this is its last session's snapshot (read-only).
-    z.object({ services: z.array(ServiceSummary), snapshotAt: z.string().optional() }),
+    lazySchema(() => z.object({ services: z.array(ServiceSummary), snapshotAt: z.string().optional() })),
   ),
-  'release.get': call(z.object({ contextId: z.string(), releaseId: z.string() }).strict(), ReleaseView),
+  'release.get': call(
+    lazySchema(() => z.object({ contextId: z.string(), releaseId: z.string() }).strict()),
+    ReleaseView,
+  ),
   'release.plan': call(
-    z
-      .object({
-        contextId: z.string(),
-        releaseId: z.string(),
-        desired: DesiredReleaseInput,
-        /** The grayscale release (wizard) this change belongs to: applying it records it there. */
-        workflowId: z.string().optional(),
-      })
-      .strict(),
+    lazySchema(() =>
+      z
+        .object({
+          contextId: z.string(),
+          releaseId: z.string(),
+          desired: DesiredReleaseInput,
+          /** The grayscale release (wizard) this change belongs to: applying it records it there. */
+          workflowId: z.string().optional(),
+        })
+        .strict(),
+    ),
     PlanView,
   ),
-  'release.apply': call(z.object({ planId: z.string() }).strict(), ApplyResultView),
-  'history.list': call(
-    z.object({ contextId: z.string().optional(), releaseId: z.string().optional() }).strict(),
-    z.object({
-      entries: z.array(HistoryEntryView),
-      /** Lines and files of the history folder that could not be read (reported, never dropped). */
-      skipped: z.array(z.object({ file: z.string(), line: z.number().int(), reason: z.string() })).optional(),
-    }),
+  'release.apply': call(
+    lazySchema(() => z.object({ planId: z.string() }).strict()),
+    ApplyResultView,
   ),
-  'history.undo': call(z.object({ entryId: z.string() }).strict(), PlanView),
+  'history.list': call(
+    lazySchema(() =>
+      z.object({ contextId: z.string().optional(), releaseId: z.string().optional() }).strict(),
+    ),
+    lazySchema(() =>
+      z.object({
+        entries: z.array(HistoryEntryView),
+        /** Lines and files of the history folder that could not be read (reported, never dropped). */
+        skipped: z
+          .array(z.object({ file: z.string(), line: z.number().int(), reason: z.string() }))
+          .optional(),
+      }),
+    ),
+  ),
+  'history.undo': call(
+    lazySchema(() => z.object({ entryId: z.string() }).strict()),
+    PlanView,
+  ),
   // Live access information (issue 7): per page or window (the caller), one subscription for the
   // service it shows, paused while that page is hidden; a page that goes away takes its own along.
   'metrics.subscribe': call(MetricsSubscribeRequest, MetricsSnapshot),
   'metrics.unsubscribe': call(
-    z.object({ contextId: z.string(), releaseId: z.string() }).strict(),
-    z.object({ unsubscribed: z.boolean() }),
+    lazySchema(() => z.object({ contextId: z.string(), releaseId: z.string() }).strict()),
+    lazySchema(() => z.object({ unsubscribed: z.boolean() })),
   ),
-  'metrics.visibility': call(z.object({ visible: z.boolean() }).strict(), z.object({ paused: z.boolean() })),
-  'metrics.settings.get': call(z.object({ contextId: z.string() }).strict(), PrometheusSettingsView),
+  'metrics.visibility': call(
+    lazySchema(() => z.object({ visible: z.boolean() }).strict()),
+    lazySchema(() => z.object({ paused: z.boolean() })),
+  ),
+  'metrics.settings.get': call(
+    lazySchema(() => z.object({ contextId: z.string() }).strict()),
+    PrometheusSettingsView,
+  ),
   'metrics.settings.set': call(PrometheusSettingsInput, PrometheusSettingsView),
   // Live preview of the desired (unapplied) rules and split over sample traffic.
   'release.preview': call(
-    z
-      .object({
-        contextId: z.string(),
-        releaseId: z.string(),
-        desired: DesiredReleaseInput,
-        sample: SampleTraffic.optional(),
-      })
-      .strict(),
+    lazySchema(() =>
+      z
+        .object({
+          contextId: z.string(),
+          releaseId: z.string(),
+          desired: DesiredReleaseInput,
+          sample: SampleTraffic.optional(),
+        })
+        .strict(),
+    ),
     PreviewView,
   ),
   // RE2's verdict on the patterns a rule editor holds, so a bad regex is shown under its field while
   // the operator types (the renderer cannot load RE2; answers are pure and cached there).
   'rules.check': call(
-    z.object({ patterns: z.array(z.string().max(4096)).max(100) }).strict(),
-    z.object({ results: z.array(z.object({ pattern: z.string(), error: z.string().nullable() })) }),
+    lazySchema(() => z.object({ patterns: z.array(z.string().max(4096)).max(100) }).strict()),
+    lazySchema(() =>
+      z.object({ results: z.array(z.object({ pattern: z.string(), error: z.string().nullable() })) }),
+    ),
   ),
   // A rollout plan (the release wizard's workflow): one grayscale release of a new version, from the
   // clone of the stable Deployment to finalize, saved between steps and resumable after a restart.
-  'rollout.start': call(RolloutPlanStartInput.strict(), RolloutPlanView),
+  'rollout.start': call(
+    lazySchema(() => RolloutPlanStartInput.strict()),
+    RolloutPlanView,
+  ),
   'rollout.list': call(
-    z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict(),
-    z.object({ rollouts: z.array(RolloutPlanView) }),
+    lazySchema(() => z.object({ contextId: z.string(), releaseId: z.string().optional() }).strict()),
+    lazySchema(() => z.object({ rollouts: z.array(RolloutPlanView) })),
   ),
   // Promote: all traffic to the canary; refused unless it is healthy or `override` is set.
   'rollout.promote': call(
-    z
-      .object({
-        contextId: z.string(),
-        id: RolloutPlanId,
-        override: z.boolean().optional(),
-        rules: OtherRulesChoiceSchema.optional(),
-      })
-      .strict(),
+    lazySchema(() =>
+      z
+        .object({
+          contextId: z.string(),
+          id: RolloutPlanId,
+          override: z.boolean().optional(),
+          rules: OtherRulesChoiceSchema.optional(),
+        })
+        .strict(),
+    ),
     RolloutPlanView,
   ),
   // Finalize answers a plan to review; applying it (release.apply) finalizes the release.
   'rollout.finalize': call(
-    z
-      .object({ contextId: z.string(), id: RolloutPlanId, mode: z.enum(['scale-to-zero', 'delete']) })
-      .strict(),
+    lazySchema(() =>
+      z
+        .object({ contextId: z.string(), id: RolloutPlanId, mode: z.enum(['scale-to-zero', 'delete']) })
+        .strict(),
+    ),
     PlanView,
   ),
   'rollout.abort': call(
-    z.object({ contextId: z.string(), id: RolloutPlanId, scaleToZero: z.boolean().optional() }).strict(),
+    lazySchema(() =>
+      z.object({ contextId: z.string(), id: RolloutPlanId, scaleToZero: z.boolean().optional() }).strict(),
+    ),
     RolloutPlanView,
   ),
   // Gateway API, after finalize: the plan deleting the old version's backend Service, for review
   // (refused while an HTTPRoute still sends requests to it). Never done by finalize itself.
-  'rollout.deleteOldService': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), PlanView),
-  'rollout.resume': call(z.object({ contextId: z.string(), id: RolloutPlanId }).strict(), RolloutPlanView),
+  'rollout.deleteOldService': call(
+    lazySchema(() => z.object({ contextId: z.string(), id: RolloutPlanId }).strict()),
+    PlanView,
+  ),
+  'rollout.resume': call(
+    lazySchema(() => z.object({ contextId: z.string(), id: RolloutPlanId }).strict()),
+    RolloutPlanView,
+  ),
   ...releaseFlowCalls,
   ...callGraphCalls,
   ...proxyCalls,
@@ -202,11 +261,13 @@ export const events = {
   'contexts.changed': ContextList,
   'demo.changed': DemoStatus,
   'session.changed': ContextSummary,
-  'services.changed': z.object({
-    contextId: z.string(),
-    upserts: z.array(ServiceSummary),
-    removed: z.array(z.string()),
-  }),
+  'services.changed': lazySchema(() =>
+    z.object({
+      contextId: z.string(),
+      upserts: z.array(ServiceSummary),
+      removed: z.array(z.string()),
+    }),
+  ),
   'release.changed': ReleaseView,
   'apply.progress': ApplyProgress,
   'metrics.update': MetricsSnapshot,
@@ -235,7 +296,9 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 /** The envelope every call answers with, on both transports. */
-export const ResultEnvelope = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: ApiError }),
-]);
+export const ResultEnvelope = lazySchema(() =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value: z.unknown() }),
+    z.object({ ok: z.literal(false), error: ApiError }),
+  ]),
+);

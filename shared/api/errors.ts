@@ -1,15 +1,18 @@
 import { z } from 'zod';
 import { API_ERROR_CODES } from './error-codes.ts';
+import { lazySchema } from './lazy-schema.ts';
 
 /** Every failure that crosses the contract is one of these codes, never a thrown string. */
-export const ApiErrorCode = z.enum(API_ERROR_CODES);
+export const ApiErrorCode = lazySchema(() => z.enum(API_ERROR_CODES));
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 
-export const ApiError = z.object({
-  code: ApiErrorCode,
-  message: z.string(),
-  details: z.unknown().optional(),
-});
+export const ApiError = lazySchema(() =>
+  z.object({
+    code: ApiErrorCode,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+);
 export type ApiError = z.infer<typeof ApiError>;
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema.ts';
 
 // Kubernetes names as they enter the contract. A namespace or object name ends up in API paths
 // (`/namespaces/<ns>/…/<name>`) and file names, so `../../x` or a name holding a newline is refused
@@ -23,5 +24,7 @@ export function isObjectName(name: string): boolean {
   return name.length <= 253 && DNS_SUBDOMAIN.test(name);
 }
 
-export const NamespaceName = z.string().regex(DNS_LABEL, NAMESPACE_RULE);
-export const ObjectName = z.string().max(253, OBJECT_NAME_RULE).regex(DNS_SUBDOMAIN, OBJECT_NAME_RULE);
+export const NamespaceName = lazySchema(() => z.string().regex(DNS_LABEL, NAMESPACE_RULE));
+export const ObjectName = lazySchema(() =>
+  z.string().max(253, OBJECT_NAME_RULE).regex(DNS_SUBDOMAIN, OBJECT_NAME_RULE),
+);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import { FLEET_LIMITS, FleetSaved } from '../../../shared/api/fleet-schemas.ts';
+import { lazySchema } from '../../../shared/api/lazy-schema.ts';
 import type { AtomicWriteOptions } from '../local-files/atomic-file.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../local-files/atomic-file.ts';
 import { MiB } from '../local-files/bounded-read.ts';
@@ -15,7 +16,9 @@ import { readTextIfExists, setAsideFile } from '../local-files/set-aside.ts';
 export const FLEETS_FILE = 'fleets.json';
 const FILE_VERSION = 1;
 
-const StoredFleets = z.object({ version: z.literal(FILE_VERSION), fleets: z.array(FleetSaved) });
+const StoredFleets = lazySchema(() =>
+  z.object({ version: z.literal(FILE_VERSION), fleets: z.array(FleetSaved) }),
+);
 
 export interface FleetStore {
   list(): Promise<FleetSaved[]>;

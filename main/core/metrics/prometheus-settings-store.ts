@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { lazySchema } from '../../../shared/api/lazy-schema.ts';
 import { PrometheusAuthInput } from '../../../shared/api/metrics-schemas.ts';
 import type { ContextSettingsOptions, SettingsProblem } from '../local-files/context-settings-file.ts';
 import { createContextSettingsFile } from '../local-files/context-settings-file.ts';
@@ -10,7 +11,7 @@ import type { PrometheusAuth } from './prometheus-client.ts';
 
 export const PROMETHEUS_SETTINGS_FILE = 'prometheus-settings.json';
 
-const StoredSetting = z.object({ url: z.string().url(), auth: PrometheusAuthInput });
+const StoredSetting = lazySchema(() => z.object({ url: z.string().url(), auth: PrometheusAuthInput }));
 
 export interface PrometheusSetting {
   url: string;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { lazySchema } from '../../../shared/api/lazy-schema.ts';
 import { MAX_CHOSEN_NAMESPACES, NAMESPACE_NAME, NamespaceMode } from '../../../shared/api/session-schemas.ts';
 import type { ContextSettingsOptions, SettingsProblem } from '../local-files/context-settings-file.ts';
 import { createContextSettingsFile } from '../local-files/context-settings-file.ts';
@@ -9,10 +10,12 @@ import { createContextSettingsFile } from '../local-files/context-settings-file.
 
 export const NAMESPACE_SETTINGS_FILE = 'namespace-settings.json';
 
-const StoredSetting = z.object({
-  mode: NamespaceMode,
-  namespaces: z.array(z.string().regex(NAMESPACE_NAME)).max(MAX_CHOSEN_NAMESPACES),
-});
+const StoredSetting = lazySchema(() =>
+  z.object({
+    mode: NamespaceMode,
+    namespaces: z.array(z.string().regex(NAMESPACE_NAME)).max(MAX_CHOSEN_NAMESPACES),
+  }),
+);
 
 export type NamespaceSetting = z.infer<typeof StoredSetting>;
 

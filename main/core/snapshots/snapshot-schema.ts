@@ -2,6 +2,7 @@
 // kept so the app can show that cluster read-only, and draft against it, with no connection at all.
 
 import { z } from 'zod';
+import { lazySchema } from '../../../shared/api/lazy-schema.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { LAST_APPLIED_ANNOTATION } from '../../../shared/mesh/model/index.ts';
 
@@ -17,29 +18,35 @@ export const SNAPSHOT_KINDS = [
 ] as const;
 const KEPT = new Set<string>(SNAPSHOT_KINDS);
 
-export const snapshotObjectSchema = z.looseObject({
-  apiVersion: z.string().min(1),
-  kind: z.enum(SNAPSHOT_KINDS),
-  metadata: z.looseObject({
-    name: z.string().min(1),
-    namespace: z.string().optional(),
-    uid: z.string().optional(),
-    resourceVersion: z.string().optional(),
+export const snapshotObjectSchema = lazySchema(() =>
+  z.looseObject({
+    apiVersion: z.string().min(1),
+    kind: z.enum(SNAPSHOT_KINDS),
+    metadata: z.looseObject({
+      name: z.string().min(1),
+      namespace: z.string().optional(),
+      uid: z.string().optional(),
+      resourceVersion: z.string().optional(),
+    }),
   }),
-});
+);
 
-export const snapshotHeaderSchema = z.object({
-  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
-  /** The contract's context id (`demo`, `kube:<name>`); the file name only encodes it. */
-  contextId: z.string().min(1),
-  contextName: z.string(),
-  cluster: z.string(),
-  /** When the objects were read from the watch cache (ISO 8601). */
-  capturedAt: z.iso.datetime(),
-});
+export const snapshotHeaderSchema = lazySchema(() =>
+  z.object({
+    schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+    /** The contract's context id (`demo`, `kube:<name>`); the file name only encodes it. */
+    contextId: z.string().min(1),
+    contextName: z.string(),
+    cluster: z.string(),
+    /** When the objects were read from the watch cache (ISO 8601). */
+    capturedAt: z.iso.datetime(),
+  }),
+);
 export type SnapshotHeader = z.infer<typeof snapshotHeaderSchema>;
 
-export const snapshotSchema = snapshotHeaderSchema.extend({ objects: z.array(snapshotObjectSchema) });
+export const snapshotSchema = lazySchema(() =>
+  snapshotHeaderSchema.extend({ objects: z.array(snapshotObjectSchema) }),
+);
 
 export interface Snapshot extends SnapshotHeader {
   objects: KubeObject[];

@@ -14,7 +14,7 @@ import { chromiumArgs, debianChromium } from '../../e2e/chromium.ts';
 // browser mode does and loads it once in Chromium, with the Function constructor watched from
 // before the first script. The schemas are not on the first screen (issue 13): the contract's
 // chunk loads once it painted (renderer/src/api/event-gate.ts), and the test waits until that
-// chunk has run, with zod and every event schema; none of them may have probed.
+// chunk has run, with zod, and builds every event schema; none of them may have probed.
 
 const root = resolve(import.meta.dirname, '../../..');
 const outDir = mkdtempSync(join(tmpdir(), 'sy-renderer-'));
@@ -82,8 +82,22 @@ describe("the built renderer and zod's config", () => {
       // The app asks for the contract by itself (no event comes: the page's socket fails)...
       await contractRequested;
       // ...and importing the same URL again settles once that module (and zod before it) has run.
-      // (A string: vitest would rewrite an import() written in a function.)
-      await page.evaluate(`import(${JSON.stringify(contractUrl)}).then(() => null)`);
+      // Its schemas are built at their first use (shared/api/lazy-schema.ts): each event schema it
+      // exports is used here, which builds it. (A string: vitest would rewrite an import() written
+      // in a function.)
+      const built = await page.evaluate(`import(${JSON.stringify(contractUrl)}).then((m) => {
+        let n = 0;
+        for (const exported of Object.values(m)) {
+          if (typeof exported !== 'object' || exported === null) continue;
+          for (const schema of Object.values(exported)) {
+            if (typeof schema?.safeParse !== 'function') continue;
+            schema.safeParse({});
+            n++;
+          }
+        }
+        return n;
+      })`);
+      expect(built).toBeGreaterThan(10);
       const made = await page.evaluate(
         () => (window as unknown as { functionsMade: string[] }).functionsMade,
       );

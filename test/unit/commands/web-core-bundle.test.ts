@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -86,6 +86,37 @@ describe('the web core as one CommonJS file', () => {
     expect(dynamic).toEqual(['@kubernetes/client-node']);
   });
 
+  it("leaves out ws's optional native add-ons, which Node would otherwise search for at each start", () => {
+    const addons = meta.imports.filter((i) => i.path === 'bufferutil' || i.path === 'utf-8-validate');
+    expect(addons).toEqual([]);
+    const source = readFileSync(join(dir, 'web-core.cjs'), 'latin1');
+    expect(source).not.toMatch(/require\("(bufferutil|utf-8-validate)"\)/);
+  });
+
+  it('loads TLS, HTTPS, child processes and zlib at their first use, not with the core', () => {
+    // In a process of its own, with the built-ins the web command has already loaded.
+    const code = `require('node:http'); require('node:net'); require('node:crypto');
+const runner = await import(${JSON.stringify(join(root, 'bin/cli-file-command.mjs'))});
+const stamp = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(join(dir, 'web-core.json'))}, 'utf8'));
+const before = new Set(process.moduleLoadList);
+const core = runner.loadFileCommand(${JSON.stringify(dir)}, 'web-core', stamp);
+const loaded = (list) => list.filter((m) => /^NativeModule (tls|https|child_process|zlib)$/.test(m));
+console.log(JSON.stringify({ core: typeof core?.exports.createAppCore, atLoad: loaded(process.moduleLoadList.filter((m) => !before.has(m))) }));`;
+    const out = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${code}`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ core: 'function', atLoad: [] });
+  });
+
   it('is ASCII, read as Latin-1 (the same text), after the build escaped the non-ASCII in its comments', () => {
     const stamp = JSON.parse(readFileSync(join(dir, 'web-core.json'), 'utf8'));
     expect(stamp.ascii).toBe(true);
@@ -124,10 +155,15 @@ describe('the web core as one CommonJS file', () => {
 });
 
 /** The built command's `web`, run as bin/switchyard.mjs runs out/cli/cli.js. */
-async function startBuiltWeb(work: string): Promise<{ child: ChildProcess; port: number }> {
+async function startBuiltWeb(
+  work: string,
+  files: Record<string, string> = { 'index.html': '<!doctype html><title>Switchyard</title>' },
+): Promise<{ child: ChildProcess; port: number }> {
   const renderer = join(work, 'renderer');
-  mkdirSync(renderer, { recursive: true });
-  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Switchyard</title>');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(renderer, name, '..'), { recursive: true });
+    writeFileSync(join(renderer, name), text);
+  }
   const code = `const cli = await import(${JSON.stringify(join(outdir, 'cli.js'))});
 process.exitCode = await cli.main(['web', '--renderer', ${JSON.stringify(renderer)}]);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
@@ -200,6 +236,29 @@ describe('switchyard web as built', () => {
     const second = await startBuiltWeb(work);
     expect((await callOnce(second.port, 'contexts.list')).ok).toBe(true);
     expect(await stop(second.child)).toBe(0);
+    expect(statSync(cacheFile()).mtimeMs).toBe(written);
+  }, 60_000);
+
+  it('writes its code cache once the page painted its first screen, not again at exit', async () => {
+    rmSync(cacheFile(), { force: true });
+    const work = mkdtempSync(join(outdir, 'work-'));
+    const web = await startBuiltWeb(work, {
+      'index.html': '<!doctype html><script type="module" src="/assets/entry.js"></script>',
+      'assets/entry.js': 'export {};',
+      'assets/later.js': 'export {};',
+    });
+    const get = (path: string) => fetch(`http://127.0.0.1:${web.port}${path}`).then((r) => r.text());
+    await get(`/?token=${TOKEN}`);
+    await get('/assets/entry.js');
+    expect((await callOnce(web.port, 'app.info')).ok).toBe(true);
+    expect(existsSync(cacheFile())).toBe(false);
+    // A script after the first ones: the page painted its first screen (web-server.ts).
+    await get('/assets/later.js');
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(cacheFile()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(web.child.exitCode).toBe(null);
+    const written = statSync(cacheFile()).mtimeMs;
+    expect(await stop(web.child)).toBe(0);
     expect(statSync(cacheFile()).mtimeMs).toBe(written);
   }, 60_000);
 });
