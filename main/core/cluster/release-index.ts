@@ -47,6 +47,8 @@ export interface ReleaseIndexOptions {
 export interface ReleaseIndex {
   /** Every release; during a full read, those of the routes read so far are already the new ones. */
   releases(): ServiceRelease[];
+  /** How many releases there are (releases().length without copying 50,000 of them). */
+  readonly size: number;
   get(id: string): ServiceRelease | undefined;
   onChanges(listener: (changes: ReleaseChanges) => void): () => void;
   /** The routes that may claim one of these canonical mesh hosts (see `routesClaiming`). */
@@ -305,6 +307,9 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
 
   return {
     releases: () => [...byId.values()],
+    get size() {
+      return byId.size;
+    },
     get: (id) => byId.get(id),
     routesClaiming: (hosts) => routesClaiming(s, hosts),
     onChanges(listener) {

@@ -317,7 +317,7 @@ export function createConsoleServices(deps: ConsoleDependencies): ConsoleService
       });
     }
     // The first read of a whole cluster goes in slices, so a big one does not hold the event loop.
-    if (listedNow || releases.releases().length === 0) await releases.whenCurrent();
+    if (listedNow || releases.size === 0) await releases.whenCurrent();
     events.follow(contextId, session);
     snapshots.track(contextId, session);
     return session;

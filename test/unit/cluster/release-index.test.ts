@@ -202,10 +202,12 @@ describe('release index', () => {
   it('announces a deleted VirtualService’s release as deleted', () => {
     const { clock, fake, index, changes } = setup();
     const id = index.releases().find((r) => r.host.startsWith('ratings'))?.id;
+    expect(index.size).toBe(2);
     fake.change('vs-ratings', () => null);
     clock.advance(100);
     expect(changes.at(-1)).toEqual({ upserts: [], deletes: [id] });
     expect(index.releases()).toHaveLength(1);
+    expect(index.size).toBe(1);
   });
 
   it('keeps following a host shared by two routes once one of them is gone', () => {
