@@ -44,12 +44,9 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
     const lookup = cacheLookup(cache, namespaceLabelsOf(session.client), session.releases);
     const reason = readOnlyReason(session);
     const facts = reason ? { contextId, readOnlyReason: reason } : { contextId };
-    const payload: EventPayload<'services.changed'> = {
-      contextId,
-      upserts: changes.upserts.map((r) => summarizeRelease(r, lookup, facts, deps.lint)),
-      removed: changes.deletes,
-    };
-    deps.emit('services.changed', payload);
+    // The open views first: the operator watches one of them for the change to be confirmed, and
+    // the renderer handles events in order, so the list's update (a splice and a filter of 50,000
+    // services at that size) no longer comes between the change and its view.
     const open = new Set(watched.get(contextId) ?? []);
     const send = (r: ServiceRelease) =>
       deps.emit('release.changed', releaseView(r, lookup, facts, deps.lint, deps.stable.observe(r)));
@@ -63,6 +60,12 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
       const r = index?.get(id);
       if (r && touched.has(r.host)) send(r);
     }
+    const payload: EventPayload<'services.changed'> = {
+      contextId,
+      upserts: changes.upserts.map((r) => summarizeRelease(r, lookup, facts, deps.lint)),
+      removed: changes.deletes,
+    };
+    deps.emit('services.changed', payload);
   }
 
   /** Starts forwarding a session's release changes (again, when it reconnected with a new index). */

@@ -24,6 +24,8 @@ let mesh: DemoMesh;
 let h: ReturnType<typeof createConsoleHandlers>;
 const recorded: HistoryEntryView[] = [];
 const changed: ReleaseView[] = [];
+/** Each release.changed and services.changed event, in the order main emitted them. */
+const order: Array<{ event: 'release.changed' | 'services.changed'; ids: string[] }> = [];
 
 /** One call to the demo's API server as its admin (as kubectl would), outside the app. */
 function kube(path: string, method = 'GET', body?: unknown): Promise<KubeObject> {
@@ -103,7 +105,15 @@ beforeAll(async () => {
     env: { KUBECONFIG: join(dataDir, 'none') },
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
       if (event === 'history.recorded') recorded.push(payload as HistoryEntryView);
-      if (event === 'release.changed') changed.push(payload as ReleaseView);
+      if (event === 'release.changed') {
+        changed.push(payload as ReleaseView);
+        order.push({ event, ids: [(payload as ReleaseView).releaseId] });
+      }
+      if (event === 'services.changed')
+        order.push({
+          event,
+          ids: (payload as EventPayload<'services.changed'>).upserts.map((u) => u.releaseId),
+        });
     },
     demoKubeconfig: () => mesh.kubeconfigPath,
     demoRequests: demoSampleRequests,
@@ -295,5 +305,20 @@ describe('mixed and ambient meshes in the demo', () => {
         return view.lint.filter((f) => f.code === 'SY170').length;
       })
       .toBe(0);
+  });
+
+  it("sends an open release's view before the service list's update of the same change", async () => {
+    await h['release.get']({ contextId: 'demo', releaseId: CATALOG });
+    order.length = 0;
+    const applied = await applyPlan((await planSplit({ 'catalog-v1': 65, 'catalog-v2': 35 })).planId);
+    const changeOf = () => ({
+      view: order.findIndex((e) => e.event === 'release.changed' && e.ids.includes(CATALOG)),
+      list: order.findIndex((e) => e.event === 'services.changed' && e.ids.includes(CATALOG)),
+    });
+    await expect.poll(() => Math.min(changeOf().view, changeOf().list)).toBeGreaterThanOrEqual(0);
+    // The renderer handles events in order: the view the operator watches for the confirmation no
+    // longer waits behind the list's update (a splice and a filter of every service).
+    expect(changeOf().view).toBeLessThan(changeOf().list);
+    await undo(applied.historyId as string);
   });
 });
