@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleIsCurrent, STAMP_FILE, stampFromMetafile } from '../../../bin/cli-build-stamp.mjs';
@@ -110,5 +112,17 @@ describe('bundleIsCurrent', () => {
     rmSync(join(out, 'cli.js'));
     expect(bundleIsCurrent(dir, out, 'split')).toBe(false);
     writeFileSync(join(out, 'cli.js'), '');
+  });
+
+  it("checks without loading node:fs's streams (an ES import of node:fs did, before web's server listened)", () => {
+    stamp();
+    allOlder();
+    const module = pathToFileURL(join(root, 'bin/cli-build-stamp.mjs')).href;
+    const code = `const { bundleIsCurrent } = await import(${JSON.stringify(module)});
+      const current = bundleIsCurrent(${JSON.stringify(dir)}, ${JSON.stringify(out)}, 'split');
+      console.log(JSON.stringify({ current, streams: process.moduleLoadList.includes('NativeModule internal/fs/streams') }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ current: true, streams: false });
   });
 });
