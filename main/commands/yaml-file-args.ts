@@ -12,9 +12,9 @@ const YAML_NAME = /\.ya?ml$/i;
  * by path. Hidden entries (.git, .github) are skipped; a symlink to a file counts (it is edited
  * through, as a file given by name is), a symlink to a folder is not followed (no loops).
  */
-async function yamlFilesUnder(folder: string, cwd: string): Promise<string[]> {
+function yamlFilesUnder(folder: string, cwd: string): string[] {
   const out: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
+  const walk = (rel: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(resolve(cwd, rel), { withFileTypes: true });
@@ -24,12 +24,12 @@ async function yamlFilesUnder(folder: string, cwd: string): Promise<string[]> {
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const path = join(rel, e.name);
-      if (e.isDirectory()) await walk(path);
+      if (e.isDirectory()) walk(path);
       else if (YAML_NAME.test(e.name) && (e.isFile() || (e.isSymbolicLink() && isFile(path, cwd))))
         out.push(path);
     }
   };
-  await walk(folder);
+  walk(folder);
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -86,7 +86,7 @@ export async function expandFileArgs(args: readonly string[], cwd: string): Prom
       add(arg, false);
       continue;
     }
-    const found = await yamlFilesUnder(arg, cwd);
+    const found = yamlFilesUnder(arg, cwd);
     if (found.length === 0) throw new InputError(`${arg}: no .yaml or .yml file in this folder`);
     for (const file of found) add(file, true);
   }
