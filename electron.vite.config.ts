@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { rendererBuildStamp } from './scripts/renderer-build-stamp.ts';
 
 // One build tool for main, preload and renderer. The preload is CommonJS because sandboxed
 // preloads cannot be ES modules.
@@ -21,7 +22,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [react()],
+    // The stamp tells browser mode whether this build is its sources' (scripts/renderer-build-stamp.ts).
+    plugins: [react(), rendererBuildStamp(import.meta.dirname)],
     // As renderer/vite.config.ts: zod with its eval probe off, before any schema is built.
     resolve: {
       alias: [{ find: /^zod$/, replacement: `${import.meta.dirname}/renderer/zod-alias.ts` }],

@@ -32,8 +32,9 @@ export function stampFromMetafile(metafile, builtAtMs) {
     const walk = (path) => {
       if (seen.has(path) || !outputs[path]) return;
       seen.add(path);
+      // A plugin's own module (`namespace:path`, such as a lazy screen left out) is no file.
       for (const input of Object.keys(outputs[path].inputs))
-        if (!input.includes('node_modules/')) inputs.add(input);
+        if (!input.includes('node_modules/') && !input.includes(':')) inputs.add(input);
       for (const imp of outputs[path].imports) if (!imp.external && follow(imp)) walk(imp.path);
     };
     walk(start);

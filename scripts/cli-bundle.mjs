@@ -31,7 +31,9 @@ export function cliBuildOptions(root, outdir) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: externalPackages(root),
+    // The first screen's server render (web-core.ts) brings React and the renderer's first screen:
+    // bundled, as the page has them, not required from node_modules (the packaged app has none).
+    external: externalPackages(root).filter((p) => !FIRST_SCREEN_PACKAGES.includes(p.replace(/\/\*$/, ''))),
     // The bundled CommonJS of `yaml` and `ws` requires Node built-ins (process, buffer, events): give
     // the ES modules a require.
     banner: {
@@ -39,7 +41,8 @@ export function cliBuildOptions(root, outdir) {
     },
     splitting: true,
     // main/commands/web-core-loader.ts loads the web core from its one-file bundle (webCoreBuildOptions).
-    define: { __SWITCHYARD_WEB_CORE_BUNDLE__: 'true' },
+    define: { __SWITCHYARD_WEB_CORE_BUNDLE__: 'true', 'process.env.NODE_ENV': '"production"' },
+    plugins: [withoutLazyScreens],
     outdir,
     logLevel: 'warning',
   };
@@ -230,16 +233,59 @@ export function webCoreBuildOptions(root, outdir) {
     external: (options.external ?? []).filter(
       (p) =>
         !p.startsWith('@kubernetes-models/') &&
+        !FIRST_SCREEN_PACKAGES.includes(p.replace(/\/\*$/, '')) &&
         p !== 'js-yaml' &&
         p !== 'js-yaml/*' &&
         !WS_NATIVE_ADDONS.includes(p),
     ),
+    // React's production build, as the page runs it.
+    define: { ...options.define, 'process.env.NODE_ENV': '"production"' },
     banner: {
       js: "var __syImportMetaUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'web-core.js')).href;",
     },
-    plugins: [...(options.plugins ?? []), withoutWsNativeAddons],
+    plugins: [...(options.plugins ?? []), withoutWsNativeAddons, withoutLazyScreens],
   };
 }
+
+/**
+ * What the first screen's server render (renderer/src/ssr/first-screen-html.tsx) needs besides the
+ * renderer's own code: React, its server renderer, the stores' library and the service list's
+ * virtualizer.
+ */
+const FIRST_SCREEN_PACKAGES = ['react', 'react-dom', 'zustand', '@tanstack/react-virtual'];
+const LAZY_SCREEN_NAMESPACE = 'switchyard-lazy-screen';
+
+/**
+ * The renderer's lazily imported screens (renderer/src/app/lazy-screens.tsx) stay out of the web
+ * core: the first screen renders none of them, and they hold echarts. Importing one there fails.
+ * @type {import('esbuild').Plugin}
+ */
+const withoutLazyScreens = {
+  name: LAZY_SCREEN_NAMESPACE,
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || !/[\\/]renderer[\\/]src[\\/]/.test(args.importer))
+        return undefined;
+      return { path: args.path, namespace: LAZY_SCREEN_NAMESPACE };
+    });
+    // renderToString is the legacy server renderer's: react-dom/server would bring the streaming
+    // one too (~290 KB more to load at each start), which nothing here uses.
+    build.onResolve({ filter: /^react-dom\/server$/ }, () => ({
+      path: join(
+        dirname(
+          createRequire(join(build.initialOptions.absWorkingDir ?? process.cwd(), 'package.json')).resolve(
+            'react-dom/package.json',
+          ),
+        ),
+        'cjs/react-dom-server-legacy.node.production.js',
+      ),
+    }));
+    build.onLoad({ filter: /.*/, namespace: LAZY_SCREEN_NAMESPACE }, (args) => ({
+      loader: 'js',
+      contents: `throw new Error(${JSON.stringify(`${args.path} is a screen the server does not render`)});`,
+    }));
+  },
+};
 
 /** ws's optional native add-ons, which it requires inside try/catch; Switchyard installs neither. */
 const WS_NATIVE_ADDONS = ['bufferutil', 'utf-8-validate'];

@@ -123,7 +123,7 @@ for (const s of summary) {
     : '';
   console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)${c}`);
   if (s.counts) for (const k of Object.keys(total)) total[k] += s.counts[k];
-  for (const f of s.failures.slice(0, 20)) console.log(`       ✘ ${f}`);
+  for (const f of s.failures.slice(0, 20)) console.log(`       ✘ ${f.replaceAll('\n', '\n         ')}`);
   if (s.failures.length > 20) console.log(`       … and ${s.failures.length - 20} more`);
 }
 // Failed steps without a test count (typecheck, lint, build) count as failures too.

@@ -43,14 +43,38 @@ export function failedTests(kind, data, cwd) {
     for (const spec of suite.specs ?? [])
       for (const t of spec.tests ?? [])
         if (t.status === 'unexpected' || t.status === 'flaky') {
-          const error = t.results?.find((r) => r.errors?.length)?.errors?.[0];
-          out.push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error?.message)}`);
+          const errors = t.results?.find((r) => r.errors?.length)?.errors ?? [];
+          const head = `${spec.file}:${spec.line} › ${spec.title}: ${firstLine(errors[0]?.message)}`;
+          out.push([head, ...whatItWaitedFor(errors).map((l) => `    ${l}`)].join('\n'));
         }
     for (const child of suite.suites ?? []) walk(child);
   };
   for (const suite of data.suites ?? []) walk(suite);
   for (const error of data.errors ?? []) out.push(`(outside a test): ${firstLine(error.message)}`);
   return out;
+}
+
+/**
+ * What a failed Playwright test was doing, for the summary: the first line of its other errors (a
+ * test timeout comes with the action it interrupted) and, from each error's call log, what it waited
+ * for and its last two steps. At most 8 lines; none when the errors have no call log.
+ */
+export function whatItWaitedFor(errors) {
+  const out = [];
+  for (const [i, error] of errors.slice(0, 3).entries()) {
+    const lines = String(error?.message ?? '')
+      .replace(ESCAPE_CODES, '')
+      .split('\n')
+      .map((l) => l.trim());
+    const at = lines.indexOf('Call log:');
+    const log = at < 0 ? [] : lines.slice(at + 1).filter((l) => l.startsWith('- '));
+    if (i > 0 && (log.length > 0 || firstLine(error?.message) !== firstLine(errors[0]?.message)))
+      out.push(firstLine(error?.message));
+    if (log.length === 0) continue;
+    const steps = log.length <= 3 ? log : [log[0], '…', ...log.slice(-2)];
+    out.push(...steps.map((l) => l.replace(/\s+/g, ' ').slice(0, 200)));
+  }
+  return out.slice(0, 8);
 }
 
 const BANNERS =

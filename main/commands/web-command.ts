@@ -3,11 +3,12 @@ import type { AppCore } from '../core/app-core.ts';
 import { packageVersion } from '../core/app-version.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { firstScreenGate } from '../core/first-screen-gate.ts';
-import { defaultRendererDir, ensureRendererBuilt } from '../server/renderer-build.ts';
+import { defaultRendererDir, ensureRendererBuilt, rendererStaleness } from '../server/renderer-build.ts';
 import { startWebServer } from '../server/web-server.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
 import { loadWebCore, writeWebCoreCache } from './web-core-loader.ts';
+import { firstScreenRenderer } from './web-first-screen.ts';
 
 const usage = `Usage: switchyard web [--port N] [--demo [--clusters N] [--kubeconfig FILE]] [--renderer DIR]
 
@@ -63,20 +64,21 @@ export const webCommand: Command = {
     const rendererDir = values.renderer ?? defaultRendererDir;
     await ensureRendererBuilt(rendererDir, io.stderr);
 
-    // The server listens and prints its URL first, and hands the page its HTML and bundle before
-    // anything heavy loads: the app core (cluster client libraries) and the contract load once the
-    // page has its script (or after FIRST_SCREEN_WAIT_MS without a page), while the page runs it;
-    // calls wait for them. The demo mesh starts in the background once the page has painted its
-    // first screen (or its cluster list was answered AFTER_LIST_WAIT_MS ago): the first screen
-    // lists it as starting and does not wait for it.
+    // The server listens and prints its URL first; the app core (and the contract) load right
+    // after, while the browser opens. A page is served with its first screen in it: the answers
+    // to its first calls and the screen rendered from them (main/server/first-screen-page.ts), so
+    // it paints the cluster list before its scripts run; until the core is there, the page waits
+    // for it (FIRST_SCREEN_LIMIT_MS at most). The demo mesh starts in the background once the page
+    // has painted its first screen (or its cluster list was answered AFTER_LIST_WAIT_MS ago): the
+    // first screen lists it as starting and does not wait for it.
     const firstScreen = firstScreenGate({
       noPageMs: FIRST_SCREEN_WAIT_MS,
       pageMs: PAGE_FIRST_SCREEN_WAIT_MS,
       afterListMs: AFTER_LIST_WAIT_MS,
     });
-    const pageRuns = pageScriptOrTimeout(FIRST_SCREEN_WAIT_MS);
+    const coreLoads = deferred();
     let stopFleet: (() => Promise<void>) | undefined;
-    const corePromise = pageRuns.promise.then(async () => {
+    const corePromise = coreLoads.promise.then(async () => {
       const { createAppCore, startEmbeddedDemo, demoSampleRequests } = await loadWebCore();
       // The demo fleet's kubeconfig goes first in KUBECONFIG: its contexts are listed (and
       // connected) as any other, the operator's own contexts stay beside them.
@@ -105,12 +107,31 @@ export const webCommand: Command = {
     // A core that cannot start is reported once here; each call then answers with the reason.
     corePromise.catch((err: unknown) => io.stderr(`switchyard web: ${(err as Error).message}\n`));
 
+    const handlers = coreLoads.promise
+      .then(loadWebCore)
+      .then(({ callNames }) => firstScreen.watch(handlersAfter(callNames, corePromise)));
+    // Its failure is the core's, reported once above; each call then answers with the reason.
+    handlers.catch(() => {});
+    // The first screen is rendered from the sources this process runs; the page's scripts come
+    // from the renderer build. From a build of other sources (one not rebuilt since an edit, an
+    // older --renderer) the page is served without it, as before, rather than hydrated wrong.
+    let rendererCurrent: boolean | undefined;
+    const checkRenderer = () => {
+      if (rendererCurrent === undefined) {
+        const stale = rendererStaleness(rendererDir);
+        rendererCurrent = stale === undefined;
+        if (stale)
+          io.stderr(
+            `switchyard web: ${stale}; pages are served without their first screen until \`npm run build\`\n`,
+          );
+      }
+      return rendererCurrent;
+    };
+    const renderFirstScreen = firstScreenRenderer(firstScreen, loadWebCore, handlers);
     const server = await startWebServer({
       rendererDir,
-      // The contract (zod and every schema) loads after the first screen's files are asked for.
-      handlers: pageRuns.promise
-        .then(loadWebCore)
-        .then(({ callNames }) => firstScreen.watch(handlersAfter(callNames, corePromise))),
+      handlers,
+      firstScreen: async () => (checkRenderer() ? renderFirstScreen() : undefined),
       loadSocketLayer: loadWebCore,
       subscribe: subscribeAfter(corePromise),
       onPagePainted: () => {
@@ -118,14 +139,14 @@ export const webCommand: Command = {
         // What the first screen ran is compiled by now; what comes after (the demo mesh) is not.
         setImmediate(writeWebCoreCache);
       },
-      onPageScript: () => {
-        firstScreen.pageCame();
-        pageRuns.resolve();
-      },
+      onPageScript: () => firstScreen.pageCame(),
       port,
       ...(token ? { token } : {}),
     });
     io.stdout(`Switchyard is ready: ${server.url}\n`);
+    coreLoads.resolve();
+    // Checked while the browser starts (~1.5 ms of stats), not when the first page is asked for.
+    setImmediate(checkRenderer);
     const signal = await io.stopSignal;
     io.stderr(`switchyard web: ${signal}, stopping\n`);
     await server.close();
@@ -190,13 +211,12 @@ async function startWebDemoFleet(clusters: number, env: NodeJS.ProcessEnv, kubec
   };
 }
 
-/** Settles when the page has its script (`resolve`), or after `ms` without a page. */
-function pageScriptOrTimeout(ms: number) {
+/** A promise and the function that settles it. */
+function deferred() {
   let resolve: () => void = () => {};
   const promise = new Promise<void>((r) => {
     resolve = r;
   });
-  setTimeout(resolve, ms).unref();
   return { promise, resolve };
 }
 

@@ -3,6 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { ApiHandlers, EventSink } from '../core/api-dispatch.ts';
+import {
+  type FirstScreen,
+  firstScreenWithin,
+  pageAroundRoot,
+  rootWithFirstScreen,
+} from './first-screen-page.ts';
 import { firstScriptsTracker } from './first-scripts.ts';
 import type { SocketLayer } from './socket-layer.ts';
 import { readStaticFile } from './static-files.ts';
@@ -29,6 +35,14 @@ export interface WebServerOptions {
    * (renderer/src/app/screen-preload.ts), so the first screen is on screen.
    */
   onPagePainted?: () => void;
+  /**
+   * The first screen for a page about to be served (first-screen-page.ts): its first calls'
+   * answers and the screen rendered from them. The page waits for it at most
+   * FIRST_SCREEN_LIMIT_MS, and without it (undefined, failed, late) is served as it is.
+   */
+  firstScreen?: () => Promise<FirstScreen | undefined>;
+  /** How long a page waits for its first screen (default FIRST_SCREEN_LIMIT_MS). */
+  firstScreenLimitMs?: number;
   /** Loads the socket layer's module (default: imports socket-layer.ts; main/commands/web-core-loader.ts for the web command). */
   loadSocketLayer?: () => Promise<Pick<typeof import('./socket-layer.ts'), 'createSocketLayer'>>;
 }
@@ -39,6 +53,9 @@ export interface WebServer {
   token: string;
   close(): Promise<void>;
 }
+
+/** How long a page waits for its first screen before it is served without (its app then asks). */
+export const FIRST_SCREEN_LIMIT_MS = 1500;
 
 export function generateToken(): string {
   return randomBytes(24).toString('base64url');
@@ -79,8 +96,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server: Server = createServer((req, res) => {
     handleHttp(req, res).catch((err: unknown) => {
-      // A request that fails (an unreadable asset) answers 500; it never ends the process.
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      // A request that fails (an unreadable asset) answers 500; it never ends the process. One
+      // whose page was already partly sent is cut off: error text must not land inside it.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`internal error: ${(err as Error).message}\n`);
     });
   });
@@ -117,8 +139,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           .end(`renderer not built: ${root}/index.html is missing\n`);
         return;
       }
-      firstScripts.pageRead(index.body.toString());
-      res.writeHead(200, { ...baseHeaders, 'Content-Type': index.contentType }).end(index.body);
+      const html = index.body.toString();
+      firstScripts.pageRead(html);
+      // A HEAD (a probe, `curl -I`) gets the plain page's headers: no calls, no render, and the
+      // demo's start is not held for a page that is not coming.
+      const parts = options.firstScreen && req.method === 'GET' ? pageAroundRoot(html) : undefined;
+      if (!options.firstScreen || !parts) {
+        res.writeHead(200, { ...baseHeaders, 'Content-Type': index.contentType }).end(index.body);
+        return;
+      }
+      // The head goes out at once, so the browser fetches the styles and scripts while the first
+      // screen renders; the rest follows with it.
+      res.writeHead(200, { ...baseHeaders, 'Content-Type': index.contentType }).write(parts.before);
+      const first = await firstScreenWithin(
+        options.firstScreen,
+        options.firstScreenLimitMs ?? FIRST_SCREEN_LIMIT_MS,
+      );
+      res.end(rootWithFirstScreen(first) + parts.after);
       return;
     }
     // Assets carry no data, only the bundle: they are served without the token.

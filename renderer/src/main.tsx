@@ -1,40 +1,22 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { connectFromEnvironment } from './api/api-client.ts';
-import { App } from './app/app.tsx';
+import { createAppStores } from './app/app-stores.ts';
+import { appTree } from './app/app-tree.tsx';
+import { readFirstAnswers } from './app/first-answers.ts';
 import { whenIdle } from './app/screen-preload.ts';
-import { createApplyStore } from './stores/apply-store.ts';
-import { createClustersStore } from './stores/clusters-store.ts';
-import { createDraftsStore } from './stores/drafts-store.ts';
-import { createReleaseStore, editKey } from './stores/release-store.ts';
-import { createServicesStore } from './stores/services-store.ts';
-import { createWizardStore } from './stores/wizard-store.ts';
 import './styles.css';
 
 const api = connectFromEnvironment();
-const clusters = createClustersStore(api);
-const services = createServicesStore(api);
-const releases = createReleaseStore(api);
-const apply = createApplyStore(api, (contextId, releaseId) =>
-  releases.getState().markApplied(editKey(contextId, releaseId)),
-);
-const wizard = createWizardStore(api);
-const drafts = createDraftsStore(api, { releases, apply });
+// Browser mode: the page came with the first calls' answers and the first screen rendered from
+// them (first-answers.ts): the stores start from those answers and React takes that markup over.
+const first = readFirstAnswers(document);
+const stores = createAppStores(api, first);
+const { clusters } = stores;
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App
-      api={api}
-      clusters={clusters}
-      services={services}
-      releases={releases}
-      apply={apply}
-      wizard={wizard}
-      drafts={drafts}
-    />
-  </StrictMode>,
-);
+const app = appTree(stores);
+if (first && root.firstElementChild) hydrateRoot(root, app);
+else createRoot(root).render(app);
 // The event schemas (zod, ~70 ms to evaluate) load in an idle slot once the first screen has its
 // cluster list, even an empty one while the demo starts (or the connection failed, and no list
 // comes): not before it, nor between the first paint and the list (event-gate.ts); and before

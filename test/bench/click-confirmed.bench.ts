@@ -7,8 +7,12 @@
 // (reached through the watch → release index → release.changed path).
 // Run: npx tsx test/bench/click-confirmed.bench.ts (after `npx vite build --config renderer/vite.config.ts`).
 // BENCH_RUNS (default 15); BENCH_SERVICES (default 0) adds that many generated services to the demo
-// mesh, as console.bench.ts does, to time the same path at scale. Prints JSON; needs kubectl (the peer is left out with a reason without it).
-import { spawnSync } from 'node:child_process';
+// mesh, as console.bench.ts does, to time the same path at scale. BENCH_DEMO=process runs the demo
+// mesh as a process of its own (`switchyard demo --services N`, as issue 13 names it) and the console
+// against its kubeconfig, as against a real cluster; by default it is the web command's embedded demo,
+// which shares the console's process (and its heap: at 50,000 services, GC over both). Prints JSON;
+// needs kubectl (the peer is left out with a reason without it).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,17 +34,42 @@ const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => e
 
 /** The embedded demo writes its kubeconfig under the web process's temp folder: give it its own. */
 const webTmp = mkdtempSync(join(tmpdir(), 'sy-bench-click-'));
+const demoProcess = process.env.BENCH_DEMO === 'process';
+const ownDemo = demoProcess ? await startDemoProcess(join(webTmp, 'demo-kubeconfig')) : undefined;
 const app = await startWebApp({
   root,
-  args: ['--demo'],
-  env: { TMPDIR: webTmp, ...(services > 0 ? { SWITCHYARD_DEMO_SERVICES: String(services) } : {}) },
+  args: demoProcess ? [] : ['--demo'],
+  env: {
+    TMPDIR: webTmp,
+    ...(ownDemo ? { KUBECONFIG: ownDemo.kubeconfig } : {}),
+    ...(services > 0 && !demoProcess ? { SWITCHYARD_DEMO_SERVICES: String(services) } : {}),
+  },
 });
+
+/** `switchyard demo --services N` as its own process, and the kubeconfig it wrote. */
+async function startDemoProcess(kubeconfig: string): Promise<{ child: ChildProcess; kubeconfig: string }> {
+  const child = spawn(
+    process.execPath,
+    ['bin/switchyard.mjs', 'demo', '--services', String(services), '--kubeconfig', kubeconfig],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((ok, fail) => {
+    let out = '';
+    child.stdout?.on('data', (c) => {
+      out += c;
+      if (/demo mesh ready: (\S+)/.test(out)) ok();
+    });
+    child.once('exit', (code) => fail(new Error(`switchyard demo exited with ${code}`)));
+  });
+  return { child, kubeconfig };
+}
 const browser = await chromium.launch({
   ...(debianChromium ? { executablePath: debianChromium } : {}),
   args: chromiumArgs,
 });
 
 function demoKubeconfig(): string | undefined {
+  if (ownDemo) return ownDemo.kubeconfig;
   for (const d of readdirSync(webTmp)) {
     const file = join(webTmp, d, 'kubeconfig');
     if (d.startsWith('switchyard-demo-') && existsSync(file)) return file;
@@ -121,6 +150,9 @@ let peerNote: string | undefined;
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(app.url, { timeout: SYNC_WAIT_MS });
+  // The demo's own process is a kubeconfig context like any cluster's: open it.
+  if (demoProcess)
+    await page.getByRole('button', { name: 'Open demo-admin' }).click({ timeout: SYNC_WAIT_MS });
   await page.getByRole('searchbox', { name: 'Search services' }).fill('reviews', { timeout: SYNC_WAIT_MS });
   await page.getByRole('option', { name: 'reviews in bookinfo' }).click({ timeout: SYNC_WAIT_MS });
   const slider = page.getByRole('slider', { name: 'Weight of v1' });
@@ -153,6 +185,7 @@ try {
 } finally {
   await browser.close();
   await app.stop();
+  ownDemo?.child.kill('SIGTERM');
 }
 
 const loadAvg1m = round1(median(loads));
@@ -179,6 +212,7 @@ report(
   {
     runs: dialogs.length,
     generatedServices: services,
+    demoMesh: demoProcess ? 'its own process (switchyard demo)' : "embedded in the web command's process",
     dialogMs: {
       p95: round1(percentile(dialogs, 95)),
       min: round1(Math.min(...dialogs)),

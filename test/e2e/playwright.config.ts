@@ -18,5 +18,9 @@ export default defineConfig({
       args: chromiumArgs,
     },
     trace: 'retain-on-failure',
+    // A click or a page load that cannot happen fails naming itself, well within a test's time,
+    // rather than as "test timeout exceeded" (the only line a CI summary keeps).
+    actionTimeout: 30_000,
+    navigationTimeout: 30_000,
   },
 });

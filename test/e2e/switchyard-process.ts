@@ -5,6 +5,8 @@ export interface SwitchyardProcess {
   process: ChildProcess;
   /** The first capture group of `ready` in what the command printed. */
   readyValue: string;
+  /** What the command has printed on stderr so far. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function spawnSwitchyard(opts: {
   return {
     process: child,
     readyValue,
+    stderr: () => stderr,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

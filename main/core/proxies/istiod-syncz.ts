@@ -3,7 +3,8 @@
 // reason in words: RBAC on services/proxy, no istiod Service, no ready istiod, the debug endpoints
 // switched off or guarded, an answer that is not proxy status.
 
-import { type ProxySync, parseSyncz } from '../../../shared/proxies/proxy-sync.ts';
+import { NOT_A_LIST, type ProxySync, parseSynczEntry } from '../../../shared/proxies/proxy-sync.ts';
+import { sliceTimer } from '../cluster/event-loop-turn.ts';
 import type { KubeHttpClient } from '../cluster/kube-http-client.ts';
 import { KubeApiError } from '../cluster/kube-http-client.ts';
 
@@ -141,6 +142,26 @@ async function istiodReplicas(client: KubeHttpClient, at: IstiodLocation): Promi
   }
 }
 
+/**
+ * parseSyncz (shared/proxies/proxy-sync.ts) in slices of the event loop: the whole mesh's status
+ * at 50,000 services is as many entries, ~170 ms in one piece, which held main's event loop when a
+ * review opened (it reads the whole ahead of the change).
+ */
+export async function parseSynczInSlices(
+  body: unknown,
+  slice = sliceTimer(),
+): Promise<{ ok: true; proxies: ProxySync[] } | { ok: false; reason: string }> {
+  if (!Array.isArray(body)) return { ok: false, reason: NOT_A_LIST };
+  const proxies: ProxySync[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const p = parseSynczEntry(body[i]);
+    if (typeof p === 'string') return { ok: false, reason: p };
+    proxies.push(p);
+    if ((i & 255) === 255 && slice.due()) await slice.pause();
+  }
+  return { ok: true, proxies };
+}
+
 async function readOne(
   client: KubeHttpClient,
   path: string,
@@ -154,7 +175,7 @@ async function readOne(
   } catch (err) {
     return { ok: false, ...reasonFor(err, at, via) };
   }
-  const parsed = parseSyncz(body);
+  const parsed = await parseSynczInSlices(body);
   if (!parsed.ok)
     return {
       ok: false,

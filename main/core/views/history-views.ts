@@ -107,19 +107,72 @@ export function entrySummary(e: HistoryEntry, byId: ReadonlyMap<string, HistoryE
   return undoSummary(what, summarizeChange(e.steps));
 }
 
+type UndoBlock = ReturnType<typeof undoBlock>;
+
+/**
+ * The parts of an entry's view that cost (its summary from its steps, and whether Undo applies:
+ * an undo planned against the live objects), kept per entry. A History entry never changes once
+ * written, so its summary is kept by its id (and whether the entry it undid is on the page); the
+ * undo check by its id, the entry that undid it, and the resourceVersion of each live object it
+ * would touch, so a change to any of them plans it again. `history.list` asked for every entry's
+ * undo plan at every call: 3-50 ms at ~20 entries, called two or three times after each change.
+ */
+export function historyViewMemo(maxEntries = 4000) {
+  const summaries = new Map<string, string>();
+  const blocks = new Map<string, UndoBlock>();
+  let planned = 0;
+  const keep = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= maxEntries) map.clear();
+    map.set(key, value);
+    return value;
+  };
+  return {
+    /** How many undo checks were worked out rather than taken from the memo (for tests). */
+    get planned() {
+      return planned;
+    },
+    summary(e: HistoryEntry, byId: ReadonlyMap<string, HistoryEntry>): string {
+      const key = `${e.id}|${e.undoOf && byId.has(e.undoOf) ? 'with' : 'without'}`;
+      return summaries.get(key) ?? keep(summaries, key, entrySummary(e, byId));
+    },
+    block(
+      e: HistoryEntry,
+      undoneBy: HistoryEntry | undefined,
+      live: LiveObjectLookup | undefined,
+    ): UndoBlock {
+      const versions = live
+        ? e.steps.map((s) => {
+            const o = live(s.target);
+            return o === undefined ? '?' : o === null ? '-' : (rvOf(o) ?? '');
+          })
+        : undefined;
+      const key = `${e.id}|${undoneBy?.id ?? ''}|${versions?.join(',') ?? 'no-cache'}`;
+      if (blocks.has(key)) return blocks.get(key);
+      planned++;
+      return keep(blocks, key, undoBlock(e, undoneBy, live));
+    },
+  };
+}
+
+export type HistoryViewMemo = ReturnType<typeof historyViewMemo>;
+
+/** The memo main's History views share (one process, entry ids unique). */
+const sharedMemo = historyViewMemo();
+
 export function historyEntryView(
   e: HistoryEntry,
   page: { byId: ReadonlyMap<string, HistoryEntry>; undoneBy: ReadonlyMap<string, HistoryEntry> },
   live?: LiveObjectLookup,
+  memo: HistoryViewMemo = sharedMemo,
 ): HistoryEntryView {
-  const block = undoBlock(e, page.undoneBy.get(e.id), live);
+  const block = memo.block(e, page.undoneBy.get(e.id), live);
   return {
     id: e.id,
     contextId: e.context,
     ...(e.releaseId ? { releaseId: e.releaseId } : {}),
     user: e.user,
     time: e.time,
-    summary: entrySummary(e, page.byId),
+    summary: memo.summary(e, page.byId),
     undoable: block === undefined,
     ...(block ? { undoBlocked: block.reason } : {}),
     ...(block?.compared ? { compared: block.compared } : {}),
@@ -131,11 +184,12 @@ export function historyEntryView(
 export function historyViews(
   entries: readonly HistoryEntry[],
   live?: (context: string) => LiveObjectLookup | undefined,
+  memo: HistoryViewMemo = sharedMemo,
 ) {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const undoneBy = new Map<string, HistoryEntry>();
   for (const e of entries) if (e.undoOf && !undoneBy.has(e.undoOf)) undoneBy.set(e.undoOf, e);
-  return entries.map((e) => historyEntryView(e, { byId, undoneBy }, live?.(e.context)));
+  return entries.map((e) => historyEntryView(e, { byId, undoneBy }, live?.(e.context), memo));
 }
 
 /** The undo of an entry against the objects as the cluster has them now (read, not cached). */

@@ -1,4 +1,5 @@
 import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
+import { useOnClient } from '../ssr/use-on-client.ts';
 import { type ScreenModule, screenModule, screenPreload } from './screen-preload.ts';
 
 // The screens the first screen (the clusters and the service list) does not show, each its own
@@ -54,17 +55,20 @@ export async function loadAllScreens(): Promise<void> {
   await Promise.all(likeliestFirst.map((m) => m.load()));
 }
 
-/** Where a lazy screen goes: "Loading…", announced politely, until its chunk is there. */
+const loading = (
+  <p role="status" className="muted">
+    Loading…
+  </p>
+);
+
+/**
+ * Where a lazy screen goes: "Loading…", announced politely, until its chunk is there. In the
+ * server's render of the first screen, and while the page hydrates it, a slot shows "Loading…"
+ * without asking for its screen: the server's bundle has none of them, and a screen that suspends
+ * there would be rendered again on the client with a hydration error. Right after hydration (and at
+ * once in a page rendered on the client) the screen comes.
+ */
 export function ScreenSlot({ children }: { children: ReactNode }) {
-  return (
-    <Suspense
-      fallback={
-        <p role="status" className="muted">
-          Loading…
-        </p>
-      }
-    >
-      {children}
-    </Suspense>
-  );
+  if (!useOnClient()) return loading;
+  return <Suspense fallback={loading}>{children}</Suspense>;
 }

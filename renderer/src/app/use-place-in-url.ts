@@ -45,8 +45,10 @@ export function usePlaceInUrl(clusters: ClustersStore): void {
       .load()
       .then(async () => {
         if (!start) return;
-        if (clusters.getState().contexts.some((c) => c.id === start.contextId))
-          await clusters.getState().switchTo(start.contextId);
+        const s = clusters.getState();
+        // load() may have opened it already: the page started on it (the hash a reload keeps).
+        if (s.attempted[start.contextId]) return;
+        if (s.contexts.some((c) => c.id === start.contextId)) await s.switchTo(start.contextId);
         else {
           // A context no longer in the kubeconfig: start where the app would without the URL.
           clusters.setState({ activeContextId: undefined });
@@ -55,6 +57,10 @@ export function usePlaceInUrl(clusters: ClustersStore): void {
       });
 
     let written = formatPlaceHash(currentPlace(clusters));
+    // The context the page started on from its first answers (no hash named one) is in the URL
+    // at once, as one that load() opens would be.
+    if (written !== '' && window.location.hash !== written)
+      window.history.replaceState(null, '', withHash(written));
     const unsubscribe = clusters.subscribe(() => {
       const hash = formatPlaceHash(currentPlace(clusters));
       if (hash === written) return;

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AppInfo, ContextSummary, DemoStatus, KubeconfigProblem } from '../../../shared/api/contract.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { ApiClient } from '../api/api-client.ts';
+import type { FirstAnswers } from '../app/first-answers.ts';
 
 /** Where the operator was in one cluster, kept when switching away and back. */
 export interface ClusterPlace {
@@ -52,6 +53,13 @@ export function offlineSnapshotOf(
   return c.status === 'error' || state.attempted[c.id] ? c.snapshotAt : undefined;
 }
 
+/** Where the app opens at start: the most recently used context, else the demo when it runs. */
+export function startingContext(state: Pick<ClustersState, 'contexts' | 'demo'>): string | undefined {
+  const recent = orderContexts(state.contexts).find((c) => c.lastUsed);
+  if (recent) return recent.id;
+  return state.demo.running ? state.contexts.find((c) => c.id === 'demo')?.id : undefined;
+}
+
 /** Recently used first, then the demo, then the rest in kubeconfig order. */
 export function orderContexts(contexts: readonly ContextSummary[]): ContextSummary[] {
   return contexts
@@ -66,8 +74,40 @@ export function orderContexts(contexts: readonly ContextSummary[]): ContextSumma
     .map((x) => x.c);
 }
 
-/** Contexts and their status, as main reports them; this store only mirrors main's truth. */
-export function createClustersStore(api: ApiClient) {
+/**
+ * What the store holds once the first calls are answered: the same fields `load` sets from the
+ * same answers, so a screen rendered from them (the server's, first-screen-html.tsx) is the one
+ * the app renders first.
+ */
+export function answeredState(first: FirstAnswers): Partial<ClustersState> {
+  const info = first['app.info'];
+  const list = first['contexts.list'];
+  const demo = first['demo.status'];
+  return {
+    loading: false,
+    // Answers that came through clear an error an earlier read left (the page's own answers).
+    ...(info.ok && list.ok ? { error: undefined } : {}),
+    ...(info.ok ? { appInfo: info.value } : { error: info.error }),
+    ...(list.ok ? { contexts: list.value.contexts, problems: list.value.problems } : { error: list.error }),
+    ...(demo.ok ? { demo: demo.value } : {}),
+  };
+}
+
+/**
+ * Contexts and their status, as main reports them; this store only mirrors main's truth. `first`:
+ * the first calls' answers the page came with (first-answers.ts), where the store starts.
+ */
+export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
+  // With the first answers the store starts on the context the app would open once they came, so
+  // the first screen (the server's too) is already that cluster's, not a list that jumps to it.
+  const answered = first ? answeredState(first) : {};
+  let startedOn = first
+    ? startingContext({ contexts: answered.contexts ?? [], demo: answered.demo ?? { running: false } })
+    : undefined;
+  const firstState: Partial<ClustersState> = {
+    ...answered,
+    ...(startedOn !== undefined ? { activeContextId: startedOn } : {}),
+  };
   const mergeContext = (summary: ContextSummary) =>
     store.setState((s) => ({
       contexts: s.contexts.some((c) => c.id === summary.id)
@@ -83,27 +123,28 @@ export function createClustersStore(api: ApiClient) {
     openingDemo: false,
     places: {},
     attempted: {},
+    ...firstState,
     async load() {
-      set({ loading: true });
+      // A list on screen (the page's first answers) stays there while it is read again.
+      if (get().contexts.length === 0) set({ loading: true });
       const [info, list, demo] = await Promise.all([
         api.call('app.info', {}),
         api.call('contexts.list', {}),
         api.call('demo.status', {}),
       ]);
-      set({
-        loading: false,
-        ...(info.ok ? { appInfo: info.value } : { error: info.error }),
-        ...(list.ok
-          ? { contexts: list.value.contexts, problems: list.value.problems }
-          : { error: list.error }),
-        ...(demo.ok ? { demo: demo.value } : {}),
-      });
-      // Start where the operator left off: the most recent context, else the demo when it runs.
+      set(answeredState({ 'app.info': info, 'contexts.list': list, 'demo.status': demo }));
+      // The page started on the context its first answers chose: open it (if the operator has
+      // not moved on meanwhile) as if the answers had just come; if the fresh list no longer has
+      // it (the kubeconfig changed), start as without it.
+      const chosen = startedOn;
+      startedOn = undefined;
+      if (chosen !== undefined && get().activeContextId === chosen) {
+        if (get().contexts.some((c) => c.id === chosen)) return get().switchTo(chosen);
+        set({ activeContextId: undefined });
+      }
       if (!get().activeContextId) {
-        const recent = orderContexts(get().contexts).find((c) => c.lastUsed);
-        const start =
-          recent ?? (get().demo.running ? get().contexts.find((c) => c.id === 'demo') : undefined);
-        if (start) await get().switchTo(start.id);
+        const start = startingContext(get());
+        if (start) await get().switchTo(start);
         // Main starts the demo after the first screen: follow it, as if the operator had opened it.
         else if (get().demo.starting) await get().openDemo();
       }

@@ -57,6 +57,48 @@ describe("npm test's summary of the runners' reports", () => {
     expect(testCounts('playwright', report)).toEqual({ passed: 1, failed: 2, skipped: 0 });
   });
 
+  it('adds what a failed Playwright test waited for: the interrupted action and its call log', () => {
+    const report = {
+      suites: [
+        {
+          specs: [
+            {
+              file: 'd.spec.ts',
+              line: 26,
+              title: 'previews a sample',
+              tests: [
+                {
+                  status: 'unexpected',
+                  results: [
+                    {
+                      errors: [
+                        { message: 'Test timeout of 120000ms exceeded.' },
+                        {
+                          message:
+                            "Error: locator.click: Test timeout of 120000ms exceeded.\nCall log:\n  - waiting for getByRole('option', { name: 'reviews in bookinfo' })\n  -   locator resolved to <div>\n  - attempting click action\n  -   element is not enabled\n  - retrying click action\n",
+                        },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    expect(failedTests('playwright', report, '/r')).toEqual([
+      [
+        'd.spec.ts:26 › previews a sample: Test timeout of 120000ms exceeded.',
+        '    Error: locator.click: Test timeout of 120000ms exceeded.',
+        "    - waiting for getByRole('option', { name: 'reviews in bookinfo' })",
+        '    …',
+        '    - element is not enabled',
+        '    - retrying click action',
+      ].join('\n'),
+    ]);
+  });
+
   it('names each failed vitest test with its path relative to the repository, and a file that failed to load', () => {
     const report = {
       numPassedTests: 4,

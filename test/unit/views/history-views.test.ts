@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApplyEngine } from '../../../main/core/apply/apply-engine.ts';
 import { createHistoryStore } from '../../../main/core/history/history-store.ts';
 import { undoChange } from '../../../main/core/history/history-undo.ts';
-import { historyViews, type LiveObjectLookup, withIntent } from '../../../main/core/views/history-views.ts';
+import {
+  historyViewMemo,
+  historyViews,
+  type LiveObjectLookup,
+  withIntent,
+} from '../../../main/core/views/history-views.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
@@ -114,6 +119,43 @@ describe('history as actions', () => {
     const before = entries[0]?.steps[0]?.before ?? null;
     expect(afterChange.metadata.resourceVersion).not.toBe(before?.metadata.resourceVersion);
     expect((await t.views(() => before))[0]?.undoable).toBe(true);
+  });
+});
+
+describe('the memo of History views', () => {
+  it('plans an Undo once per entry and live objects, and again when one of them changes', async () => {
+    const t = await setup();
+    await t.split({ v1: 50, v2: 50 });
+    await t.split({ v1: 40, v2: 60 });
+    const memo = historyViewMemo();
+    const live: LiveObjectLookup = (target) => t.kube.read({ ...vsRef, ...target }) ?? null;
+    const read = async () => historyViews((await t.history.read()).entries, () => live, memo);
+    const first = await read();
+    expect(memo.planned).toBe(2);
+    expect(await read()).toEqual(first);
+    expect(memo.planned).toBe(2);
+    // Someone else changes the VirtualService: every entry that touches it is checked again.
+    const cur = t.kube.read(vsRef)!;
+    (cur as unknown as Vs).spec.http[0]!.route[0]!.weight = 20;
+    (cur as unknown as Vs).spec.http[0]!.route[1]!.weight = 80;
+    t.kube.put(cur);
+    const after = await read();
+    expect(memo.planned).toBe(4);
+    expect(after[0]?.undoable).toBe(false);
+    expect(first[0]?.undoable).toBe(true);
+    // The same views as worked out afresh.
+    expect(after).toEqual(historyViews((await t.history.read()).entries, () => live, historyViewMemo()));
+  });
+
+  it('forgets everything past its size, and still answers', async () => {
+    const t = await setup();
+    await t.split({ v1: 50, v2: 50 });
+    const memo = historyViewMemo(1);
+    const live: LiveObjectLookup = (target) => t.kube.read({ ...vsRef, ...target }) ?? null;
+    const entries = (await t.history.read()).entries;
+    const a = historyViews(entries, () => live, memo);
+    const b = historyViews(entries, () => live, memo);
+    expect(b).toEqual(a);
   });
 });
 

@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
 import type { ContextSummary } from '../../../../shared/api/contract.ts';
+import { useTypedBeforeHydration } from '../../ssr/use-typed-before-hydration.ts';
 import type { ClustersStore } from '../../stores/clusters-store.ts';
 import { orderContexts } from '../../stores/clusters-store.ts';
 import { statusLabels } from './status-badge.tsx';
@@ -15,6 +16,11 @@ export function ClusterSwitcher({ store }: { store: ClustersStore }) {
   const input = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const active = contexts.find((c) => c.id === activeId);
+  useTypedBeforeHydration(input, query, (typed, focused) => {
+    setQuery(typed);
+    setHighlight(0);
+    setOpen(focused || typed !== '');
+  });
 
   const options = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -56,6 +62,8 @@ export function ClusterSwitcher({ store }: { store: ClustersStore }) {
         aria-expanded={open}
         aria-controls={listId}
         aria-autocomplete="list"
+        // The box is in the server's HTML: no browser form-state restore of an old query into it.
+        autoComplete="off"
         aria-activedescendant={open && options[highlight] ? `${listId}-${highlight}` : undefined}
         placeholder={active ? `${active.name} · ${statusLabels[active.status]}` : 'Choose a cluster…'}
         value={query}

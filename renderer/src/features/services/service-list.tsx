@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ServiceSummary } from '../../../../shared/api/console-schemas.ts';
+import { useOnClient } from '../../ssr/use-on-client.ts';
+import { useTypedBeforeHydration } from '../../ssr/use-typed-before-hydration.ts';
 import type { ClustersStore } from '../../stores/clusters-store.ts';
 import { placeOf } from '../../stores/clusters-store.ts';
 import { narrowingFilter } from '../../stores/service-search.ts';
@@ -34,6 +36,13 @@ export function ServiceList({
   const place = clusters((s) => placeOf(s, contextId));
   const setPlace = clusters((s) => s.setPlace);
   const scroller = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const onClient = useOnClient();
+  // With a cluster open, this box is in the page's server-rendered first screen: a search typed
+  // there before React took it over still filters the list.
+  useTypedBeforeHydration(searchBox, place.search, (typed) => {
+    if (typed !== place.search) setPlace(contextId, { search: typed });
+  });
 
   useEffect(() => {
     if (!services.getState().byContext[contextId]) void services.getState().load(contextId);
@@ -118,8 +127,10 @@ export function ServiceList({
     <section className="panel service-list" aria-label="Services">
       <div className="service-filters">
         <input
+          ref={searchBox}
           type="search"
           aria-label="Search services"
+          autoComplete="off"
           placeholder="Search services…"
           value={place.search}
           aria-keyshortcuts="Enter ArrowDown"
@@ -171,7 +182,9 @@ export function ServiceList({
         <div
           role="listbox"
           aria-label="Service list"
-          style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+          className="service-rows"
+          // Not in the server's first screen: the page's CSP blocks a style attribute in its HTML.
+          style={onClient ? { height: virtualizer.getTotalSize() } : undefined}
         >
           {virtualizer.getVirtualItems().map((row) => {
             const s = list[row.index];
