@@ -108,6 +108,15 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
     ...answered,
     ...(startedOn !== undefined ? { activeContextId: startedOn } : {}),
   };
+  // A list answered by main keeps the status of a session this page already saw open: statuses
+  // come by session.changed, and a list read before that session opened must not reset it.
+  const keepOpenStatuses = (contexts: readonly ContextSummary[], old: readonly ContextSummary[]) =>
+    contexts.map((c) => {
+      const was = old.find((o) => o.id === c.id);
+      return was && c.status === 'not-connected' && was.status !== 'not-connected'
+        ? { ...c, status: was.status, ...(was.statusReason ? { statusReason: was.statusReason } : {}) }
+        : c;
+    });
   const mergeContext = (summary: ContextSummary) =>
     store.setState((s) => ({
       contexts: s.contexts.some((c) => c.id === summary.id)
@@ -132,7 +141,11 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
         api.call('contexts.list', {}),
         api.call('demo.status', {}),
       ]);
-      set(answeredState({ 'app.info': info, 'contexts.list': list, 'demo.status': demo }));
+      const answers = answeredState({ 'app.info': info, 'contexts.list': list, 'demo.status': demo });
+      set((s) => ({
+        ...answers,
+        ...(answers.contexts ? { contexts: keepOpenStatuses(answers.contexts, s.contexts) } : {}),
+      }));
       // The page started on the context its first answers chose: open it (if the operator has
       // not moved on meanwhile) as if the answers had just come; if the fresh list no longer has
       // it (the kubeconfig changed), start as without it.
@@ -162,6 +175,18 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
       const known = get().contexts.find((c) => c.id === contextId);
       if (known?.status === 'connected' || known?.status === 'read-only') return;
       if (known) mergeContext({ ...known, status: 'connecting' });
+      // A demo context chosen while the demo mesh is still starting with the app (the first
+      // screen lists it before it runs): wait for it, as "Open demo mesh" does, rather than fail.
+      // A demo that is not starting is not started here: its session fails as any offline one.
+      if (known?.isDemo && !get().demo.running && get().demo.starting) {
+        const demo = await api.call('demo.open', {});
+        if (!demo.ok) {
+          set((s) => ({ attempted: { ...s.attempted, [contextId]: true }, error: demo.error }));
+          mergeContext({ ...known, status: 'error', statusReason: demo.error.message });
+          return;
+        }
+        set({ demo: demo.value });
+      }
       const result = await api.call('sessions.open', { contextId });
       set((s) => ({ attempted: { ...s.attempted, [contextId]: true } }));
       if (result.ok) mergeContext(result.value);
@@ -175,13 +200,7 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
   }));
   api.on('contexts.changed', (list) =>
     store.setState((s) => ({
-      // Statuses of open sessions come by session.changed; a fresh list must not reset them.
-      contexts: list.contexts.map((c) => {
-        const old = s.contexts.find((o) => o.id === c.id);
-        return old && c.status === 'not-connected' && old.status !== 'not-connected'
-          ? { ...c, status: old.status, ...(old.statusReason ? { statusReason: old.statusReason } : {}) }
-          : c;
-      }),
+      contexts: keepOpenStatuses(list.contexts, s.contexts),
       problems: list.problems,
     })),
   );

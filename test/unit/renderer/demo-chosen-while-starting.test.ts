@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { ContextSummary, DemoStatus } from '../../../shared/api/contract.ts';
+import type { ApiResult } from '../../../shared/api/errors.ts';
+import { appInfo, clustersStoreOver } from './clusters-fixtures.ts';
+import { fakeApi, ok } from './drafts-fixtures.ts';
+
+// The server-rendered first screen lists the demo mesh while it is still starting with the app,
+// and its switcher works as soon as React has hydrated it: before the page's own first calls are
+// answered. An operator (or a test) who chooses "Demo mesh" then must get the demo, not an error
+// that leaves the console empty (the CI failure of console-wizard and sample-import-limit).
+
+const demoContext: ContextSummary = {
+  id: 'demo',
+  name: 'Demo mesh',
+  cluster: 'switchyard-demo',
+  user: 'demo-admin',
+  source: 'built in',
+  status: 'not-connected',
+  isDemo: true,
+};
+
+const firstAnswers = {
+  'app.info': ok(appInfo),
+  'contexts.list': ok({ contexts: [demoContext], problems: [] }),
+  'demo.status': ok({ running: false, starting: true }),
+};
+
+/** A main whose demo is starting: sessions.open of it fails until demo.open has answered. */
+function mainWithStartingDemo() {
+  let running = false;
+  let finishStart: () => void = () => {};
+  const started = new Promise<void>((r) => (finishStart = r));
+  let answerLoad: () => void = () => {};
+  const loadAnswered = new Promise<void>((r) => (answerLoad = r));
+  const fake = fakeApi({
+    'app.info': async () => {
+      await loadAnswered;
+      return ok(appInfo);
+    },
+    // Read before the session opened: the demo is listed as not connected.
+    'contexts.list': async () => {
+      await loadAnswered;
+      return ok({ contexts: [demoContext], problems: [] });
+    },
+    'demo.status': async () => {
+      await loadAnswered;
+      return ok({ running: false, starting: true });
+    },
+    'demo.open': async () => {
+      await started;
+      running = true;
+      return ok<DemoStatus>({ running: true, url: 'https://127.0.0.1:1', contextId: 'demo' });
+    },
+    'sessions.open': async (): Promise<ApiResult<ContextSummary>> =>
+      running
+        ? ok({ ...demoContext, status: 'connected' })
+        : {
+            ok: false,
+            error: { code: 'unavailable', message: 'the demo mesh is not running: open it first' },
+          },
+  });
+  return { fake, finishStart, answerLoad };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('choosing the demo mesh while it is still starting', () => {
+  it('opens the demo first, then its session: the console gets the demo, not an error', async () => {
+    const { fake, finishStart, answerLoad } = mainWithStartingDemo();
+    const store = clustersStoreOver(fake.api, firstAnswers);
+    const loading = store.getState().load();
+    // The operator chooses it before the page's first calls are answered.
+    const chosen = store.getState().switchTo('demo');
+    await settle();
+    expect(store.getState().contexts[0]?.status).toBe('connecting');
+    expect(fake.sent('sessions.open')).toEqual([]);
+    answerLoad();
+    await loading;
+    finishStart();
+    await chosen;
+    expect(fake.sent('sessions.open')).toEqual([{ contextId: 'demo' }]);
+    expect(store.getState().activeContextId).toBe('demo');
+    expect(store.getState().contexts[0]?.status).toBe('connected');
+    expect(store.getState().demo.running).toBe(true);
+    expect(store.getState().error).toBeUndefined();
+  });
+
+  it('says why when the demo cannot start, on the demo context and once', async () => {
+    const fake = fakeApi({
+      'demo.open': async () => ({ ok: false, error: { code: 'internal', message: 'port in use' } }),
+    });
+    const store = clustersStoreOver(fake.api, firstAnswers);
+    await store.getState().switchTo('demo');
+    expect(fake.sent('sessions.open')).toEqual([]);
+    expect(store.getState().contexts[0]).toMatchObject({ status: 'error', statusReason: 'port in use' });
+    expect(store.getState().error?.message).toBe('port in use');
+    expect(store.getState().attempted.demo).toBe(true);
+  });
+
+  it('keeps a session opened meanwhile when a list read before it is answered', async () => {
+    const { fake, finishStart, answerLoad } = mainWithStartingDemo();
+    const store = clustersStoreOver(fake.api, firstAnswers);
+    const loading = store.getState().load();
+    finishStart();
+    await store.getState().switchTo('demo');
+    expect(store.getState().contexts[0]?.status).toBe('connected');
+    answerLoad();
+    await loading;
+    expect(store.getState().contexts[0]?.status).toBe('connected');
+    expect(store.getState().activeContextId).toBe('demo');
+  });
+});
+
+describe('choosing the demo mesh when it is not starting', () => {
+  it('does not start it: its session is opened and fails as any offline one', async () => {
+    const fake = fakeApi({
+      'sessions.open': async () => ({
+        ok: false,
+        error: { code: 'unavailable', message: 'the demo mesh is not running: open it first' },
+      }),
+    });
+    const store = clustersStoreOver(fake.api, { ...firstAnswers, 'demo.status': ok({ running: false }) });
+    await store.getState().switchTo('demo');
+    expect(fake.sent('demo.open')).toEqual([]);
+    expect(store.getState().contexts[0]).toMatchObject({ status: 'error' });
+  });
+});
