@@ -25,6 +25,12 @@ test('choosing the demo mesh before the page’s first answers, while it starts,
       else ws.send(message);
     });
   });
+  // The race needs the page to come with its first screen. The first page of a fresh app waits for
+  // the app's core at most 1.5 s and comes without it when slower (a loaded machine): ask for the
+  // page until the core is loaded and the page has it, so that no held answer is what it waits for.
+  await expect
+    .poll(async () => (await page.request.get(url())).text(), { timeout: 30_000 })
+    .toContain('id="switchyard-first"');
   await page.goto(url());
   const cluster = page.getByRole('combobox', { name: 'Cluster' });
   await cluster.fill('Demo mesh');
