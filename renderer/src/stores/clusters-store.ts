@@ -108,21 +108,39 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
     ...answered,
     ...(startedOn !== undefined ? { activeContextId: startedOn } : {}),
   };
-  // A list answered by main keeps the status of a session this page already saw open: statuses
-  // come by session.changed, and a list read before that session opened must not reset it.
-  const keepOpenStatuses = (contexts: readonly ContextSummary[], old: readonly ContextSummary[]) =>
+  // A list answered by main keeps the status of a session this page saw open (`keep` says which):
+  // statuses come by session.changed, and a list read before that session opened must not reset it.
+  const keepOpenStatuses = (
+    contexts: readonly ContextSummary[],
+    old: readonly ContextSummary[],
+    keep: (id: string) => boolean = () => true,
+  ) =>
     contexts.map((c) => {
       const was = old.find((o) => o.id === c.id);
-      return was && c.status === 'not-connected' && was.status !== 'not-connected'
+      return was && keep(c.id) && c.status === 'not-connected' && was.status !== 'not-connected'
         ? { ...c, status: was.status, ...(was.statusReason ? { statusReason: was.statusReason } : {}) }
         : c;
     });
-  const mergeContext = (summary: ContextSummary) =>
+  // What changed in the store while a load() was waiting for its answers: those answers were read
+  // before, so they must not undo it (a status this page set, the demo's state an event brought).
+  const pendingLoads = new Set<{ statuses: Set<string>; demo: boolean }>();
+  const mergeContext = (summary: ContextSummary) => {
+    for (const l of pendingLoads) l.statuses.add(summary.id);
     store.setState((s) => ({
       contexts: s.contexts.some((c) => c.id === summary.id)
         ? s.contexts.map((c) => (c.id === summary.id ? { ...c, ...summary } : c))
         : [...s.contexts, summary],
     }));
+  };
+  const setDemo = (demo: DemoStatus) => {
+    for (const l of pendingLoads) l.demo = true;
+    store.setState({ demo });
+  };
+  /** The context's entry as it is now (events may have updated it during a wait), with `status`. */
+  const withStatus = (contextId: string, status: ContextSummary['status'], statusReason: string) => {
+    const now = store.getState().contexts.find((c) => c.id === contextId);
+    if (now) mergeContext({ ...now, status, statusReason });
+  };
   const store = create<ClustersState>()((set, get) => ({
     contexts: [],
     problems: [],
@@ -136,15 +154,26 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
     async load() {
       // A list on screen (the page's first answers) stays there while it is read again.
       if (get().contexts.length === 0) set({ loading: true });
+      const changed = { statuses: new Set<string>(), demo: false };
+      pendingLoads.add(changed);
       const [info, list, demo] = await Promise.all([
         api.call('app.info', {}),
         api.call('contexts.list', {}),
         api.call('demo.status', {}),
-      ]);
-      const answers = answeredState({ 'app.info': info, 'contexts.list': list, 'demo.status': demo });
+      ]).finally(() => pendingLoads.delete(changed));
+      const { demo: answeredDemo, ...answers } = answeredState({
+        'app.info': info,
+        'contexts.list': list,
+        'demo.status': demo,
+      });
+      // The answers are main's truth as it was when they were read: what this page changed since
+      // (a session it opened, the demo's start it followed) is newer and stays.
       set((s) => ({
         ...answers,
-        ...(answers.contexts ? { contexts: keepOpenStatuses(answers.contexts, s.contexts) } : {}),
+        ...(answeredDemo && !changed.demo ? { demo: answeredDemo } : {}),
+        ...(answers.contexts
+          ? { contexts: keepOpenStatuses(answers.contexts, s.contexts, (id) => changed.statuses.has(id)) }
+          : {}),
       }));
       // The page started on the context its first answers chose: open it (if the operator has
       // not moved on meanwhile) as if the answers had just come; if the fresh list no longer has
@@ -165,9 +194,9 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
     async openDemo() {
       set({ openingDemo: true });
       const result = await api.call('demo.open', {});
-      set(
-        result.ok ? { openingDemo: false, demo: result.value } : { openingDemo: false, error: result.error },
-      );
+      // A start that failed leaves the demo neither running nor starting (main sends no event).
+      setDemo(result.ok ? result.value : { running: false });
+      set(result.ok ? { openingDemo: false } : { openingDemo: false, error: result.error });
       if (result.ok) await get().switchTo('demo');
     },
     async switchTo(contextId) {
@@ -180,17 +209,17 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
       // A demo that is not starting is not started here: its session fails as any offline one.
       if (known?.isDemo && !get().demo.running && get().demo.starting) {
         const demo = await api.call('demo.open', {});
+        setDemo(demo.ok ? demo.value : { running: false });
         if (!demo.ok) {
           set((s) => ({ attempted: { ...s.attempted, [contextId]: true }, error: demo.error }));
-          mergeContext({ ...known, status: 'error', statusReason: demo.error.message });
+          withStatus(contextId, 'error', demo.error.message);
           return;
         }
-        set({ demo: demo.value });
       }
       const result = await api.call('sessions.open', { contextId });
       set((s) => ({ attempted: { ...s.attempted, [contextId]: true } }));
       if (result.ok) mergeContext(result.value);
-      else if (known) mergeContext({ ...known, status: 'error', statusReason: result.error.message });
+      else if (known) withStatus(contextId, 'error', result.error.message);
       else set({ error: result.error });
     },
     setPlace(contextId, place) {
@@ -205,7 +234,7 @@ export function createClustersStore(api: ApiClient, first?: FirstAnswers) {
     })),
   );
   api.on('session.changed', mergeContext);
-  api.on('demo.changed', (demo) => store.setState({ demo }));
+  api.on('demo.changed', setDemo);
   api.transport.onStatus((status) =>
     store.setState(
       status.state === 'open'

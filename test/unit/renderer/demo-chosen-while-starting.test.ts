@@ -125,3 +125,83 @@ describe('choosing the demo mesh when it is not starting', () => {
     expect(store.getState().contexts[0]).toMatchObject({ status: 'error' });
   });
 });
+
+describe('what load() answers, read before the page changed something', () => {
+  it('does not keep a status the page did not set: a session main closed is opened again', async () => {
+    // The page was rendered with the demo connected; main closed that session before the page's
+    // socket listened, so no event said so. load()'s list is the truth.
+    const fake = fakeApi({
+      'app.info': async () => ok(appInfo),
+      'contexts.list': async () => ok({ contexts: [demoContext], problems: [] }),
+      'demo.status': async () => ok({ running: true, url: 'https://127.0.0.1:1', contextId: 'demo' }),
+      'sessions.open': async () => ok({ ...demoContext, status: 'connected' }),
+    });
+    const store = clustersStoreOver(fake.api, {
+      ...firstAnswers,
+      'contexts.list': ok({ contexts: [{ ...demoContext, status: 'connected' }], problems: [] }),
+      'demo.status': ok({ running: true, url: 'https://127.0.0.1:1', contextId: 'demo' }),
+    });
+    expect(store.getState().activeContextId).toBe('demo');
+    await store.getState().load();
+    expect(fake.sent('sessions.open')).toEqual([{ contextId: 'demo' }]);
+    expect(store.getState().contexts[0]?.status).toBe('connected');
+  });
+
+  it('does not take the demo back to starting once its start was followed to the end', async () => {
+    const { fake, finishStart, answerLoad } = mainWithStartingDemo();
+    const store = clustersStoreOver(fake.api, firstAnswers);
+    const loading = store.getState().load();
+    finishStart();
+    await store.getState().switchTo('demo');
+    expect(store.getState().demo.running).toBe(true);
+    answerLoad(); // its demo.status was read while the demo was starting
+    await loading;
+    expect(store.getState().demo).toMatchObject({ running: true });
+    expect(store.getState().demo.starting).toBeUndefined();
+  });
+
+  it('a start that failed leaves the demo neither running nor starting: a later choice does not start it', async () => {
+    let opens = 0;
+    const fake = fakeApi({
+      'demo.open': async () => {
+        opens++;
+        return { ok: false, error: { code: 'internal', message: 'port in use' } };
+      },
+      'sessions.open': async () => ({ ok: false, error: { code: 'unavailable', message: 'not running' } }),
+    });
+    const store = clustersStoreOver(fake.api, firstAnswers);
+    await store.getState().switchTo('demo');
+    expect(store.getState().demo).toEqual({ running: false });
+    await store.getState().switchTo('demo');
+    expect(opens).toBe(1);
+  });
+
+  it('an error after the wait keeps what events said of the context meanwhile', async () => {
+    const { fake, answerLoad } = mainWithStartingDemo();
+    answerLoad();
+    let failStart: () => void = () => {};
+    const failing = fakeApi({
+      'demo.open': () =>
+        new Promise((resolve) => {
+          failStart = () => resolve({ ok: false, error: { code: 'internal', message: 'port in use' } });
+        }),
+    });
+    const store = clustersStoreOver(
+      { ...fake.api, call: failing.api.call, on: fake.api.on } as never,
+      firstAnswers,
+    );
+    const chosen = store.getState().switchTo('demo');
+    await settle();
+    fake.emit('contexts.changed', {
+      contexts: [{ ...demoContext, source: '/data/demo/kubeconfig' }],
+      problems: [],
+    });
+    failStart();
+    await chosen;
+    expect(store.getState().contexts[0]).toMatchObject({
+      source: '/data/demo/kubeconfig',
+      status: 'error',
+      statusReason: 'port in use',
+    });
+  });
+});
