@@ -328,7 +328,10 @@ describe('release plans with gates on the demo mesh', () => {
             kind: 'weight',
             weight: 10,
             holdSeconds: 2,
-            gates: { maxSuccessRateDropPoints: 5, minRequests: 10 },
+            // This test is about the proxies, not the gates: cart v2 serves as v1 does, but a p95
+            // read from Istio's latency buckets over a 2 s hold of a few requests jumps between
+            // buckets (a fresh-clone CI run: 149 ms against 98, 1.52x, stopped at the default 1.5x).
+            gates: { maxSuccessRateDropPoints: 5, maxP95Ratio: 3, minRequests: 10 },
           },
           { kind: 'weight', weight: 100 },
         ],
