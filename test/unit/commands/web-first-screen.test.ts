@@ -5,6 +5,7 @@ import { dispatchCall } from '../../../main/core/api-dispatch.ts';
 import { firstScreenGate } from '../../../main/core/first-screen-gate.ts';
 import { FIRST_ANSWER_CALLS, renderFirstScreen } from '../../../renderer/src/ssr/first-screen-html.tsx';
 import { fakeHandlers } from '../../helpers/fake-handlers.ts';
+import { benchContext } from '../renderer/clusters-fixtures.ts';
 
 const handlers = fakeHandlers({
   'app.info': async () => ({
@@ -16,17 +17,7 @@ const handlers = fakeHandlers({
     dataDir: '/d',
   }),
   'contexts.list': async () => ({
-    contexts: [
-      {
-        id: 'kubeconfig:bench',
-        name: 'bench',
-        cluster: 'c',
-        user: 'u',
-        source: '/kc',
-        isDemo: false,
-        status: 'not-connected',
-      },
-    ],
+    contexts: [benchContext],
     problems: [],
   }),
   'demo.status': async () => ({ running: false, starting: true }),

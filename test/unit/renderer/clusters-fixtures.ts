@@ -14,6 +14,28 @@ export const appInfo = {
   dataDir: '/d',
 } as const;
 
+/** The demo mesh's context as main lists it before a session is open. */
+export const demoContext: ContextSummary = {
+  id: 'demo',
+  name: 'Demo mesh',
+  cluster: 'switchyard-demo',
+  user: 'demo-admin',
+  source: 'built in',
+  status: 'not-connected',
+  isDemo: true,
+};
+
+/** A kubeconfig context, not connected. */
+export const benchContext: ContextSummary = {
+  id: 'kubeconfig:bench',
+  name: 'bench',
+  cluster: 'c',
+  user: 'u',
+  source: '/kc',
+  isDemo: false,
+  status: 'not-connected',
+};
+
 /** The first calls' answers as the page carries them, listing `contexts`, no demo running. */
 export function firstAnswersListing(contexts: ContextSummary[]): FirstAnswers {
   return {

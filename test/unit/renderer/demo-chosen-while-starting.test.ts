@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ContextSummary, DemoStatus } from '../../../shared/api/contract.ts';
 import type { ApiResult } from '../../../shared/api/errors.ts';
-import { appInfo, clustersStoreOver } from './clusters-fixtures.ts';
+import { appInfo, clustersStoreOver, demoContext } from './clusters-fixtures.ts';
 import { fakeApi, ok } from './drafts-fixtures.ts';
 
 // The server-rendered first screen lists the demo mesh while it is still starting with the app,
 // and its switcher works as soon as React has hydrated it: before the page's own first calls are
 // answered. An operator (or a test) who chooses "Demo mesh" then must get the demo, not an error
 // that leaves the console empty (the CI failure of console-wizard and sample-import-limit).
-
-const demoContext: ContextSummary = {
-  id: 'demo',
-  name: 'Demo mesh',
-  cluster: 'switchyard-demo',
-  user: 'demo-admin',
-  source: 'built in',
-  status: 'not-connected',
-  isDemo: true,
-};
 
 const firstAnswers = {
   'app.info': ok(appInfo),

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoLauncher } from '../../../main/core/demo-launcher.ts';
 import { createClustersStore } from '../../../renderer/src/stores/clusters-store.ts';
-import type { ContextSummary, DemoStatus } from '../../../shared/api/contract.ts';
+import type { DemoStatus } from '../../../shared/api/contract.ts';
+import { demoContext } from './clusters-fixtures.ts';
 import { fakeApi, ok } from './drafts-fixtures.ts';
 
 // The first screen does not wait for the demo mesh: main begins to start it, `demo.status` says it
 // is starting, the cluster list is answered at once, and the console follows the demo when it runs.
-
-const demoContext: ContextSummary = {
-  id: 'demo',
-  name: 'Demo mesh',
-  cluster: 'switchyard-demo',
-  user: 'demo-admin',
-  source: 'built in',
-  status: 'not-connected',
-  isDemo: true,
-};
 
 describe('the demo mesh starting after the first screen', () => {
   it('is reported as starting until it runs, and one start serves every open', async () => {

@@ -7,6 +7,7 @@ import {
 import type { ContextSummary } from '../../../shared/api/contract.ts';
 import {
   appInfo,
+  benchContext as bench,
   clustersStoreOver,
   firstAnswersListing,
   mainListing,
@@ -14,15 +15,6 @@ import {
 } from './clusters-fixtures.ts';
 import { fakeApi, ok } from './drafts-fixtures.ts';
 
-const bench: ContextSummary = {
-  id: 'kubeconfig:bench',
-  name: 'bench',
-  cluster: 'c',
-  user: 'u',
-  source: '/kc',
-  isDemo: false,
-  status: 'not-connected',
-};
 const answers: FirstAnswers = firstAnswersListing([bench]);
 
 describe('the first answers in the page', () => {

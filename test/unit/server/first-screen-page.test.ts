@@ -72,6 +72,31 @@ describe('the web server serves the page with its first screen', () => {
   let server: WebServer | undefined;
   afterEach(() => server?.close());
 
+  /** Asks for the page with its token (GET unless `method`); `onChunk` sees each chunk as it comes. */
+  function askPage(port: number, opts: { method?: string; onChunk?: (chunk: string) => void } = {}) {
+    return new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          ...(opts.method ? { method: opts.method } : {}),
+          path: '/?token=test-token-0123456789',
+          headers: { host: `127.0.0.1:${port}` },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+            opts.onChunk?.(String(c));
+          });
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   async function pageOf(firstScreen: () => Promise<{ answers: string; html: string } | undefined>) {
     server = await startWebServer({
       rendererDir,
@@ -81,24 +106,7 @@ describe('the web server serves the page with its first screen', () => {
       firstScreen,
       firstScreenLimitMs: 100,
     });
-    const port = server.port;
-    return new Promise<string>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/?token=test-token-0123456789',
-          headers: { host: `127.0.0.1:${port}` },
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => resolve(body));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    return (await askPage(server.port)).body;
   }
 
   it('with the answers and the rendered screen', async () => {
@@ -118,29 +126,15 @@ describe('the web server serves the page with its first screen', () => {
       handlers: fakeHandlers({}),
       firstScreen: () => rendered,
     });
-    const port = server.port;
     const chunks: string[] = [];
-    const body = new Promise<string>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/?token=test-token-0123456789',
-          headers: { host: `127.0.0.1:${port}` },
-        },
-        (res) => {
-          res.on('data', (c) => {
-            chunks.push(String(c));
-            // The head is here while the render still waits: now let it finish.
-            if (chunks.length === 1) render({ answers: '{}', html: '<p>Clusters</p>' });
-          });
-          res.on('end', () => resolve(chunks.join('')));
-        },
-      );
-      req.on('error', reject);
-      req.end();
+    const { body } = await askPage(server.port, {
+      onChunk: (c) => {
+        chunks.push(c);
+        // The head is here while the render still waits: now let it finish.
+        if (chunks.length === 1) render({ answers: '{}', html: '<p>Clusters</p>' });
+      },
     });
-    expect(await body).toBe(page({ answers: '{}', html: '<p>Clusters</p>' }));
+    expect(body).toBe(page({ answers: '{}', html: '<p>Clusters</p>' }));
     expect(chunks[0]).toBe(pageAroundRoot(INDEX)?.before);
   });
 
@@ -156,24 +150,7 @@ describe('the web server serves the page with its first screen', () => {
         return { answers: '{}', html: '<p>Clusters</p>' };
       },
     });
-    const port = server.port;
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'HEAD',
-          path: '/?token=test-token-0123456789',
-          headers: { host: `127.0.0.1:${port}` },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const { status } = await askPage(server.port, { method: 'HEAD' });
     expect(status).toBe(200);
     expect(renders).toBe(0);
   });
