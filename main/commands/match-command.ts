@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import {
   BROWSER_PRESETS,
   type Condition,
@@ -8,6 +7,7 @@ import {
   OS_PRESETS,
   parseCondition,
 } from '../../shared/mesh/policy/index.ts';
+import { yamlText } from '../../shared/text/yaml-text.ts';
 import { re2Engine } from '../lib/re2-engine.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, UsageError } from './command.ts';
@@ -80,7 +80,7 @@ export const matchCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    io.stdout(values.json ? `${JSON.stringify(matches, null, 2)}\n` : stringify(matches, { lineWidth: 0 }));
+    io.stdout(values.json ? `${JSON.stringify(matches, null, 2)}\n` : yamlText(matches));
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { stringify } from 'yaml';
+import { yamlText } from '../../shared/text/yaml-text.ts';
 import { DEMO_TEAM_NAMESPACE } from './auth/demo-users.ts';
 
 export const DEMO_CLUSTER_NAME = 'switchyard-demo';
@@ -43,7 +43,7 @@ export function demoKubeconfigYaml(input: DemoKubeconfigInput): string {
     contexts: DEMO_CONTEXTS.filter((c) => team || c !== 'demo-team').map(context),
     'current-context': 'demo-admin',
   };
-  return stringify(config, { lineWidth: 0 });
+  return yamlText(config);
 }
 
 export interface FleetKubeconfigMember {
@@ -90,7 +90,7 @@ export function fleetKubeconfigYaml(members: readonly FleetKubeconfigMember[]): 
     contexts,
     'current-context': first ? `${first.cluster}-admin` : '',
   };
-  return stringify(config, { lineWidth: 0 });
+  return yamlText(config);
 }
 
 /**

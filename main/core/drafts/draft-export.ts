@@ -2,12 +2,12 @@
 // by `test` on every value it changes (so it refuses to apply over someone else's edit), and an
 // in-place edit of the operator's own YAML file that keeps every byte outside the edited lines.
 
-import { stringify } from 'yaml';
 import type { ObjectKey } from '../../../shared/drafts/three-way-merge.ts';
 import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { deepClone, deepEqual, withoutServerFields } from '../../../shared/mesh/model/index.ts';
 import { applyPatchToYaml } from '../../../shared/mesh/plan/index.ts';
+import { yamlText } from '../../../shared/text/yaml-text.ts';
 import { importYamlText } from './draft-import.ts';
 import type { DraftChange } from './draft-objects.ts';
 import { draftChanges, draftObjects } from './draft-objects.ts';
@@ -34,7 +34,7 @@ export function forKubectl(o: KubeObject): KubeObject {
 
 /** Multi-document YAML, one object per document, ready for `kubectl apply -f -`. */
 export function exportKubectlYaml(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(forKubectl(o), { lineWidth: 0 })).join('---\n');
+  return objects.map((o) => yamlText(forKubectl(o))).join('---\n');
 }
 
 /**

@@ -2,11 +2,11 @@
 // release as the draft makes it (through the same releaseView the live console uses, over the
 // draft's own objects) beside the release as the base had it, and a per-object YAML diff.
 
-import { stringify } from 'yaml';
 import { DRAFT_CONTEXT_PREFIX } from '../../../shared/api/draft-context.ts';
 import type { DraftObjectDiff, DraftSummary, DraftView } from '../../../shared/api/draft-schemas.ts';
 import { objectKeyOf } from '../../../shared/drafts/three-way-merge.ts';
 import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { yamlText } from '../../../shared/text/yaml-text.ts';
 import type { ObjectLookup } from '../views/release-views.ts';
 import { createReleaseLinter, releaseView } from '../views/release-views.ts';
 import { changedObjects, forKubectl } from './draft-export.ts';
@@ -16,7 +16,7 @@ import type { Draft } from './draft-schema.ts';
 
 /** YAML of a value for a diff or a conflict ('' when there is none). */
 export function yamlOf(value: unknown): string {
-  return value === undefined ? '' : stringify(value, { lineWidth: 0 });
+  return value === undefined ? '' : yamlText(value);
 }
 
 /** An object as YAML without server-owned metadata (what an operator compares and applies). */

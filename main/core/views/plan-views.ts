@@ -1,8 +1,8 @@
-import { stringify } from 'yaml';
 import type { ApplyResultView, PlanStepView } from '../../../shared/api/console-schemas.ts';
 import type { ApiError } from '../../../shared/api/errors.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { applyJsonPatch, reviewPair, withoutServerFields } from '../../../shared/mesh/model/index.ts';
+import { yamlText } from '../../../shared/text/yaml-text.ts';
 import type { ApplyResult, ConflictView, DryRunResult, EngineStep } from '../apply/apply-types.ts';
 
 // Plans and their outcomes in the operator's terms: each object as YAML before and after (without
@@ -14,7 +14,7 @@ export function objectYaml(o: KubeObject | null | undefined): string {
 }
 
 function yamlOf(o: KubeObject | null): string {
-  return o ? stringify(o, { lineWidth: 0 }) : '';
+  return o ? yamlText(o) : '';
 }
 
 /** Before and after YAML of one step: server fields left out, status only when it is what changed. */

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import type {
   ContentRuleView,
   LintFindingView,
@@ -17,6 +16,7 @@ import type {
 } from '../../../shared/mesh/model/index.ts';
 import { effectiveBackendWeight } from '../../../shared/mesh/model/index.ts';
 import { describeMatches } from '../../../shared/mesh/policy/index.ts';
+import { yamlText } from '../../../shared/text/yaml-text.ts';
 import { podCounts, podsOfVersion } from '../services/version-pods.ts';
 import { findingView, meshModeFindings } from './mesh-mode-views.ts';
 import { mirrorAndStickyViews } from './mirror-sticky-views.ts';
@@ -188,7 +188,7 @@ export function ruleViews(release: ServiceRelease): ContentRuleView[] {
       version,
       enabled,
       conditions,
-      matchYaml: stringify(list, { lineWidth: 0 }).trimEnd(),
+      matchYaml: yamlText(list).trimEnd(),
     };
   };
   return [

@@ -5,6 +5,7 @@
 
 import type { Document, Node, Pair, ParsedNode, Scalar } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, stringify } from 'yaml';
+import { YAML_TEXT_OPTIONS } from '../../text/yaml-text.ts';
 import type { JsonPatchOp } from '../model/index.ts';
 import { applyJsonPatch, deepEqual, isPlainObject, JsonPatchError, parsePointer } from '../model/index.ts';
 import { yamlDocumentValue } from './yaml-values.ts';
@@ -121,7 +122,7 @@ function verify(
   return after;
 }
 
-const PLAIN_OPTS = { lineWidth: 0, minContentWidth: 0 } as const;
+const PLAIN_OPTS = { ...YAML_TEXT_OPTIONS, minContentWidth: 0 } as const;
 
 /** A scalar in the style of the one it replaces (quotes kept), or YAML's own choice. */
 export function scalarText(value: unknown, style?: Scalar.Type | null): string {
