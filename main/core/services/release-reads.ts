@@ -88,7 +88,10 @@ export async function listHistory(
   };
 }
 
-/** Live copies of objects from the synced cache (undefined: not in the cluster); needs a connection. */
+/**
+ * The objects as the synced cache holds them: the cache's own, to be read and never changed
+ * (undefined: not in the cluster). Needs a connection.
+ */
 export async function liveObjects(
   s: ConsoleServices,
   contextId: string,
