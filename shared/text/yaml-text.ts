@@ -1,4 +1,4 @@
-import { stringify, type ToStringOptions } from 'yaml';
+import { stringify } from 'yaml';
 
 // YAML as an operator reads it, diffs it and gives it to kubectl. The yaml package writes a part
 // that a value holds twice (one object reached by two paths) once, with an anchor, and then as an
@@ -9,7 +9,7 @@ import { stringify, type ToStringOptions } from 'yaml';
 /** Options for every YAML Switchyard writes: no folded lines, no anchors or aliases. */
 export const YAML_TEXT_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 
-/** `value` as YAML text, each repeated part written out in full (`extra` adds options). */
-export function yamlText(value: unknown, extra: ToStringOptions = {}): string {
-  return stringify(value, { ...YAML_TEXT_OPTIONS, ...extra });
+/** `value` as YAML text, each repeated part written out in full. */
+export function yamlText(value: unknown): string {
+  return stringify(value, YAML_TEXT_OPTIONS);
 }

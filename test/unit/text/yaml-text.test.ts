@@ -9,6 +9,7 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { applyPatchToYaml } from '../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
 import { yamlText } from '../../../shared/text/yaml-text.ts';
+import { cluster, dest } from '../../helpers/reviews-routes.ts';
 
 /** Whether the YAML text holds an anchor (`&a1`) or an alias (`*a1`). */
 function hasAnchors(text: string): boolean {
@@ -66,19 +67,8 @@ describe('YAML the console shows and writes', () => {
       { headers: { 'x-user': beta, 'user-agent': { regex: '.*Android.*' } } },
       { headers: { 'x-user': beta, 'user-agent': { regex: '.*iPhone.*' } } },
     ];
-    const vs: KubeObject = {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'reviews', namespace: 'shop' },
-      spec: {
-        hosts: ['reviews'],
-        http: [
-          { name: 'beta', match, route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
-          { route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
-        ],
-      },
-    };
-    const [release] = readReleases([vs]);
+    const objects = cluster([{ name: 'beta', match, route: [dest('v2')] }, { route: [dest('v1')] }]);
+    const [release] = readReleases(objects);
     if (!release) throw new Error('no release read');
     const [rule] = ruleViews(release);
     expect(hasAnchors(rule?.matchYaml ?? '')).toBe(false);
