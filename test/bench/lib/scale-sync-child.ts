@@ -14,6 +14,19 @@ const kubeconfigPath = process.argv[2] as string;
 const dir = mkdtempSync(join(tmpdir(), 'sy-bench-scale-'));
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+/**
+ * The live heap before any session exists (the code loaded, nothing cached): what the process
+ * holds whatever the cluster, so the session's own share can be told apart from it below.
+ */
+function liveHeapMb(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  gc();
+  return mb(process.memoryUsage().heapUsed);
+}
+const baselineHeapMb = liveHeapMb();
+
 // The longest stretch the event loop was held, sampled every 5 ms (a timer that fires late by
 // more than the interval means the loop was busy that long).
 let maxStallMs = 0;
@@ -82,12 +95,27 @@ const idle = await rssAfterIdle();
  */
 function liveAfterFullGc() {
   const peakRssMb = mb(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return { peakRssMb };
-  gc();
-  gc();
+  const heapUsedMb = liveHeapMb();
+  if (heapUsedMb === undefined) return { peakRssMb };
   const after = process.memoryUsage();
-  return { peakRssMb, afterFullGc: { rssMb: mb(after.rss), heapUsedMb: mb(after.heapUsed) } };
+  return { peakRssMb, afterFullGc: { rssMb: mb(after.rss), heapUsedMb, baselineHeapMb } };
+}
+
+/**
+ * What the cache holds, kind by kind: objects and the bytes of their JSON (as cached: Pods and
+ * ReplicaSets slim, no managedFields). Beside the live heap it says what each object costs as a
+ * JavaScript object, against its size as text.
+ */
+function cachedByKind(cache: { all(): Iterable<{ kind: string }> }) {
+  const kinds: Record<string, { objects: number; jsonMb: number }> = {};
+  for (const o of cache.all()) {
+    const k = kinds[o.kind] ?? { objects: 0, jsonMb: 0 };
+    kinds[o.kind] = k;
+    k.objects++;
+    k.jsonMb += JSON.stringify(o).length;
+  }
+  for (const k of Object.values(kinds)) k.jsonMb = mb(k.jsonMb);
+  return kinds;
 }
 
 const result = {
@@ -101,6 +129,7 @@ const result = {
   rssMb: rssAfterReleasesMb,
   ...idle,
   ...liveAfterFullGc(),
+  cachedByKind: cachedByKind(session.cache),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 await manager.dispose();
