@@ -120,8 +120,8 @@ function knownVersions(d: DesiredRelease): string[] {
   );
 }
 
-/** A version that can receive traffic: a declared subset/Service, or one added in this change. */
-function requireRoutable(d: DesiredRelease, name: string, field: string): void {
+/** A version of the release (not removed in this change) or one added in it. */
+function requireKnown(d: DesiredRelease, name: string, field: string): void {
   const known = knownVersions(d);
   if (!known.includes(name)) {
     throw new ReleaseEditError(
@@ -130,15 +130,36 @@ function requireRoutable(d: DesiredRelease, name: string, field: string): void {
       field,
     );
   }
+}
+
+/**
+ * A version that can receive traffic: a declared subset/Service, or one added in this change. A
+ * version a route names whose DestinationRule is in view but does not define its subset is not
+ * one, even if some route already sends to it: those requests fail (503), and an edit must not
+ * send more. When no DestinationRule of its host is in view (a file holding the VirtualService
+ * alone), a version the route already sends to is taken as written.
+ */
+function requireRoutable(d: DesiredRelease, name: string, field: string): void {
+  requireKnown(d, name, field);
   const v: ReleaseVersion | undefined = d.release.versions.find((x) => x.name === name);
+  if (!v || v.declared || d.addedVersions.some((a) => a.name === name)) return;
+  const dr = d.release.versions.find((x) => x.fqdn === v.fqdn && x.origin === 'subset' && x.declared)?.source;
   const routed = d.split.some((s) => s.version === name) || d.rules.some((r) => r.version === name);
-  if (v && !v.declared && !routed) {
-    const what =
-      v.origin === 'deployment'
-        ? `only a Deployment label; add a DestinationRule subset first`
+  if (!dr && routed) return;
+  const what =
+    v.origin === 'deployment'
+      ? `only a Deployment label; add a DestinationRule subset first`
+      : dr
+        ? `not a subset of DestinationRule ${dr.namespace}/${dr.name} (no subset '${v.subset ?? name}'): requests sent to it fail (503); add the subset first`
         : 'not declared';
-    throw new ReleaseEditError(`version '${name}' is ${what}`, d.release.route, field);
-  }
+  throw new ReleaseEditError(`version '${name}' is ${what}`, d.release.route, field);
+}
+
+/** The catch-all weight the cluster gives `name` now (0 when it has no destination there). */
+function clusterWeight(d: DesiredRelease, name: string): number {
+  return (d.release.defaultRoute?.destinations ?? [])
+    .filter((x) => x.version === name)
+    .reduce((sum, x) => sum + x.weight, 0);
 }
 
 /**
@@ -176,7 +197,10 @@ export function setSplit(x: Input, wanted: Readonly<TrafficSplit>): DesiredRelea
     }
     named.set(version, weight);
     total += weight;
-    requireRoutable(d, version, field);
+    // Keeping or lowering what a version gets is always allowed (moving traffic off a broken one
+    // included); giving it more needs it routable.
+    if (weight > clusterWeight(d, version)) requireRoutable(d, version, field);
+    else requireKnown(d, version, field);
   }
   if (total !== 100) {
     throw new ReleaseEditError(`weights add up to ${total}, not 100`, d.release.route, field);
@@ -254,6 +278,14 @@ export function setRuleEnabled(x: Input, id: string, enabled: boolean): DesiredR
   const i = findRule(d, id);
   const rule = d.rules[i]!;
   if (rule.enabled === enabled) return d;
+  if (enabled) {
+    try {
+      requireRoutable(d, rule.version, routesField(d));
+    } catch (e) {
+      if (!(e instanceof ReleaseEditError)) throw e;
+      throw new ReleaseEditError(`cannot enable rule '${id}': ${e.message}`, e.target, e.field);
+    }
+  }
   d.rules.splice(i, 1);
   const stored = d.release.disabledRules.find((r) => r.id === id);
   const enabledRules = d.rules.filter((r) => r.enabled);
@@ -313,7 +345,7 @@ export function addVersion(x: Input, version: DesiredVersion): DesiredRelease {
 export function removeVersion(x: Input, name: string): DesiredRelease {
   const d = start(x);
   const v = d.release.versions.find((x2) => x2.name === name);
-  if (!v) requireRoutable(d, name, routesField(d));
+  if (!v) requireKnown(d, name, routesField(d));
   const share = d.split.find((s) => s.version === name)?.weight ?? 0;
   if (share > 0) {
     throw new ReleaseEditError(

@@ -4,6 +4,7 @@
 
 import type { JsonPatchOp, KubeObject, ServiceRelease, SourceRef } from '../model/index.ts';
 import {
+  applyJsonPatch,
   DISABLED_RULES_ANNOTATION,
   escapePointerToken,
   getAtPointer,
@@ -18,6 +19,7 @@ import { defaultRuleName, inheritedRouteFields } from './new-rule-defaults.ts';
 import type { DesiredRelease, DesiredRule } from './release-edits.ts';
 import { withStickyRules } from './sticky-edits.ts';
 import { stickyDestinationFields, stickyOps } from './sticky-plan.ts';
+import { subsetReferences } from './subset-references.ts';
 
 export interface PlanTarget {
   apiVersion: string;
@@ -120,10 +122,39 @@ export function planRelease(
   }
   const removal = subsetRemovals(current, desired, objects);
   if (removal) {
+    refuseRemovalStillReferenced(current, desired, objects, applyJsonPatch(routeObject, routeOps));
     if (routeOps.length > 0) removal.dependsOn = ['update-route'];
     steps.push(removal);
   }
   return { releaseId: current.id, steps };
+}
+
+/**
+ * A subset is removed only when nothing routes to it once the route step has run: not the route
+ * itself as planned (a mirror, a tcp or tls route, a rule the edit left), nor any other
+ * VirtualService among `objects` (an ingress route to the same host). Else the removal would make
+ * those requests fail, so the plan is refused, naming each reference.
+ */
+function refuseRemovalStillReferenced(
+  current: ServiceRelease,
+  desired: DesiredRelease,
+  objects: readonly KubeObject[],
+  plannedRoute: KubeObject,
+): void {
+  const targets = desired.removedVersions.flatMap((name) => {
+    const v = current.versions.find((x) => x.name === name);
+    return v?.subset !== undefined ? [{ fqdn: v.fqdn, subset: v.subset }] : [];
+  });
+  const routeObject = findObject(objects, current.route);
+  const others = objects.filter((o) => o !== routeObject);
+  const refs = subsetReferences([plannedRoute, ...others], targets);
+  if (refs.length === 0) return;
+  const where = refs.map((r) => `VirtualService ${r.namespace}/${r.name} ${r.field} (subset ${r.subset})`);
+  throw new ReleaseEditError(
+    `cannot remove subset(s) ${[...new Set(refs.map((r) => r.subset))].join(', ')}: still routed to by ${where.join('; ')}; ` +
+      'requests sent there would fail (503). Move that traffic first',
+    current.route,
+  );
 }
 
 function describeRouteChange(current: ServiceRelease, desired: DesiredRelease): string {
