@@ -5,10 +5,10 @@
 // pooled agents (kube-http-agents.ts) see the same TLS identity. Legacy auth-provider users and
 // proxy-url clusters still go through client-node (credentialPlan says why), loaded only then.
 
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { Agent as HttpsAgent } from 'node:https';
+import { MiB, readBoundedBytesSync } from '../local-files/bounded-read.ts';
 import type { ExecCredential, ExecCredentialProvider } from './exec-credential-plugin.ts';
 import type { ExecPluginConfig, ResolvedContext } from './kubeconfig-types.ts';
 
@@ -156,6 +156,17 @@ export interface NativeCredentialDependencies {
   now?: () => number;
 }
 
+/**
+ * The largest CA, certificate, key or token file read (a CA bundle of every public root is ~250
+ * KiB). A kubeconfig may name any path: a named pipe would block the process on its first request,
+ * and a file of gigabytes would be read whole, so both are refused with the path named.
+ */
+export const CREDENTIAL_FILE_MAX_BYTES = 4 * MiB;
+
+function readCredentialFile(path: string): Buffer {
+  return readBoundedBytesSync(path, CREDENTIAL_FILE_MAX_BYTES);
+}
+
 /** Credentials for a native plan: files read per request, the token file once a minute, exec through the provider. */
 export function createNativeCredentials(
   resolved: ResolvedContext,
@@ -163,7 +174,7 @@ export function createNativeCredentials(
   exec: ExecCredentialProvider,
   deps: NativeCredentialDependencies = {},
 ): RequestCredentials {
-  const readFile = deps.readFile ?? ((path: string) => readFileSync(path));
+  const readFile = deps.readFile ?? readCredentialFile;
   const now = deps.now ?? Date.now;
   const execKey = execCredentialKey(resolved);
   let fileToken: { token: string; readAt: number } | undefined;

@@ -110,6 +110,19 @@ export async function readBoundedFile(path: string, maxBytes: number): Promise<B
  * to a worker thread, a few milliseconds of a command that should start in well under 100.
  */
 export function readBoundedFileSync(path: string, maxBytes: number): BoundedFile {
+  const { bytes, stats } = readBytesSync(path, maxBytes);
+  return { text: bytes.toString('utf8'), stats };
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes`, read synchronously: for the few files read
+ * where no await fits (a credential file read as a request is made); refuses as readBoundedFile.
+ */
+export function readBoundedBytesSync(path: string, maxBytes: number): Buffer {
+  return readBytesSync(path, maxBytes).bytes;
+}
+
+function readBytesSync(path: string, maxBytes: number): { bytes: Buffer; stats: Stats } {
   const fd = openSync(path, READ_NONBLOCK);
   try {
     const stats = fstatSync(fd);
@@ -122,7 +135,8 @@ export function readBoundedFileSync(path: string, maxBytes: number): BoundedFile
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return { text: filledText(path, maxBytes, chunk, filled), stats };
+    if (filled > maxBytes) throw tooLarge(path, maxBytes);
+    return { bytes: chunk.subarray(0, filled), stats };
   } finally {
     closeSync(fd);
   }

@@ -1,9 +1,19 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type {
   ExecCredential,
   ExecCredentialProvider,
@@ -25,6 +35,7 @@ import type {
   RequestCredentials,
 } from '../../../main/core/kubeconfig/request-credentials.ts';
 import {
+  CREDENTIAL_FILE_MAX_BYTES,
   createNativeCredentials,
   credentialPlan,
   requestOptionsOf,
@@ -310,6 +321,45 @@ describe('a token file', () => {
     now += 1;
     expect((await applied(credentials)).headers.Authorization).toBe('Bearer second');
     expect(reads).toEqual(['/t', '/t']);
+  });
+});
+
+describe('credential files a kubeconfig names', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'a token file that is a named pipe is refused at once, naming it (reading it would block the process)',
+    async () => {
+      const fifo = join(dir, 'token.fifo');
+      const made = spawnSync('mkfifo', [fifo]);
+      if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
+      // A writer that answers after 300 ms: a blocking read would wait for it and then succeed.
+      children.push(spawn('sh', ['-c', `sleep 0.3; echo tok > '${fifo}'`], { stdio: 'ignore' }));
+      const r = resolved('https://k', { tokenFile: fifo });
+      const started = Date.now();
+      const failed = await applied(createNativeCredentials(r, native(r), fakeExec({}))).catch(
+        (e: Error) => e,
+      );
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toBe(
+        `${fifo} is a named pipe (FIFO), not a regular file: refused (reading it could block or never end)`,
+      );
+      expect(Date.now() - started).toBeLessThan(250);
+    },
+  );
+
+  it('a CA file over the limit is refused, naming it, without being read whole', async () => {
+    const big = join(dir, 'big-ca.pem');
+    const fd = openSync(big, 'w');
+    ftruncateSync(fd, CREDENTIAL_FILE_MAX_BYTES + 1);
+    closeSync(fd);
+    const r = resolved('https://k', { token: 't' }, { certificateAuthority: big });
+    await expect(applied(createNativeCredentials(r, native(r), fakeExec({})))).rejects.toThrow(
+      `${big} is larger than 4 MiB: refused`,
+    );
   });
 });
 

@@ -38,7 +38,8 @@ function ingressTo(subset: string): KubeObject {
 /** Every route field of `objects` that names a reviews subset their DestinationRule lacks. */
 function danglingIn(objects: KubeObject[]): string[] {
   const dr = objects.find((o) => o.kind === 'DestinationRule');
-  const defined = new Set(((dr?.spec?.subsets as Array<{ name: string }>) ?? []).map((s) => s.name));
+  const subsets = (dr?.spec as { subsets?: Array<{ name: string }> } | undefined)?.subsets ?? [];
+  const defined = new Set(subsets.map((s) => s.name));
   const missing = ['v1', 'v2', 'v3'].filter((s) => !defined.has(s)).map((subset) => ({ fqdn: FQDN, subset }));
   return subsetReferences(objects, missing).map((r) => `${r.name} ${r.field}`);
 }
