@@ -106,32 +106,38 @@ function kindKey(o: KubeObject): WatchedKey | null {
   }
 }
 
+/** The array at `x`, else none: a field of the wrong type (a number, a map) holds no hosts. */
+const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+const field = (x: unknown, key: string): unknown =>
+  typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[key] : undefined;
+
 /** Every host a route object depends on: the hosts it answers for and every destination. */
 export function routeHosts(o: KubeObject): Set<string> {
   const ns = nsOf(o);
   const hosts = new Set<string>();
-  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  const spec = o.spec;
+  const addDestination = (destination: unknown) => {
+    const host = field(destination, 'host');
+    if (typeof host === 'string') hosts.add(fqdn(host, ns));
+  };
   if (o.kind === 'VirtualService') {
-    for (const h of (spec.hosts as unknown[]) ?? []) if (typeof h === 'string') hosts.add(fqdn(h, ns));
+    for (const h of list(field(spec, 'hosts'))) if (typeof h === 'string') hosts.add(fqdn(h, ns));
     for (const section of ['http', 'tcp', 'tls'] as const) {
-      for (const route of (spec[section] as Array<Record<string, unknown>>) ?? []) {
-        const targets = [
-          ...((route?.route as unknown[]) ?? []),
-          route?.mirror ? { destination: route.mirror } : null,
-        ];
-        for (const t of targets) {
-          const host = (t as { destination?: { host?: unknown } } | null)?.destination?.host;
-          if (typeof host === 'string') hosts.add(fqdn(host, ns));
-        }
+      for (const route of list(field(spec, section))) {
+        for (const t of list(field(route, 'route'))) addDestination(field(t, 'destination'));
+        addDestination(field(route, 'mirror'));
+        for (const m of list(field(route, 'mirrors'))) addDestination(field(m, 'destination'));
       }
     }
   } else {
-    for (const h of (spec.hostnames as unknown[]) ?? []) if (typeof h === 'string') hosts.add(h);
-    for (const rule of (spec.rules as Array<Record<string, unknown>>) ?? []) {
-      for (const ref of (rule?.backendRefs as Array<Record<string, unknown>>) ?? []) {
-        if (typeof ref?.name === 'string' && (ref.kind === undefined || ref.kind === 'Service')) {
-          const refNs = typeof ref.namespace === 'string' ? ref.namespace : ns;
-          hosts.add(`${ref.name}.${refNs}.svc.cluster.local`);
+    for (const h of list(field(spec, 'hostnames'))) if (typeof h === 'string') hosts.add(h);
+    for (const rule of list(field(spec, 'rules'))) {
+      for (const ref of list(field(rule, 'backendRefs'))) {
+        const name = field(ref, 'name');
+        const kind = field(ref, 'kind');
+        if (typeof name === 'string' && (kind === undefined || kind === 'Service')) {
+          const refNs = field(ref, 'namespace');
+          hosts.add(`${name}.${typeof refNs === 'string' ? refNs : ns}.svc.cluster.local`);
         }
       }
     }

@@ -101,7 +101,16 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
   const hostnames = Array.isArray(spec.hostnames)
     ? spec.hostnames.filter((h): h is string => typeof h === 'string')
     : [];
-  const serviceParent = (spec.parentRefs ?? []).find((p) => isPlainObject(p) && p.kind === 'Service');
+  const parentRefs: unknown = spec.parentRefs;
+  if (parentRefs !== undefined && !Array.isArray(parentRefs))
+    reasons.push(`HTTPRoute ${ns}/${name}: spec.parentRefs must be a list`);
+  const serviceParent = (Array.isArray(parentRefs) ? parentRefs : []).find(
+    (p): p is { kind: 'Service'; name: string; namespace?: string } =>
+      isPlainObject(p) &&
+      p.kind === 'Service' &&
+      typeof p.name === 'string' &&
+      (p.namespace === undefined || typeof p.namespace === 'string'),
+  );
   const host =
     hostnames[0] ?? (serviceParent ? resolveHost(serviceParent.name, serviceParent.namespace ?? ns) : name);
   const route = sourceRefOf(hr);

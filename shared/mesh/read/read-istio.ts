@@ -87,7 +87,7 @@ export function readIstioReleases(objects: readonly KubeObject[]): ServiceReleas
   }
   const claims = new Map<string, VirtualService[]>();
   for (const vs of services) {
-    for (const h of vs.spec?.hosts ?? []) {
+    for (const h of hostsOf(vs)) {
       const key = `${nsOf(vs)}/${resolver.resolve(h, nsOf(vs))}`;
       const list = claims.get(key);
       if (list) list.push(vs);
@@ -116,14 +116,23 @@ interface ReadScope {
   resolver: HostResolver;
 }
 
+/** The host names of a VirtualService's spec.hosts; anything else there (a number, a map) is not one. */
+function hostsOf(vs: VirtualService): string[] {
+  const hosts: unknown = isPlainObject(vs.spec) ? vs.spec.hosts : undefined;
+  return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string') : [];
+}
+
 function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceRelease {
   const { drsByHost, claims, workloads, resolver } = scope;
   const ns = nsOf(vs);
   const name = vs.metadata.name;
   const spec = isPlainObject(vs.spec) ? vs.spec : {};
-  const hosts = Array.isArray(spec.hosts) ? spec.hosts.filter((h): h is string => typeof h === 'string') : [];
+  const hosts = hostsOf(vs);
   const route = sourceRefOf(vs);
   const r: Reading = { reasons: [], others: [] };
+  if (!Array.isArray(spec.hosts) || hosts.length !== spec.hosts.length) {
+    r.reasons.push(`VirtualService ${ns}/${name}: spec.hosts must be a list of host names`);
+  }
   const version = vs.apiVersion.slice(ISTIO_GROUP.length + 1);
   if (groupOf(vs.apiVersion) !== ISTIO_GROUP || !ISTIO_VERSIONS.includes(version)) {
     r.reasons.push(`VirtualService ${ns}/${name}: apiVersion ${vs.apiVersion} is not one Switchyard reads`);
