@@ -182,6 +182,9 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftsServ
   }
 
   async function saveAndView(draft: Draft) {
+    // A draft that cannot be shown (an import whose route is read-only) is refused before it is
+    // saved or announced: the caller's error is the whole outcome, no draft is left behind.
+    draftView(draft, engine);
     const saved = await store.save(draft);
     announce([saved.id]);
     return draftView(saved, engine);

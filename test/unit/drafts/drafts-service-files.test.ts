@@ -35,6 +35,23 @@ describe('importing and exporting', () => {
     expect(err.message).toMatch(/^bad\.yaml:\d+: YAML syntax error/);
   });
 
+  it('saves nothing and announces nothing when an import is refused for its content', async () => {
+    const announced = f.events.length;
+    const text = file().text.replace(/weight: (\d+)/, 'weight: "$1"');
+    expect(text).not.toBe(file().text);
+    const err = await failure(
+      drafts['drafts.import']({
+        contextId: 'prod',
+        namespace: 'shop',
+        files: [{ name: 'quoted.yaml', text }],
+      }),
+    );
+    expect(err.code).toBe('invalid-request');
+    expect(err.message).toMatch(/read-only: .*weight is not a whole number/);
+    expect(await drafts['drafts.list']({})).toEqual({ drafts: [], problems: [] });
+    expect(f.events.length).toBe(announced);
+  });
+
   it('asks which host when the files route several, listing them', async () => {
     const other = file().text.replaceAll('reviews', 'ratings');
     const files = [file(), { name: 'ratings.yaml', text: other }];
