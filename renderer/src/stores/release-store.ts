@@ -132,6 +132,17 @@ function rulesLanded(mine: readonly RuleEdit[], theirs: readonly RuleEdit[]): bo
   );
 }
 
+/** Whether two lists of content rules would route alike (same order, versions, states and conditions). */
+export const sameRules = (a: readonly RuleEdit[], b: readonly RuleEdit[]) => ruleShape(a) === ruleShape(b);
+
+/** Content rules in a line, for the conflict card: `name → version`, in route order. */
+export function rulesText(rules: readonly RuleEdit[]): string {
+  if (rules.length === 0) return 'none';
+  return rules
+    .map((r) => `${r.name ?? r.id ?? 'new rule'} → ${r.version}${r.enabled ? '' : ' (disabled)'}`)
+    .join(', ');
+}
+
 export function editChanged(d: ReleaseEdit | undefined): boolean {
   if (!d) return false;
   return (
@@ -267,13 +278,23 @@ export function createReleaseStore(api: ApiClient) {
               rules: d.conflict.theirsRules,
               conflict: undefined,
             };
-          // Keep mine: the edit now applies on top of what the cluster has.
+          // Keep mine: the edit now applies on top of what the cluster has. Content rules are
+          // mine only if theirs did not change: rules are known by their place in the route, so
+          // mine over a changed list would remove or retarget theirs (someone's new rule, say).
           const known = new Set(theirs.map((v) => v.version));
+          const theirRules = d.conflict.theirsRules;
+          const theirRulesChanged = ruleShape(d.baseRules) !== ruleShape(theirRules);
+          const myRulesChanged = ruleShape(d.rules) !== ruleShape(d.baseRules);
           return {
             base: theirs,
-            baseRules: d.conflict.theirsRules,
+            baseRules: theirRules,
             split: d.split.filter((v) => known.has(v.version)),
+            rules: theirRulesChanged ? theirRules : d.rules,
             conflict: undefined,
+            notice:
+              theirRulesChanged && myRulesChanged
+                ? 'your weights are kept; your content rule changes are not, as the cluster’s rules changed too: make them again'
+                : undefined,
           };
         }),
       markApplied: (key) =>

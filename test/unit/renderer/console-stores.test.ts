@@ -7,6 +7,7 @@ import {
   desiredInput,
   editChanged,
   editKey,
+  rulesText,
 } from '../../../renderer/src/stores/release-store.ts';
 import { filterServices } from '../../../renderer/src/stores/services-store.ts';
 import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-schemas.ts';
@@ -59,6 +60,65 @@ describe('the release store', () => {
     store.getState().resolve(key, 'theirs');
     expect(store.getState().edits[key]?.split.map((v) => v.weight)).toEqual([50, 50]);
     expect(store.getState().edits[key]?.conflict).toBeUndefined();
+  });
+
+  describe('keeping my changes over someone else’s content rule', () => {
+    const hotfix = {
+      id: 'http:0',
+      name: 'ops-hotfix',
+      version: 'v2',
+      enabled: true,
+      conditions: [[{ kind: 'header' as const, name: 'x-ops', op: 'exact' as const, value: '1' }]],
+      matchYaml: '',
+    };
+    const withHotfix = () => ({ ...view({ v1: 90, v2: 10 }), rules: [hotfix] });
+
+    it('keeps their new rule under my weights (it was planned away before)', () => {
+      const store = createReleaseStore(quietApi);
+      store.getState().received(view({ v1: 90, v2: 10 }));
+      store.getState().move(key, 'v2', 20);
+      store.getState().received(withHotfix());
+      const conflict = store.getState().edits[key]?.conflict;
+      expect(conflict?.theirsRules.map((r) => r.name)).toEqual(['ops-hotfix']);
+      expect(rulesText(conflict?.theirsRules ?? [])).toBe('ops-hotfix → v2');
+      store.getState().resolve(key, 'mine');
+      const d = store.getState().edits[key];
+      if (!d) throw new Error('no edit');
+      expect(d.conflict).toBeUndefined();
+      expect(desiredInput(d).split).toEqual([
+        { version: 'v1', weight: 80 },
+        { version: 'v2', weight: 20 },
+      ]);
+      expect(desiredInput(d).rules).toEqual([
+        { id: 'http:0', name: 'ops-hotfix', version: 'v2', enabled: true },
+      ]);
+      expect(d.notice).toBeUndefined();
+    });
+
+    it('keeps my weights but not my rule edits when theirs changed the rules too, and says so', () => {
+      const store = createReleaseStore(quietApi);
+      store.getState().received(view({ v1: 90, v2: 10 }));
+      store.getState().move(key, 'v2', 30);
+      store.getState().addRule(key, 'v2');
+      store.getState().received(withHotfix());
+      store.getState().resolve(key, 'mine');
+      const d = store.getState().edits[key];
+      if (!d) throw new Error('no edit');
+      expect(d.rules.map((r) => r.name)).toEqual(['ops-hotfix']);
+      expect(d.split.map((v) => v.weight)).toEqual([70, 30]);
+      expect(d.notice).toMatch(/your content rule changes are not/);
+    });
+
+    it('keeps my rule edits when only the weights changed in the cluster', () => {
+      const store = createReleaseStore(quietApi);
+      store.getState().received(view({ v1: 90, v2: 10 }));
+      store.getState().addRule(key, 'v2');
+      store.getState().received(view({ v1: 50, v2: 50 }));
+      store.getState().resolve(key, 'mine');
+      const d = store.getState().edits[key];
+      expect(d?.rules.map((r) => r.version)).toEqual(['v2']);
+      expect(d?.rules[0]?.edited).toBe(true);
+    });
   });
 
   it('takes the same split in another order (backendRefs reordered with kubectl) as no change, and a landed edit as confirmed', () => {

@@ -6,7 +6,7 @@ import type { ApiClient } from '../../api/api-client.ts';
 import type { ApplyStore } from '../../stores/apply-store.ts';
 import type { DraftsStore } from '../../stores/drafts-store.ts';
 import type { ReleaseStore } from '../../stores/release-store.ts';
-import { editChanged, editKey } from '../../stores/release-store.ts';
+import { editChanged, editKey, rulesText, sameRules } from '../../stores/release-store.ts';
 import type { WizardStore } from '../../stores/wizard-store.ts';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { MetricsPanel } from '../metrics/metrics-panel.tsx';
@@ -87,6 +87,7 @@ export function ServiceView({
 
   const s = releases.getState();
   const changed = editChanged(edit);
+  const rulesDiffer = edit.conflict !== undefined && !sameRules(edit.rules, edit.conflict.theirsRules);
   const editable = view.editable;
   const canDraft = !contextId.startsWith(DRAFT_CONTEXT_PREFIX);
   const draftAChange = async () => {
@@ -175,10 +176,12 @@ export function ServiceView({
             <div>
               <h4>Yours (unapplied)</h4>
               <p>{edit.split.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
+              {rulesDiffer && <p>Content rules: {rulesText(edit.rules)}</p>}
             </div>
             <div>
               <h4>Theirs (in the cluster now)</h4>
               <p>{edit.conflict.theirs.map((v) => `${v.version} ${v.weight}%`).join(', ')}</p>
+              {rulesDiffer && <p>Content rules: {rulesText(edit.conflict.theirsRules)}</p>}
             </div>
           </div>
           <div className="row">
