@@ -25,6 +25,12 @@ export interface ReleaseChanges {
   upserts: ServiceRelease[];
   /** Ids of releases that are gone. */
   deletes: string[];
+  /**
+   * Ids of releases read again because one of their inputs changed, that read the same: a Pod or
+   * ReplicaSet of theirs changed, which their views show (pods ready, restarts) though the
+   * release itself does not hold it.
+   */
+  touched?: string[];
 }
 
 export interface ReleaseIndexOptions {
@@ -244,6 +250,10 @@ function store(s: IndexState, fresh: Map<string, ServiceRelease[]>, changes: Rel
       const old = s.byId.get(r.id);
       s.byId.set(r.id, r);
       if (!old || JSON.stringify(old) !== JSON.stringify(r)) changes.upserts.push(r);
+      else {
+        changes.touched = changes.touched ?? [];
+        changes.touched.push(r.id);
+      }
     }
     if (next.length > 0) s.byRoute.set(uid, next);
     else s.byRoute.delete(uid);
@@ -269,7 +279,8 @@ async function catchUp(s: IndexState, nextTurn: () => Promise<void>) {
 }
 
 function announce(s: IndexState, changes: ReleaseChanges) {
-  if (changes.upserts.length > 0 || changes.deletes.length > 0) for (const l of s.listeners) l(changes);
+  if (changes.upserts.length > 0 || changes.deletes.length > 0 || (changes.touched?.length ?? 0) > 0)
+    for (const l of s.listeners) l(changes);
 }
 
 /**

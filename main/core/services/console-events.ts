@@ -55,11 +55,15 @@ export function createConsoleEvents(deps: ConsoleEventsDependencies) {
     // what its view says of the mix (SY170): that view is sent again too.
     const touched = new Set([...changes.upserts.map((r) => r.host), ...changes.deletes.map(hostOfId)]);
     const index = session.releases;
+    // A release read again the same (a pod of it changed) is sent only to its open view: the
+    // list's summary holds nothing of its pods.
+    const readAgain = new Set(changes.touched ?? []);
     for (const id of open) {
       if (changes.upserts.some((r) => r.id === id)) continue;
       const r = index?.get(id);
-      if (r && touched.has(r.host)) send(r);
+      if (r && (touched.has(r.host) || readAgain.has(id))) send(r);
     }
+    if (changes.upserts.length === 0 && changes.deletes.length === 0) return;
     const payload: EventPayload<'services.changed'> = {
       contextId,
       upserts: changes.upserts.map((r) => summarizeRelease(r, lookup, facts, deps.lint)),
