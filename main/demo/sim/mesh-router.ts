@@ -402,10 +402,18 @@ export class MeshRouter {
     }
     const wanted = Object.entries({ ...selector, ...subsetLabels });
     if (Object.keys(selector).length === 0) return [];
-    return this.store
-      .list(this.types.pod, service.namespace)
-      .filter((p) => isPodReady(p) && wanted.every(([k, v]) => p.metadata.labels?.[k] === v))
-      .map((p) => endpointOf(p));
+    return (
+      this.store
+        .list(this.types.pod, service.namespace)
+        // As an EndpointSlice: a terminating pod is no longer a ready endpoint, even while it runs.
+        .filter(
+          (p) =>
+            isPodReady(p) &&
+            p.metadata.deletionTimestamp === undefined &&
+            wanted.every(([k, v]) => p.metadata.labels?.[k] === v),
+        )
+        .map((p) => endpointOf(p))
+    );
   }
 }
 

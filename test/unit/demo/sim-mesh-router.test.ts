@@ -104,6 +104,23 @@ describe('mesh router', () => {
     expect(shares(2000)['503 UH']).toBeUndefined();
   });
 
+  it('sends nothing to a terminating pod, ready as it may still be (it is no longer an endpoint)', () => {
+    const { store, types, shares } = setup();
+    const v3Pods = store
+      .list(types.pod, 'bookinfo')
+      .filter((p) => p.metadata.labels?.app === 'reviews' && p.metadata.labels?.version === 'v3');
+    expect(v3Pods.length).toBeGreaterThan(0);
+    expect(shares(2000)['503 UH']).toBeUndefined();
+    for (const p of v3Pods) {
+      const terminating = structuredClone(p);
+      terminating.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+      store.update(terminating);
+    }
+    const s = shares(5000);
+    expect(s.v3).toBeUndefined();
+    expect(s['503 UH']).toBeGreaterThan(8);
+  });
+
   it('answers 503 NC for a subset that no DestinationRule defines', () => {
     const { shares, editVs } = setup();
     editVs('reviews', (spec) => {
