@@ -84,13 +84,34 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
   );
   const initial = deps.release();
   if (!initial) throw new Error(`no service '${spec.releaseId}' in this cluster`);
-  const target = targetOf(initial);
-  const buffer = new VersionBuffer(
-    target,
-    initial.versions.map((v) => v.name),
-  );
-  const queries = { requests: requestsQuery(target, rateWindow), latency: latencyQuery(target, rateWindow) };
   let lastT: number | undefined;
+  /**
+   * What the queries select and how answers map to versions, from the release as it is now: a
+   * version or backend Service added while the view is open is queried (and shown) from the next
+   * refresh, which then reads the whole window again.
+   */
+  let reading = readingOf(initial);
+  function readingOf(release: ServiceRelease) {
+    const target = targetOf(release);
+    return {
+      key: JSON.stringify([target.services, release.versions.map((v) => [v.name, v.fqdn, v.labels])]),
+      buffer: new VersionBuffer(
+        target,
+        release.versions.map((v) => v.name),
+      ),
+      queries: { requests: requestsQuery(target, rateWindow), latency: latencyQuery(target, rateWindow) },
+    };
+  }
+  function currentReading() {
+    const release = deps.release();
+    if (!release) return reading;
+    const next = readingOf(release);
+    if (next.key !== reading.key) {
+      reading = next;
+      lastT = undefined;
+    }
+    return reading;
+  }
 
   function base(): Omit<MetricsSnapshot, 'mode' | 'state' | 'series' | 'latest' | 'verdicts' | 'queries'> {
     const roles = rolesOf(deps.release() ?? initial);
@@ -109,7 +130,11 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
   }
 
   function verdicts(end: number, snapshotBase: ReturnType<typeof base>) {
-    const stats = buffer.windowStats(end - verdictWindow * 1000 + 1, stepSeconds, spec.count4xxAsErrors);
+    const stats = reading.buffer.windowStats(
+      end - verdictWindow * 1000 + 1,
+      stepSeconds,
+      spec.count4xxAsErrors,
+    );
     const byVersion = new Map(stats.map((s) => [s.version, s]));
     const stable = snapshotBase.stable ? byVersion.get(snapshotBase.stable) : undefined;
     const out: HealthVerdict[] = [];
@@ -123,12 +148,15 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
   return {
     spec,
     stepSeconds,
-    queries,
+    get queries() {
+      return reading.queries;
+    },
     /**
      * Runs one batch (two range queries) and answers the snapshot: 'replace' the first time,
      * then 'append' with only the new steps; null when no new step has begun since the last.
      */
     async refresh(): Promise<MetricsSnapshot | null> {
+      const { buffer, queries } = currentReading();
       const end = Math.floor(deps.now() / stepMs) * stepMs;
       const windowStart = end - spec.windowSeconds * 1000;
       const mode = lastT === undefined || lastT + stepMs < windowStart ? 'replace' : 'append';

@@ -91,6 +91,44 @@ describe('one refresh of a service with four versions', () => {
     expect(target.versionOf({ destination_version: 'v9' })).toEqual({ version: 'v9', inRelease: false });
   });
 
+  it('queries a backend added while the view is open from the next refresh, reading the whole window again', async () => {
+    // A host split (one Service per version, as Gateway API releases are): each version is its own
+    // destination_service, so a version the queries were not built with is not in their answers.
+    const hostSplit = (names: string[]) => {
+      const r = fakeRelease(
+        names,
+        names.map(() => 0),
+      );
+      r.versions = r.versions.map((v) => ({ ...v, fqdn: `catalog-${v.name}.storefront.svc.cluster.local` }));
+      return r;
+    };
+    let current = hostSplit(['v1', 'v2']);
+    const prom = fakePrometheus(behaviour);
+    let now = 1_000_000_000_000;
+    const sub = createMetricsSubscription(
+      {
+        contextId: 'c',
+        releaseId: current.id,
+        intervalMs: 5000,
+        windowSeconds: 300,
+        count4xxAsErrors: false,
+      },
+      { client: prom, source: { kind: 'url', description: 'fake' }, release: () => current, now: () => now },
+    );
+    await sub.refresh();
+    expect(prom.exprs[0]).not.toContain('catalog-v3');
+    now += 5000;
+    expect((await sub.refresh())?.mode).toBe('append');
+
+    current = hostSplit(['v1', 'v2', 'v3']);
+    now += 5000;
+    const after = await sub.refresh();
+    expect(prom.exprs.at(-2)).toContain('catalog-v3\\\\.storefront');
+    expect(sub.queries.requests).toContain('catalog-v3');
+    expect(after?.mode).toBe('replace');
+    expect(after?.series.map((x) => x.version)).toContain('v3');
+  });
+
   it('keeps charts to at most 240 steps and never finer than the interval', () => {
     expect(stepSecondsFor(300, 5000)).toBe(5);
     expect(stepSecondsFor(21_600, 5000)).toBe(120);
