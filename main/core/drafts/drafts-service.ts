@@ -167,6 +167,12 @@ function draftForFleet(deps: DraftsServiceDependencies, draft: Draft, now: () =>
   };
 }
 
+async function loadDraft(store: DraftStore, id: string): Promise<Draft> {
+  const draft = await store.get(id);
+  if (!draft) throw new ApiFailure('not-found', `no draft '${id}' (it may have been deleted)`);
+  return draft;
+}
+
 export function createDraftsService(deps: DraftsServiceDependencies): DraftsService {
   const engine = deps.engine ?? re2Engine();
   const now = deps.now ?? (() => new Date());
@@ -175,16 +181,10 @@ export function createDraftsService(deps: DraftsServiceDependencies): DraftsServ
   const serial = createSerializer();
   const announce = (ids: string[]) => deps.emit('drafts.changed', { ids });
 
-  async function load(id: string): Promise<Draft> {
-    const draft = await store.get(id);
-    if (!draft) throw new ApiFailure('not-found', `no draft '${id}' (it may have been deleted)`);
-    return draft;
-  }
+  const load = (id: string) => loadDraft(store, id);
 
   async function saveAndView(draft: Draft) {
-    // A draft that cannot be shown (an import whose route is read-only) is refused before it is
-    // saved or announced: the caller's error is the whole outcome, no draft is left behind.
-    draftView(draft, engine);
+    draftView(draft, engine); // refuses a draft that cannot be shown before anything is saved
     const saved = await store.save(draft);
     announce([saved.id]);
     return draftView(saved, engine);
