@@ -1,4 +1,5 @@
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import { NOT_DELIVERED } from '../../../shared/metrics/not-delivered.ts';
 import type { Labels } from './prometheus-client.ts';
 
 // The PromQL of the metrics view, built in one place. Two queries per refresh cover every version
@@ -14,8 +15,12 @@ export interface MetricsTarget {
   versionOf(labels: Labels): { version: string; inRelease: boolean };
 }
 
-/** Labels every result is grouped by: enough to tell versions apart under either labelling. */
+/**
+ * Labels every result is grouped by: enough to tell versions apart under either labelling, and
+ * who reported it (a caller's report is one no version's proxy received: see requestsQuery).
+ */
 export const VERSION_LABELS = [
+  'reporter',
   'destination_service',
   'destination_version',
   'destination_canonical_revision',
@@ -42,13 +47,25 @@ export function selector(target: MetricsTarget): string {
 
 /**
  * Requests per second by version and response code:
- *   sum by (destination_service, destination_version, destination_canonical_revision, response_code)
- *     (rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"<hosts>"}[<rate>]))
+ *   sum by (reporter, destination_service, destination_version, destination_canonical_revision, response_code)
+ *     (rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"<hosts>"}[<rate>])
+ *      or rate(istio_requests_total{<undeliveredSelector>}[<rate>]))
  * The sum over codes is the request rate; the share of failing codes (0 and 5xx, plus 4xx when the
  * operator asks, as Kiali's switch does) gives the success rate, without a second query.
  */
 export function requestsQuery(target: MetricsTarget, rateWindowSeconds: number): string {
-  return `sum by (${VERSION_LABELS.join(', ')}, response_code) (rate(istio_requests_total{${selector(target)}}[${rateWindowSeconds}s]))`;
+  const rate = (sel: string) => `rate(istio_requests_total{${sel}}[${rateWindowSeconds}s])`;
+  return `sum by (${VERSION_LABELS.join(', ')}, response_code) (${rate(selector(target))} or ${rate(undeliveredSelector(target))})`;
+}
+
+/**
+ * Requests to the release's hosts that no workload received: only the caller's proxy reports
+ * them (reporter="source"), with destination_workload="unknown". Without them, a route sending
+ * 70% of requests to a subset with no pods (all 503) would show its versions 100% healthy.
+ */
+export function undeliveredSelector(target: MetricsTarget): string {
+  const services = target.services.map(escapeRegex).join('|');
+  return `reporter="source",destination_workload="unknown",destination_service=~"${quote(services)}"`;
 }
 
 /**
@@ -97,6 +114,7 @@ export function targetOf(release: ServiceRelease): MetricsTarget {
     services:
       hosts.length > 0 ? (hosts.includes(release.host) ? hosts : [release.host, ...hosts]) : [release.host],
     versionOf(labels) {
+      if (labels.reporter === 'source') return { version: NOT_DELIVERED, inRelease: false };
       const host = labels.destination_service;
       const fromHost = byHost && host ? byHost.get(host) : undefined;
       if (fromHost) return { version: fromHost, inRelease: true };

@@ -78,8 +78,11 @@ describe('one refresh of a service with four versions', () => {
 
   it('builds queries that select the server-side reporter (sidecar or waypoint) of the service and group by version', () => {
     const target = targetOf(release);
+    const host = 'reviews\\\\.bookinfo\\\\.svc\\\\.cluster\\\\.local';
     expect(requestsQuery(target, 60)).toBe(
-      'sum by (destination_service, destination_version, destination_canonical_revision, response_code) (rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"reviews\\\\.bookinfo\\\\.svc\\\\.cluster\\\\.local"}[60s]))',
+      'sum by (reporter, destination_service, destination_version, destination_canonical_revision, response_code) (' +
+        `rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"${host}"}[60s]) or ` +
+        `rate(istio_requests_total{reporter="source",destination_workload="unknown",destination_service=~"${host}"}[60s]))`,
     );
     expect(latencyQuery(target, 60)).toContain('istio_request_duration_milliseconds_bucket');
     expect(
@@ -89,6 +92,11 @@ describe('one refresh of a service with four versions', () => {
       inRelease: true,
     });
     expect(target.versionOf({ destination_version: 'v9' })).toEqual({ version: 'v9', inRelease: false });
+    // A caller's report (no workload received it) is no version's, whatever else it says.
+    expect(target.versionOf({ reporter: 'source', destination_version: 'v2' })).toEqual({
+      version: 'not delivered',
+      inRelease: false,
+    });
   });
 
   it('queries a backend added while the view is open from the next refresh, reading the whole window again', async () => {

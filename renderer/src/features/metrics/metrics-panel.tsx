@@ -6,6 +6,7 @@ import { metricsStoreFor } from '../../stores/metrics-store.ts';
 import { CanaryComparison } from './canary-comparison.tsx';
 import { MetricChart } from './metric-chart.tsx';
 import { PrometheusSettingsForm } from './prometheus-settings-form.tsx';
+import { UndeliveredNote } from './undelivered-note.tsx';
 
 const WINDOWS: Array<[number, string]> = [
   [300, '5 minutes'],
@@ -120,6 +121,7 @@ export const MetricsPanel = memo(function MetricsPanel({
       )}
       {mine && mine.state !== 'no-prometheus' && (
         <>
+          <UndeliveredNote snapshot={mine} />
           <div
             className="metric-charts"
             style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(280px, 1fr))', gap: 12 }}
