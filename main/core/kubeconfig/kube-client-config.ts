@@ -22,9 +22,27 @@ export async function contextCredentials(
   exec: ExecCredentialProvider,
   deps: NativeCredentialDependencies = {},
 ): Promise<RequestCredentials> {
+  checkServerUrl(resolved);
   const plan = credentialPlan(resolved);
   if (plan.kind === 'native') return createNativeCredentials(resolved, plan, exec, deps);
   return kubeConfigCredentials(await buildKubeConfig(resolved, exec));
+}
+
+/**
+ * The cluster's server must be an http(s) URL: otherwise every request failed with a bare
+ * "Invalid URL", naming neither the server nor the cluster.
+ */
+function checkServerUrl({ cluster }: ResolvedContext): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(cluster.server);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol === 'https:' || url?.protocol === 'http:') return;
+  throw new Error(
+    `cluster "${cluster.name}" has server "${cluster.server}", which is not an http(s) URL (e.g. https://host:6443)`,
+  );
 }
 
 /** A client-node KubeConfig's current cluster and applyToHTTPSOptions, as request credentials. */

@@ -152,6 +152,17 @@ describe.each([
   });
 });
 
+it.each([
+  ['not a url', 'not a url'],
+  ['an unclosed IPv6 address', 'https://[::1'],
+  ['a port out of range', 'https://k:99999'],
+  ['another scheme', 'ftp://k'],
+])('names the cluster and its server when the server is %s', async (_, server) => {
+  await expect(contextCredentials(resolved(server, { token: 't' }), noExec)).rejects.toThrow(
+    `cluster "c" has server "${server}", which is not an http(s) URL (e.g. https://host:6443)`,
+  );
+});
+
 it('names the missing certificate file, its field and the kubeconfig that points there', () => {
   const r = resolved('https://x', { clientCertificate: '/nowhere/client.crt' }, { file: '/k' });
   expect(missingCredentialFiles(r)).toBe(
