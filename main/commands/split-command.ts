@@ -41,6 +41,9 @@ export function parseWeights(items: readonly string[]): TrafficSplit {
     out.push({ version, weight: Number(m[2]) });
   }
   if (out.length === 0) throw new UsageError('give the split with --set VERSION=WEIGHT,...');
+  // Checked here, before any file is read: the mistake is in the arguments, not in a file.
+  const total = out.reduce((sum, s) => sum + s.weight, 0);
+  if (total !== 100) throw new UsageError(`--set: weights add up to ${total}, not 100`);
   return out;
 }
 

@@ -95,15 +95,15 @@ describe('switchyard split', () => {
     expect(r.out.match(/weight: 50/g)).toHaveLength(2);
   });
 
-  it('names the file, document and field when weights do not add up to 100', async () => {
+  it('refuses weights that do not add up to 100 as a mistake of the arguments, not of the file', async () => {
     const dir = workdir('06-rewrite-and-matches.yaml');
     const r = await run(
       ['split', '-f', '06-rewrite-and-matches.yaml', '--host', 'catalog', '--set', 'v1=50,v2=40'],
       dir,
     );
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toBe(
-      'switchyard split: 06-rewrite-and-matches.yaml:doc#1: VirtualService catalog: spec.http[2]: weights add up to 90, not 100\n',
+      "switchyard split: --set: weights add up to 90, not 100\nRun 'switchyard split --help' for usage.\n",
     );
   });
 
@@ -153,6 +153,8 @@ describe('switchyard split', () => {
   it('rejects a malformed --set as a usage error', async () => {
     expect(() => parseWeights(['v1=ninety'])).toThrow(/expected VERSION=WEIGHT/);
     expect(() => parseWeights(['v1=10', 'v1=90'])).toThrow(/given twice/);
+    expect(() => parseWeights(['v1=90,v2=20'])).toThrow('--set: weights add up to 110, not 100');
+    expect(() => parseWeights(['v1=90'])).toThrow(/add up to 90, not 100/);
     expect(parseWeights(['v1=90, v2=10'])).toEqual([
       { version: 'v1', weight: 90 },
       { version: 'v2', weight: 10 },
