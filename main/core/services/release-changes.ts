@@ -5,10 +5,14 @@
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { CallRequest, CallResponse } from '../../../shared/api/contract.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
+import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { planRelease, summarizeChange } from '../../../shared/mesh/plan/index.ts';
 import { planUndoFor } from '../views/history-views.ts';
 import { applyResultView } from '../views/plan-views.ts';
+import type { ObjectLookup } from '../views/release-views.ts';
+import { versionView } from '../views/release-views.ts';
 import { allTrafficShares, planAllTraffic } from './all-traffic-change.ts';
+import { cacheLookup } from './cache-lookup.ts';
 import type { ConsoleServices, ExternalPlan } from './console-services.ts';
 import { refuseReadOnly } from './console-services.ts';
 import { desiredFromInput } from './desired-release-input.ts';
@@ -111,6 +115,7 @@ export async function planAllTrafficChange(
   const session = await s.ready(req.contextId);
   refuseReadOnly(req.contextId, session);
   const release = s.releaseOf(session, req.releaseId);
+  refuseWithoutReadyPods(release, req.version, cacheLookup(session.cache!));
   prepareProxies(s, req.contextId, req.releaseId);
   const change = planAllTraffic(release, s.sourceObjects(session, release), req);
   const stored = s.plans.store({
@@ -137,6 +142,22 @@ export async function planAllTrafficChange(
       `estimated by routing ${DEMO_SAMPLE_SIZE.toLocaleString('en-US')} requests of the demo visitor population through the route`,
     ),
   };
+}
+
+/**
+ * All of a service's traffic to a version with no ready pod would fail every request (503): that
+ * is refused, naming the version's pods, before anything is planned. A version the session cannot
+ * count pods for (no Deployment or Service selecting any) is counted as it is shown: 0 of 0.
+ */
+function refuseWithoutReadyPods(release: ServiceRelease, version: string, lookup: ObjectLookup): void {
+  const v = release.versions.find((x) => x.name === version);
+  if (!v) return; // planAllTraffic names an unknown version
+  const pods = versionView(release, v, lookup);
+  if (pods.podsReady > 0) return;
+  throw new ApiFailure(
+    'invalid-request',
+    `cannot send all traffic to ${version}: it has no ready pod (${pods.podsReady} of ${pods.podsTotal} ready), so every request would fail (503); scale it up or wait for its rollout first`,
+  );
 }
 
 /** Stores a plan made elsewhere (an applied draft) for `release.apply` and answers its review. */

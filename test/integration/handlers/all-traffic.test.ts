@@ -188,6 +188,38 @@ describe('all traffic to one version, against the demo mesh', () => {
     await expect(allTraffic('v9', 'disable')).rejects.toThrow(/unknown version 'v9'/);
     expect(comparable(await getVs())).toEqual(comparable(before));
   });
+
+  it('refuses all traffic to a version with no ready pod (every request would fail), writing nothing', async () => {
+    const type = mesh.store.typeFor('apps/v1', 'Deployment');
+    if (!type) throw new Error('no Deployment type');
+    const scale = (replicas: number) => {
+      const d = structuredClone(mesh.store.get(type, 'bookinfo', 'reviews-v3'));
+      if (!d) throw new Error('no reviews-v3');
+      (d.spec as { replicas: number }).replicas = replicas;
+      mesh.store.update(d);
+    };
+    const v3Ready = async () =>
+      (await h['release.get']({ contextId: 'demo', releaseId: REVIEWS })).versions.find(
+        (v) => v.name === 'v3',
+      )?.podsReady;
+    const until = async (ok: (n: number | undefined) => boolean) => {
+      for (let i = 0; i < 100 && !ok(await v3Ready()); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    scale(0);
+    try {
+      await until((n) => n === 0);
+      const before = await getVs();
+      await expect(allTraffic('v3', 'disable')).rejects.toThrow(
+        /^cannot send all traffic to v3: it has no ready pod \(0 of 0 ready\), so every request would fail \(503\)/,
+      );
+      expect(comparable(await getVs())).toEqual(comparable(before));
+    } finally {
+      scale(1);
+      await until((n) => (n ?? 0) > 0);
+    }
+    // With its pod back, the same change is planned.
+    await expect(allTraffic('v3', 'disable')).resolves.toMatchObject({ version: 'v3' });
+  });
 });
 
 describe('without the demo visitor population', () => {
