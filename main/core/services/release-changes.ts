@@ -146,14 +146,15 @@ export async function planAllTrafficChange(
 
 /**
  * All of a service's traffic to a version with no ready pod would fail every request (503): that
- * is refused, naming the version's pods, before anything is planned. A version the session cannot
- * count pods for (no Deployment or Service selecting any) is counted as it is shown: 0 of 0.
+ * is refused, naming the version's pods, before anything is planned.
  */
-function refuseWithoutReadyPods(release: ServiceRelease, version: string, lookup: ObjectLookup): void {
+export function refuseWithoutReadyPods(release: ServiceRelease, version: string, lookup: ObjectLookup): void {
   const v = release.versions.find((x) => x.name === version);
   if (!v) return; // planAllTraffic names an unknown version
   const pods = versionView(release, v, lookup);
-  if (pods.podsReady > 0) return;
+  // Pods this session cannot count (an external host, a Service without a selector, another
+  // cluster of the mesh) are not known to be missing: the card says "unknown here", as here.
+  if (pods.podsReady > 0 || pods.podsUnknown) return;
   throw new ApiFailure(
     'invalid-request',
     `cannot send all traffic to ${version}: it has no ready pod (${pods.podsReady} of ${pods.podsTotal} ready), so every request would fail (503); scale it up or wait for its rollout first`,

@@ -130,7 +130,8 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
   const hosts = hostsOf(vs);
   const route = sourceRefOf(vs);
   const r: Reading = { reasons: [], others: [] };
-  if (!Array.isArray(spec.hosts) || hosts.length !== spec.hosts.length) {
+  // Absent hosts are a delegate's (said below); present ones must be a list of names.
+  if (spec.hosts !== undefined && (!Array.isArray(spec.hosts) || hosts.length !== spec.hosts.length)) {
     r.reasons.push(`VirtualService ${ns}/${name}: spec.hosts must be a list of host names`);
   }
   const version = vs.apiVersion.slice(ISTIO_GROUP.length + 1);

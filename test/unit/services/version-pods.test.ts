@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { objectsLookup } from '../../../main/core/drafts/draft-views.ts';
+import { refuseWithoutReadyPods } from '../../../main/core/services/release-changes.ts';
 import { podsOfVersion } from '../../../main/core/services/version-pods.ts';
 import { versionView } from '../../../main/core/views/release-views.ts';
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
@@ -192,5 +193,47 @@ describe('pods per version', () => {
       lookup,
     );
     expect((found ?? []).map((p) => p.metadata.namespace)).toEqual(['other']);
+  });
+});
+
+describe('all traffic to a version, by its pods', () => {
+  const refuse = (objects: KubeObject[], host: string, version: string) => () => {
+    const release = readReleases(objects).find((r) => r.host === host);
+    if (!release) throw new Error(`no release of ${host}`);
+    refuseWithoutReadyPods(release, version, objectsLookup(objects));
+  };
+
+  it('is refused for a version with no ready pod, and allowed once one is ready', () => {
+    const base = [
+      reviewsVs,
+      reviewsDr,
+      service('reviews', { app: 'reviews' }),
+      pod({ app: 'reviews', version: 'v1' }),
+    ];
+    const host = `reviews.${NS}.svc.cluster.local`;
+    expect(refuse(base, host, 'v2')).toThrow(
+      'cannot send all traffic to v2: it has no ready pod (0 of 0 ready), so every request would fail (503)',
+    );
+    expect(refuse([...base, pod({ app: 'reviews', version: 'v2' }, { ready: false })], host, 'v2')).toThrow(
+      /\(0 of 1 ready\)/,
+    );
+    expect(refuse([...base, pod({ app: 'reviews', version: 'v2' })], host, 'v2')).not.toThrow();
+  });
+
+  it('is not refused for a version whose pods this session cannot count (an external host)', () => {
+    const external: KubeObject = {
+      ...reviewsVs,
+      metadata: { name: 'payments', namespace: NS },
+      spec: {
+        hosts: ['payments.example.com'],
+        http: [{ route: [{ destination: { host: 'payments.example.com', subset: 'v1' } }] }],
+      },
+    };
+    const dr: KubeObject = {
+      ...reviewsDr,
+      metadata: { name: 'payments', namespace: NS },
+      spec: { ...(reviewsDr.spec as Record<string, unknown>), host: 'payments.example.com' },
+    };
+    expect(refuse([external, dr], 'payments.example.com', 'v2')).not.toThrow();
   });
 });

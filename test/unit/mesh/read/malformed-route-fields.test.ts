@@ -35,6 +35,14 @@ describe('route fields of the wrong type', () => {
     );
   });
 
+  it('a delegate (no spec.hosts at all) is read-only as a delegate, not as malformed', () => {
+    const delegate = vs(undefined);
+    delete (delegate.spec as Record<string, unknown>).hosts;
+    const [release] = readReleases([delegate]);
+    expect(release?.readOnlyReasons.join(' ')).toMatch(/it is a delegate/);
+    expect(release?.readOnlyReasons.join(' ')).not.toMatch(/must be a list/);
+  });
+
   it.each([
     ['a number', 5],
     ['a map', { kind: 'Service', name: 'reviews' }],
