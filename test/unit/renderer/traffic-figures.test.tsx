@@ -85,6 +85,12 @@ describe('traffic figures', () => {
     expect(measuredFigures(snapshot({ v1: 0 }))).toBeUndefined();
     expect(measuredFigures(undefined)).toBeUndefined();
   });
+
+  it('counts requests that reached no version as unrouted, not as a version', () => {
+    const f = measuredFigures(snapshot({ v1: 2.4, v2: 0.3, 'not delivered': 7.3 }));
+    expect(f?.percent).toEqual({ v1: 24, v2: 3 });
+    expect(f?.unrouted).toBe(73);
+  });
 });
 
 describe('the version card and split bar show the effective share', () => {

@@ -1,6 +1,7 @@
 import type { PreviewView } from '../../../../shared/api/console-schemas.ts';
 import type { MetricsSnapshot } from '../../../../shared/api/metrics-schemas.ts';
 import { measuredShares, roundedPercents } from '../../../../shared/mesh/evaluate/index.ts';
+import { NOT_DELIVERED } from '../../../../shared/metrics/not-delivered.ts';
 
 // The share of requests each version receives, as the screens show it: measured by Prometheus when
 // requests are flowing, else estimated by routing a sample population through the route (content
@@ -41,7 +42,10 @@ export function measuredFigures(snapshot: MetricsSnapshot | undefined): TrafficF
   if (snapshot?.state !== 'live') return undefined;
   const rows = measuredShares(snapshot.latest.map((l) => ({ version: l.version, rps: l.rps })));
   if (rows.length === 0) return undefined;
-  return figures('measured', 'measured by Prometheus (request rate over the last minute)', rows, 0);
+  // Requests no version received are no version's share: they are the unrouted part of the row.
+  const lost = rows.filter((r) => r.version === NOT_DELIVERED).reduce((n, r) => n + r.share, 0);
+  const versions = rows.filter((r) => r.version !== NOT_DELIVERED);
+  return figures('measured', 'measured by Prometheus (request rate over the last minute)', versions, lost);
 }
 
 /** Estimated shares from a preview of the route over a sample population. */

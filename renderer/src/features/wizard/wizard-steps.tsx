@@ -8,10 +8,11 @@ import { CLUSTER_PHASES } from '../../stores/wizard-store.ts';
 import type { TrafficFigures } from '../traffic/traffic-figures.ts';
 import { HealthCard, useReleaseHealth } from './health-card.tsx';
 
-/** ", others: v1 3%" for versions besides the pair that still receive requests. */
+/** "; others: v1 3%" for versions besides the pair that still receive requests, and what reaches none. */
 function describeOthers(traffic: TrafficFigures, pair: readonly string[]): string {
   const rest = Object.entries(traffic.percent).filter(([v, p]) => !pair.includes(v) && p > 0);
-  return rest.length ? `; others: ${rest.map(([v, p]) => `${v} ${p}%`).join(', ')}` : '';
+  const others = rest.length ? `; others: ${rest.map(([v, p]) => `${v} ${p}%`).join(', ')}` : '';
+  return traffic.unrouted > 0 ? `${others}; reaching no version: ${traffic.unrouted}%` : others;
 }
 
 const splitText = (view: ReleaseView) =>
