@@ -2,7 +2,7 @@ import type { DesiredReleaseInput } from '../../../shared/api/console-schemas.ts
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { HTTPMatchRequest, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { DesiredRelease, DesiredRule } from '../../../shared/mesh/plan/index.ts';
-import { desiredOf, setSplit } from '../../../shared/mesh/plan/index.ts';
+import { desiredOf, requireRuleTarget, setSplit } from '../../../shared/mesh/plan/index.ts';
 import type { Condition } from '../../../shared/mesh/policy/index.ts';
 import { compileRule } from '../../../shared/mesh/policy/index.ts';
 import { withMirrorAndSticky } from './mirror-sticky-input.ts';
@@ -89,6 +89,10 @@ export function desiredFromInput(
       ...(r.retries !== undefined ? { retries: r.retries } : {}),
     };
     const settings = Object.keys(given).length > 0 ? { settings: given } : {};
+    // A rule that starts sending requests somewhere (new, retargeted or enabled again) needs a
+    // target that can take them: not a subset its DestinationRule lacks, nor a removed version.
+    if (r.enabled && (!before || before.version !== r.version || !before.enabled))
+      requireRuleTarget(desired, r.version, where);
     if (!before) {
       if (matches.length === 0)
         throw new ApiFailure('invalid-request', `${where}: a new rule needs conditions`);

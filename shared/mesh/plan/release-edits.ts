@@ -155,6 +155,19 @@ function requireRoutable(d: DesiredRelease, name: string, field: string): void {
   throw new ReleaseEditError(`version '${name}' is ${what}`, d.release.route, field);
 }
 
+/**
+ * For callers that build a DesiredRelease's rules themselves (the console's input): refuses to
+ * send a rule's requests to `name` unless it can take them, as addContentRule and retargetRule do.
+ */
+export function requireRuleTarget(d: DesiredRelease, name: string, where: string): void {
+  try {
+    requireRoutable(d, name, routesField(d));
+  } catch (e) {
+    if (!(e instanceof ReleaseEditError)) throw e;
+    throw new ReleaseEditError(`${where}: ${e.message}`, e.target, e.field);
+  }
+}
+
 /** The catch-all weight the cluster gives `name` now (0 when it has no destination there). */
 function clusterWeight(d: DesiredRelease, name: string): number {
   return (d.release.defaultRoute?.destinations ?? [])
@@ -278,14 +291,7 @@ export function setRuleEnabled(x: Input, id: string, enabled: boolean): DesiredR
   const i = findRule(d, id);
   const rule = d.rules[i]!;
   if (rule.enabled === enabled) return d;
-  if (enabled) {
-    try {
-      requireRoutable(d, rule.version, routesField(d));
-    } catch (e) {
-      if (!(e instanceof ReleaseEditError)) throw e;
-      throw new ReleaseEditError(`cannot enable rule '${id}': ${e.message}`, e.target, e.field);
-    }
-  }
+  if (enabled) requireRuleTarget(d, rule.version, `cannot enable rule '${id}'`);
   d.rules.splice(i, 1);
   const stored = d.release.disabledRules.find((r) => r.id === id);
   const enabledRules = d.rules.filter((r) => r.enabled);
