@@ -31,7 +31,10 @@ export interface DeleteOptions extends WriteOptions {
 
 export interface KubeApi {
   get(target: ObjectTarget): Promise<KubeObject>;
+  /** The objects of one namespace (`default` when none is given). */
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubeObject[]>;
+  /** The objects of every namespace (a 403 for a user who may list only some). */
+  listAllNamespaces?(apiVersion: string, kind: string): Promise<KubeObject[]>;
   create(obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
   patch(target: ObjectTarget, ops: readonly JsonPatchOp[], opts?: WriteOptions): Promise<KubeObject>;
   delete(target: ObjectTarget, opts?: DeleteOptions): Promise<void>;
@@ -182,6 +185,14 @@ export function createKubeApi(client: KubeHttpClient, opts: { timeoutMs?: number
       });
       return (list.items ?? []).map((o) => withTypeMeta(o, apiVersion, kind));
     },
+    async listAllNamespaces(apiVersion, kind) {
+      const r = await resolve(apiVersion, kind, 'list');
+      const list = await call<{ items?: KubeObject[] }>('list', r, undefined, undefined, {
+        method: 'GET',
+        path: collectionPath(r, undefined),
+      });
+      return (list.items ?? []).map((o) => withTypeMeta(o, apiVersion, kind));
+    },
     async create(obj, o) {
       const r = await resolve(obj.apiVersion, obj.kind, 'create');
       const ns = obj.metadata.namespace;
@@ -246,6 +257,14 @@ export function countingKubeApi(api: KubeApi): {
         bump('list');
         return api.list(...a);
       },
+      ...(api.listAllNamespaces
+        ? {
+            listAllNamespaces: (apiVersion: string, kind: string) => {
+              bump('list');
+              return api.listAllNamespaces?.(apiVersion, kind) ?? Promise.resolve([]);
+            },
+          }
+        : {}),
       create(obj, o) {
         bump(o?.dryRun ? 'create-dry-run' : 'create');
         return api.create(obj, o);

@@ -12,6 +12,7 @@ import {
   setSplit,
 } from '../../../shared/mesh/plan/index.ts';
 import type { EnginePlan, EngineStep } from '../apply/apply-types.ts';
+import { KubeRequestError } from '../kube-api.ts';
 import { cloneDeploymentForVersion } from './deployment-clone.ts';
 import { createGatewaySteps } from './gateway-release.ts';
 import { waitForRollout } from './rollout-progress.ts';
@@ -77,6 +78,25 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
   }
 
   /**
+   * The VirtualServices of other namespaces (an ingress gateway's, say): the old version's subset
+   * is not removed while one of them still sends to it. None when this user may not list them
+   * cluster-wide (a namespaced user): then only the release's namespace is seen, as before.
+   */
+  async function routesElsewhere(namespace: string): Promise<KubeObject[]> {
+    if (!deps.api.listAllNamespaces) return [];
+    try {
+      const all = await deps.api.listAllNamespaces(
+        deps.istioApiVersion ?? 'networking.istio.io/v1',
+        'VirtualService',
+      );
+      return all.filter((o) => (o.metadata.namespace ?? 'default') !== namespace);
+    } catch (e) {
+      if (e instanceof KubeRequestError && (e.status === 403 || e.status === 401)) return [];
+      throw e;
+    }
+  }
+
+  /**
    * What finalizing takes, as one plan for review: the old version leaves the route and its subset
    * goes (one route step, then the DestinationRule), then its Deployment is scaled to zero or
    * deleted. Refused while the old version still receives requests.
@@ -100,8 +120,11 @@ export function createPhaseRunners(deps: RolloutWorkflowDeps, steps: ReleaseStep
       );
     }
     const steps: EngineStep[] = [];
-    if (release.versions.some((v) => v.name === old))
-      steps.push(...planRelease(release, removeVersion(release, old), objects).steps);
+    if (release.versions.some((v) => v.name === old)) {
+      const inView =
+        release.flavor === 'istio' ? [...objects, ...(await routesElsewhere(s.namespace))] : objects;
+      steps.push(...planRelease(release, removeVersion(release, old), inView).steps);
+    }
     const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === s.stable.deployment);
     const after = steps.at(-1);
     const dependsOn = after ? { dependsOn: [after.id] } : {};

@@ -193,15 +193,15 @@ describe('release workflow against the demo mesh', () => {
   });
 
   it('refuses to finalize while another VirtualService still routes to the old version, and changes nothing', async () => {
-    // The release of the test above (v4 → v6), promoted. Then a gateway's VirtualService in the
-    // same namespace is found sending everything to reviews v4: removing v4's subset and scaling
-    // its Deployment to zero would make all those requests fail.
+    // The release of the test above (v4 → v6), promoted. Then an ingress gateway's VirtualService
+    // in another namespace is found sending everything to reviews v4: removing v4's subset and
+    // scaling its Deployment to zero would make all those requests fail.
     const wf = workflow();
     await wf.promote('bookinfo.reviews.v6', { override: true });
     const ingress = {
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
-      metadata: { name: 'reviews-ingress', namespace: 'bookinfo' },
+      metadata: { name: 'reviews-ingress', namespace: 'istio-system' },
       spec: {
         hosts: ['reviews.example.com'],
         gateways: ['bookinfo-gateway'],
@@ -212,14 +212,14 @@ describe('release workflow against the demo mesh', () => {
     const vsBefore = await h.api.get(vsRef);
     const replicasBefore = await replicas('reviews-v4');
     await expect(wf.finalize('bookinfo.reviews.v6', 'scale-to-zero')).rejects.toThrow(
-      /cannot remove subset\(s\) v4: still routed to by VirtualService bookinfo\/reviews-ingress spec\.http\[0\]\.route\[0\] \(subset v4\)/,
+      /cannot remove subset\(s\) v4: still routed to by VirtualService istio-system\/reviews-ingress spec\.http\[0\]\.route\[0\] \(subset v4\)/,
     );
     expect(await subsets()).toContain('v4');
     expect(await replicas('reviews-v4')).toBe(replicasBefore);
     expect((await h.api.get(vsRef)).metadata.resourceVersion).toBe(vsBefore.metadata.resourceVersion);
 
     // Once that route is gone, finalizing goes ahead.
-    await h.api.delete({ ...vsRef, name: 'reviews-ingress' });
+    await h.api.delete({ ...vsRef, namespace: 'istio-system', name: 'reviews-ingress' });
     const finalized = await wf.finalize('bookinfo.reviews.v6', 'scale-to-zero');
     expect(finalized.phase).toBe('finalized');
     expect(await subsets()).not.toContain('v4');
