@@ -40,6 +40,7 @@ export function PolicyEditor({
   const changed = editChanged(edit);
   const editable = view.editable && !edit.conflict;
   const versions = useMemo(() => view.versions.map((v) => v.name), [view.versions]);
+  const newRuleVersion = useMemo(() => view.versions.findLast((v) => v.declared)?.name, [view.versions]);
   const checks = useRuleChecks(api, edit.rules, versions);
   const preview = useRulePreview(api, contextId, view.releaseId, edit, checks);
   const traffic = useMemo(
@@ -74,6 +75,7 @@ export function PolicyEditor({
         editKey={key}
         rules={edit.rules}
         versions={versions}
+        newRuleVersion={newRuleVersion}
         editable={editable}
         lint={view.lint}
         flavor={view.flavor}

@@ -12,6 +12,11 @@ interface RulesEditorProps {
   /** The draft's rules alone, so a split edit does not re-render the rules. */
   rules: RuleEdit[];
   versions: string[];
+  /**
+   * The version a new rule sends to: the last one that can take requests (declared), so a rule is
+   * not added pointing at a version only a Deployment label names. Defaults to the last version.
+   */
+  newRuleVersion?: string | undefined;
   editable: boolean;
   lint: LintFindingView[];
   store: ReleaseStore;
@@ -204,6 +209,7 @@ export const RulesEditor = memo(function RulesEditor({
   editKey,
   rules,
   versions,
+  newRuleVersion,
   editable,
   lint,
   store,
@@ -227,7 +233,9 @@ export const RulesEditor = memo(function RulesEditor({
         <button
           type="button"
           disabled={!editable || versions.length === 0}
-          onClick={() => store.getState().addRule(editKey, versions[versions.length - 1] ?? '')}
+          onClick={() =>
+            store.getState().addRule(editKey, newRuleVersion ?? versions[versions.length - 1] ?? '')
+          }
         >
           Add rule
         </button>
