@@ -3,7 +3,6 @@
 // mesh, with a bare Pod made and changed as kubectl would.
 
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
 import type { ReleaseView } from '../../../shared/api/console-schemas.ts';
 import type { EventName, EventPayload } from '../../../shared/api/contract.ts';
+import { apiClient } from '../demo/demo-api-client.ts';
 
 const PAYMENT = 'istio:shop/payment.shop.svc.cluster.local';
 const PODS = '/api/v1/namespaces/shop/pods';
@@ -21,30 +21,10 @@ let h: ReturnType<typeof createConsoleHandlers>;
 const views: ReleaseView[] = [];
 const listed: string[][] = [];
 
-/** One call to the demo's API server as its admin, outside the app. */
-function kube(path: string, method: string, body: unknown, type = 'application/json'): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, mesh.url),
-      {
-        method,
-        headers: { Authorization: `Bearer ${mesh.tokens.admin}`, 'Content-Type': type },
-        ...(mesh.caCert ? { ca: mesh.caCert } : {}),
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          text += c;
-        });
-        res.on('end', () =>
-          (res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(text)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
+/** One call to the demo's API server as its admin (as kubectl would), outside the app. */
+async function kube(path: string, method: string, body: unknown, type = 'application/json') {
+  const r = await apiClient(mesh)(method, path, body, type);
+  if (r.status >= 300) throw new Error(`${method} ${path} answered ${r.status}: ${r.text}`);
 }
 
 const v2Of = (v: ReleaseView) => v.versions.find((x) => x.name === 'v2');
@@ -61,7 +41,7 @@ async function viewSent(from: number, ok: (v: ReleaseView) => boolean): Promise<
 }
 
 beforeAll(async () => {
-  mesh = await startDemoMesh({ podReadyDelayMs: 0, requestsPerSecond: 0 });
+  mesh = await startDemoMesh({ http: true, podReadyDelayMs: 0, requestsPerSecond: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-pod-view-'));
   h = createConsoleHandlers({
     dataDir,

@@ -13,6 +13,7 @@ import type { PreviewView } from '../../../shared/api/console-schemas.ts';
 import type { MetricsSnapshot } from '../../../shared/api/metrics-schemas.ts';
 import { freshDomHost } from './dom-host.ts';
 import { releaseViewFixture } from './drafts-fixtures.ts';
+import { snapshotWithLatest } from './metrics-snapshot-fixture.ts';
 
 const dom = freshDomHost();
 
@@ -34,31 +35,10 @@ const preview: PreviewView = {
 };
 
 const snapshot = (rps: Record<string, number | null>, state: MetricsSnapshot['state'] = 'live') =>
-  ({
-    contextId: 'c',
-    releaseId: 'r',
-    mode: 'replace',
+  snapshotWithLatest(
+    Object.entries(rps).map(([version, r]) => ({ version, rps: r })),
     state,
-    source: { kind: 'service', description: 'demo' },
-    intervalMs: 5000,
-    windowSeconds: 900,
-    stepSeconds: 15,
-    count4xxAsErrors: false,
-    canaries: [],
-    series: [],
-    latest: Object.entries(rps).map(([version, r]) => ({
-      version,
-      rps: r,
-      successRate: null,
-      p50: null,
-      p95: null,
-      p99: null,
-      requests: 0,
-    })),
-    verdicts: [],
-    queries: 2,
-    updatedAt: 0,
-  }) satisfies MetricsSnapshot;
+  );
 
 describe('traffic figures', () => {
   it('estimates from the preview with rules counted, in whole percents adding up to 100', () => {

@@ -2,36 +2,13 @@
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 import { UndeliveredNote, undeliveredNow } from '../../../renderer/src/features/metrics/undelivered-note.tsx';
-import type { MetricsSnapshot } from '../../../shared/api/metrics-schemas.ts';
 import { freshDomHost } from './dom-host.ts';
+import { snapshotWithLatest } from './metrics-snapshot-fixture.ts';
 
 const dom = freshDomHost();
 
-const snapshot = (rows: Array<[string, number, number | null]>): MetricsSnapshot => ({
-  contextId: 'c',
-  releaseId: 'r',
-  mode: 'replace',
-  state: 'live',
-  source: { kind: 'service', description: 'demo' },
-  intervalMs: 5000,
-  windowSeconds: 300,
-  stepSeconds: 5,
-  count4xxAsErrors: false,
-  canaries: [],
-  series: [],
-  latest: rows.map(([version, rps, successRate]) => ({
-    version,
-    rps,
-    successRate,
-    p50: null,
-    p95: null,
-    p99: null,
-    requests: 0,
-  })),
-  verdicts: [],
-  queries: 2,
-  updatedAt: 0,
-});
+const snapshot = (rows: Array<[string, number, number | null]>) =>
+  snapshotWithLatest(rows.map(([version, rps, successRate]) => ({ version, rps, successRate })));
 
 describe('requests that reach no version', () => {
   it('are told as an alert with their rate and share of the service', () => {
