@@ -90,11 +90,13 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
    * version or backend Service added while the view is open is queried (and shown) from the next
    * refresh, which then reads the whole window again.
    */
+  const keyOf = (release: ServiceRelease) =>
+    JSON.stringify([release.host, release.versions.map((v) => [v.name, v.fqdn, v.labels])]);
   let reading = readingOf(initial);
   function readingOf(release: ServiceRelease) {
     const target = targetOf(release);
     return {
-      key: JSON.stringify([target.services, release.versions.map((v) => [v.name, v.fqdn, v.labels])]),
+      key: keyOf(release),
       buffer: new VersionBuffer(
         target,
         release.versions.map((v) => v.name),
@@ -104,12 +106,9 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
   }
   function currentReading() {
     const release = deps.release();
-    if (!release) return reading;
-    const next = readingOf(release);
-    if (next.key !== reading.key) {
-      reading = next;
-      lastT = undefined;
-    }
+    if (!release || keyOf(release) === reading.key) return reading;
+    reading = readingOf(release);
+    lastT = undefined;
     return reading;
   }
 
