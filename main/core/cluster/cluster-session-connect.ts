@@ -1,3 +1,4 @@
+import { isTlsSetupError } from '../kubeconfig/credential-checks.ts';
 import type { RequestCredentials } from '../kubeconfig/kube-client-config.ts';
 import {
   contextCredentials,
@@ -54,6 +55,8 @@ export function describeFailure(err: unknown, server: string, user: string): str
     if (err.status === 403) return `${user || 'this user'} is not allowed: ${err.message}`;
     return `${server} answered ${err.status}: ${err.message}`;
   }
+  if (isTlsSetupError(err))
+    return `the client certificate, key or certificate authority of this context cannot be used for TLS: ${(err as Error).message}`;
   return err instanceof Error ? err.message : String(err);
 }
 

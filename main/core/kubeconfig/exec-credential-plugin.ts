@@ -1,6 +1,7 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn as nodeSpawn } from 'node:child_process';
 import { basename } from 'node:path';
+import { checkBearerToken, checkPem } from './credential-checks.ts';
 import type { ExecPluginConfig, KubeconfigCluster } from './kubeconfig-types.ts';
 import { sanitizedExcerpt } from './plugin-output-excerpt.ts';
 
@@ -90,6 +91,15 @@ export function parseExecCredential(name: string, stdout: string): ExecCredentia
     throw new ExecPluginError(
       `exec plugin \`${name}\` printed neither status.token nor status.clientCertificateData with clientKeyData`,
     );
+  }
+  try {
+    const printed = (field: string) => `the status.${field} exec plugin \`${name}\` printed`;
+    if (credential.token) checkBearerToken(credential.token, printed('token'));
+    if (credential.clientCertificateData)
+      checkPem(credential.clientCertificateData, 'certificate', printed('clientCertificateData'));
+    if (credential.clientKeyData) checkPem(credential.clientKeyData, 'key', printed('clientKeyData'));
+  } catch (err) {
+    throw new ExecPluginError((err as Error).message);
   }
   if (typeof s.expirationTimestamp === 'string') {
     const at = Date.parse(s.expirationTimestamp);

@@ -3,7 +3,12 @@ import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
 import type { ExecCredentialProvider } from './exec-credential-plugin.ts';
 import type { ResolvedContext } from './kubeconfig-types.ts';
 import type { NativeCredentialDependencies, RequestCredentials } from './request-credentials.ts';
-import { createNativeCredentials, credentialPlan, execCredentialKey } from './request-credentials.ts';
+import {
+  checkPlanData,
+  createNativeCredentials,
+  credentialPlan,
+  execCredentialKey,
+} from './request-credentials.ts';
 
 export type { RequestCredentials } from './request-credentials.ts';
 export { execCredentialKey } from './request-credentials.ts';
@@ -24,7 +29,10 @@ export async function contextCredentials(
 ): Promise<RequestCredentials> {
   checkServerUrl(resolved);
   const plan = credentialPlan(resolved);
-  if (plan.kind === 'native') return createNativeCredentials(resolved, plan, exec, deps);
+  if (plan.kind === 'native') {
+    checkPlanData(plan, resolved);
+    return createNativeCredentials(resolved, plan, exec, deps);
+  }
   return kubeConfigCredentials(await buildKubeConfig(resolved, exec));
 }
 

@@ -9,6 +9,8 @@ import { Agent as HttpAgent } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { Agent as HttpsAgent } from 'node:https';
 import { MiB, readBoundedBytesSync } from '../local-files/bounded-read.ts';
+import type { PemRole } from './credential-checks.ts';
+import { checkBearerToken, checkPem } from './credential-checks.ts';
 import type { ExecCredential, ExecCredentialProvider } from './exec-credential-plugin.ts';
 import type { ExecPluginConfig, ResolvedContext } from './kubeconfig-types.ts';
 
@@ -100,6 +102,33 @@ export function credentialPlan(resolved: ResolvedContext): CredentialPlan {
   };
 }
 
+const FIELD_OF: Record<PemRole, string> = {
+  'certificate-authority': 'certificate-authority',
+  certificate: 'client-certificate',
+  key: 'client-key',
+};
+
+/** `client-key-data of user "alice"`, `certificate-authority file /etc/ca.pem (cluster "prod")`. */
+export function sourceName(s: CredentialSource, role: PemRole, resolved: ResolvedContext): string {
+  const owner =
+    role === 'certificate-authority' ? `cluster "${resolved.cluster.name}"` : `user "${resolved.user.name}"`;
+  return 'file' in s ? `${FIELD_OF[role]} file ${s.file} (${owner})` : `${FIELD_OF[role]}-data of ${owner}`;
+}
+
+/**
+ * Throws, naming the field and its owner, when the plan's certificate data or static token cannot
+ * be used (checked once, at connect; files are checked as they are read: a renewed one may be fixed).
+ */
+export function checkPlanData(plan: NativeCredentialPlan, resolved: ResolvedContext): void {
+  for (const [s, role] of [
+    [plan.ca, 'certificate-authority'],
+    [plan.cert, 'certificate'],
+    [plan.key, 'key'],
+  ] as const)
+    if (s && 'data' in s) checkPem(Buffer.from(s.data, 'base64'), role, sourceName(s, role, resolved));
+  if (plan.token) checkBearerToken(plan.token, `the token of user "${resolved.user.name}"`);
+}
+
 /** The TLS options of a request's agent (what kube-http-agents keys its pool on). */
 export interface CredentialTlsOptions {
   ca?: Buffer;
@@ -177,12 +206,19 @@ export function createNativeCredentials(
   const readFile = deps.readFile ?? readCredentialFile;
   const now = deps.now ?? Date.now;
   const execKey = execCredentialKey(resolved);
+  const pemSources = [
+    [plan.ca, 'certificate-authority'],
+    [plan.cert, 'certificate'],
+    [plan.key, 'key'],
+  ] as const;
   let fileToken: { token: string; readAt: number } | undefined;
   const tokenFromFile = (path: string): string => {
     const t = now();
     if (!fileToken || t - fileToken.readAt > TOKEN_FILE_REREAD_MS) {
       // client-go trims it; a newline left in would make the header invalid (client-node fails there).
-      fileToken = { token: readFile(path).toString('utf8').trim(), readAt: t };
+      const token = readFile(path).toString('utf8').trim();
+      checkBearerToken(token, `token file ${path} (user "${resolved.user.name}")`);
+      fileToken = { token, readAt: t };
     }
     return fileToken.token;
   };
@@ -192,8 +228,12 @@ export function createNativeCredentials(
       // Read in client-node's order, so a missing file fails the same way: CA, certificate, key,
       // then the exec plugin, then the token file.
       const files = new Map<string, Buffer>();
-      for (const s of [plan.ca, plan.cert, plan.key])
-        if (s && 'file' in s && !files.has(s.file)) files.set(s.file, readFile(s.file));
+      for (const [s, role] of pemSources) {
+        if (!s || !('file' in s)) continue;
+        const bytes = files.get(s.file) ?? readFile(s.file);
+        files.set(s.file, bytes);
+        checkPem(bytes, role, sourceName(s, role, resolved));
+      }
       const execCredential = plan.exec ? await exec.get(execKey, plan.exec, resolved.cluster) : undefined;
       const fileToken = plan.tokenFile ? tokenFromFile(plan.tokenFile) : undefined;
       const { tls, headers, auth } = requestOptionsOf(plan, {

@@ -115,21 +115,48 @@ describe('exec credential plugins', () => {
   });
 
   it('accepts a certificate pair instead of a token and rejects a credential with neither', () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----\n';
+    const key = '-----BEGIN EC PRIVATE KEY-----\nK\n-----END EC PRIVATE KEY-----\n';
     expect(
       parseExecCredential(
         'p',
-        JSON.stringify({ status: { clientCertificateData: 'C', clientKeyData: 'K' } }),
+        JSON.stringify({ status: { clientCertificateData: cert, clientKeyData: key } }),
       ),
-    ).toEqual({
-      clientCertificateData: 'C',
-      clientKeyData: 'K',
-    });
+    ).toEqual({ clientCertificateData: cert, clientKeyData: key });
     expect(() => parseExecCredential('p', JSON.stringify({ status: { clientKeyData: 'K' } }))).toThrow(
       ExecPluginError,
     );
     expect(() =>
       parseExecCredential('p', JSON.stringify({ status: { token: 't', expirationTimestamp: 'soon' } })),
     ).toThrow(/unreadable status.expirationTimestamp "soon"/);
+  });
+});
+
+describe('an exec credential that cannot be sent', () => {
+  it('a token with a line break is refused, naming the plugin and the field, never the token', () => {
+    const parse = () =>
+      parseExecCredential('aws', JSON.stringify({ status: { token: 'k8s-aws-v1.secret\r\nX-Injected: 1' } }));
+    expect(parse).toThrow(ExecPluginError);
+    expect(parse).toThrow(
+      'the status.token exec plugin `aws` printed contains a line break, which an HTTP Authorization header cannot carry',
+    );
+    expect(() => parse()).not.toThrow(/secret/);
+  });
+
+  it('a certificate or key that is not PEM is refused, naming which', () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----\n';
+    expect(() =>
+      parseExecCredential(
+        'p',
+        JSON.stringify({ status: { clientCertificateData: cert, clientKeyData: 'a2V5' } }),
+      ),
+    ).toThrow('the status.clientKeyData exec plugin `p` printed holds no PEM private key');
+    expect(() =>
+      parseExecCredential(
+        'p',
+        JSON.stringify({ status: { clientCertificateData: 'Qw==', clientKeyData: 'K' } }),
+      ),
+    ).toThrow('the status.clientCertificateData exec plugin `p` printed holds no PEM certificate');
   });
 });
 

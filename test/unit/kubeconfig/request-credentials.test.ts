@@ -36,6 +36,7 @@ import type {
 } from '../../../main/core/kubeconfig/request-credentials.ts';
 import {
   CREDENTIAL_FILE_MAX_BYTES,
+  checkPlanData,
   createNativeCredentials,
   credentialPlan,
   requestOptionsOf,
@@ -88,9 +89,11 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-const caFile = file('ca.crt', 'CA FROM FILE');
-const certFile = file('client.crt', 'CERT FROM FILE');
-const keyFile = file('client.key', 'KEY FROM FILE');
+/** PEM-shaped text (the files are read as PEM; their body need not be a real certificate here). */
+const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+const caFile = file('ca.crt', pem('CERTIFICATE', 'CA FROM FILE'));
+const certFile = file('client.crt', pem('CERTIFICATE', 'CERT FROM FILE'));
+const keyFile = file('client.key', pem('PRIVATE KEY', 'KEY FROM FILE'));
 const tokenFile = file('token', 'tok-from-file\n');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -298,6 +301,50 @@ describe('the same options as client-node 1.4 gave', () => {
     const theirs = await throughClientNode(r, exec).catch((e: Error) => e.message);
     expect(ours).toMatch(/^ENOENT: no such file or directory, open '.*gone\.crt'$/);
     expect(ours).toBe(theirs);
+  });
+});
+
+describe('credential text that cannot be used is refused, naming the field and its owner', () => {
+  const exec = fakeExec({ token: 'exec-tok' });
+  it('certificate data and a static token, at connect', () => {
+    const check = (r: ResolvedContext) => () => checkPlanData(native(r), r);
+    expect(check(resolved('https://k', {}, { certificateAuthorityData: b64('DATA+OMITTED') }))).toThrow(
+      'certificate-authority-data of cluster "c" holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+    );
+    expect(
+      check(
+        resolved('https://k', {
+          clientCertificateData: b64(pem('CERTIFICATE', 'C')),
+          clientKeyData: b64(' \n'),
+        }),
+      ),
+    ).toThrow('client-key-data of user "u" is empty');
+    expect(check(resolved('https://k', { token: 'abc\ndef' }))).toThrow(
+      'the token of user "u" contains a line break, which an HTTP Authorization header cannot carry',
+    );
+    expect(
+      check(resolved('https://k', { token: 'abc', clientCertificateData: b64(pem('CERTIFICATE', 'C')) })),
+    ).not.toThrow();
+  });
+
+  it('a certificate, key or CA file, as it is read for a request', async () => {
+    const notPem = file('not-pem.key', 'just some bytes');
+    const r = resolved('https://k', { clientCertificate: certFile, clientKey: notPem });
+    await expect(applied(createNativeCredentials(r, native(r), exec))).rejects.toThrow(
+      `client-key file ${notPem} (user "u") holds no PEM private key (-----BEGIN ... PRIVATE KEY-----)`,
+    );
+    const ca = resolved('https://k', { token: 't' }, { certificateAuthority: keyFile });
+    await expect(applied(createNativeCredentials(ca, native(ca), exec))).rejects.toThrow(
+      `certificate-authority file ${keyFile} (cluster "c") holds no PEM certificate`,
+    );
+  });
+
+  it('a token file with a line break inside (the ends are trimmed)', async () => {
+    const twoLines = file('two-line-token', 'first\nsecond\n');
+    const r = resolved('https://k', { tokenFile: twoLines });
+    await expect(applied(createNativeCredentials(r, native(r), exec))).rejects.toThrow(
+      `token file ${twoLines} (user "u") contains a line break`,
+    );
   });
 });
 
