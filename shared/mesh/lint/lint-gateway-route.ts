@@ -1,7 +1,7 @@
 // Lint checks of one Gateway API HTTPRoute: backendRef weights.
 
 import type { GatewayHTTPRoute } from '../model/index.ts';
-import { notAList } from './lint-findings.ts';
+import { notAList, notAStringList } from './lint-findings.ts';
 import type { RawFinding } from './lint-types.ts';
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
@@ -14,9 +14,9 @@ export function lintGatewayRoute(route: GatewayHTTPRoute): RawFinding[] {
     return [
       { code: 'SY100', path: 'spec', message: 'has no spec mapping', hint: 'an HTTPRoute needs spec.rules' },
     ];
-  if (spec.rules === undefined) return [];
-  if (!Array.isArray(spec.rules)) return notAList('spec.rules', 'rules');
-  const out: RawFinding[] = [];
+  const out: RawFinding[] = notAStringList(spec.hostnames, 'spec.hostnames', 'hostnames');
+  if (spec.rules === undefined) return out;
+  if (!Array.isArray(spec.rules)) return [...out, ...notAList('spec.rules', 'rules')];
   spec.rules.forEach((rule, i) => {
     const refs = isRecord(rule) && Array.isArray(rule.backendRefs) ? rule.backendRefs : [];
     if (refs.length < 2) return;

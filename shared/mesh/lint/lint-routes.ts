@@ -2,6 +2,7 @@
 // (DestinationRules: lint-destination-rule.ts; Gateway API HTTPRoutes: lint-gateway-route.ts.)
 
 import type { VirtualService } from '../model/index.ts';
+import { notAStringList } from './lint-findings.ts';
 import { lintMatchFields } from './lint-match-fields.ts';
 import type { HostNames } from './lint-objects.ts';
 import type { RouteLintScope, SubsetIndex } from './lint-route-subsets.ts';
@@ -100,6 +101,8 @@ export function lintVirtualService(
     return [
       { code: 'SY100', path: 'spec', message: 'spec is not a mapping', hint: 'spec must be a mapping' },
     ];
+  out.push(...notAStringList(spec.hosts, 'spec.hosts', 'hosts'));
+  out.push(...notAStringList(spec.gateways, 'spec.gateways', 'gateways'));
   const scope: RouteLintScope = { subsets, hostNames, namespace: vs.metadata?.namespace };
   for (const kind of ROUTE_KINDS) {
     const routes = spec[kind];

@@ -208,3 +208,36 @@ describe.skipIf(!sharedReference.present)('lint on every reference file (needs .
     expect(fs.map((f) => f.code)).toContain('SY150');
   });
 });
+
+describe('host lists the API server would refuse', () => {
+  it('a VirtualService whose hosts or gateways are not a list of strings', () => {
+    const fs = lintObjects(
+      [
+        vs('one-string', { hosts: 'reviews', http: [] }),
+        vs('nested', { hosts: [['reviews']], gateways: ['mesh', 7] }),
+        vs('fine', { hosts: ['reviews'], gateways: ['mesh'] }),
+        vs('delegate', { http: [] }),
+      ],
+      { engine },
+    );
+    expect(
+      fs.map((f) => `${f.code} ${f.severity} ${f.object.name} ${f.path}: ${f.message} (${f.hint})`),
+    ).toEqual([
+      'SY100 error one-string spec.hosts: spec.hosts is a string, not a list (write hosts as a list of strings ([reviews]))',
+      'SY100 error nested spec.hosts[0]: is a list, not a string (each of hosts is one name)',
+      'SY100 error nested spec.gateways[1]: is a number, not a string (each of gateways is one name)',
+    ]);
+  });
+
+  it('an HTTPRoute whose hostnames are not a list of strings', () => {
+    const route = (name: string, hostnames: unknown): KubeObject => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: 'ns' },
+      spec: { hostnames, rules: [] },
+    });
+    expect(
+      codes(lintObjects([route('a', { host: 'x' }), route('b', ['x', null]), route('c', ['x'])], { engine })),
+    ).toEqual(['SY100 a spec.hostnames', 'SY100 b spec.hostnames[1]']);
+  });
+});
