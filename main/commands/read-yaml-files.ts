@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Document } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../shared/mesh/model/index.ts';
+import { yamlErrorText } from '../../shared/text/yaml-error-text.ts';
 import { LocalFileError, MiB, readBoundedFileSync } from '../core/local-files/bounded-read.ts';
 import { InputError } from './command.ts';
 
@@ -102,7 +103,7 @@ export async function readYamlSources(
       const error = doc.errors[0];
       if (error) {
         const line = error.linePos?.[0].line ?? lineOf(text, error.pos[0]);
-        const message = error.message.split('\n')[0] ?? error.message;
+        const message = yamlErrorText(error.message);
         throw new InputError(`${file}:${line}: YAML syntax error in document #${index}: ${message}`);
       }
       const value = toPlain(doc, file, index, text);

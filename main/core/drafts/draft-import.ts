@@ -6,6 +6,7 @@ import { isNamespaceName, isObjectName } from '../../../shared/api/k8s-names.ts'
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { YamlValueError, yamlDocumentValue } from '../../../shared/mesh/plan/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
+import { yamlErrorText } from '../../../shared/text/yaml-error-text.ts';
 import { releaseIn } from './draft-objects.ts';
 import { DraftFormatError } from './draft-schema.ts';
 
@@ -42,7 +43,7 @@ export function importYamlText(text: string, file: string): YamlImport {
     if (error) {
       const line = error.linePos?.[0].line ?? lineOf(text, error.pos[0]);
       throw new DraftFormatError(
-        `${file}:${line}: YAML syntax error in document #${n}: ${error.message.split('\n')[0]}`,
+        `${file}:${line}: YAML syntax error in document #${n}: ${yamlErrorText(error.message)}`,
       );
     }
     let value: unknown;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli.ts';
 import { recordingIO } from '../../helpers/capture-io.ts';
@@ -34,6 +37,20 @@ describe('switchyard lint', () => {
     expect(io.err()).toMatch(
       /^switchyard lint: test\/fixtures\/preview\/malformed\.yaml:\d+: YAML syntax error in document #1/,
     );
+  });
+  it('says a document nested too deeply is, instead of the engine’s stack overflow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-lint-deep-'));
+    const file = join(dir, 'deep.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: VirtualService\nspec: {hosts: ${'['.repeat(5000)}${']'.repeat(5000)}}\n`,
+    );
+    const io = captureIO();
+    expect(await main(['lint', '-f', file], io)).toBe(1);
+    expect(io.err()).toBe(
+      `switchyard lint: ${file}:3: YAML syntax error in document #1: the document nests lists or mappings too deeply to be read (hundreds of levels or more; Kubernetes objects need a few dozen)\n`,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
   it('reports a missing file in one line', async () => {
     const io = captureIO();

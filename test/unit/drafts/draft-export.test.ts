@@ -57,6 +57,13 @@ describe('importing YAML into a draft', () => {
     ).toThrow(/x\.yaml:\d+: YAML syntax error in document #2/);
   });
 
+  it('says a document nested too deeply is, instead of the engine’s stack overflow', () => {
+    const deep = `apiVersion: v1\nkind: VirtualService\nmetadata: {name: a}\nspec: {hosts: ${'['.repeat(5000)}${']'.repeat(5000)}}\n`;
+    expect(() => importYamlText(deep, 'deep.yaml')).toThrow(
+      'deep.yaml:4: YAML syntax error in document #1: the document nests lists or mappings too deeply to be read',
+    );
+  });
+
   it('names a routing object without a name', () => {
     expect(() =>
       importYamlText('apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec: {}\n', 'y.yaml'),
