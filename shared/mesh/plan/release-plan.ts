@@ -81,6 +81,10 @@ class PatchBuilder {
   add(path: string, value: unknown): void {
     this.changes.push({ op: 'add', path, value });
   }
+  /** A precondition only: the value at `path` is still what the plan was made from. */
+  expect(path: string): void {
+    this.tests.push({ op: 'test', path, value: this.at(path) });
+  }
   ops(): JsonPatchOp[] {
     return this.changes.length === 0 ? [] : [...guard(this.object), ...this.tests, ...this.changes];
   }
@@ -257,6 +261,10 @@ function splitOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuil
   const want = new Map(desired.split.map((s) => [s.version, s.weight]));
   const listKey = current.flavor === 'istio' ? 'route' : 'backendRefs';
   if (current.flavor === 'gateway-api') {
+    // Relative weights mean something only together: a weight someone else changed meanwhile (one
+    // this plan leaves, or one omitted that it adds) changes what every written weight means. So the
+    // plan holds only while the whole list is as it was read; a rebase after any change conflicts.
+    b.expect(`${dr.pointer}/${listKey}`);
     // Relative weights: written in the operator's scale (THE SCALE RULE, relative-weights.ts).
     const rawNow = new Map(cur.map((d) => [d.version, d.rawWeight]));
     const raw = relativeWeightsFor(
