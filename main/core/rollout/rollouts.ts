@@ -248,17 +248,26 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
   ): Promise<RolloutPlanView> {
     const session = await writable(contextId);
     notRunning(contextId, id, what);
-    const state = await load(contextId, id);
-    const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
+    // Taken before the first await: two operations sent together (a promote and an abort) both
+    // passed the check while each loaded its state, then both ran, each from a state the other
+    // was about to change.
     const key = runKey(contextId, id);
-    const work = fn(wf);
-    running.set(key, work);
+    let finished!: () => void;
+    running.set(
+      key,
+      new Promise<void>((resolve) => {
+        finished = resolve;
+      }),
+    );
     try {
-      const out = await work;
+      const state = await load(contextId, id);
+      const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
+      const out = await fn(wf);
       session.releases?.flush();
       return view(contextId, out, session);
     } finally {
       running.delete(key);
+      finished();
       const after = await storeOf(contextId)
         .load(id)
         .catch(() => undefined);
