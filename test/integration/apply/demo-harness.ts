@@ -19,6 +19,7 @@ import type { KubeApi } from '../../../main/core/kube-api.ts';
 import { countingKubeApi, createKubeApi } from '../../../main/core/kube-api.ts';
 import type { DemoMesh, DemoMeshOptions } from '../../../main/demo/demo-mesh.ts';
 import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
+import { isPodReady } from '../../../main/demo/sim/replica-set-pods.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
 
@@ -47,10 +48,22 @@ function clientFor(yaml: string, context: string) {
   return createKubeHttpClient(kc);
 }
 
+async function untilPodsReady(demo: DemoMesh, timeoutMs = 20_000): Promise<void> {
+  const podType = demo.store.typeFor('v1', 'Pod');
+  const end = Date.now() + timeoutMs;
+  while (podType && !demo.store.list(podType).every(isPodReady)) {
+    if (Date.now() > end) throw new Error(`the demo's pods were not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function startHarness(
   opts: { pauseMs?: number; demo?: DemoMeshOptions; namespaces?: string[] } = {},
 ): Promise<Harness> {
   const demo = await startDemoMesh({ podReadyDelayMs: 50, ...opts.demo });
+  // The demo's pods start not ready (podReadyDelayMs): requests meanwhile get 503 UH. A test that
+  // counts 503s from its own change starts counting once the mesh is warm, not while it warms up.
+  await untilPodsReady(demo);
   const client = clientFor(demo.kubeconfigYaml, 'demo-admin');
   const cache = createWatchCache({
     client,
