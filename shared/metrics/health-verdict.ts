@@ -69,6 +69,12 @@ export interface HealthVerdict {
 export interface VerdictInput {
   canary: VersionWindowStats;
   stable?: VersionWindowStats;
+  /**
+   * Requests to the release's hosts that reached no version in the window: only the callers'
+   * proxies saw them (a subset with no ready pods, or none defined). Neither version's own figures
+   * hold them, so a canary whose pods are gone would otherwise be judged on its earlier requests.
+   */
+  undelivered?: number;
   windowSeconds: number;
   thresholds?: Partial<VerdictThresholds>;
 }
@@ -194,6 +200,15 @@ export function judgeCanary(input: VerdictInput): HealthVerdict {
     canaryRequests: Math.round(canary.requests),
     baselineRequests: Math.round(stable?.requests ?? 0),
   };
+  const lost = Math.round(input.undelivered ?? 0);
+  if (lost > 0) {
+    return {
+      ...base,
+      status: 'worse',
+      findings: [],
+      summary: `${lost} request(s) reached no version over ${when}: the mesh answered them itself (a subset with no ready pods, or none defined). ${canary.version} cannot be judged healthy while requests are lost.`,
+    };
+  }
   if (canary.requests < t.minRequests) {
     return {
       ...base,

@@ -16,6 +16,8 @@ export interface GateFigures {
    * the copies mirrored to it plus whatever share of the split it has (`canaryWeight`, usually 0).
    */
   mirror?: { canaryWeight: number };
+  /** Requests to the release's hosts that reached no version in the window (see VerdictInput). */
+  undelivered?: number;
 }
 
 export type GateName = 'requests' | 'success-rate' | 'p95-latency';
@@ -68,6 +70,14 @@ function successGate(f: GateFigures, t: GateThresholds, judged: boolean): GateRe
   const c = successRatePercent(f.canary);
   const s = successRatePercent(f.stable);
   const base = { gate: 'success-rate' as const, canary: c, stable: s, limit: t.maxSuccessRateDropPoints };
+  const lost = Math.round(f.undelivered ?? 0);
+  // Whatever the versions' own figures say: requests are being lost (a subset with no ready pods).
+  if (lost > 0)
+    return {
+      ...base,
+      status: 'fail',
+      text: `${lost} request(s) reached no version in ${f.windowSeconds} s: the mesh answered them itself (a subset with no ready pods, or none defined)`,
+    };
   if (!judged || c === null || s === null)
     return { ...base, status: 'no-data', text: 'success rate: not enough requests to judge yet' };
   const drop = s - c;

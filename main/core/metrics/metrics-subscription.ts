@@ -3,6 +3,7 @@ import { versionsReceivingTraffic } from '../../../shared/mesh/evaluate/index.ts
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict } from '../../../shared/metrics/health-verdict.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
+import { NOT_DELIVERED } from '../../../shared/metrics/not-delivered.ts';
 import { latencyQuery, requestsQuery, targetOf } from './istio-metrics-queries.ts';
 import type { PrometheusClient } from './prometheus-client.ts';
 import { VersionBuffer } from './version-series.ts';
@@ -139,7 +140,10 @@ export function createMetricsSubscription(spec: SubscriptionSpec, deps: Subscrip
     const out: HealthVerdict[] = [];
     for (const canary of snapshotBase.canaries) {
       const c = byVersion.get(canary) ?? { version: canary, requests: 0, failures: 0, buckets: [] };
-      out.push(judgeCanary({ canary: c, ...(stable ? { stable } : {}), windowSeconds: verdictWindow }));
+      const undelivered = byVersion.get(NOT_DELIVERED)?.requests ?? 0;
+      out.push(
+        judgeCanary({ canary: c, ...(stable ? { stable } : {}), undelivered, windowSeconds: verdictWindow }),
+      );
     }
     return { stats, verdicts: out };
   }

@@ -5,7 +5,14 @@
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { HealthVerdict, VersionWindowStats } from '../../../shared/metrics/health-verdict.ts';
 import { judgeCanary } from '../../../shared/metrics/health-verdict.ts';
-import { isFailureCode, selector, targetOf, VERSION_LABELS } from '../metrics/istio-metrics-queries.ts';
+import { NOT_DELIVERED } from '../../../shared/metrics/not-delivered.ts';
+import {
+  isFailureCode,
+  selector,
+  targetOf,
+  undeliveredSelector,
+  VERSION_LABELS,
+} from '../metrics/istio-metrics-queries.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 
 export const PROMOTE_VERDICT_WINDOW_SECONDS = 300;
@@ -40,8 +47,9 @@ export async function windowStats(opts: {
   const by = VERSION_LABELS.join(', ');
   const sel = selector(target);
   const [requests, latency] = await Promise.all([
+    // With the requests no version received (the callers' reports): the NOT_DELIVERED series.
     opts.client.instant(
-      `sum by (${by}, response_code) (increase(istio_requests_total{${sel}}[${windowSeconds}s]))`,
+      `sum by (${by}, response_code) (increase(istio_requests_total{${sel}}[${windowSeconds}s]) or increase(istio_requests_total{${undeliveredSelector(target)}}[${windowSeconds}s]))`,
     ),
     opts.client.instant(
       `sum by (${by}, le) (increase(istio_request_duration_milliseconds_bucket{${sel}}[${windowSeconds}s]))`,
@@ -75,6 +83,11 @@ export function versionStats(stats: Map<string, VersionWindowStats>, version: st
   return stats.get(version) ?? { version, requests: 0, failures: 0, buckets: [] };
 }
 
+/** How many requests in `windowStats`' window reached no version of the release. */
+export function undeliveredIn(stats: Map<string, VersionWindowStats>): number {
+  return stats.get(NOT_DELIVERED)?.requests ?? 0;
+}
+
 /** Judges `canary` against `stable` over the last `windowSeconds`, from Prometheus's own counters. */
 export async function judgeRelease(opts: {
   client: PrometheusClient;
@@ -90,6 +103,7 @@ export async function judgeRelease(opts: {
   return judgeCanary({
     canary: versionStats(stats, opts.canary),
     ...(stable ? { stable } : {}),
+    undelivered: undeliveredIn(stats),
     windowSeconds,
   });
 }

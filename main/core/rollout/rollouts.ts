@@ -11,6 +11,8 @@ import type { EnginePlan } from '../apply/apply-types.ts';
 import { watcherFromWatchCache } from '../apply/watch-cache-adapter.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import { createKubeApi } from '../kube-api.ts';
+import { cacheLookup } from '../services/cache-lookup.ts';
+import { noReadyPodReason } from '../views/version-readiness.ts';
 import { healthSummary } from './rollout-health.ts';
 import { rolloutProgress } from './rollout-progress.ts';
 import type { ReleaseEvent, ReleaseState } from './rollout-state.ts';
@@ -137,6 +139,35 @@ async function workflowOf(
   });
 }
 
+/** Marks `key` running now (before any await); the answer ends the mark's promise. */
+function reserve(running: Map<string, Promise<unknown>>, key: string): () => void {
+  let finished!: () => void;
+  running.set(
+    key,
+    new Promise<void>((resolve) => {
+      finished = resolve;
+    }),
+  );
+  return finished;
+}
+
+/**
+ * Even with the health check overridden, a promote is refused while the canary has no ready pod:
+ * all traffic to it would fail (503), whatever its earlier figures said.
+ */
+function refuseWithoutReadyPods(session: ClusterSession, state: ReleaseState): void {
+  const release = session.releases?.get(state.serviceReleaseId);
+  const why =
+    release && session.cache
+      ? noReadyPodReason(release, state.canary.version, cacheLookup(session.cache))
+      : undefined;
+  if (why)
+    throw new ApiFailure(
+      'conflict',
+      `not promoting ${state.canary.version}: it ${why}, so every request would fail (503); scale it up or wait for its pods first`,
+    );
+}
+
 /** What the wizard's calls share: state stores, running operations, progress events, views. */
 function createRolloutRuntime(deps: RolloutsDependencies) {
   const stores = new Map<string, ReleaseStateStore>();
@@ -252,13 +283,7 @@ function createRolloutRuntime(deps: RolloutsDependencies) {
     // passed the check while each loaded its state, then both ran, each from a state the other
     // was about to change.
     const key = runKey(contextId, id);
-    let finished!: () => void;
-    running.set(
-      key,
-      new Promise<void>((resolve) => {
-        finished = resolve;
-      }),
-    );
+    const finished = reserve(running, key);
     try {
       const state = await load(contextId, id);
       const wf = await workflowFor(contextId, session, state.serviceReleaseId, storeOf(contextId));
@@ -341,13 +366,15 @@ export function createRollouts(deps: RolloutsDependencies): Rollouts {
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       return { rollouts: wanted.map((r) => view(contextId, r, session)) };
     },
-    promote: ({ contextId, id, override, rules }) =>
-      operate(contextId, id, 'promote', (wf) =>
+    async promote({ contextId, id, override, rules }) {
+      refuseWithoutReadyPods(await deps.ready(contextId), await load(contextId, id));
+      return operate(contextId, id, 'promote', (wf) =>
         wf.promote(id, {
           ...(override !== undefined ? { override } : {}),
           ...(rules !== undefined ? { rules } : {}),
         }),
-      ),
+      );
+    },
     async health({ contextId, id }) {
       const session = await deps.ready(contextId);
       const state = await load(contextId, id);

@@ -9,6 +9,7 @@ import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { StepPlanInput, StepPlanView } from '../../../shared/api/step-plan-schemas.ts';
 import type { ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { setMirror } from '../../../shared/mesh/plan/index.ts';
+import { splitDrift } from '../../../shared/rollout/split-drift.ts';
 import type { StepProgress } from '../../../shared/rollout/step-decision.ts';
 import { DEFAULT_MIN_WINDOW_SECONDS, FINISHED_PLAN_STATES } from '../../../shared/rollout/step-decision.ts';
 import type { StepPlan } from '../../../shared/rollout/step-plan.ts';
@@ -33,7 +34,9 @@ import type { EventSink } from '../api-dispatch.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
 import type { PrometheusClient } from '../metrics/prometheus-client.ts';
 import type { ProxyConfirmations } from '../proxies/proxy-confirmations.ts';
-import { versionStats, windowStats } from './rollout-health.ts';
+import { cacheLookup } from '../services/cache-lookup.ts';
+import { noReadyPodReason } from '../views/version-readiness.ts';
+import { undeliveredIn, versionStats, windowStats } from './rollout-health.ts';
 import type { ReleaseState } from './rollout-state.ts';
 import { storeDirName } from './rollout-views.ts';
 import type { RolloutWorkflow } from './rollout-workflow.ts';
@@ -161,6 +164,20 @@ function runnerOf(
       if (!s) return `the rollout ${r.id} is gone`;
       return s.phase === 'ready' || s.phase === 'routing' ? undefined : `the rollout ${r.id} is ${s.phase}`;
     },
+    async routeChanged(r) {
+      const session = await deps.ready(r.contextId);
+      const route = session.releases?.get(r.serviceReleaseId)?.defaultRoute;
+      if (!route) return undefined;
+      const live = route.destinations.map((d) => ({ version: d.version, weight: d.weight }));
+      return splitDrift(r.split ?? r.before.split, live);
+    },
+    async canaryUnready(r) {
+      const session = await deps.ready(r.contextId);
+      const release = session.releases?.get(r.serviceReleaseId);
+      return release && session.cache
+        ? noReadyPodReason(release, r.canary, cacheLookup(session.cache))
+        : undefined;
+    },
     async figures(r, windowSeconds) {
       const session = await deps.ready(r.contextId);
       const release = session.releases?.get(r.serviceReleaseId);
@@ -170,9 +187,11 @@ function runnerOf(
       const stats = await windowStats({ client: p, release, windowSeconds });
       const canary = versionStats(stats, r.canary);
       const stable = versionStats(stats, r.stable);
-      if (r.plan.steps[r.progress.current]?.kind !== 'mirror') return { canary, stable, windowSeconds };
+      const undelivered = undeliveredIn(stats);
+      if (r.plan.steps[r.progress.current]?.kind !== 'mirror')
+        return { canary, stable, windowSeconds, undelivered };
       const canaryWeight = (r.split ?? r.before.split).find((v) => v.version === r.canary)?.weight ?? 0;
-      return { canary, stable, windowSeconds, mirror: { canaryWeight } };
+      return { canary, stable, windowSeconds, undelivered, mirror: { canaryWeight } };
     },
     inEffect: (r) => stepInEffect(deps, r),
     applySplit: (r, split, description) =>

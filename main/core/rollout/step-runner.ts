@@ -62,6 +62,32 @@ export interface StepRunnerDeps {
   changed(r: StepPlanRecord): void;
   /** Why the plan can no longer drive its rollout (finalized, aborted or promoted by the wizard), if so. */
   gone?(r: StepPlanRecord): Promise<string | undefined>;
+  /**
+   * How the route's split differs from what the plan last wrote (someone else changed it), if it
+   * does: a step or a restore written over it would undo their change unseen.
+   */
+  routeChanged?(r: StepPlanRecord): Promise<string | undefined>;
+  /** Why the canary cannot take requests now (it has no ready pod), if so. */
+  canaryUnready?(r: StepPlanRecord): Promise<string | undefined>;
+}
+
+/**
+ * Why a step that gives the canary `weight` must not be written now: the plan waits, saying so,
+ * and the next tick asks again (pods come back; the operator aborts a plan whose route changed).
+ */
+async function heldBack(
+  deps: StepRunnerDeps,
+  r: StepPlanRecord,
+  weight: number,
+): Promise<string | undefined> {
+  const changed = await deps.routeChanged?.(r);
+  if (changed) return `${changed}; abort the plan, or put the split back`;
+  const canary = (r.split ?? r.before.split).find((v) => v.version === r.canary)?.weight ?? 0;
+  if (weight > canary) {
+    const unready = await deps.canaryUnready?.(r);
+    if (unready) return `${r.canary} ${unready}: its share would fail (503)`;
+  }
+  return undefined;
 }
 
 const keyOf = (contextId: string, id: string) => `${contextId}|${id}`;
@@ -91,6 +117,11 @@ async function carryOut(
   switch (d.kind) {
     case 'apply': {
       if (r.proxyWait?.step !== d.step) {
+        const why = await heldBack(deps, r, d.weight);
+        if (why) {
+          r.waiting = `not applying ${label(d.step)}: ${why}`;
+          return false;
+        }
         const split = stepSplit(r.before.split, r.canary, r.stable, d.weight);
         const historyId = await deps.applySplit(r, split, `release plan ${label(d.step)}`);
         if (historyId) r.historyIds.push(historyId);
@@ -126,13 +157,17 @@ async function carryOut(
       return true;
     case 'restore': {
       const why = r.outcome?.kind === 'failed' ? 'failed gate' : 'plan aborted';
-      const historyId = await deps.restore(r, `release plan: ${why}, route restored as before the plan`);
-      if (historyId) r.historyIds.push(historyId);
-      r.outcome = {
-        ...(r.outcome ?? { kind: 'aborted', at: now, reason: 'aborted by the operator' }),
-        restored: true,
-      };
-      r.split = r.before.split;
+      const outcome = r.outcome ?? { kind: 'aborted', at: now, reason: 'aborted by the operator' };
+      const changed = await deps.routeChanged?.(r);
+      if (changed) {
+        // Someone else's split stands: putting back the plan's "before" would undo it.
+        r.outcome = { ...outcome, reason: `${outcome.reason}; the route was left as it is: ${changed}` };
+      } else {
+        const historyId = await deps.restore(r, `release plan: ${why}, route restored as before the plan`);
+        if (historyId) r.historyIds.push(historyId);
+        r.outcome = { ...outcome, restored: true };
+        r.split = r.before.split;
+      }
       r.progress = mirrorEnded({ ...r.progress, state: r.outcome.kind === 'failed' ? 'failed' : 'aborted' });
       return false;
     }

@@ -10,7 +10,7 @@ import { planRelease, summarizeChange } from '../../../shared/mesh/plan/index.ts
 import { planUndoFor } from '../views/history-views.ts';
 import { applyResultView } from '../views/plan-views.ts';
 import type { ObjectLookup } from '../views/release-views.ts';
-import { versionView } from '../views/release-views.ts';
+import { noReadyPodReason } from '../views/version-readiness.ts';
 import { allTrafficShares, planAllTraffic } from './all-traffic-change.ts';
 import { cacheLookup } from './cache-lookup.ts';
 import type { ConsoleServices, ExternalPlan } from './console-services.ts';
@@ -149,15 +149,11 @@ export async function planAllTrafficChange(
  * is refused, naming the version's pods, before anything is planned.
  */
 export function refuseWithoutReadyPods(release: ServiceRelease, version: string, lookup: ObjectLookup): void {
-  const v = release.versions.find((x) => x.name === version);
-  if (!v) return; // planAllTraffic names an unknown version
-  const pods = versionView(release, v, lookup);
-  // Pods this session cannot count (an external host, a Service without a selector, another
-  // cluster of the mesh) are not known to be missing: the card says "unknown here", as here.
-  if (pods.podsReady > 0 || pods.podsUnknown) return;
+  const why = noReadyPodReason(release, version, lookup);
+  if (!why) return;
   throw new ApiFailure(
     'invalid-request',
-    `cannot send all traffic to ${version}: it has no ready pod (${pods.podsReady} of ${pods.podsTotal} ready), so every request would fail (503); scale it up or wait for its rollout first`,
+    `cannot send all traffic to ${version}: it ${why}, so every request would fail (503); scale it up or wait for its rollout first`,
   );
 }
 

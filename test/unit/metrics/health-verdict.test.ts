@@ -126,3 +126,26 @@ describe('window figures', () => {
     expect(p95Ms({ version: 'x', requests: 0, failures: 0, buckets: [] })).toBeNull();
   });
 });
+
+describe('requests that reached no version', () => {
+  it('keep a canary from being judged healthy, whatever its own figures, and say how many', () => {
+    const healthy = { canary: stats('v2', 400, 0), stable: stats('v1', 400, 0), windowSeconds: 300 };
+    expect(judgeCanary(healthy).status).toBe('healthy');
+    const v = judgeCanary({ ...healthy, undelivered: 212.6 });
+    expect(v.status).toBe('worse');
+    expect(v.summary).toBe(
+      '213 request(s) reached no version over the last 5 minutes: the mesh answered them itself (a subset with no ready pods, or none defined). v2 cannot be judged healthy while requests are lost.',
+    );
+    expect(judgeCanary({ ...healthy, undelivered: 0.4 }).status).toBe('healthy');
+  });
+
+  it('count even when the canary served too few requests to judge (its pods went away)', () => {
+    const v = judgeCanary({
+      canary: stats('v2', 3, 0),
+      stable: stats('v1', 400, 0),
+      undelivered: 50,
+      windowSeconds: 60,
+    });
+    expect(v.status).toBe('worse');
+  });
+});

@@ -38,3 +38,20 @@ describe('the success-rate gate of a release plan step', () => {
     expect(success(1, 0, 1000).status).toBe('pass');
   });
 });
+
+describe('requests that reached no version during a step', () => {
+  it('fail the success-rate gate, even with too few canary requests to judge, naming how many', () => {
+    const results = evaluateGates(
+      { canary: stats('v2', 4, 0), stable: stats('v1', 1000, 0), windowSeconds: 60, undelivered: 37.2 },
+      gates,
+    );
+    expect(results.map((g) => `${g.gate} ${g.status}`)).toEqual([
+      'requests no-data',
+      'success-rate fail',
+      'p95-latency no-data',
+    ]);
+    expect(results[1]?.text).toBe(
+      '37 request(s) reached no version in 60 s: the mesh answered them itself (a subset with no ready pods, or none defined)',
+    );
+  });
+});

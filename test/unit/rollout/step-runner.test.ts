@@ -95,6 +95,8 @@ function world(
   let failApply: string | undefined;
   let goneWhy: string | undefined;
   let stale: string[] = [];
+  let drift: string | undefined;
+  let unready: string | undefined;
   const proxyReads: number[] = [];
   const deps: StepRunnerDeps = {
     storeOf: () => store,
@@ -122,6 +124,8 @@ function world(
     },
     changed: () => {},
     gone: async () => goneWhy,
+    routeChanged: async () => drift,
+    canaryUnready: async () => unready,
     async inEffect() {
       proxyReads.push(applied.length);
       return stale.length
@@ -173,6 +177,12 @@ function world(
     },
     staleProxies(ids: string[]) {
       stale = ids;
+    },
+    routeChangedBy(why: string | undefined) {
+      drift = why;
+    },
+    canaryUnreadyBecause(why: string | undefined) {
+      unready = why;
     },
     proxyReads,
   };
@@ -239,6 +249,43 @@ describe('the step runner', () => {
     );
     expect(r.split).toEqual(r.before.split);
     expect(r.historyIds).toEqual(['h1', 'restore']);
+  });
+
+  it('waits instead of raising the share of a canary with no ready pod, and goes on once it has one', async () => {
+    const w = world();
+    // Step 1 lowers v2's share (10% → 1%): never held back for want of pods.
+    w.canaryUnreadyBecause('has no ready pod (0 of 1 ready)');
+    await w.begin();
+    expect(canaryShares(w.applied)).toEqual([1]);
+    await w.advance(61_000);
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect((await w.get()).waiting).toBe(
+      'not applying step 2 of 5 (5%): v2 has no ready pod (0 of 1 ready): its share would fail (503)',
+    );
+    w.canaryUnreadyBecause(undefined);
+    await w.advance(1000);
+    expect(canaryShares(w.applied)).toEqual([1, 5]);
+    expect((await w.get()).waiting).toBeUndefined();
+  });
+
+  it('does not write a step over a split someone else changed, nor restore over it when aborted', async () => {
+    const w = world();
+    await w.begin();
+    expect(canaryShares(w.applied)).toEqual([1]);
+    w.routeChangedBy("the route's split changed since the plan last wrote it: it is v1 100%");
+    await w.advance(61_000);
+    expect(canaryShares(w.applied)).toEqual([1]);
+    expect((await w.get()).waiting).toMatch(
+      /^not applying step 2 of 5 \(5%\): the route's split changed .*; abort the plan, or put the split back$/,
+    );
+    const q = await w.get();
+    await w.store.save({ ...q, progress: aborting(q.progress) });
+    await w.runner.lookNow('demo', q.id);
+    const r = await w.get();
+    expect(w.restores).toEqual([]);
+    expect(r.progress.state).toBe('aborted');
+    expect(r.outcome?.restored).toBeUndefined();
+    expect(r.outcome?.reason).toMatch(/the route was left as it is: the route's split changed/);
   });
 
   it('begins a hold again after the machine slept through it', async () => {
