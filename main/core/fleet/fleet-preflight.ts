@@ -1,7 +1,8 @@
 // One cluster of a fleet change: its session opened (an unreachable cluster answers with why, within
 // a bound, never blocking the others), the service found by namespace and host, the change planned
 // with release.plan's machinery (planRelease over the live objects) and stored for review with its
-// dry-run, and the preflight outcome the wave planner reads.
+// dry-run (held by the fleet's plan, then its run, until applied), and the preflight outcome the
+// wave planner reads.
 
 import type { PlanView } from '../../../shared/api/console-schemas.ts';
 import type { FleetChangeInput } from '../../../shared/api/fleet-schemas.ts';
@@ -10,6 +11,7 @@ import type { ServiceRelease, TrafficSplit } from '../../../shared/mesh/model/in
 import { desiredOf, planRelease, setSplit } from '../../../shared/mesh/plan/index.ts';
 import type { AnyPlan } from '../apply/apply-types.ts';
 import type { ClusterSession } from '../cluster/cluster-session.ts';
+import type { StoredPlan } from '../services/console-plans.ts';
 import type { ConsoleServices } from '../services/console-services.ts';
 import { sessionFacts } from '../services/console-services.ts';
 import type { FleetDraft } from './fleet-draft.ts';
@@ -31,6 +33,11 @@ export interface ClusterPreflight {
   outcome: PreflightOutcome;
   releaseId?: string;
   plan?: PlanView;
+  /**
+   * That plan as the apply takes it, held here rather than in the console's plan store: the store
+   * keeps only the newest reviews, and a run's later waves may apply it long after others were made.
+   */
+  stored?: StoredPlan;
   /** The version the change sends more traffic to, and the one it is judged against. */
   canaryVersion?: string;
   stableVersion?: string;
@@ -178,7 +185,7 @@ export async function preflightCluster(
   const planned = await planIn(s, contextId, session, release, target);
   if ('outcome' in planned) return { contextId, releaseId, outcome: planned.outcome };
   const { plan, wanted } = planned;
-  const stored = s.plans.store({ contextId, releaseId, plan, kind: 'change', description });
+  const stored = s.plans.make({ contextId, releaseId, plan, kind: 'change', description });
   const summary =
     plan.steps.length === 0
       ? `Nothing to change: ${contextId} already has this.`
@@ -186,17 +193,17 @@ export async function preflightCluster(
   const view = await s.plans.view(session, stored, summary);
   const failed = view.steps.find((st) => !st.dryRun.ok);
   if (failed) {
-    s.plans.forget(stored.planId);
     const reason = `the dry-run of “${failed.description}” failed: ${failed.dryRun.message ?? 'no reason given'}`;
     return { contextId, releaseId, outcome: { kind: 'conflict', reason } };
   }
-  if (!wanted) return { contextId, releaseId, outcome: { kind: 'ready' }, plan: view };
+  if (!wanted) return { contextId, releaseId, outcome: { kind: 'ready' }, plan: view, stored };
   const { canary, stable } = gateVersions(release, wanted);
   return {
     contextId,
     releaseId,
     outcome: { kind: 'ready' },
     plan: view,
+    stored,
     canaryVersion: canary,
     ...(stable ? { stableVersion: stable } : {}),
   };

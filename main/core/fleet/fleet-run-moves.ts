@@ -8,7 +8,7 @@ import type { FleetRunView } from '../../../shared/api/fleet-schemas.ts';
 import type { FleetDecision, FleetRunState, WavePlan } from '../../../shared/fleet/index.ts';
 import { decideFleet, wavesApplied } from '../../../shared/fleet/index.ts';
 import type { ConsoleServices } from '../services/console-services.ts';
-import { applyPlan, planUndo } from '../services/release-changes.ts';
+import { applyPlan, applyStoredPlan, planUndo } from '../services/release-changes.ts';
 import type { ClusterJudge, GateCluster } from './fleet-gate.ts';
 import { judgeWave } from './fleet-gate.ts';
 import type { ClusterPreflight } from './fleet-preflight.ts';
@@ -74,8 +74,10 @@ async function applyCluster(
   const pre = run.record.clusters.find((c) => c.contextId === contextId);
   r.state = 'applying';
   try {
-    if (!pre?.plan) throw new Error(`${contextId} has no reviewed plan`);
-    const result = await applyPlan(m.s, pre.plan.planId);
+    if (!pre?.plan || !pre.stored) throw new Error(`${contextId} has no reviewed plan`);
+    // The run's own copy of the reviewed plan, not one looked up by id in the console's store:
+    // reviews made while earlier waves held would have evicted it.
+    const result = await applyStoredPlan(m.s, pre.stored);
     if (!result.ok) {
       const why =
         result.error?.message ?? result.steps.find((st) => st.message)?.message ?? 'the apply failed';

@@ -79,11 +79,7 @@ export function createFleetService(s: ConsoleServices, options: FleetServiceOpti
       clusters.map((c) => [c.contextId, c.outcome]),
     );
     const canary = input.canary ?? clusters.find((c) => c.outcome.kind === 'ready')?.contextId;
-    const forget = () => {
-      for (const c of clusters) if (c.plan) s.plans.forget(c.plan.planId);
-    };
     if (!canary) {
-      forget();
       const why = clusters.flatMap((c) =>
         c.outcome.kind === 'ready' ? [] : [skipReason(c.contextId, c.outcome)],
       );
@@ -93,7 +89,6 @@ export function createFleetService(s: ConsoleServices, options: FleetServiceOpti
     try {
       waves = planWaves({ clusters: input.contexts, canary, maxParallel: input.maxParallel ?? 1, preflight });
     } catch (err) {
-      forget();
       if (err instanceof FleetPlanError) throw new ApiFailure('invalid-request', err.message);
       throw err;
     }

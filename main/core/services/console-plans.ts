@@ -1,5 +1,7 @@
 // Plans between review and apply: each is stored under a random id when the operator reviews it
 // (with its dry-run), and taken once when they apply it, through an apply engine over the session.
+// The store keeps the newest 50; a plan that must outlive other reviews (a fleet release's, applied
+// wave by wave) is made here but held by its owner.
 
 import { randomBytes } from 'node:crypto';
 import type { LintFindingView, PlanView } from '../../../shared/api/console-schemas.ts';
@@ -75,12 +77,16 @@ export function createConsolePlans(deps: ConsolePlansDependencies) {
     return [...out.values()];
   }
 
+  /**
+   * A plan with its id, not kept here: for a caller that holds it itself (a fleet release keeps its
+   * clusters' plans in its own record, as the shared store would evict them during a long run).
+   */
+  function make(p: Omit<StoredPlan, 'planId' | 'createdAt'>): StoredPlan {
+    return { ...p, planId: `plan-${randomBytes(6).toString('hex')}`, createdAt: Date.now() };
+  }
+
   function store(p: Omit<StoredPlan, 'planId' | 'createdAt'>): StoredPlan {
-    const stored: StoredPlan = {
-      ...p,
-      planId: `plan-${randomBytes(6).toString('hex')}`,
-      createdAt: Date.now(),
-    };
+    const stored = make(p);
     plans.set(stored.planId, stored);
     while (plans.size > PLAN_LIMIT) plans.delete(plans.keys().next().value as string);
     return stored;
@@ -132,5 +138,5 @@ export function createConsolePlans(deps: ConsolePlansDependencies) {
     };
   }
 
-  return { engineFor, currentObjects, store, find, forget, view };
+  return { engineFor, currentObjects, make, store, find, forget, view };
 }

@@ -13,6 +13,7 @@ import type { ObjectLookup } from '../views/release-views.ts';
 import { noReadyPodReason } from '../views/version-readiness.ts';
 import { allTrafficShares, planAllTraffic } from './all-traffic-change.ts';
 import { cacheLookup } from './cache-lookup.ts';
+import type { StoredPlan } from './console-plans.ts';
 import type { ConsoleServices, ExternalPlan } from './console-services.ts';
 import { refuseReadOnly } from './console-services.ts';
 import { desiredFromInput } from './desired-release-input.ts';
@@ -56,8 +57,17 @@ function prepareProxies(s: ConsoleServices, contextId: string, releaseId: string
   void s.proxies.prepare(contextId, releaseId);
 }
 
+// Async so an unknown plan is a rejection, as callers of a handler expect, never a synchronous throw.
 export async function applyPlan(s: ConsoleServices, planId: string): Promise<CallResponse<'release.apply'>> {
-  const stored = s.plans.find(planId);
+  return applyStoredPlan(s, s.plans.find(planId));
+}
+
+/** Applies a plan, whether taken from the console's store or held by its owner (a fleet release). */
+export async function applyStoredPlan(
+  s: ConsoleServices,
+  stored: StoredPlan,
+): Promise<CallResponse<'release.apply'>> {
+  const { planId } = stored;
   const session = await s.ready(stored.contextId);
   // What the proxies have before the write: the change is in effect where a newer push is acknowledged.
   // Read while who applies (for the history) is looked up in the kubeconfig contexts: both are
