@@ -1,7 +1,8 @@
 // The release wizard on a Gateway API HTTPRoute: a version is a backend Service. Starting creates
 // the Deployment (the shared clone), then the version's Service, waits for its endpoints, and only
-// then lists it on the catch-all rule at weight 0; abort takes it out of the route (exactly as it
-// was before) before deleting the Service and the Deployment. Every write is a guarded apply.
+// then lists it on the catch-all rule at weight 0; abort takes it out of the route (its share back
+// to the stable version, other versions' backends as they are now) before deleting the Service and
+// the Deployment. Every write is a guarded apply.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
@@ -204,22 +205,22 @@ export function createGatewaySteps(deps: RolloutWorkflowDeps, steps: ReleaseStep
     await run(s, plan, objects, `add backendRef ${service} at weight 0`);
   }
 
-  /** Abort: the route as it was (rules to the version gone, backendRefs back), then its Service and Deployment. */
+  /** Abort: the version out of the route (its rules and backendRef, its share to stable), then its Service and Deployment. */
   async function withdraw(s: ReleaseState): Promise<void> {
     const { release, objects } = await current(s);
     const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === release.route.name);
     const service = s.gateway!.service;
     if (route && release.defaultRoute) {
-      const before =
-        s.gateway!.backendRefsBefore ??
-        (catchAllBackendRefs(release, route) ?? []).filter(
-          (r) => !(r && typeof r === 'object' && (r as { name?: string }).name === service),
-        );
-      const patch = withdrawVersionOps(release, route, service, before);
+      // From the route as it is now: another rollout may have added or withdrawn its own backend
+      // since this one was added, so the refs saved then are only a hint (see withdrawnBackendRefs).
+      const patch = withdrawVersionOps(release, route, service, {
+        stable: s.stable.version,
+        before: s.gateway!.backendRefsBefore,
+      });
       if (patch.length > 0) {
         const step: EngineStep = {
           id: 'update-route',
-          description: `HTTPRoute ${route.metadata.name}: remove ${service} (its rules and backendRef), backendRefs as before`,
+          description: `HTTPRoute ${route.metadata.name}: remove ${service} (its rules and backendRef), its share back to ${s.stable.version}`,
           target: {
             apiVersion: route.apiVersion,
             kind: 'HTTPRoute',

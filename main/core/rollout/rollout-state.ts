@@ -39,7 +39,8 @@ export interface ReleaseState {
    * Gateway API releases only: versions are backend Services, so `stable.version` and
    * `canary.version` are Service names (`search-v1`, `search-v2`) and `canary.labels` the new
    * Service's selector. `backendRefsBefore` is the catch-all rule's backendRefs as they were before
-   * the new one was added (abort puts them back exactly).
+   * the new one was added: abort writes them back as they were only when they route the same as
+   * the refs it works out from the route as it is then (never over other rollouts' changes).
    */
   gateway?: {
     stableService: string;

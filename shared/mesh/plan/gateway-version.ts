@@ -4,10 +4,12 @@
 // catch-all rule, added at weight 0 only once the Service has ready endpoints.
 
 import type { JsonPatchOp, KubeObject, ServiceRelease } from '../model/index.ts';
-import { isPlainObject, ReleaseEditError } from '../model/index.ts';
+import { deepEqual, isPlainObject, ReleaseEditError } from '../model/index.ts';
 import { versionLabelOf } from '../read/index.ts';
 import type { DesiredRelease } from './release-edits.ts';
 import { desiredOf } from './release-edits.ts';
+import type { WithdrawRefsOptions } from './withdrawn-backend-refs.ts';
+import { withdrawnBackendRefs } from './withdrawn-backend-refs.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -124,7 +126,7 @@ export function addBackendAtZero(x: ServiceRelease | DesiredRelease, service: st
   return d;
 }
 
-/** The catch-all rule's backendRefs as written (to put back on abort), or null without one. */
+/** The catch-all rule's backendRefs as written (a copy), or null without one. */
 export function catchAllBackendRefs(release: ServiceRelease, route: KubeObject): unknown[] | null {
   if (!release.defaultRoute) return null;
   const rule = (route.spec as { rules?: unknown[] } | undefined)?.rules?.[release.defaultRoute.index];
@@ -134,14 +136,16 @@ export function catchAllBackendRefs(release: ServiceRelease, route: KubeObject):
 
 /**
  * The guarded patch that takes a new version out of an HTTPRoute: the content rules sending
- * requests to it go, and the catch-all's backendRefs become exactly `before` (as they were before
- * the version was added). Every value replaced or removed is tested first; empty when nothing differs.
+ * requests to it go, and its backendRef leaves the catch-all, its share going back to the stable
+ * version (`withdrawnBackendRefs`: from the refs as they are now, other versions untouched; the
+ * refs from before it was added only where they route the same). Every value replaced or removed
+ * is tested first; empty when nothing differs.
  */
 export function withdrawVersionOps(
   release: ServiceRelease,
   route: KubeObject,
   version: string,
-  before: readonly unknown[],
+  opts: Pick<WithdrawRefsOptions, 'stable' | 'before'>,
 ): JsonPatchOp[] {
   const catchAll = release.defaultRoute;
   if (release.flavor !== 'gateway-api' || !catchAll)
@@ -157,15 +161,16 @@ export function withdrawVersionOps(
     tests.push({ op: 'test', path: `/spec/rules/${i}`, value: rules[i] });
     changes.push({ op: 'remove', path: `/spec/rules/${i}` });
   }
-  const now = catchAllBackendRefs(release, route);
-  if (JSON.stringify(now) !== JSON.stringify(before)) {
+  const now = catchAllBackendRefs(release, route) ?? [];
+  const next = withdrawnBackendRefs(now, {
+    ...opts,
+    version,
+    routeNamespace: route.metadata.namespace ?? 'default',
+  });
+  if (!deepEqual(now, next)) {
     const at = catchAll.index - gone.filter((i) => i < catchAll.index).length;
     tests.push({ op: 'test', path: `/spec/rules/${catchAll.index}/backendRefs`, value: now });
-    changes.push({
-      op: 'replace',
-      path: `/spec/rules/${at}/backendRefs`,
-      value: JSON.parse(JSON.stringify(before)) as unknown[],
-    });
+    changes.push({ op: 'replace', path: `/spec/rules/${at}/backendRefs`, value: next });
   }
   if (changes.length === 0) return [];
   const rv = route.metadata.resourceVersion;

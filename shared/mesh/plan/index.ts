@@ -15,5 +15,6 @@ export * from './release-edits.ts';
 export * from './release-plan.ts';
 export * from './sticky-edits.ts';
 export * from './sticky-plan.ts';
+export * from './withdrawn-backend-refs.ts';
 export * from './yaml-edit.ts';
 export * from './yaml-values.ts';
