@@ -31,11 +31,15 @@ function nsOf(o: KubeObject): string {
   return o.metadata.namespace || 'default';
 }
 
-/** A rule's matches select every request: absent, empty, or only `path: PathPrefix /`. */
+/**
+ * A rule's matches select every request: absent or empty, or any one of them (matches are ORed) is
+ * empty or only `path: PathPrefix /`.
+ */
 export function isCatchAllGatewayMatch(matches: unknown): boolean {
   if (matches === undefined || matches === null) return true;
   if (!Array.isArray(matches)) return false;
-  return matches.every((m) => {
+  if (matches.length === 0) return true;
+  return matches.some((m) => {
     if (!isPlainObject(m)) return false;
     const keys = Object.keys(m);
     if (keys.length === 0) return true;
@@ -138,6 +142,7 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
   };
 
   let defaultRoute: DefaultRoute | null = null;
+  let firstCatchAll: number | null = null;
   const rules: ContentRule[] = [];
   const ruleList: unknown[] = Array.isArray(spec.rules) ? spec.rules : [];
   ruleList.forEach((raw, index) => {
@@ -148,10 +153,13 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
     }
     const nm = typeof raw.name === 'string' ? { name: raw.name } : {};
     const refs: unknown[] = Array.isArray(raw.backendRefs) ? raw.backendRefs : [];
-    if (defaultRoute && isCatchAllGatewayMatch(raw.matches)) {
+    const catchAll = isCatchAllGatewayMatch(raw.matches);
+    // Ties go to the first rule: a later catch-all gets no request, whatever the first one does.
+    if (catchAll && firstCatchAll !== null) {
       others.push({ index, pointer, ...nm, reason: 'a second catch-all rule' });
       return;
     }
+    if (catchAll) firstCatchAll = index;
     const badRef = refs.findIndex(
       (r) => !isPlainObject(r) || backendVersionName(r as GatewayBackendRef, ns) === null,
     );
@@ -159,9 +167,13 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
       const reason =
         refs.length === 0 ? 'has no backendRefs' : `backendRefs[${badRef}] is not a core Service`;
       others.push({ index, pointer, ...nm, reason });
+      if (catchAll)
+        reasons.push(
+          `rule ${index} takes every request and ${refs.length === 0 ? reason : `its ${reason}`}: the split it makes cannot be edited, and a split on a later rule would get no traffic`,
+        );
       return;
     }
-    if (isCatchAllGatewayMatch(raw.matches)) {
+    if (catchAll) {
       const d: DefaultRoute = { index, pointer, ...nm, destinations: [] };
       const pct = gatewayBackendWeights(refs as GatewayBackendRef[]);
       (refs as GatewayBackendRef[]).forEach((r, j) => {

@@ -118,6 +118,17 @@ describe('readReleases on Gateway API HTTPRoutes', () => {
     expect(isCatchAllGatewayMatch([{ path: { type: 'PathPrefix', value: '/' } }])).toBe(true);
     expect(isCatchAllGatewayMatch(undefined)).toBe(true);
     expect(isCatchAllGatewayMatch([{ path: { type: 'PathPrefix', value: '/a' } }])).toBe(false);
+    // Matches are ORed: one that takes every request makes the rule take every request.
+    expect(
+      isCatchAllGatewayMatch([
+        { headers: [{ name: 'x', value: '1' }] },
+        { path: { type: 'PathPrefix', value: '/' } },
+      ]),
+    ).toBe(true);
+    expect(
+      isCatchAllGatewayMatch([{ headers: [{ name: 'x', value: '1' }] }, { path: { value: '/a' } }]),
+    ).toBe(false);
+    expect(isCatchAllGatewayMatch([])).toBe(true);
   });
 
   it('converts matches between the Gateway API and the Istio shapes', () => {
