@@ -3,11 +3,12 @@
 // History use for it.
 
 import type { CallRequest } from '../../../shared/api/contract.ts';
-import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import type { MeshRequest, TrafficRoute } from '../../../shared/mesh/evaluate/index.ts';
 import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/evaluate/index.ts';
 import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { AllTrafficEdit, ReleasePlan } from '../../../shared/mesh/plan/index.ts';
 import { planRelease, routeAllTrafficTo } from '../../../shared/mesh/plan/index.ts';
+import { compileReleaseRouter, objectsAfterPlan, releaseRoutes, rereadRelease } from './release-router.ts';
 
 export interface AllTrafficChange {
   edit: AllTrafficEdit;
@@ -66,12 +67,16 @@ export function planAllTraffic(
 }
 
 /**
- * Where a sample population goes before and after the change (the effective traffic: content rules
- * first, then the catch-all), for the confirmation to show beside the split.
+ * Where a sample population goes before and after the change (the effective traffic), for the
+ * confirmation to show beside the split. An Istio route takes the first content rule that matches,
+ * then the catch-all. An HTTPRoute is routed as Gateway API does (the most specific match wins,
+ * PathPrefix matches whole path segments): before through the live HTTPRoute among `objects`, after
+ * through the same HTTPRoute with the change's plan applied.
  */
 export function allTrafficShares(
   release: ServiceRelease,
-  edit: AllTrafficEdit,
+  change: Pick<AllTrafficChange, 'edit' | 'plan'>,
+  objects: readonly KubeObject[],
   requests: readonly MeshRequest[],
   engine: RegexEngine,
   basis: string,
@@ -81,10 +86,23 @@ export function allTrafficShares(
   after: Array<{ version: string; share: number }>;
 } {
   const population = requests.map((request) => ({ request }));
-  const shares = (x: Parameters<typeof releaseTrafficRoutes>[0]) =>
-    effectiveTraffic(releaseTrafficRoutes(x, engine).routes, population).versions.map((v) => ({
-      version: v.version,
-      share: v.share,
-    }));
-  return { basis, before: shares(release), after: shares(edit.desired) };
+  const shares = (routes: ReadonlyArray<TrafficRoute<MeshRequest>>) =>
+    effectiveTraffic(routes, population).versions.map((v) => ({ version: v.version, share: v.share }));
+  if (release.flavor !== 'gateway-api') {
+    const istio = (x: Parameters<typeof releaseTrafficRoutes>[0]) =>
+      shares(releaseTrafficRoutes(x, engine).routes);
+    return { basis, before: istio(release), after: istio(change.edit.desired) };
+  }
+  const routed = (state: readonly KubeObject[]) => {
+    const read = rereadRelease(release, state);
+    if (!read) return [];
+    const router = compileReleaseRouter(read, state, engine);
+    return shares(
+      releaseRoutes(read, state, (request) => {
+        const o = router.route(request, 0);
+        return o.kind === 'notFound' ? null : o.ruleIndex;
+      }),
+    );
+  };
+  return { basis, before: routed(objects), after: routed(objectsAfterPlan(objects, change.plan)) };
 }

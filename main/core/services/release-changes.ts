@@ -127,7 +127,8 @@ export async function planAllTrafficChange(
   const release = s.releaseOf(session, req.releaseId);
   refuseWithoutReadyPods(release, req.version, cacheLookup(session.cache!));
   prepareProxies(s, req.contextId, req.releaseId);
-  const change = planAllTraffic(release, s.sourceObjects(session, release), req);
+  const objects = s.sourceObjects(session, release);
+  const change = planAllTraffic(release, objects, req);
   const stored = s.plans.store({
     contextId: req.contextId,
     releaseId: req.releaseId,
@@ -146,7 +147,8 @@ export async function planAllTrafficChange(
     plan: await s.plans.view(session, stored, change.summary),
     traffic: allTrafficShares(
       release,
-      change.edit,
+      change,
+      objects,
       await s.demoRequests(),
       s.engine,
       `estimated by routing ${DEMO_SAMPLE_SIZE.toLocaleString('en-US')} requests of the demo visitor population through the route`,

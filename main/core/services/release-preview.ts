@@ -1,34 +1,16 @@
 import type { DesiredReleaseInput, PreviewView } from '../../../shared/api/console-schemas.ts';
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { CompiledRouter, MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
-import {
-  compileHTTPRoute,
-  compileVirtualService,
-  effectiveTraffic,
-  previewTraffic,
-  RouteCompileError,
-  routedTrafficRoutes,
-  serviceKeys,
-  sideEffectShares,
-} from '../../../shared/mesh/evaluate/index.ts';
+import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
+import { effectiveTraffic, previewTraffic, sideEffectShares } from '../../../shared/mesh/evaluate/index.ts';
 import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
-import {
-  applyJsonPatch,
-  isDestinationRule,
-  isGatewayHTTPRoute,
-  isVirtualService,
-  ReleaseEditError,
-} from '../../../shared/mesh/model/index.ts';
+import { ReleaseEditError } from '../../../shared/mesh/model/index.ts';
 import { planRelease } from '../../../shared/mesh/plan/index.ts';
-import { readGatewayApiReleases, readIstioReleases } from '../../../shared/mesh/read/index.ts';
 import { desiredFromInput } from './desired-release-input.ts';
+import { compileReleaseRouter, objectsAfterPlan, releaseRoutes, rereadRelease } from './release-router.ts';
 
 // The live rule preview: plan the desired release exactly as "Review changes" would, apply the
 // plan to copies of the objects, and route the sample through the resulting VirtualService or
 // HTTPRoute (shared/mesh/evaluator.ts, shared/mesh/gateway-evaluator.ts).
-
-const sameTarget = (o: KubeObject, t: { kind: string; namespace: string; name: string }) =>
-  o.kind === t.kind && o.metadata.name === t.name && (o.metadata.namespace || 'default') === t.namespace;
 
 /** The objects as they would be after the desired change (the current ones when nothing changes). */
 export function desiredObjects(
@@ -39,38 +21,9 @@ export function desiredObjects(
 ): KubeObject[] {
   if (!release.editable) return [...objects];
   try {
-    const plan = planRelease(release, desiredFromInput(release, input, engine), objects);
-    const out = [...objects];
-    for (const step of plan.steps) {
-      const i = out.findIndex((o) => sameTarget(o, step.target));
-      const current = out[i];
-      if (current) out[i] = applyJsonPatch(current, step.patch);
-    }
-    return out;
+    return objectsAfterPlan(objects, planRelease(release, desiredFromInput(release, input, engine), objects));
   } catch (err) {
     if (err instanceof ReleaseEditError) throw new ApiFailure('invalid-request', err.message);
-    throw err;
-  }
-}
-
-/** The router of the release's route after the desired change: a VirtualService or an HTTPRoute. */
-function compileRouter(
-  release: ServiceRelease,
-  objects: readonly KubeObject[],
-  engine: RegexEngine,
-): CompiledRouter {
-  const route = objects.find((o) => sameTarget(o, release.route));
-  const kind = release.flavor === 'istio' ? 'VirtualService' : 'HTTPRoute';
-  const found = route && (release.flavor === 'istio' ? isVirtualService(route) : isGatewayHTTPRoute(route));
-  if (!route || !found)
-    throw new ApiFailure('not-found', `${kind} ${release.route.namespace}/${release.route.name} is gone`);
-  try {
-    if (isVirtualService(route))
-      return compileVirtualService(route, { engine, destinationRules: objects.filter(isDestinationRule) });
-    return compileHTTPRoute(route, { engine, services: serviceKeys(objects) });
-  } catch (err) {
-    if (err instanceof RouteCompileError)
-      throw new ApiFailure('invalid-request', `${kind} ${route.metadata.name} ${err.message}`);
     throw err;
   }
 }
@@ -85,29 +38,17 @@ export function previewRelease(opts: {
 }): PreviewView {
   const { release, input, engine } = opts;
   const objects = desiredObjects(release, input, opts.objects, engine);
-  const router = compileRouter(release, objects, engine);
+  const router = compileReleaseRouter(release, objects, engine);
   // The compiled route decides which route takes each request (with its API's precedence); the one
   // effective-traffic function every screen uses counts where those routes send it.
   const result = previewTraffic(router, opts.requests, { seed: 1 });
-  const after = (release.flavor === 'istio' ? readIstioReleases : readGatewayApiReleases)(objects).find(
-    (r) => r.id === release.id,
-  );
+  const after = rereadRelease(release, objects);
   const routeIndex = new Map<MeshRequest, number | null>();
   opts.requests.forEach((request, i) => {
     const o = result.outcomes[i];
     routeIndex.set(request, !o || o.kind === 'notFound' ? null : o.ruleIndex);
   });
-  const services = serviceKeys(objects);
-  const routable =
-    release.flavor === 'gateway-api' && after
-      ? (version: string) => {
-          const v = after.versions.find((x) => x.name === version);
-          return v !== undefined && services.has(`${v.source?.namespace ?? after.namespace}/${v.host}`);
-        }
-      : undefined;
-  const routes = after
-    ? routedTrafficRoutes(after, (r: MeshRequest) => routeIndex.get(r) ?? null, routable)
-    : [];
+  const routes = after ? releaseRoutes(after, objects, (r) => routeIndex.get(r) ?? null) : [];
   const traffic = effectiveTraffic(
     routes,
     opts.requests.map((request) => ({ request })),

@@ -5,7 +5,9 @@
 //
 // One pure function does the counting for every screen (cards, split bar, comparison, wizard,
 // cut-over and rollback confirmations). It is generic over the request type so that the property
-// tests can use plain values; `releaseTrafficRoutes` builds its input from a release.
+// tests can use plain values; `releaseTrafficRoutes` builds its input from an Istio release (first
+// match in list order), `routedTrafficRoutes` from the rule a compiled router picks for each request
+// (an HTTPRoute: Gateway API's precedence).
 
 import type { HTTPMatchRequest, RegexEngine, ServiceRelease, TrafficSplit } from '../model/index.ts';
 import type { DesiredRelease } from '../plan/index.ts';
@@ -148,8 +150,10 @@ function asDesiredParts(x: Input): {
  * The routes of a release (as it is, or as an operator's unapplied change would make it), in the
  * order a proxy evaluates them: the enabled content rules, then the catch-all. A rule whose match
  * cannot compile (an invalid RE2 pattern) catches nothing and is reported in `invalid`, so no
- * screen claims a share for it. Gateway API rules are taken in order too (the writer keeps the
- * content rules before the catch-all, and the spec's precedence only reorders equal-path rules).
+ * screen claims a share for it. This is Istio's first-match order, with Istio's matching: it is not
+ * how an HTTPRoute routes (Gateway API takes the most specific match whatever the rule order, and
+ * its PathPrefix matches whole path segments), so for a Gateway API release route with
+ * compileHTTPRoute and count with routedTrafficRoutes instead.
  */
 export function releaseTrafficRoutes(
   x: Input,

@@ -1,0 +1,90 @@
+// The route a release is read from, compiled into a router with its API's own precedence (an
+// HTTPRoute ranks rules by match specificity, a VirtualService takes the first match), and the
+// objects as a plan would leave them: what the preview and the all-traffic confirmation route with.
+
+import { ApiFailure } from '../../../shared/api/errors.ts';
+import type { CompiledRouter, MeshRequest, TrafficRoute } from '../../../shared/mesh/evaluate/index.ts';
+import {
+  compileHTTPRoute,
+  compileVirtualService,
+  RouteCompileError,
+  routedTrafficRoutes,
+  serviceKeys,
+} from '../../../shared/mesh/evaluate/index.ts';
+import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import {
+  applyJsonPatch,
+  isDestinationRule,
+  isGatewayHTTPRoute,
+  isVirtualService,
+} from '../../../shared/mesh/model/index.ts';
+import type { ReleasePlan } from '../../../shared/mesh/plan/index.ts';
+import { readGatewayApiReleases, readIstioReleases } from '../../../shared/mesh/read/index.ts';
+
+export const sameTarget = (o: KubeObject, t: { kind: string; namespace: string; name: string }) =>
+  o.kind === t.kind && o.metadata.name === t.name && (o.metadata.namespace || 'default') === t.namespace;
+
+/** The objects with the plan's patches applied (an object the plan does not touch stays as it is). */
+export function objectsAfterPlan(objects: readonly KubeObject[], plan: ReleasePlan): KubeObject[] {
+  const out = [...objects];
+  for (const step of plan.steps) {
+    const i = out.findIndex((o) => sameTarget(o, step.target));
+    const current = out[i];
+    if (current) out[i] = applyJsonPatch(current, step.patch);
+  }
+  return out;
+}
+
+/** The router of the release's route among `objects`: a VirtualService or an HTTPRoute. */
+export function compileReleaseRouter(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  engine: RegexEngine,
+): CompiledRouter {
+  const route = objects.find((o) => sameTarget(o, release.route));
+  const kind = release.flavor === 'istio' ? 'VirtualService' : 'HTTPRoute';
+  const found = route && (release.flavor === 'istio' ? isVirtualService(route) : isGatewayHTTPRoute(route));
+  if (!route || !found)
+    throw new ApiFailure('not-found', `${kind} ${release.route.namespace}/${release.route.name} is gone`);
+  try {
+    if (isVirtualService(route))
+      return compileVirtualService(route, { engine, destinationRules: objects.filter(isDestinationRule) });
+    return compileHTTPRoute(route, { engine, services: serviceKeys(objects) });
+  } catch (err) {
+    if (err instanceof RouteCompileError)
+      throw new ApiFailure('invalid-request', `${kind} ${route.metadata.name} ${err.message}`);
+    throw err;
+  }
+}
+
+/** The release as read again from `objects` (after a change), or undefined when it is gone. */
+export function rereadRelease(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+): ServiceRelease | undefined {
+  const read = release.flavor === 'istio' ? readIstioReleases : readGatewayApiReleases;
+  return read(objects).find((r) => r.id === release.id);
+}
+
+/**
+ * The release's routes (read from `objects`), each taking the requests `routeIndexOf` says the
+ * compiled route gives it. On an HTTPRoute a version is reachable only when its Service is among
+ * `objects` and the reader found nothing that stops the route from using it.
+ */
+export function releaseRoutes(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  routeIndexOf: (request: MeshRequest) => number | null,
+): TrafficRoute<MeshRequest>[] {
+  if (release.flavor !== 'gateway-api') return routedTrafficRoutes(release, routeIndexOf);
+  const services = serviceKeys(objects);
+  const routable = (version: string) => {
+    const v = release.versions.find((x) => x.name === version);
+    return (
+      v !== undefined &&
+      v.declared !== false &&
+      services.has(`${v.source?.namespace ?? release.namespace}/${v.host}`)
+    );
+  };
+  return routedTrafficRoutes(release, routeIndexOf, routable);
+}
