@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Writes main/demo/store/crd-schemas.json: the structural schemas (openAPIV3Schema) of the CRDs the
 // demo mesh serves — Istio's VirtualService, DestinationRule and Gateway, and Gateway API's
-// HTTPRoute and Gateway — from the reference CRDs beside the project (../shared/reference/crds), so
-// the demo's OpenAPI v3 documents describe every field as a real API server does (kubectl explain
-// virtualservice.spec.http.route.weight). The app never reads ../shared at run time: this copy is
-// committed. Compact: descriptions keep their first paragraph (at most 400 characters), and CEL
-// rules (x-kubernetes-validations) are left out, as nothing of the demo's OpenAPI needs them.
+// HTTPRoute, Gateway and ReferenceGrant — from the reference CRDs beside the project
+// (../shared/reference/crds), so the demo's OpenAPI v3 documents describe every field as a real
+// API server does (kubectl explain virtualservice.spec.http.route.weight). The app never reads
+// ../shared at run time: this copy is committed. Compact: descriptions keep their first paragraph
+// (at most 400 characters), and CEL rules (x-kubernetes-validations) are left out, as nothing of
+// the demo's OpenAPI needs them.
 //
 //   node scripts/generate-demo-crd-schemas.mjs [path/to/shared/reference/crds]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,11 @@ const wanted = [
     'gateway-api-v1.6.1-standard/gateway.networking.k8s.io_gateways.yaml',
     'gateways.gateway.networking.k8s.io',
     ['v1'],
+  ],
+  [
+    'gateway-api-v1.6.1-standard/gateway.networking.k8s.io_referencegrants.yaml',
+    'referencegrants.gateway.networking.k8s.io',
+    ['v1', 'v1beta1'],
   ],
 ];
 

@@ -84,6 +84,8 @@ export const VersionView = lazySchema(() =>
     /** Gateway API: the backendRef's own (relative) weight in the catch-all, an omitted one as 1. */
     rawWeight: z.number().optional(),
     declared: z.boolean(),
+    /** Why the route cannot send to this version although it names it (no ReferenceGrant permits it). */
+    unroutable: z.string().optional(),
     /** True where pods cannot be known (an offline snapshot or a draft keeps none; a host outside the cluster). */
     podsUnknown: z.boolean().optional(),
   }),

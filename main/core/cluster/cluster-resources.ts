@@ -12,6 +12,7 @@ export type WatchedKey =
   | 'virtualservices'
   | 'destinationrules'
   | 'httproutes'
+  | 'referencegrants'
   | 'services'
   | 'deployments'
   | 'replicasets'
@@ -23,6 +24,11 @@ export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 /** Preferred first: the newest stable version the server serves is the one we watch. */
 export const ISTIO_VERSION_PREFERENCE = ['v1', 'v1beta1', 'v1alpha3'] as const;
 export const GATEWAY_VERSION_PREFERENCE = ['v1', 'v1beta1'] as const;
+/**
+ * ReferenceGrant is v1beta1 in every Gateway API release (v1 only in the newest): a group serving
+ * v1 for HTTPRoutes may serve it at v1beta1 alone.
+ */
+export const REFERENCE_GRANT_VERSION_PREFERENCE = ['v1beta1', 'v1'] as const;
 
 export const coreResources: WatchedResource[] = [
   { key: 'services', group: '', version: 'v1', plural: 'services', kind: 'Service' },
@@ -65,6 +71,16 @@ export function watchedResources(
       version: gateway,
       plural: 'httproutes',
       kind: 'HTTPRoute',
+    });
+  // The grants that let an HTTPRoute send to a Service in another namespace (a handful per cluster).
+  const grants = REFERENCE_GRANT_VERSION_PREFERENCE.find((v) => gatewayVersions.includes(v));
+  if (gateway && grants)
+    out.push({
+      key: 'referencegrants',
+      group: GATEWAY_GROUP,
+      version: grants,
+      plural: 'referencegrants',
+      kind: 'ReferenceGrant',
     });
   return [...out, ...coreResources];
 }

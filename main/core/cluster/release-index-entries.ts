@@ -54,6 +54,8 @@ export interface ReleaseIndexEntries {
   serviceByHost: Map<string, string>;
   /** Deployments by every pair of their pod template's labels (`labelKey`). */
   deploymentsByLabel: Map<string, Members>;
+  /** ReferenceGrants by their namespace (a handful per cluster). */
+  grantsByNamespace: Map<string, Members>;
 }
 
 /** One label pair in one namespace, as the selector indexes key it. */
@@ -73,6 +75,7 @@ const SELECTED_KINDS = new Set<WatchedKey>(['deployments', 'replicasets', 'pods'
 const INPUT_KINDS = new Set<WatchedKey>([
   'virtualservices',
   'httproutes',
+  'referencegrants',
   'destinationrules',
   'services',
   'deployments',
@@ -91,6 +94,8 @@ function kindKey(o: KubeObject): WatchedKey | null {
       return 'virtualservices';
     case 'HTTPRoute':
       return 'httproutes';
+    case 'ReferenceGrant':
+      return 'referencegrants';
     case 'DestinationRule':
       return 'destinationrules';
     case 'Service':
@@ -204,6 +209,7 @@ export function createReleaseIndexEntries(
     servicesBySelectorPair: new Map(),
     serviceByHost: new Map(),
     deploymentsByLabel: new Map(),
+    grantsByNamespace: new Map(),
   };
 }
 
@@ -268,7 +274,7 @@ export function indexObject(e: ReleaseIndexEntries, o: KubeObject, on: boolean, 
   } else if (key === 'deployments') {
     for (const [k, v] of Object.entries(workloadLabels(o) ?? {}))
       (on ? add : remove)(e.deploymentsByLabel, labelKey(ns, k, v), uid);
-  }
+  } else if (key === 'referencegrants') (on ? add : remove)(e.grantsByNamespace, ns, uid);
   if (on) {
     if (e.cached === undefined || o.metadata.uid === undefined) e.objects.set(uid, o);
     // Only inputs are ever put in order: Pods and ReplicaSets (a third of a big cluster) never are.
@@ -302,6 +308,8 @@ export function markDirty(
     if (typeof host === 'string') markHost(e, fqdn(host, ns), dirtyRoutes);
   } else if (resource === 'services') {
     markHost(e, `${o.metadata.name}.${ns}.svc.cluster.local`, dirtyRoutes);
+  } else if (resource === 'referencegrants') {
+    markGrantedHosts(e, o, dirtyRoutes);
   } else if (SELECTED_KINDS.has(resource)) {
     const labels = workloadLabels(o);
     for (const [k, v] of Object.entries(labels ?? {})) {
@@ -315,11 +323,50 @@ export function markDirty(
   }
 }
 
+/**
+ * Marks the routes that send to a Service a ReferenceGrant opens up: the one it names, or (no name)
+ * every Service of its namespace. Grants are few and rarely change: a scan of the hosts is fine.
+ */
+function markGrantedHosts(e: ReleaseIndexEntries, grant: KubeObject, dirtyRoutes: Set<string>) {
+  const ns = nsOf(grant);
+  const suffix = `.${ns}.svc.cluster.local`;
+  const named = new Set<string>();
+  for (const t of list(field(grant.spec, 'to'))) {
+    const name = field(t, 'name');
+    if (typeof name !== 'string' || name === '') {
+      for (const host of e.hostRoutes.keys()) if (host.endsWith(suffix)) markHost(e, host, dirtyRoutes);
+      return;
+    }
+    named.add(name);
+  }
+  for (const name of named) markHost(e, `${name}${suffix}`, dirtyRoutes);
+}
+
+/** The ReferenceGrants of the namespaces an HTTPRoute sends to other than its own. */
+function grantsOfRoute(
+  e: ReleaseIndexEntries,
+  route: KubeObject,
+  routeUid: string,
+  out: Map<string, KubeObject>,
+) {
+  if (route.kind !== 'HTTPRoute' || e.grantsByNamespace.size === 0) return;
+  const own = nsOf(route);
+  for (const host of membersOf(e.routeHostIndex, routeUid)) {
+    const ns = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(host)?.[1];
+    if (ns === undefined || ns === own) continue;
+    for (const g of membersOf(e.grantsByNamespace, ns)) {
+      const o = objectOf(e, g);
+      if (o) out.set(g, o);
+    }
+  }
+}
+
 /** The objects one route's release is read from, and nothing else. */
 export function inputsOf(e: ReleaseIndexEntries, routeUid: string): KubeObject[] {
   const route = objectOf(e, routeUid);
   if (!route) return [];
   const out = new Map<string, KubeObject>([[routeUid, route]]);
+  grantsOfRoute(e, route, routeUid, out);
   const ns = new Map<string, Array<Record<string, string>>>();
   for (const host of membersOf(e.routeHostIndex, routeUid)) {
     for (const r of membersOf(e.hostRoutes, host)) {

@@ -10,6 +10,7 @@ const KEYS: Record<string, WatchedKey> = {
   VirtualService: 'virtualservices',
   DestinationRule: 'destinationrules',
   HTTPRoute: 'httproutes',
+  ReferenceGrant: 'referencegrants',
   Service: 'services',
   Deployment: 'deployments',
   ReplicaSet: 'replicasets',

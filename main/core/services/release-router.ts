@@ -19,7 +19,11 @@ import {
   isVirtualService,
 } from '../../../shared/mesh/model/index.ts';
 import type { ReleasePlan } from '../../../shared/mesh/plan/index.ts';
-import { readGatewayApiReleases, readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import {
+  readGatewayApiReleases,
+  readIstioReleases,
+  referenceGrantsOf,
+} from '../../../shared/mesh/read/index.ts';
 
 export const sameTarget = (o: KubeObject, t: { kind: string; namespace: string; name: string }) =>
   o.kind === t.kind && o.metadata.name === t.name && (o.metadata.namespace || 'default') === t.namespace;
@@ -49,7 +53,11 @@ export function compileReleaseRouter(
   try {
     if (isVirtualService(route))
       return compileVirtualService(route, { engine, destinationRules: objects.filter(isDestinationRule) });
-    return compileHTTPRoute(route, { engine, services: serviceKeys(objects) });
+    return compileHTTPRoute(route, {
+      engine,
+      services: serviceKeys(objects),
+      referenceGrants: referenceGrantsOf(objects),
+    });
   } catch (err) {
     if (err instanceof RouteCompileError)
       throw new ApiFailure('invalid-request', `${kind} ${route.metadata.name} ${err.message}`);

@@ -15,6 +15,7 @@ import type { CacheChange } from '../cluster/watch-cache.ts';
 const KEYS: Record<string, WatchedKey> = {
   VirtualService: 'virtualservices',
   HTTPRoute: 'httproutes',
+  ReferenceGrant: 'referencegrants',
   DestinationRule: 'destinationrules',
   Service: 'services',
   Deployment: 'deployments',

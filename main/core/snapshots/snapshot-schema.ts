@@ -8,11 +8,15 @@ import { LAST_APPLIED_ANNOTATION } from '../../../shared/mesh/model/index.ts';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
-/** What a snapshot keeps: routes, DestinationRules, Services and Deployments. Pods are not kept. */
+/**
+ * What a snapshot keeps: routes, DestinationRules, the ReferenceGrants HTTPRoutes reach other
+ * namespaces by, Services and Deployments. Pods are not kept.
+ */
 export const SNAPSHOT_KINDS = [
   'VirtualService',
   'DestinationRule',
   'HTTPRoute',
+  'ReferenceGrant',
   'Service',
   'Deployment',
 ] as const;

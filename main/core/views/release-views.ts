@@ -163,6 +163,7 @@ export function versionView(release: ServiceRelease, v: ReleaseVersion, lookup: 
     weight,
     ...(relative ? { rawWeight: effectiveBackendWeight(dest.rawWeight) } : {}),
     declared: v.declared,
+    ...(v.unroutable !== undefined ? { unroutable: v.unroutable } : {}),
     ...(pods === null ? { podsUnknown: true } : {}),
   };
 }

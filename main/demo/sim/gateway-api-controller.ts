@@ -1,8 +1,9 @@
 // The demo's Gateway API status controller (Istio's gateway controller, as far as status goes):
-// after a change to an HTTPRoute, a Gateway or a Service it recomputes the status of every
+// after a change to an HTTPRoute, a Gateway, a ReferenceGrant or a Service it recomputes the status of every
 // HTTPRoute and Gateway (gateway-api-status.ts) and writes the status subresource where it changed.
 // Work is marked on events and done by `sync()`, as the Deployment controller's.
 
+import { referenceGrantsOf } from '../../../shared/mesh/read/index.ts';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../store/object-store.ts';
 import {
   attachesTo,
@@ -42,7 +43,8 @@ export class GatewayApiController {
     if (this.writing) return;
     const { kind, group } = ev.resource;
     const relevant =
-      ((kind === 'HTTPRoute' || kind === 'Gateway') && group === GATEWAY_GROUP) ||
+      ((kind === 'HTTPRoute' || kind === 'Gateway' || kind === 'ReferenceGrant') &&
+        group === GATEWAY_GROUP) ||
       (kind === 'Service' && group === '');
     if (!relevant || this.dirty) return;
     this.dirty = true;
@@ -60,6 +62,7 @@ export class GatewayApiController {
       // Looked up one by one: listing every Service costs 50,000 objects at scale.
       services: serviceLookup(store, types.service),
       gateways: new Map(gateways.map((g) => [objectKey(g.metadata.namespace, g.metadata.name), g])),
+      grants: referenceGrantsOf(types.referenceGrant ? store.list(types.referenceGrant) : []),
     };
     const now = this.deps.now();
     this.writing = true;

@@ -5,7 +5,7 @@
 //   istio.io/gateway-controller, with `Accepted` (False/NoMatchingParent when the Gateway or Service
 //   does not exist, False/NoMatchingListenerHostname when no listener takes its hostnames) and
 //   `ResolvedRefs` (False/BackendNotFound naming the missing Services, InvalidKind for a backend that
-//   is not a Service, RefNotPermitted across namespaces: the demo serves no ReferenceGrant);
+//   is not a Service, RefNotPermitted for a Service in another namespace no ReferenceGrant permits);
 //   entries of other controllers are kept;
 // - a Gateway of class istio or istio-waypoint gets `Accepted` and `Programmed` (False/
 //   AddressNotAssigned while the Service that serves it does not exist), its address and per
@@ -14,6 +14,7 @@
 // gives an identical status (and the controller writes nothing).
 
 import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { backendRefPermitted, type ReferenceGrants } from '../../../shared/mesh/read/index.ts';
 
 export const ISTIO_GATEWAY_CONTROLLER = 'istio.io/gateway-controller';
 export const ISTIO_GATEWAY_CLASSES: readonly string[] = ['istio', 'istio-waypoint'];
@@ -28,10 +29,11 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-/** What exists around the objects: Services and Gateways as `namespace/name`. */
+/** What exists around the objects: Services and Gateways as `namespace/name`, ReferenceGrants (none when absent). */
 export interface StatusWorld {
   services: Pick<ReadonlyMap<string, KubeObject>, 'get' | 'has'>;
   gateways: ReadonlyMap<string, KubeObject>;
+  grants?: ReferenceGrants;
 }
 
 interface ParentRef {
@@ -42,6 +44,8 @@ interface ParentRef {
   sectionName?: string;
   port?: number;
 }
+
+const NO_GRANTS: ReferenceGrants = new Map();
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -123,7 +127,7 @@ function unresolved(route: KubeObject, world: StatusWorld): [string, string] | u
           `referencing unsupported backendRef: group "${String(b.group ?? '')}" kind "${String(b.kind)}"`,
         ];
       const bns = typeof b.namespace === 'string' && b.namespace !== '' ? b.namespace : ns;
-      if (bns !== ns)
+      if (!backendRefPermitted(world.grants ?? NO_GRANTS, ns, bns, name))
         return [
           'RefNotPermitted',
           `backendRef ${name}/${bns} not accessible to a HTTPRoute in namespace "${ns}" (missing a ReferenceGrant?)`,

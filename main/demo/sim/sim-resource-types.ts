@@ -11,6 +11,7 @@ export interface SimResourceTypes {
   /** Gateway API kinds, when the store serves them (a store without them routes by VirtualServices only). */
   httpRoute?: ResourceType;
   gateway?: ResourceType;
+  referenceGrant?: ResourceType;
   namespace?: ResourceType;
 }
 
@@ -52,6 +53,7 @@ export function resolveSimResourceTypes(store: ObjectStore): SimResourceTypes {
     destinationRule: required(store, ISTIO_VERSIONS, 'DestinationRule'),
     ...optional(store, 'httpRoute', GATEWAY_API_VERSION, 'HTTPRoute'),
     ...optional(store, 'gateway', GATEWAY_API_VERSION, 'Gateway'),
+    ...optional(store, 'referenceGrant', 'gateway.networking.k8s.io/v1beta1', 'ReferenceGrant'),
     ...optional(store, 'namespace', 'v1', 'Namespace'),
   };
 }

@@ -138,6 +138,17 @@ const specs: Spec[] = [
     ],
   },
   {
+    // What lets an HTTPRoute send to a Service in another namespace (the grant lives beside the Service).
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1', 'v1beta1'],
+    resource: 'referencegrants',
+    kind: 'ReferenceGrant',
+    shortNames: ['refgrant'],
+    categories: ['gateway-api'],
+    custom: true,
+    printerColumns: [ageColumn],
+  },
+  {
     group: 'networking.istio.io',
     versions: ['v1', 'v1beta1'],
     resource: 'virtualservices',

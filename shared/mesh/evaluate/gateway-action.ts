@@ -3,8 +3,9 @@
 // - otherwise a weighted pick among backendRefs: weight default 1, proportional to the total
 //   (weight/sum, as the spec says); every weight 0, or no backendRefs, → 500 for all requests;
 // - a picked backendRef that is not a core Service, or (when the router knows the Services) names a
-//   Service that does not exist, → 500 for the requests that would have gone there; a Service
-//   without ready endpoints (`isReady`) → 503 no_healthy_upstream, as the spec recommends.
+//   Service that does not exist, or names one in another namespace that no ReferenceGrant permits,
+//   → 500 for the requests that would have gone there; a Service without ready endpoints
+//   (`isReady`) → 503 no_healthy_upstream, as the spec recommends.
 // URLRewrite, RequestMirror and the header modifiers change the request, not where it goes.
 //
 // A 500 has no kind of its own in RouteOutcome: it is a `directResponse` with status 500, which is
@@ -12,7 +13,8 @@
 
 import type { Destination, GatewayBackendRef } from '../model/index.ts';
 import { isPlainObject } from '../model/index.ts';
-import { backendVersionName, resolveHost } from '../read/index.ts';
+import type { ReferenceGrants } from '../read/index.ts';
+import { backendRefPermitted, backendVersionName, resolveHost } from '../read/index.ts';
 import type { RouteOutcome, RouterOptions, RuleRef } from './evaluator-types.ts';
 import { RouteCompileError } from './evaluator-types.ts';
 import type { PreparedRequest } from './route-match.ts';
@@ -25,6 +27,13 @@ export interface GatewayRouterOptions extends RouterOptions {
    * gets 500 (BackendNotFound); when absent every core Service reference is taken as resolvable.
    */
   services?: ReadonlySet<string>;
+  /**
+   * The ReferenceGrants that exist, by namespace (referenceGrantsOf). When given, or when `services`
+   * is (the router then knows the cluster's objects: no grants means none exist), a backendRef to a
+   * Service in another namespace that no grant permits gets 500 (RefNotPermitted); when neither is
+   * given every such reference is taken as permitted.
+   */
+  referenceGrants?: ReferenceGrants;
 }
 
 export type GatewayAction = (r: PreparedRequest, random: number, ref: RuleRef) => RouteOutcome;
@@ -32,6 +41,8 @@ export type GatewayAction = (r: PreparedRequest, random: number, ref: RuleRef) =
 type Target =
   | { ok: true; version: string; destination: Destination; host: string; index: number }
   | { ok: false; index: number; why: string };
+
+const NO_GRANTS: ReferenceGrants = new Map();
 
 const error500 = (ref: RuleRef, reason: string): RouteOutcome =>
   answerAt(ref, { kind: 'directResponse', status: 500, reason });
@@ -75,6 +86,13 @@ function targetOf(
     };
   const name = ref.name as string;
   const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : routeNamespace;
+  const grants = options.referenceGrants ?? (options.services ? NO_GRANTS : undefined);
+  if (grants && !backendRefPermitted(grants, routeNamespace, ns, name))
+    return {
+      ok: false,
+      index,
+      why: `backendRef to Service ${ns}/${name} not permitted: no ReferenceGrant in ${ns} lets HTTPRoutes in ${routeNamespace} reference it`,
+    };
   if (options.services && !options.services.has(`${ns}/${name}`))
     return { ok: false, index, why: `Service ${ns}/${name} not found` };
   const host = resolveHost(name, ns);

@@ -33,6 +33,11 @@ export interface ReleaseVersion {
   origin: VersionOrigin;
   /** Whether the version exists as a routable target (a DestinationRule subset, a Service, or a bare host). */
   declared: boolean;
+  /**
+   * Why the route cannot send requests to the version although it names it (declared is then false):
+   * a backendRef into another namespace that no ReferenceGrant permits.
+   */
+  unroutable?: string;
   /** Where the version was declared (the DestinationRule, Service or Deployment). */
   source?: SourceRef;
   /** Deployments whose pods carry this version's labels (names, same namespace). */

@@ -137,12 +137,19 @@ function requireKnown(d: DesiredRelease, name: string, field: string): void {
  * version a route names whose DestinationRule is in view but does not define its subset is not
  * one, even if some route already sends to it: those requests fail (503), and an edit must not
  * send more. When no DestinationRule of its host is in view (a file holding the VirtualService
- * alone), a version the route already sends to is taken as written.
+ * alone), a version the route already sends to is taken as written. A version the reader knows the
+ * route cannot reach (`unroutable`: a backendRef no ReferenceGrant permits) is never one.
  */
 function requireRoutable(d: DesiredRelease, name: string, field: string): void {
   requireKnown(d, name, field);
   const v: ReleaseVersion | undefined = d.release.versions.find((x) => x.name === name);
   if (!v || v.declared || d.addedVersions.some((a) => a.name === name)) return;
+  if (v.unroutable !== undefined)
+    throw new ReleaseEditError(
+      `version '${name}' cannot take traffic: ${v.unroutable}`,
+      d.release.route,
+      field,
+    );
   const dr = d.release.versions.find((x) => x.fqdn === v.fqdn && x.origin === 'subset' && x.declared)?.source;
   const routed = d.split.some((s) => s.version === name) || d.rules.some((r) => r.version === name);
   if (!dr && routed) return;

@@ -8,5 +8,6 @@ export * from './read-istio-checks.ts';
 export * from './read-istio-destinations.ts';
 export * from './read-istio-pointers.ts';
 export * from './read-sticky.ts';
+export * from './reference-grants.ts';
 export * from './service-endpoints.ts';
 export * from './versions.ts';

@@ -21,6 +21,7 @@ import {
   isPlainObject,
   sourceRefOf,
 } from '../model/index.ts';
+import { grantFor, type ReferenceGrants, referenceGrantsOf, refNotPermitted } from './reference-grants.ts';
 import { indexWorkloads, resolveHost, versionLabelOf, type WorkloadIndex } from './versions.ts';
 
 export const GATEWAY_API_VERSIONS = ['v1', 'v1beta1'];
@@ -58,11 +59,12 @@ export function backendVersionName(ref: GatewayBackendRef, routeNamespace: strin
 
 export function readGatewayApiReleases(objects: readonly KubeObject[]): ServiceRelease[] {
   const workloads = indexWorkloads(objects);
+  const grants = referenceGrantsOf(objects);
   const out: ServiceRelease[] = [];
   // An index loop: this runs once per call over every object, often before the JIT optimizes it.
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i]!;
-    if (isGatewayHTTPRoute(o)) out.push(readHTTPRoute(o, workloads));
+    if (isGatewayHTTPRoute(o)) out.push(readHTTPRoute(o, workloads, grants));
     else if (o.kind === 'HTTPRoute' && LEGACY_GROUPS.has(groupOf(o.apiVersion))) out.push(legacyRoute(o));
   }
   return out;
@@ -92,7 +94,11 @@ function legacyRoute(o: KubeObject): ServiceRelease {
   };
 }
 
-function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceRelease {
+function readHTTPRoute(
+  hr: GatewayHTTPRoute,
+  workloads: WorkloadIndex,
+  grants: ReferenceGrants,
+): ServiceRelease {
   const services = workloads.services;
   const ns = nsOf(hr);
   const name = hr.metadata.name;
@@ -124,16 +130,21 @@ function readHTTPRoute(hr: GatewayHTTPRoute, workloads: WorkloadIndex): ServiceR
     const vname = backendVersionName(ref, ns);
     if (!vname) return null;
     if (!versions.some((v) => v.name === vname)) {
-      const svcNs = ref.namespace ?? ns;
+      const svcNs = ref.namespace || ns;
       const svc = services.get(`${svcNs}/${ref.name}`);
       if (svc) sources.push(sourceRefOf(svc));
+      // Into another namespace only with a ReferenceGrant there: the route depends on it too.
+      const grant = svcNs === ns ? undefined : grantFor(grants, ns, svcNs, ref.name);
+      if (grant) sources.push(sourceRefOf(grant));
+      const permitted = svcNs === ns || grant !== undefined;
       versions.push({
         name: vname,
         host: ref.name,
         fqdn: resolveHost(ref.name, svcNs),
         labels: { ...((svc?.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {}) },
         origin: 'service',
-        declared: true,
+        declared: permitted,
+        ...(permitted ? {} : { unroutable: refNotPermitted(ns, svcNs, ref.name) }),
         ...(svc ? { source: sourceRefOf(svc) } : {}),
         deployments: [],
       });

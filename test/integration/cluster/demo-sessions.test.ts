@@ -82,6 +82,50 @@ describe('sessions against the demo mesh', () => {
     expect(releases.every((r) => r.host.length > 0)).toBe(true);
   });
 
+  it('watches ReferenceGrants: a backend in another namespace takes traffic while a grant there permits it', async () => {
+    const session = sessions.session('demo-admin');
+    await session?.cache?.whenSynced(20_000);
+    expect(session?.cache?.list('referencegrants')).toEqual([]);
+    const routeType = demo.store.typeFor('gateway.networking.k8s.io/v1', 'HTTPRoute')!;
+    const grantType = demo.store.typeFor('gateway.networking.k8s.io/v1beta1', 'ReferenceGrant')!;
+    expect(grantType).toBeDefined();
+    demo.store.create(
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'ledger-probe', namespace: 'storefront' },
+        spec: {
+          parentRefs: [{ group: '', kind: 'Service', name: 'ledger-probe', port: 80 }],
+          rules: [{ backendRefs: [{ name: 'accounts-v1', namespace: 'ledger', port: 8080 }] }],
+        },
+      },
+      { manager: 'test' },
+    );
+    const probe = () =>
+      session?.releases
+        ?.releases()
+        .find((r) => r.id === 'gateway-api:storefront/ledger-probe')
+        ?.versions.find((v) => v.name === 'ledger/accounts-v1');
+    await vi.waitFor(() => expect(probe()?.declared).toBe(false), { timeout: 10_000 });
+    demo.store.create(
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1beta1',
+        kind: 'ReferenceGrant',
+        metadata: { name: 'from-storefront', namespace: 'ledger' },
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'storefront' }],
+          to: [{ group: '', kind: 'Service' }],
+        },
+      },
+      { manager: 'test' },
+    );
+    await vi.waitFor(() => expect(probe()?.declared).toBe(true), { timeout: 10_000 });
+    expect(session?.cache?.list('referencegrants').map((g) => g.metadata.name)).toEqual(['from-storefront']);
+    demo.store.delete(grantType, 'ledger', 'from-storefront');
+    await vi.waitFor(() => expect(probe()?.declared).toBe(false), { timeout: 10_000 });
+    demo.store.delete(routeType, 'storefront', 'ledger-probe');
+  });
+
   it('keeps both sessions open and switches between them without a request', async () => {
     const admin = sessions.session('demo-admin');
     const viewer = sessions.session('demo-viewer');

@@ -74,6 +74,7 @@ function app(name: string, weights: [number, number]): Record<WatchedKey, KubeOb
     ],
     replicasets: [],
     httproutes: [],
+    referencegrants: [],
   };
 }
 

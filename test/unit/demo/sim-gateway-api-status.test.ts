@@ -6,6 +6,7 @@ import {
   type StatusWorld,
 } from '../../../main/demo/sim/gateway-api-status.ts';
 import type { KubeObject } from '../../../main/demo/store/object-store.ts';
+import { referenceGrantsOf } from '../../../shared/mesh/read/index.ts';
 
 const T0 = Date.parse('2026-12-05T10:00:00Z');
 const T1 = T0 + 60_000;
@@ -141,6 +142,30 @@ describe('the demo gateway controller: HTTPRoute status', () => {
     expect(brief(httpRouteStatus(r, world(storefront), T0))[0]?.[1]).toBe('ResolvedRefs=False/InvalidKind');
     (r.spec as { rules: unknown[] }).rules = [{ backendRefs: [{ name: 'catalog-v1', namespace: 'shop' }] }];
     expect(brief(httpRouteStatus(r, world(storefront), T0))[0]?.[1]).toBe(
+      'ResolvedRefs=False/RefNotPermitted',
+    );
+  });
+
+  it('resolves a backend in another namespace that a ReferenceGrant there opens to the route', () => {
+    const r = route([], [GAMMA]);
+    (r.spec as { rules: unknown[] }).rules = [{ backendRefs: [{ name: 'catalog-v1', namespace: 'shop' }] }];
+    const grant = (fromNamespace: string): KubeObject => ({
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'from-storefront', namespace: 'shop' },
+      spec: {
+        from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: fromNamespace }],
+        to: [{ group: '', kind: 'Service', name: 'catalog-v1' }],
+      },
+    });
+    const w = (g: KubeObject): StatusWorld => ({
+      ...world([...storefront, service('shop', 'catalog-v1')]),
+      grants: referenceGrantsOf([g]),
+    });
+    expect(brief(httpRouteStatus(r, w(grant('storefront')), T0))[0]?.[1]).toBe(
+      'ResolvedRefs=True/ResolvedRefs',
+    );
+    expect(brief(httpRouteStatus(r, w(grant('elsewhere')), T0))[0]?.[1]).toBe(
       'ResolvedRefs=False/RefNotPermitted',
     );
   });

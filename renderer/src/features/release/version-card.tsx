@@ -106,7 +106,11 @@ export const VersionCard = memo(function VersionCard({
           </>
         )}
       </dl>
-      {!v.declared && <p className="muted small">Not declared as a subset yet: it cannot take traffic.</p>}
+      {!v.declared && (
+        <p className="muted small">
+          {v.unroutable ?? 'Not declared as a subset yet: it cannot take traffic.'}
+        </p>
+      )}
       <div className="card-actions">
         {(v.weight < 100 || (routeNow?.percent[v.name] ?? share ?? 100) < 100) && (
           <button
