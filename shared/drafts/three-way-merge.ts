@@ -33,7 +33,11 @@ export type ThreeWayResult =
     }
   | { ok: false; conflicts: MergeConflict[] };
 
-/** The path an operation claims: cut at the first array whose length this side changed. */
+/**
+ * The path an operation claims: cut at the first array whose length this side changed. A Gateway
+ * API backendRef's weight claims its whole `backendRefs` list: the weights are relative, one value
+ * together, so our 3:1 merged beside their 1:3 would make a 3:3 neither side asked for.
+ */
 function claimOf(path: string, base: unknown, after: unknown): string[] {
   const tokens = parsePointer(path);
   for (let i = 0; i < tokens.length; i++) {
@@ -42,6 +46,8 @@ function claimOf(path: string, base: unknown, after: unknown): string[] {
     const a = getAtPointer(after, prefix);
     if (Array.isArray(b) && Array.isArray(a) && a.length !== b.length) return prefix;
   }
+  const n = tokens.length;
+  if (n >= 3 && tokens[n - 1] === 'weight' && tokens[n - 3] === 'backendRefs') return tokens.slice(0, n - 2);
   return tokens;
 }
 

@@ -126,6 +126,48 @@ describe('three-way merge of JSON documents', () => {
   });
 });
 
+describe('relative weights (Gateway API backendRefs)', () => {
+  const refs = (...weights: Array<number | undefined>) => ({
+    spec: {
+      rules: [
+        {
+          backendRefs: weights.map((w, i) => ({
+            name: `v${i + 1}`,
+            ...(w === undefined ? {} : { weight: w }),
+          })),
+          timeouts: { request: '10s' },
+        },
+      ],
+    },
+  });
+
+  it('a weight changed on each side is one value: a conflict on the whole list', () => {
+    const r = mergeThreeWay(refs(undefined, undefined), refs(3, undefined), refs(undefined, 3));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.conflicts.map((c) => c.path)).toEqual(['/spec/rules/0/backendRefs']);
+  });
+
+  it('the same weights on both sides agree; a change beside the list still merges', () => {
+    expect(mergeThreeWay(refs(1, 1), refs(3, 1), refs(3, 1)).ok).toBe(true);
+    const theirs = refs(1, 1);
+    theirs.spec.rules[0]!.timeouts.request = '30s';
+    const r = mergeThreeWay(refs(1, 1), refs(3, 1), theirs);
+    expect(r.ok && r.merged).toEqual({
+      spec: {
+        rules: [
+          {
+            backendRefs: [
+              { name: 'v1', weight: 3 },
+              { name: 'v2', weight: 1 },
+            ],
+            timeouts: { request: '30s' },
+          },
+        ],
+      },
+    });
+  });
+});
+
 describe('three-way merge of object sets', () => {
   const obj = (name: string, spec: unknown, rv = '1'): KubeObject => ({
     apiVersion: 'networking.istio.io/v1',
