@@ -13,6 +13,7 @@ import {
   relativeWeightsFor,
 } from '../model/index.ts';
 import { resolveHost, toGatewayMatches } from '../read/index.ts';
+import { backendPortFor } from './backend-port.ts';
 import { mirrorOps } from './mirror-plan.ts';
 import { mirrorStickyPlanWords } from './mirror-sticky-summary.ts';
 import { defaultRuleName, inheritedRouteFields } from './new-rule-defaults.ts';
@@ -66,7 +67,11 @@ function guard(o: KubeObject): JsonPatchOp[] {
 class PatchBuilder {
   readonly tests: JsonPatchOp[] = [];
   readonly changes: JsonPatchOp[] = [];
-  constructor(readonly object: KubeObject) {}
+  constructor(
+    readonly object: KubeObject,
+    /** Everything the plan was made from (a new backendRef's port is its Service's). */
+    readonly objects: readonly KubeObject[] = [],
+  ) {}
   at(pointer: string): unknown {
     return getAtPointer(this.object, pointer);
   }
@@ -108,7 +113,7 @@ export function planRelease(
   const addStep = subsetAdditions(current, desired, objects);
   if (addStep) steps.push(addStep);
 
-  const b = new PatchBuilder(routeObject);
+  const b = new PatchBuilder(routeObject, objects);
   // Mirror and cookie headers first: they write at the pointers the route has before any move.
   mirrorOps(current, desired, b, (v) => targetFor(current, desired, v, b));
   stickyOps(current, desired, b);
@@ -308,9 +313,23 @@ function targetFor(
     .map((d) => b.at(d.pointer))
     .filter(isPlainObject);
   if (current.flavor === 'gateway-api') {
-    const [ns, name] = version.includes('/') ? version.split('/', 2) : [undefined, version];
+    const [ns, name = version] = version.includes('/') ? version.split('/', 2) : [undefined, version];
     const ports = new Set(existing.map((e) => e.port));
-    const port = ports.size === 1 ? [...ports][0] : undefined;
+    const shared = ports.size === 1 ? [...ports][0] : undefined;
+    const first = existing[0];
+    const port =
+      typeof shared === 'number' && first
+        ? backendPortFor({
+            objects: b.objects,
+            route: current.route,
+            target: { namespace: ns ?? current.namespace, name },
+            existing: {
+              port: shared,
+              namespace: typeof first.namespace === 'string' ? first.namespace : current.namespace,
+              name: String(first.name),
+            },
+          })
+        : shared;
     return { name, ...(ns ? { namespace: ns } : {}), ...(port !== undefined ? { port } : {}) };
   }
   const host = v?.host ?? current.versions[0]?.host ?? current.hosts[0] ?? current.host;
@@ -467,6 +486,23 @@ function retargetOps(
   const at = `${pointer}/backendRefs/0`;
   const ref = b.at(at);
   if (!isPlainObject(ref)) throw new ReleaseEditError(`no backendRef at ${at}`, current.route);
-  const { namespace: _ns, name: _n, ...rest } = ref;
-  b.replace(at, { ...rest, ...target, ...(ref.port !== undefined ? { port: ref.port } : {}) });
+  const { namespace: _ns, name: _n, port: oldPort, ...rest } = ref;
+  // The port the new Service has (as for a backendRef added to the split), else the ref's own.
+  const port =
+    typeof oldPort === 'number'
+      ? (backendPortFor({
+          objects: b.objects,
+          route: current.route,
+          target: {
+            namespace: typeof target.namespace === 'string' ? target.namespace : current.namespace,
+            name: String(target.name),
+          },
+          existing: {
+            port: oldPort,
+            namespace: typeof ref.namespace === 'string' ? ref.namespace : current.namespace,
+            name: String(ref.name),
+          },
+        }) ?? oldPort)
+      : oldPort;
+  b.replace(at, { ...rest, ...target, ...(port !== undefined ? { port } : {}) });
 }
