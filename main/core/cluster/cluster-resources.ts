@@ -6,6 +6,11 @@ export interface WatchedResource {
   version: string;
   plural: string;
   kind: string;
+  /**
+   * Watched only where the user may list it; a 403 leaves it out instead of narrowing the
+   * namespaces watched (ReferenceGrants: roles that grant HTTPRoutes often do not grant them).
+   */
+  optional?: true;
 }
 
 export type WatchedKey =
@@ -81,6 +86,7 @@ export function watchedResources(
       version: grants,
       plural: 'referencegrants',
       kind: 'ReferenceGrant',
+      optional: true,
     });
   return [...out, ...coreResources];
 }

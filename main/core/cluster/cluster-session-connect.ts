@@ -19,7 +19,7 @@ import type { ClusterSessionDependencies, SessionInfo } from './cluster-session.
 import type { KubeHttpClient } from './kube-http-client.ts';
 import { createKubeHttpClient, KubeApiError } from './kube-http-client.ts';
 import type { WatchScope } from './namespace-scope.ts';
-import { resolveWatchScope } from './namespace-scope.ts';
+import { listableResources, resolveWatchScope } from './namespace-scope.ts';
 import type { ReleaseIndex } from './release-index.ts';
 import { createReleaseIndex } from './release-index.ts';
 import type { WatchCache } from './watch-cache.ts';
@@ -94,7 +94,15 @@ export function startCache(s: SessionState, resources: WatchedResource[], scope:
     clock: s.deps.clock,
     ...s.deps.cache,
   });
-  s.releases = createReleaseIndex({ cache: s.cache, read: s.deps.readReleases, clock: s.deps.clock });
+  // Gateway API served but its ReferenceGrants not listable: cross-namespace backends go unjudged.
+  const grantsUnknown =
+    resources.some((r) => r.key === 'httproutes') && !resources.some((r) => r.key === 'referencegrants');
+  const read = s.deps.readReleases;
+  s.releases = createReleaseIndex({
+    cache: s.cache,
+    read: grantsUnknown ? (objects) => read(objects, { referenceGrantsUnknown: true }) : read,
+    clock: s.deps.clock,
+  });
   s.cache.start();
 }
 
@@ -176,8 +184,9 @@ export async function connect(s: SessionState): Promise<SessionInfo> {
       ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
       ...(contextNamespace ? { contextNamespace } : {}),
     });
+    const listable = await listableResources(s.client, resources, scope);
     if (mine !== s.generation) return s.info;
-    startCache(s, resources, scope);
+    startCache(s, listable, scope);
     s.live = {
       resources,
       ...(contextNamespace ? { contextNamespace } : {}),

@@ -15,7 +15,7 @@ import {
   withScope,
 } from './cluster-session-connect.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
-import { resolveWatchScope } from './namespace-scope.ts';
+import { listableResources, resolveWatchScope } from './namespace-scope.ts';
 import type { ReadReleases, ReleaseIndex } from './release-index.ts';
 import type { WatchCache, WatchCacheOptions } from './watch-cache.ts';
 
@@ -120,9 +120,10 @@ function rescope(s: SessionState, override: SessionSettings | undefined): Promis
         ...(settings.namespaces ? { chosen: settings.namespaces } : {}),
         ...(current.contextNamespace ? { contextNamespace: current.contextNamespace } : {}),
       });
+      const listable = await listableResources(s.client, current.resources, scope);
       if (mine !== s.generation || s.live !== current) return s.info;
       const old = { cache: s.cache, releases: s.releases };
-      startCache(s, current.resources, scope);
+      startCache(s, listable, scope);
       old.releases?.dispose();
       await old.cache?.stop();
       if (mine !== s.generation || s.live !== current) return s.info;

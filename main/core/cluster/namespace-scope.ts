@@ -118,7 +118,8 @@ async function checkNamespaces(req: ScopeRequest, namespaces: readonly string[])
  * are watched, saying so. When none is usable the cluster-wide 403 is thrown: it names the verb
  * and the resource.
  */
-export async function resolveWatchScope(req: ScopeRequest): Promise<WatchScope> {
+export async function resolveWatchScope(scopeRequest: ScopeRequest): Promise<WatchScope> {
+  const req = { ...scopeRequest, resources: scopeRequest.resources.filter((r) => !r.optional) };
   const chosen = distinctNamespaces(req.chosen ?? []);
   if (chosen.length > 0) {
     const { usable, skipped } = await checkNamespaces(req, chosen);
@@ -133,4 +134,25 @@ export async function resolveWatchScope(req: ScopeRequest): Promise<WatchScope> 
   const { usable } = await checkNamespaces(req, candidates);
   if (usable.length === 0) throw denied;
   return { kind: 'namespaces', namespaces: usable, reason: fallbackReason(usable) };
+}
+
+/**
+ * `resources` without the optional kinds this user may not list in `scope` (one list of one item
+ * per kind and namespace, all at once).
+ */
+export async function listableResources(
+  client: KubeHttpClient,
+  resources: readonly WatchedResource[],
+  scope: WatchScope,
+): Promise<WatchedResource[]> {
+  const optional = resources.filter((r) => r.optional);
+  if (optional.length === 0) return [...resources];
+  const where = scope.kind === 'all' ? [undefined] : scope.namespaces;
+  const denied = await Promise.all(
+    optional.map(async (r) => {
+      const verdicts = await Promise.all(where.map((ns) => firstForbidden(client, [r], ns)));
+      return verdicts.some((v) => v !== undefined) ? r.key : undefined;
+    }),
+  );
+  return resources.filter((r) => !denied.includes(r.key));
 }

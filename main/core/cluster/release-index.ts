@@ -1,4 +1,5 @@
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
+import type { ReadOptions } from '../../../shared/mesh/read/index.ts';
 import type { Clock } from './clock.ts';
 import type { StringPool } from './interned-strings.ts';
 import { createStringPool, internStrings } from './interned-strings.ts';
@@ -19,7 +20,7 @@ import type { CacheChange, WatchCache } from './watch-cache.ts';
 
 export { routeHosts } from './release-index-entries.ts';
 
-export type ReadReleases = (objects: readonly KubeObject[]) => ServiceRelease[];
+export type ReadReleases = (objects: readonly KubeObject[], opts?: ReadOptions) => ServiceRelease[];
 
 export interface ReleaseChanges {
   upserts: ServiceRelease[];

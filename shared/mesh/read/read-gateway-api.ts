@@ -57,9 +57,21 @@ export function backendVersionName(ref: GatewayBackendRef, routeNamespace: strin
   return ref.namespace && ref.namespace !== routeNamespace ? `${ref.namespace}/${ref.name}` : ref.name;
 }
 
-export function readGatewayApiReleases(objects: readonly KubeObject[]): ServiceRelease[] {
+/** How the ReferenceGrants among the objects are to be taken. */
+export interface ReadOptions {
+  /**
+   * The reader was not given the cluster's ReferenceGrants (its user may not list them): a
+   * backendRef into another namespace is then not judged, rather than judged not permitted.
+   */
+  referenceGrantsUnknown?: boolean;
+}
+
+export function readGatewayApiReleases(
+  objects: readonly KubeObject[],
+  opts: ReadOptions = {},
+): ServiceRelease[] {
   const workloads = indexWorkloads(objects);
-  const grants = referenceGrantsOf(objects);
+  const grants = opts.referenceGrantsUnknown ? undefined : referenceGrantsOf(objects);
   const out: ServiceRelease[] = [];
   // An index loop: this runs once per call over every object, often before the JIT optimizes it.
   for (let i = 0; i < objects.length; i++) {
@@ -97,7 +109,7 @@ function legacyRoute(o: KubeObject): ServiceRelease {
 function readHTTPRoute(
   hr: GatewayHTTPRoute,
   workloads: WorkloadIndex,
-  grants: ReferenceGrants,
+  grants: ReferenceGrants | undefined,
 ): ServiceRelease {
   const services = workloads.services;
   const ns = nsOf(hr);
@@ -134,9 +146,11 @@ function readHTTPRoute(
       const svc = services.get(`${svcNs}/${ref.name}`);
       if (svc) sources.push(sourceRefOf(svc));
       // Into another namespace only with a ReferenceGrant there: the route depends on it too.
-      const grant = svcNs === ns ? undefined : grantFor(grants, ns, svcNs, ref.name);
+      const grant = svcNs === ns || !grants ? undefined : grantFor(grants, ns, svcNs, ref.name);
       if (grant) sources.push(sourceRefOf(grant));
-      const permitted = svcNs === ns || grant !== undefined;
+      // Judged only where the grants are known and the Service's namespace is in view (its Service
+      // among the objects): a namespace not watched has grants nobody read.
+      const permitted = svcNs === ns || grant !== undefined || !grants || !svc;
       versions.push({
         name: vname,
         host: ref.name,

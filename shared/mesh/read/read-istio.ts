@@ -23,7 +23,7 @@ import {
   isVirtualService,
   sourceRefOf,
 } from '../model/index.ts';
-import { readGatewayApiReleases } from './read-gateway-api.ts';
+import { type ReadOptions, readGatewayApiReleases } from './read-gateway-api.ts';
 import { readDisabledRules, readSharedHosts, ruleProblem, unroutable } from './read-istio-checks.ts';
 import {
   addMirror,
@@ -46,9 +46,9 @@ import {
 export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
 /** Every release in the objects: Istio VirtualServices and Gateway API HTTPRoutes. */
-export function readReleases(objects: readonly KubeObject[]): ServiceRelease[] {
+export function readReleases(objects: readonly KubeObject[], opts: ReadOptions = {}): ServiceRelease[] {
   const istio = readIstioReleases(objects);
-  const gatewayApi = readGatewayApiReleases(objects);
+  const gatewayApi = readGatewayApiReleases(objects, opts);
   return gatewayApi.length === 0 ? istio : istio.concat(gatewayApi);
 }
 

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { collectionPath, coreResources } from '../../../main/core/cluster/cluster-resources.ts';
+import {
+  collectionPath,
+  coreResources,
+  watchedResources,
+} from '../../../main/core/cluster/cluster-resources.ts';
 import type { KubeHttpClient, KubeRequest } from '../../../main/core/cluster/kube-http-client.ts';
 import { KubeApiError } from '../../../main/core/cluster/kube-http-client.ts';
 import {
   distinctNamespaces,
   fallbackReason,
+  listableResources,
   resolveWatchScope,
 } from '../../../main/core/cluster/namespace-scope.ts';
 
@@ -120,5 +125,33 @@ describe('which namespaces a session watches', () => {
     expect(fallbackReason(['shop', 'team'])).toBe(
       'cluster-wide listing is forbidden; watching namespaces shop, team',
     );
+  });
+});
+
+describe('optional kinds (ReferenceGrants)', () => {
+  const resources = watchedResources(['v1'], ['v1', 'v1beta1']);
+  const grants = resources.find((r) => r.key === 'referencegrants');
+  const notGrants = (path: string) => !path.endsWith('/referencegrants');
+
+  it('are watched, at v1beta1 (served by every Gateway API release), where they may be listed', async () => {
+    expect(grants).toMatchObject({ version: 'v1beta1', optional: true });
+    const { client } = fakeClient(() => true);
+    const scope = await resolveWatchScope({ client, resources });
+    expect(scope).toEqual({ kind: 'all' });
+    expect((await listableResources(client, resources, scope)).map((r) => r.key)).toContain(
+      'referencegrants',
+    );
+  });
+
+  it('a 403 on them narrows nothing: the scope stays, and they alone are left out', async () => {
+    const { client } = fakeClient(notGrants);
+    const scope = await resolveWatchScope({ client, resources });
+    expect(scope).toEqual({ kind: 'all' });
+    const listable = await listableResources(client, resources, scope);
+    expect(listable.map((r) => r.key)).toEqual(resources.filter((r) => r !== grants).map((r) => r.key));
+    const team = fakeClient((path) => notGrants(path) && path.includes('/namespaces/shop/'));
+    const narrowed = await resolveWatchScope({ client: team.client, resources, contextNamespace: 'shop' });
+    expect(narrowed).toMatchObject({ kind: 'namespaces', namespaces: ['shop'] });
+    expect((await listableResources(team.client, resources, narrowed)).some((r) => r.optional)).toBe(false);
   });
 });

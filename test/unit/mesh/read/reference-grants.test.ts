@@ -130,3 +130,22 @@ describe('a ReferenceGrant', () => {
     expect(backendRefPermitted(new Map(), 'shop', 'shop', 'checkout-v1')).toBe(true);
   });
 });
+
+describe('where the grants are not known', () => {
+  const canaryVersion = (objects: KubeObject[], opts = {}) =>
+    readReleases(objects, opts)
+      .find((r) => r.flavor === 'gateway-api')
+      ?.versions.find((v) => v.name === 'canary/checkout-v2');
+
+  it('a reader not given the cluster’s grants (its user may not list them) does not judge', () => {
+    const v = canaryVersion([...services, route], { referenceGrantsUnknown: true });
+    expect(v).toMatchObject({ declared: true });
+    expect(v?.unroutable).toBeUndefined();
+  });
+
+  it('a Service whose namespace is not in view (not among the objects) is not judged either', () => {
+    const v = canaryVersion([svc('shop', 'checkout-v1', 'v1'), route]);
+    expect(v).toMatchObject({ declared: true });
+    expect(v?.unroutable).toBeUndefined();
+  });
+});
