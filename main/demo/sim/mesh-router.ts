@@ -7,6 +7,7 @@ import {
   type MeshRequest,
 } from '../../../shared/mesh/evaluate/index.ts';
 import type { RegexEngine, VirtualService } from '../../../shared/mesh/model/index.ts';
+import { backendRefPermitted } from '../../../shared/mesh/read/index.ts';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/object-store.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.ts';
 import { isPodReady } from './replica-set-pods.ts';
@@ -274,7 +275,7 @@ export class MeshRouter {
     if (outcome.kind === 'route') {
       const dest = canonicalHost(outcome.destination.host, entry.namespace);
       if (entry.gatewayApi) {
-        const missing = this.missingBackend(dest);
+        const missing = this.missingBackend(dest, entry.namespace);
         if (missing) return missing;
       }
       const routed = this.toEndpoint(dest, outcome.destination.subset, entry.timeouts[outcome.ruleIndex]);
@@ -308,9 +309,26 @@ export class MeshRouter {
     return { ok: false, code: outcome.status, flags: '-', reason: outcome.kind };
   }
 
-  /** A backendRef to a Service that does not exist: Istio answers 500 for the requests sent its way. */
-  private missingBackend(host: string): RouteResult | undefined {
+  /**
+   * A backendRef to a Service that does not exist, or in another namespace that no ReferenceGrant
+   * there opens to the route's namespace: Istio answers 500 for the requests sent its way.
+   */
+  private missingBackend(host: string, routeNamespace: string): RouteResult | undefined {
     const service = this.serviceOf(host);
+    if (service && service.namespace !== routeNamespace) {
+      const grants = this.types.referenceGrant
+        ? this.store.list(this.types.referenceGrant, service.namespace)
+        : [];
+      const known = new Map([[service.namespace, grants]]);
+      if (!backendRefPermitted(known, routeNamespace, service.namespace, service.name))
+        return {
+          ok: false,
+          code: 500,
+          flags: '-',
+          reason: `backendRef Service ${host} not permitted: no ReferenceGrant in ${service.namespace}`,
+          service,
+        };
+    }
     if (service && this.store.get(this.types.service, service.namespace, service.name)) return undefined;
     return {
       ok: false,

@@ -202,6 +202,37 @@ describe('Gateway API traffic in the demo mesh', () => {
     expect(landings(sim, SEARCH, 10)).toEqual({ '500': 10 });
   });
 
+  it('answers 500 for a backendRef into another namespace until a ReferenceGrant there permits it', () => {
+    const started = start();
+    sim = started.sim;
+    const { store } = started;
+    sim.advance(5000);
+    const accounts = store
+      .list(type(store, 'v1', 'Service'), 'ledger')
+      .find((svc) => (svc.spec as { selector?: Record<string, string> }).selector?.app === 'accounts');
+    if (!accounts) throw new Error('no accounts Service in ledger');
+    setSearchBackends(store, [
+      { name: 'search-v1', port: 8080, weight: 1 },
+      { name: accounts.metadata.name, namespace: 'ledger', port: 8080, weight: 1 },
+    ]);
+    expect(landings(sim, SEARCH, 100)).toEqual({ 'search-v1/v1': 50, '500': 50 });
+    store.create(
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1beta1',
+        kind: 'ReferenceGrant',
+        metadata: { name: 'storefront-routes', namespace: 'ledger' },
+        spec: {
+          from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'storefront' }],
+          to: [{ group: '', kind: 'Service' }],
+        },
+      },
+      { manager: 'test' },
+    );
+    const granted = landings(sim, SEARCH, 100);
+    expect(granted['search-v1/v1']).toBe(50);
+    expect(granted['500']).toBeUndefined();
+  });
+
   it('shows failed requests in the metrics for a backendRef added before its pods are ready, none when it waits', () => {
     const started = start();
     sim = started.sim;
