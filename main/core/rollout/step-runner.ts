@@ -160,8 +160,22 @@ async function carryOut(
       const outcome = r.outcome ?? { kind: 'aborted', at: now, reason: 'aborted by the operator' };
       const changed = await deps.routeChanged?.(r);
       if (changed) {
-        // Someone else's split stands: putting back the plan's "before" would undo it.
-        r.outcome = { ...outcome, reason: `${outcome.reason}; the route was left as it is: ${changed}` };
+        // Someone else's split stands: putting back the plan's "before" would undo it. A mirror the
+        // plan's mirror step set is still the plan's own: it goes (or the one before comes back).
+        let mirror = '';
+        if (r.progress.mirrorOn !== undefined && r.before.mirror !== undefined) {
+          const historyId = await deps.applyMirror(
+            r,
+            r.before.mirror,
+            `release plan: ${why}, its mirror ended (the split left as it is: it changed)`,
+          );
+          if (historyId) r.historyIds.push(historyId);
+          mirror = '; its mirror ended';
+        }
+        r.outcome = {
+          ...outcome,
+          reason: `${outcome.reason}; the route was left as it is${mirror}: ${changed}`,
+        };
       } else {
         const historyId = await deps.restore(r, `release plan: ${why}, route restored as before the plan`);
         if (historyId) r.historyIds.push(historyId);

@@ -288,6 +288,29 @@ describe('the step runner', () => {
     expect(r.outcome?.reason).toMatch(/the route was left as it is: the route's split changed/);
   });
 
+  it('aborted on its mirror step over a changed split, still ends its own mirror', async () => {
+    const w = world(good, {
+      steps: [
+        { kind: 'mirror', percent: 20, holdSeconds: 60, gates: { ...DEFAULT_GATES } },
+        { kind: 'weight', weight: 100, holdSeconds: 0, gates: { ...DEFAULT_GATES } },
+      ],
+    });
+    await w.begin();
+    expect(w.mirrors).toEqual([{ version: 'v2', percentage: 20 }]);
+    const q = await w.get();
+    w.routeChangedBy("the route's split changed since the plan last wrote it: it is v1 100%");
+    await w.store.save({ ...q, before: { ...q.before, mirror: null }, progress: aborting(q.progress) });
+    await w.runner.lookNow('demo', q.id);
+    const r = await w.get();
+    expect(w.restores).toEqual([]);
+    expect(w.mirrors.at(-1)).toBeNull();
+    expect(r.progress.state).toBe('aborted');
+    expect(r.progress.mirrorOn).toBeUndefined();
+    expect(r.outcome?.reason).toMatch(
+      /the route was left as it is; its mirror ended: the route's split changed/,
+    );
+  });
+
   it('begins a hold again after the machine slept through it', async () => {
     const w = world();
     await w.begin();
