@@ -56,7 +56,9 @@ export function compileReleaseRouter(
     return compileHTTPRoute(route, {
       engine,
       services: serviceKeys(objects),
-      referenceGrants: referenceGrantsOf(objects),
+      ...(release.referenceGrantsUnknown
+        ? { referenceGrantsUnknown: true }
+        : { referenceGrants: referenceGrantsOf(objects) }),
     });
   } catch (err) {
     if (err instanceof RouteCompileError)
@@ -70,8 +72,10 @@ export function rereadRelease(
   release: ServiceRelease,
   objects: readonly KubeObject[],
 ): ServiceRelease | undefined {
-  const read = release.flavor === 'istio' ? readIstioReleases : readGatewayApiReleases;
-  return read(objects).find((r) => r.id === release.id);
+  if (release.flavor === 'istio') return readIstioReleases(objects).find((r) => r.id === release.id);
+  // Read as the release was: without grants it could not know, it judges no cross-namespace backend.
+  const opts = release.referenceGrantsUnknown ? { referenceGrantsUnknown: true } : {};
+  return readGatewayApiReleases(objects, opts).find((r) => r.id === release.id);
 }
 
 /**

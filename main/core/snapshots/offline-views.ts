@@ -7,6 +7,7 @@ import type { ReleaseView, ServiceSummary } from '../../../shared/api/console-sc
 import { ApiFailure } from '../../../shared/api/errors.ts';
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import { readReleases as readAll } from '../../../shared/mesh/read/index.ts';
+import type { ReadReleases } from '../cluster/release-index.ts';
 import type { ObjectLookup, ReleaseLinter } from '../views/release-views.ts';
 import { releaseView, summarizeRelease } from '../views/release-views.ts';
 import { readReleasesInSlices } from './offline-releases.ts';
@@ -41,7 +42,7 @@ export type OfflineLoad = { offline: OfflineSnapshot } | { problem: SnapshotProb
 export interface OfflineViewsDependencies {
   store: Pick<SnapshotStore, 'load' | 'header'>;
   lint: ReleaseLinter;
-  readReleases?: (objects: readonly KubeObject[]) => ServiceRelease[];
+  readReleases?: ReadReleases;
 }
 
 const keyOf = (kind: string, namespace: string | undefined, name: string) =>
@@ -121,8 +122,13 @@ export function offlineSnapshot(
 export async function loadOfflineSnapshot(
   snapshot: Snapshot,
   lint: ReleaseLinter,
-  read: (objects: readonly KubeObject[]) => ServiceRelease[] = readAll,
+  readReleases: ReadReleases = readAll,
 ): Promise<OfflineSnapshot> {
+  // A snapshot without the cluster's ReferenceGrants judges no cross-namespace backend by them.
+  const read: ReadReleases =
+    snapshot.referenceGrants === 'watched'
+      ? readReleases
+      : (objects) => readReleases(objects, { referenceGrantsUnknown: true });
   return offlineSnapshot(snapshot, lint, read, await readReleasesInSlices(snapshot.objects, read));
 }
 

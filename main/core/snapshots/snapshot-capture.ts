@@ -89,12 +89,19 @@ export function createSnapshotCapture(deps: SnapshotCaptureDependencies): Snapsh
     const objects: KubeObject[] = [];
     for (const o of cache.all()) if (isSnapshotKind(o.kind)) objects.push(o);
     const capturedAt = new Date(clock.now()).toISOString();
+    const grants = cache.streams().some((st) => st.resource === 'referencegrants');
     t.pendingSince = undefined;
     t.lastWriteAt = clock.now();
     t.writing = (async () => {
       try {
         const names = await deps.describe(contextId);
-        const stats = await deps.store.save({ contextId, capturedAt, ...names }, objects);
+        const header = {
+          contextId,
+          capturedAt,
+          ...names,
+          ...(grants ? { referenceGrants: 'watched' as const } : {}),
+        };
+        const stats = await deps.store.save(header, objects);
         deps.onSaved?.(contextId, stats);
       } catch (err) {
         deps.onError?.(contextId, err);

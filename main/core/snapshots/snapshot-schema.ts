@@ -44,6 +44,12 @@ export const snapshotHeaderSchema = lazySchema(() =>
     cluster: z.string(),
     /** When the objects were read from the watch cache (ISO 8601). */
     capturedAt: z.iso.datetime(),
+    /**
+     * 'watched' when the session watched ReferenceGrants, so the snapshot holds all it could see.
+     * Absent (snapshots from before, or a user who may not list them): its cross-namespace
+     * backendRefs are read unjudged offline.
+     */
+    referenceGrants: z.literal('watched').optional(),
   }),
 );
 export type SnapshotHeader = z.infer<typeof snapshotHeaderSchema>;

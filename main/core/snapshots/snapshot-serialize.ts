@@ -32,6 +32,7 @@ export async function serializeSnapshot(
     contextName: header.contextName,
     cluster: header.cluster,
     capturedAt: header.capturedAt,
+    ...(header.referenceGrants ? { referenceGrants: header.referenceGrants } : {}),
   });
   const parts: string[] = [`${head.slice(0, -1)},"objects":[\n`];
   for (let i = 0; i < kept.length; i += SLICE) {

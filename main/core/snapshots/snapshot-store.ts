@@ -287,6 +287,7 @@ function pickHeader(h: SnapshotHeader): SnapshotHeader {
     contextName: h.contextName,
     cluster: h.cluster,
     capturedAt: h.capturedAt,
+    ...(h.referenceGrants ? { referenceGrants: h.referenceGrants } : {}),
   };
 }
 

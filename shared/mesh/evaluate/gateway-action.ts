@@ -34,6 +34,8 @@ export interface GatewayRouterOptions extends RouterOptions {
    * given every such reference is taken as permitted.
    */
   referenceGrants?: ReferenceGrants;
+  /** The grants are not known (the user may not list them): no reference is judged by them. */
+  referenceGrantsUnknown?: boolean;
 }
 
 export type GatewayAction = (r: PreparedRequest, random: number, ref: RuleRef) => RouteOutcome;
@@ -86,7 +88,9 @@ function targetOf(
     };
   const name = ref.name as string;
   const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : routeNamespace;
-  const grants = options.referenceGrants ?? (options.services ? NO_GRANTS : undefined);
+  const grants = options.referenceGrantsUnknown
+    ? undefined
+    : (options.referenceGrants ?? (options.services ? NO_GRANTS : undefined));
   if (grants && !backendRefPermitted(grants, routeNamespace, ns, name))
     return {
       ok: false,

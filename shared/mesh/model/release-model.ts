@@ -126,6 +126,11 @@ export interface ServiceRelease {
   sources: SourceRef[];
   editable: boolean;
   readOnlyReasons: string[];
+  /**
+   * Read without the cluster's ReferenceGrants (its user may not list them): its backendRefs into
+   * other namespaces were not judged, and whatever routes it again must not judge them either.
+   */
+  referenceGrantsUnknown?: true;
 }
 
 export const DISABLED_RULES_ANNOTATION = 'switchyard.io/disabled-rules';

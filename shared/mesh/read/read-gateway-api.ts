@@ -257,6 +257,7 @@ function readHTTPRoute(
     sources,
     editable: reasons.length === 0,
     readOnlyReasons: reasons,
+    ...(grants ? {} : { referenceGrantsUnknown: true as const }),
   };
 }
 

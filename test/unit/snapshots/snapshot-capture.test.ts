@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../main/core/cluster/clock.ts';
+import type { WatchedKey } from '../../../main/core/cluster/cluster-resources.ts';
 import type { ClusterSession } from '../../../main/core/cluster/cluster-session.ts';
 import type { CacheChange, WatchCache } from '../../../main/core/cluster/watch-cache.ts';
 import { createSnapshotCapture } from '../../../main/core/snapshots/snapshot-capture.ts';
@@ -9,7 +10,7 @@ import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
-function fakeSession(objects: KubeObject[], synced = true) {
+function fakeSession(objects: KubeObject[], synced = true, watched: WatchedKey[] = ['services']) {
   const listeners = new Set<(c: readonly CacheChange[]) => void>();
   const state = { synced, status: 'connected' as ContextStatus };
   const cache = {
@@ -17,6 +18,7 @@ function fakeSession(objects: KubeObject[], synced = true) {
       return state.synced;
     },
     all: () => objects.values(),
+    streams: () => watched.map((resource) => ({ resource, state: 'watching' })),
     onChange(l: (c: readonly CacheChange[]) => void) {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -37,9 +39,11 @@ function fakeSession(objects: KubeObject[], synced = true) {
 function setup() {
   const clock = createManualClock(Date.parse('2026-03-01T10:00:00Z'));
   const saves: Array<{ capturedAt: string; kinds: string[]; at: number }> = [];
+  const headers: Array<Record<string, unknown>> = [];
   const store: Pick<SnapshotStore, 'save'> = {
     async save(header, objects) {
       const list = [...objects];
+      headers.push(header);
       saves.push({ capturedAt: header.capturedAt, kinds: list.map((o) => o.kind), at: clock.now() });
       return { file: 'f', bytes: 1, objects: list.length, serializeMs: 0, longestBlockMs: 0, writeMs: 0 };
     },
@@ -54,7 +58,7 @@ function setup() {
     await settle();
   };
   const start = clock.now();
-  return { clock, saves, capture, advance, since: (at: number) => at - start };
+  return { clock, saves, headers, capture, advance, since: (at: number) => at - start };
 }
 
 const OBJECTS: KubeObject[] = [
@@ -71,6 +75,17 @@ describe('snapshot capture', () => {
     await advance(100);
     expect(saves).toEqual([
       { capturedAt: '2026-03-01T10:00:02.000Z', kinds: ['Service'], at: expect.any(Number) },
+    ]);
+  });
+
+  it('says in the header whether the session watched ReferenceGrants (offline, they are judged only then)', async () => {
+    const { headers, capture, advance } = setup();
+    capture.track('kube:a', fakeSession(OBJECTS, true, ['services', 'referencegrants']).session);
+    capture.track('kube:b', fakeSession(OBJECTS).session);
+    await advance(2_000);
+    expect(headers.map((h) => [h.contextId, h.referenceGrants])).toEqual([
+      ['kube:a', 'watched'],
+      ['kube:b', undefined],
     ]);
   });
 
