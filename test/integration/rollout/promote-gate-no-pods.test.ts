@@ -1,69 +1,22 @@
 // A canary whose pods are all gone: the callers' proxies answer its share 503 (reported only by
 // them, reporter="source"), so the promote gate must not call it healthy on its earlier figures,
 // and promote must refuse to send all traffic to it.
-
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createConsoleHandlers } from '../../../main/core/handlers/console-handlers.ts';
-import type { DemoMesh } from '../../../main/demo/demo-mesh.ts';
-import { startDemoMesh } from '../../../main/demo/demo-mesh.ts';
-import { demoSampleRequests } from '../../../main/demo/embedded-demo.ts';
 import { apiClient } from '../demo/demo-api-client.ts';
+import type { ConsoleDemo } from './console-demo.ts';
+import { PAYMENT, readyRollout, startConsoleDemo, until } from './console-demo.ts';
 
-const PAYMENT = 'istio:shop/payment.shop.svc.cluster.local';
-let mesh: DemoMesh;
-let h: ReturnType<typeof createConsoleHandlers>;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 50_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
+let demo: ConsoleDemo;
 beforeAll(async () => {
-  mesh = await startDemoMesh({
-    http: true,
-    podReadyDelayMs: 0,
-    requestsPerSecond: 300,
-    scrapeIntervalMs: 1000,
-  });
-  const dataDir = mkdtempSync(join(tmpdir(), 'sy-review-gate-'));
-  h = createConsoleHandlers({
-    dataDir,
-    env: { KUBECONFIG: join(dataDir, 'none') },
-    emit: () => {},
-    demoKubeconfig: () => mesh.kubeconfigPath,
-    demoRequests: demoSampleRequests,
-    pauseMs: 10,
-    rolloutTimeoutMs: 20_000,
-  });
-  await h['sessions.open']({ contextId: 'demo' });
+  demo = await startConsoleDemo({ http: true, requestsPerSecond: 300 });
 });
 afterAll(async () => {
-  await h?.dispose();
-  await mesh?.stop();
+  await demo?.stop();
 });
 
 it('does not judge a canary with no ready pods healthy, and refuses to promote it', async () => {
-  const started = await h['rollout.start']({
-    contextId: 'demo',
-    releaseId: PAYMENT,
-    fromVersion: 'v1',
-    newVersion: 'v2',
-    image: 'ghcr.io/switchyard-demo/shop-payment:5.1.0',
-    replicas: 1,
-  });
-  const id = started.id;
-  await until('ready', async () => {
-    const w = (await h['rollout.list']({ contextId: 'demo' })).rollouts.find((r) => r.id === id);
-    return w?.phase === 'ready' && !w.running ? w : undefined;
-  });
+  const { h, mesh } = demo;
+  const id = await readyRollout(h, PAYMENT, 'v2', 'ghcr.io/switchyard-demo/shop-payment:5.1.0');
   // The canary takes half of the catch-all route, and serves it well.
   const plan = await h['release.plan']({
     contextId: 'demo',
@@ -81,10 +34,14 @@ it('does not judge a canary with no ready pods healthy, and refuses to promote i
     },
   });
   expect((await h['release.apply']({ planId: plan.planId })).ok).toBe(true);
-  await until('a healthy verdict', async () => {
-    const v = await h['rollout.health']({ contextId: 'demo', id });
-    return v.status === 'healthy' && (v.verdict?.canaryRequests ?? 0) >= 400 ? v : undefined;
-  });
+  await until(
+    'a healthy verdict',
+    async () => {
+      const v = await h['rollout.health']({ contextId: 'demo', id });
+      return v.status === 'healthy' && (v.verdict?.canaryRequests ?? 0) >= 400 ? v : undefined;
+    },
+    50_000,
+  );
 
   // Then every canary pod goes (scaled to zero by someone, crashed, evicted…).
   const api = apiClient(mesh);
@@ -95,10 +52,17 @@ it('does not judge a canary with no ready pods healthy, and refuses to promote i
     'application/merge-patch+json',
   );
   expect(res.status).toBe(200);
-  await until('payment-v2 to have no pods', async () => {
-    const pods = await api('GET', '/api/v1/namespaces/shop/pods?labelSelector=app%3Dpayment%2Cversion%3Dv2');
-    return pods.json.items.length === 0 ? true : undefined;
-  });
+  await until(
+    'payment-v2 to have no pods',
+    async () => {
+      const pods = await api(
+        'GET',
+        '/api/v1/namespaces/shop/pods?labelSelector=app%3Dpayment%2Cversion%3Dv2',
+      );
+      return pods.json.items.length === 0 ? true : undefined;
+    },
+    50_000,
+  );
   // A few scrapes of callers getting 503 for the canary's half of the traffic.
   await new Promise((r) => setTimeout(r, 4000));
 

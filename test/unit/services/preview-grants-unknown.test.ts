@@ -7,32 +7,12 @@ import { allTrafficShares, planAllTraffic } from '../../../main/core/services/al
 import { previewRelease } from '../../../main/core/services/release-preview.ts';
 import { re2Engine } from '../../../main/lib/re2-engine.ts';
 import type { MeshRequest } from '../../../shared/mesh/evaluate/index.ts';
-import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { readReleases } from '../../../shared/mesh/read/index.ts';
+import { checkoutService, crossNamespaceRoute } from '../../helpers/cross-namespace-route.ts';
 
 const engine = re2Engine();
-const svc = (ns: string, name: string, version: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace: ns, resourceVersion: '1' },
-  spec: { selector: { app: 'checkout', version }, ports: [{ port: 80 }] },
-});
-const route: KubeObject = {
-  apiVersion: 'gateway.networking.k8s.io/v1',
-  kind: 'HTTPRoute',
-  metadata: { name: 'checkout', namespace: 'shop', resourceVersion: '7' },
-  spec: {
-    parentRefs: [{ group: '', kind: 'Service', name: 'checkout', port: 80 }],
-    rules: [
-      {
-        backendRefs: [
-          { name: 'checkout-v1', port: 80, weight: 1 },
-          { name: 'checkout-v2', namespace: 'canary', port: 80, weight: 1 },
-        ],
-      },
-    ],
-  },
-};
+const svc = checkoutService;
+const route = crossNamespaceRoute(1);
 // What the session's cache holds: no ReferenceGrants (not listable), though the cluster has one.
 const objects = [route, svc('shop', 'checkout-v1', 'v1'), svc('canary', 'checkout-v2', 'v2')];
 const requests: MeshRequest[] = Array.from({ length: 100 }, () => ({ path: '/' }));

@@ -11,7 +11,7 @@ import { isSnapshotKind, stripForSnapshot } from '../../../main/core/snapshots/s
 import type { SnapshotStore } from '../../../main/core/snapshots/snapshot-store.ts';
 import { createReleaseLinter } from '../../../main/core/views/release-views.ts';
 import { re2Engine } from '../../../main/lib/re2-engine.ts';
-import type { KubeObject } from '../../../shared/mesh/model/index.ts';
+import { checkoutServices, crossNamespaceRoute } from '../../helpers/cross-namespace-route.ts';
 import { clusterObjects, REVIEWS } from './snapshot-fixtures.ts';
 
 const AT = '2026-03-01T10:00:00.000Z';
@@ -98,34 +98,13 @@ describe('offline views of a snapshot', () => {
 });
 
 describe('ReferenceGrants in a snapshot', () => {
-  const svc = (ns: string, name: string, version: string): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: ns, uid: `${ns}-${name}`, resourceVersion: '1' },
-    spec: { selector: { app: 'checkout', version }, ports: [{ port: 80 }] },
-  });
-  const route: KubeObject = {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: 'checkout', namespace: 'shop', uid: 'route', resourceVersion: '7' },
-    spec: {
-      parentRefs: [{ group: '', kind: 'Service', name: 'checkout', port: 80 }],
-      rules: [
-        {
-          backendRefs: [
-            { name: 'checkout-v1', port: 80, weight: 1 },
-            { name: 'checkout-v2', namespace: 'canary', port: 80, weight: 1 },
-          ],
-        },
-      ],
-    },
-  };
+  const route = crossNamespaceRoute(1);
   const canaryVersion = async (header: Partial<Snapshot>) => {
     const offline = await loadOfflineSnapshot(
       {
         ...snapshot(),
         ...header,
-        objects: [route, svc('shop', 'checkout-v1', 'v1'), svc('canary', 'checkout-v2', 'v2')],
+        objects: [route, ...checkoutServices()],
       },
       lint,
     );

@@ -10,30 +10,11 @@ import { compileHTTPRoute, serviceKeys } from '../../../../shared/mesh/evaluate/
 import type { KubeObject } from '../../../../shared/mesh/model/index.ts';
 import { planRelease, setSplit } from '../../../../shared/mesh/plan/index.ts';
 import { backendRefPermitted, readReleases, referenceGrantsOf } from '../../../../shared/mesh/read/index.ts';
+import { checkoutService, crossNamespaceRoute } from '../../../helpers/cross-namespace-route.ts';
 
 const engine = re2Engine();
-const svc = (ns: string, name: string, version: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace: ns, resourceVersion: '1' },
-  spec: { selector: { app: 'checkout', version }, ports: [{ port: 80 }] },
-});
-const route: KubeObject = {
-  apiVersion: 'gateway.networking.k8s.io/v1',
-  kind: 'HTTPRoute',
-  metadata: { name: 'checkout', namespace: 'shop', resourceVersion: '7' },
-  spec: {
-    parentRefs: [{ group: '', kind: 'Service', name: 'checkout', port: 80 }],
-    rules: [
-      {
-        backendRefs: [
-          { name: 'checkout-v1', port: 80, weight: 1 },
-          { name: 'checkout-v2', namespace: 'canary', port: 80, weight: 0 },
-        ],
-      },
-    ],
-  },
-};
+const svc = checkoutService;
+const route = crossNamespaceRoute(0);
 const grant = (
   from: Record<string, unknown>,
   to: Record<string, unknown>,
