@@ -306,6 +306,17 @@ export class MeshRouter {
     }
     if (outcome.kind === 'delegate')
       return { ok: false, code: 404, flags: 'NR', reason: 'delegate VirtualServices are not simulated' };
+    if (outcome.kind === 'directResponse' && outcome.reason?.startsWith('fault injection')) {
+      // Envoy's fault filter answered it (flag FI) for the host asked for: no version received it.
+      const service = this.serviceOf(target);
+      return {
+        ok: false,
+        code: outcome.status,
+        flags: 'FI',
+        reason: outcome.reason,
+        ...(service ? { service } : {}),
+      };
+    }
     return { ok: false, code: outcome.status, flags: '-', reason: outcome.kind };
   }
 

@@ -5,6 +5,7 @@
 import type { DestinationRule, IstioHTTPRoute } from '../model/index.ts';
 import { canonicalHost, hostMatches } from '../model/index.ts';
 import type { RouteOutcome, RouterOptions, RuleRef } from './evaluator-types.ts';
+import { faultAbortOf, isAborted } from './fault-abort.ts';
 import type { Predicate, PreparedRequest } from './route-match.ts';
 import { destinationCookies, routeMirrors } from './route-side-effects.ts';
 import { answerAt, routeToTarget } from './rule-outcome.ts';
@@ -77,7 +78,14 @@ export function compileAction(
   });
   const mirrors = routeMirrors(route);
   const cookies = destinationCookies(route);
+  const abort = faultAbortOf(route);
   return (_r, random, ref) => {
+    if (abort && isAborted(abort, random))
+      return answerAt(ref, {
+        kind: 'directResponse',
+        status: abort.status,
+        reason: `fault injection: ${abort.percent}% aborted`,
+      });
     if (!pick)
       return answerAt(ref, {
         kind: 'unavailable',

@@ -86,6 +86,31 @@ describe('mesh router', () => {
     expect(s.v3).toBeGreaterThan(47);
   });
 
+  it('aborts a fault-injected share itself (FI), from every destination alike, for the host asked for', () => {
+    const { router, shares, editVs } = setup();
+    editVs('reviews', (spec) => {
+      (spec.http[2] as Record<string, unknown>).fault = {
+        abort: { httpStatus: 503, percentage: { value: 25 } },
+      };
+    });
+    const s = shares(20_000);
+    expect(s['503 FI']).toBeGreaterThan(23);
+    expect(s['503 FI']).toBeLessThan(27);
+    // The split of what is not aborted stays 80/10/10: the abort takes a quarter of each version's.
+    expect((s.v1 ?? 0) / 75).toBeGreaterThan(0.78);
+    expect((s.v1 ?? 0) / 75).toBeLessThan(0.82);
+    const draws = Array.from({ length: 100 }, (_, i) =>
+      router.route(REVIEWS, { headers: {} }, (i + 0.5) / 100),
+    );
+    const aborted = draws.find((r) => !r.ok);
+    if (!aborted || aborted.ok) throw new Error('expected an abort among 100 draws');
+    expect(aborted).toMatchObject({
+      code: 503,
+      flags: 'FI',
+      service: { name: 'reviews', namespace: 'bookinfo' },
+    });
+  });
+
   it('answers 503 UH when the subset has no ready pods, and recovers when pods become ready', () => {
     const { store, types, shares, advance } = setup();
     const deploy = structuredClone(store.get(types.deployment, 'bookinfo', 'reviews-v3') as KubeObject);
