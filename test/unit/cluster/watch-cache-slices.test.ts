@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../main/core/cluster/clock.ts';
 import type { WatchedResource } from '../../../main/core/cluster/cluster-resources.ts';
 import type { KubeHttpClient } from '../../../main/core/cluster/kube-http-client.ts';
+import { SegmentedMap } from '../../../main/core/cluster/segmented-map.ts';
 import type { CacheChange } from '../../../main/core/cluster/watch-cache.ts';
 import { createWatchCache } from '../../../main/core/cluster/watch-cache.ts';
-import { PUBLISH_EVERY } from '../../../main/core/cluster/watch-cache-entries.ts';
+import { goneFrom, PUBLISH_EVERY } from '../../../main/core/cluster/watch-cache-entries.ts';
 
 const services: WatchedResource = {
   key: 'services',
@@ -85,5 +86,37 @@ describe('the watch cache storing a big list', () => {
     expect(sizes).toEqual([PUBLISH_EVERY, PUBLISH_EVERY, 88]);
     expect(cache.size).toBe(PUBLISH_EVERY * 2 + 88);
     await cache.stop();
+  });
+});
+
+describe('a relist finding what is gone', () => {
+  const listedService = (i: number) => ({ apiVersion: 'v1', kind: 'Service', ...service(i) });
+  it('hashes the listed uids and scans the cache in slices, a pause whenever one is due', async () => {
+    const entries = new SegmentedMap<string, { resource: 'services'; stream: string; object: never }>();
+    for (const i of [0, 1, 2])
+      entries.set(`uid-${i}`, { resource: 'services', stream: 'services|*', object: {} as never });
+    entries.set('uid-other', { resource: 'services', stream: 'services|shop', object: {} as never });
+    let pauses = 0;
+    const alwaysDue = { due: () => true, pause: async () => void pauses++ };
+    const listed = [0, 2, 7, 8, 9].map(listedService);
+    const gone = await goneFrom({ entries, stopped: false }, 'services|*', 'services', listed, alwaysDue);
+    // uid-1 is no longer listed; uid-other belongs to another stream, which this list says nothing of.
+    expect(gone).toEqual(['uid-1']);
+    // One pause per listed uid hashed and per cached entry scanned: none of it in one go.
+    expect(pauses).toBe(listed.length + entries.size);
+  });
+
+  it('stops when the cache stopped during a pause', async () => {
+    const entries = new SegmentedMap<string, { resource: 'services'; stream: string; object: never }>();
+    const state = { entries, stopped: false };
+    const stopping = {
+      due: () => true,
+      pause: async () => {
+        state.stopped = true;
+      },
+    };
+    expect(
+      await goneFrom(state, 'services|*', 'services', [listedService(0), listedService(1)], stopping),
+    ).toBeUndefined();
   });
 });
