@@ -52,11 +52,16 @@ export function readReleases(objects: readonly KubeObject[], opts: ReadOptions =
   return gatewayApi.length === 0 ? istio : istio.concat(gatewayApi);
 }
 
-/** A match list that selects every request: absent, empty, or only `uri: {prefix: /}` entries. */
+/**
+ * A match list that selects every request: absent, empty, or with an entry that has no condition
+ * or only `uri: {prefix: /}`. Istio ORs the entries, so one such entry makes the whole route match
+ * every request (and the routes after it unreachable), whatever the other entries say.
+ */
 export function isCatchAllMatch(match: unknown): boolean {
   if (match === undefined || match === null) return true;
   if (!Array.isArray(match)) return false;
-  return match.every((m) => {
+  if (match.length === 0) return true;
+  return match.some((m) => {
     if (!isPlainObject(m)) return false;
     const keys = ownKeyCount(m, 'name');
     if (keys === 0) return true;
