@@ -97,11 +97,24 @@ export function reportedVersion(labels: Labels): string {
   return 'unknown';
 }
 
+/** Each host that carries exactly one of the release's versions, with that version. */
+function versionPerHost(release: ServiceRelease): Map<string, string> {
+  const out = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const v of release.versions) {
+    if (out.has(v.fqdn)) shared.add(v.fqdn);
+    else out.set(v.fqdn, v.name);
+  }
+  for (const fqdn of shared) out.delete(fqdn);
+  return out;
+}
+
 /** The release's selectors: its hosts, and how reported versions map back to its version names. */
 export function targetOf(release: ServiceRelease): MetricsTarget {
   const hosts = [...new Set(release.versions.map((v) => v.fqdn).filter((h) => h !== ''))];
-  // A host split (Gateway API, or one Service per version): the destination service is the version.
-  const byHost = hosts.length > 1 ? new Map(release.versions.map((v) => [v.fqdn, v.name])) : undefined;
+  // A host split (Gateway API, or one Service per version): the destination service is the version,
+  // but only for a host that carries one version; two subsets of one host are told apart by label.
+  const byHost = hosts.length > 1 ? versionPerHost(release) : undefined;
   const byLabel = new Map<string, string>();
   for (const v of release.versions) {
     byLabel.set(v.name, v.name);
