@@ -4,11 +4,17 @@
 
 import type { CallRequest } from '../../../shared/api/contract.ts';
 import type { MeshRequest, TrafficRoute } from '../../../shared/mesh/evaluate/index.ts';
-import { effectiveTraffic, releaseTrafficRoutes } from '../../../shared/mesh/evaluate/index.ts';
+import { effectiveTraffic } from '../../../shared/mesh/evaluate/index.ts';
 import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { AllTrafficEdit, ReleasePlan } from '../../../shared/mesh/plan/index.ts';
 import { planRelease, routeAllTrafficTo } from '../../../shared/mesh/plan/index.ts';
-import { compileReleaseRouter, objectsAfterPlan, releaseRoutes, rereadRelease } from './release-router.ts';
+import {
+  compileReleaseRouter,
+  istioOtherRoutes,
+  objectsAfterPlan,
+  releaseRoutes,
+  rereadRelease,
+} from './release-router.ts';
 
 export interface AllTrafficChange {
   edit: AllTrafficEdit;
@@ -68,10 +74,10 @@ export function planAllTraffic(
 
 /**
  * Where a sample population goes before and after the change (the effective traffic), for the
- * confirmation to show beside the split. An Istio route takes the first content rule that matches,
- * then the catch-all. An HTTPRoute is routed as Gateway API does (the most specific match wins,
- * PathPrefix matches whole path segments): before through the live HTTPRoute among `objects`, after
- * through the same HTTPRoute with the change's plan applied.
+ * confirmation to show beside the split. Each request is routed as the data plane does, before
+ * through the live route among `objects`, after through the route the change's plan writes: a
+ * VirtualService's first matching http route (one the console does not edit, such as a matched
+ * split, included), an HTTPRoute's most specific match (PathPrefix matches whole path segments).
  */
 export function allTrafficShares(
   release: ServiceRelease,
@@ -88,21 +94,18 @@ export function allTrafficShares(
   const population = requests.map((request) => ({ request }));
   const shares = (routes: ReadonlyArray<TrafficRoute<MeshRequest>>) =>
     effectiveTraffic(routes, population).versions.map((v) => ({ version: v.version, share: v.share }));
-  if (release.flavor !== 'gateway-api') {
-    const istio = (x: Parameters<typeof releaseTrafficRoutes>[0]) =>
-      shares(releaseTrafficRoutes(x, engine).routes);
-    return { basis, before: istio(release), after: istio(change.edit.desired) };
-  }
   const routed = (state: readonly KubeObject[]) => {
     const read = rereadRelease(release, state);
     if (!read) return [];
     const router = compileReleaseRouter(read, state, engine);
-    return shares(
-      releaseRoutes(read, state, (request) => {
-        const o = router.route(request, 0);
-        return o.kind === 'notFound' ? null : o.ruleIndex;
-      }),
-    );
+    const routeIndexOf = (request: MeshRequest) => {
+      const o = router.route(request, 0);
+      return o.kind === 'notFound' ? null : o.ruleIndex;
+    };
+    const routes = releaseRoutes(read, state, routeIndexOf);
+    // A VirtualService's routes the change leaves alone still take the requests they match first.
+    if (read.flavor === 'istio') routes.push(...istioOtherRoutes(read, state, routeIndexOf));
+    return shares(routes);
   };
   return { basis, before: routed(objects), after: routed(objectsAfterPlan(objects, change.plan)) };
 }

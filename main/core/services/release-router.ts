@@ -16,6 +16,8 @@ import {
   applyJsonPatch,
   isDestinationRule,
   isGatewayHTTPRoute,
+  isPlainObject,
+  istioDestinationWeights,
   isVirtualService,
 } from '../../../shared/mesh/model/index.ts';
 import type { ReleasePlan } from '../../../shared/mesh/plan/index.ts';
@@ -23,6 +25,7 @@ import {
   readGatewayApiReleases,
   readIstioReleases,
   referenceGrantsOf,
+  resolveHost,
 } from '../../../shared/mesh/read/index.ts';
 
 export const sameTarget = (o: KubeObject, t: { kind: string; namespace: string; name: string }) =>
@@ -99,4 +102,42 @@ export function releaseRoutes(
     );
   };
   return routedTrafficRoutes(release, routeIndexOf, routable);
+}
+
+/**
+ * The Istio routes the release does not model (a matched route splitting across destinations, one
+ * with a weight under 100) that still send requests to destinations: what the proxy does with the
+ * requests they take. Each destination counts as its version (by host and subset), else as its host.
+ */
+export function istioOtherRoutes(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  routeIndexOf: (request: MeshRequest) => number | null,
+): TrafficRoute<MeshRequest>[] {
+  const vs = objects.find((o) => sameTarget(o, release.route));
+  const http: unknown[] = vs && isVirtualService(vs) && Array.isArray(vs.spec?.http) ? vs.spec.http : [];
+  const out: TrafficRoute<MeshRequest>[] = [];
+  for (const other of release.otherRoutes) {
+    const raw = http[other.index];
+    if (!isPlainObject(raw) || raw.redirect !== undefined || raw.directResponse !== undefined) continue;
+    const rds = (Array.isArray(raw.route) ? raw.route : []).filter(isPlainObject);
+    if (rds.length === 0) continue;
+    const weights = istioDestinationWeights(rds.map((rd) => (typeof rd.weight === 'number' ? rd : {})));
+    const targets = rds.flatMap((rd, j) => {
+      const d = isPlainObject(rd.destination) ? rd.destination : {};
+      if (typeof d.host !== 'string') return [];
+      const fqdn = resolveHost(d.host, release.namespace);
+      const subset = typeof d.subset === 'string' ? d.subset : undefined;
+      const v = release.versions.find((x) => x.fqdn === fqdn && x.subset === subset);
+      const version = v?.name ?? (subset ? `${d.host}:${subset}` : d.host);
+      return [{ version, weight: weights[j] ?? 0, routable: v?.declared !== false }];
+    });
+    out.push({
+      label: other.name ?? `route ${other.index + 1}`,
+      enabled: true,
+      matches: (r) => routeIndexOf(r) === other.index,
+      targets,
+    });
+  }
+  return out;
 }
