@@ -44,11 +44,11 @@ function selectorOf(service: KubeObject): Record<string, string> {
 
 /**
  * The pods of one version. With the Service of the version's host in the cache: the pods of the
- * Service's namespace that both the Service's selector and the version's labels select (a Service
- * without a selector selects no pods). Without it (a Service not watched): the pods of the
- * release's namespace carrying the version's labels. Pods being deleted or finished are left out:
+ * Service's namespace that both the Service's selector and the version's labels select. Without it
+ * (a Service not watched): the pods of the release's namespace carrying the version's labels. Pods being deleted or finished are left out:
  * after a scale to zero the version shows 0/0. null when the cluster cannot say: a host outside the
- * cluster (a ServiceEntry), or an unknown Service and no labels to go by.
+ * cluster (a ServiceEntry), a Service without a selector (its endpoints are not picked from pods),
+ * or an unknown Service and no labels to go by.
  */
 export function podsOfVersion(
   v: Pick<ReleaseVersion, 'fqdn' | 'labels'>,
@@ -60,7 +60,9 @@ export function podsOfVersion(
   const service = lookup.find('Service', ref.namespace, ref.name);
   if (service) {
     const selector = selectorOf(service);
-    if (Object.keys(selector).length === 0) return [];
+    // Its endpoints are written outside Kubernetes' pod selection (EndpointSlices by hand, another
+    // controller): the mesh routes to them, and no pod count here says whether they are ready.
+    if (Object.keys(selector).length === 0) return null;
     return lookup
       .pods(ref.namespace)
       .filter(
