@@ -14,20 +14,35 @@ export interface EndpointsReadiness {
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
-/** Ready endpoints over a Service's EndpointSlices (an endpoint without conditions counts as ready). */
+/**
+ * Ready endpoints over a Service's EndpointSlices (an endpoint without conditions counts as ready).
+ * An endpoint is its pod (targetRef), else its first address: a dual-stack Service lists each pod in
+ * one slice per address family, and a pod counts once, ready while every entry of it is.
+ */
 export function readinessFromSlices(slices: readonly KubeObject[]): EndpointsReadiness {
-  let ready = 0;
-  let total = 0;
+  const endpointReady = new Map<string, boolean>();
+  let anonymous = 0;
   for (const s of slices) {
     const endpoints = (s as { endpoints?: unknown }).endpoints;
     for (const e of Array.isArray(endpoints) ? endpoints : []) {
       if (!isPlainObject(e)) continue;
-      total++;
       const c = isPlainObject(e.conditions) ? e.conditions : {};
-      if (c.ready !== false && c.terminating !== true) ready++;
+      const ready = c.ready !== false && c.terminating !== true;
+      const key = endpointKey(e) ?? `#${anonymous++}`;
+      endpointReady.set(key, (endpointReady.get(key) ?? true) && ready);
     }
   }
-  return { ready, total, source: 'EndpointSlice' };
+  let ready = 0;
+  for (const r of endpointReady.values()) if (r) ready++;
+  return { ready, total: endpointReady.size, source: 'EndpointSlice' };
+}
+
+function endpointKey(e: Record<string, unknown>): string | undefined {
+  const ref = isPlainObject(e.targetRef) ? e.targetRef : undefined;
+  if (ref && typeof ref.name === 'string')
+    return `ref:${String(ref.kind ?? '')}/${String(ref.namespace ?? '')}/${ref.name}`;
+  const first = Array.isArray(e.addresses) ? e.addresses[0] : undefined;
+  return typeof first === 'string' ? `ip:${first}` : undefined;
 }
 
 function podReady(pod: KubeObject): boolean {
