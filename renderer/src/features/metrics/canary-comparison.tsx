@@ -38,7 +38,7 @@ export function CanaryComparison({ snapshot, view }: CanaryComparisonProps) {
       </section>
     );
   }
-  const measured = measuredFigures(snapshot);
+  const measured = measuredFigures(snapshot, view.mirrors);
   const worse = new Set(verdict?.findings.filter((f) => f.worse).map((f) => f.metric));
   const rows: Array<{
     label: string;

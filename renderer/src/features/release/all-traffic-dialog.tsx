@@ -58,7 +58,7 @@ export function AllTrafficDialog({
     s.snapshot?.contextId === contextId && s.snapshot.releaseId === releaseId ? s.snapshot : undefined,
   );
   const worse = worseWarning(snapshot, version);
-  const measured = measuredFigures(snapshot);
+  const measured = measuredFigures(snapshot, view.mirrors);
 
   useEffect(() => {
     let live = true;

@@ -37,9 +37,17 @@ function figures(
   return { source, basis, percent, share, unrouted: rounded.get('\u0000unrouted') ?? 0 };
 }
 
-/** Measured shares from a live metrics snapshot of the same service; undefined without traffic. */
-export function measuredFigures(snapshot: MetricsSnapshot | undefined): TrafficFigures | undefined {
+/**
+ * Measured shares from a live metrics snapshot of the same service; undefined without traffic, and
+ * while one of the release's `mirrors` copies requests: the mirrored version's sidecar reports the
+ * copies like any request (no label tells them apart), so the rates are not where requests go.
+ */
+export function measuredFigures(
+  snapshot: MetricsSnapshot | undefined,
+  mirrors?: ReadonlyArray<{ percentage: number }>,
+): TrafficFigures | undefined {
   if (snapshot?.state !== 'live') return undefined;
+  if (mirrors?.some((m) => m.percentage > 0)) return undefined;
   const rows = measuredShares(snapshot.latest.map((l) => ({ version: l.version, rps: l.rps })));
   if (rows.length === 0) return undefined;
   // Requests no version received are no version's share: they are the unrouted part of the row.

@@ -74,7 +74,8 @@ export function useReleaseTraffic(api: ApiClient, view: ReleaseView | undefined)
       ? s.snapshot
       : undefined,
   );
-  const measured = useMemo(() => measuredFigures(snapshot), [snapshot]);
+  const mirrors = view?.mirrors;
+  const measured = useMemo(() => measuredFigures(snapshot, mirrors), [snapshot, mirrors]);
   const estimated = useMemo(() => estimatedFigures(preview), [preview]);
   return useMemo(
     () => ({ best: bestFigures(measured, estimated), estimated, measured }),
