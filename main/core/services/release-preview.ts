@@ -6,7 +6,13 @@ import type { KubeObject, RegexEngine, ServiceRelease } from '../../../shared/me
 import { ReleaseEditError } from '../../../shared/mesh/model/index.ts';
 import { planRelease } from '../../../shared/mesh/plan/index.ts';
 import { desiredFromInput } from './desired-release-input.ts';
-import { compileReleaseRouter, objectsAfterPlan, releaseRoutes, rereadRelease } from './release-router.ts';
+import {
+  compileReleaseRouter,
+  istioOtherRoutes,
+  objectsAfterPlan,
+  releaseRoutes,
+  rereadRelease,
+} from './release-router.ts';
 
 // The live rule preview: plan the desired release exactly as "Review changes" would, apply the
 // plan to copies of the objects, and route the sample through the resulting VirtualService or
@@ -48,7 +54,12 @@ export function previewRelease(opts: {
     const o = result.outcomes[i];
     routeIndex.set(request, !o || o.kind === 'notFound' ? null : o.ruleIndex);
   });
-  const routes = after ? releaseRoutes(after, objects, (r) => routeIndex.get(r) ?? null) : [];
+  const indexOf = (r: MeshRequest) => routeIndex.get(r) ?? null;
+  const routes = after ? releaseRoutes(after, objects, indexOf) : [];
+  // A VirtualService's routes outside the model (a matched split) serve what they match first; they
+  // come after the content rules and the catch-all, so rule positions below are unchanged.
+  const others = after?.flavor === 'istio' ? istioOtherRoutes(after, objects, indexOf) : [];
+  routes.push(...others);
   const traffic = effectiveTraffic(
     routes,
     opts.requests.map((request) => ({ request })),
@@ -65,6 +76,8 @@ export function previewRelease(opts: {
     if (!r.catchAll && position !== undefined) caughtAt.set(position, r.share);
   });
   const caught = [...caughtAt.values()].reduce((s, x) => s + x, 0);
+  // What those other routes take reaches neither a content rule nor the catch-all's weights.
+  const elsewhere = traffic.routes.slice(routes.length - others.length).reduce((s, r) => s + r.share, 0);
   const effects = sideEffectShares(result.outcomes);
   const rows = (list: Array<{ version: string; count: number }>) =>
     list.map((x) => ({ version: x.version, count: Math.round(x.count), share: total ? x.count / total : 0 }));
@@ -72,7 +85,7 @@ export function previewRelease(opts: {
     total,
     source: opts.source,
     rules: input.rules.map((_, position) => ({ position, ...share(caughtAt.get(position) ?? 0) })),
-    unmatched: share(Math.max(0, 1 - caught)),
+    unmatched: share(Math.max(0, 1 - caught - elsewhere)),
     versions: traffic.versions.map((v) => ({
       version: v.version,
       ...share(v.share),
