@@ -247,7 +247,7 @@ export function routedTrafficRoutes<R>(
   return routes;
 }
 
-/** Versions that receive any traffic: the catch-all's weighted ones and every enabled rule's target. */
+/** Versions that receive any traffic: the catch-all's weighted ones, every enabled rule's target and the versions routes outside the model send to. */
 export function versionsReceivingTraffic(x: Input): string[] {
   const d = asDesiredParts(x);
   const out: string[] = [];
@@ -255,6 +255,8 @@ export function versionsReceivingTraffic(x: Input): string[] {
     if (!out.includes(v)) out.push(v);
   };
   for (const r of d.rules) if (r.enabled && r.matches.length > 0) add(r.version);
+  // Routes the model does not edit (a matched split) send requests whatever the change does.
+  for (const o of d.release.otherRoutes) for (const v of o.versions ?? []) add(v);
   for (const s of d.split) if (s.weight > 0) add(s.version);
   return out;
 }

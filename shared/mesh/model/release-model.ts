@@ -90,6 +90,11 @@ export interface OtherRoute {
   name?: string;
   pointer: string;
   reason: string;
+  /**
+   * The versions it still sends requests to (a weight above 0), when it routes them: a matched
+   * route the model cannot edit (a split, a weight under 100) takes its share all the same.
+   */
+  versions?: string[];
 }
 
 export interface MirrorTarget {

@@ -6,6 +6,7 @@ import type {
   ContentRule,
   DefaultRoute,
   DestinationRule,
+  HTTPRouteDestination,
   IstioHTTPRoute,
   KubeObject,
   MirrorTarget,
@@ -20,6 +21,7 @@ import {
   ISTIO_GROUP,
   isDestinationRule,
   isPlainObject,
+  istioDestinationWeights,
   isVirtualService,
   sourceRefOf,
 } from '../model/index.ts';
@@ -67,6 +69,17 @@ export function isCatchAllMatch(match: unknown): boolean {
     if (keys === 0) return true;
     return keys === 1 && isPlainObject(m.uri) && ownKeyCount(m.uri) === 1 && m.uri.prefix === '/';
   });
+}
+
+/** The versions a route's destinations send requests to: those with a share above 0, in order. */
+function routedVersions(route: readonly HTTPRouteDestination[], naming: VersionNaming): string[] {
+  const shares = istioDestinationWeights(route.map((rd) => (isPlainObject(rd) ? rd : {})));
+  const out: string[] = [];
+  route.forEach((rd, j) => {
+    const v = (shares[j] ?? 0) > 0 ? naming.versionOf(rd) : null;
+    if (v !== null && !out.includes(v)) out.push(v);
+  });
+  return out;
 }
 
 /** Object.keys(o).length (not counting `except`) without building the array: this runs per route. */
@@ -265,7 +278,9 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
     const why = unroutable(rt) ?? ruleProblem(rt);
     const version = why ? null : naming.versionOf(rt.route?.[0]);
     if (why || !version) {
-      r.others.push(otherRoute(index, pointer, nm, why ?? 'its destination has no host'));
+      const other = otherRoute(index, pointer, nm, why ?? 'its destination has no host');
+      const targets = unroutable(rt) ? [] : routedVersions(rt.route ?? [], naming);
+      r.others.push(targets.length > 0 ? { ...other, versions: targets } : other);
       continue;
     }
     const matches = (rt.match ?? []) as ContentRule['matches'];
