@@ -49,11 +49,13 @@ function releaseOf(x: ServiceRelease | DesiredRelease): ServiceRelease {
   return 'split' in x && 'release' in x ? x.release : x;
 }
 
-/** Versions a desired release sends requests to: a positive split share, or an enabled rule. */
+/** Versions a desired release sends requests to: a positive split share, an enabled rule, a route outside the model. */
 export function routedVersions(d: DesiredRelease): string[] {
   const out = new Set<string>();
   for (const s of d.split) if (s.weight > 0) out.add(s.version);
   for (const r of d.rules) if (r.enabled) out.add(r.version);
+  // A route the model does not edit (a matched split) keeps sending to its versions.
+  for (const o of d.release.otherRoutes) for (const v of o.versions ?? []) out.add(v);
   return [...out];
 }
 
