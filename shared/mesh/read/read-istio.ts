@@ -293,7 +293,8 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
 
   const mirrors: MirrorTarget[] = [];
   http.forEach((raw, index) => {
-    if (!isPlainObject(raw)) return;
+    // A route after the catch-all takes no request (first match wins), so it mirrors none.
+    if (!isPlainObject(raw) || (defaultIndex !== -1 && index > defaultIndex)) return;
     const rt = raw as IstioHTTPRoute;
     if (rt.mirror !== undefined)
       addMirror(mirrors, versions, ns, resolver, index, rt.mirror, rt.mirrorPercentage);
