@@ -152,11 +152,15 @@ export class VersionBuffer {
     return out;
   }
 
-  /** Per version: the values at its latest step, and the requests over the verdict window. */
+  /**
+   * Per version: the values at the latest step held (of any version), and the requests over the
+   * verdict window. A version without a point there has no traffic now: its series ended (its pods
+   * are gone and their series went stale), and its last rate, however recent, is not its rate now.
+   */
   latest(stats: readonly VersionWindowStats[], count4xxAsErrors: boolean): VersionLatest[] {
+    const now = this.lastT();
     return [...this.versions].map(([version, entry]) => {
-      const last = [...entry.points.keys()].sort((a, b) => b - a)[0];
-      const p = last === undefined ? undefined : entry.points.get(last);
+      const p = now === undefined ? undefined : entry.points.get(now);
       const requests = stats.find((s) => s.version === version)?.requests ?? 0;
       if (!p) return { version, rps: null, successRate: null, p50: null, p95: null, p99: null, requests };
       const buckets = bucketList(p.buckets);
