@@ -9,8 +9,16 @@ import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
 type StreamRequest = KubeRequest & { idleMs?: number; onOpen?: () => void };
 
 /**
+ * The longest line a watch may send. An event is one object, and the API server keeps objects
+ * under a few MiB; a longer line is a broken or hostile server, not an object to buffer forever.
+ */
+export const MAX_WATCH_LINE_CHARS = 32 * 1024 * 1024;
+
+/**
  * Reads the answer's lines into `onObject` as they arrive; `touch` on every chunk, `settle` once
- * (with an error when a line is not JSON, `onObject` throws, or the stream is cut).
+ * (with an error when a line is not JSON or too long, `onObject` throws, or the stream is cut).
+ * A line's pieces are kept apart until its newline comes, and only a new chunk is searched for
+ * one, so a line spread over many chunks costs its length once, not once per chunk.
  */
 function readLines(
   res: IncomingMessage,
@@ -21,36 +29,53 @@ function readLines(
   settle: (err?: Error) => void,
 ): void {
   res.setEncoding('utf8');
-  let buffer = '';
-  res.on('data', (chunk: string) => {
-    touch();
-    buffer += chunk;
-    let nl = buffer.indexOf('\n');
-    while (nl !== -1) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (line !== '') {
-        let obj: unknown;
-        try {
-          obj = JSON.parse(line);
-        } catch {
-          request.destroy();
-          settle(new KubeConnectionError(`${what} sent a line that is not JSON`));
-          return;
-        }
-        try {
-          onObject(obj);
-        } catch (err) {
-          request.destroy();
-          settle(err as Error);
-          return;
-        }
-      }
-      nl = buffer.indexOf('\n');
+  let pieces: string[] = [];
+  let pending = 0;
+  let failed = false;
+  const fail = (err: Error) => {
+    failed = true;
+    request.destroy();
+    settle(err);
+  };
+  const deliver = (text: string) => {
+    const line = text.trim();
+    if (line === '') return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      return fail(new KubeConnectionError(`${what} sent a line that is not JSON`));
     }
+    try {
+      onObject(obj);
+    } catch (err) {
+      fail(err as Error);
+    }
+  };
+  res.on('data', (chunk: string) => {
+    if (failed) return;
+    touch();
+    let start = 0;
+    let nl = chunk.indexOf('\n');
+    while (nl !== -1 && !failed) {
+      const piece = chunk.slice(start, nl);
+      const text = pieces.length > 0 ? pieces.join('') + piece : piece;
+      pieces = [];
+      pending = 0;
+      deliver(text);
+      start = nl + 1;
+      nl = chunk.indexOf('\n', start);
+    }
+    if (failed || start === chunk.length) return;
+    pieces.push(start === 0 ? chunk : chunk.slice(start));
+    pending += chunk.length - start;
+    if (pending > MAX_WATCH_LINE_CHARS)
+      fail(
+        new KubeConnectionError(`${what} sent a line longer than ${MAX_WATCH_LINE_CHARS / 1024 / 1024} MiB`),
+      );
   });
   res.on('end', () => {
-    const rest = buffer.trim();
+    const rest = failed ? '' : pieces.join('').trim();
     if (rest !== '') {
       try {
         onObject(JSON.parse(rest));
