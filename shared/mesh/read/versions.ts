@@ -51,7 +51,9 @@ export function collectDestinations(
   hosts: HostResolver,
   into: RoutedDestination[],
 ): void {
-  for (const rd of route ?? []) {
+  // Not a list (a hand-edited file): no destinations here; `unroutable` says why.
+  if (!Array.isArray(route)) return;
+  for (const rd of route) {
     const dest = isPlainObject(rd) && isPlainObject(rd.destination) ? rd.destination : undefined;
     if (!dest || typeof dest.host !== 'string') continue;
     const fqdn = hosts.resolve(dest.host, ns);
