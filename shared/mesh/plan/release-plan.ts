@@ -423,9 +423,17 @@ function ruleOps(current: ServiceRelease, desired: DesiredRelease, b: PatchBuild
     inserts.set(anchor, [...(inserts.get(anchor) ?? []), value]);
   });
   for (const r of [...removed].sort((x, y) => y.index - x.index)) b.remove(r.pointer);
+  const listPath = `/spec/${listKey}`;
+  const existing = b.at(listPath);
+  if (!Array.isArray(existing)) {
+    // No list yet (`http:` left empty, or no key): the new rules are the list. The reader has made
+    // a release with any other value there read-only.
+    const values = inserts.get(0) ?? [];
+    if (values.length > 0) existing === undefined ? b.add(listPath, values) : b.replace(listPath, values);
+  }
   let finalIndex = 0;
-  for (let i = 0; i <= total; i++) {
-    for (const value of inserts.get(i) ?? []) b.add(`/spec/${listKey}/${finalIndex++}`, value);
+  for (let i = 0; i <= total && Array.isArray(existing); i++) {
+    for (const value of inserts.get(i) ?? []) b.add(`${listPath}/${finalIndex++}`, value);
     if (i < total && !removedIdx.has(i)) finalIndex++;
   }
 

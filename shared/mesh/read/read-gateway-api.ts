@@ -170,6 +170,8 @@ function readHTTPRoute(
   let firstCatchAll: number | null = null;
   const rules: ContentRule[] = [];
   const ruleList: unknown[] = Array.isArray(spec.rules) ? spec.rules : [];
+  if (spec.rules !== undefined && spec.rules !== null && !Array.isArray(spec.rules))
+    reasons.push(`HTTPRoute ${ns}/${name}: spec.rules must be a list of rules`);
   ruleList.forEach((raw, index) => {
     const pointer = `/spec/rules/${index}`;
     if (!isPlainObject(raw)) {

@@ -163,6 +163,8 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
   }
   if (claims) readSharedHosts(vs, hosts, ns, claims, resolver, r.reasons);
   const http: unknown[] = Array.isArray(spec.http) ? spec.http : [];
+  if (spec.http !== undefined && spec.http !== null && !Array.isArray(spec.http))
+    r.reasons.push(`VirtualService ${ns}/${name}: spec.http must be a list of routes`);
   const hasTcpTls =
     (Array.isArray(spec.tcp) && spec.tcp.length > 0) || (Array.isArray(spec.tls) && spec.tls.length > 0);
   if (http.length === 0 && hasTcpTls) {
