@@ -183,9 +183,10 @@ function readVirtualService(vs: VirtualService, scope: ReadScope): ServiceReleas
     const rt = raw as IstioHTTPRoute;
     const nm = routeName(rt);
     if (rt.delegate !== undefined) {
-      r.reasons.push(
-        `spec.http[${index}] delegates to VirtualService ${String((rt.delegate as { name?: unknown }).name)}; the model cannot see the delegate's routes`,
-      );
+      // A delegate that is no mapping (`delegate:` left empty in a file) names no VirtualService.
+      const target: unknown = isPlainObject(rt.delegate) ? rt.delegate.name : undefined;
+      const to = typeof target === 'string' ? `VirtualService ${target}` : 'another VirtualService';
+      r.reasons.push(`spec.http[${index}] delegates to ${to}; the model cannot see the delegate's routes`);
       r.others.push(otherRoute(index, pointer, nm, 'delegates to another VirtualService'));
       return;
     }
