@@ -53,6 +53,42 @@ export function kubeProxyTransport(client: KubeHttpClient, proxyPath: string, de
   } satisfies PrometheusTransport;
 }
 
+/**
+ * The most a Prometheus answer may carry: the console's queries answer a few series per version.
+ * A longer body (a URL that streams or downloads something else) is not read further.
+ */
+export const MAX_PROMETHEUS_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** Why `fetch` or reading its body failed, in words: a timeout, or the network's own code. */
+function unreachableWhy(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  return e.name === 'TimeoutError'
+    ? `no answer within ${timeoutMs / 1000} s`
+    : (e.cause?.code ?? e.cause?.message ?? e.message);
+}
+
+/** The body as text, read chunk by chunk and given up past MAX_PROMETHEUS_ANSWER_BYTES. */
+async function boundedText(res: Response, description: string): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_PROMETHEUS_ANSWER_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new PrometheusError(
+        'bad-answer',
+        `${description} answered with more than ${MAX_PROMETHEUS_ANSWER_BYTES / 1024 / 1024} MiB: not read further`,
+      );
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A Prometheus URL the operator set for the context, with optional bearer or basic auth. */
 export function urlTransport(
   baseUrl: string,
@@ -69,17 +105,18 @@ export function urlTransport(
     description,
     async get(pathAndQuery, timeoutMs) {
       let res: Response;
+      let text: string;
       try {
+        // The timeout covers the body too: a body that stalls after its headers is no answer.
         res = await fetchImpl(base + pathAndQuery, { headers, signal: AbortSignal.timeout(timeoutMs) });
+        text = await boundedText(res, description);
       } catch (err) {
-        const e = err as Error & { cause?: { code?: string; message?: string } };
-        const why =
-          e.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs / 1000} s`
-            : (e.cause?.code ?? e.cause?.message ?? e.message);
-        throw new PrometheusError('unreachable', `cannot reach ${description}: ${why}`);
+        if (err instanceof PrometheusError) throw err;
+        throw new PrometheusError(
+          'unreachable',
+          `cannot reach ${description}: ${unreachableWhy(err, timeoutMs)}`,
+        );
       }
-      const text = await res.text();
       if (res.status === 401 || res.status === 403)
         throw new PrometheusError(
           'rejected',
