@@ -32,3 +32,16 @@ export function apiErrorOf(status: number, text: string, what: string): KubeApiE
   const snippet = text.trim().slice(0, 200);
   return new KubeApiError(status, `${what} answered ${status}${snippet ? `: ${snippet}` : ''}`);
 }
+
+/**
+ * A 3xx: the URL is not the API server itself (a login proxy sending every request to its sign-in
+ * page). The client never follows one: credentials would go to another host, and what comes back
+ * is not the API's answer.
+ */
+export function redirectErrorOf(status: number, location: string | undefined, what: string): KubeApiError {
+  const to = location ? `, a redirect to ${location.slice(0, 200)}` : ', a redirect';
+  return new KubeApiError(
+    status,
+    `${what} answered ${status}${to}: Switchyard does not follow redirects (is the server URL in the kubeconfig the API server itself?)`,
+  );
+}

@@ -5,7 +5,13 @@ import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { CredentialedRequest } from '../kubeconfig/request-credentials.ts';
-import { apiErrorOf, describeError, KubeApiError, KubeConnectionError } from './kube-http-errors.ts';
+import {
+  apiErrorOf,
+  describeError,
+  KubeApiError,
+  KubeConnectionError,
+  redirectErrorOf,
+} from './kube-http-errors.ts';
 import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
 
 export async function readBody(res: IncomingMessage): Promise<string> {
@@ -113,6 +119,7 @@ export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest, ret
             if (status === 401) ctx.onUnauthorized();
             return reject(apiErrorOf(status, text, what));
           }
+          if (status >= 300) return reject(redirectErrorOf(status, res.headers.location, what));
           try {
             resolve((text === '' ? undefined : (req.parse ?? JSON.parse)(text)) as T);
           } catch {

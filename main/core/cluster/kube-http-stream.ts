@@ -2,7 +2,7 @@
 // server ends it, the signal aborts, or nothing arrives for `idleMs` (a dead connection).
 
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { apiErrorOf, describeError, KubeConnectionError } from './kube-http-errors.ts';
+import { apiErrorOf, describeError, KubeConnectionError, redirectErrorOf } from './kube-http-errors.ts';
 import { onAbort, openRequest, readBody } from './kube-http-request.ts';
 import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
 
@@ -140,6 +140,12 @@ export async function streamRequest(
           (text) => settle(apiErrorOf(status, text, what)),
           (err: Error) => settle(new KubeConnectionError(err.message)),
         );
+        return;
+      }
+      if (status >= 300) {
+        res.resume();
+        request.destroy();
+        settle(redirectErrorOf(status, res.headers.location, what));
         return;
       }
       req.onOpen?.();
