@@ -127,6 +127,12 @@ export async function readYamlSources(
       ) {
         throw new InputError(`${file}:doc#${index}: ${o.kind}: field 'metadata' must be a mapping`);
       }
+      // `name:` left empty is null: every reader and planner takes the name as a string.
+      for (const key of ['name', 'namespace'] as const) {
+        const value = (metadata as Record<string, unknown> | undefined)?.[key];
+        if (value !== undefined && typeof value !== 'string')
+          throw new InputError(`${file}:doc#${index}: ${o.kind}: field 'metadata.${key}' must be a string`);
+      }
       const object = { ...o, metadata: { name: '', ...(metadata as object | undefined) } } as KubeObject;
       out.push({ file, index, object });
     });
