@@ -36,6 +36,16 @@ export function subsetIndex(rules: readonly DestinationRule[]): (host: string) =
   };
 }
 
+/**
+ * A destination the data plane could route to: a host name, and a subset name when there is one.
+ * Anything else (`host: 5`, `subset: 2` in a hand-edited file; Istio refuses it) is left out.
+ */
+function usableDestination(d: unknown): boolean {
+  const destination = (d as { destination?: { host?: unknown; subset?: unknown } } | null)?.destination;
+  if (typeof destination?.host !== 'string' || destination.host === '') return false;
+  return destination.subset === undefined || typeof destination.subset === 'string';
+}
+
 export function compileAction(
   route: IstioHTTPRoute,
   path: string,
@@ -58,7 +68,7 @@ export function compileAction(
     const status = typeof s === 'number' ? s : 200;
     return (_r, _x, ref) => answerAt(ref, { kind: 'directResponse', status });
   }
-  const dests = Array.isArray(route.route) ? route.route.filter((d) => d?.destination?.host) : [];
+  const dests = Array.isArray(route.route) ? route.route.filter(usableDestination) : [];
   if (dests.length === 0) {
     const message = `${path} has no route, redirect, directResponse or delegate`;
     return (_r, _x, ref) => answerAt(ref, { kind: 'unavailable', status: 503, reason: 'no action', message });
