@@ -95,8 +95,16 @@ function applyOne({ text, docs: parsed }: Edited, di: number, op: JsonPatchOp): 
     default:
       throw new YamlEditError(`'${op.op}' is not supported on YAML files`, di, op.path);
   }
-  const next = text.slice(0, splice.start) + splice.text + text.slice(splice.end);
+  // New lines end as the file's do: a file with CRLF endings (a Windows checkout) stays CRLF.
+  const inserted = usesCrlf(text) ? splice.text.replace(/\r?\n/g, '\r\n') : splice.text;
+  const next = text.slice(0, splice.start) + inserted + text.slice(splice.end);
   return { text: next, docs: verify(next, docs, di, expected, op.path) };
+}
+
+/** Whether every line break of `text` is CRLF (and there is one). */
+function usesCrlf(text: string): boolean {
+  const first = text.indexOf('\n');
+  return first > 0 && text[first - 1] === '\r' && !/(^|[^\r])\n/.test(text);
 }
 
 /** The parse of `next`, once it is checked to be `expected` at `di` and the rest unchanged. */
