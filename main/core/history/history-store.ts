@@ -54,6 +54,12 @@ function isEntry(x: unknown): x is HistoryEntry {
   );
 }
 
+/**
+ * The skipped lines a file reports one by one; past them, one line says how many more there are
+ * (a file of garbage is hundreds of thousands of lines, which no panel or log should list).
+ */
+export const MAX_SKIPPED_LINES_PER_FILE = 100;
+
 /** Parses one day file; a line that is not a whole entry is reported, never fatal. */
 export function parseHistoryLines(
   file: string,
@@ -61,24 +67,37 @@ export function parseHistoryLines(
 ): { entries: HistoryEntry[]; skipped: SkippedLine[] } {
   const entries: HistoryEntry[] = [];
   const skipped: SkippedLine[] = [];
+  let more = 0;
+  const skip = (line: number, reason: string) => {
+    if (skipped.length < MAX_SKIPPED_LINES_PER_FILE) skipped.push({ file, line, reason });
+    else more++;
+  };
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '') return;
     const last = i === lines.length - 1;
+    // Past the reported ones, a line that is no JSON object is only counted: a failed JSON.parse
+    // costs ~20 µs, and a file of garbage is hundreds of thousands of lines (seconds of main).
+    const mayBeEntry = line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d;
+    if (!mayBeEntry && skipped.length >= MAX_SKIPPED_LINES_PER_FILE) {
+      more++;
+      return;
+    }
     try {
       const parsed: unknown = JSON.parse(line);
       if (isEntry(parsed)) entries.push(parsed);
-      else
-        skipped.push({ file, line: i + 1, reason: 'not a history entry (id, time, plan or steps missing)' });
+      else skip(i + 1, 'not a history entry (id, time, plan or steps missing)');
     } catch {
-      skipped.push({
-        file,
-        line: i + 1,
-        reason: last ? 'torn last line (the app stopped while writing it)' : 'not valid JSON',
-      });
+      skip(i + 1, last ? 'torn last line (the app stopped while writing it)' : 'not valid JSON');
     }
   });
+  if (more > 0)
+    skipped.push({
+      file,
+      line: 0,
+      reason: `${more.toLocaleString('en-US')} more lines of this file could not be read either`,
+    });
   return { entries, skipped };
 }
 
@@ -152,8 +171,9 @@ export function createHistoryStore(opts: HistoryStoreOptions): HistoryStore {
         continue;
       }
       const r = parseHistoryLines(f, text);
-      entries.push(...r.entries);
-      skipped.push(...r.skipped);
+      // One by one: spreading a day of many entries into push() overflows the call stack.
+      for (const e of r.entries) entries.push(e);
+      for (const s of r.skipped) skipped.push(s);
     }
     const ids = new Set(entries.map((e) => e.id));
     for (const e of unsaved.values()) if (!ids.has(e.id)) entries.push(e);
