@@ -147,7 +147,14 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
       const page = typeof answer === 'string' ? await parsePage(answer) : answer;
       // A client that ignores `parse` (a test double) answers with the items as they are.
       for (const item of page.items ?? []) items.push(page.slim ? item : slim(item));
-      token = page.metadata?.continue || undefined;
+      const next = page.metadata?.continue || undefined;
+      // A proxy that caches by path answers the same page again: asking on would never end.
+      if (next !== undefined && next === token)
+        throw new KubeApiError(
+          200,
+          `GET ${path} answered the continue token it was given: the same page again (does a proxy in between ignore the query?)`,
+        );
+      token = next;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (token && !stopped);
     if (!stopped) await sink.replace(items);
