@@ -7,7 +7,7 @@ import { collectionPath } from './cluster-resources.ts';
 import { nextTurn } from './event-loop-turn.ts';
 import type { StringPool } from './interned-strings.ts';
 import type { KubeHttpClient } from './kube-http-client.ts';
-import { KubeApiError } from './kube-http-client.ts';
+import { KubeApiError, KubeConnectionError } from './kube-http-client.ts';
 import { parseListItemsSliced } from './list-items.ts';
 import { slimObject } from './slim-objects.ts';
 
@@ -183,6 +183,10 @@ export function startResourceWatch(options: ResourceWatchOptions): ResourceWatch
         onOpen: () => sink.state({ phase: 'watching', resourceVersion: from }),
       },
       (raw) => {
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+          throw new KubeConnectionError(
+            `the watch of ${path} sent a line that is not a watch event: ${JSON.stringify(raw).slice(0, 80)}`,
+          );
         const event = raw as WatchEvent;
         const obj = event.object;
         if (!obj) return;
