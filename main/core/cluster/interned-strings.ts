@@ -46,24 +46,31 @@ const UNIQUE_VALUES = new Set(['uid', 'resourceVersion']);
 /**
  * Replaces, in place, every string value inside `value` (objects and arrays, however deep) by the
  * pool's copy: the result is equal to what it was, only sharing its strings. Frozen objects are
- * left as they are. Returns `value`.
+ * left as they are. Returns `value`. Walked with a stack of its own, not by recursion: an object
+ * nested thousands of levels deep (a status anyone allowed to may write) must not overflow it.
  */
 export function internStrings<T>(value: T, pool: StringPool): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      if (typeof v === 'string') value[i] = pool.intern(v);
-      else if (typeof v === 'object' && v !== null) internStrings(v, pool);
+  const pending: object[] = [];
+  const visit = (v: unknown) => {
+    if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) pending.push(v);
+  };
+  visit(value);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (Array.isArray(next)) {
+      for (let i = 0; i < next.length; i++) {
+        const v: unknown = next[i];
+        if (typeof v === 'string') next[i] = pool.intern(v);
+        else visit(v);
+      }
+      continue;
     }
-    return value;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const v = record[key];
-    if (typeof v === 'string') {
-      if (!UNIQUE_VALUES.has(key)) record[key] = pool.intern(v);
-    } else if (typeof v === 'object' && v !== null) internStrings(v, pool);
+    const record = next as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const v = record[key];
+      if (typeof v === 'string') {
+        if (!UNIQUE_VALUES.has(key)) record[key] = pool.intern(v);
+      } else visit(v);
+    }
   }
   return value;
 }
