@@ -68,6 +68,15 @@ function sameSecret(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The request's URL, or undefined when its target is none (`//[`): a 400, never a throw. */
+function urlOf(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
 function contentSecurityPolicy(port: number): string {
   return [
     "default-src 'self'",
@@ -108,7 +117,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = urlOf(req);
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('the request target is not a URL\n');
+      return;
+    }
     const baseHeaders = {
       'Content-Security-Policy': contentSecurityPolicy(port),
       'X-Content-Type-Options': 'nosniff',
@@ -194,10 +207,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   server.on('upgrade', (req, socket, head) => {
     // A peer that resets the connection mid-handshake must not take the process with it.
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    // Thrown here, in the 'upgrade' listener, an error would end the process: before any check.
+    const url = urlOf(req);
+    if (!url) return reject(400, 'Bad Request');
     if (url.pathname !== '/api') return reject(404, 'Not Found');
     if (!allowedHosts().has(req.headers.host ?? '')) return reject(421, 'Misdirected Request');
     if (!allowedOrigins().has(req.headers.origin ?? '')) return reject(403, 'Forbidden');
