@@ -124,6 +124,7 @@ export function createApplyEngine(deps: ApplyEngineDeps): ApplyEngine {
       const ctx: WriteContext = {
         api: deps.api,
         maxRebases: deps.maxRebases ?? 3,
+        sleep: (ms) => clock.sleep(ms),
         ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       };
       const reports = untouchedReports(plan);

@@ -17,7 +17,16 @@ export interface WriteContext {
   api: KubeApi;
   maxRebases: number;
   onProgress?: (e: ApplyProgress) => void;
+  /** Waits before a write the server refused with 429 is sent again (none: not sent again). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * A 429 (priority and fairness: too many requests) is an answer to a request the server did not
+ * run: sent again after 1 s, 2 s and 3 s, as client-go retries it, before the step fails.
+ */
+const BUSY_RETRIES = 3;
+const isTooManyRequests = (err: unknown) => err instanceof KubeRequestError && err.status === 429;
 
 export type WriteOutcome =
   | {
@@ -96,6 +105,7 @@ export async function writeStep(
   let patch = [...patchIn];
   let before = base;
   let rebased = 0;
+  let busy = 0;
   for (;;) {
     try {
       if (action === 'create' && step.action === 'create') {
@@ -119,6 +129,11 @@ export async function writeStep(
       const after = await api.patch(step.target, patch, { dryRun });
       return { ok: true, before, after, patch, rebased };
     } catch (err) {
+      if (isTooManyRequests(err) && ctx.sleep && busy < BUSY_RETRIES) {
+        busy++;
+        await ctx.sleep(busy * 1000);
+        continue;
+      }
       if (maybeConflict(err)) {
         let fresh: KubeObject | null;
         try {
