@@ -49,6 +49,8 @@ export interface ReleaseIndexOptions {
   fullReadThreshold?: number;
   /** How many routes one read of a full recompute covers (bounds its memory peak). */
   fullReadChunk?: number;
+  /** Where a route the reader failed on is told, once per route and failure (default: console.error). */
+  onReadFailure?: (message: string) => void;
 }
 
 export interface ReleaseIndex {
@@ -106,6 +108,9 @@ interface IndexState extends ReleaseIndexEntries {
   catchingUp: Promise<void> | undefined;
   /** The releases' repeated strings (versions, namespaces, hosts, pointers), one copy each. */
   strings: StringPool;
+  /** Routes the reader failed on, with the failure told (so it is told once). */
+  readFailures: Map<string, string>;
+  onReadFailure: (message: string) => void;
 }
 
 /**
@@ -194,11 +199,46 @@ function tick(s: IndexState) {
   recompute(s);
 }
 
+/**
+ * The releases of one route, read from its inputs. Should the reader throw on what the cluster holds
+ * (a shape no test foresaw), this runs in a timer, where the throw would end the process, and would
+ * stop every other service's releases too: the route keeps the releases it had, read-only, saying
+ * why (a plan from a model that may be stale must not be written), and the failure is told once.
+ */
+function readRoute(s: IndexState, uid: string): ServiceRelease[] {
+  if (!objectOf(s, uid)) return [];
+  try {
+    const releases = releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid);
+    s.readFailures.delete(uid);
+    return releases;
+  } catch (err) {
+    const o = objectOf(s, uid);
+    const what = `${o?.kind ?? 'route'} ${o?.metadata.namespace ?? ''}/${o?.metadata.name ?? uid}`;
+    const why = `Switchyard could not read ${what} (${(err as Error).message}): shown as last read, and not changed from here`;
+    if (s.readFailures.get(uid) !== why) {
+      s.readFailures.set(uid, why);
+      s.onReadFailure(why);
+    }
+    return (s.byRoute.get(uid) ?? []).map((r) =>
+      r.readOnlyReasons.includes(why)
+        ? r
+        : { ...r, editable: false, readOnlyReasons: [...r.readOnlyReasons, why] },
+    );
+  }
+}
+
 /** Reads the releases of `chunk` (route uids) from the union of their inputs, into `fresh`. */
 function readChunk(s: IndexState, chunk: readonly string[], fresh: Map<string, ServiceRelease[]>) {
   const inputs = new Map<string, KubeObject>();
   for (const uid of chunk) for (const o of inputsOf(s, uid)) inputs.set(uidOf(o), o);
-  const all = inputs.size > 0 ? readShared(s, inCacheOrder(s, [...inputs.values()])) : [];
+  let all: ServiceRelease[];
+  try {
+    all = inputs.size > 0 ? readShared(s, inCacheOrder(s, [...inputs.values()])) : [];
+  } catch {
+    // One route of the chunk the reader fails on: each is read alone, so only that one is kept back.
+    for (const uid of chunk) fresh.set(uid, readRoute(s, uid));
+    return;
+  }
   const grouped = new Map<string, ServiceRelease[]>();
   for (const r of all) {
     const key = r.route.uid ?? '';
@@ -228,8 +268,7 @@ function recompute(s: IndexState) {
   const routes = [...s.dirtyRoutes];
   s.dirtyRoutes.clear();
   const fresh = new Map<string, ServiceRelease[]>();
-  for (const uid of routes)
-    fresh.set(uid, objectOf(s, uid) ? releasesOfRoute(s, readShared(s, inputsOf(s, uid)), uid) : []);
+  for (const uid of routes) fresh.set(uid, readRoute(s, uid));
   s.stats.routesRead += routes.length;
   const changes: ReleaseChanges = { upserts: [], deletes: [] };
   store(s, fresh, changes);
@@ -309,6 +348,8 @@ export function createReleaseIndex(options: ReleaseIndexOptions): ReleaseIndex {
     pass: undefined,
     catchingUp: undefined,
     strings: createStringPool(),
+    readFailures: new Map(),
+    onReadFailure: options.onReadFailure ?? ((m) => console.error(m)),
   };
   const { cache, clock, byId, listeners } = s;
   const nextTurn = () => new Promise<void>((resolve) => clock.setTimeout(resolve, 0));
