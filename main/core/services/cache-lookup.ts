@@ -28,7 +28,7 @@ export function refOf(target: Pick<PlanTarget, 'kind' | 'namespace' | 'name'>): 
 
 /** Looks objects up in the watch cache; pods are grouped by namespace once per lookup. */
 export function cacheLookup(
-  cache: Pick<WatchCache, 'find' | 'list'> & Partial<Pick<WatchCache, 'onChange'>>,
+  cache: Pick<WatchCache, 'find' | 'list'> & Partial<Pick<WatchCache, 'onChange' | 'streams' | 'synced'>>,
   namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined,
   index?: Pick<ReleaseIndex, 'routesClaiming'>,
 ): ObjectLookup {
@@ -51,6 +51,15 @@ export function cacheLookup(
         }
       }
       return podsByNs.get(namespace) ?? [];
+    },
+    watchesServices(namespace) {
+      // A session's cache lists Services per watched scope (all namespaces, or each one named).
+      if (!cache.streams || !cache.synced) return false;
+      return cache
+        .streams()
+        .some(
+          (st) => st.resource === 'services' && (st.namespace === undefined || st.namespace === namespace),
+        );
     },
     routes() {
       return [...cache.list('virtualservices'), ...cache.list('httproutes')];

@@ -10,6 +10,8 @@ import type { KubeObject, ReleaseVersion } from '../../../shared/mesh/model/inde
 export interface PodLookup {
   find(kind: string, namespace: string, name: string): KubeObject | undefined;
   pods(namespace: string): readonly KubeObject[];
+  /** True where every Service of the namespace is in view: one not found there does not exist. */
+  watchesServices?(namespace: string): boolean;
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
@@ -44,8 +46,10 @@ function selectorOf(service: KubeObject): Record<string, string> {
 
 /**
  * The pods of one version. With the Service of the version's host in the cache: the pods of the
- * Service's namespace that both the Service's selector and the version's labels select. Without it
- * (a Service not watched): the pods of the release's namespace carrying the version's labels. Pods being deleted or finished are left out:
+ * Service's namespace that both the Service's selector and the version's labels select. Without it:
+ * none where the lookup watches the namespace's Services (the Service does not exist, and the mesh
+ * routes the host nowhere); else (a Service not watched) the pods of the release's namespace
+ * carrying the version's labels. Pods being deleted or finished are left out:
  * after a scale to zero the version shows 0/0. null when the cluster cannot say: a host outside the
  * cluster (a ServiceEntry), a Service without a selector (its endpoints are not picked from pods),
  * or an unknown Service and no labels to go by.
@@ -69,6 +73,8 @@ export function podsOfVersion(
         (p) => isLive(p) && selects(selector, p.metadata.labels) && selects(v.labels, p.metadata.labels),
       );
   }
+  // No such Service: the mesh has no endpoint for the host, whatever pods carry the labels.
+  if (lookup.watchesServices?.(ref.namespace)) return [];
   if (Object.keys(v.labels).length === 0) return null;
   return lookup.pods(releaseNamespace).filter((p) => isLive(p) && selects(v.labels, p.metadata.labels));
 }

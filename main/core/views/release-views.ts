@@ -29,6 +29,8 @@ export interface ObjectLookup {
   find(kind: string, namespace: string, name: string): KubeObject | undefined;
   /** Pods of one namespace. */
   pods(namespace: string): readonly KubeObject[];
+  /** True where every Service of the namespace is watched: one not found there does not exist. */
+  watchesServices?(namespace: string): boolean;
   /** Every VirtualService and HTTPRoute known (for the mixed-mesh lint); absent where unknown. */
   routes?(): readonly KubeObject[];
   /**
