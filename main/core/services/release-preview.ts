@@ -50,9 +50,13 @@ export function previewRelease(opts: {
   const result = previewTraffic(router, opts.requests, { seed: 1 });
   const after = rereadRelease(release, objects);
   const routeIndex = new Map<MeshRequest, number | null>();
+  // A VirtualService's direct answer (a fault injection abort, a directResponse route) is the
+  // caller's proxy's: the request reaches no version (it is among the outcomes in `other`).
+  const answeredByProxy = (o: (typeof result.outcomes)[number]) =>
+    o.kind === 'directResponse' && release.flavor === 'istio';
   opts.requests.forEach((request, i) => {
     const o = result.outcomes[i];
-    routeIndex.set(request, !o || o.kind === 'notFound' ? null : o.ruleIndex);
+    routeIndex.set(request, !o || o.kind === 'notFound' || answeredByProxy(o) ? null : o.ruleIndex);
   });
   const indexOf = (r: MeshRequest) => routeIndex.get(r) ?? null;
   const routes = after ? releaseRoutes(after, objects, indexOf) : [];
