@@ -115,12 +115,22 @@ export function targetOf(release: ServiceRelease): MetricsTarget {
   // A host split (Gateway API, or one Service per version): the destination service is the version,
   // but only for a host that carries one version; two subsets of one host are told apart by label.
   const byHost = hosts.length > 1 ? versionPerHost(release) : undefined;
+  // Reported versions by name and label value: first within the host reporting them (two hosts
+  // may both label a version v1), then across the release.
   const byLabel = new Map<string, string>();
+  const onHost = (fqdn: string, value: string) => `${fqdn}\n${value}`;
   for (const v of release.versions) {
     byLabel.set(v.name, v.name);
+    if (v.subset !== undefined) byLabel.set(onHost(v.fqdn, v.subset), v.name);
+  }
+  // The labels the pods report win over names.
+  for (const v of release.versions) {
     for (const key of VERSION_LABEL_KEYS) {
       const value = v.labels[key];
-      if (value) byLabel.set(value, v.name);
+      if (value) {
+        byLabel.set(value, v.name);
+        byLabel.set(onHost(v.fqdn, value), v.name);
+      }
     }
   }
   return {
@@ -132,7 +142,7 @@ export function targetOf(release: ServiceRelease): MetricsTarget {
       const fromHost = byHost && host ? byHost.get(host) : undefined;
       if (fromHost) return { version: fromHost, inRelease: true };
       const reported = reportedVersion(labels);
-      const known = byLabel.get(reported);
+      const known = (host ? byLabel.get(onHost(host, reported)) : undefined) ?? byLabel.get(reported);
       return known ? { version: known, inRelease: true } : { version: reported, inRelease: false };
     },
   };
