@@ -49,10 +49,10 @@ function selectorOf(service: KubeObject): Record<string, string> {
  * Service's namespace that both the Service's selector and the version's labels select. Without it:
  * none where the lookup watches the namespace's Services (the Service does not exist, and the mesh
  * routes the host nowhere); else (a Service not watched) the pods of the release's namespace
- * carrying the version's labels. Pods being deleted or finished are left out:
- * after a scale to zero the version shows 0/0. null when the cluster cannot say: a host outside the
- * cluster (a ServiceEntry), a Service without a selector (its endpoints are not picked from pods),
- * or an unknown Service and no labels to go by.
+ * carrying the version's labels, when the host is in that namespace. Pods being deleted or
+ * finished are left out: after a scale to zero the version shows 0/0. null when the cluster cannot
+ * say: a host outside the cluster (a ServiceEntry), a Service without a selector (its endpoints are
+ * not picked from pods), or an unknown Service of another namespace or with no labels to go by.
  */
 export function podsOfVersion(
   v: Pick<ReleaseVersion, 'fqdn' | 'labels'>,
@@ -75,7 +75,8 @@ export function podsOfVersion(
   }
   // No such Service: the mesh has no endpoint for the host, whatever pods carry the labels.
   if (lookup.watchesServices?.(ref.namespace)) return [];
-  if (Object.keys(v.labels).length === 0) return null;
+  // Another namespace's host out of view: the release namespace's pods are not its pods.
+  if (Object.keys(v.labels).length === 0 || ref.namespace !== releaseNamespace) return null;
   return lookup.pods(releaseNamespace).filter((p) => isLive(p) && selects(v.labels, p.metadata.labels));
 }
 
