@@ -56,7 +56,7 @@ export function readReleases(objects: readonly KubeObject[], opts: ReadOptions =
 
 /**
  * A match list that selects every request: absent, empty, or with an entry that has no condition
- * or only `uri: {prefix: /}`. Istio ORs the entries, so one such entry makes the whole route match
+ * or only `uri: {prefix: /}` (with or without ignoreUriCase). Istio ORs the entries, so one such entry makes the whole route match
  * every request (and the routes after it unreachable), whatever the other entries say.
  */
 export function isCatchAllMatch(match: unknown): boolean {
@@ -65,7 +65,8 @@ export function isCatchAllMatch(match: unknown): boolean {
   if (match.length === 0) return true;
   return match.some((m) => {
     if (!isPlainObject(m)) return false;
-    const keys = ownKeyCount(m, 'name');
+    // `name` and `ignoreUriCase` select nothing by themselves.
+    const keys = ownKeyCount(m, 'name') - (Object.hasOwn(m, 'ignoreUriCase') ? 1 : 0);
     if (keys === 0) return true;
     return keys === 1 && isPlainObject(m.uri) && ownKeyCount(m.uri) === 1 && m.uri.prefix === '/';
   });

@@ -34,4 +34,15 @@ describe('a match list with one catch-all entry', () => {
     expect(r!.rules).toEqual([]);
     expect(r!.otherRoutes.map((o) => o.index)).toEqual([1]);
   });
+
+  it('counts `uri: {prefix: /}` with ignoreUriCase as matching every request too', () => {
+    const [r] = readReleases([
+      vs([
+        { match: [{ uri: { prefix: '/' }, ignoreUriCase: true }], route: [dest('v2')] },
+        { route: [dest('v1', 50), dest('v3', 50)] },
+      ]),
+    ]);
+    expect(r!.defaultRoute?.index).toBe(0);
+    expect(r!.otherRoutes.map((o) => o.index)).toEqual([1]);
+  });
 });
