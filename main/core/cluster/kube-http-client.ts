@@ -20,6 +20,8 @@ export function createKubeHttpClient(
   defaults: {
     timeoutMs?: number /** Called on 401, e.g. to drop an expired exec credential. */;
     onUnauthorized?: () => void;
+    /** The longest answer read (default MAX_ANSWER_CHARS, 256 MiB). */
+    maxAnswerChars?: number;
   } = {},
 ): KubeHttpClient {
   const credentials = 'applyToHTTPSOptions' in source ? kubeConfigCredentials(source) : source;
@@ -30,6 +32,7 @@ export function createKubeHttpClient(
     defaultTimeoutMs: defaults.timeoutMs ?? 15_000,
     onUnauthorized: () => defaults.onUnauthorized?.(),
     agents: createKeptAliveAgents(),
+    ...(defaults.maxAnswerChars !== undefined ? { maxAnswerChars: defaults.maxAnswerChars } : {}),
   };
 
   return {

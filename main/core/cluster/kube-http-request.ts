@@ -14,12 +14,35 @@ import {
 } from './kube-http-errors.ts';
 import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
 
-export async function readBody(res: IncomingMessage): Promise<string> {
+/**
+ * The longest answer the client reads: a list page is a few MiB, and V8 cannot hold a string of
+ * more than ~512 MiB at all. A longer body (a server or proxy ignoring the list's `limit`, or one
+ * that never ends) is not read further: it would grow main until "Invalid string length".
+ */
+export const MAX_ANSWER_CHARS = 256 * 1024 * 1024;
+
+export class AnswerTooLargeError extends Error {
+  override name = 'AnswerTooLargeError';
+}
+
+/** The answer's body as text; rejects with AnswerTooLargeError (the answer destroyed) past `limit`. */
+export async function readBody(res: IncomingMessage, limit = MAX_ANSWER_CHARS): Promise<string> {
   res.setEncoding('utf8');
   let text = '';
-  for await (const chunk of res) text += chunk as string;
+  for await (const chunk of res) {
+    text += chunk as string;
+    if (text.length > limit) {
+      res.destroy();
+      throw new AnswerTooLargeError(
+        `answered with more than ${mebibytes(limit)}: not read further (does something between ignore the list's limit?)`,
+      );
+    }
+  }
   return text;
 }
+
+const mebibytes = (chars: number) =>
+  chars >= 1024 * 1024 ? `${Math.round(chars / 1024 / 1024)} MiB` : `${chars} characters`;
 
 /** Builds and sends the request (its body included); the answer arrives on the ClientRequest. */
 export async function openRequest(
@@ -111,7 +134,7 @@ export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest, ret
     });
     request.on('response', (res) => {
       answered = true;
-      readBody(res).then(
+      readBody(res, ctx.maxAnswerChars).then(
         (text) => {
           done();
           const status = res.statusCode ?? 0;
@@ -128,7 +151,13 @@ export async function sendRequest<T>(ctx: KubeHttpContext, req: KubeRequest, ret
         },
         (err: Error) => {
           done();
-          reject(new KubeConnectionError(`${server} broke off the answer to ${what}: ${err.message}`));
+          reject(
+            new KubeConnectionError(
+              err instanceof AnswerTooLargeError
+                ? `${what} ${err.message}`
+                : `${server} broke off the answer to ${what}: ${err.message}`,
+            ),
+          );
         },
       );
     });

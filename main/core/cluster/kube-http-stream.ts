@@ -3,7 +3,7 @@
 
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { apiErrorOf, describeError, KubeConnectionError, redirectErrorOf } from './kube-http-errors.ts';
-import { onAbort, openRequest, readBody } from './kube-http-request.ts';
+import { AnswerTooLargeError, onAbort, openRequest, readBody } from './kube-http-request.ts';
 import type { KubeHttpContext, KubeRequest } from './kube-http-types.ts';
 
 type StreamRequest = KubeRequest & { idleMs?: number; onOpen?: () => void };
@@ -136,9 +136,14 @@ export async function streamRequest(
       const status = res.statusCode ?? 0;
       if (status >= 400) {
         if (status === 401) ctx.onUnauthorized();
-        readBody(res).then(
+        readBody(res, ctx.maxAnswerChars).then(
           (text) => settle(apiErrorOf(status, text, what)),
-          (err: Error) => settle(new KubeConnectionError(err.message)),
+          (err: Error) =>
+            settle(
+              new KubeConnectionError(
+                err instanceof AnswerTooLargeError ? `${what} ${err.message}` : err.message,
+              ),
+            ),
         );
         return;
       }

@@ -40,4 +40,6 @@ export interface KubeHttpContext {
   onUnauthorized(): void;
   /** The client's kept-alive connections, for requests (not watches). */
   agents?: KeptAliveAgents;
+  /** The longest answer read (MAX_ANSWER_CHARS unless a test sets less). */
+  maxAnswerChars?: number;
 }
