@@ -8,7 +8,7 @@ import {
 import type { KubeObject, ServiceRelease } from '../../../shared/mesh/model/index.ts';
 import type { ObjectLookup } from './release-views.ts';
 
-// The mixed and ambient mesh findings (SY170–SY173) of one release's route, read against every
+// The mixed and ambient mesh findings (SY170–SY174) of one release's route, read against every
 // route the session knows: a VirtualService elsewhere routing the same host is what makes a mix.
 // Namespace labels are not watched: the live view reads its namespace's labels once in a while
 // (services/namespace-labels.ts); without them, ambient is known from the pods istio-cni enrolled

@@ -7,6 +7,7 @@
 
 import type { KubeObject } from '../model/index.ts';
 import { canonicalHost, isGatewayHTTPRoute, isPlainObject, isVirtualService } from '../model/index.ts';
+import { catchAllTies } from './lint-route-ties.ts';
 import type { LintFinding, RawFinding } from './lint-types.ts';
 import { LINT_CODES } from './lint-types.ts';
 
@@ -141,7 +142,7 @@ function ambientChecks(o: KubeObject, facts: MeshModeFacts): RawFinding[] {
 }
 
 /**
- * Mixed and ambient mesh findings (SY170–SY173) over routing objects, in object order. With
+ * Mixed and ambient mesh findings (SY170–SY174) over routing objects, in object order. With
  * `onlyIndex`, the findings of that one object (read against all the others).
  */
 export function lintMeshModes(
@@ -150,7 +151,10 @@ export function lintMeshModes(
   onlyIndex?: number,
 ): LintFinding[] {
   const wanted = (index: number) => onlyIndex === undefined || index === onlyIndex;
-  const raw: Array<{ index: number; raw: RawFinding }> = mixedHosts(objects).filter((r) => wanted(r.index));
+  const raw: Array<{ index: number; raw: RawFinding }> = [
+    ...mixedHosts(objects),
+    ...catchAllTies(objects, meshRouteHostsOf),
+  ].filter((r) => wanted(r.index));
   objects.forEach((o, index) => {
     if (!wanted(index)) return;
     for (const r of ambientChecks(o, facts)) raw.push({ index, raw: r });

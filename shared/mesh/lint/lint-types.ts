@@ -56,6 +56,7 @@ export const LINT_CODES = {
   SY171: { severity: 'warning', title: 'VirtualService in an ambient namespace' },
   SY172: { severity: 'info', title: 'HTTPRoute applied by a waypoint' },
   SY173: { severity: 'warning', title: 'HTTPRoute in an ambient namespace without a waypoint' },
+  SY174: { severity: 'warning', title: 'catch-all an older HTTPRoute on the same Service takes first' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type LintCode = keyof typeof LINT_CODES;

@@ -36,6 +36,17 @@ describe('MeshModeNotes', () => {
     expect(region?.querySelector('li')?.className).toBe('lint lint-warning');
   });
 
+  it('shows that an older HTTPRoute on the same Service takes this catch-all first (SY174)', () => {
+    act(() =>
+      dom.root.render(
+        <MeshModeNotes lint={[finding('SY174', 'warning', 'this catch-all never takes a request')]} />,
+      ),
+    );
+    expect(dom.host.querySelector('section[aria-label="Mesh mode"]')?.textContent).toContain(
+      'SY174 HTTPRoute storefront/catalog: this catch-all never takes a request.',
+    );
+  });
+
   it('renders nothing without such findings', () => {
     act(() => dom.root.render(<MeshModeNotes lint={[finding('SY120', 'warning', 'x')]} />));
     expect(dom.host.querySelector('section')).toBeNull();

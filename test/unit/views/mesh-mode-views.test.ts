@@ -40,12 +40,21 @@ const routeArb: fc.Arbitrary<RouteSpec> = fc.oneof(
       }),
       { maxLength: 2 },
     ),
+    // A catch-all rule and a creation time: two such routes on one Service make SY174.
+    catchAll: fc.boolean(),
+    created: fc.option(fc.constantFrom('2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'), { nil: undefined }),
   }),
 );
 
 type RouteSpec =
   | { kind: 'VirtualService'; ns: string; hosts: string[]; gateways: readonly string[] | undefined }
-  | { kind: 'HTTPRoute'; ns: string; parents: Array<{ name: string; namespace: string | undefined }> };
+  | {
+      kind: 'HTTPRoute';
+      ns: string;
+      parents: Array<{ name: string; namespace: string | undefined }>;
+      catchAll?: boolean;
+      created?: string | undefined;
+    };
 
 function objectOf(r: RouteSpec, i: number): KubeObject {
   const metadata = { name: `r${i}`, namespace: r.ns };
@@ -59,8 +68,9 @@ function objectOf(r: RouteSpec, i: number): KubeObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
-    metadata,
+    metadata: { ...metadata, ...(r.created ? { creationTimestamp: r.created } : {}) },
     spec: {
+      ...(r.catchAll ? { rules: [{ backendRefs: [] }] } : {}),
       parentRefs: r.parents.map((p) => ({
         group: '',
         kind: 'Service',
@@ -84,6 +94,7 @@ function lookupOf(routes: KubeObject[]): ObjectLookup {
 describe("a release view's mixed and ambient mesh findings", () => {
   it('are what the lint finds for its route against every route, for any set of routes', () => {
     let withFindings = 0;
+    let withTies = 0;
     fc.assert(
       fc.property(fc.array(routeArb, { minLength: 1, maxLength: 12 }), fc.nat(), (specs, pick) => {
         const routes = specs.map(objectOf);
@@ -105,11 +116,13 @@ describe("a release view's mixed and ambient mesh findings", () => {
         };
         expect(meshModeFindings(release, indexed)).toEqual(expected);
         if (expected.length > 0) withFindings++;
+        if (expected.some((f) => f.code === 'SY174')) withTies++;
       }),
       { numRuns: 400 },
     );
     // The property means something only if many cases had findings to keep.
     expect(withFindings).toBeGreaterThan(40);
+    expect(withTies).toBeGreaterThan(10);
   });
 
   it('name every route of the other kind for a shared host, and no route of another host', () => {

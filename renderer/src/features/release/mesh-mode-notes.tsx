@@ -1,7 +1,7 @@
 import type { LintFindingView } from '../../../../shared/api/console-schemas.ts';
 
 /** The mixed and ambient mesh codes (shared/mesh/lint/lint-mesh-modes.ts). */
-const MESH_MODE_CODES = new Set(['SY170', 'SY171', 'SY172', 'SY173']);
+const MESH_MODE_CODES = new Set(['SY170', 'SY171', 'SY172', 'SY173', 'SY174']);
 
 export function meshModeNotes(lint: readonly LintFindingView[]): LintFindingView[] {
   return lint.filter((f) => MESH_MODE_CODES.has(f.code));
@@ -9,7 +9,8 @@ export function meshModeNotes(lint: readonly LintFindingView[]): LintFindingView
 
 /**
  * What the data plane does with this service's route: a VirtualService and an HTTPRoute both
- * routing it, a VirtualService in an ambient namespace, or an HTTPRoute applied by a waypoint.
+ * routing it, a VirtualService in an ambient namespace, an HTTPRoute applied by a waypoint, or one
+ * whose catch-all an older HTTPRoute on the same Service takes first.
  */
 export function MeshModeNotes({ lint }: { lint: readonly LintFindingView[] }) {
   const notes = meshModeNotes(lint);
