@@ -24,6 +24,8 @@ export const VERSION_LABELS = [
   'destination_service',
   'destination_version',
   'destination_canonical_revision',
+  'destination_workload',
+  'destination_workload_namespace',
 ];
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -47,7 +49,7 @@ export function selector(target: MetricsTarget): string {
 
 /**
  * Requests per second by version and response code:
- *   sum by (reporter, destination_service, destination_version, destination_canonical_revision, response_code)
+ *   sum by (reporter, destination_service, destination_version, destination_canonical_revision, destination_workload, destination_workload_namespace, response_code)
  *     (rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"<hosts>"}[<rate>])
  *      or rate(istio_requests_total{<undeliveredSelector>}[<rate>]))
  * The sum over codes is the request rate; the share of failing codes (0 and 5xx, plus 4xx when the
@@ -70,7 +72,7 @@ export function undeliveredSelector(target: MetricsTarget): string {
 
 /**
  * The latency histogram by version, as bucket rates:
- *   sum by (destination_service, destination_version, destination_canonical_revision, le)
+ *   sum by (destination_service, destination_version, destination_canonical_revision, destination_workload, destination_workload_namespace, le)
  *     (rate(istio_request_duration_milliseconds_bucket{…}[<rate>]))
  * histogram_quantile() over this in PromQL would cost one query per quantile; main interpolates
  * p50, p95 and p99 from the same buckets the same way (shared/metrics/latency-quantile.ts).
@@ -109,12 +111,34 @@ function versionPerHost(release: ServiceRelease): Map<string, string> {
   return out;
 }
 
+/**
+ * Each Deployment (`namespace/name`, the workload Istio reports) that belongs to exactly one of the
+ * release's versions, with that version: it tells versions apart whatever label their subsets use
+ * (track: stable / canary, both labelled version=v1, report the same destination_version).
+ */
+function versionPerWorkload(release: ServiceRelease): Map<string, string> {
+  const out = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const v of release.versions) {
+    const ns = /^[^.]+\.([^.]+)\.svc(\.cluster\.local)?$/.exec(v.fqdn)?.[1];
+    if (ns === undefined) continue;
+    for (const d of v.deployments) {
+      const key = `${ns}/${d}`;
+      if (out.has(key) && out.get(key) !== v.name) shared.add(key);
+      else out.set(key, v.name);
+    }
+  }
+  for (const key of shared) out.delete(key);
+  return out;
+}
+
 /** The release's selectors: its hosts, and how reported versions map back to its version names. */
 export function targetOf(release: ServiceRelease): MetricsTarget {
   const hosts = [...new Set(release.versions.map((v) => v.fqdn).filter((h) => h !== ''))];
   // A host split (Gateway API, or one Service per version): the destination service is the version,
   // but only for a host that carries one version; two subsets of one host are told apart by label.
   const byHost = hosts.length > 1 ? versionPerHost(release) : undefined;
+  const byWorkload = versionPerWorkload(release);
   // Reported versions by name and label value: first within the host reporting them (two hosts
   // may both label a version v1), then across the release.
   const byLabel = new Map<string, string>();
@@ -141,6 +165,11 @@ export function targetOf(release: ServiceRelease): MetricsTarget {
       const host = labels.destination_service;
       const fromHost = byHost && host ? byHost.get(host) : undefined;
       if (fromHost) return { version: fromHost, inRelease: true };
+      const workload = labels.destination_workload;
+      const fromWorkload = workload
+        ? byWorkload.get(`${labels.destination_workload_namespace ?? ''}/${workload}`)
+        : undefined;
+      if (fromWorkload) return { version: fromWorkload, inRelease: true };
       const reported = reportedVersion(labels);
       const known = (host ? byLabel.get(onHost(host, reported)) : undefined) ?? byLabel.get(reported);
       return known ? { version: known, inRelease: true } : { version: reported, inRelease: false };

@@ -80,7 +80,7 @@ describe('one refresh of a service with four versions', () => {
     const target = targetOf(release);
     const host = 'reviews\\\\.bookinfo\\\\.svc\\\\.cluster\\\\.local';
     expect(requestsQuery(target, 60)).toBe(
-      'sum by (reporter, destination_service, destination_version, destination_canonical_revision, response_code) (' +
+      'sum by (reporter, destination_service, destination_version, destination_canonical_revision, destination_workload, destination_workload_namespace, response_code) (' +
         `rate(istio_requests_total{reporter=~"destination|waypoint",destination_service=~"${host}"}[60s]) or ` +
         `rate(istio_requests_total{reporter="source",destination_workload="unknown",destination_service=~"${host}"}[60s]))`,
     );
