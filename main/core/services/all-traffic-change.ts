@@ -78,6 +78,7 @@ export function planAllTraffic(
  * through the live route among `objects`, after through the route the change's plan writes: a
  * VirtualService's first matching http route (one the console does not edit, such as a matched
  * split, included), an HTTPRoute's most specific match (PathPrefix matches whole path segments).
+ * Requests a VirtualService's fault injection aborts reach no version.
  */
 export function allTrafficShares(
   release: ServiceRelease,
@@ -92,6 +93,9 @@ export function allTrafficShares(
   after: Array<{ version: string; share: number }>;
 } {
   const population = requests.map((request) => ({ request }));
+  // Each request's draw, spread evenly over [0, 1): a rule's fault abort takes its share of them
+  // (one draw for all made an abort all or nothing).
+  const draws = new Map(requests.map((request, i) => [request, (i + 0.5) / requests.length]));
   const shares = (routes: ReadonlyArray<TrafficRoute<MeshRequest>>) =>
     effectiveTraffic(routes, population).versions.map((v) => ({ version: v.version, share: v.share }));
   const routed = (state: readonly KubeObject[]) => {
@@ -99,8 +103,11 @@ export function allTrafficShares(
     if (!read) return [];
     const router = compileReleaseRouter(read, state, engine);
     const routeIndexOf = (request: MeshRequest) => {
-      const o = router.route(request, 0);
-      return o.kind === 'notFound' ? null : o.ruleIndex;
+      const o = router.route(request, draws.get(request) ?? 0);
+      // A VirtualService's direct answer (a fault injection abort) is the caller's proxy's: that
+      // request reaches no version.
+      const answered = o.kind === 'directResponse' && read.flavor === 'istio';
+      return o.kind === 'notFound' || answered ? null : o.ruleIndex;
     };
     const routes = releaseRoutes(read, state, routeIndexOf);
     // A VirtualService's routes the change leaves alone still take the requests they match first.

@@ -62,3 +62,36 @@ describe('the all-traffic confirmation on a VirtualService with a matched split 
     expect(pct(shares.after)).toEqual({ v1: 75, v2: 25 });
   });
 });
+
+describe('the all-traffic confirmation on a VirtualService with a fault injection abort', () => {
+  // The catch-all aborts 40% of its requests (503 from the caller's own proxy): those reach no
+  // version, before the change as after it (the change keeps the route's fault).
+  const faulty: KubeObject = {
+    ...vs,
+    spec: {
+      hosts: ['reviews'],
+      http: [
+        {
+          fault: { abort: { httpStatus: 503, percentage: { value: 40 } } },
+          route: [dest('v1', 50), dest('v2', 50)],
+        },
+      ],
+    },
+  };
+  const state = [faulty, dr];
+  const [release] = readReleases(state);
+  const change = planAllTraffic(release!, state, {
+    contextId: 'test',
+    releaseId: release!.id,
+    version: 'v1',
+    rules: 'keep',
+    purpose: 'switch',
+  });
+  const sample: MeshRequest[] = Array.from({ length: 100 }, () => ({ headers: {} }));
+
+  it('counts the aborted share as reaching no version, not all or nothing', () => {
+    const shares = allTrafficShares(release!, change, state, sample, engine, 'test');
+    expect(pct(shares.before)).toEqual({ v1: 30, v2: 30 });
+    expect(pct(shares.after)).toEqual({ v1: 60 });
+  });
+});
