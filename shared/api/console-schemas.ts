@@ -135,6 +135,13 @@ export const ReleaseView = lazySchema(() =>
     versions: z.array(VersionView),
     rules: z.array(ContentRuleView),
     mirrors: z.array(z.object({ host: z.string(), version: z.string().optional(), percentage: z.number() })),
+    /**
+     * Routes the console does not edit that still send requests to versions (a matched route split
+     * across destinations): whatever the split says, these versions keep taking what they match.
+     */
+    keptRoutes: z
+      .array(z.object({ name: z.string().optional(), pointer: z.string(), versions: z.array(z.string()) }))
+      .optional(),
     /** The catch-all route's mirror to one of the versions (mirror-schemas.ts), when there is one. */
     mirror: MirrorView.optional(),
     /** Sticky sessions, when the catch-all route's destinations set the version cookie. */

@@ -231,6 +231,7 @@ export function releaseView(
       ...(m.version !== undefined ? { version: m.version } : {}),
       percentage: m.percentage,
     })),
+    ...keptRoutesView(release),
     ...mirrorAndStickyViews(release),
     lint: [...lint(release, lookup, pods), ...meshModeFindings(release, lookup)],
     sources: release.sources.map((s) => ({
@@ -241,4 +242,16 @@ export function releaseView(
     })),
     ...(previousStable && versions.some((v) => v.name === previousStable) ? { previousStable } : {}),
   };
+}
+
+/** The routes the release does not model that still send requests to its versions, when any. */
+function keptRoutesView(release: ServiceRelease): { keptRoutes?: NonNullable<ReleaseView['keptRoutes']> } {
+  const kept = release.otherRoutes
+    .filter((o) => (o.versions ?? []).length > 0)
+    .map((o) => ({
+      ...(o.name !== undefined ? { name: o.name } : {}),
+      pointer: o.pointer,
+      versions: [...(o.versions ?? [])],
+    }));
+  return kept.length > 0 ? { keptRoutes: kept } : {};
 }

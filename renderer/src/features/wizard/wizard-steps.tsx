@@ -242,6 +242,24 @@ function OldServiceOffer({
   );
 }
 
+/**
+ * What the cluster has, not what was meant: enabled rules on other versions, and routes the console
+ * does not edit (a matched split) that send to other versions, still take the requests they match.
+ */
+function whatStillRoutes(view: ReleaseView, version: string, all: string, split: string): string {
+  const rules = view.rules
+    .filter((r) => r.enabled && r.version !== version)
+    .map((r) => `rule ${r.name ?? r.id} still sends requests to ${r.version}`);
+  const kept = (view.keptRoutes ?? [])
+    .filter((k) => k.versions.some((x) => x !== version))
+    .map(
+      (k) =>
+        `route ${k.name ?? k.pointer} (not edited here) still sends requests to ${k.versions.filter((x) => x !== version).join(' and ')}`,
+    );
+  const elsewhere = [...rules, ...kept];
+  return elsewhere.length === 0 ? all : `${split}, but ${elsewhere.join(', ')}`;
+}
+
 export function DoneStep({
   release,
   view,
@@ -254,18 +272,19 @@ export function DoneStep({
   apply: ApplyStore;
 }) {
   const v = release.canary.version;
-  // Say what the cluster has, not what was meant: rules kept on other versions still take requests.
-  const elsewhere = view.rules.filter((r) => r.enabled && r.version !== v);
-  const takes =
-    elsewhere.length === 0
-      ? 'it takes all traffic'
-      : `it takes all of the split, but rule(s) ${elsewhere.map((r) => `${r.name ?? r.id} still send requests to ${r.version}`).join(', ')}`;
+  const takes = whatStillRoutes(view, v, 'it takes all traffic', 'it takes all of the split');
+  const back = whatStillRoutes(
+    view,
+    release.stable.version,
+    `all traffic is back on ${release.stable.version}`,
+    `the split is back on ${release.stable.version}`,
+  );
   return (
     <div>
       <p role="status">
         {release.phase === 'finalized'
           ? `${v} is released: ${takes}, and ${release.stable.version} was ${release.finalizeMode === 'delete' ? 'deleted' : 'scaled to zero'}.`
-          : `The release of ${v} was aborted: all traffic is back on ${release.stable.version}.`}
+          : `The release of ${v} was aborted: ${back}.`}
       </p>
       <OldServiceOffer release={release} wizard={wizard} apply={apply} />
       <button type="button" onClick={() => wizard.getState().close()}>
