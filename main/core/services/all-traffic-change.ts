@@ -10,10 +10,10 @@ import type { AllTrafficEdit, ReleasePlan } from '../../../shared/mesh/plan/inde
 import { planRelease, routeAllTrafficTo } from '../../../shared/mesh/plan/index.ts';
 import {
   compileReleaseRouter,
-  istioOtherRoutes,
   objectsAfterPlan,
-  releaseRoutes,
   rereadRelease,
+  sampleRoutes,
+  takingRouteIndex,
 } from './release-router.ts';
 
 export interface AllTrafficChange {
@@ -102,16 +102,9 @@ export function allTrafficShares(
     const read = rereadRelease(release, state);
     if (!read) return [];
     const router = compileReleaseRouter(read, state, engine);
-    const routeIndexOf = (request: MeshRequest) => {
-      const o = router.route(request, draws.get(request) ?? 0);
-      // A VirtualService's direct answer (a fault injection abort) is the caller's proxy's: that
-      // request reaches no version.
-      const answered = o.kind === 'directResponse' && read.flavor === 'istio';
-      return o.kind === 'notFound' || answered ? null : o.ruleIndex;
-    };
-    const routes = releaseRoutes(read, state, routeIndexOf);
-    // A VirtualService's routes the change leaves alone still take the requests they match first.
-    if (read.flavor === 'istio') routes.push(...istioOtherRoutes(read, state, routeIndexOf));
+    const routeIndexOf = (request: MeshRequest) =>
+      takingRouteIndex(router.route(request, draws.get(request) ?? 0), read.flavor);
+    const { routes } = sampleRoutes(read, state, routeIndexOf);
     return shares(routes);
   };
   return { basis, before: routed(objects), after: routed(objectsAfterPlan(objects, change.plan)) };

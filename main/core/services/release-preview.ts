@@ -8,10 +8,10 @@ import { planRelease } from '../../../shared/mesh/plan/index.ts';
 import { desiredFromInput } from './desired-release-input.ts';
 import {
   compileReleaseRouter,
-  istioOtherRoutes,
   objectsAfterPlan,
-  releaseRoutes,
   rereadRelease,
+  sampleRoutes,
+  takingRouteIndex,
 } from './release-router.ts';
 
 // The live rule preview: plan the desired release exactly as "Review changes" would, apply the
@@ -50,20 +50,12 @@ export function previewRelease(opts: {
   const result = previewTraffic(router, opts.requests, { seed: 1 });
   const after = rereadRelease(release, objects);
   const routeIndex = new Map<MeshRequest, number | null>();
-  // A VirtualService's direct answer (a fault injection abort, a directResponse route) is the
-  // caller's proxy's: the request reaches no version (it is among the outcomes in `other`).
-  const answeredByProxy = (o: (typeof result.outcomes)[number]) =>
-    o.kind === 'directResponse' && release.flavor === 'istio';
+  // A request reaching no version is among the outcomes in `other`.
   opts.requests.forEach((request, i) => {
-    const o = result.outcomes[i];
-    routeIndex.set(request, !o || o.kind === 'notFound' || answeredByProxy(o) ? null : o.ruleIndex);
+    routeIndex.set(request, takingRouteIndex(result.outcomes[i], release.flavor));
   });
   const indexOf = (r: MeshRequest) => routeIndex.get(r) ?? null;
-  const routes = after ? releaseRoutes(after, objects, indexOf) : [];
-  // A VirtualService's routes outside the model (a matched split) serve what they match first; they
-  // come after the content rules and the catch-all, so rule positions below are unchanged.
-  const others = after?.flavor === 'istio' ? istioOtherRoutes(after, objects, indexOf) : [];
-  routes.push(...others);
+  const { routes, modelled } = after ? sampleRoutes(after, objects, indexOf) : { routes: [], modelled: 0 };
   const traffic = effectiveTraffic(
     routes,
     opts.requests.map((request) => ({ request })),
@@ -81,7 +73,7 @@ export function previewRelease(opts: {
   });
   const caught = [...caughtAt.values()].reduce((s, x) => s + x, 0);
   // What those other routes take reaches neither a content rule nor the catch-all's weights.
-  const elsewhere = traffic.routes.slice(routes.length - others.length).reduce((s, r) => s + r.share, 0);
+  const elsewhere = traffic.routes.slice(modelled).reduce((s, r) => s + r.share, 0);
   const effects = sideEffectShares(result.outcomes);
   const rows = (list: Array<{ version: string; count: number }>) =>
     list.map((x) => ({ version: x.version, count: Math.round(x.count), share: total ? x.count / total : 0 }));

@@ -3,7 +3,12 @@
 // objects as a plan would leave them: what the preview and the all-traffic confirmation route with.
 
 import { ApiFailure } from '../../../shared/api/errors.ts';
-import type { CompiledRouter, MeshRequest, TrafficRoute } from '../../../shared/mesh/evaluate/index.ts';
+import type {
+  CompiledRouter,
+  MeshRequest,
+  RouteOutcome,
+  TrafficRoute,
+} from '../../../shared/mesh/evaluate/index.ts';
 import {
   compileHTTPRoute,
   compileVirtualService,
@@ -140,4 +145,34 @@ export function istioOtherRoutes(
     });
   }
   return out;
+}
+
+/**
+ * The index of the route that takes a request the router answered with `outcome`, or null when the
+ * request reaches no version: no route matched, or a VirtualService's direct answer (a fault
+ * injection abort, a directResponse route), which the caller's proxy gives itself.
+ */
+export function takingRouteIndex(
+  outcome: RouteOutcome | undefined,
+  flavor: ServiceRelease['flavor'],
+): number | null {
+  if (!outcome || outcome.kind === 'notFound') return null;
+  if (outcome.kind === 'directResponse' && flavor === 'istio') return null;
+  return outcome.ruleIndex;
+}
+
+/**
+ * Every route a sample is counted over: the release's own (releaseRoutes), then on a VirtualService
+ * the routes outside the model that still send requests (istioOtherRoutes; a matched split serves
+ * what it matches first). `modelled` is how many come first, so rule positions stay as they are.
+ */
+export function sampleRoutes(
+  release: ServiceRelease,
+  objects: readonly KubeObject[],
+  routeIndexOf: (request: MeshRequest) => number | null,
+): { routes: TrafficRoute<MeshRequest>[]; modelled: number } {
+  const routes = releaseRoutes(release, objects, routeIndexOf);
+  const modelled = routes.length;
+  if (release.flavor === 'istio') routes.push(...istioOtherRoutes(release, objects, routeIndexOf));
+  return { routes, modelled };
 }
