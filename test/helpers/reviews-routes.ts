@@ -10,18 +10,18 @@ export const dest = (subset: string, weight?: number) => ({
 });
 
 /** The reviews VirtualService with these http routes, and its DestinationRule with these subsets. */
-export function cluster(http: unknown[], subsets = ['v1', 'v2', 'v3']): KubeObject[] {
+export function cluster(http: unknown[], subsets = ['v1', 'v2', 'v3'], namespace = 'default'): KubeObject[] {
   return [
     {
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
-      metadata: { name: 'reviews', namespace: 'default', resourceVersion: '100' },
+      metadata: { name: 'reviews', namespace, resourceVersion: '100' },
       spec: { hosts: ['reviews'], http },
     },
     {
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
-      metadata: { name: 'reviews', namespace: 'default', resourceVersion: '7' },
+      metadata: { name: 'reviews', namespace, resourceVersion: '7' },
       spec: { host: 'reviews', subsets: subsets.map((name) => ({ name, labels: { version: name } })) },
     },
   ];

@@ -1,44 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { previewRelease } from '../../../main/core/services/release-preview.ts';
 import { re2Engine } from '../../../main/lib/re2-engine.ts';
-import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { cluster, dest } from '../../helpers/reviews-routes.ts';
 
 // A catch-all with a fault injection abort for half its requests: the caller's proxy answers those
 // itself (503, flag FI) before any destination is picked. The preview's shares by version must not
 // count them as served by v1 and v2 (and then again among the outcomes that reach no version).
 const engine = re2Engine();
-const objects: KubeObject[] = [
-  {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: { name: 'reviews', namespace: 'shop' },
-    spec: {
-      hosts: ['reviews'],
-      http: [
-        {
-          fault: { abort: { httpStatus: 503, percentage: { value: 50 } } },
-          route: [
-            { destination: { host: 'reviews', subset: 'v1' }, weight: 50 },
-            { destination: { host: 'reviews', subset: 'v2' }, weight: 50 },
-          ],
-        },
-      ],
+const objects = cluster(
+  [
+    {
+      fault: { abort: { httpStatus: 503, percentage: { value: 50 } } },
+      route: [dest('v1', 50), dest('v2', 50)],
     },
-  },
-  {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'DestinationRule',
-    metadata: { name: 'reviews', namespace: 'shop' },
-    spec: {
-      host: 'reviews',
-      subsets: [
-        { name: 'v1', labels: { version: 'v1' } },
-        { name: 'v2', labels: { version: 'v2' } },
-      ],
-    },
-  },
-];
+  ],
+  ['v1', 'v2'],
+  'shop',
+);
 
 describe('the preview of a catch-all with a fault abort', () => {
   it('gives the versions only the requests that are not aborted', () => {

@@ -1,40 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { previewRelease } from '../../../main/core/services/release-preview.ts';
 import { re2Engine } from '../../../main/lib/re2-engine.ts';
-import type { KubeObject } from '../../../shared/mesh/model/index.ts';
 import { readIstioReleases } from '../../../shared/mesh/read/index.ts';
+import { cluster, dest } from '../../helpers/reviews-routes.ts';
 
 // The estimate the split bar shows (no metrics yet) routes the sample through the VirtualService:
 // a matched route the console does not edit (beta testers split 50/50) still serves the requests
 // it takes, so they are neither "reaching no version" nor part of the catch-all a slider divides.
 const engine = re2Engine();
-const dest = (subset: string, weight: number) => ({ destination: { host: 'reviews', subset }, weight });
-const objects: KubeObject[] = [
-  {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: { name: 'reviews', namespace: 'shop' },
-    spec: {
-      hosts: ['reviews'],
-      http: [
-        { match: [{ headers: { 'x-beta': { exact: '1' } } }], route: [dest('v1', 50), dest('v2', 50)] },
-        { route: [dest('v1', 90), dest('v2', 10)] },
-      ],
-    },
-  },
-  {
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'DestinationRule',
-    metadata: { name: 'reviews', namespace: 'shop' },
-    spec: {
-      host: 'reviews',
-      subsets: [
-        { name: 'v1', labels: { version: 'v1' } },
-        { name: 'v2', labels: { version: 'v2' } },
-      ],
-    },
-  },
-];
+const objects = cluster(
+  [
+    { match: [{ headers: { 'x-beta': { exact: '1' } } }], route: [dest('v1', 50), dest('v2', 50)] },
+    { route: [dest('v1', 90), dest('v2', 10)] },
+  ],
+  ['v1', 'v2'],
+  'shop',
+);
 
 describe('the preview of an Istio release with a matched split route', () => {
   it('counts the requests that route takes where it sends them', () => {
